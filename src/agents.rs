@@ -1,1 +1,122 @@
-//! (in progress)
+//! The governments' traits for one run, kept as flat arrays (structure of arrays).
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::scenario::{Sampler, Scenario, TraitSpec};
+use rand::Rng;
+
+/// Traits of every government in one run (index = node).
+#[derive(Debug, Clone, Default)]
+pub struct Agents {
+    /// Learning capacity L in [0,1].
+    pub learning: Vec<f64>,
+    /// Competitive urge C in [0,1].
+    pub competition: Vec<f64>,
+    /// Resources R in [0,1].
+    pub resources: Vec<f64>,
+    /// Inertia rho in [0,1].
+    pub inertia: Vec<f64>,
+    /// Fit phi (real).
+    pub fit: Vec<f64>,
+}
+
+/// How one trait is filled: drawn from a sampler or copied from a node column.
+#[derive(Debug, Clone)]
+enum TraitSource {
+    Draw(Sampler),
+    Column(Vec<f64>),
+}
+
+/// The recipe for drawing [`Agents`], checked once per scenario and reused by every run.
+#[derive(Debug, Clone)]
+pub struct AgentRecipe {
+    traits: [(TraitSource, bool); 5],
+}
+
+impl AgentRecipe {
+    /// Checks the trait specifications against the network (node columns exist) and prepares samplers.
+    pub fn new(scenario: &Scenario, network: &Network) -> Result<AgentRecipe> {
+        let a = &scenario.agents;
+        let source = |key: &str, spec: &TraitSpec| -> Result<TraitSource> {
+            match spec {
+                TraitSpec::Column { from } => match network.column(from) {
+                    Some(col) if col.len() == network.n => Ok(TraitSource::Column(col.to_vec())),
+                    _ => Err(Error::Input(format!(
+                        "agents.{key} = {{ from = \"{from}\" }}: the node file has no numeric column `{from}`{}",
+                        available(network)
+                    ))),
+                },
+                other => Ok(TraitSource::Draw(other.sampler().expect("not a column"))),
+            }
+        };
+        Ok(AgentRecipe {
+            traits: [
+                (source("learning", &a.learning)?, true),
+                (source("competition", &a.competition)?, true),
+                (source("resources", &a.resources)?, true),
+                (source("inertia", &a.inertia)?, true),
+                (source("fit", &a.fit)?, false),
+            ],
+        })
+    }
+
+    /// Draws the traits of n governments (traits bounded to [0,1] are clamped).
+    pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
+        let mut out: [Vec<f64>; 5] = Default::default();
+        for (k, (src, bounded)) in self.traits.iter().enumerate() {
+            let mut v = match src {
+                TraitSource::Draw(s) => (0..n).map(|_| s.draw(rng)).collect::<Vec<f64>>(),
+                TraitSource::Column(c) => c.clone(),
+            };
+            if *bounded {
+                for x in &mut v {
+                    *x = x.clamp(0.0, 1.0);
+                }
+            }
+            out[k] = v;
+        }
+        let [learning, competition, resources, inertia, fit] = out;
+        Agents { learning, competition, resources, inertia, fit }
+    }
+}
+
+fn available(network: &Network) -> String {
+    if network.columns.is_empty() {
+        " (no node file with numeric columns is given: set network.nodes)".to_string()
+    } else {
+        let names: Vec<&str> = network.columns.iter().map(|(c, _)| c.as_str()).collect();
+        format!(" (numeric columns: {})", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+    use crate::scenario::Distribution;
+
+    #[test]
+    fn traits_are_drawn_clamped_or_read_from_columns() {
+        let mut s = Scenario::default();
+        s.agents.learning = TraitSpec::Dist(Distribution::Normal { mean: 0.5, sd: 2.0 });
+        s.agents.fit = TraitSpec::Dist(Distribution::Normal { mean: 0.0, sd: 3.0 });
+        s.agents.resources = TraitSpec::Column { from: "gdp".into() };
+        let mut net = Network::complete(500);
+        net.columns.push(("gdp".into(), (0..500).map(|i| i as f64 / 500.0).collect()));
+        let recipe = AgentRecipe::new(&s, &net).unwrap();
+        let a = recipe.draw(500, &mut run_rng(1, 0));
+        assert!(a.learning.iter().all(|&x| (0.0..=1.0).contains(&x)));
+        assert!(a.learning.iter().any(|&x| x == 0.0) && a.learning.iter().any(|&x| x == 1.0));
+        assert!(a.fit.iter().any(|&x| !(0.0..=1.0).contains(&x)), "fit is not clamped");
+        assert_eq!(a.resources[250], 0.5);
+        assert!(a.inertia.iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn a_missing_column_is_an_input_error_naming_it() {
+        let mut s = Scenario::default();
+        s.agents.learning = TraitSpec::Column { from: "capacity".into() };
+        let err = AgentRecipe::new(&s, &Network::complete(3)).unwrap_err().to_string();
+        assert!(err.contains("agents.learning") && err.contains("capacity"), "{err}");
+    }
+}

@@ -1,1 +1,244 @@
-//! (in progress)
+//! Many runs in parallel (rayon), aggregated in run order so results never depend on the
+//! number of threads. Memory grows with the network and the number of threads, not with
+//! the number of runs: runs are processed in batches and folded into running statistics.
+
+use crate::aggregate::{CurveStats, Stat};
+use crate::error::{Error, Result};
+use crate::network::{Network, build_network};
+use crate::rng::{RunRng, network_rng, run_rng};
+use crate::run::{Prepared, RunOutput, RunSummary, run_once};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// How to run an ensemble (all optional).
+#[derive(Default)]
+pub struct EnsembleOptions<'a> {
+    /// Number of worker threads (None = all cores).
+    pub threads: Option<usize>,
+    /// Called with 1 each time a run finishes (from worker threads).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// When set to true, the ensemble stops and returns [`Error::Interrupted`].
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// Statistics of the per-run figures across runs.
+#[derive(Debug, Clone, Default)]
+pub struct RunStats {
+    /// Final adopted share.
+    pub final_share: Stat,
+    /// Steps to 10% (runs that reached it).
+    pub t10: Stat,
+    /// Steps to 50%.
+    pub t50: Stat,
+    /// Steps to 90%.
+    pub t90: Stat,
+    /// Channel shares, in [`crate::model::Channel::ALL`] order.
+    pub channel_shares: [Stat; 5],
+    /// Promotion step.
+    pub promoted_at: Stat,
+    /// Evaluation bias.
+    pub evaluation_bias: Stat,
+    /// Final mean quality of adopters.
+    pub final_mean_quality: Stat,
+}
+
+impl RunStats {
+    fn push(&mut self, s: &RunSummary) {
+        let opt = |x: Option<u32>| x.map_or(f64::NAN, f64::from);
+        self.final_share.push(s.final_share);
+        self.t10.push(opt(s.t10));
+        self.t50.push(opt(s.t50));
+        self.t90.push(opt(s.t90));
+        if let Some(c) = s.channel_shares {
+            for (stat, x) in self.channel_shares.iter_mut().zip(c) {
+                stat.push(x);
+            }
+        }
+        self.promoted_at.push(opt(s.promoted_at));
+        self.evaluation_bias.push(s.evaluation_bias.unwrap_or(f64::NAN));
+        self.final_mean_quality.push(s.final_mean_quality.unwrap_or(f64::NAN));
+    }
+}
+
+/// The representative run (the one whose final share is closest to the median), re-run
+/// with every government's adoption step recorded.
+#[derive(Debug, Clone)]
+pub struct Representative {
+    /// Run index.
+    pub run: u64,
+    /// Adoption step per government (`u32::MAX` = never).
+    pub adopted_step: Vec<u32>,
+    /// The network of that run (differs between runs only with `network.redraw`).
+    pub network: Network,
+}
+
+/// What an ensemble produces.
+#[derive(Debug, Clone)]
+pub struct EnsembleResult {
+    /// Per-step statistics of every series.
+    pub curves: CurveStats,
+    /// Hazard counts pooled over runs and steps: (at risk, adoptions) by adopting neighbours.
+    pub hazard: Vec<(u64, u64)>,
+    /// Statistics of the per-run figures.
+    pub runs: RunStats,
+    /// The representative run.
+    pub representative: Representative,
+    /// Number of governments (of the first run's network).
+    pub n: usize,
+    /// Wall time in seconds.
+    pub wall_time_s: f64,
+}
+
+/// Builds the network a scenario draws once (from the seed) and prepares the shared state.
+pub fn prepare(scenario: &Scenario) -> Result<Prepared> {
+    let mut rng = network_rng(scenario.seed);
+    let network = build_network(scenario, &mut rng)?;
+    Prepared::new(scenario, network)
+}
+
+/// The prepared state and RNG of run `run`: shared, or drawn anew with `network.redraw`.
+fn prepare_run<'a>(scenario: &Scenario, seed: u64, shared: &'a Prepared, run: u64) -> Result<(Cow<'a, Prepared>, RunRng)> {
+    let mut rng = run_rng(seed, run);
+    if scenario.network.redraw {
+        let network = build_network(scenario, &mut rng)?;
+        Ok((Cow::Owned(Prepared::new(scenario, network)?), rng))
+    } else {
+        Ok((Cow::Borrowed(shared), rng))
+    }
+}
+
+/// Runs run `run` of the scenario (with master seed `seed`) on its own RNG stream.
+pub fn run_indexed(scenario: &Scenario, seed: u64, shared: &Prepared, run: u64, record_steps: bool) -> Result<RunOutput> {
+    let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
+    Ok(run_once(scenario, &prepared, run, rng, record_steps))
+}
+
+/// Runs `scenario.runs` runs with master seed `seed`; calls `on_run` for each run in run order.
+pub fn run_ensemble(
+    scenario: &Scenario,
+    seed: u64,
+    shared: &Prepared,
+    options: &EnsembleOptions,
+    on_run: &mut (dyn FnMut(&RunSummary) -> Result<()> + Send),
+) -> Result<EnsembleResult> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Failure(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| ensemble_in_pool(scenario, seed, shared, options, on_run))
+}
+
+fn ensemble_in_pool(
+    scenario: &Scenario,
+    seed: u64,
+    shared: &Prepared,
+    options: &EnsembleOptions,
+    on_run: &mut (dyn FnMut(&RunSummary) -> Result<()> + Send),
+) -> Result<EnsembleResult> {
+    let started = Instant::now();
+    let runs = scenario.runs as u64;
+    let rows = scenario.steps as usize + 1;
+    let mut curves = CurveStats::new(shared.series.clone(), rows);
+    let mut hazard: Vec<(u64, u64)> = Vec::new();
+    let mut stats = RunStats::default();
+    let mut final_shares: Vec<f64> = Vec::with_capacity(runs.min(1 << 24) as usize);
+    let batch = (rayon::current_num_threads() as u64 * 8).max(16);
+    let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut start = 0u64;
+    while start < runs {
+        if cancelled() {
+            return Err(Error::Interrupted(format!("{start} of {runs} runs finished")));
+        }
+        let end = (start + batch).min(runs);
+        let outputs: Vec<Result<RunOutput>> = (start..end)
+            .into_par_iter()
+            .map(|run| {
+                if cancelled() {
+                    return Err(Error::Interrupted(String::new()));
+                }
+                let out = run_indexed(scenario, seed, shared, run, false);
+                if let Some(p) = options.progress {
+                    p(1);
+                }
+                out
+            })
+            .collect();
+        for out in outputs {
+            let out = match out {
+                Ok(o) => o,
+                Err(Error::Interrupted(_)) => {
+                    return Err(Error::Interrupted(format!("{start} of {runs} runs finished")));
+                }
+                Err(e) => return Err(e),
+            };
+            if out.series.len() != curves.rows * curves.series.len() {
+                return Err(Error::Failure(format!(
+                    "run {} reported {} series values; expected {} (with network.redraw every run must have the same regions and levels)",
+                    out.summary.run,
+                    out.series.len(),
+                    curves.rows * curves.series.len()
+                )));
+            }
+            curves.push_run(&out.series);
+            if hazard.len() < out.hazard.len() {
+                hazard.resize(out.hazard.len(), (0, 0));
+            }
+            for (h, o) in hazard.iter_mut().zip(&out.hazard) {
+                h.0 += o.0;
+                h.1 += o.1;
+            }
+            stats.push(&out.summary);
+            final_shares.push(out.summary.final_share);
+            on_run(&out.summary)?;
+        }
+        start = end;
+    }
+    let representative = representative(scenario, seed, shared, &final_shares)?;
+    Ok(EnsembleResult {
+        curves,
+        hazard,
+        runs: stats,
+        n: shared.network.n,
+        representative,
+        wall_time_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Index of the run whose final share is closest to the median (lowest index on ties).
+pub fn median_run(final_shares: &[f64]) -> usize {
+    let mut sorted = final_shares.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = crate::aggregate::quantile_sorted(&sorted, 0.5);
+    let mut best = 0;
+    for (i, x) in final_shares.iter().enumerate() {
+        if (x - median).abs() < (final_shares[best] - median).abs() {
+            best = i;
+        }
+    }
+    best
+}
+
+fn representative(scenario: &Scenario, seed: u64, shared: &Prepared, final_shares: &[f64]) -> Result<Representative> {
+    let run = median_run(final_shares) as u64;
+    let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
+    let out = run_once(scenario, &prepared, run, rng, true);
+    Ok(Representative {
+        run,
+        adopted_step: out.adopted_step.unwrap_or_default(),
+        network: prepared.into_owned().network,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_run_is_closest_to_the_median() {
+        assert_eq!(median_run(&[0.9, 0.1, 0.5, 0.52, 0.3]), 2);
+        assert_eq!(median_run(&[0.2, 0.4]), 0);
+    }
+}

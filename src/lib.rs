@@ -12,12 +12,14 @@ pub mod charts;
 pub mod cli;
 pub mod ensemble;
 pub mod error;
+pub mod initial;
 pub mod model;
 pub mod network;
 pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod simulate;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;

@@ -29,3 +29,177 @@ pub fn temp_name(path: &Path) -> PathBuf {
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp"))
 }
+
+use crate::aggregate::{Stat, Summary};
+use crate::ensemble::EnsembleResult;
+use crate::model::Channel;
+use crate::run::RunSummary;
+use crate::scenario::Scenario;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// Header of `runs.csv`.
+pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation,share_learning,share_competition,share_pilot,share_mandate,promoted_at,evaluation_bias,final_mean_quality";
+
+/// Formats a number for CSV: shortest round-trip form; empty for NaN / no value.
+pub fn num(x: f64) -> String {
+    if x.is_nan() { String::new() } else { format!("{x}") }
+}
+
+fn opt_u32(x: Option<u32>) -> String {
+    x.map_or(String::new(), |v| v.to_string())
+}
+
+fn opt_f64(x: Option<f64>) -> String {
+    x.map_or(String::new(), num)
+}
+
+/// One `runs.csv` row (without newline).
+pub fn runs_row(seed: u64, s: &RunSummary) -> String {
+    let mut row = format!(
+        "{},{},{},{},{},{}",
+        s.run,
+        seed,
+        num(s.final_share),
+        opt_u32(s.t10),
+        opt_u32(s.t50),
+        opt_u32(s.t90)
+    );
+    for c in 0..5 {
+        row.push(',');
+        row.push_str(&opt_f64(s.channel_shares.map(|v| v[c])));
+    }
+    let _ = write!(
+        row,
+        ",{},{},{}",
+        opt_u32(s.promoted_at),
+        opt_f64(s.evaluation_bias),
+        opt_f64(s.final_mean_quality)
+    );
+    row
+}
+
+/// `curves.csv`: `step,series,mean,sd,p05,p50,p95`, one row per step and series.
+pub fn curves_csv(result: &EnsembleResult) -> String {
+    let c = &result.curves;
+    let mut out = String::from("step,series,mean,sd,p05,p50,p95\n");
+    for step in 0..c.rows {
+        for (k, name) in c.series.iter().enumerate() {
+            let _ = write!(out, "{step},{name}");
+            match c.cell(step, k).summary() {
+                Some(s) => {
+                    let _ = writeln!(out, ",{},{},{},{},{}", num(s.mean), num(s.sd), num(s.p05), num(s.p50), num(s.p95));
+                }
+                None => out.push_str(",,,,,\n"),
+            }
+        }
+    }
+    out
+}
+
+/// `hazard.csv`: the empirical hazard of adopting by number of adopting neighbours.
+pub fn hazard_csv(result: &EnsembleResult) -> String {
+    let mut out = String::from("neighbours_adopted,at_risk,adoptions,hazard\n");
+    for (k, &(at_risk, adoptions)) in result.hazard.iter().enumerate() {
+        if at_risk == 0 {
+            continue;
+        }
+        let _ = writeln!(out, "{k},{at_risk},{adoptions},{}", num(adoptions as f64 / at_risk as f64));
+    }
+    out
+}
+
+fn stat_json(stat: &Stat) -> Value {
+    match stat.summary() {
+        Some(Summary { n, mean, sd, p05, p50, p95 }) => {
+            json!({"mean": mean, "sd": sd, "p05": p05, "p50": p50, "p95": p95, "n": n})
+        }
+        None => Value::Null,
+    }
+}
+
+/// `summary.json`: what was run and the key figures with their 90% intervals.
+pub fn summary_json(scenario: &Scenario, seed: u64, result: &EnsembleResult) -> String {
+    let r = &result.runs;
+    let mut channels = serde_json::Map::new();
+    for (c, stat) in Channel::ALL.iter().zip(&r.channel_shares) {
+        channels.insert(c.name().to_string(), stat_json(stat));
+    }
+    let v = json!({
+        "tool": "policysim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "model": scenario.model,
+        "central_mode": scenario.central.mode,
+        "seed": seed,
+        "runs": scenario.runs,
+        "steps": scenario.steps,
+        "n": result.n,
+        "time_unit": scenario.time_unit,
+        "start_year": Value::Null,
+        "wall_time_s": (result.wall_time_s * 1000.0).round() / 1000.0,
+        "representative_run": result.representative.run,
+        "final_share": stat_json(&r.final_share),
+        "t10": stat_json(&r.t10),
+        "t50": stat_json(&r.t50),
+        "t90": stat_json(&r.t90),
+        "channel_shares": Value::Object(channels),
+        "promoted_at": stat_json(&r.promoted_at),
+        "evaluation_bias": stat_json(&r.evaluation_bias),
+        "final_mean_quality": stat_json(&r.final_mean_quality),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Largest number of edges written to `map_edges.csv` (larger networks get no edge file).
+pub const MAP_EDGE_LIMIT: usize = 200_000;
+
+/// `map.csv` (and `map_edges.csv`): the representative run's adoption step per government.
+/// None when the network has no coordinates.
+pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
+    let rep = &result.representative;
+    let net = &rep.network;
+    if !net.has_coordinates() {
+        return None;
+    }
+    let mut nodes = String::from("node,name,x,y,region,level,adopted_step\n");
+    for i in 0..net.n {
+        let region = net.region.get(i).map_or("", |&r| net.region_names[r as usize].as_str());
+        let level = net.level.get(i).map_or("", |&l| net.level_names[l as usize].as_str());
+        let step = rep.adopted_step.get(i).copied().unwrap_or(u32::MAX);
+        let _ = writeln!(
+            nodes,
+            "{i},{},{},{},{},{},{}",
+            csv_field(&net.names[i]),
+            num(net.x[i]),
+            num(net.y[i]),
+            csv_field(region),
+            csv_field(level),
+            if step == u32::MAX { String::new() } else { step.to_string() }
+        );
+    }
+    let edges = (!net.complete && net.edge_count() <= MAP_EDGE_LIMIT).then(|| {
+        let mut e = String::from("source,target\n");
+        for i in 0..net.n {
+            for &j in net.sources(i) {
+                if net.directed || (j as usize) > i {
+                    let _ = writeln!(e, "{j},{i}");
+                }
+            }
+        }
+        e
+    });
+    Some((nodes, edges))
+}
+
+/// Quotes a CSV field when it needs it.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

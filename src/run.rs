@@ -1,1 +1,859 @@
-//! (in progress)
+//! One run: the step loop of MODEL.md section 3 (synchronous update).
+//!
+//! Every decision in step t reads the state at the start of t; all adoptions and
+//! abandonments are applied together at the end of t. The run keeps per-government counts
+//! of adopting neighbours (and their weighted performance signal) up to date as governments
+//! adopt or abandon, so a step costs time in proportion to the governments that are still
+//! deciding plus the edges of those that changed, not to the whole edge list.
+
+use crate::agents::{AgentRecipe, Agents};
+use crate::error::{Error, Result};
+use crate::initial::InitialAdopters;
+use crate::model::centre::{self, Candidates, Verdict};
+use crate::model::{self, Channel, abandon, adapt, competition, innovation, learning};
+use crate::network::{NO_PARENT, Network};
+use crate::rng::RunRng;
+use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
+use rand::RngExt;
+
+/// Index of each fixed series in a run's per-step record (regions and levels follow).
+pub mod series {
+    /// Cumulative adopted share.
+    pub const ADOPTED_SHARE: usize = 0;
+    /// New adoptions through innovation (then learning, competition, pilot, mandate at +1..+4).
+    pub const NEW_INNOVATION: usize = 1;
+    /// Abandonments in the step.
+    pub const ABANDONED: usize = 6;
+    /// Mean quality of current adopters.
+    pub const MEAN_QUALITY: usize = 7;
+    /// Mean performance of current adopters.
+    pub const MEAN_PERFORMANCE: usize = 8;
+    /// Number of lineages in use.
+    pub const LINEAGES: usize = 9;
+    /// Sd of quality among current adopters.
+    pub const QUALITY_SD: usize = 10;
+    /// Number of fixed series.
+    pub const FIXED: usize = 11;
+    /// Names of the fixed series, in index order.
+    pub const NAMES: [&str; FIXED] = [
+        "adopted_share",
+        "new_innovation",
+        "new_learning",
+        "new_competition",
+        "new_pilot",
+        "new_mandate",
+        "abandoned",
+        "mean_quality",
+        "mean_performance",
+        "lineages",
+        "quality_sd",
+    ];
+}
+
+/// The names of every series a run of this network reports, in record order.
+pub fn series_names(network: &Network) -> Vec<String> {
+    let mut names: Vec<String> = series::NAMES.iter().map(|s| s.to_string()).collect();
+    if !network.region.is_empty() {
+        for r in &network.region_names {
+            names.push(format!("adopted_share.region.{r}"));
+        }
+    }
+    if !network.level.is_empty() {
+        for l in &network.level_names {
+            names.push(format!("adopted_share.level.{l}"));
+        }
+    }
+    names
+}
+
+/// What one finished run reports about itself (one row of `runs.csv`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    /// Run index.
+    pub run: u64,
+    /// Share adopted at the last step.
+    pub final_share: f64,
+    /// First step at which 10% / 50% / 90% had adopted (None if never).
+    pub t10: Option<u32>,
+    /// First step at which 50% had adopted.
+    pub t50: Option<u32>,
+    /// First step at which 90% had adopted.
+    pub t90: Option<u32>,
+    /// Share of adoptions (steps 1..T) through each channel, in [`Channel::ALL`] order.
+    pub channel_shares: Option<[f64; 5]>,
+    /// Step at which the centre promoted (pilot) or the mandate came into force (mandate).
+    pub promoted_at: Option<u32>,
+    /// Pilots' mean performance at the first evaluation minus adopters' mean performance at the end.
+    pub evaluation_bias: Option<f64>,
+    /// Mean quality of adopters at the last step.
+    pub final_mean_quality: Option<f64>,
+}
+
+/// Everything one run produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Per-step values, `(steps + 1) * n_series`, step-major; NaN = no value.
+    pub series: Vec<f64>,
+    /// The per-run summary.
+    pub summary: RunSummary,
+    /// Empirical hazard counts, indexed by number of adopting neighbours: (at risk, adoptions).
+    pub hazard: Vec<(u64, u64)>,
+    /// Step of each government's first adoption (`u32::MAX` = never), when asked for.
+    pub adopted_step: Option<Vec<u32>>,
+}
+
+/// Everything about a scenario that every run shares: network, trait recipe, initial adopters.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The network (drawn once, unless `network.redraw`).
+    pub network: Network,
+    /// How to draw the governments' traits.
+    pub recipe: AgentRecipe,
+    /// The initial adopters.
+    pub initial: InitialAdopters,
+    /// Competition groups for `rivals = "same_parent"`: group per node, members CSR.
+    groups: Option<Groups>,
+    /// Series names.
+    pub series: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Groups {
+    of: Vec<u32>,
+    offsets: Vec<usize>,
+    members: Vec<u32>,
+}
+
+impl Prepared {
+    /// Checks the scenario against the network and prepares what every run shares.
+    pub fn new(scenario: &Scenario, network: Network) -> Result<Prepared> {
+        let recipe = AgentRecipe::new(scenario, &network)?;
+        let initial = InitialAdopters::resolve(scenario, &network)?;
+        let c = &scenario.central;
+        if c.mode == CentralMode::Pilot
+            && c.pilot.selection == crate::scenario::Selection::Representative
+            && network.region.is_empty()
+        {
+            return Err(Error::Input(
+                "central.pilot.selection = \"representative\" needs regions, but the network has none \
+                 (use a hierarchy with regions, or a node file with a region column)"
+                    .to_string(),
+            ));
+        }
+        let groups = if scenario.competition.rivals == Rivals::SameParent && scenario.competition.rate > 0.0 {
+            if network.parent.is_empty() {
+                return Err(Error::Input(
+                    "competition.rivals = \"same_parent\" needs parents (a hierarchy network or a node file with a parent column)"
+                        .to_string(),
+                ));
+            }
+            Some(Groups::new(&network))
+        } else {
+            None
+        };
+        let series = series_names(&network);
+        Ok(Prepared { network, recipe, initial, groups, series })
+    }
+}
+
+impl Groups {
+    /// Groups of units sharing parent and level.
+    fn new(network: &Network) -> Groups {
+        let mut keys: Vec<(u32, u16, u32)> = (0..network.n)
+            .map(|i| {
+                let lvl = network.level.get(i).copied().unwrap_or(0);
+                (network.parent[i], lvl, i as u32)
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut of = vec![0u32; network.n];
+        let mut offsets = vec![0usize];
+        let mut members = Vec::with_capacity(network.n);
+        let mut prev: Option<(u32, u16)> = None;
+        for (p, l, i) in keys {
+            // units without a parent form one group per level
+            if prev != Some((p, l)) {
+                if prev.is_some() {
+                    offsets.push(members.len());
+                }
+                prev = Some((p, l));
+            }
+            of[i as usize] = (offsets.len() - 1) as u32;
+            members.push(i);
+        }
+        offsets.push(members.len());
+        let _ = NO_PARENT;
+        Groups { of, offsets, members }
+    }
+
+    fn members(&self, g: u32) -> &[u32] {
+        &self.members[self.offsets[g as usize]..self.offsets[g as usize + 1]]
+    }
+}
+
+const NEVER: u8 = 0;
+const ADOPTED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// An adoption decided during a step, applied at its end.
+#[derive(Debug, Clone, Copy)]
+struct Adoption {
+    unit: u32,
+    channel: Channel,
+    quality: f64,
+    lineage: u32,
+}
+
+/// The centre's plan and record within one run.
+#[derive(Debug, Clone, Default)]
+struct CentreState {
+    template_quality: f64,
+    batch: Vec<u32>,
+    batch_size: usize,
+    designate_now: Vec<u32>,
+    evaluation_at: Option<u32>,
+    mandate_from: Option<u32>,
+    deadline_at: Option<u32>,
+    mandate_variant: (f64, u32),
+    endorsed: Option<Endorsement>,
+    promoted_at: Option<u32>,
+    first_evaluation: Option<f64>,
+}
+
+/// Promotion by endorsement: the pilots act as one extra neighbour of everyone.
+#[derive(Debug, Clone, Copy)]
+struct Endorsement {
+    weight: f64,
+    mean_w: f64,
+    best_pilot: u32,
+}
+
+/// In a complete network a learner compares at most this many adopters, drawn uniformly
+/// (with replacement) from all adopters: an observation sample that keeps the cost of
+/// choosing a source bounded. Explicit networks always compare every adopting neighbour.
+pub const COMPLETE_OBSERVATION_SAMPLE: usize = 64;
+
+/// The lineage id of the centre's template.
+const TEMPLATE_LINEAGE: u32 = 0;
+
+/// The mutable state of one run.
+struct Run<'a> {
+    s: &'a Scenario,
+    net: &'a Network,
+    groups: Option<&'a Groups>,
+    agents: Agents,
+    rng: RunRng,
+    n: usize,
+    status: Vec<u8>,
+    locked: Vec<bool>,
+    designated: Vec<bool>,
+    quality: Vec<f64>,
+    lineage: Vec<u32>,
+    adopted_step: Vec<u32>,
+    nbr_count: Vec<u32>,
+    nbr_signal: Vec<f64>,
+    weighted: bool,
+    adopters: Vec<u32>,
+    adopter_pos: Vec<u32>,
+    signal_total: f64,
+    group_adopted: Vec<u32>,
+    region_size: Vec<u32>,
+    region_adopted: Vec<u32>,
+    level_size: Vec<u32>,
+    level_adopted: Vec<u32>,
+    lineage_count: Vec<u32>,
+    active_lineages: u32,
+    sum_q: f64,
+    sum_q2: f64,
+    sum_y: f64,
+    channel_total: [u64; 5],
+    step_new: [u32; 5],
+    step_abandoned: u32,
+    hazard: Vec<(u64, u64)>,
+    innovation_quality: Sampler,
+    centre: CentreState,
+}
+
+/// Runs run number `run` of the scenario and returns its per-step record and summary.
+///
+/// `rng` must be the run's own stream ([`crate::rng::run_rng`]); `record_steps` asks for
+/// each government's adoption step (for the map of the representative run).
+pub fn run_once(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    run: u64,
+    mut rng: RunRng,
+    record_steps: bool,
+) -> RunOutput {
+    let net = &prepared.network;
+    let n = net.n;
+    let agents = prepared.recipe.draw(n, &mut rng);
+    let innovation_quality = scenario.innovation.quality.sampler().unwrap_or(Sampler::Constant(0.0));
+    let template_quality = scenario
+        .central
+        .pilot
+        .quality
+        .sampler()
+        .unwrap_or(Sampler::Constant(0.0))
+        .draw(&mut rng);
+    let n_regions = net.region_names.len();
+    let n_levels = net.level_names.len();
+    let mut region_size = vec![0u32; if net.region.is_empty() { 0 } else { n_regions }];
+    for &r in &net.region {
+        region_size[r as usize] += 1;
+    }
+    let mut level_size = vec![0u32; if net.level.is_empty() { 0 } else { n_levels }];
+    for &l in &net.level {
+        level_size[l as usize] += 1;
+    }
+    let weighted = scenario.learning.performance_weight != 0.0;
+    let mut r = Run {
+        s: scenario,
+        net,
+        groups: prepared.groups.as_ref(),
+        agents,
+        n,
+        status: vec![NEVER; n],
+        locked: vec![false; n],
+        designated: vec![false; n],
+        quality: vec![0.0; n],
+        lineage: vec![0; n],
+        adopted_step: vec![u32::MAX; n],
+        nbr_count: if net.complete { Vec::new() } else { vec![0; n] },
+        nbr_signal: if weighted && !net.complete { vec![0.0; n] } else { Vec::new() },
+        weighted,
+        adopters: Vec::new(),
+        adopter_pos: vec![u32::MAX; n],
+        signal_total: 0.0,
+        group_adopted: prepared.groups.as_ref().map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
+        region_adopted: vec![0; region_size.len()],
+        region_size,
+        level_adopted: vec![0; level_size.len()],
+        level_size,
+        lineage_count: vec![0],
+        active_lineages: 0,
+        sum_q: 0.0,
+        sum_q2: 0.0,
+        sum_y: 0.0,
+        channel_total: [0; 5],
+        step_new: [0; 5],
+        step_abandoned: 0,
+        hazard: Vec::new(),
+        innovation_quality,
+        centre: CentreState {
+            template_quality,
+            ..CentreState::default()
+        },
+        rng,
+    };
+    let n_series = prepared.series.len();
+    let steps = scenario.steps as usize;
+    let mut record = vec![f64::NAN; (steps + 1) * n_series];
+
+    // Step 0: the initial adopters, each with a variant of its own.
+    let initial = prepared.initial.draw(n, &mut r.rng);
+    for &i in &initial {
+        let q = r.innovation_quality.draw(&mut r.rng);
+        let lin = r.new_lineage();
+        r.adopt(Adoption { unit: i, channel: Channel::Innovation, quality: q, lineage: lin }, 0);
+    }
+    r.record(&mut record[..n_series]);
+
+    let mut adoptions: Vec<Adoption> = Vec::new();
+    let mut abandonments: Vec<u32> = Vec::new();
+    let (mut t10, mut t50, mut t90) = (None, None, None);
+    let share0 = r.adopters.len() as f64 / n.max(1) as f64;
+    mark_thresholds(share0, 0, &mut t10, &mut t50, &mut t90);
+    for t in 1..=scenario.steps {
+        adoptions.clear();
+        abandonments.clear();
+        r.step_new = [0; 5];
+        r.step_abandoned = 0;
+        r.centre_begin_step(t, &mut abandonments);
+        r.decide(t, &mut adoptions, &mut abandonments);
+        // wound-up pilots may also have decided to abandon on their own: count each once
+        abandonments.sort_unstable();
+        abandonments.dedup();
+        for &i in &abandonments {
+            r.abandon(i);
+        }
+        for a in &adoptions {
+            r.adopt(*a, t);
+        }
+        for &i in &r.centre.designate_now.clone() {
+            r.designated[i as usize] = false;
+        }
+        r.centre.designate_now.clear();
+        let row = &mut record[t as usize * n_series..(t as usize + 1) * n_series];
+        r.record(row);
+        let share = r.adopters.len() as f64 / n.max(1) as f64;
+        mark_thresholds(share, t, &mut t10, &mut t50, &mut t90);
+    }
+
+    let a = r.adopters.len();
+    let total: u64 = r.channel_total.iter().sum();
+    let mean_perf_end = if a > 0 { Some(r.sum_y / a as f64) } else { None };
+    let summary = RunSummary {
+        run,
+        final_share: a as f64 / n.max(1) as f64,
+        t10,
+        t50,
+        t90,
+        channel_shares: (total > 0).then(|| r.channel_total.map(|c| c as f64 / total as f64)),
+        promoted_at: r.centre.promoted_at,
+        evaluation_bias: match (r.centre.first_evaluation, mean_perf_end) {
+            (Some(e), Some(m)) => Some(e - m),
+            _ => None,
+        },
+        final_mean_quality: (a > 0).then(|| r.sum_q / a as f64),
+    };
+    RunOutput {
+        series: record,
+        summary,
+        hazard: r.hazard,
+        adopted_step: record_steps.then_some(r.adopted_step),
+    }
+}
+
+fn mark_thresholds(share: f64, t: u32, t10: &mut Option<u32>, t50: &mut Option<u32>, t90: &mut Option<u32>) {
+    // a small tolerance so that 0.1 * n adopters counts as 10% despite rounding
+    let eps = 1e-12;
+    if t10.is_none() && share + eps >= 0.1 {
+        *t10 = Some(t);
+    }
+    if t50.is_none() && share + eps >= 0.5 {
+        *t50 = Some(t);
+    }
+    if t90.is_none() && share + eps >= 0.9 {
+        *t90 = Some(t);
+    }
+}
+
+impl Run<'_> {
+    fn new_lineage(&mut self) -> u32 {
+        self.lineage_count.push(0);
+        (self.lineage_count.len() - 1) as u32
+    }
+
+    #[inline]
+    fn performance(&self, i: usize) -> f64 {
+        self.quality[i] + self.agents.fit[i]
+    }
+
+    /// Makes unit i an adopter and updates every count that depends on it.
+    fn adopt(&mut self, a: Adoption, t: u32) {
+        let i = a.unit as usize;
+        debug_assert_ne!(self.status[i], ADOPTED);
+        self.status[i] = ADOPTED;
+        self.quality[i] = a.quality;
+        self.lineage[i] = a.lineage;
+        if self.adopted_step[i] == u32::MAX {
+            self.adopted_step[i] = t;
+        }
+        if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
+            self.locked[i] = true;
+        }
+        if t > 0 {
+            self.channel_total[a.channel as usize] += 1;
+            self.step_new[a.channel as usize] += 1;
+        }
+        self.adopter_pos[i] = self.adopters.len() as u32;
+        self.adopters.push(a.unit);
+        let lc = &mut self.lineage_count[a.lineage as usize];
+        if *lc == 0 {
+            self.active_lineages += 1;
+        }
+        *lc += 1;
+        let y = a.quality + self.agents.fit[i];
+        self.sum_q += a.quality;
+        self.sum_q2 += a.quality * a.quality;
+        self.sum_y += y;
+        self.change_neighbourhood(i, 1, y);
+    }
+
+    /// Makes adopter i drop the policy.
+    fn abandon(&mut self, i: u32) {
+        let i = i as usize;
+        debug_assert_eq!(self.status[i], ADOPTED);
+        self.status[i] = ABANDONED;
+        self.locked[i] = false;
+        self.step_abandoned += 1;
+        let pos = self.adopter_pos[i] as usize;
+        self.adopters.swap_remove(pos);
+        if pos < self.adopters.len() {
+            self.adopter_pos[self.adopters[pos] as usize] = pos as u32;
+        }
+        self.adopter_pos[i] = u32::MAX;
+        let lc = &mut self.lineage_count[self.lineage[i] as usize];
+        *lc -= 1;
+        if *lc == 0 {
+            self.active_lineages -= 1;
+        }
+        let q = self.quality[i];
+        let y = self.performance(i);
+        self.sum_q -= q;
+        self.sum_q2 -= q * q;
+        self.sum_y -= y;
+        self.change_neighbourhood(i, -1, y);
+    }
+
+    /// Updates neighbour counts, signals and group/region/level tallies when i adopts (+1) or abandons (-1).
+    fn change_neighbourhood(&mut self, i: usize, delta: i32, performance: f64) {
+        let w = learning::signal_weight(&self.s.learning, performance);
+        let signed_w = if delta > 0 { w } else { -w };
+        if self.net.complete {
+            self.signal_total += signed_w;
+        } else {
+            for &o in self.net.observers(i) {
+                let o = o as usize;
+                self.nbr_count[o] = self.nbr_count[o].wrapping_add_signed(delta);
+                if self.weighted {
+                    self.nbr_signal[o] += signed_w;
+                }
+            }
+        }
+        if let Some(g) = self.groups {
+            let gi = g.of[i] as usize;
+            self.group_adopted[gi] = self.group_adopted[gi].wrapping_add_signed(delta);
+        }
+        if !self.region_size.is_empty() {
+            let r = self.net.region[i] as usize;
+            self.region_adopted[r] = self.region_adopted[r].wrapping_add_signed(delta);
+        }
+        if !self.level_size.is_empty() {
+            let l = self.net.level[i] as usize;
+            self.level_adopted[l] = self.level_adopted[l].wrapping_add_signed(delta);
+        }
+    }
+
+    /// Writes the state at the end of a step into one row of the record.
+    fn record(&self, row: &mut [f64]) {
+        use series::*;
+        let a = self.adopters.len();
+        row[ADOPTED_SHARE] = a as f64 / self.n.max(1) as f64;
+        for c in 0..5 {
+            row[NEW_INNOVATION + c] = self.step_new[c] as f64;
+        }
+        row[ABANDONED] = self.step_abandoned as f64;
+        if a > 0 {
+            let af = a as f64;
+            let mq = self.sum_q / af;
+            row[MEAN_QUALITY] = mq;
+            row[MEAN_PERFORMANCE] = self.sum_y / af;
+            row[QUALITY_SD] = (self.sum_q2 / af - mq * mq).max(0.0).sqrt();
+        }
+        row[LINEAGES] = self.active_lineages as f64;
+        let mut k = FIXED;
+        for (adopted, size) in self.region_adopted.iter().zip(&self.region_size) {
+            row[k] = *adopted as f64 / (*size).max(1) as f64;
+            k += 1;
+        }
+        for (adopted, size) in self.level_adopted.iter().zip(&self.level_size) {
+            row[k] = *adopted as f64 / (*size).max(1) as f64;
+            k += 1;
+        }
+    }
+
+    /// The centre acts at the start of step t: designate, evaluate, promote, wind up.
+    fn centre_begin_step(&mut self, t: u32, abandonments: &mut Vec<u32>) {
+        let c = &self.s.central;
+        match c.mode {
+            CentralMode::Mandate => {
+                if t == c.mandate.start.max(1) && self.centre.mandate_from.is_none() {
+                    self.centre.mandate_from = Some(t);
+                    self.centre.promoted_at = Some(t);
+                    if c.mandate.deadline > 0 {
+                        self.centre.deadline_at = Some(t + c.mandate.deadline);
+                    }
+                    self.centre.mandate_variant = (self.centre.template_quality, TEMPLATE_LINEAGE);
+                }
+            }
+            CentralMode::Pilot => {
+                if t == c.pilot.start.max(1) {
+                    self.designate(c.pilot.sites, t);
+                }
+                if self.centre.evaluation_at == Some(t) {
+                    self.evaluate(t, abandonments);
+                }
+            }
+            CentralMode::None | CentralMode::Recognition => {}
+        }
+    }
+
+    /// Designates a batch of `size` pilots; they adopt at the end of step t.
+    fn designate(&mut self, size: usize, t: u32) {
+        let eligible: Vec<u32> = (0..self.n as u32).filter(|&i| self.status[i as usize] == NEVER).collect();
+        let cand = Candidates {
+            eligible: &eligible,
+            learning: &self.agents.learning,
+            competition: &self.agents.competition,
+            region: &self.net.region,
+            n_regions: self.net.region_names.len(),
+        };
+        // Prepared::new has checked that representative selection has regions.
+        let chosen = centre::select_pilots(self.s.central.pilot.selection, &cand, size, &mut self.rng).unwrap_or_default();
+        for &i in &chosen {
+            self.designated[i as usize] = true;
+        }
+        self.centre.batch = chosen.clone();
+        self.centre.batch_size = size;
+        self.centre.designate_now = chosen;
+        self.centre.evaluation_at = Some(t + self.s.central.pilot.evaluate_after.max(1));
+    }
+
+    /// Evaluates the current batch of pilots and promotes or winds up.
+    fn evaluate(&mut self, t: u32, abandonments: &mut Vec<u32>) {
+        let pilot = &self.s.central.pilot;
+        self.centre.evaluation_at = None;
+        let batch: Vec<u32> = self
+            .centre
+            .batch
+            .iter()
+            .copied()
+            .filter(|&i| self.status[i as usize] == ADOPTED)
+            .collect();
+        if batch.is_empty() {
+            return;
+        }
+        let mean_perf = batch.iter().map(|&i| self.performance(i as usize)).sum::<f64>() / batch.len() as f64;
+        if self.centre.first_evaluation.is_none() {
+            self.centre.first_evaluation = Some(mean_perf);
+        }
+        match centre::evaluate(mean_perf, pilot.promote_above) {
+            Verdict::Promote => {
+                self.centre.promoted_at.get_or_insert(t);
+                let best = *batch
+                    .iter()
+                    .max_by(|&&a, &&b| self.quality[a as usize].total_cmp(&self.quality[b as usize]).then(b.cmp(&a)))
+                    .expect("non-empty batch");
+                match pilot.promotion {
+                    Promotion::Mandate => {
+                        if self.centre.mandate_from.is_none() {
+                            self.centre.mandate_from = Some(t);
+                            let m = &self.s.central.mandate;
+                            if m.deadline > 0 {
+                                self.centre.deadline_at = Some(t + m.deadline);
+                            }
+                        }
+                        self.centre.mandate_variant = (self.quality[best as usize], self.lineage[best as usize]);
+                    }
+                    Promotion::Endorse => {
+                        let mean_w = batch
+                            .iter()
+                            .map(|&i| learning::signal_weight(&self.s.learning, self.performance(i as usize)))
+                            .sum::<f64>()
+                            / batch.len() as f64;
+                        self.centre.endorsed = Some(Endorsement {
+                            weight: self.s.central.endorse.weight,
+                            mean_w,
+                            best_pilot: best,
+                        });
+                        for &i in &batch {
+                            self.locked[i as usize] = false;
+                        }
+                    }
+                    Promotion::Expand => {
+                        for &i in &batch {
+                            self.locked[i as usize] = false;
+                        }
+                        let next = (self.centre.batch_size as f64 * pilot.expand_factor).ceil() as usize;
+                        self.designate(next, t);
+                    }
+                }
+            }
+            Verdict::Fail => {
+                for &i in &batch {
+                    self.locked[i as usize] = false;
+                    if pilot.wind_up {
+                        abandonments.push(i);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every government decides for step t, reading only the state at the start of t.
+    fn decide(&mut self, t: u32, adoptions: &mut Vec<Adoption>, abandonments: &mut Vec<u32>) {
+        let s = self.s;
+        let n = self.n;
+        let a_start = self.adopters.len();
+        let share = a_start as f64 / n.max(1) as f64;
+        let credit = competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
+        let mandate_on = self.centre.mandate_from.is_some_and(|m| t >= m);
+        let at_deadline = self.centre.deadline_at == Some(t);
+        let abandon_on = s.abandon.rate > 0.0;
+        let endorsed = self.centre.endorsed;
+        let inn_rate = s.innovation.rate;
+        let learn_rate = s.learning.rate;
+        let comp_rate = s.competition.rate;
+        let complete = self.net.complete;
+        let others = n.saturating_sub(1).max(1) as f64;
+        for i in 0..n {
+            let status = self.status[i];
+            if status == ADOPTED {
+                if abandon_on && !self.locked[i] {
+                    let p = abandon::probability(
+                        self.performance(i),
+                        s.abandon.threshold,
+                        s.abandon.rate,
+                        self.agents.learning[i],
+                    );
+                    if p > 0.0 && self.rng.random::<f64>() < p {
+                        abandonments.push(i as u32);
+                    }
+                }
+                continue;
+            }
+            let k_adopted = if complete { a_start } else { self.nbr_count[i] as usize };
+            if status == NEVER {
+                if self.hazard.len() <= k_adopted {
+                    self.hazard.resize(k_adopted + 1, (0, 0));
+                }
+                self.hazard[k_adopted].0 += 1;
+            }
+            if self.designated[i] {
+                let q = adapt::adapt(&s.adapt, self.centre.template_quality, self.agents.learning[i], &mut self.rng);
+                adoptions.push(Adoption { unit: i as u32, channel: Channel::Pilot, quality: q, lineage: TEMPLATE_LINEAGE });
+                self.hazard[k_adopted].1 += 1;
+                continue;
+            }
+            let rho = self.agents.inertia[i];
+            let l = self.agents.learning[i];
+            let degree = if complete { others } else { self.net.in_degree(i) as f64 };
+            // learning signal S_i
+            let mut signal_sum = if complete {
+                if self.weighted { self.signal_total } else { a_start as f64 }
+            } else if self.weighted {
+                self.nbr_signal[i]
+            } else {
+                k_adopted as f64
+            };
+            let mut denom = degree;
+            if let Some(e) = endorsed {
+                signal_sum += e.weight * e.mean_w;
+                denom += e.weight;
+            }
+            let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
+            let mut probs = [0.0; 5];
+            probs[1] = learning::probability(learn_rate, l, learning::need(&s.learning, self.agents.fit[i]), signal, rho);
+            if status == NEVER {
+                probs[0] = innovation::probability(inn_rate, self.agents.resources[i], rho);
+                if comp_rate > 0.0 {
+                    let p_rivals = self.rivals_share(i, k_adopted, a_start);
+                    probs[2] = competition::probability(comp_rate, self.agents.competition[i], p_rivals, credit, rho);
+                }
+                if mandate_on {
+                    probs[4] = centre::mandate_probability(&s.central.mandate, rho, at_deadline);
+                }
+            }
+            let total = model::combined_probability(&probs);
+            if total <= 0.0 || self.rng.random::<f64>() >= total {
+                continue;
+            }
+            let channel = model::attribute(&probs, self.rng.random::<f64>());
+            if status == NEVER {
+                self.hazard[k_adopted].1 += 1;
+            }
+            let (source_q, lineage) = match channel {
+                Channel::Innovation => {
+                    let q = self.innovation_quality.draw(&mut self.rng);
+                    let lin = self.new_lineage();
+                    adoptions.push(Adoption { unit: i as u32, channel, quality: q, lineage: lin });
+                    continue;
+                }
+                Channel::Learning => self.learning_source(i),
+                Channel::Competition => self.competition_source(i),
+                Channel::Mandate => self.centre.mandate_variant,
+                Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
+            };
+            let q = adapt::adapt(&s.adapt, source_q, l, &mut self.rng);
+            adoptions.push(Adoption { unit: i as u32, channel, quality: q, lineage });
+        }
+    }
+
+    /// P_i: the share of i's rivals that have adopted.
+    fn rivals_share(&self, i: usize, k_adopted: usize, a_start: usize) -> f64 {
+        let others = self.n.saturating_sub(1);
+        match self.s.competition.rivals {
+            Rivals::Neighbours => {
+                let k = self.net.in_degree(i);
+                if k == 0 { 0.0 } else { k_adopted as f64 / k as f64 }
+            }
+            Rivals::All => {
+                if others == 0 { 0.0 } else { a_start as f64 / others as f64 }
+            }
+            Rivals::SameParent => {
+                let g = self.groups.expect("groups prepared for same_parent");
+                let gi = g.of[i];
+                let size = g.members(gi).len() - 1;
+                if size == 0 { 0.0 } else { self.group_adopted[gi as usize] as f64 / size as f64 }
+            }
+        }
+    }
+
+    /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
+    fn learning_source(&mut self, i: usize) -> (f64, u32) {
+        let mut chooser = learning::SourceChooser::new(&self.s.learning, self.agents.learning[i]);
+        if self.net.complete {
+            let a = self.adopters.len();
+            if a <= COMPLETE_OBSERVATION_SAMPLE {
+                for k in 0..a {
+                    let j = self.adopters[k];
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            } else {
+                for _ in 0..COMPLETE_OBSERVATION_SAMPLE {
+                    let j = self.adopters[self.rng.random_range(0..a)];
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            }
+        } else {
+            for &j in self.net.sources(i) {
+                if self.status[j as usize] == ADOPTED {
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            }
+        }
+        if let Some(e) = self.centre.endorsed.filter(|e| e.weight > 0.0) {
+            chooser.offer(e.best_pilot, self.performance(e.best_pilot as usize), e.weight, &mut self.rng);
+        }
+        let j = chooser.chosen().expect("learning needs an adopting source") as usize;
+        (self.quality[j], self.lineage[j])
+    }
+
+    /// Whom i copies when racing: an adopting rival picked uniformly.
+    fn competition_source(&mut self, i: usize) -> (f64, u32) {
+        let j = match self.s.competition.rivals {
+            Rivals::All => self.adopters[self.rng.random_range(0..self.adopters.len())] as usize,
+            Rivals::Neighbours if self.net.complete => {
+                self.adopters[self.rng.random_range(0..self.adopters.len())] as usize
+            }
+            Rivals::Neighbours => {
+                let k = self.nbr_count[i] as usize;
+                let mut pick = self.rng.random_range(0..k);
+                let mut found = 0usize;
+                for &j in self.net.sources(i) {
+                    if self.status[j as usize] == ADOPTED {
+                        if pick == 0 {
+                            found = j as usize;
+                            break;
+                        }
+                        pick -= 1;
+                    }
+                }
+                found
+            }
+            Rivals::SameParent => {
+                let g = self.groups.expect("groups prepared");
+                let members = g.members(g.of[i]);
+                loop {
+                    let j = members[self.rng.random_range(0..members.len())] as usize;
+                    if self.status[j] == ADOPTED {
+                        break j;
+                    }
+                }
+            }
+        };
+        (self.quality[j], self.lineage[j])
+    }
+}

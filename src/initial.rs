@@ -1,0 +1,124 @@
+//! Initial adopters at step 0: a count, a share (drawn per run), or a fixed list from a file.
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::scenario::{Initial, Scenario};
+use rand::{Rng, RngExt};
+
+/// The initial adopters as resolved once per scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InitialAdopters {
+    /// Nobody adopts at step 0.
+    None,
+    /// This many, chosen uniformly per run.
+    Count(usize),
+    /// The same nodes in every run.
+    Fixed(Vec<u32>),
+}
+
+impl InitialAdopters {
+    /// Resolves `[initial]` against the network (reads the file, if any).
+    pub fn resolve(scenario: &Scenario, network: &Network) -> Result<InitialAdopters> {
+        let init: &Initial = &scenario.initial;
+        if let Some(path) = &init.file {
+            let path = scenario.base_dir.join(path);
+            return read_initial_file(&path, network).map(InitialAdopters::Fixed);
+        }
+        let count = match init.share {
+            Some(s) => (s * network.n as f64).round() as usize,
+            None => init.count,
+        };
+        if count > network.n {
+            return Err(Error::Input(format!(
+                "initial.count = {count}: more initial adopters than the {} governments of the network",
+                network.n
+            )));
+        }
+        Ok(if count == 0 { InitialAdopters::None } else { InitialAdopters::Count(count) })
+    }
+
+    /// The adopters of one run, in ascending order.
+    pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Vec<u32> {
+        match self {
+            InitialAdopters::None => Vec::new(),
+            InitialAdopters::Fixed(v) => v.clone(),
+            InitialAdopters::Count(k) => {
+                // Floyd's algorithm: k distinct values from 0..n with k draws.
+                let mut chosen = std::collections::BTreeSet::new();
+                for j in (n - k)..n {
+                    let t = rng.random_range(0..=j) as u32;
+                    if !chosen.insert(t) {
+                        chosen.insert(j as u32);
+                    }
+                }
+                chosen.into_iter().collect()
+            }
+        }
+    }
+}
+
+/// Reads a file of node ids or names, one per line (blank lines and `#` comments skipped;
+/// a first line that names no node, such as a header `id`, is skipped too).
+pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input_in(path, format!("cannot read the initial adopters file: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::input_in(path, format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let index: std::collections::HashMap<&str, u32> =
+        network.names.iter().enumerate().map(|(i, s)| (s.as_str(), i as u32)).collect();
+    let mut out = Vec::new();
+    let mut first = true;
+    for (ln, line) in text.lines().enumerate() {
+        let id = line.trim().trim_matches('"');
+        if id.is_empty() || id.starts_with('#') {
+            continue;
+        }
+        match index.get(id) {
+            Some(&i) => out.push(i),
+            None if first => {}
+            None => {
+                let shown: String = id.chars().take(60).collect();
+                return Err(Error::Input(format!(
+                    "{}:{}: unknown node \"{shown}\": expected a node id or name of the network",
+                    path.display(),
+                    ln + 1
+                )));
+            }
+        }
+        first = false;
+    }
+    out.sort_unstable();
+    out.dedup();
+    if out.is_empty() {
+        return Err(Error::input_in(path, "no initial adopters listed (one node id or name per line)"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+
+    #[test]
+    fn count_draws_distinct_nodes() {
+        let init = InitialAdopters::Count(10);
+        let v = init.draw(20, &mut run_rng(1, 0));
+        assert_eq!(v.len(), 10);
+        assert!(v.windows(2).all(|w| w[0] < w[1]) && v.iter().all(|&i| i < 20));
+        assert_ne!(v, init.draw(20, &mut run_rng(1, 1)));
+    }
+
+    #[test]
+    fn file_lists_ids_and_reports_unknown_ones_with_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("init.csv");
+        let mut net = Network::complete(4);
+        net.names = vec!["a".into(), "b".into(), "c".into(), "d".into()];
+        std::fs::write(&p, "\u{feff}id\r\nc\r\n\r\na\r\n").unwrap();
+        assert_eq!(read_initial_file(&p, &net).unwrap(), vec![0, 2]);
+        std::fs::write(&p, "a\nzz\n").unwrap();
+        let e = read_initial_file(&p, &net).unwrap_err().to_string();
+        assert!(e.contains(":2:") && e.contains("zz"), "{e}");
+    }
+}

@@ -1,0 +1,156 @@
+//! Intergovernmental learning (府际学习): the four-step cycle need -> whom to learn from ->
+//! learn -> evaluate. This module holds the formulas; the run loop supplies the neighbours.
+
+use super::clamp01;
+use crate::scenario::Learning;
+use rand::{Rng, RngExt};
+use rand_distr::{Distribution, StandardNormal};
+
+/// How much an adopting neighbour with performance y weighs in the signal:
+/// w = exp(performance_weight * (y - reference)); 1 when the weight is 0 (pure contagion).
+#[inline]
+pub fn signal_weight(learning: &Learning, performance: f64) -> f64 {
+    if learning.performance_weight == 0.0 {
+        1.0
+    } else {
+        (learning.performance_weight * (performance - learning.reference)).exp()
+    }
+}
+
+/// need_i = 2 * logistic(need_weight * phi_i): identifying a learning need rises with fit.
+#[inline]
+pub fn need(learning: &Learning, fit: f64) -> f64 {
+    if learning.need_weight == 0.0 {
+        1.0
+    } else {
+        2.0 / (1.0 + (-learning.need_weight * fit).exp())
+    }
+}
+
+/// pi_learn = learning.rate * L_i * need_i * S_i * (1 - rho_i), clamped to [0, 1].
+#[inline]
+pub fn probability(rate: f64, capacity: f64, need: f64, signal: f64, inertia: f64) -> f64 {
+    clamp01(rate * capacity * need * signal * (1.0 - inertia))
+}
+
+/// Chooses whom to learn from among candidates, with probability proportional to
+/// `weight_j * exp(selectivity * L * (y_j + noise_j))`, noise_j ~ Normal(0, observation_noise * (1 - L)).
+///
+/// Uses the Gumbel-max trick, so the candidates are seen once and nothing is stored.
+/// Tracks the best candidate seen so far; call [`SourceChooser::offer`] for each candidate.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceChooser {
+    sharpness: f64,
+    noise_sd: f64,
+    best_key: f64,
+    best: Option<u32>,
+}
+
+impl SourceChooser {
+    /// A chooser for a learner with capacity `capacity`.
+    pub fn new(learning: &Learning, capacity: f64) -> SourceChooser {
+        SourceChooser {
+            sharpness: learning.selectivity * capacity,
+            noise_sd: learning.observation_noise * (1.0 - capacity),
+            best_key: f64::NEG_INFINITY,
+            best: None,
+        }
+    }
+
+    /// Offers candidate `id` with performance `performance` and prior weight `weight` (> 0).
+    #[inline]
+    pub fn offer<R: Rng + ?Sized>(&mut self, id: u32, performance: f64, weight: f64, rng: &mut R) {
+        let noise: f64 = if self.noise_sd > 0.0 {
+            let z: f64 = StandardNormal.sample(rng);
+            self.noise_sd * z
+        } else {
+            0.0
+        };
+        // Gumbel(0, 1) from a uniform in (0, 1).
+        let u: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+        let gumbel = -(-u.ln()).ln();
+        let key = weight.ln() + self.sharpness * (performance + noise) + gumbel;
+        if key > self.best_key {
+            self.best_key = key;
+            self.best = Some(id);
+        }
+    }
+
+    /// The chosen candidate (None if none was offered).
+    pub fn chosen(&self) -> Option<u32> {
+        self.best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+
+    fn learning() -> Learning {
+        Learning {
+            selectivity: 2.0,
+            observation_noise: 0.0,
+            ..Learning::default()
+        }
+    }
+
+    #[test]
+    fn signal_weight_favours_better_performers_only_when_asked() {
+        let mut l = learning();
+        assert_eq!(signal_weight(&l, 3.0), 1.0);
+        l.performance_weight = 1.0;
+        l.reference = 0.5;
+        assert!((signal_weight(&l, 1.5) - 1f64.exp()).abs() < 1e-12);
+        assert!(signal_weight(&l, 0.0) < 1.0);
+    }
+
+    #[test]
+    fn need_rises_with_fit_and_is_one_without_weight() {
+        let mut l = learning();
+        assert_eq!(need(&l, 5.0), 1.0);
+        l.need_weight = 1.0;
+        assert!((need(&l, 0.0) - 1.0).abs() < 1e-15);
+        assert!(need(&l, 2.0) > 1.0 && need(&l, 2.0) < 2.0);
+        assert!(need(&l, -2.0) < 1.0);
+    }
+
+    #[test]
+    fn learning_probability_multiplies_its_factors() {
+        assert!((probability(0.4, 0.5, 1.0, 0.5, 0.0) - 0.1).abs() < 1e-15);
+        assert_eq!(probability(0.4, 0.5, 1.0, 0.0, 0.0), 0.0);
+        assert_eq!(probability(0.4, 0.5, 1.0, 1.0, 1.0), 0.0);
+    }
+
+    /// Empirical choice frequencies against the softmax probabilities.
+    fn frequencies(capacity: f64, perfs: &[f64], n: usize) -> Vec<f64> {
+        let l = learning();
+        let mut rng = run_rng(11, capacity.to_bits());
+        let mut counts = vec![0usize; perfs.len()];
+        for _ in 0..n {
+            let mut c = SourceChooser::new(&l, capacity);
+            for (j, &y) in perfs.iter().enumerate() {
+                c.offer(j as u32, y, 1.0, &mut rng);
+            }
+            counts[c.chosen().unwrap() as usize] += 1;
+        }
+        counts.iter().map(|&c| c as f64 / n as f64).collect()
+    }
+
+    #[test]
+    fn capable_learners_pick_the_best_model_weak_ones_almost_at_random() {
+        let perfs = [0.0, 0.5, 1.0];
+        let n = 40_000;
+        for &cap in &[0.0, 1.0] {
+            let freq = frequencies(cap, &perfs, n);
+            let w: Vec<f64> = perfs.iter().map(|y| (2.0 * cap * y).exp()).collect();
+            let total: f64 = w.iter().sum();
+            for (f, wj) in freq.iter().zip(&w) {
+                let p = wj / total;
+                let se = (p * (1.0 - p) / n as f64).sqrt();
+                assert!((f - p).abs() < 4.0 * se, "capacity {cap}: {f} vs {p}");
+            }
+        }
+        assert!(frequencies(1.0, &perfs, 10_000)[2] > frequencies(0.0, &perfs, 10_000)[2] + 0.2);
+    }
+}

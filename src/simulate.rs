@@ -1,0 +1,137 @@
+//! The whole `policysim run` pipeline as a library call: scenario -> ensemble -> a
+//! results folder that appears complete or not at all.
+//!
+//! Files are written into a hidden staging folder beside the destination; only when every
+//! file is complete is the staging folder renamed into place (replacing earlier results of
+//! the same scenario).
+
+use crate::charts::{self, ChartOptions};
+use crate::ensemble::{EnsembleOptions, EnsembleResult, prepare, run_ensemble};
+use crate::error::{Error, Result};
+use crate::output::{self, RUNS_HEADER};
+use crate::scenario::Scenario;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Options of a simulation beyond the scenario itself.
+#[derive(Default)]
+pub struct SimulateOptions<'a> {
+    /// Ensemble options (threads, progress, cancellation).
+    pub ensemble: EnsembleOptions<'a>,
+    /// Charts to draw (None = no charts).
+    pub charts: Option<ChartOptions>,
+    /// Replace an existing folder even if it holds results of another scenario.
+    pub force: bool,
+}
+
+/// The default results folder of a scenario: `results/<name>`.
+pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
+    Path::new("results").join(&scenario.name)
+}
+
+/// Runs the scenario's ensemble and writes every output into `out_dir`.
+pub fn simulate(scenario: &Scenario, out_dir: &Path, options: &SimulateOptions) -> Result<EnsembleResult> {
+    check_destination(scenario, out_dir, options.force)?;
+    let prepared = prepare(scenario)?;
+    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let staging = staging_dir(out_dir);
+    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let result = (|| {
+        let result = {
+            let runs_path = staging.join("runs.csv");
+            let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+            let mut runs_csv = BufWriter::new(file);
+            writeln!(runs_csv, "{RUNS_HEADER}").map_err(|e| Error::io(&runs_path, e))?;
+            let seed = scenario.seed;
+            let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
+                writeln!(runs_csv, "{}", output::runs_row(seed, s)).map_err(|e| Error::io(&runs_path, e))
+            };
+            let result = run_ensemble(scenario, seed, &prepared, &options.ensemble, &mut on_run)?;
+            runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
+            result
+        };
+        write_outputs(scenario, &staging, &result)?;
+        if let Some(chart_options) = &options.charts {
+            charts::draw_run_charts(&staging, chart_options)?;
+        }
+        Ok(result)
+    })();
+    match result {
+        Ok(result) => {
+            publish(&staging, out_dir)?;
+            Ok(result)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+/// Writes the aggregated outputs (everything except `runs.csv`) into `dir`.
+pub fn write_outputs(scenario: &Scenario, dir: &Path, result: &EnsembleResult) -> Result<()> {
+    let w = |name: &str, text: &str| output::write_atomic(&dir.join(name), text.as_bytes());
+    w("curves.csv", &output::curves_csv(result))?;
+    w("hazard.csv", &output::hazard_csv(result))?;
+    w("summary.json", &output::summary_json(scenario, scenario.seed, result))?;
+    w("scenario.toml", &scenario.to_toml())?;
+    if let Some((nodes, edges)) = output::map_csv(result) {
+        w("map.csv", &nodes)?;
+        if let Some(edges) = edges {
+            w("map_edges.csv", &edges)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to replace a folder that is not an earlier result of the same scenario.
+fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result<()> {
+    if force || !out_dir.exists() {
+        return Ok(());
+    }
+    if !out_dir.is_dir() {
+        return Err(Error::Input(format!("{}: exists and is not a folder", out_dir.display())));
+    }
+    let empty = std::fs::read_dir(out_dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if empty {
+        return Ok(());
+    }
+    let previous = std::fs::read_to_string(out_dir.join("scenario.toml")).ok();
+    let previous_name = previous
+        .as_deref()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("name").and_then(|v| v.as_str().map(str::to_string)));
+    match previous_name {
+        Some(name) if name == scenario.name => Ok(()),
+        Some(name) => Err(Error::Input(format!(
+            "{}: holds results of scenario \"{name}\", not \"{}\"; choose another --out or pass --force to replace them",
+            out_dir.display(),
+            scenario.name
+        ))),
+        None => Err(Error::Input(format!(
+            "{}: exists and does not hold policysim results; choose another --out or pass --force to replace it",
+            out_dir.display()
+        ))),
+    }
+}
+
+/// The hidden staging folder beside `out_dir`.
+fn staging_dir(out_dir: &Path) -> PathBuf {
+    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
+    out_dir.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Moves the finished staging folder into place, replacing earlier results.
+fn publish(staging: &Path, out_dir: &Path) -> Result<()> {
+    if out_dir.exists() {
+        let old = staging.with_extension("old");
+        std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
+        std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
+    }
+    Ok(())
+}
