@@ -1,0 +1,36 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use policysim::Scenario;
+use policysim::ensemble::{EnsembleOptions, EnsembleResult, prepare, run_ensemble};
+use policysim::run::RunSummary;
+use std::path::Path;
+
+/// Parses a scenario from TOML text (as if it were a file in the current folder).
+pub fn scenario(text: &str) -> Scenario {
+    policysim::scenario::parse_scenario(text, Path::new("test.toml")).expect("valid scenario")
+}
+
+/// Runs the ensemble of a scenario and returns the result and the per-run summaries.
+pub fn ensemble(s: &Scenario) -> (EnsembleResult, Vec<RunSummary>) {
+    let prepared = prepare(s).expect("prepare");
+    let mut rows = Vec::new();
+    let mut on_run = |r: &RunSummary| {
+        rows.push(r.clone());
+        Ok(())
+    };
+    let result = run_ensemble(s, s.seed, &prepared, &EnsembleOptions::default(), &mut on_run).expect("ensemble");
+    (result, rows)
+}
+
+/// Mean and sd of a series at a step.
+pub fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
+    let k = result.curves.series.iter().position(|s| s == series).expect("series exists");
+    let s = result.curves.cell(step, k).summary().expect("values");
+    (s.mean, s.sd)
+}
+
+/// Path of the built binary.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_policysim")
+}
