@@ -97,12 +97,16 @@ impl Network {
         }
         arcs.sort_by_key(|a| (a.0, a.1)); // stable: the first weight is kept
         arcs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        let (source_offsets, source_ids, source_weights) =
-            csr(n, arcs.iter().map(|a| (a.0, a.1, a.2)), arcs.len());
+        let (source_offsets, source_ids, source_weights) = csr(
+            n,
+            arcs.iter().map(|a| (a.0, a.1, a.2)),
+            arcs.len(),
+            weights.is_some(),
+        );
         let (observer_offsets, observer_ids) = if directed {
             let mut rev: Vec<(u32, u32)> = arcs.iter().map(|a| (a.1, a.0)).collect();
             rev.sort_unstable();
-            let (o, ids, _) = csr(n, rev.iter().map(|a| (a.0, a.1, 1.0)), rev.len());
+            let (o, ids, _) = csr(n, rev.iter().map(|a| (a.0, a.1, 1.0)), rev.len(), false);
             (o, ids)
         } else {
             (Vec::new(), Vec::new())
@@ -219,19 +223,22 @@ impl Network {
     }
 }
 
-/// Builds CSR arrays from (row, col, weight) triples sorted by row.
+/// Builds CSR arrays from (row, col, weight) triples sorted by row (weights kept if `weighted`).
 fn csr(
     n: usize,
     rows: impl Iterator<Item = (u32, u32, f32)>,
     len: usize,
+    weighted: bool,
 ) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
     let mut offsets = vec![0usize; n + 1];
     let mut ids = Vec::with_capacity(len);
-    let mut ws = Vec::with_capacity(len);
+    let mut ws = Vec::with_capacity(if weighted { len } else { 0 });
     for (r, c, w) in rows {
         offsets[r as usize + 1] += 1;
         ids.push(c);
-        ws.push(w);
+        if weighted {
+            ws.push(w);
+        }
     }
     for i in 0..n {
         offsets[i + 1] += offsets[i];
