@@ -348,7 +348,8 @@ fn categories(values: &[String]) -> (Vec<u16>, Vec<String>) {
 /// Reads a node file; `key` is the scenario key (for messages).
 ///
 /// Required column: `id` (unique, non-empty). Optional: `name`, `level`, `parent` (an id
-/// of another row, or empty), `region` (names, see below), `x`, `y` (numbers). Any other
+/// of another row, or empty; the parent links must not form a cycle), `region` (names,
+/// see below), `x`, `y` (numbers). Any other
 /// column that holds at least one number is numeric: every value must then be a number
 /// (it goes to [`NodeTable::columns`]); columns without any number (free text) are
 /// ignored. `level` and `region` labels become indices, ordered numerically when all are
@@ -507,6 +508,18 @@ pub fn read_node_file(path: &Path, key: &str) -> Result<NodeTable> {
             }
         }
     }
+    if let Some(i) = parent_cycle(&table.parent) {
+        let (line, p) = &parents[i];
+        return Err(at(
+            path,
+            *line,
+            format!(
+                "the parent chain of \"{}\" loops back to itself (got parent \"{}\"), expected parents to form a tree",
+                shorten(&table.ids[i]),
+                shorten(p)
+            ),
+        ));
+    }
     for (k, &c) in other.iter().enumerate() {
         let values = &raw[k];
         let numeric = values
@@ -535,6 +548,32 @@ pub fn read_node_file(path: &Path, key: &str) -> Result<NodeTable> {
         table.columns.push((t.header[c].clone(), col));
     }
     Ok(table)
+}
+
+/// A node on a parent cycle, if the parent links are not a forest.
+fn parent_cycle(parent: &[u32]) -> Option<usize> {
+    // 0 = not seen, 1 = on the current chain, 2 = known to reach a root.
+    let mut state = vec![0u8; parent.len()];
+    let mut chain = Vec::new();
+    for start in 0..parent.len() {
+        let mut i = start;
+        while state[i] == 0 {
+            state[i] = 1;
+            chain.push(i);
+            match parent[i] {
+                NO_PARENT => break,
+                p => i = p as usize,
+            }
+        }
+        if state[i] == 1 && parent[i] != NO_PARENT {
+            return Some(i);
+        }
+        for &c in &chain {
+            state[c] = 2;
+        }
+        chain.clear();
+    }
+    None
 }
 
 /// Reads an edge file (and optional node file) into a network.
@@ -926,6 +965,7 @@ mod tests {
                 "n6.csv:3: column \"fit\"",
             ),
             ("n7.csv", b"id,parent\na,a\n", "own parent"),
+            ("n8.csv", b"id,parent\nr,\na,b\nb,c\nc,a\n", "loops back"),
         ];
         for (name, bytes, want) in node_cases {
             let p = d.file(name, bytes);
