@@ -15,7 +15,7 @@ use super::{Network, NO_PARENT};
 use crate::error::{Error, Result};
 use petgraph::graph::{Graph, NodeIndex};
 use petgraph::{Directed, EdgeType, Undirected};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// At most this many individual warnings per kind; the rest are summarised.
@@ -323,11 +323,12 @@ impl NodeTable {
 fn categories(values: &[String]) -> (Vec<u16>, Vec<String>) {
     let all_ints = values.iter().all(|v| v.parse::<u64>().is_ok());
     let names: Vec<String> = if all_ints {
-        let set: BTreeMap<u64, &String> = values
+        // Keyed by (number, text) so "1" and "01" stay distinct categories.
+        let set: BTreeSet<(u64, &String)> = values
             .iter()
             .map(|v| (v.parse::<u64>().unwrap_or(0), v))
             .collect();
-        set.into_values().cloned().collect()
+        set.into_iter().map(|(_, v)| v.clone()).collect()
     } else {
         let mut seen = HashSet::new();
         values
@@ -819,10 +820,10 @@ mod tests {
     #[test]
     fn numeric_levels_are_ordered_numerically() {
         let d = Dir::new();
-        let n = d.file("n.csv", b"id,level\na,2\nb,0\nc,1\nd,10\n");
+        let n = d.file("n.csv", b"id,level\na,2\nb,0\nc,1\nd,10\ne,01\n");
         let t = read_node_file(&n, "network.nodes").unwrap();
-        assert_eq!(t.level, [2, 0, 1, 3]);
-        assert_eq!(t.level_names, ["0", "1", "2", "10"]);
+        assert_eq!(t.level, [3, 0, 2, 4, 1]);
+        assert_eq!(t.level_names, ["0", "01", "1", "2", "10"]);
     }
 
     #[test]
