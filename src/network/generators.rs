@@ -59,6 +59,17 @@ fn check_k_below_n(k: usize, n: usize, kind: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses k-nearest networks whose edge lists would not fit in memory.
+fn check_knn_size(n: usize, k: usize) -> Result<()> {
+    if n as f64 * k as f64 > MAX_EDGES {
+        return Err(bad(format!(
+            "network.k = {k}: gives about {:.0} links for {n} nodes, more than {MAX_EDGES:.0}; use a smaller k",
+            n as f64 * k as f64
+        )));
+    }
+    Ok(())
+}
+
 fn resolve(base: &Path, p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
@@ -185,6 +196,7 @@ fn ring_graph(n: usize, k: usize, kind: &str) -> Result<UnGraph<(), f32, u32>> {
         )));
     }
     check_k_below_n(k, n, kind)?;
+    check_knn_size(n, k / 2)?;
     let mut g = empty_graph(n, n * (k / 2));
     for d in 1..=k / 2 {
         for i in 0..n {
@@ -291,6 +303,12 @@ pub fn barabasi_albert(n: usize, m: usize, rng: &mut RunRng) -> Result<Network> 
             "network.m = {m}: must be less than network.n = {n}"
         )));
     }
+    if n as f64 * m as f64 > MAX_EDGES {
+        return Err(bad(format!(
+            "network.m = {m}: gives about {:.0} edges for n = {n}, more than {MAX_EDGES:.0}; use a smaller m",
+            n as f64 * m as f64
+        )));
+    }
     let edges = m * (m + 1) / 2 + (n - m - 1) * m;
     let mut g = empty_graph(n, edges);
     let mut ends: Vec<u32> = Vec::with_capacity(2 * edges);
@@ -332,6 +350,7 @@ pub fn spatial(x: Vec<f64>, y: Vec<f64>, k: usize) -> Result<Network> {
             ));
         }
         check_k_below_n(k, n, "spatial")?;
+        check_knn_size(n, k)?;
     }
     let pairs = knn_edges(&x, &y, k);
     let mut g = empty_graph(n, pairs.len());
@@ -536,6 +555,8 @@ pub fn hierarchy(
     if regions.len() > u16::MAX as usize {
         return Err(bad("network.regions: at most 65535 regions".into()));
     }
+    let largest = levels.iter().map(|l| l.count).max().unwrap_or(1);
+    check_knn_size(total, k.min(largest))?;
     let mut x = Vec::with_capacity(total);
     let mut y = Vec::with_capacity(total);
     let mut parent = Vec::with_capacity(total);
@@ -581,7 +602,7 @@ pub fn hierarchy(
         names.extend((0..spec.count).map(|i| format!("{}_{i}", spec.name)));
     }
     start.push(total);
-    let mut g = empty_graph(total, total * (k + 1));
+    let mut g = empty_graph(total, total * (k.min(largest) + 1));
     for l in 0..levels.len() {
         // Sibling groups: contiguous runs with the same parent.
         let (lo, hi) = (start[l], start[l + 1]);
@@ -894,6 +915,11 @@ mod tests {
         assert!(input_message(hierarchy(&zero, &[], 2, &mut rng)).contains("count = 0"));
         let regions: Vec<String> = (0..11).map(|i| i.to_string()).collect();
         assert!(input_message(hierarchy(&lv, &regions, 2, &mut rng)).contains("network.regions"));
+        let big = vec![LevelSpec {
+            name: "a".into(),
+            count: 1_000_000,
+        }];
+        assert!(input_message(hierarchy(&big, &[], 999_999, &mut rng)).contains("network.k"));
     }
 
     #[test]
