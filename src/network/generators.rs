@@ -60,11 +60,12 @@ fn check_k_below_n(k: usize, n: usize, kind: &str) -> Result<()> {
 }
 
 /// Refuses k-nearest networks whose edge lists would not fit in memory.
-fn check_knn_size(n: usize, k: usize) -> Result<()> {
-    if n as f64 * k as f64 > MAX_EDGES {
+/// `per_node` links per node; `k` is the value of the key as written.
+fn check_knn_size(n: usize, per_node: usize, k: usize) -> Result<()> {
+    if n as f64 * per_node as f64 > MAX_EDGES {
         return Err(bad(format!(
             "network.k = {k}: gives about {:.0} links for {n} nodes, more than {MAX_EDGES:.0}; use a smaller k",
-            n as f64 * k as f64
+            n as f64 * per_node as f64
         )));
     }
     Ok(())
@@ -196,7 +197,7 @@ fn ring_graph(n: usize, k: usize, kind: &str) -> Result<UnGraph<(), f32, u32>> {
         )));
     }
     check_k_below_n(k, n, kind)?;
-    check_knn_size(n, k / 2)?;
+    check_knn_size(n, k / 2, k)?;
     let mut g = empty_graph(n, n * (k / 2));
     for d in 1..=k / 2 {
         for i in 0..n {
@@ -350,7 +351,7 @@ pub fn spatial(x: Vec<f64>, y: Vec<f64>, k: usize) -> Result<Network> {
             ));
         }
         check_k_below_n(k, n, "spatial")?;
-        check_knn_size(n, k)?;
+        check_knn_size(n, k, k)?;
     }
     let pairs = knn_edges(&x, &y, k);
     let mut g = empty_graph(n, pairs.len());
@@ -556,7 +557,7 @@ pub fn hierarchy(
         return Err(bad("network.regions: at most 65535 regions".into()));
     }
     let largest = levels.iter().map(|l| l.count).max().unwrap_or(1);
-    check_knn_size(total, k.min(largest))?;
+    check_knn_size(total, k.min(largest), k)?;
     let mut x = Vec::with_capacity(total);
     let mut y = Vec::with_capacity(total);
     let mut parent = Vec::with_capacity(total);
