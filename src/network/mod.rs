@@ -4,7 +4,14 @@
 mod files;
 mod generators;
 
-pub use generators::build_network;
+pub use files::{read_edge_file, read_node_file, NodeTable};
+pub use generators::{
+    barabasi_albert, build_network, erdos_renyi, hierarchy, knn_edges, ring, spatial,
+    watts_strogatz,
+};
+
+use petgraph::graph::Graph;
+use petgraph::EdgeType;
 
 /// Marker for "no parent" in [`Network::parent`].
 pub const NO_PARENT: u32 = u32::MAX;
@@ -49,6 +56,10 @@ pub struct Network {
     pub y: Vec<f64>,
     /// Numeric node-file columns (for traits given as `{ from = "column" }`).
     pub columns: Vec<(String, Vec<f64>)>,
+    /// Human-readable names from a node file's `name` column (empty when none).
+    pub labels: Vec<String>,
+    /// Problems found while building that were tolerated (self-loops, duplicate edges).
+    pub warnings: Vec<String>,
 }
 
 impl Network {
@@ -84,14 +95,18 @@ impl Network {
                 arcs.push((u, v, w));
             }
         }
-        arcs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        arcs.sort_by_key(|a| (a.0, a.1)); // stable: the first weight is kept
         arcs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        let (source_offsets, source_ids, source_weights) =
-            csr(n, arcs.iter().map(|a| (a.0, a.1, a.2)), arcs.len());
+        let (source_offsets, source_ids, source_weights) = csr(
+            n,
+            arcs.iter().map(|a| (a.0, a.1, a.2)),
+            arcs.len(),
+            weights.is_some(),
+        );
         let (observer_offsets, observer_ids) = if directed {
             let mut rev: Vec<(u32, u32)> = arcs.iter().map(|a| (a.1, a.0)).collect();
             rev.sort_unstable();
-            let (o, ids, _) = csr(n, rev.iter().map(|a| (a.0, a.1, 1.0)), rev.len());
+            let (o, ids, _) = csr(n, rev.iter().map(|a| (a.0, a.1, 1.0)), rev.len(), false);
             (o, ids)
         } else {
             (Vec::new(), Vec::new())
@@ -112,6 +127,28 @@ impl Network {
             names: (0..n).map(|i| i.to_string()).collect(),
             ..Network::default()
         }
+    }
+
+    /// Converts a petgraph graph into the compact form; `weighted` keeps the edge weights.
+    ///
+    /// Directedness follows the graph type (an edge a -> b means b observes a).
+    /// Self-loops and duplicate edges are dropped (the first weight is kept).
+    pub fn from_petgraph<N, Ty: EdgeType>(
+        graph: &Graph<N, f32, Ty, u32>,
+        weighted: bool,
+    ) -> Network {
+        let raw = graph.raw_edges();
+        let edges: Vec<(u32, u32)> = raw
+            .iter()
+            .map(|e| (e.source().index() as u32, e.target().index() as u32))
+            .collect();
+        let weights: Option<Vec<f32>> = weighted.then(|| raw.iter().map(|e| e.weight).collect());
+        Network::from_edges(
+            graph.node_count(),
+            &edges,
+            weights.as_deref(),
+            Ty::is_directed(),
+        )
     }
 
     /// The governments node i observes (empty for a complete network: use `n`).
@@ -186,19 +223,22 @@ impl Network {
     }
 }
 
-/// Builds CSR arrays from (row, col, weight) triples sorted by row.
+/// Builds CSR arrays from (row, col, weight) triples sorted by row (weights kept if `weighted`).
 fn csr(
     n: usize,
     rows: impl Iterator<Item = (u32, u32, f32)>,
     len: usize,
+    weighted: bool,
 ) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
     let mut offsets = vec![0usize; n + 1];
     let mut ids = Vec::with_capacity(len);
-    let mut ws = Vec::with_capacity(len);
+    let mut ws = Vec::with_capacity(if weighted { len } else { 0 });
     for (r, c, w) in rows {
         offsets[r as usize + 1] += 1;
         ids.push(c);
-        ws.push(w);
+        if weighted {
+            ws.push(w);
+        }
     }
     for i in 0..n {
         offsets[i + 1] += offsets[i];
