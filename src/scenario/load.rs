@@ -167,7 +167,9 @@ fn find_key(doc: &DeTable, dotted: &str) -> Option<Range<usize>> {
     let mut table = doc;
     let mut found = None;
     for part in dotted.split('.') {
-        let (k, v) = table.get_key_value(part)?;
+        let Some((k, v)) = table.get_key_value(part) else {
+            break;
+        };
         found = Some(k.span());
         match v.get_ref() {
             DeValue::Table(t) => table = t,
@@ -455,6 +457,12 @@ impl Scenario {
         if uses_n(net.kind) {
             c.at_least_one("network.n", net.n as u64);
         }
+        if net.kind == NetworkKind::File && net.edges.is_none() {
+            c.push(
+                "network.edges",
+                "is required when network.kind = \"file\" (an edge list CSV)".to_string(),
+            );
+        }
 
         let a = &self.agents;
         c.trait_spec("agents.learning", &a.learning, true);
@@ -554,6 +562,28 @@ impl Scenario {
         c.unit("si.beta", self.si.beta);
         c.trait_spec("threshold.value", &self.threshold.value, false);
         c.trait_spec("cascade.p", &self.cascade.p, true);
+
+        // Node-file columns need a node file (cascade.p's column names an edge attribute).
+        if net.nodes.is_none() {
+            let traits = [
+                ("agents.learning", &a.learning),
+                ("agents.competition", &a.competition),
+                ("agents.resources", &a.resources),
+                ("agents.inertia", &a.inertia),
+                ("agents.fit", &a.fit),
+                ("innovation.quality", &self.innovation.quality),
+                ("central.pilot.quality", &pilot.quality),
+                ("threshold.value", &self.threshold.value),
+            ];
+            for (key, spec) in traits {
+                if let TraitSpec::Column { from } = spec {
+                    c.push(
+                        key,
+                        format!("reads node-file column `{from}`, but network.nodes (the node CSV) is not set"),
+                    );
+                }
+            }
+        }
         c.issues
     }
 
@@ -712,7 +742,9 @@ impl Scenario {
 
     /// Sets a dotted key (e.g. `central.mandate.rate`) and re-validates; on error the scenario is unchanged.
     ///
-    /// Relative paths are resolved against `base_dir`; warnings are recomputed (without line numbers).
+    /// A table value for a table of settings updates only the keys it names (`central.pilot =
+    /// { sites = 3 }` keeps the other pilot keys); a trait value replaces the trait. Relative
+    /// paths are resolved against `base_dir`; warnings are recomputed (without line numbers).
     pub fn set_dotted(&mut self, key: &str, value: toml::Value) -> Result<()> {
         let parts: Vec<&str> = key.split('.').collect();
         if parts.iter().any(|p| p.trim().is_empty()) {
@@ -737,7 +769,13 @@ impl Scenario {
                 }
             }
         }
-        current.insert(parts[parts.len() - 1].to_string(), value);
+        let last = parts[parts.len() - 1].to_string();
+        match current.get_mut(&last) {
+            Some(old) => merge_value(old, value),
+            None => {
+                current.insert(last, value);
+            }
+        }
         let mut updated = Scenario::deserialize(toml::Value::Table(table)).map_err(|e| {
             let message = e.message();
             // An unknown field is the first component of the key with that name.
@@ -788,6 +826,31 @@ impl Scenario {
             out.pop();
         }
         out
+    }
+}
+
+/// True for a table that gives a trait (`dist` or `from`) rather than a section of settings.
+fn is_trait_table(table: &toml::Table) -> bool {
+    table.contains_key("dist") || table.contains_key("from")
+}
+
+/// Replaces `old` by `new`, except that a table of settings given for a table of settings
+/// updates only the keys it names (a trait table replaces the old trait entirely).
+fn merge_value(old: &mut toml::Value, new: toml::Value) {
+    match (old, new) {
+        (toml::Value::Table(old), toml::Value::Table(new))
+            if !is_trait_table(old) && !is_trait_table(&new) =>
+        {
+            for (k, v) in new {
+                match old.get_mut(&k) {
+                    Some(existing) => merge_value(existing, v),
+                    None => {
+                        old.insert(k, v);
+                    }
+                }
+            }
+        }
+        (old, new) => *old = new,
     }
 }
 
@@ -967,7 +1030,7 @@ mod tests {
 
     const FULL: &str = r#"
 name = "full"
-description = "every table"
+description = "every table, \"quoted\"\nsecond line"
 model = "policy"
 steps = 30
 runs = 20
@@ -1281,6 +1344,22 @@ p = { dist = "beta", a = 1, b = 9 }
     }
 
     #[test]
+    fn obvious_network_and_column_checks() {
+        let m = err("name = \"x\"\n[network]\nkind = \"file\"\n");
+        assert_eq!(
+            m,
+            "/tmp/s.toml:2:2: key `network.edges`: is required when network.kind = \"file\" (an edge list CSV)"
+        );
+        let m = err("name = \"x\"\nnetwork.n = 0\n");
+        assert_eq!(m, "/tmp/s.toml:2:9: key `network.n`: must be >= 1, got 0");
+        let m = err("name = \"x\"\n[agents]\ninertia = { from = \"vested\" }\n");
+        assert_eq!(
+            m,
+            "/tmp/s.toml:3:1: key `agents.inertia`: reads node-file column `vested`, but network.nodes (the node CSV) is not set"
+        );
+    }
+
+    #[test]
     fn beta_parameters_must_be_positive() {
         let m = err("name = \"x\"\n[agents]\nlearning = { dist = \"beta\", a = 0, b = 2 }\n");
         assert_eq!(
@@ -1421,6 +1500,12 @@ p = { dist = "beta", a = 1, b = 9 }
         assert_eq!(s.steps, 12);
         s.set_dotted_str("initial.share", "0.1").unwrap();
         assert_eq!(s.initial.share, Some(0.1));
+        // A settings table updates only the keys it names.
+        s.set_dotted_str("central.pilot", "{ sites = 3, selection = \"willing\" }")
+            .unwrap();
+        assert_eq!(s.central.pilot.sites, 3);
+        assert_eq!(s.central.pilot.selection, Selection::Willing);
+        assert_eq!(s.central.pilot.evaluate_after, 3);
         assert_eq!(s.get_dotted("initial.file"), None);
         assert_eq!(s.get_dotted("learning.rat"), None);
         // Warnings are recomputed.
@@ -1460,6 +1545,10 @@ p = { dist = "beta", a = 1, b = 9 }
             "key `initial`: give at most one of count, share and file; got count and share"
         );
         assert!(e(&mut s, "learning..rate", "1").contains("not a dotted key"));
+        assert_eq!(
+            e(&mut s, "agents.fit", "{ from = \"fit\" }"),
+            "key `agents.fit`: reads node-file column `fit`, but network.nodes (the node CSV) is not set"
+        );
         assert_eq!(s, before, "a failed set leaves the scenario unchanged");
     }
 
