@@ -817,7 +817,10 @@ impl Scenario {
             "# Resolved scenario written by policysim {}: every key with its value,\n\
              # relative paths made absolute (they were relative to {}).\n\n",
             env!("CARGO_PKG_VERSION"),
-            self.base_dir.display()
+            self.base_dir
+                .display()
+                .to_string()
+                .replace(['\n', '\r'], " ")
         );
         if let Ordered::Map(entries) = &tree {
             write_table(&mut out, "", entries);
