@@ -5,7 +5,9 @@ use rand_distr::{Beta, Distribution as _, Normal, Uniform};
 use serde::{Deserialize, Serialize};
 
 /// A value given per government (or per variant): a number, a distribution, or a column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Deserialised by hand (not `untagged`) so that a mistake gets a precise message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum TraitSpec {
     /// The same number for everyone.
@@ -155,4 +157,163 @@ impl TraitSpec {
     pub fn is_constant(&self) -> bool {
         matches!(self, TraitSpec::Constant(_))
     }
+}
+
+/// The keys each distribution takes, besides `dist`.
+const DIST_KEYS: [(&str, [&str; 2]); 3] = [
+    ("beta", ["a", "b"]),
+    ("uniform", ["low", "high"]),
+    ("normal", ["mean", "sd"]),
+];
+
+/// What `TraitSpec` accepts, for error messages.
+const TRAIT_FORMS: &str = "a number, a distribution `{ dist = \"beta\", a = 2.0, b = 5.0 }` \
+(or `uniform` with low/high, `normal` with mean/sd) or a node-file column `{ from = \"column\" }`";
+
+/// One value inside a trait's inline table.
+enum Scalar {
+    Num(f64),
+    Str(String),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v.to_string()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other("a boolean"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Scalar, A::Error> {
+                while m
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other("a table"))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Scalar, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("an array"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for TraitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TraitSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(TRAIT_FORMS)
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<TraitSpec, E> {
+                Ok(TraitSpec::Constant(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<TraitSpec, E> {
+                Ok(TraitSpec::Constant(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<TraitSpec, E> {
+                Ok(TraitSpec::Constant(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<TraitSpec, A::Error> {
+                let mut entries: Vec<(String, Scalar)> = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, Scalar>()? {
+                    entries.push((k, v));
+                }
+                trait_from_entries(entries).map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Builds a trait from the entries of its inline table; the error says what is allowed.
+fn trait_from_entries(entries: Vec<(String, Scalar)>) -> Result<TraitSpec, String> {
+    let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    if let Some(from) = get("from") {
+        let Scalar::Str(column) = from else {
+            return Err("`from` must be a column name (a string)".to_string());
+        };
+        if let Some((k, _)) = entries.iter().find(|(k, _)| k != "from") {
+            return Err(format!(
+                "unexpected key `{k}` in a node-file column `{{ from = \"{column}\" }}` (it takes only `from`)"
+            ));
+        }
+        return Ok(TraitSpec::Column {
+            from: column.clone(),
+        });
+    }
+    let Some(dist) = get("dist") else {
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        return Err(format!(
+            "a table here needs `dist` or `from` (found keys: {}); expected {TRAIT_FORMS}",
+            keys.join(", ")
+        ));
+    };
+    let Scalar::Str(dist) = dist else {
+        return Err("`dist` must be a string: \"beta\", \"uniform\" or \"normal\"".to_string());
+    };
+    let Some((name, params)) = DIST_KEYS.iter().find(|(n, _)| n == dist) else {
+        return Err(format!(
+            "unknown distribution `{dist}`; allowed: beta, uniform, normal"
+        ));
+    };
+    for (k, v) in &entries {
+        if k == "dist" {
+            continue;
+        }
+        if !params.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown key `{k}` in a {name} distribution; it takes `{}` and `{}`",
+                params[0], params[1]
+            ));
+        }
+        match v {
+            Scalar::Num(_) => {}
+            Scalar::Str(s) => {
+                return Err(format!(
+                    "`{k}` of a {name} distribution must be a number, found string \"{s}\""
+                ))
+            }
+            Scalar::Other(t) => {
+                return Err(format!(
+                    "`{k}` of a {name} distribution must be a number, found {t}"
+                ))
+            }
+        }
+    }
+    let num = |key: &str| match get(key) {
+        Some(Scalar::Num(x)) => Ok(*x),
+        _ => Err(format!(
+            "a {name} distribution needs `{}` and `{}`; `{key}` is missing",
+            params[0], params[1]
+        )),
+    };
+    let (x, y) = (num(params[0])?, num(params[1])?);
+    Ok(TraitSpec::Dist(match *name {
+        "beta" => Distribution::Beta { a: x, b: y },
+        "uniform" => Distribution::Uniform { low: x, high: y },
+        _ => Distribution::Normal { mean: x, sd: y },
+    }))
 }

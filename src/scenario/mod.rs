@@ -1,6 +1,6 @@
 //! Scenario files: the TOML a researcher writes, parsed into a validated [`Scenario`].
 //!
-//! Every key of MODEL.md has a field here with its default. `Scenario::load` reads a
+//! Every key of MODEL.md has a field here with its default. [`load_scenario`] reads a
 //! file, rejects unknown keys, wrong types and out-of-range values with a message naming
 //! the file, the key and (where known) its line, and resolves relative paths against the
 //! folder of the file.
@@ -102,6 +102,9 @@ pub struct Scenario {
     /// The file the scenario came from, for error messages; not a key.
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// Contradictory but legal settings found when loading (`FILE:LINE:COL: message`); the CLI prints them.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 fn default_name() -> String {
@@ -145,6 +148,7 @@ impl Default for Scenario {
             cascade: Cascade::default(),
             base_dir: PathBuf::from("."),
             source: None,
+            warnings: Vec::new(),
         }
     }
 }
