@@ -76,7 +76,13 @@ impl AgentRecipe {
             out[k] = v;
         }
         let [learning, competition, resources, inertia, fit] = out;
-        Agents { learning, competition, resources, inertia, fit }
+        Agents {
+            learning,
+            competition,
+            resources,
+            inertia,
+            fit,
+        }
     }
 }
 
@@ -102,12 +108,16 @@ mod tests {
         s.agents.fit = TraitSpec::Dist(Distribution::Normal { mean: 0.0, sd: 3.0 });
         s.agents.resources = TraitSpec::Column { from: "gdp".into() };
         let mut net = Network::complete(500);
-        net.columns.push(("gdp".into(), (0..500).map(|i| i as f64 / 500.0).collect()));
+        net.columns
+            .push(("gdp".into(), (0..500).map(|i| i as f64 / 500.0).collect()));
         let recipe = AgentRecipe::new(&s, &net).unwrap();
         let a = recipe.draw(500, &mut run_rng(1, 0));
         assert!(a.learning.iter().all(|&x| (0.0..=1.0).contains(&x)));
-        assert!(a.learning.iter().any(|&x| x == 0.0) && a.learning.iter().any(|&x| x == 1.0));
-        assert!(a.fit.iter().any(|&x| !(0.0..=1.0).contains(&x)), "fit is not clamped");
+        assert!(a.learning.contains(&0.0) && a.learning.contains(&1.0));
+        assert!(
+            a.fit.iter().any(|&x| !(0.0..=1.0).contains(&x)),
+            "fit is not clamped"
+        );
         assert_eq!(a.resources[250], 0.5);
         assert!(a.inertia.iter().all(|&x| x == 0.0));
     }
@@ -115,8 +125,15 @@ mod tests {
     #[test]
     fn a_missing_column_is_an_input_error_naming_it() {
         let mut s = Scenario::default();
-        s.agents.learning = TraitSpec::Column { from: "capacity".into() };
-        let err = AgentRecipe::new(&s, &Network::complete(3)).unwrap_err().to_string();
-        assert!(err.contains("agents.learning") && err.contains("capacity"), "{err}");
+        s.agents.learning = TraitSpec::Column {
+            from: "capacity".into(),
+        };
+        let err = AgentRecipe::new(&s, &Network::complete(3))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("agents.learning") && err.contains("capacity"),
+            "{err}"
+        );
     }
 }

@@ -47,7 +47,13 @@ pub struct Summary {
 impl Stat {
     /// An empty statistic.
     pub fn new() -> Stat {
-        Stat { count: 0, mean: 0.0, m2: 0.0, exact: Vec::new(), p2: None }
+        Stat {
+            count: 0,
+            mean: 0.0,
+            m2: 0.0,
+            exact: Vec::new(),
+            p2: None,
+        }
     }
 
     /// Adds one value; NaN (no value) is ignored.
@@ -82,7 +88,11 @@ impl Stat {
         if self.count == 0 {
             return None;
         }
-        let sd = if self.count > 1 { (self.m2 / (self.count - 1) as f64).sqrt() } else { 0.0 };
+        let sd = if self.count > 1 {
+            (self.m2 / (self.count - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
         let q = match &self.p2 {
             Some(est) => [est[0].value(), est[1].value(), est[2].value()],
             None => {
@@ -91,7 +101,14 @@ impl Stat {
                 QUANTILES.map(|p| quantile_sorted(&v, p))
             }
         };
-        Some(Summary { n: self.count, mean: self.mean, sd, p05: q[0], p50: q[1], p95: q[2] })
+        Some(Summary {
+            n: self.count,
+            mean: self.mean,
+            sd,
+            p05: q[0],
+            p50: q[1],
+            p95: q[2],
+        })
     }
 }
 
@@ -144,10 +161,16 @@ impl P2 {
         }
         for i in 1..4 {
             let d = self.np[i] - self.n[i];
-            if (d >= 1.0 && self.n[i + 1] - self.n[i] > 1.0) || (d <= -1.0 && self.n[i - 1] - self.n[i] < -1.0) {
+            if (d >= 1.0 && self.n[i + 1] - self.n[i] > 1.0)
+                || (d <= -1.0 && self.n[i - 1] - self.n[i] < -1.0)
+            {
                 let s = d.signum();
                 let qp = self.parabolic(i, s);
-                self.q[i] = if self.q[i - 1] < qp && qp < self.q[i + 1] { qp } else { self.linear(i, s) };
+                self.q[i] = if self.q[i - 1] < qp && qp < self.q[i + 1] {
+                    qp
+                } else {
+                    self.linear(i, s)
+                };
                 self.n[i] += s;
             }
         }
@@ -184,7 +207,11 @@ impl CurveStats {
     /// Empty statistics for `rows` steps of these series.
     pub fn new(series: Vec<String>, rows: usize) -> CurveStats {
         let cells = vec![Stat::new(); rows * series.len()];
-        CurveStats { series, rows, cells }
+        CurveStats {
+            series,
+            rows,
+            cells,
+        }
     }
 
     /// Adds one run's record (`rows * series.len()` values, step-major).

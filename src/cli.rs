@@ -1,8 +1,8 @@
 //! The `policysim` command line: parses options and calls the library.
 
 use crate::error::{Error, Result};
-use crate::scenario::{Scenario, load_scenario};
-use crate::simulate::{SimulateOptions, default_out_dir, simulate};
+use crate::scenario::{load_scenario, Scenario};
+use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -120,7 +120,10 @@ fn run(args: RunArgs) -> Result<()> {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
     print_warnings(&scenario, args.quiet);
-    let out = args.out.clone().unwrap_or_else(|| default_out_dir(&scenario));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&scenario));
     let bar = progress_bar(scenario.runs as u64, args.quiet);
     let tick = |k: u64| bar.inc(k);
     let options = SimulateOptions {
@@ -142,9 +145,15 @@ fn run(args: RunArgs) -> Result<()> {
             scenario.name, scenario.runs, scenario.steps, result.n, result.wall_time_s
         );
         if let Some(fs) = fs {
-            eprintln!("final share {:.3} [{:.3}, {:.3}] (mean [5%, 95%])", fs.mean, fs.p05, fs.p95);
+            eprintln!(
+                "final share {:.3} [{:.3}, {:.3}] (mean [5%, 95%])",
+                fs.mean, fs.p05, fs.p95
+            );
         }
-        eprintln!("results in {}/ (curves.csv, runs.csv, hazard.csv, summary.json)", out.display());
+        eprintln!(
+            "results in {}/ (curves.csv, runs.csv, hazard.csv, summary.json)",
+            out.display()
+        );
     }
     Ok(())
 }

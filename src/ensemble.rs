@@ -4,9 +4,9 @@
 
 use crate::aggregate::{CurveStats, Stat};
 use crate::error::{Error, Result};
-use crate::network::{Network, build_network};
-use crate::rng::{RunRng, network_rng, run_rng};
-use crate::run::{Prepared, RunOutput, RunSummary, run_once};
+use crate::network::{build_network, Network};
+use crate::rng::{network_rng, run_rng, RunRng};
+use crate::run::{run_once, Prepared, RunOutput, RunSummary};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -58,8 +58,10 @@ impl RunStats {
             }
         }
         self.promoted_at.push(opt(s.promoted_at));
-        self.evaluation_bias.push(s.evaluation_bias.unwrap_or(f64::NAN));
-        self.final_mean_quality.push(s.final_mean_quality.unwrap_or(f64::NAN));
+        self.evaluation_bias
+            .push(s.evaluation_bias.unwrap_or(f64::NAN));
+        self.final_mean_quality
+            .push(s.final_mean_quality.unwrap_or(f64::NAN));
     }
 }
 
@@ -100,7 +102,12 @@ pub fn prepare(scenario: &Scenario) -> Result<Prepared> {
 }
 
 /// The prepared state and RNG of run `run`: shared, or drawn anew with `network.redraw`.
-fn prepare_run<'a>(scenario: &Scenario, seed: u64, shared: &'a Prepared, run: u64) -> Result<(Cow<'a, Prepared>, RunRng)> {
+fn prepare_run<'a>(
+    scenario: &Scenario,
+    seed: u64,
+    shared: &'a Prepared,
+    run: u64,
+) -> Result<(Cow<'a, Prepared>, RunRng)> {
     let mut rng = run_rng(seed, run);
     if scenario.network.redraw {
         let network = build_network(scenario, &mut rng)?;
@@ -111,7 +118,13 @@ fn prepare_run<'a>(scenario: &Scenario, seed: u64, shared: &'a Prepared, run: u6
 }
 
 /// Runs run `run` of the scenario (with master seed `seed`) on its own RNG stream.
-pub fn run_indexed(scenario: &Scenario, seed: u64, shared: &Prepared, run: u64, record_steps: bool) -> Result<RunOutput> {
+pub fn run_indexed(
+    scenario: &Scenario,
+    seed: u64,
+    shared: &Prepared,
+    run: u64,
+    record_steps: bool,
+) -> Result<RunOutput> {
     let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
     Ok(run_once(scenario, &prepared, run, rng, record_steps))
 }
@@ -150,7 +163,9 @@ fn ensemble_in_pool(
     let mut start = 0u64;
     while start < runs {
         if cancelled() {
-            return Err(Error::Interrupted(format!("{start} of {runs} runs finished")));
+            return Err(Error::Interrupted(format!(
+                "{start} of {runs} runs finished"
+            )));
         }
         let end = (start + batch).min(runs);
         let outputs: Vec<Result<RunOutput>> = (start..end)
@@ -170,7 +185,9 @@ fn ensemble_in_pool(
             let out = match out {
                 Ok(o) => o,
                 Err(Error::Interrupted(_)) => {
-                    return Err(Error::Interrupted(format!("{start} of {runs} runs finished")));
+                    return Err(Error::Interrupted(format!(
+                        "{start} of {runs} runs finished"
+                    )));
                 }
                 Err(e) => return Err(e),
             };
@@ -221,7 +238,12 @@ pub fn median_run(final_shares: &[f64]) -> usize {
     best
 }
 
-fn representative(scenario: &Scenario, seed: u64, shared: &Prepared, final_shares: &[f64]) -> Result<Representative> {
+fn representative(
+    scenario: &Scenario,
+    seed: u64,
+    shared: &Prepared,
+    final_shares: &[f64],
+) -> Result<Representative> {
     let run = median_run(final_shares) as u64;
     let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
     let out = run_once(scenario, &prepared, run, rng, true);
@@ -239,6 +261,10 @@ mod tests {
     #[test]
     fn median_run_is_closest_to_the_median() {
         assert_eq!(median_run(&[0.9, 0.1, 0.5, 0.52, 0.3]), 2);
-        assert_eq!(median_run(&[0.2, 0.4]), 0);
+        assert_eq!(
+            median_run(&[0.25, 0.75]),
+            0,
+            "ties go to the lower run index"
+        );
     }
 }

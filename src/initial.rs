@@ -34,7 +34,11 @@ impl InitialAdopters {
                 network.n
             )));
         }
-        Ok(if count == 0 { InitialAdopters::None } else { InitialAdopters::Count(count) })
+        Ok(if count == 0 {
+            InitialAdopters::None
+        } else {
+            InitialAdopters::Count(count)
+        })
     }
 
     /// The adopters of one run, in ascending order.
@@ -60,12 +64,22 @@ impl InitialAdopters {
 /// Reads a file of node ids or names, one per line (blank lines and `#` comments skipped;
 /// a first line that names no node, such as a header `id`, is skipped too).
 pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::input_in(path, format!("cannot read the initial adopters file: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::input_in(path, format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input_in(
+            path,
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let index: std::collections::HashMap<&str, u32> =
-        network.names.iter().enumerate().map(|(i, s)| (s.as_str(), i as u32)).collect();
+    let index: std::collections::HashMap<&str, u32> = network
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i as u32))
+        .collect();
     let mut out = Vec::new();
     let mut first = true;
     for (ln, line) in text.lines().enumerate() {
@@ -90,7 +104,10 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
     out.sort_unstable();
     out.dedup();
     if out.is_empty() {
-        return Err(Error::input_in(path, "no initial adopters listed (one node id or name per line)"));
+        return Err(Error::input_in(
+            path,
+            "no initial adopters listed (one node id or name per line)",
+        ));
     }
     Ok(out)
 }

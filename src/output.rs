@@ -35,7 +35,7 @@ use crate::ensemble::EnsembleResult;
 use crate::model::Channel;
 use crate::run::RunSummary;
 use crate::scenario::Scenario;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use std::fmt::Write as _;
 
 /// Header of `runs.csv`.
@@ -43,7 +43,11 @@ pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation
 
 /// Formats a number for CSV: shortest round-trip form; empty for NaN / no value.
 pub fn num(x: f64) -> String {
-    if x.is_nan() { String::new() } else { format!("{x}") }
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
 }
 
 fn opt_u32(x: Option<u32>) -> String {
@@ -88,7 +92,15 @@ pub fn curves_csv(result: &EnsembleResult) -> String {
             let _ = write!(out, "{step},{name}");
             match c.cell(step, k).summary() {
                 Some(s) => {
-                    let _ = writeln!(out, ",{},{},{},{},{}", num(s.mean), num(s.sd), num(s.p05), num(s.p50), num(s.p95));
+                    let _ = writeln!(
+                        out,
+                        ",{},{},{},{},{}",
+                        num(s.mean),
+                        num(s.sd),
+                        num(s.p05),
+                        num(s.p50),
+                        num(s.p95)
+                    );
                 }
                 None => out.push_str(",,,,,\n"),
             }
@@ -104,14 +116,25 @@ pub fn hazard_csv(result: &EnsembleResult) -> String {
         if at_risk == 0 {
             continue;
         }
-        let _ = writeln!(out, "{k},{at_risk},{adoptions},{}", num(adoptions as f64 / at_risk as f64));
+        let _ = writeln!(
+            out,
+            "{k},{at_risk},{adoptions},{}",
+            num(adoptions as f64 / at_risk as f64)
+        );
     }
     out
 }
 
 fn stat_json(stat: &Stat) -> Value {
     match stat.summary() {
-        Some(Summary { n, mean, sd, p05, p50, p95 }) => {
+        Some(Summary {
+            n,
+            mean,
+            sd,
+            p05,
+            p50,
+            p95,
+        }) => {
             json!({"mean": mean, "sd": sd, "p05": p05, "p50": p50, "p95": p95, "n": n})
         }
         None => Value::Null,
@@ -167,8 +190,14 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
     }
     let mut nodes = String::from("node,name,x,y,region,level,adopted_step\n");
     for i in 0..net.n {
-        let region = net.region.get(i).map_or("", |&r| net.region_names[r as usize].as_str());
-        let level = net.level.get(i).map_or("", |&l| net.level_names[l as usize].as_str());
+        let region = net
+            .region
+            .get(i)
+            .map_or("", |&r| net.region_names[r as usize].as_str());
+        let level = net
+            .level
+            .get(i)
+            .map_or("", |&l| net.level_names[l as usize].as_str());
         let step = rep.adopted_step.get(i).copied().unwrap_or(u32::MAX);
         let _ = writeln!(
             nodes,
@@ -178,7 +207,11 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
             num(net.y[i]),
             csv_field(region),
             csv_field(level),
-            if step == u32::MAX { String::new() } else { step.to_string() }
+            if step == u32::MAX {
+                String::new()
+            } else {
+                step.to_string()
+            }
         );
     }
     let edges = (!net.complete && net.edge_count() <= MAP_EDGE_LIMIT).then(|| {

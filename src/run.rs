@@ -10,8 +10,8 @@ use crate::agents::{AgentRecipe, Agents};
 use crate::error::{Error, Result};
 use crate::initial::InitialAdopters;
 use crate::model::centre::{self, Candidates, Verdict};
-use crate::model::{self, Channel, abandon, adapt, competition, innovation, learning};
-use crate::network::{NO_PARENT, Network};
+use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
+use crate::network::{Network, NO_PARENT};
 use crate::rng::RunRng;
 use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
 use rand::RngExt;
@@ -140,7 +140,9 @@ impl Prepared {
                     .to_string(),
             ));
         }
-        let groups = if scenario.competition.rivals == Rivals::SameParent && scenario.competition.rate > 0.0 {
+        let groups = if scenario.competition.rivals == Rivals::SameParent
+            && scenario.competition.rate > 0.0
+        {
             if network.parent.is_empty() {
                 return Err(Error::Input(
                     "competition.rivals = \"same_parent\" needs parents (a hierarchy network or a node file with a parent column)"
@@ -152,7 +154,13 @@ impl Prepared {
             None
         };
         let series = series_names(&network);
-        Ok(Prepared { network, recipe, initial, groups, series })
+        Ok(Prepared {
+            network,
+            recipe,
+            initial,
+            groups,
+            series,
+        })
     }
 }
 
@@ -183,7 +191,11 @@ impl Groups {
         }
         offsets.push(members.len());
         let _ = NO_PARENT;
-        Groups { of, offsets, members }
+        Groups {
+            of,
+            offsets,
+            members,
+        }
     }
 
     fn members(&self, g: u32) -> &[u32] {
@@ -288,7 +300,11 @@ pub fn run_once(
     let net = &prepared.network;
     let n = net.n;
     let agents = prepared.recipe.draw(n, &mut rng);
-    let innovation_quality = scenario.innovation.quality.sampler().unwrap_or(Sampler::Constant(0.0));
+    let innovation_quality = scenario
+        .innovation
+        .quality
+        .sampler()
+        .unwrap_or(Sampler::Constant(0.0));
     let template_quality = scenario
         .central
         .pilot
@@ -320,12 +336,19 @@ pub fn run_once(
         lineage: vec![0; n],
         adopted_step: vec![u32::MAX; n],
         nbr_count: if net.complete { Vec::new() } else { vec![0; n] },
-        nbr_signal: if weighted && !net.complete { vec![0.0; n] } else { Vec::new() },
+        nbr_signal: if weighted && !net.complete {
+            vec![0.0; n]
+        } else {
+            Vec::new()
+        },
         weighted,
         adopters: Vec::new(),
         adopter_pos: vec![u32::MAX; n],
         signal_total: 0.0,
-        group_adopted: prepared.groups.as_ref().map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
+        group_adopted: prepared
+            .groups
+            .as_ref()
+            .map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
         region_adopted: vec![0; region_size.len()],
         region_size,
         level_adopted: vec![0; level_size.len()],
@@ -355,7 +378,15 @@ pub fn run_once(
     for &i in &initial {
         let q = r.innovation_quality.draw(&mut r.rng);
         let lin = r.new_lineage();
-        r.adopt(Adoption { unit: i, channel: Channel::Innovation, quality: q, lineage: lin }, 0);
+        r.adopt(
+            Adoption {
+                unit: i,
+                channel: Channel::Innovation,
+                quality: q,
+                lineage: lin,
+            },
+            0,
+        );
     }
     r.record(&mut record[..n_series]);
 
@@ -392,7 +423,11 @@ pub fn run_once(
 
     let a = r.adopters.len();
     let total: u64 = r.channel_total.iter().sum();
-    let mean_perf_end = if a > 0 { Some(r.sum_y / a as f64) } else { None };
+    let mean_perf_end = if a > 0 {
+        Some(r.sum_y / a as f64)
+    } else {
+        None
+    };
     let summary = RunSummary {
         run,
         final_share: a as f64 / n.max(1) as f64,
@@ -415,7 +450,13 @@ pub fn run_once(
     }
 }
 
-fn mark_thresholds(share: f64, t: u32, t10: &mut Option<u32>, t50: &mut Option<u32>, t90: &mut Option<u32>) {
+fn mark_thresholds(
+    share: f64,
+    t: u32,
+    t10: &mut Option<u32>,
+    t50: &mut Option<u32>,
+    t90: &mut Option<u32>,
+) {
     // a small tolerance so that 0.1 * n adopters counts as 10% despite rounding
     let eps = 1e-12;
     if t10.is_none() && share + eps >= 0.1 {
@@ -582,7 +623,9 @@ impl Run<'_> {
 
     /// Designates a batch of `size` pilots; they adopt at the end of step t.
     fn designate(&mut self, size: usize, t: u32) {
-        let eligible: Vec<u32> = (0..self.n as u32).filter(|&i| self.status[i as usize] == NEVER).collect();
+        let eligible: Vec<u32> = (0..self.n as u32)
+            .filter(|&i| self.status[i as usize] == NEVER)
+            .collect();
         let cand = Candidates {
             eligible: &eligible,
             learning: &self.agents.learning,
@@ -591,7 +634,9 @@ impl Run<'_> {
             n_regions: self.net.region_names.len(),
         };
         // Prepared::new has checked that representative selection has regions.
-        let chosen = centre::select_pilots(self.s.central.pilot.selection, &cand, size, &mut self.rng).unwrap_or_default();
+        let chosen =
+            centre::select_pilots(self.s.central.pilot.selection, &cand, size, &mut self.rng)
+                .unwrap_or_default();
         for &i in &chosen {
             self.designated[i as usize] = true;
         }
@@ -615,7 +660,11 @@ impl Run<'_> {
         if batch.is_empty() {
             return;
         }
-        let mean_perf = batch.iter().map(|&i| self.performance(i as usize)).sum::<f64>() / batch.len() as f64;
+        let mean_perf = batch
+            .iter()
+            .map(|&i| self.performance(i as usize))
+            .sum::<f64>()
+            / batch.len() as f64;
         if self.centre.first_evaluation.is_none() {
             self.centre.first_evaluation = Some(mean_perf);
         }
@@ -624,7 +673,11 @@ impl Run<'_> {
                 self.centre.promoted_at.get_or_insert(t);
                 let best = *batch
                     .iter()
-                    .max_by(|&&a, &&b| self.quality[a as usize].total_cmp(&self.quality[b as usize]).then(b.cmp(&a)))
+                    .max_by(|&&a, &&b| {
+                        self.quality[a as usize]
+                            .total_cmp(&self.quality[b as usize])
+                            .then(b.cmp(&a))
+                    })
                     .expect("non-empty batch");
                 match pilot.promotion {
                     Promotion::Mandate => {
@@ -635,12 +688,18 @@ impl Run<'_> {
                                 self.centre.deadline_at = Some(t + m.deadline);
                             }
                         }
-                        self.centre.mandate_variant = (self.quality[best as usize], self.lineage[best as usize]);
+                        self.centre.mandate_variant =
+                            (self.quality[best as usize], self.lineage[best as usize]);
                     }
                     Promotion::Endorse => {
                         let mean_w = batch
                             .iter()
-                            .map(|&i| learning::signal_weight(&self.s.learning, self.performance(i as usize)))
+                            .map(|&i| {
+                                learning::signal_weight(
+                                    &self.s.learning,
+                                    self.performance(i as usize),
+                                )
+                            })
                             .sum::<f64>()
                             / batch.len() as f64;
                         self.centre.endorsed = Some(Endorsement {
@@ -656,7 +715,8 @@ impl Run<'_> {
                         for &i in &batch {
                             self.locked[i as usize] = false;
                         }
-                        let next = (self.centre.batch_size as f64 * pilot.expand_factor).ceil() as usize;
+                        let next =
+                            (self.centre.batch_size as f64 * pilot.expand_factor).ceil() as usize;
                         self.designate(next, t);
                     }
                 }
@@ -678,7 +738,8 @@ impl Run<'_> {
         let n = self.n;
         let a_start = self.adopters.len();
         let share = a_start as f64 / n.max(1) as f64;
-        let credit = competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
+        let credit =
+            competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
         let mandate_on = self.centre.mandate_from.is_some_and(|m| t >= m);
         let at_deadline = self.centre.deadline_at == Some(t);
         let abandon_on = s.abandon.rate > 0.0;
@@ -704,7 +765,11 @@ impl Run<'_> {
                 }
                 continue;
             }
-            let k_adopted = if complete { a_start } else { self.nbr_count[i] as usize };
+            let k_adopted = if complete {
+                a_start
+            } else {
+                self.nbr_count[i] as usize
+            };
             if status == NEVER {
                 if self.hazard.len() <= k_adopted {
                     self.hazard.resize(k_adopted + 1, (0, 0));
@@ -712,17 +777,35 @@ impl Run<'_> {
                 self.hazard[k_adopted].0 += 1;
             }
             if self.designated[i] {
-                let q = adapt::adapt(&s.adapt, self.centre.template_quality, self.agents.learning[i], &mut self.rng);
-                adoptions.push(Adoption { unit: i as u32, channel: Channel::Pilot, quality: q, lineage: TEMPLATE_LINEAGE });
+                let q = adapt::adapt(
+                    &s.adapt,
+                    self.centre.template_quality,
+                    self.agents.learning[i],
+                    &mut self.rng,
+                );
+                adoptions.push(Adoption {
+                    unit: i as u32,
+                    channel: Channel::Pilot,
+                    quality: q,
+                    lineage: TEMPLATE_LINEAGE,
+                });
                 self.hazard[k_adopted].1 += 1;
                 continue;
             }
             let rho = self.agents.inertia[i];
             let l = self.agents.learning[i];
-            let degree = if complete { others } else { self.net.in_degree(i) as f64 };
+            let degree = if complete {
+                others
+            } else {
+                self.net.in_degree(i) as f64
+            };
             // learning signal S_i
             let mut signal_sum = if complete {
-                if self.weighted { self.signal_total } else { a_start as f64 }
+                if self.weighted {
+                    self.signal_total
+                } else {
+                    a_start as f64
+                }
             } else if self.weighted {
                 self.nbr_signal[i]
             } else {
@@ -735,12 +818,24 @@ impl Run<'_> {
             }
             let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
             let mut probs = [0.0; 5];
-            probs[1] = learning::probability(learn_rate, l, learning::need(&s.learning, self.agents.fit[i]), signal, rho);
+            probs[1] = learning::probability(
+                learn_rate,
+                l,
+                learning::need(&s.learning, self.agents.fit[i]),
+                signal,
+                rho,
+            );
             if status == NEVER {
                 probs[0] = innovation::probability(inn_rate, self.agents.resources[i], rho);
                 if comp_rate > 0.0 {
                     let p_rivals = self.rivals_share(i, k_adopted, a_start);
-                    probs[2] = competition::probability(comp_rate, self.agents.competition[i], p_rivals, credit, rho);
+                    probs[2] = competition::probability(
+                        comp_rate,
+                        self.agents.competition[i],
+                        p_rivals,
+                        credit,
+                        rho,
+                    );
                 }
                 if mandate_on {
                     probs[4] = centre::mandate_probability(&s.central.mandate, rho, at_deadline);
@@ -758,7 +853,12 @@ impl Run<'_> {
                 Channel::Innovation => {
                     let q = self.innovation_quality.draw(&mut self.rng);
                     let lin = self.new_lineage();
-                    adoptions.push(Adoption { unit: i as u32, channel, quality: q, lineage: lin });
+                    adoptions.push(Adoption {
+                        unit: i as u32,
+                        channel,
+                        quality: q,
+                        lineage: lin,
+                    });
                     continue;
                 }
                 Channel::Learning => self.learning_source(i),
@@ -767,7 +867,12 @@ impl Run<'_> {
                 Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
             };
             let q = adapt::adapt(&s.adapt, source_q, l, &mut self.rng);
-            adoptions.push(Adoption { unit: i as u32, channel, quality: q, lineage });
+            adoptions.push(Adoption {
+                unit: i as u32,
+                channel,
+                quality: q,
+                lineage,
+            });
         }
     }
 
@@ -777,16 +882,28 @@ impl Run<'_> {
         match self.s.competition.rivals {
             Rivals::Neighbours => {
                 let k = self.net.in_degree(i);
-                if k == 0 { 0.0 } else { k_adopted as f64 / k as f64 }
+                if k == 0 {
+                    0.0
+                } else {
+                    k_adopted as f64 / k as f64
+                }
             }
             Rivals::All => {
-                if others == 0 { 0.0 } else { a_start as f64 / others as f64 }
+                if others == 0 {
+                    0.0
+                } else {
+                    a_start as f64 / others as f64
+                }
             }
             Rivals::SameParent => {
                 let g = self.groups.expect("groups prepared for same_parent");
                 let gi = g.of[i];
                 let size = g.members(gi).len() - 1;
-                if size == 0 { 0.0 } else { self.group_adopted[gi as usize] as f64 / size as f64 }
+                if size == 0 {
+                    0.0
+                } else {
+                    self.group_adopted[gi as usize] as f64 / size as f64
+                }
             }
         }
     }
@@ -815,7 +932,12 @@ impl Run<'_> {
             }
         }
         if let Some(e) = self.centre.endorsed.filter(|e| e.weight > 0.0) {
-            chooser.offer(e.best_pilot, self.performance(e.best_pilot as usize), e.weight, &mut self.rng);
+            chooser.offer(
+                e.best_pilot,
+                self.performance(e.best_pilot as usize),
+                e.weight,
+                &mut self.rng,
+            );
         }
         let j = chooser.chosen().expect("learning needs an adopting source") as usize;
         (self.quality[j], self.lineage[j])

@@ -6,7 +6,7 @@
 //! the same scenario).
 
 use crate::charts::{self, ChartOptions};
-use crate::ensemble::{EnsembleOptions, EnsembleResult, prepare, run_ensemble};
+use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::output::{self, RUNS_HEADER};
 use crate::scenario::Scenario;
@@ -30,7 +30,11 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
 }
 
 /// Runs the scenario's ensemble and writes every output into `out_dir`.
-pub fn simulate(scenario: &Scenario, out_dir: &Path, options: &SimulateOptions) -> Result<EnsembleResult> {
+pub fn simulate(
+    scenario: &Scenario,
+    out_dir: &Path,
+    options: &SimulateOptions,
+) -> Result<EnsembleResult> {
     check_destination(scenario, out_dir, options.force)?;
     let prepared = prepare(scenario)?;
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -46,7 +50,8 @@ pub fn simulate(scenario: &Scenario, out_dir: &Path, options: &SimulateOptions) 
             writeln!(runs_csv, "{RUNS_HEADER}").map_err(|e| Error::io(&runs_path, e))?;
             let seed = scenario.seed;
             let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
-                writeln!(runs_csv, "{}", output::runs_row(seed, s)).map_err(|e| Error::io(&runs_path, e))
+                writeln!(runs_csv, "{}", output::runs_row(seed, s))
+                    .map_err(|e| Error::io(&runs_path, e))
             };
             let result = run_ensemble(scenario, seed, &prepared, &options.ensemble, &mut on_run)?;
             runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
@@ -75,7 +80,10 @@ pub fn write_outputs(scenario: &Scenario, dir: &Path, result: &EnsembleResult) -
     let w = |name: &str, text: &str| output::write_atomic(&dir.join(name), text.as_bytes());
     w("curves.csv", &output::curves_csv(result))?;
     w("hazard.csv", &output::hazard_csv(result))?;
-    w("summary.json", &output::summary_json(scenario, scenario.seed, result))?;
+    w(
+        "summary.json",
+        &output::summary_json(scenario, scenario.seed, result),
+    )?;
     w("scenario.toml", &scenario.to_toml())?;
     if let Some((nodes, edges)) = output::map_csv(result) {
         w("map.csv", &nodes)?;
@@ -92,9 +100,14 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
         return Ok(());
     }
     if !out_dir.is_dir() {
-        return Err(Error::Input(format!("{}: exists and is not a folder", out_dir.display())));
+        return Err(Error::Input(format!(
+            "{}: exists and is not a folder",
+            out_dir.display()
+        )));
     }
-    let empty = std::fs::read_dir(out_dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = std::fs::read_dir(out_dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
     if empty {
         return Ok(());
     }
@@ -119,7 +132,10 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
 
 /// The hidden staging folder beside `out_dir`.
 fn staging_dir(out_dir: &Path) -> PathBuf {
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results".into());
     out_dir.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 

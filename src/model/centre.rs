@@ -84,7 +84,8 @@ pub fn select_pilots<R: Rng + ?Sized>(
             for &i in c.eligible {
                 by_region[c.region[i as usize] as usize].push(i);
             }
-            let quotas = largest_remainder(&by_region.iter().map(Vec::len).collect::<Vec<_>>(), sites);
+            let quotas =
+                largest_remainder(&by_region.iter().map(Vec::len).collect::<Vec<_>>(), sites);
             let mut picked = Vec::with_capacity(sites);
             for (mut pool, q) in by_region.into_iter().zip(quotas) {
                 partial_shuffle(&mut pool, q, rng);
@@ -183,18 +184,36 @@ mod tests {
     #[test]
     fn capable_and_willing_pick_the_extremes_among_eligible() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates { eligible: &eligible, learning: &learning, competition: &competition, region: &region, n_regions: 2 };
+        let c = Candidates {
+            eligible: &eligible,
+            learning: &learning,
+            competition: &competition,
+            region: &region,
+            n_regions: 2,
+        };
         let mut rng = run_rng(1, 0);
         // ids 4 and 9 are not eligible; highest learning among eligible: 11, 10, 8
-        assert_eq!(select_pilots(Selection::Capable, &c, 3, &mut rng).unwrap(), vec![8, 10, 11]);
+        assert_eq!(
+            select_pilots(Selection::Capable, &c, 3, &mut rng).unwrap(),
+            vec![8, 10, 11]
+        );
         // highest competition: 0, 1, 2
-        assert_eq!(select_pilots(Selection::Willing, &c, 3, &mut rng).unwrap(), vec![0, 1, 2]);
+        assert_eq!(
+            select_pilots(Selection::Willing, &c, 3, &mut rng).unwrap(),
+            vec![0, 1, 2]
+        );
     }
 
     #[test]
     fn random_selection_is_uniform_over_eligible() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates { eligible: &eligible, learning: &learning, competition: &competition, region: &region, n_regions: 2 };
+        let c = Candidates {
+            eligible: &eligible,
+            learning: &learning,
+            competition: &competition,
+            region: &region,
+            n_regions: 2,
+        };
         let mut rng = run_rng(1, 1);
         let mut counts = [0usize; 12];
         let reps = 20_000;
@@ -220,7 +239,13 @@ mod tests {
     fn representative_selection_is_stratified_by_region() {
         let (eligible, learning, competition, region) = traits();
         // eligible: region 0 has 3 (0,1,2), region 1 has 7 -> 5 sites split 2/3 by largest remainder (1.5, 3.5)
-        let c = Candidates { eligible: &eligible, learning: &learning, competition: &competition, region: &region, n_regions: 2 };
+        let c = Candidates {
+            eligible: &eligible,
+            learning: &learning,
+            competition: &competition,
+            region: &region,
+            n_regions: 2,
+        };
         let mut rng = run_rng(1, 2);
         for _ in 0..50 {
             let s = select_pilots(Selection::Representative, &c, 5, &mut rng).unwrap();
@@ -231,7 +256,11 @@ mod tests {
         assert_eq!(largest_remainder(&[30, 60, 10], 10), vec![3, 6, 1]);
         assert_eq!(largest_remainder(&[1, 1, 1], 2).iter().sum::<usize>(), 2);
         assert_eq!(largest_remainder(&[2, 0], 5), vec![2, 0]);
-        let none = Candidates { region: &[], n_regions: 0, ..c };
+        let none = Candidates {
+            region: &[],
+            n_regions: 0,
+            ..c
+        };
         let err = select_pilots(Selection::Representative, &none, 2, &mut rng).unwrap_err();
         assert!(err.contains("representative"));
     }
@@ -239,8 +268,19 @@ mod tests {
     #[test]
     fn selection_never_exceeds_the_eligible_units() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates { eligible: &eligible, learning: &learning, competition: &competition, region: &region, n_regions: 2 };
+        let c = Candidates {
+            eligible: &eligible,
+            learning: &learning,
+            competition: &competition,
+            region: &region,
+            n_regions: 2,
+        };
         let mut rng = run_rng(1, 3);
-        assert_eq!(select_pilots(Selection::Random, &c, 100, &mut rng).unwrap().len(), eligible.len());
+        assert_eq!(
+            select_pilots(Selection::Random, &c, 100, &mut rng)
+                .unwrap()
+                .len(),
+            eligible.len()
+        );
     }
 }

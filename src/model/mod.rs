@@ -76,7 +76,11 @@ pub fn attribute(probs: &[f64; 5], u: f64) -> Channel {
 /// Clamps a probability to [0, 1] (NaN becomes 0).
 #[inline]
 pub fn clamp01(p: f64) -> f64 {
-    if p > 0.0 { p.min(1.0) } else { 0.0 }
+    if p > 0.0 {
+        p.min(1.0)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -106,7 +110,11 @@ mod tests {
             let u = (k as f64 + 0.5) / m as f64;
             counts[attribute(&probs, u) as usize] += 1;
         }
-        assert_eq!(counts.iter().sum::<usize>(), m, "every adoption gets exactly one channel");
+        assert_eq!(
+            counts.iter().sum::<usize>(),
+            m,
+            "every adoption gets exactly one channel"
+        );
         for (c, &p) in counts.iter().zip(&probs) {
             assert!((*c as f64 / m as f64 - p).abs() < 1e-4);
         }

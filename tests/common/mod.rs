@@ -1,9 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use policysim::Scenario;
-use policysim::ensemble::{EnsembleOptions, EnsembleResult, prepare, run_ensemble};
+use policysim::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use policysim::run::RunSummary;
+use policysim::Scenario;
 use std::path::Path;
 
 /// Parses a scenario from TOML text (as if it were a file in the current folder).
@@ -19,13 +19,25 @@ pub fn ensemble(s: &Scenario) -> (EnsembleResult, Vec<RunSummary>) {
         rows.push(r.clone());
         Ok(())
     };
-    let result = run_ensemble(s, s.seed, &prepared, &EnsembleOptions::default(), &mut on_run).expect("ensemble");
+    let result = run_ensemble(
+        s,
+        s.seed,
+        &prepared,
+        &EnsembleOptions::default(),
+        &mut on_run,
+    )
+    .expect("ensemble");
     (result, rows)
 }
 
 /// Mean and sd of a series at a step.
 pub fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
-    let k = result.curves.series.iter().position(|s| s == series).expect("series exists");
+    let k = result
+        .curves
+        .series
+        .iter()
+        .position(|s| s == series)
+        .expect("series exists");
     let s = result.curves.cell(step, k).summary().expect("values");
     (s.mean, s.sd)
 }
