@@ -1,6 +1,7 @@
 //! The `policysim` command line: parses options and calls the library.
 
 use crate::error::{Error, Result};
+use crate::run::Prepared;
 use crate::scenario::{load_scenario, Scenario};
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
@@ -89,17 +90,23 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
-            print_warnings(&scenario, false);
             // Building the network checks the network keys and data files too.
-            crate::ensemble::prepare(&scenario)?;
+            let prepared = crate::ensemble::prepare(&scenario)?;
+            print_warnings(&scenario, &prepared, false);
             print!("{}", scenario.to_toml());
             Ok(())
         }
     }
 }
 
-fn print_warnings(_scenario: &Scenario, quiet: bool) {
-    if quiet {}
+/// Prints the scenario's and the network's warnings on stderr (unless quiet).
+fn print_warnings(scenario: &Scenario, prepared: &Prepared, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn run(args: RunArgs) -> Result<()> {
@@ -119,7 +126,8 @@ fn run(args: RunArgs) -> Result<()> {
     if args.threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
-    print_warnings(&scenario, args.quiet);
+    let prepared = crate::ensemble::prepare(&scenario)?;
+    print_warnings(&scenario, &prepared, args.quiet);
     let out = args
         .out
         .clone()
@@ -135,7 +143,7 @@ fn run(args: RunArgs) -> Result<()> {
         charts: (!args.no_charts).then(Default::default),
         force: args.force,
     };
-    let result = simulate(&scenario, &out, &options);
+    let result = simulate(&scenario, &prepared, &out, &options);
     bar.finish_and_clear();
     let result = result?;
     if !args.quiet {

@@ -53,7 +53,7 @@ pub fn simulate(
                 writeln!(runs_csv, "{}", output::runs_row(seed, s))
                     .map_err(|e| Error::io(&runs_path, e))
             };
-            let result = run_ensemble(scenario, seed, &prepared, &options.ensemble, &mut on_run)?;
+            let result = run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
             runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
             result
         };
