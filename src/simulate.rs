@@ -30,13 +30,15 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
 }
 
 /// Runs the scenario's ensemble and writes every output into `out_dir`.
+///
+/// `prepared` comes from [`crate::ensemble::prepare`] (the network drawn from the seed).
 pub fn simulate(
     scenario: &Scenario,
+    prepared: &Prepared,
     out_dir: &Path,
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
     check_destination(scenario, out_dir, options.force)?;
-    let prepared = prepare(scenario)?;
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
