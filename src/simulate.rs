@@ -6,9 +6,10 @@
 //! the same scenario).
 
 use crate::charts::{self, ChartOptions};
-use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
+use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::output::{self, RUNS_HEADER};
+use crate::run::Prepared;
 use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
