@@ -195,7 +195,8 @@ pub fn titled<DB: DrawingBackend>(
     style: &Style,
 ) -> Result<DrawingArea<DB, Shift>> {
     let area = root.margin(style.px(16.0), 0, 0, 0);
-    area.titled(title, style.title_font()).map_err(draw_err)
+    let below = area.titled(title, style.title_font()).map_err(draw_err)?;
+    Ok(below.margin(style.px(12.0), 0, 0, 0))
 }
 
 /// Splits `area` into a plot area and a legend column on the right.
@@ -256,7 +257,7 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
         .margin(style.px(24.0))
         .margin_left(style.px(10.0))
         .x_label_area_size(style.px(100.0))
-        .y_label_area_size(style.px(130.0))
+        .y_label_area_size(style.px(120.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(draw_err)?;
     configure_mesh(
@@ -271,6 +272,16 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
     for s in &panel.series {
         if let Some((lo, hi)) = &s.band {
             let both: Vec<Option<(f64, f64)>> = lo.iter().zip(hi).map(|(a, b)| a.zip(*b)).collect();
+            for edge in [lo, hi] {
+                for seg in segments(&s.x, edge) {
+                    chart
+                        .draw_series(LineSeries::new(
+                            seg,
+                            s.color.mix(0.45).stroke_width(style.px(1.5) as u32),
+                        ))
+                        .map_err(draw_err)?;
+                }
+            }
             let mut seg: Vec<(f64, f64, f64)> = Vec::new();
             let mut flush = |seg: &mut Vec<(f64, f64, f64)>| -> Result<()> {
                 if seg.len() >= 2 {
@@ -523,7 +534,7 @@ impl Figure for ChannelsChart<'_> {
             .margin(style.px(24.0))
             .margin_left(style.px(10.0))
             .x_label_area_size(style.px(100.0))
-            .y_label_area_size(style.px(130.0))
+            .y_label_area_size(style.px(120.0))
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(draw_err)?;
         let y_label = match style.lang {

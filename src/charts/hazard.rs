@@ -111,8 +111,8 @@ impl Figure for HazardChart<'_> {
             .margin(style.px(24.0))
             .margin_right(style.px(40.0))
             .x_label_area_size(style.px(100.0))
-            .y_label_area_size(style.px(130.0))
-            .build_cartesian_2d((0..n).into_segmented(), 0.0..y1)
+            .y_label_area_size(style.px(120.0))
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..y1)
             .map_err(draw_err)?;
         let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
         let xf = |v: &SegmentValue<i32>| match v {

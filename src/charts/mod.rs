@@ -16,6 +16,7 @@ pub mod hazard;
 pub mod map;
 pub mod read;
 pub mod style;
+pub mod text;
 
 #[cfg(test)]
 mod tests;
@@ -186,7 +187,8 @@ pub fn save_figure(
             ChartFormat::Png => {
                 let mut buf = vec![255u8; w as usize * h as usize * 3];
                 {
-                    let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+                    let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
+                    let root = text::TextFix::new(backend, true).into_drawing_area();
                     root.fill(&WHITE).map_err(draw_err)?;
                     figure.draw(&root, &style)?;
                     root.present().map_err(draw_err)?;
@@ -196,7 +198,8 @@ pub fn save_figure(
             ChartFormat::Svg => {
                 let mut s = String::new();
                 {
-                    let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
+                    let backend = SVGBackend::with_string(&mut s, (w, h));
+                    let root = text::TextFix::new(backend, false).into_drawing_area();
                     root.fill(&WHITE).map_err(draw_err)?;
                     figure.draw(&root, &style)?;
                     root.present().map_err(draw_err)?;

@@ -354,9 +354,15 @@ fn draws_every_chart_as_png_and_svg() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+    dump(&written, "en");
+}
+
+/// Copies charts to `$POLICYSIM_CHART_DUMP/<tag>-<name>` for looking at them.
+fn dump(written: &[PathBuf], tag: &str) {
     if let Ok(dir) = std::env::var("POLICYSIM_CHART_DUMP") {
-        for p in &written {
-            std::fs::copy(p, Path::new(&dir).join(p.file_name().unwrap())).unwrap();
+        for p in written {
+            let name = format!("{tag}-{}", p.file_name().unwrap().to_string_lossy());
+            std::fs::copy(p, Path::new(&dir).join(name)).unwrap();
         }
     }
 }
@@ -426,6 +432,7 @@ fn chinese_labels() {
         ..Default::default()
     };
     let written = draw_run_charts(tmp.path(), &opts).unwrap();
+    dump(&written, "zh");
     let a = svg(tmp.path(), "adoption");
     for want in [
         "试点推广：累计采纳比例",
@@ -680,6 +687,7 @@ fn compare_overlays_scenarios_and_writes_csv() {
         names(&written),
         ["compare.png", "compare.svg", "compare.csv"]
     );
+    dump(&written, "cmp");
     assert_real_png(&out_dir.join("compare.png"), (1600, 1000));
     let s = svg(&out_dir, "compare");
     assert!(
