@@ -60,6 +60,7 @@ impl Figure for CompareChart {
             y_label: w.adopted_share_pct.to_string(),
             series,
             y_range: Some((0.0, 100.0)),
+            x_integer: true,
             ..Default::default()
         };
         draw_lines_with_bands(&area, &panel, style)

@@ -100,6 +100,8 @@ pub struct LinesPanel {
     pub legend: Option<Vec<LegendEntry>>,
     /// Label for the band note of the automatic legend.
     pub band_label: Option<String>,
+    /// The x axis shows whole numbers only (steps, years).
+    pub x_integer: bool,
 }
 
 /// Splits `values` into runs of consecutive present values: `(x, y)` segments.
@@ -266,6 +268,7 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
         &panel.y_label,
         (x0, x1),
         (y0, y1),
+        panel.x_integer,
         style,
     )?;
 
@@ -349,7 +352,8 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Axis descriptions, tick labels and light grid of a numeric chart.
+/// Axis descriptions, tick labels and light grid of a numeric chart (`x_integer`: the x
+/// axis shows whole numbers only, e.g. steps or years).
 pub fn configure_mesh<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
@@ -360,9 +364,10 @@ pub fn configure_mesh<DB: DrawingBackend>(
     y_label: &str,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
+    x_integer: bool,
     style: &Style,
 ) -> Result<()> {
-    let xdec = if (x1 - x0) >= 5.0 {
+    let xdec = if x_integer || (x1 - x0) >= 5.0 {
         0
     } else {
         decimals_for(x1 - x0)
@@ -370,10 +375,13 @@ pub fn configure_mesh<DB: DrawingBackend>(
     let ydec = decimals_for(y1 - y0);
     let xf = move |v: &f64| fmt_tick(*v, xdec);
     let yf = move |v: &f64| fmt_tick(*v, ydec);
+    // Room for about one tick label per 110 pixels (at 1600x1000) of plot width.
+    let (pw, _) = chart.plotting_area().dim_in_pixel();
+    let fit = ((pw as i32 / style.px(110.0)) as usize).clamp(3, 11);
     let nx = if xdec == 0 {
-        ((x1 - x0).floor() as usize + 1).min(11)
+        ((x1 - x0).floor() as usize + 1).min(fit)
     } else {
-        11
+        fit
     };
     chart
         .configure_mesh()
@@ -439,6 +447,7 @@ impl Figure for AdoptionChart<'_> {
             y_range: Some((0.0, 100.0)),
             markers,
             legend: Some(legend),
+            x_integer: true,
             ..Default::default()
         };
         draw_lines_with_bands(&area, &panel, style)
@@ -551,6 +560,7 @@ impl Figure for ChannelsChart<'_> {
             &y_label,
             (x0, x1),
             (y0, y1),
+            true,
             style,
         )?;
         let half = 0.42;
@@ -624,6 +634,7 @@ impl Figure for QualityChart<'_> {
             x_label: x_label(s, style),
             y_label: w.quality_axis.to_string(),
             series,
+            x_integer: true,
             ..Default::default()
         };
         draw_lines_with_bands(&area, &panel, style)
@@ -657,13 +668,24 @@ impl<'a> RegionsChart<'a> {
         style: &Style,
     ) -> LinesPanel {
         let s = &self.data.summary;
+        // Legend order = order of the final values, highest first, so it reads like the
+        // lines' right ends.
+        let last = |n: &String| {
+            self.data
+                .curves
+                .get(&format!("adopted_share.{kind}.{n}"))
+                .and_then(|p| p.iter().rev().find_map(|p| p.mean))
+                .unwrap_or(f64::NEG_INFINITY)
+        };
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort_by(|a, b| last(b).total_cmp(&last(a)).then(a.cmp(b)));
         let series = names
             .iter()
             .enumerate()
             .filter_map(|(i, n)| {
                 let pts = self.data.curves.get(&format!("adopted_share.{kind}.{n}"))?;
                 Some(BandSeries::from_curve(
-                    n.clone(),
+                    (*n).clone(),
                     category_color(i),
                     pts,
                     |t| s.x_of(t),
@@ -679,6 +701,7 @@ impl<'a> RegionsChart<'a> {
             y_label: style.words().adopted_share_pct.to_string(),
             series,
             y_range: Some((0.0, 100.0)),
+            x_integer: true,
             ..Default::default()
         }
     }

@@ -63,9 +63,17 @@ impl Figure for MapChart<'_> {
                     (a.min(v), b.max(v))
                 })
         };
-        let (x0, x1) = fold(|n| n.x);
-        let (y0, y1) = fold(|n| n.y);
-        let (dx, dy) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+        // A degenerate extent (one node, or all on a line) gets a unit of room.
+        let widen = |(a, b): (f64, f64)| {
+            if b - a > 1e-9 {
+                (a, b)
+            } else {
+                (a - 1.0, b + 1.0)
+            }
+        };
+        let (x0, x1) = widen(fold(|n| n.x));
+        let (y0, y1) = widen(fold(|n| n.y));
+        let (dx, dy) = (x1 - x0, y1 - y0);
         let k = (pw as f64 / dx).min(ph as f64 / dy);
         let (ox, oy) = ((pw as f64 - dx * k) / 2.0, (ph as f64 - dy * k) / 2.0);
         let at = |n: &MapNode| -> (i32, i32) {
@@ -129,14 +137,14 @@ impl Figure for MapChart<'_> {
         let (_, lh) = legend.dim_in_pixel();
         let bar_h = (lh as i32 - top - style.px(200.0)).max(style.px(100.0));
         let bw = style.px(36.0);
-        legend
-            .draw(&Text::new(
-                bar_title.to_string(),
-                (left, top - style.px(50.0)),
-                style.legend_font().pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
         if !steps.is_empty() {
+            legend
+                .draw(&Text::new(
+                    bar_title.to_string(),
+                    (left, top - style.px(50.0)),
+                    style.legend_font().pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(draw_err)?;
             let cells = 100;
             for i in 0..cells {
                 // Early (dark) at the top, late (yellow) at the bottom, like a time axis down.

@@ -747,3 +747,48 @@ fn hazard_tail_is_grouped_and_empty_rows_skipped() {
     assert_eq!(bars.last().unwrap().at_risk, 50.0);
     assert!((bars.last().unwrap().hazard() - 0.1).abs() < 1e-12);
 }
+
+#[test]
+fn many_regions_short_run_and_single_hazard_row_still_draw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut curves = String::from("step,series,mean,sd,p05,p50,p95\n");
+    for s in 0..=3u32 {
+        let v = s as f64 / 4.0;
+        writeln!(curves, "{s},adopted_share,{v},0.01,{v},{v},{v}").unwrap();
+        writeln!(curves, "{s},new_learning,{},,,,", s * 2).unwrap();
+        for r in 0..31u32 {
+            let v = (v * (1.0 + r as f64 / 40.0)).min(1.0);
+            writeln!(
+                curves,
+                "{s},adopted_share.region.Province number {r},{v},,,,"
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(tmp.path().join("curves.csv"), curves).unwrap();
+    std::fs::write(
+        tmp.path().join("hazard.csv"),
+        "neighbours_adopted,at_risk,adoptions,hazard\n0,100,5,0.05\n1,0,0,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("map.csv"),
+        "node,name,x,y,region,level,adopted_step\n0,a,1,1,,,\n",
+    )
+    .unwrap();
+    let written = draw_run_charts(tmp.path(), &ChartOptions::default()).unwrap();
+    dump(&written, "edge");
+    let got = names(&written);
+    for want in [
+        "adoption.png",
+        "channels.png",
+        "regions.png",
+        "hazard.png",
+        "map.png",
+    ] {
+        assert!(got.iter().any(|g| g == want), "{want} missing from {got:?}");
+    }
+    assert!(!got.iter().any(|g| g.starts_with("quality")));
+    let r = svg(tmp.path(), "regions");
+    assert!(r.contains("Province number 30") && r.contains("Province number 0"));
+}
