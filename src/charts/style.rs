@@ -103,10 +103,8 @@ impl Style {
 
     /// A text style with an em size of `em` pixels at 1600x1000.
     pub fn font(&self, em: f64) -> TextStyle<'static> {
-        // plotters' font "size" is 1.24 em.
-        (FONT_FAMILY, em * 1.24 * self.scale)
-            .into_font()
-            .color(&INK)
+        let em = (em * self.scale * 10.0).round() / 10.0;
+        (FONT_FAMILY, plotters_size(em)).into_font().color(&INK)
     }
 
     /// The chart title font.
@@ -179,6 +177,21 @@ impl Style {
         }
         .to_string()
     }
+}
+
+/// The plotters font size for about `em` pixels per em. plotters' size is 1.24 em and
+/// the SVG backend writes `size / 1.24` as `font-size`; the em is nudged by at most
+/// 0.05 px so that this prints as a short number (`26.01`, not `26.000000000000004`).
+pub fn plotters_size(em: f64) -> f64 {
+    for k in [
+        0.0, 0.01, -0.01, 0.02, -0.02, 0.03, -0.03, 0.04, -0.04, 0.05, -0.05,
+    ] {
+        let s = (em + k) * 1.24;
+        if format!("{}", s / 1.24).len() <= 6 {
+            return s;
+        }
+    }
+    em * 1.24
 }
 
 /// The localized name of a time unit (unknown units are kept as written).
