@@ -17,6 +17,8 @@ pub(crate) struct Fixture {
     pub map: bool,
     /// Channels whose new adoptions are zero throughout.
     pub zero_channels: Vec<&'static str>,
+    /// Step at which the mean adoption curve passes half its final level.
+    pub centre: f64,
 }
 
 impl Default for Fixture {
@@ -31,6 +33,7 @@ impl Default for Fixture {
             hazard: true,
             map: true,
             zero_channels: vec![],
+            centre: 20.0,
         }
     }
 }
@@ -76,12 +79,12 @@ pub(crate) fn write_fixture(dir: &Path, f: &Fixture) {
         row(
             s,
             "adopted_share",
-            Some(share(t, 20.0)),
-            Some(share(t, 26.0)),
-            Some(share(t, 20.5)),
-            Some(share(t, 15.0)),
+            Some(share(t, f.centre)),
+            Some(share(t, f.centre + 6.0)),
+            Some(share(t, f.centre + 0.5)),
+            Some(share(t, f.centre - 5.0)),
         );
-        let d = n * (share(t, 20.0) - share(t - 1.0, 20.0)).max(0.0);
+        let d = n * (share(t, f.centre) - share(t - 1.0, f.centre)).max(0.0);
         let promoted = f.promoted_at.is_some_and(|p| t >= p);
         for (ch, frac) in [
             ("innovation", 0.08),
@@ -594,6 +597,7 @@ fn size_option_sets_png_size() {
         ..Default::default()
     };
     let written = draw_run_charts(tmp.path(), &opts).unwrap();
+    dump(&written, "small");
     assert_eq!(written.len(), 6);
     for p in &written {
         assert_real_png(p, (800, 500));
@@ -673,6 +677,7 @@ fn compare_overlays_scenarios_and_writes_csv() {
         &Fixture {
             scenario: "pilot-first".into(),
             promoted_at: None,
+            centre: 14.0,
             ..Default::default()
         },
     );
