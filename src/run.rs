@@ -127,6 +127,16 @@ struct Groups {
 impl Prepared {
     /// Checks the scenario against the network and prepares what every run shares.
     pub fn new(scenario: &Scenario, network: Network) -> Result<Prepared> {
+        for (key, spec) in [
+            ("innovation.quality", &scenario.innovation.quality),
+            ("central.pilot.quality", &scenario.central.pilot.quality),
+        ] {
+            if let crate::scenario::TraitSpec::Column { from } = spec {
+                return Err(Error::Input(format!(
+                    "{key} = {{ from = \"{from}\" }}: a variant's quality is a number or a distribution, not a node column"
+                )));
+            }
+        }
         let recipe = AgentRecipe::new(scenario, &network)?;
         let initial = InitialAdopters::resolve(scenario, &network)?;
         let c = &scenario.central;
@@ -232,13 +242,20 @@ struct CentreState {
     first_evaluation: Option<f64>,
 }
 
-/// Promotion by endorsement: the pilots act as one extra neighbour of everyone.
+/// Promotion by endorsement: the pilots act as one extra neighbour of everyone, whose
+/// weight in the signal is the pilots' mean w and whose variant is the best pilot's
+/// (recorded at promotion).
 #[derive(Debug, Clone, Copy)]
 struct Endorsement {
     weight: f64,
     mean_w: f64,
-    best_pilot: u32,
+    quality: f64,
+    lineage: u32,
+    performance: f64,
 }
+
+/// Candidate id standing for the endorsed pilots when choosing whom to learn from.
+const ENDORSED_SOURCE: u32 = u32::MAX;
 
 /// In a complete network a learner compares at most this many adopters, drawn uniformly
 /// (with replacement) from all adopters: an observation sample that keeps the cost of
@@ -750,7 +767,9 @@ impl Run<'_> {
                         self.centre.endorsed = Some(Endorsement {
                             weight: self.s.central.endorse.weight,
                             mean_w,
-                            best_pilot: best,
+                            quality: self.quality[best as usize],
+                            lineage: self.lineage[best as usize],
+                            performance: self.performance(best as usize),
                         });
                         for &i in &batch {
                             self.locked[i as usize] = false;
@@ -837,12 +856,13 @@ impl Run<'_> {
             };
             // learning signal S_i
             let mut signal_sum = if complete {
-                if self.weighted {
+                if self.weighted && a_start > 0 {
                     self.signal_total
                 } else {
                     a_start as f64
                 }
-            } else if self.weighted {
+            } else if self.weighted && k_adopted > 0 {
+                // (with nobody adopting the sum is exactly 0, not float residue)
                 self.nbr_signal[i]
             } else {
                 k_adopted as f64
@@ -874,31 +894,33 @@ impl Run<'_> {
                 continue;
             }
             let channel = model::attribute(&probs, self.rng.random::<f64>());
-            if status == NEVER {
-                self.hazard[k_adopted].1 += 1;
-            }
             let (source_q, lineage) = match channel {
                 Channel::Innovation => {
                     let q = self.innovation_quality.draw(&mut self.rng);
-                    let lin = self.new_lineage();
-                    adoptions.push(Adoption {
-                        unit: i as u32,
-                        channel,
-                        quality: q,
-                        lineage: lin,
-                    });
-                    continue;
+                    (q, self.new_lineage())
                 }
-                Channel::Learning => self.learning_source(i),
+                Channel::Learning => match self.learning_source(i) {
+                    Some(source) => source,
+                    // S_i > 0 only through rounding, with nobody to learn from: no adoption
+                    None => continue,
+                },
                 Channel::Competition => self.competition_source(i),
                 Channel::Mandate => self.centre.mandate_variant,
                 Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
             };
-            let q = adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng);
+            // innovation starts a new variant; every copied variant is adapted
+            let quality = if channel == Channel::Innovation {
+                source_q
+            } else {
+                adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng)
+            };
+            if status == NEVER {
+                self.hazard[k_adopted].1 += 1;
+            }
             adoptions.push(Adoption {
                 unit: i as u32,
                 channel,
-                quality: q,
+                quality,
                 lineage,
             });
         }
@@ -937,7 +959,7 @@ impl Run<'_> {
     }
 
     /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
-    fn learning_source(&mut self, i: usize) -> (f64, u32) {
+    fn learning_source(&mut self, i: usize) -> Option<(f64, u32)> {
         let mut chooser = learning::SourceChooser::new(&self.s.learning, self.agents.learning[i]);
         if self.net.complete {
             let a = self.adopters.len();
@@ -960,15 +982,12 @@ impl Run<'_> {
             }
         }
         if let Some(e) = self.centre.endorsed.filter(|e| e.weight > 0.0) {
-            chooser.offer(
-                e.best_pilot,
-                self.performance(e.best_pilot as usize),
-                e.weight,
-                &mut self.rng,
-            );
+            chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
         }
-        let j = chooser.chosen().expect("learning needs an adopting source") as usize;
-        (self.quality[j], self.lineage[j])
+        match chooser.chosen()? {
+            ENDORSED_SOURCE => self.centre.endorsed.map(|e| (e.quality, e.lineage)),
+            j => Some((self.quality[j as usize], self.lineage[j as usize])),
+        }
     }
 
     /// Whom i copies when racing: an adopting rival picked uniformly.
