@@ -177,12 +177,12 @@ fn binomial_into(m: usize, p: f64, weight: f64, out: &mut [f64]) {
     // pmf by the ratio recursion in log space for stability
     let (lp, lq) = (p.ln(), (1.0 - p).ln());
     let mut log_c = 0.0f64; // ln C(m, k)
-    for k in 0..=m {
+    for (k, slot) in out[..=m].iter_mut().enumerate() {
         if k > 0 {
             log_c += ((m - k + 1) as f64).ln() - (k as f64).ln();
         }
         let pmf = (log_c + k as f64 * lp + (m - k) as f64 * lq).exp();
-        out[k] += weight * pmf;
+        *slot += weight * pmf;
     }
 }
 
