@@ -433,3 +433,19 @@ fn missing_weights_or_threshold_column_are_input_errors() {
     );
     assert!(prepare(&s).is_err());
 }
+
+/// The commented examples in scenarios/classic load without warnings and run.
+#[test]
+fn classic_example_scenarios_load_and_run() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/classic");
+    for model in ["bass", "si", "threshold", "cascade"] {
+        let mut s = policysim::scenario::load_scenario(&dir.join(format!("{model}.toml")))
+            .unwrap_or_else(|e| panic!("{model}: {e}"));
+        assert!(s.warnings.is_empty(), "{model}: {:?}", s.warnings);
+        assert_eq!(format!("{:?}", s.model).to_lowercase(), model);
+        s.runs = 4;
+        let (result, _) = ensemble(&s);
+        let (end, _) = curve(&result, "adopted_share", s.steps as usize);
+        assert!(end > 0.1, "{model}: final share {end}");
+    }
+}
