@@ -5,6 +5,10 @@
 //! of adopting neighbours (and their weighted performance signal) up to date as governments
 //! adopt or abandon, so a step costs time in proportion to the governments that are still
 //! deciding plus the edges of those that changed, not to the whole edge list.
+//!
+//! The classic baselines (`model = "bass" | "si" | "threshold" | "cascade"`,
+//! [`crate::model::classic`]) use the same loop: only the decision pass differs
+//! (`decide` dispatches on the model), and the centre does not act.
 
 use crate::agents::{AgentRecipe, Agents};
 use crate::error::{Error, Result};
