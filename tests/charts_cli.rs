@@ -8,7 +8,11 @@ use std::process::Command;
 
 fn policysim(args: &[&str]) -> std::process::Output {
     let o = Command::new(binary()).args(args).output().unwrap();
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
@@ -25,11 +29,24 @@ fn plot_redraws_the_charts_run_wrote_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pilot");
     let out_s = out.to_str().unwrap();
-    policysim(&["run", &scenario("pilot.toml"), "--out", out_s, "--runs", "20", "--quiet"]);
-    let names = ["adoption", "channels", "quality", "regions", "hazard", "map"];
+    policysim(&[
+        "run",
+        &scenario("pilot.toml"),
+        "--out",
+        out_s,
+        "--runs",
+        "20",
+        "--quiet",
+    ]);
+    let names = [
+        "adoption", "channels", "quality", "regions", "hazard", "map",
+    ];
     let before: Vec<Vec<u8>> = names
         .iter()
-        .map(|n| std::fs::read(out.join(format!("{n}.svg"))).unwrap_or_else(|_| panic!("{n}.svg missing")))
+        .map(|n| {
+            std::fs::read(out.join(format!("{n}.svg")))
+                .unwrap_or_else(|_| panic!("{n}.svg missing"))
+        })
         .collect();
     for n in names {
         assert!(out.join(format!("{n}.png")).exists(), "{n}.png missing");
@@ -51,12 +68,27 @@ fn chinese_labels_are_text_in_the_svgs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("zh");
     let out_s = out.to_str().unwrap();
-    policysim(&["run", &scenario("competition.toml"), "--out", out_s, "--runs", "10", "--quiet", "--lang", "zh", "--format", "svg"]);
+    policysim(&[
+        "run",
+        &scenario("competition.toml"),
+        "--out",
+        out_s,
+        "--runs",
+        "10",
+        "--quiet",
+        "--lang",
+        "zh",
+        "--format",
+        "svg",
+    ]);
     let channels = std::fs::read_to_string(out.join("channels.svg")).unwrap();
     for word in ["学习", "竞争", "创新"] {
         assert!(channels.contains(word), "{word} missing from channels.svg");
     }
-    assert!(!out.join("channels.png").exists(), "--format svg draws no PNG");
+    assert!(
+        !out.join("channels.png").exists(),
+        "--format svg draws no PNG"
+    );
 }
 
 #[test]
@@ -64,11 +96,38 @@ fn compare_overlays_two_scenarios() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("baseline");
     let b = dir.path().join("competition");
-    policysim(&["run", &scenario("baseline.toml"), "--out", a.to_str().unwrap(), "--runs", "10", "--quiet", "--no-charts"]);
-    policysim(&["run", &scenario("competition.toml"), "--out", b.to_str().unwrap(), "--runs", "10", "--quiet", "--no-charts"]);
-    assert!(!a.join("adoption.svg").exists(), "--no-charts draws nothing");
+    policysim(&[
+        "run",
+        &scenario("baseline.toml"),
+        "--out",
+        a.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--quiet",
+        "--no-charts",
+    ]);
+    policysim(&[
+        "run",
+        &scenario("competition.toml"),
+        "--out",
+        b.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--quiet",
+        "--no-charts",
+    ]);
+    assert!(
+        !a.join("adoption.svg").exists(),
+        "--no-charts draws nothing"
+    );
     let cmp = dir.path().join("cmp");
-    policysim(&["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--out", cmp.to_str().unwrap()]);
+    policysim(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        cmp.to_str().unwrap(),
+    ]);
     let csv = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.contains("baseline") && csv.contains("competition"));
