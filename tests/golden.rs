@@ -64,13 +64,22 @@ fn example_scenarios_reproduce_their_recorded_outputs() {
         std::fs::write(&path, &now).unwrap();
         return;
     }
-    let recorded = std::fs::read_to_string(&path).expect("tests/golden/fingerprints.txt (record with POLICYSIM_BLESS=1)");
+    let recorded = std::fs::read_to_string(&path)
+        .expect("tests/golden/fingerprints.txt (record with POLICYSIM_BLESS=1)");
     let changed: Vec<String> = recorded
         .lines()
         .zip(now.lines())
         .filter(|(a, b)| a != b)
         .map(|(a, b)| format!("recorded: {a}\n     now: {b}"))
         .collect();
-    assert_eq!(recorded.lines().count(), now.lines().count(), "the list of scenarios or files changed");
-    assert!(changed.is_empty(), "outputs changed:\n{}", changed.join("\n"));
+    assert_eq!(
+        recorded.lines().count(),
+        now.lines().count(),
+        "the list of scenarios or files changed"
+    );
+    assert!(
+        changed.is_empty(),
+        "outputs changed:\n{}",
+        changed.join("\n")
+    );
 }
