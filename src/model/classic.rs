@@ -155,7 +155,7 @@ impl ClassicSetup {
                         _ => {
                             return Err(Error::Input(format!(
                                 "threshold.value = {{ from = \"{from}\" }}: the node file has no numeric column `{from}`{}",
-                                available_columns(network)
+                                network.columns_hint()
                             )))
                         }
                     },
@@ -232,15 +232,6 @@ fn cascade_edge_probabilities(network: &Network) -> Result<CascadeSource> {
         }
     }
     Ok(CascadeSource::Edges { offsets, prob })
-}
-
-fn available_columns(network: &Network) -> String {
-    if network.columns.is_empty() {
-        " (no node file with numeric columns is given: set network.nodes)".to_string()
-    } else {
-        let names: Vec<&str> = network.columns.iter().map(|(c, _)| c.as_str()).collect();
-        format!(" (numeric columns: {})", names.join(", "))
-    }
 }
 
 #[cfg(test)]
