@@ -357,7 +357,7 @@ pub static ZH: Words = Words {
     governments: "政府数",
     fit_title: "模型对实际采纳的拟合",
     observed: "实际采纳",
-    fitted_model: "拟合模型（均值）",
+    fitted_model: "拟合模型均值",
     bass_curve: "Bass 曲线",
 };
 

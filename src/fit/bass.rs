@@ -39,7 +39,7 @@ pub fn fit_bass(points: &[(f64, f64)]) -> BassFit {
     let mut best = (f64::INFINITY, vec![0.01f64.ln(), 0.3f64.ln()]);
     for p0 in [0.001, 0.01, 0.1] {
         for q0 in [0.05, 0.3, 1.5] {
-            let log = nelder_mead(&mut sse, &[f64::ln(p0), f64::ln(q0)], 0.7, 400);
+            let log = nelder_mead(&mut sse, &[f64::ln(p0), f64::ln(q0)], 0.7, 0.0, 400);
             for (z, v) in log {
                 if v < best.0 {
                     best = (v, z);

@@ -48,7 +48,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 100)]
     pub runs: u32,
     /// Number of evaluations (design + optimiser + ABC).
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = 200)]
     pub budget: usize,
     /// What to minimise: curve (cumulative share) or curve+hazard.
     #[arg(long, default_value = "curve")]

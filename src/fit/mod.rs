@@ -122,6 +122,9 @@ pub struct Evaluation {
     pub hazard_rmse: Option<f64>,
     /// Root mean over steps 1..=T of the run-to-run variance of the share.
     pub noise: f64,
+    /// Binomial sampling error of the observed hazard, as the weighted RMSE would see it
+    /// (with `curve+hazard`): sqrt(sum_k h_k (1 - h_k) / sum_k at_risk_k), h from the simulation.
+    pub hazard_noise: Option<f64>,
 }
 
 /// The simulated curve at one parameter point: mean, 5% and 95% share per step.
@@ -242,8 +245,9 @@ impl Evaluator<'_> {
         }
         let curve_rmse = (sq / t_max as f64).sqrt();
         let noise = (var / t_max as f64).sqrt();
-        let hazard_rmse = (self.opts.objective == Objective::CurveHazard)
-            .then(|| hazard_rmse(&self.obs_hazard, &r.hazard));
+        let with_hazard = self.opts.objective == Objective::CurveHazard;
+        let hazard_rmse = with_hazard.then(|| hazard_rmse(&self.obs_hazard, &r.hazard));
+        let hazard_noise = with_hazard.then(|| hazard_noise(&self.obs_hazard, &r.hazard));
         Evaluation {
             phase,
             values: values.to_vec(),
@@ -251,6 +255,7 @@ impl Evaluator<'_> {
             curve_rmse,
             hazard_rmse,
             noise,
+            hazard_noise,
         }
     }
 }
@@ -282,6 +287,29 @@ pub fn hazard_rmse(observed: &[(u64, u64)], simulated: &[(u64, u64)]) -> f64 {
             .filter(|s| s.0 > 0)
             .map_or(0.0, |s| s.1 as f64 / s.0 as f64);
         num += risk as f64 * (h_obs - h_sim).powi(2);
+        den += risk as f64;
+    }
+    if den > 0.0 {
+        (num / den).sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// The sampling error of an observed hazard whose true values are the simulated ones:
+/// sqrt(sum_k h_k (1 - h_k) / sum_k at_risk_k) over the observed at-risk classes.
+pub fn hazard_noise(observed: &[(u64, u64)], simulated: &[(u64, u64)]) -> f64 {
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for (k, &(risk, _)) in observed.iter().enumerate() {
+        if risk == 0 {
+            continue;
+        }
+        let h = simulated
+            .get(k)
+            .filter(|s| s.0 > 0)
+            .map_or(0.0, |s| s.1 as f64 / s.0 as f64);
+        num += h * (1.0 - h);
         den += risk as f64;
     }
     if den > 0.0 {
@@ -430,7 +458,9 @@ pub fn fit(
                 }
             }
         };
-        optim::nelder_mead(&mut objective, &start, 1.0, n_opt);
+        // simulated outcomes are step functions of the parameters under common random
+        // numbers: below 0.01 on the logit scale the simplex only chases that granularity
+        optim::nelder_mead(&mut objective, &start, 1.0, 0.01, n_opt);
     }
     if let Some(e) = failure {
         return Err(e);
@@ -541,9 +571,14 @@ fn best_of(evals: &[Evaluation]) -> &Evaluation {
         .expect("at least one evaluation")
 }
 
-/// ABC tolerance: the best objective plus the increase in curve RMSE that one
-/// realisation's run-to-run noise explains: sqrt(rmse² + noise²) - rmse.
+/// ABC tolerance: the best objective plus the increase in each RMSE that noise alone
+/// explains, sqrt(rmse² + noise²) - rmse: for the curve, one realisation's run-to-run
+/// spread; for the hazard, its binomial sampling error.
 pub fn tolerance(best: &Evaluation) -> f64 {
-    let r = best.curve_rmse;
-    best.objective + ((r * r + best.noise * best.noise).sqrt() - r)
+    let widen = |r: f64, noise: f64| (r * r + noise * noise).sqrt() - r;
+    let mut tol = best.objective + widen(best.curve_rmse, best.noise);
+    if let (Some(h), Some(n)) = (best.hazard_rmse, best.hazard_noise) {
+        tol += widen(h, n);
+    }
+    tol
 }

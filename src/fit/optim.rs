@@ -28,11 +28,13 @@ pub fn latin_hypercube(count: usize, lo: &[f64], hi: &[f64], rng: &mut RunRng) -
 /// `budget` evaluations; returns every point evaluated with its value, in order.
 ///
 /// Standard coefficients (reflection 1, expansion 2, contraction 0.5, shrink 0.5); stops
-/// early when the simplex values and size have collapsed.
+/// early when the simplex is smaller than `min_size` in every coordinate, or when its
+/// values and size have collapsed.
 pub fn nelder_mead(
     f: &mut dyn FnMut(&[f64]) -> f64,
     start: &[f64],
     step: f64,
+    min_size: f64,
     budget: usize,
 ) -> Vec<(Vec<f64>, f64)> {
     let d = start.len();
@@ -71,7 +73,7 @@ pub fn nelder_mead(
                     .fold(0.0, f64::max)
             })
             .fold(0.0, f64::max);
-        if (worst - best).abs() <= 1e-12 * (1.0 + best.abs()) && size < 1e-6 {
+        if size < min_size || ((worst - best).abs() <= 1e-12 * (1.0 + best.abs()) && size < 1e-6) {
             return log;
         }
         let centroid: Vec<f64> = (0..d)
@@ -134,7 +136,7 @@ mod tests {
     #[test]
     fn nelder_mead_finds_a_quadratic_minimum() {
         let mut f = |x: &[f64]| (x[0] - 1.0).powi(2) + 3.0 * (x[1] + 2.0).powi(2);
-        let log = nelder_mead(&mut f, &[0.0, 0.0], 0.5, 300);
+        let log = nelder_mead(&mut f, &[0.0, 0.0], 0.5, 0.0, 300);
         let best = log.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
         assert!((best.0[0] - 1.0).abs() < 1e-3 && (best.0[1] + 2.0).abs() < 1e-3);
         assert!(log.len() <= 300);
