@@ -166,7 +166,8 @@ fn one_spid_policy_on_the_50_states_fits_with_a_chart() {
             "--free",
             "learning.rate=0:1",
         ])
-        .args(["--quiet", "--format", "png", "--size", "800x500", "--out"])
+        .args(["--objective", "curve+hazard", "--quiet", "--format", "png"])
+        .args(["--size", "800x500", "--out"])
         .arg(&out)
         .status()
         .unwrap();
@@ -177,6 +178,8 @@ fn one_spid_policy_on_the_50_states_fits_with_a_chart() {
     assert_eq!(fit["start_year"], 1911);
     assert_eq!(fit["steps"], 20);
     assert!(fit["rmse"].as_f64().unwrap() < 0.2);
+    assert!(fit["hazard_rmse"].as_f64().is_some() && fit["hazard_noise"].as_f64().is_some());
+    assert_eq!(fit["objective"], "curve+hazard");
     assert!(out.join("fit.png").exists());
     assert!(!out.join("fit.svg").exists());
 }

@@ -203,6 +203,7 @@ pub fn fit_json(
         "hazard_rmse": r.best_eval.hazard_rmse.map(round_sig),
         "objective_value": round_sig(r.best_eval.objective),
         "noise": round_sig(r.best_eval.noise),
+        "hazard_noise": r.hazard_noise.map(round_sig),
         "tolerance": round_sig(r.tolerance),
         "accepted": r.accepted,
         "bass": {"p": round_sig(r.bass.p), "q": round_sig(r.bass.q), "rmse": round_sig(r.bass_rmse), "t_offset": r.bass_offset},

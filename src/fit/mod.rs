@@ -122,9 +122,6 @@ pub struct Evaluation {
     pub hazard_rmse: Option<f64>,
     /// Root mean over steps 1..=T of the run-to-run variance of the share.
     pub noise: f64,
-    /// Binomial sampling error of the observed hazard, as the weighted RMSE would see it
-    /// (with `curve+hazard`): sqrt(sum_k h_k (1 - h_k) / sum_k at_risk_k), h from the simulation.
-    pub hazard_noise: Option<f64>,
 }
 
 /// The simulated curve at one parameter point: mean, 5% and 95% share per step.
@@ -151,6 +148,8 @@ pub struct FitResult {
     pub evaluations: Vec<Evaluation>,
     /// ABC tolerance on the objective.
     pub tolerance: f64,
+    /// Run-to-run distance of the hazard at the best point (with `curve+hazard`).
+    pub hazard_noise: Option<f64>,
     /// Number of ABC-phase points accepted (the interval uses them when there are at least 10).
     pub accepted: usize,
     /// The interval comes from the ABC phase (false: min–max of every accepted point).
@@ -200,7 +199,8 @@ impl Evaluator<'_> {
         Ok(s)
     }
 
-    fn ensemble(&self, values: &[f64]) -> Result<(Scenario, EnsembleResult)> {
+    /// The scenario at `values` and its prepared state with the observed initial adopters.
+    fn prepared(&self, values: &[f64]) -> Result<(Scenario, Prepared)> {
         let s = self.scenario(values)?;
         let mut prepared = if self.rebuild_network {
             crate::ensemble::prepare(&s)?
@@ -219,6 +219,11 @@ impl Evaluator<'_> {
         } else {
             InitialAdopters::Fixed(self.observed.initial.clone())
         };
+        Ok((s, prepared))
+    }
+
+    fn ensemble(&self, values: &[f64]) -> Result<(Scenario, EnsembleResult)> {
+        let (s, prepared) = self.prepared(values)?;
         let options = EnsembleOptions {
             threads: self.opts.threads,
             ..Default::default()
@@ -226,6 +231,23 @@ impl Evaluator<'_> {
         let mut result = run_ensemble(&s, self.opts.seed, &prepared, &options, &mut |_| Ok(()))?;
         result.start_year = Some(self.observed.start_year);
         Ok((s, result))
+    }
+
+    /// How far one run's hazard lies from the pooled hazard at `values`, as the weighted
+    /// hazard RMSE measures it: the root mean over runs of the squared distance (classes
+    /// a run never had at risk are skipped). None with the `curve` objective.
+    fn hazard_noise(&self, values: &[f64], pooled: &[(u64, u64)]) -> Result<Option<f64>> {
+        if self.opts.objective != Objective::CurveHazard {
+            return Ok(None);
+        }
+        let (s, prepared) = self.prepared(values)?;
+        let mut sum = 0.0;
+        for run in 0..s.runs as u64 {
+            let out = crate::ensemble::run_indexed(&s, self.opts.seed, &prepared, run, false)?;
+            let d = weighted_hazard_distance(&self.obs_hazard, &out.hazard, pooled, true);
+            sum += d * d;
+        }
+        Ok(Some((sum / s.runs.max(1) as f64).sqrt()))
     }
 
     fn evaluate(&self, phase: &'static str, values: &[f64]) -> Result<Evaluation> {
@@ -247,7 +269,6 @@ impl Evaluator<'_> {
         let noise = (var / t_max as f64).sqrt();
         let with_hazard = self.opts.objective == Objective::CurveHazard;
         let hazard_rmse = with_hazard.then(|| hazard_rmse(&self.obs_hazard, &r.hazard));
-        let hazard_noise = with_hazard.then(|| hazard_noise(&self.obs_hazard, &r.hazard));
         Evaluation {
             phase,
             values: values.to_vec(),
@@ -255,7 +276,6 @@ impl Evaluator<'_> {
             curve_rmse,
             hazard_rmse,
             noise,
-            hazard_noise,
         }
     }
 }
@@ -275,41 +295,36 @@ fn curve_of(r: &EnsembleResult) -> FittedCurve {
 /// RMSE between observed and simulated hazards by number of adopting neighbours,
 /// weighted by the observed at-risk counts (a class the simulation never saw counts as hazard 0).
 pub fn hazard_rmse(observed: &[(u64, u64)], simulated: &[(u64, u64)]) -> f64 {
-    let mut num = 0.0;
-    let mut den = 0.0;
-    for (k, &(risk, events)) in observed.iter().enumerate() {
-        if risk == 0 {
-            continue;
-        }
-        let h_obs = events as f64 / risk as f64;
-        let h_sim = simulated
-            .get(k)
-            .filter(|s| s.0 > 0)
-            .map_or(0.0, |s| s.1 as f64 / s.0 as f64);
-        num += risk as f64 * (h_obs - h_sim).powi(2);
-        den += risk as f64;
-    }
-    if den > 0.0 {
-        (num / den).sqrt()
-    } else {
-        0.0
-    }
+    weighted_hazard_distance(observed, observed, simulated, false)
 }
 
-/// The sampling error of an observed hazard whose true values are the simulated ones:
-/// sqrt(sum_k h_k (1 - h_k) / sum_k at_risk_k) over the observed at-risk classes.
-pub fn hazard_noise(observed: &[(u64, u64)], simulated: &[(u64, u64)]) -> f64 {
+/// Root of the mean squared difference between the hazards of `a` and `b` by number of
+/// adopting neighbours, weighted by the at-risk counts of `weights`. A class missing from
+/// `b` counts as hazard 0; a class missing from `a` is skipped when `skip_missing`.
+pub fn weighted_hazard_distance(
+    weights: &[(u64, u64)],
+    a: &[(u64, u64)],
+    b: &[(u64, u64)],
+    skip_missing: bool,
+) -> f64 {
+    let h = |v: &[(u64, u64)], k: usize| {
+        v.get(k)
+            .filter(|s| s.0 > 0)
+            .map(|s| s.1 as f64 / s.0 as f64)
+    };
     let mut num = 0.0;
     let mut den = 0.0;
-    for (k, &(risk, _)) in observed.iter().enumerate() {
+    for (k, &(risk, _)) in weights.iter().enumerate() {
         if risk == 0 {
             continue;
         }
-        let h = simulated
-            .get(k)
-            .filter(|s| s.0 > 0)
-            .map_or(0.0, |s| s.1 as f64 / s.0 as f64);
-        num += h * (1.0 - h);
+        let ha = match h(a, k) {
+            Some(x) => x,
+            None if skip_missing => continue,
+            None => 0.0,
+        };
+        let hb = h(b, k).unwrap_or(0.0);
+        num += risk as f64 * (ha - hb).powi(2);
         den += risk as f64;
     }
     if den > 0.0 {
@@ -466,7 +481,9 @@ pub fn fit(
         return Err(e);
     }
     // 3. ABC: uniform design over the neighbourhood of the accepted points
-    let tol = tolerance(best_of(&evals));
+    let best = best_of(&evals).clone();
+    let (_, best_run) = ev.ensemble(&best.values)?;
+    let tol = tolerance(&best, ev.hazard_noise(&best.values, &best_run.hazard)?);
     let accepted_units: Vec<Vec<f64>> = evals
         .iter()
         .filter(|e| e.objective <= tol)
@@ -493,7 +510,9 @@ pub fn fit(
         run("abc", &to_values(&u), &mut evals)?;
     }
     let best_eval = best_of(&evals).clone();
-    let tol = tolerance(&best_eval);
+    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values)?;
+    let hazard_noise = ev.hazard_noise(&best_eval.values, &ensemble.hazard)?;
+    let tol = tolerance(&best_eval, hazard_noise);
     let abc_accepted: Vec<&Evaluation> = evals[abc_start..]
         .iter()
         .filter(|e| e.objective <= tol)
@@ -524,7 +543,6 @@ pub fn fit(
             (a.min(best_values[k]), b.max(best_values[k]))
         })
         .collect();
-    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values)?;
     let curve = curve_of(&ensemble);
     // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
     let bass_offset = if observed.initial.is_empty() {
@@ -553,6 +571,7 @@ pub fn fit(
         interval_from_abc,
         evaluations: evals,
         tolerance: tol,
+        hazard_noise,
         observed_share: ev.obs_share.clone(),
         curve,
         bass,
@@ -572,12 +591,12 @@ fn best_of(evals: &[Evaluation]) -> &Evaluation {
 }
 
 /// ABC tolerance: the best objective plus the increase in each RMSE that noise alone
-/// explains, sqrt(rmse² + noise²) - rmse: for the curve, one realisation's run-to-run
-/// spread; for the hazard, its binomial sampling error.
-pub fn tolerance(best: &Evaluation) -> f64 {
+/// explains, sqrt(rmse² + noise²) - rmse, where noise is how far one run lies from the
+/// ensemble at the best point (curve: `best.noise`; hazard: `hazard_noise`).
+pub fn tolerance(best: &Evaluation, hazard_noise: Option<f64>) -> f64 {
     let widen = |r: f64, noise: f64| (r * r + noise * noise).sqrt() - r;
     let mut tol = best.objective + widen(best.curve_rmse, best.noise);
-    if let (Some(h), Some(n)) = (best.hazard_rmse, best.hazard_noise) {
+    if let (Some(h), Some(n)) = (best.hazard_rmse, hazard_noise) {
         tol += widen(h, n);
     }
     tol
