@@ -59,6 +59,9 @@ enum Command {
         #[command(flatten)]
         charts: ChartArgs,
     },
+    /// Calibrate free scenario parameters to observed adoptions (plus a Bass-curve reference fit).
+    #[command(after_help = crate::fit::cli::FIT_EXAMPLES)]
+    Fit(crate::fit::cli::FitArgs),
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -148,6 +151,7 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Fit(args) => crate::fit::cli::run(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
             // Building the network checks the network keys and data files too.

@@ -92,6 +92,8 @@ pub struct EnsembleResult {
     pub n: usize,
     /// Wall time in seconds.
     pub wall_time_s: f64,
+    /// Calendar year of step 0, when known (set by `fit` from observed adoptions); None from a plain ensemble.
+    pub start_year: Option<i32>,
 }
 
 /// Builds the network a scenario draws once (from the seed) and prepares the shared state.
@@ -221,6 +223,7 @@ fn ensemble_in_pool(
         n: shared.network.n,
         representative,
         wall_time_s: started.elapsed().as_secs_f64(),
+        start_year: None,
     })
 }
 

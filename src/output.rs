@@ -174,7 +174,7 @@ pub fn summary_json(scenario: &Scenario, seed: u64, result: &EnsembleResult) -> 
         "steps": scenario.steps,
         "n": result.n,
         "time_unit": scenario.time_unit,
-        "start_year": Value::Null,
+        "start_year": result.start_year,
         "wall_time_s": (result.wall_time_s * 1000.0).round() / 1000.0,
         "representative_run": result.representative.run,
         "final_share": stat_json(&r.final_share),

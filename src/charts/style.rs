@@ -275,6 +275,14 @@ pub struct Words {
     pub never_adopted: &'static str,
     /// Y axis of the channels chart (followed by the per-unit phrase in English).
     pub governments: &'static str,
+    /// Title subject of the fit chart.
+    pub fit_title: &'static str,
+    /// Fit chart legend: observed adoptions.
+    pub observed: &'static str,
+    /// Fit chart legend: the fitted model's mean.
+    pub fitted_model: &'static str,
+    /// Fit chart legend: the closed-form Bass curve.
+    pub bass_curve: &'static str,
 }
 
 /// English words.
@@ -309,6 +317,10 @@ pub static EN: Words = Words {
     adoption_year: "Adoption year",
     never_adopted: "Never adopted",
     governments: "Governments",
+    fit_title: "model fitted to observed adoptions",
+    observed: "Observed",
+    fitted_model: "Fitted model (mean)",
+    bass_curve: "Bass curve",
 };
 
 /// Chinese (Simplified) words.
@@ -343,6 +355,10 @@ pub static ZH: Words = Words {
     adoption_year: "采纳年份",
     never_adopted: "未采纳",
     governments: "政府数",
+    fit_title: "模型对实际采纳的拟合",
+    observed: "实际采纳",
+    fitted_model: "拟合模型均值",
+    bass_curve: "Bass 曲线",
 };
 
 /// The words of a language.

@@ -1,0 +1,318 @@
+//! The `policysim fit` command: options, progress bar and output files.
+
+use super::observed::{read_observed, ObservedOptions};
+use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
+use crate::charts::{self, ChartFormat, ChartOptions, Lang};
+use crate::error::{Error, Result};
+use crate::output::{csv_field, num, round_sig, write_atomic};
+use crate::scenario::load_scenario;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Examples shown by `policysim fit --help`.
+pub const FIT_EXAMPLES: &str = "Examples:
+  policysim fit scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
+    --policy mothersaid --free innovation.rate=0:1 --free learning.rate=0:1 --out results/fit-mothersaid
+  policysim fit scenarios/china_cities.toml --observed scenarios/data/china_cities.csv \\
+    --unit-column name --year-column dual_carbon_year \\
+    --free innovation.rate=0:1 --free learning.rate=0:1 --out results/fit-dual-carbon --lang zh";
+
+/// Options of `policysim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The scenario file (TOML).
+    pub file: PathBuf,
+    /// CSV of observed adoptions: one row per unit with its adoption year.
+    #[arg(long)]
+    pub observed: PathBuf,
+    /// Column of the observed file holding the unit (matched to node ids, then names).
+    #[arg(long, default_value = "unit")]
+    pub unit_column: String,
+    /// Column of the observed file holding the adoption year (empty = never).
+    #[arg(long, default_value = "adopt_year")]
+    pub year_column: String,
+    /// Keep only the rows of this policy (the file's `policy` column).
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
+    #[arg(long)]
+    pub start_year: Option<i32>,
+    /// A free parameter and its search range, KEY=LOW:HIGH (repeat for several).
+    #[arg(long = "free", value_parser = parse_free, required = true)]
+    pub free: Vec<FreeParam>,
+    /// Runs per evaluation (the same seeds every time: common random numbers).
+    #[arg(long, default_value_t = 100)]
+    pub runs: u32,
+    /// Number of evaluations (design + optimiser + ABC).
+    #[arg(long, default_value_t = 200)]
+    pub budget: usize,
+    /// What to minimise: curve (cumulative share) or curve+hazard.
+    #[arg(long, default_value = "curve")]
+    pub objective: Objective,
+    /// Output folder for fit.json, fit.csv, evaluations.csv, the chart and fitted/.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar or messages on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart formats, comma-separated: png, svg or png,svg.
+    #[arg(long, value_parser = charts::parse_formats, default_value = "png,svg")]
+    pub format: std::vec::Vec<ChartFormat>,
+    /// Language of chart titles, axes and legends: en or zh (中文).
+    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    pub lang: Lang,
+    /// PNG size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
+    pub size: (u32, u32),
+}
+
+/// Runs `policysim fit`.
+pub fn run(args: FitArgs) -> Result<()> {
+    let mut scenario = load_scenario(&args.file)?;
+    if let Some(s) = args.seed {
+        scenario.seed = s;
+    }
+    if args.threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()));
+    }
+    let prepared = crate::ensemble::prepare(&scenario)?;
+    if !args.quiet {
+        for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
+            eprintln!("warning: {w}");
+        }
+        if scenario.abandon.rate > 0.0 {
+            eprintln!("warning: abandon.rate > 0: the simulated share counts current adopters, the observed share first adoptions; set abandon.rate = 0 to compare like with like");
+        }
+    }
+    let observed = read_observed(
+        &args.observed,
+        &prepared.network,
+        &ObservedOptions {
+            unit_column: args.unit_column.clone(),
+            year_column: args.year_column.clone(),
+            policy: args.policy.clone(),
+            start_year: args.start_year,
+        },
+    )?;
+    let opts = FitOptions {
+        free: args.free.clone(),
+        runs: args.runs,
+        budget: args.budget,
+        objective: args.objective,
+        seed: scenario.seed,
+        threads: args.threads,
+    };
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(args.budget as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} evaluations  ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let started = std::time::Instant::now();
+    let tick = |k: u64| bar.inc(k);
+    let result = fit(&scenario, &prepared.network, &observed, &opts, &tick);
+    bar.finish_and_clear();
+    let result = result?;
+    let wall = started.elapsed().as_secs_f64();
+    let charts = (!args.no_charts).then(|| ChartOptions {
+        formats: args.format.clone(),
+        lang: args.lang,
+        size: args.size,
+    });
+    write_fit(&args, &opts, &observed, &result, wall, charts.as_ref())?;
+    if !args.quiet {
+        eprintln!(
+            "{}: {} evaluations x {} runs in {:.1} s",
+            scenario.name,
+            result.evaluations.len(),
+            opts.runs,
+            wall
+        );
+        for (k, p) in opts.free.iter().enumerate() {
+            eprintln!(
+                "  {} = {:.4}  [{:.4}, {:.4}]",
+                p.key, result.best[k], result.interval[k].0, result.interval[k].1
+            );
+        }
+        eprintln!(
+            "  RMSE model {:.4}, Bass {:.4} (p = {:.4}, q = {:.4})",
+            result.best_eval.curve_rmse, result.bass_rmse, result.bass.p, result.bass.q
+        );
+        eprintln!(
+            "results in {}/ (fit.json, fit.csv, evaluations.csv, fitted/)",
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// `fit.json`.
+pub fn fit_json(
+    args: &FitArgs,
+    opts: &FitOptions,
+    observed: &super::observed::Observed,
+    r: &FitResult,
+    wall: f64,
+) -> String {
+    let mut best = serde_json::Map::new();
+    let mut interval = serde_json::Map::new();
+    let mut free = Vec::new();
+    for (k, p) in opts.free.iter().enumerate() {
+        best.insert(p.key.clone(), json!(round_sig(r.best[k])));
+        interval.insert(
+            p.key.clone(),
+            json!([round_sig(r.interval[k].0), round_sig(r.interval[k].1)]),
+        );
+        free.push(json!({"key": p.key, "low": p.low, "high": p.high}));
+    }
+    let adopters = observed.adopted_step.iter().flatten().count();
+    let v = json!({
+        "tool": "policysim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": r.scenario.name,
+        "observed": args.observed.display().to_string(),
+        "policy": args.policy,
+        "units": observed.n(),
+        "adopters": adopters,
+        "initial_adopters": observed.initial.len(),
+        "start_year": observed.start_year,
+        "steps": observed.steps,
+        "objective": opts.objective.name(),
+        "free": free,
+        "best": Value::Object(best),
+        "interval": Value::Object(interval),
+        "interval_method": if r.interval_from_abc { "abc-5-95" } else { "accepted-min-max" },
+        "rmse": round_sig(r.best_eval.curve_rmse),
+        "hazard_rmse": r.best_eval.hazard_rmse.map(round_sig),
+        "objective_value": round_sig(r.best_eval.objective),
+        "noise": round_sig(r.best_eval.noise),
+        "hazard_noise": r.hazard_noise.map(round_sig),
+        "tolerance": round_sig(r.tolerance),
+        "accepted": r.accepted,
+        "bass": {"p": round_sig(r.bass.p), "q": round_sig(r.bass.q), "rmse": round_sig(r.bass_rmse), "t_offset": r.bass_offset},
+        "evaluations": r.evaluations.len(),
+        "runs": opts.runs,
+        "seed": opts.seed,
+        "wall_time_s": (wall * 1000.0).round() / 1000.0,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `fit.csv`: `step,year,observed_share,fitted_mean,fitted_p05,fitted_p95,bass`.
+pub fn fit_csv(r: &FitResult) -> String {
+    let mut out = String::from("step,year,observed_share,fitted_mean,fitted_p05,fitted_p95,bass\n");
+    let y0 = r.ensemble.start_year.unwrap_or(0);
+    for (t, obs) in r.observed_share.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{t},{},{},{},{},{},{}",
+            y0 + t as i32,
+            num(*obs),
+            num(r.curve.mean[t]),
+            num(r.curve.p05[t]),
+            num(r.curve.p95[t]),
+            num(r.bass.share(t as f64 + r.bass_offset))
+        );
+    }
+    out
+}
+
+/// `evaluations.csv`: every evaluated point, in order.
+pub fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
+    let mut out = String::from("evaluation,phase");
+    for p in &opts.free {
+        out.push(',');
+        out.push_str(&csv_field(&p.key));
+    }
+    out.push_str(",objective,curve_rmse,hazard_rmse,accepted\n");
+    for (i, e) in r.evaluations.iter().enumerate() {
+        let _ = write!(out, "{i},{}", e.phase);
+        for v in &e.values {
+            let _ = write!(out, ",{}", num(*v));
+        }
+        let _ = writeln!(
+            out,
+            ",{},{},{},{}",
+            num(e.objective),
+            num(e.curve_rmse),
+            e.hazard_rmse.map_or(String::new(), num),
+            u8::from(e.objective <= r.tolerance)
+        );
+    }
+    out
+}
+
+fn write_fit(
+    args: &FitArgs,
+    opts: &FitOptions,
+    observed: &super::observed::Observed,
+    r: &FitResult,
+    wall: f64,
+    charts: Option<&ChartOptions>,
+) -> Result<()> {
+    let out = &args.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
+    w("fit.json", &fit_json(args, opts, observed, r, wall))?;
+    w("fit.csv", &fit_csv(r))?;
+    w("evaluations.csv", &evaluations_csv(opts, r))?;
+    write_fitted(&out.join("fitted"), observed, r, charts)?;
+    if let Some(c) = charts {
+        let chart = super::chart::FitChart {
+            fit: r,
+            name: match &args.policy {
+                Some(p) => format!("{} · {p}", r.scenario.name),
+                None => r.scenario.name.clone(),
+            },
+        };
+        charts::save_figure(&chart, out, "fit", c)?;
+    }
+    Ok(())
+}
+
+/// `fitted/`: the best-fitting scenario as a results folder (with its initial adopters
+/// file, so `policysim run fitted/scenario.toml` reproduces it).
+fn write_fitted(
+    dir: &Path,
+    observed: &super::observed::Observed,
+    r: &FitResult,
+    charts: Option<&ChartOptions>,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut scenario = r.scenario.clone();
+    if !observed.initial.is_empty() {
+        let names = &r.ensemble.representative.network.names;
+        let mut text = String::from("id\n");
+        for &i in &observed.initial {
+            let _ = writeln!(text, "{}", names[i as usize]);
+        }
+        let path = dir.join("initial.csv");
+        write_atomic(&path, text.as_bytes())?;
+        let abs = std::fs::canonicalize(&path).unwrap_or(path);
+        scenario.initial.file = Some(abs);
+    }
+    crate::simulate::write_outputs(&scenario, dir, &r.ensemble)?;
+    if let Some(c) = charts {
+        charts::draw_run_charts(dir, c)?;
+    }
+    Ok(())
+}

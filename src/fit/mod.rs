@@ -1,0 +1,603 @@
+//! `policysim fit`: calibrate free scenario parameters to observed adoptions.
+//!
+//! Method (docs/fit.md): common random numbers (every evaluation runs the same seeds, so
+//! the objective is a deterministic function of the parameters), a Latin-hypercube
+//! design followed by Nelder–Mead on the logit-transformed box, then an approximate
+//! Bayesian computation (ABC) step: a uniform design over the neighbourhood of the
+//! optimum, accepting the points whose error is within what run-to-run noise explains;
+//! the 5–95% range of the accepted values is the interval. The closed-form Bass curve
+//! is fitted beside it as the reference.
+
+pub mod bass;
+pub mod chart;
+pub mod cli;
+pub mod observed;
+pub mod optim;
+
+use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
+use crate::error::{Error, Result};
+use crate::initial::InitialAdopters;
+use crate::network::Network;
+use crate::rng::{point_seed, run_rng};
+use crate::run::Prepared;
+use crate::scenario::Scenario;
+use bass::{fit_bass, BassFit};
+use observed::Observed;
+
+/// A free parameter: a numeric scenario key and its search box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeParam {
+    /// Dotted scenario key (e.g. `learning.rate`).
+    pub key: String,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+    /// The key holds an integer (values are rounded).
+    pub integer: bool,
+}
+
+/// Parses `KEY=LOW:HIGH` (for clap's `value_parser`).
+pub fn parse_free(s: &str) -> std::result::Result<FreeParam, String> {
+    let bad = || format!("`{s}`: expected KEY=LOW:HIGH, e.g. learning.rate=0:2");
+    let (key, range) = s.split_once('=').ok_or_else(bad)?;
+    let (lo, hi) = range.split_once(':').ok_or_else(bad)?;
+    let low: f64 = lo.trim().parse().map_err(|_| bad())?;
+    let high: f64 = hi.trim().parse().map_err(|_| bad())?;
+    if !(low.is_finite() && high.is_finite() && low < high) {
+        return Err(format!(
+            "`{s}`: LOW must be below HIGH (both finite numbers)"
+        ));
+    }
+    Ok(FreeParam {
+        key: key.trim().to_string(),
+        low,
+        high,
+        integer: false,
+    })
+}
+
+/// What is minimised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Objective {
+    /// RMSE of the cumulative adopted share over the observed steps.
+    #[default]
+    Curve,
+    /// Curve RMSE plus the at-risk-weighted RMSE of the hazard by adopting neighbours.
+    CurveHazard,
+}
+
+impl std::str::FromStr for Objective {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "curve" => Ok(Objective::Curve),
+            "curve+hazard" | "curve-hazard" => Ok(Objective::CurveHazard),
+            other => Err(format!(
+                "unknown objective `{other}` (allowed: curve, curve+hazard)"
+            )),
+        }
+    }
+}
+
+impl Objective {
+    /// The name used on the command line and in `fit.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Curve => "curve",
+            Objective::CurveHazard => "curve+hazard",
+        }
+    }
+}
+
+/// Settings of a fit.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    /// Free parameters.
+    pub free: Vec<FreeParam>,
+    /// Runs per evaluation.
+    pub runs: u32,
+    /// Total number of evaluations (design + optimiser + ABC).
+    pub budget: usize,
+    /// What to minimise.
+    pub objective: Objective,
+    /// Master seed: the same for every evaluation (common random numbers).
+    pub seed: u64,
+    /// Worker threads (None = all cores).
+    pub threads: Option<usize>,
+}
+
+/// One evaluated parameter point.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Phase: `design`, `optimise` or `abc`.
+    pub phase: &'static str,
+    /// Parameter values, in the order of [`FitOptions::free`].
+    pub values: Vec<f64>,
+    /// The objective.
+    pub objective: f64,
+    /// RMSE of the cumulative share over steps 1..=T.
+    pub curve_rmse: f64,
+    /// At-risk-weighted RMSE of the hazard (with `curve+hazard`).
+    pub hazard_rmse: Option<f64>,
+    /// Root mean over steps 1..=T of the run-to-run variance of the share.
+    pub noise: f64,
+}
+
+/// The simulated curve at one parameter point: mean, 5% and 95% share per step.
+#[derive(Debug, Clone, Default)]
+pub struct FittedCurve {
+    /// Mean share per step.
+    pub mean: Vec<f64>,
+    /// 5% quantile over runs.
+    pub p05: Vec<f64>,
+    /// 95% quantile over runs.
+    pub p95: Vec<f64>,
+}
+
+/// Everything a fit produces.
+#[derive(Debug, Clone)]
+pub struct FitResult {
+    /// Best parameter values.
+    pub best: Vec<f64>,
+    /// 5–95% interval per free parameter.
+    pub interval: Vec<(f64, f64)>,
+    /// The best evaluation.
+    pub best_eval: Evaluation,
+    /// Every evaluation in order.
+    pub evaluations: Vec<Evaluation>,
+    /// ABC tolerance on the objective.
+    pub tolerance: f64,
+    /// Run-to-run distance of the hazard at the best point (with `curve+hazard`).
+    pub hazard_noise: Option<f64>,
+    /// Number of ABC-phase points accepted (the interval uses them when there are at least 10).
+    pub accepted: usize,
+    /// The interval comes from the ABC phase (false: min–max of every accepted point).
+    pub interval_from_abc: bool,
+    /// Observed share per step.
+    pub observed_share: Vec<f64>,
+    /// The simulated curve at the best point.
+    pub curve: FittedCurve,
+    /// The Bass fit.
+    pub bass: BassFit,
+    /// Bass time of each step (step + 1 when the first year's adopters are initial, else step).
+    pub bass_offset: f64,
+    /// Bass RMSE over steps 1..=T.
+    pub bass_rmse: f64,
+    /// The scenario with the best values set (steps = observed span).
+    pub scenario: Scenario,
+    /// The ensemble at the best point (start year set).
+    pub ensemble: EnsembleResult,
+}
+
+/// The state shared by every evaluation.
+struct Evaluator<'a> {
+    base: &'a Scenario,
+    network: &'a Network,
+    observed: &'a Observed,
+    opts: &'a FitOptions,
+    obs_share: Vec<f64>,
+    obs_hazard: Vec<(u64, u64)>,
+    rebuild_network: bool,
+}
+
+impl Evaluator<'_> {
+    /// The scenario with `values` set.
+    fn scenario(&self, values: &[f64]) -> Result<Scenario> {
+        let mut s = self.base.clone();
+        for (p, &v) in self.opts.free.iter().zip(values) {
+            let value = if p.integer {
+                toml::Value::Integer(v.round() as i64)
+            } else {
+                toml::Value::Float(v)
+            };
+            s.set_dotted(&p.key, value)
+                .map_err(|e| Error::Input(format!("--free {}: {e}", p.key)))?;
+        }
+        s.runs = self.opts.runs;
+        self.observed.apply(&mut s);
+        Ok(s)
+    }
+
+    /// The scenario at `values` and its prepared state with the observed initial adopters.
+    fn prepared(&self, values: &[f64]) -> Result<(Scenario, Prepared)> {
+        let s = self.scenario(values)?;
+        let mut prepared = if self.rebuild_network {
+            crate::ensemble::prepare(&s)?
+        } else {
+            Prepared::new(&s, self.network.clone())?
+        };
+        if prepared.network.n != self.observed.n() {
+            return Err(Error::Input(format!(
+                "the network has {} units but the observed adoptions were matched to {}",
+                prepared.network.n,
+                self.observed.n()
+            )));
+        }
+        prepared.initial = if self.observed.initial.is_empty() {
+            InitialAdopters::None
+        } else {
+            InitialAdopters::Fixed(self.observed.initial.clone())
+        };
+        Ok((s, prepared))
+    }
+
+    fn ensemble(&self, values: &[f64]) -> Result<(Scenario, EnsembleResult)> {
+        let (s, prepared) = self.prepared(values)?;
+        let options = EnsembleOptions {
+            threads: self.opts.threads,
+            ..Default::default()
+        };
+        let mut result = run_ensemble(&s, self.opts.seed, &prepared, &options, &mut |_| Ok(()))?;
+        result.start_year = Some(self.observed.start_year);
+        Ok((s, result))
+    }
+
+    /// How far one run's hazard lies from the pooled hazard at `values`, as the weighted
+    /// hazard RMSE measures it: the root mean over runs of the squared distance (classes
+    /// a run never had at risk are skipped). None with the `curve` objective.
+    fn hazard_noise(&self, values: &[f64], pooled: &[(u64, u64)]) -> Result<Option<f64>> {
+        if self.opts.objective != Objective::CurveHazard {
+            return Ok(None);
+        }
+        let (s, prepared) = self.prepared(values)?;
+        let mut sum = 0.0;
+        for run in 0..s.runs as u64 {
+            let out = crate::ensemble::run_indexed(&s, self.opts.seed, &prepared, run, false)?;
+            let d = weighted_hazard_distance(&self.obs_hazard, &out.hazard, pooled, true);
+            sum += d * d;
+        }
+        Ok(Some((sum / s.runs.max(1) as f64).sqrt()))
+    }
+
+    fn evaluate(&self, phase: &'static str, values: &[f64]) -> Result<Evaluation> {
+        let (_, r) = self.ensemble(values)?;
+        Ok(self.score(phase, values, &r))
+    }
+
+    fn score(&self, phase: &'static str, values: &[f64], r: &EnsembleResult) -> Evaluation {
+        let curve = curve_of(r);
+        let t_max = self.obs_share.len() - 1;
+        let mut sq = 0.0;
+        let mut var = 0.0;
+        for t in 1..=t_max {
+            sq += (curve.mean[t] - self.obs_share[t]).powi(2);
+            let sd = r.curves.cell(t, 0).summary().map_or(0.0, |s| s.sd);
+            var += if sd.is_finite() { sd * sd } else { 0.0 };
+        }
+        let curve_rmse = (sq / t_max as f64).sqrt();
+        let noise = (var / t_max as f64).sqrt();
+        let with_hazard = self.opts.objective == Objective::CurveHazard;
+        let hazard_rmse = with_hazard.then(|| hazard_rmse(&self.obs_hazard, &r.hazard));
+        Evaluation {
+            phase,
+            values: values.to_vec(),
+            objective: curve_rmse + hazard_rmse.unwrap_or(0.0),
+            curve_rmse,
+            hazard_rmse,
+            noise,
+        }
+    }
+}
+
+/// The adopted-share curve (mean, 5%, 95%) of an ensemble.
+fn curve_of(r: &EnsembleResult) -> FittedCurve {
+    let mut c = FittedCurve::default();
+    for t in 0..r.curves.rows {
+        let s = r.curves.cell(t, 0).summary();
+        c.mean.push(s.map_or(f64::NAN, |s| s.mean));
+        c.p05.push(s.map_or(f64::NAN, |s| s.p05));
+        c.p95.push(s.map_or(f64::NAN, |s| s.p95));
+    }
+    c
+}
+
+/// RMSE between observed and simulated hazards by number of adopting neighbours,
+/// weighted by the observed at-risk counts (a class the simulation never saw counts as hazard 0).
+pub fn hazard_rmse(observed: &[(u64, u64)], simulated: &[(u64, u64)]) -> f64 {
+    weighted_hazard_distance(observed, observed, simulated, false)
+}
+
+/// Root of the mean squared difference between the hazards of `a` and `b` by number of
+/// adopting neighbours, weighted by the at-risk counts of `weights`. A class missing from
+/// `b` counts as hazard 0; a class missing from `a` is skipped when `skip_missing`.
+pub fn weighted_hazard_distance(
+    weights: &[(u64, u64)],
+    a: &[(u64, u64)],
+    b: &[(u64, u64)],
+    skip_missing: bool,
+) -> f64 {
+    let h = |v: &[(u64, u64)], k: usize| {
+        v.get(k)
+            .filter(|s| s.0 > 0)
+            .map(|s| s.1 as f64 / s.0 as f64)
+    };
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for (k, &(risk, _)) in weights.iter().enumerate() {
+        if risk == 0 {
+            continue;
+        }
+        let ha = match h(a, k) {
+            Some(x) => x,
+            None if skip_missing => continue,
+            None => 0.0,
+        };
+        let hb = h(b, k).unwrap_or(0.0);
+        num += risk as f64 * (ha - hb).powi(2);
+        den += risk as f64;
+    }
+    if den > 0.0 {
+        (num / den).sqrt()
+    } else {
+        0.0
+    }
+}
+
+fn logit(u: f64) -> f64 {
+    let u = u.clamp(1e-9, 1.0 - 1e-9);
+    (u / (1.0 - u)).ln()
+}
+
+fn logistic(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// How the budget is split: (design, optimiser, ABC).
+pub fn split_budget(budget: usize, d: usize) -> (usize, usize, usize) {
+    let design = (budget * 3 / 10).max(2 * d + 2).min(budget);
+    let abc = ((budget - design) * 3 / 7).min(budget - design);
+    (design, budget - design - abc, abc)
+}
+
+/// The smallest budget that leaves room for every phase.
+pub fn min_budget(d: usize) -> usize {
+    4 * d + 8
+}
+
+/// Fits the free parameters of `scenario` to `observed` (matched to `network`, the
+/// scenario's network); calls `progress(1)` after each evaluation.
+pub fn fit(
+    scenario: &Scenario,
+    network: &Network,
+    observed: &Observed,
+    opts: &FitOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FitResult> {
+    let d = opts.free.len();
+    if d == 0 {
+        return Err(Error::Input(
+            "no free parameters: give at least one --free KEY=LOW:HIGH".into(),
+        ));
+    }
+    if opts.budget < min_budget(d) {
+        return Err(Error::Input(format!(
+            "--budget {}: at least {} evaluations are needed for {d} free parameter(s)",
+            opts.budget,
+            min_budget(d)
+        )));
+    }
+    if opts.runs < 2 {
+        return Err(Error::Input("--runs must be at least 2".into()));
+    }
+    if scenario.network.redraw {
+        return Err(Error::Input(
+            "network.redraw = true: observed adoptions need one fixed network; set redraw = false"
+                .into(),
+        ));
+    }
+    let mut free = opts.free.clone();
+    for p in &mut free {
+        match scenario.get_dotted(&p.key) {
+            Some(toml::Value::Float(_)) => {}
+            Some(toml::Value::Integer(_)) => p.integer = true,
+            Some(other) => {
+                return Err(Error::Input(format!(
+                    "--free {}: the key holds {} ({other}), not a number",
+                    p.key,
+                    other.type_str()
+                )))
+            }
+            None => {
+                return Err(Error::Input(format!(
+                    "--free {}: unknown scenario key (expected a numeric key such as learning.rate or innovation.rate)",
+                    p.key
+                )))
+            }
+        }
+    }
+    let opts = &FitOptions {
+        free,
+        ..opts.clone()
+    };
+    let ev = Evaluator {
+        base: scenario,
+        network,
+        observed,
+        opts,
+        obs_share: observed.share(),
+        obs_hazard: observed.hazard(network),
+        rebuild_network: opts.free.iter().any(|p| p.key.starts_with("network.")),
+    };
+    // both corners must be valid scenarios
+    let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
+    let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
+    ev.scenario(&lows)?;
+    ev.scenario(&highs)?;
+    let to_values = |u: &[f64]| -> Vec<f64> {
+        u.iter()
+            .zip(&opts.free)
+            .map(|(u, p)| p.low + u.clamp(0.0, 1.0) * (p.high - p.low))
+            .collect()
+    };
+    let to_unit = |x: &[f64]| -> Vec<f64> {
+        x.iter()
+            .zip(&opts.free)
+            .map(|(x, p)| (x - p.low) / (p.high - p.low))
+            .collect()
+    };
+    let (n_design, n_opt, n_abc) = split_budget(opts.budget, d);
+    let mut rng = run_rng(point_seed(opts.seed, 0xF1_7000), 0);
+    let mut evals: Vec<Evaluation> = Vec::with_capacity(opts.budget);
+    let run = |phase: &'static str, values: &[f64], evals: &mut Vec<Evaluation>| -> Result<f64> {
+        let e = ev.evaluate(phase, values)?;
+        let v = e.objective;
+        evals.push(e);
+        progress(1);
+        Ok(v)
+    };
+    // 1. design
+    let zeros = vec![0.0; d];
+    let ones = vec![1.0; d];
+    for u in optim::latin_hypercube(n_design, &zeros, &ones, &mut rng) {
+        run("design", &to_values(&u), &mut evals)?;
+    }
+    // 2. Nelder–Mead in logit space from the best design point
+    let best_design = best_of(&evals).values.clone();
+    let start: Vec<f64> = to_unit(&best_design)
+        .iter()
+        .map(|u| logit(u.clamp(0.02, 0.98)))
+        .collect();
+    let mut failure: Option<Error> = None;
+    {
+        let mut objective = |z: &[f64]| -> f64 {
+            if failure.is_some() {
+                return f64::INFINITY;
+            }
+            let u: Vec<f64> = z.iter().map(|&z| logistic(z)).collect();
+            match run("optimise", &to_values(&u), &mut evals) {
+                Ok(v) => v,
+                Err(e) => {
+                    failure = Some(e);
+                    f64::INFINITY
+                }
+            }
+        };
+        // simulated outcomes are step functions of the parameters under common random
+        // numbers: below 0.01 on the logit scale the simplex only chases that granularity
+        optim::nelder_mead(&mut objective, &start, 1.0, 0.01, n_opt);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    // 3. ABC: uniform design over the neighbourhood of the accepted points
+    let best = best_of(&evals).clone();
+    let (_, best_run) = ev.ensemble(&best.values)?;
+    let tol = tolerance(&best, ev.hazard_noise(&best.values, &best_run.hazard)?);
+    let accepted_units: Vec<Vec<f64>> = evals
+        .iter()
+        .filter(|e| e.objective <= tol)
+        .map(|e| to_unit(&e.values))
+        .collect();
+    let mut lo = vec![0.0; d];
+    let mut hi = vec![1.0; d];
+    for k in 0..d {
+        let a = accepted_units
+            .iter()
+            .map(|u| u[k])
+            .fold(f64::INFINITY, f64::min);
+        let b = accepted_units
+            .iter()
+            .map(|u| u[k])
+            .fold(f64::NEG_INFINITY, f64::max);
+        let w = (b - a).max(0.1);
+        lo[k] = (a - w).max(0.0);
+        hi[k] = (b + w).min(1.0);
+    }
+    let abc_start = evals.len();
+    let remaining = opts.budget.saturating_sub(evals.len()).max(n_abc);
+    for u in optim::latin_hypercube(remaining, &lo, &hi, &mut rng) {
+        run("abc", &to_values(&u), &mut evals)?;
+    }
+    let best_eval = best_of(&evals).clone();
+    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values)?;
+    let hazard_noise = ev.hazard_noise(&best_eval.values, &ensemble.hazard)?;
+    let tol = tolerance(&best_eval, hazard_noise);
+    let abc_accepted: Vec<&Evaluation> = evals[abc_start..]
+        .iter()
+        .filter(|e| e.objective <= tol)
+        .collect();
+    let interval_from_abc = abc_accepted.len() >= 10;
+    let best_values = best_eval.values.clone();
+    let interval: Vec<(f64, f64)> = (0..d)
+        .map(|k| {
+            let mut v: Vec<f64> = if interval_from_abc {
+                abc_accepted.iter().map(|e| e.values[k]).collect()
+            } else {
+                evals
+                    .iter()
+                    .filter(|e| e.objective <= tol)
+                    .map(|e| e.values[k])
+                    .collect()
+            };
+            v.sort_by(f64::total_cmp);
+            let (a, b) = if interval_from_abc {
+                (
+                    crate::aggregate::quantile_sorted(&v, 0.05),
+                    crate::aggregate::quantile_sorted(&v, 0.95),
+                )
+            } else {
+                (v[0], v[v.len() - 1])
+            };
+            // widened to include the best point (which can sit at the edge, e.g. on a bound)
+            (a.min(best_values[k]), b.max(best_values[k]))
+        })
+        .collect();
+    let curve = curve_of(&ensemble);
+    // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
+    let bass_offset = if observed.initial.is_empty() {
+        0.0
+    } else {
+        1.0
+    };
+    let points: Vec<(f64, f64)> = ev
+        .obs_share
+        .iter()
+        .enumerate()
+        .map(|(t, &y)| (t as f64 + bass_offset, y))
+        .collect();
+    let bass = fit_bass(&points);
+    let t_max = ev.obs_share.len() - 1;
+    let bass_rmse = ((1..=t_max)
+        .map(|t| (bass.share(t as f64 + bass_offset) - ev.obs_share[t]).powi(2))
+        .sum::<f64>()
+        / t_max as f64)
+        .sqrt();
+    Ok(FitResult {
+        best: best_eval.values.clone(),
+        interval,
+        best_eval,
+        accepted: abc_accepted.len(),
+        interval_from_abc,
+        evaluations: evals,
+        tolerance: tol,
+        hazard_noise,
+        observed_share: ev.obs_share.clone(),
+        curve,
+        bass,
+        bass_offset,
+        bass_rmse,
+        scenario: best_scenario,
+        ensemble,
+    })
+}
+
+/// The evaluation with the smallest objective (the first on ties).
+fn best_of(evals: &[Evaluation]) -> &Evaluation {
+    evals
+        .iter()
+        .min_by(|a, b| a.objective.total_cmp(&b.objective))
+        .expect("at least one evaluation")
+}
+
+/// ABC tolerance: the best objective plus the increase in each RMSE that noise alone
+/// explains, sqrt(rmse² + noise²) - rmse, where noise is how far one run lies from the
+/// ensemble at the best point (curve: `best.noise`; hazard: `hazard_noise`).
+pub fn tolerance(best: &Evaluation, hazard_noise: Option<f64>) -> f64 {
+    let widen = |r: f64, noise: f64| (r * r + noise * noise).sqrt() - r;
+    let mut tol = best.objective + widen(best.curve_rmse, best.noise);
+    if let (Some(h), Some(n)) = (best.hazard_rmse, hazard_noise) {
+        tol += widen(h, n);
+    }
+    tol
+}

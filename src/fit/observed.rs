@@ -1,0 +1,410 @@
+//! Observed adoptions: a CSV of `unit,adopt_year` (column names configurable, optional
+//! `policy` column) matched to the nodes of a network and turned into steps.
+//!
+//! Step 0 is the start year: by default the first observed year, whose adopters become
+//! the fixed initial adopters; with a start year given, nobody has adopted at step 0.
+//! Units of the network absent from the file (or with an empty year) never adopted
+//! within the window.
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::scenario::Scenario;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How to read an observed-adoptions file.
+#[derive(Debug, Clone)]
+pub struct ObservedOptions {
+    /// Column holding the unit (matched to node ids, then to node names).
+    pub unit_column: String,
+    /// Column holding the adoption year (empty = never adopted).
+    pub year_column: String,
+    /// Keep only rows whose `policy` column equals this.
+    pub policy: Option<String>,
+    /// Year of step 0 with no adopters (default: the first observed year, its adopters initial).
+    pub start_year: Option<i32>,
+}
+
+impl Default for ObservedOptions {
+    fn default() -> Self {
+        ObservedOptions {
+            unit_column: "unit".into(),
+            year_column: "adopt_year".into(),
+            policy: None,
+            start_year: None,
+        }
+    }
+}
+
+/// Observed adoptions mapped onto a network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    /// Calendar year of step 0.
+    pub start_year: i32,
+    /// Number of steps (last observed year - start year).
+    pub steps: u32,
+    /// Adoption step per node (`None` = not adopted within the window).
+    pub adopted_step: Vec<Option<u32>>,
+    /// Nodes that adopted at step 0 (the initial adopters), ascending.
+    pub initial: Vec<u32>,
+}
+
+impl Observed {
+    /// Number of units.
+    pub fn n(&self) -> usize {
+        self.adopted_step.len()
+    }
+
+    /// Cumulative adopted share of all units at steps 0..=steps.
+    pub fn share(&self) -> Vec<f64> {
+        let mut counts = vec![0usize; self.steps as usize + 1];
+        for s in self.adopted_step.iter().flatten() {
+            counts[*s as usize] += 1;
+        }
+        let n = self.n().max(1) as f64;
+        let mut acc = 0;
+        counts
+            .iter()
+            .map(|c| {
+                acc += c;
+                acc as f64 / n
+            })
+            .collect()
+    }
+
+    /// Empirical hazard on `network` by number of adopting neighbours (steps 1..=steps):
+    /// (at risk, adoptions), the convention of `hazard.csv`.
+    pub fn hazard(&self, network: &Network) -> Vec<(u64, u64)> {
+        let mut out: Vec<(u64, u64)> = Vec::new();
+        let before = |j: usize, t: u32| self.adopted_step[j].is_some_and(|s| s < t);
+        for t in 1..=self.steps {
+            let adopted_before = (0..self.n()).filter(|&j| before(j, t)).count();
+            for i in 0..self.n() {
+                if before(i, t) {
+                    continue;
+                }
+                let k = if network.complete {
+                    adopted_before
+                } else {
+                    network
+                        .sources(i)
+                        .iter()
+                        .filter(|&&j| before(j as usize, t))
+                        .count()
+                };
+                if out.len() <= k {
+                    out.resize(k + 1, (0, 0));
+                }
+                out[k].0 += 1;
+                if self.adopted_step[i] == Some(t) {
+                    out[k].1 += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Sets the scenario's `steps` to the observed span and clears `[initial]` (the
+    /// observed initial adopters are set on the prepared state instead).
+    pub fn apply(&self, scenario: &mut Scenario) {
+        scenario.steps = self.steps;
+        scenario.initial = Default::default();
+    }
+}
+
+/// Levenshtein distance between two strings (by characters, case-insensitive).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Up to five candidates closest to `wanted` (by edit distance; containing it counts as close).
+pub fn close_names<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let w = wanted.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| {
+            let lc = c.to_lowercase();
+            let d = if !w.is_empty() && (lc.contains(&w) || w.contains(&lc)) {
+                0
+            } else {
+                distance(wanted, c)
+            };
+            (d, c)
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    let limit = (wanted.chars().count() / 2).max(2);
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d <= limit)
+        .take(5)
+        .map(|(_, c)| c.to_string())
+        .collect()
+}
+
+fn column(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Reads observed adoptions from `path` and matches them to `network`'s nodes.
+pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> Result<Observed> {
+    let mut bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::input_in(path, "observed adoptions file not found")
+        } else {
+            Error::io(path, e)
+        }
+    })?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let expected = format!(
+        "expected a CSV with columns \"{}\" and \"{}\" (rename with --unit-column / --year-column)",
+        opts.unit_column, opts.year_column
+    );
+    let require = |name: &str| {
+        column(&header, name).ok_or_else(|| {
+            Error::input_in(
+                path,
+                format!(
+                    "missing column \"{name}\" in the header (got \"{}\"), {expected}",
+                    header.join(",")
+                ),
+            )
+        })
+    };
+    let unit_col = require(&opts.unit_column)?;
+    let year_col = require(&opts.year_column)?;
+    let policy_col = column(&header, "policy");
+    if opts.policy.is_some() && policy_col.is_none() {
+        return Err(Error::input_in(
+            path,
+            format!(
+                "--policy given but the file has no \"policy\" column (got \"{}\")",
+                header.join(",")
+            ),
+        ));
+    }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, label) in network.labels.iter().enumerate() {
+        index.entry(label.as_str()).or_insert(i);
+    }
+    for (i, name) in network.names.iter().enumerate() {
+        index.insert(name.as_str(), i); // ids win over names
+    }
+    let mut policies: Vec<String> = Vec::new();
+    let mut year_of: Vec<Option<i32>> = vec![None; network.n];
+    let mut rows = 0usize;
+    for (k, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
+        let line = record.position().map_or(k as u64 + 2, |p| p.line());
+        let field = |c: usize| record.get(c).unwrap_or("").trim();
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if let Some(pc) = policy_col {
+            let p = field(pc);
+            if !policies.iter().any(|q| q == p) {
+                policies.push(p.to_string());
+            }
+            if opts.policy.as_deref().is_some_and(|want| want != p) {
+                continue;
+            }
+        }
+        rows += 1;
+        let unit = field(unit_col);
+        let Some(&node) = index.get(unit) else {
+            let candidates = network
+                .names
+                .iter()
+                .chain(network.labels.iter())
+                .map(String::as_str);
+            let close = close_names(unit, candidates);
+            let hint = if close.is_empty() {
+                let some: Vec<&str> = network.names.iter().take(5).map(String::as_str).collect();
+                format!("the network's units look like: {}", some.join(", "))
+            } else {
+                format!("close names: {}", close.join(", "))
+            };
+            return Err(Error::Input(format!(
+                "{}:{line}: unknown unit \"{unit}\" (not a node id or name of the network); {hint}",
+                path.display()
+            )));
+        };
+        let text = field(year_col);
+        if text.is_empty() {
+            continue; // not adopted
+        }
+        let year = text
+            .parse::<f64>()
+            .ok()
+            .filter(|y| y.fract() == 0.0 && y.abs() < 1e6)
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "{}:{line}: column \"{}\": \"{text}\" is not a year (expected a whole number such as 1998, or empty for never)",
+                    path.display(),
+                    opts.year_column
+                ))
+            })? as i32;
+        // a unit listed twice keeps its first adoption
+        let slot = &mut year_of[node];
+        *slot = Some(slot.map_or(year, |y| y.min(year)));
+    }
+    if policy_col.is_some() && opts.policy.is_none() && policies.len() > 1 {
+        let shown: Vec<&str> = policies.iter().take(8).map(String::as_str).collect();
+        return Err(Error::input_in(
+            path,
+            format!(
+                "the file holds {} policies; choose one with --policy NAME (e.g. {})",
+                policies.len(),
+                shown.join(", ")
+            ),
+        ));
+    }
+    if let Some(want) = &opts.policy {
+        if rows == 0 {
+            let close = close_names(want, policies.iter().map(String::as_str));
+            let hint = if close.is_empty() {
+                let shown: Vec<&str> = policies.iter().take(8).map(String::as_str).collect();
+                format!("policies in the file include: {}", shown.join(", "))
+            } else {
+                format!("close names: {}", close.join(", "))
+            };
+            return Err(Error::input_in(
+                path,
+                format!("no rows for policy \"{want}\"; {hint}"),
+            ));
+        }
+    }
+    let years: Vec<i32> = year_of.iter().flatten().copied().collect();
+    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
+        return Err(Error::input_in(
+            path,
+            "no adoptions found (every year empty or no rows)",
+        ));
+    };
+    let start = match opts.start_year {
+        Some(y) if y >= first => {
+            return Err(Error::Input(format!(
+                "--start-year {y}: units adopted in {first}, at or before the start year; the start year must precede every adoption (or leave it out to start from the {first} adopters)"
+            )));
+        }
+        Some(y) => y,
+        None => first,
+    };
+    if last <= start {
+        return Err(Error::input_in(
+            path,
+            format!(
+                "every adoption is in {last}: at least two years are needed to fit a diffusion"
+            ),
+        ));
+    }
+    let adopted_step: Vec<Option<u32>> = year_of
+        .iter()
+        .map(|y| y.map(|y| (y - start) as u32))
+        .collect();
+    let initial = adopted_step
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s == Some(0))
+        .map(|(i, _)| i as u32)
+        .collect();
+    Ok(Observed {
+        start_year: start,
+        steps: (last - start) as u32,
+        adopted_step,
+        initial,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Network {
+        let mut n = Network::from_edges(4, &[(0, 1), (1, 2), (2, 3)], None, false);
+        n.names = vec!["Ohio".into(), "Iowa".into(), "Utah".into(), "Maine".into()];
+        n
+    }
+
+    #[test]
+    fn reads_years_as_steps_with_first_year_initial() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.csv");
+        std::fs::write(
+            &p,
+            "unit,policy,adopt_year\nOhio,a,1990\nIowa,a,1992\nUtah,b,1980\nMaine,a,\n",
+        )
+        .unwrap();
+        let opts = ObservedOptions {
+            policy: Some("a".into()),
+            ..Default::default()
+        };
+        let o = read_observed(&p, &net(), &opts).unwrap();
+        assert_eq!(o.start_year, 1990);
+        assert_eq!(o.steps, 2);
+        assert_eq!(o.adopted_step, vec![Some(0), Some(2), None, None]);
+        assert_eq!(o.initial, vec![0]);
+        assert_eq!(o.share(), vec![0.25, 0.25, 0.5]);
+        // steps 1, 2: Iowa, Utah, Maine at risk; Iowa has 1 adopting neighbour
+        assert_eq!(o.hazard(&net()), vec![(4, 0), (2, 1)]);
+        let o = read_observed(
+            &p,
+            &net(),
+            &ObservedOptions {
+                start_year: Some(1989),
+                ..opts.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!((o.start_year, o.steps, o.initial.len()), (1989, 3, 0));
+    }
+
+    #[test]
+    fn unknown_units_and_policies_list_close_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.csv");
+        std::fs::write(&p, "unit,adopt_year\nOhio,1990\nUtha,1991\n").unwrap();
+        let e = read_observed(&p, &net(), &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(":3:") && e.contains("\"Utha\"") && e.contains("Utah"),
+            "{e}"
+        );
+        std::fs::write(&p, "unit,policy,adopt_year\nOhio,abc,1990\n").unwrap();
+        let opts = ObservedOptions {
+            policy: Some("abd".into()),
+            ..Default::default()
+        };
+        let e = read_observed(&p, &net(), &opts).unwrap_err().to_string();
+        assert!(e.contains("abc"), "{e}");
+        std::fs::write(&p, "state,year\nOhio,1990\n").unwrap();
+        let e = read_observed(&p, &net(), &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing column \"unit\""), "{e}");
+    }
+}

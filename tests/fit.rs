@@ -1,0 +1,256 @@
+//! `policysim fit`: recovering known parameters from a synthetic diffusion, bad observed
+//! files, and the real US example.
+
+use policysim::ensemble::{prepare, run_indexed};
+use policysim::scenario::parse_scenario;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_policysim"))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scenario on a small-world network with innovation and learning only.
+const SYNTHETIC: &str = r#"
+name = "synthetic"
+steps = 15
+runs = 100
+seed = 5
+[network]
+kind = "watts_strogatz"
+n = 400
+k = 6
+beta = 0.1
+[agents]
+learning = { dist = "beta", a = 2.0, b = 2.0 }
+resources = { dist = "beta", a = 2.0, b = 2.0 }
+inertia = { dist = "beta", a = 2.0, b = 5.0 }
+fit = 0.0
+[innovation]
+rate = INNOVATION
+[learning]
+rate = LEARNING
+performance_weight = 0.0
+need_weight = 0.0
+[abandon]
+rate = 0.0
+"#;
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
+    let (inn, learn) = (0.02, 0.6);
+    let dir = tempfile::tempdir().unwrap();
+    let text = SYNTHETIC
+        .replace("INNOVATION", &inn.to_string())
+        .replace("LEARNING", &learn.to_string());
+    let scenario_path = dir.path().join("synthetic.toml");
+    std::fs::write(&scenario_path, &text).unwrap();
+    // the "observed" data: one run of the tool itself, with another seed than the fit's
+    let s = parse_scenario(&text, &scenario_path).unwrap();
+    let prepared = prepare(&s).unwrap();
+    let run = run_indexed(&s, 12345, &prepared, 0, true).unwrap();
+    let mut csv = String::from("unit,adopt_year\n");
+    for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
+        if step != u32::MAX {
+            csv.push_str(&format!("{},{}\n", prepared.network.names[i], 2000 + step));
+        }
+    }
+    let observed = dir.path().join("observed.csv");
+    std::fs::write(&observed, csv).unwrap();
+    let out = dir.path().join("fit");
+    let status = bin()
+        .args(["fit", scenario_path.to_str().unwrap(), "--observed"])
+        .arg(&observed)
+        .args(["--start-year", "2000", "--free", "innovation.rate=0:0.1"])
+        .args([
+            "--free",
+            "learning.rate=0:1",
+            "--runs",
+            "100",
+            "--budget",
+            "100",
+        ])
+        .args(["--quiet", "--no-charts", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let fit = json(&out.join("fit.json"));
+    for (key, truth) in [("innovation.rate", inn), ("learning.rate", learn)] {
+        let iv = &fit["interval"][key];
+        let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+        assert!(
+            lo <= truth && truth <= hi,
+            "{key}: {truth} not in [{lo}, {hi}]: {fit}"
+        );
+        let best = fit["best"][key].as_f64().unwrap();
+        assert!(
+            lo <= best && best <= hi,
+            "{key}: best {best} not in [{lo}, {hi}]"
+        );
+    }
+    assert_eq!(fit["start_year"], 2000);
+    assert_eq!(fit["evaluations"], 100);
+    assert!(fit["bass"]["p"].as_f64().unwrap() > 0.0);
+    let table = std::fs::read_to_string(out.join("fit.csv")).unwrap();
+    assert!(table
+        .starts_with("step,year,observed_share,fitted_mean,fitted_p05,fitted_p95,bass\n0,2000,0,"));
+    assert_eq!(
+        table.lines().count(),
+        1 + 1 + fit["steps"].as_u64().unwrap() as usize
+    );
+    // the fitted folder carries the calendar years
+    let summary = json(&out.join("fitted/summary.json"));
+    assert_eq!(summary["start_year"], 2000);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let status = bin()
+            .current_dir(repo())
+            .args(["fit", "scenarios/china_cities.toml", "--observed"])
+            .args(["scenarios/data/china_cities.csv", "--unit-column", "name"])
+            .args([
+                "--year-column",
+                "dual_carbon_year",
+                "--free",
+                "innovation.rate=0:1",
+            ])
+            .args([
+                "--runs",
+                "20",
+                "--budget",
+                "20",
+                "--seed",
+                "3",
+                "--quiet",
+                "--no-charts",
+            ])
+            .args(["--threads"])
+            .arg(if name == "a" { "1" } else { "3" })
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut v = json(&out.join("fit.json"));
+        v["wall_time_s"] = serde_json::Value::Null;
+        (v, std::fs::read(out.join("evaluations.csv")).unwrap())
+    };
+    assert_eq!(run("a"), run("b"));
+}
+
+#[test]
+fn one_spid_policy_on_the_50_states_fits_with_a_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    let started = std::time::Instant::now();
+    let status = bin()
+        .current_dir(repo())
+        .args(["fit", "scenarios/us_states.toml", "--observed"])
+        .args(["scenarios/data/spid_sample.csv", "--policy", "mothersaid"])
+        .args([
+            "--free",
+            "innovation.rate=0:1",
+            "--free",
+            "learning.rate=0:1",
+        ])
+        .args(["--objective", "curve+hazard", "--quiet", "--format", "png"])
+        .args(["--size", "800x500", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    eprintln!("US fit took {:.2} s", started.elapsed().as_secs_f64());
+    let fit = json(&out.join("fit.json"));
+    assert_eq!(fit["units"], 50);
+    assert_eq!(fit["start_year"], 1911);
+    assert_eq!(fit["steps"], 20);
+    assert!(fit["rmse"].as_f64().unwrap() < 0.2);
+    assert!(fit["hazard_rmse"].as_f64().is_some() && fit["hazard_noise"].as_f64().is_some());
+    assert_eq!(fit["objective"], "curve+hazard");
+    assert!(out.join("fit.png").exists());
+    assert!(!out.join("fit.svg").exists());
+}
+
+/// Runs `fit` on the US scenario with an observed file; returns (exit code, stderr).
+fn fit_us(observed: &Path, extra: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin()
+        .current_dir(repo())
+        .args(["fit", "scenarios/us_states.toml", "--observed"])
+        .arg(observed)
+        .args([
+            "--free",
+            "learning.rate=0:1",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_observed_files_exit_2_with_clear_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("obs.csv");
+    std::fs::write(&p, "unit,adopt_year\nOhio,1990\nKalifornia,1991\n").unwrap();
+    let (code, err) = fit_us(&p, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("unknown unit \"Kalifornia\"") && err.contains("California"),
+        "{err}"
+    );
+    std::fs::write(&p, "state,year\nOhio,1990\n").unwrap();
+    let (code, err) = fit_us(&p, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("missing column \"unit\"") && err.contains("--unit-column"),
+        "{err}"
+    );
+    // renamed columns work; a non-year is reported with its line
+    std::fs::write(&p, "state,year\nOhio,1990\nIowa,soon\n").unwrap();
+    let (code, err) = fit_us(&p, &["--unit-column", "state", "--year-column", "year"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(":3:") && err.contains("\"soon\" is not a year"),
+        "{err}"
+    );
+    // several policies but none chosen; an unknown policy lists close names
+    let spid = repo().join("scenarios/data/spid_sample.csv");
+    let (code, err) = fit_us(&spid, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--policy"), "{err}");
+    let (code, err) = fit_us(&spid, &["--policy", "mothersai"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("mothersaid"), "{err}");
+    // a start year after the first adoption
+    let (code, err) = fit_us(&spid, &["--policy", "mothersaid", "--start-year", "1915"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--start-year 1915"), "{err}");
+    // an unknown free key
+    let (code, err) = fit_us(
+        &spid,
+        &["--policy", "mothersaid", "--free", "learning.rte=0:1"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("learning.rte"), "{err}");
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Derive the network files of scenarios/us_states.toml and scenarios/china_cities.toml.
+
+Reads the copies of the shared data in scenarios/data/ and writes, next to them:
+
+- us_states_nodes.csv      id (state name), region (Census region)
+- us_states_edges.csv      source,target: shared land borders (a copy of us_states_contiguity.csv)
+- china_cities_nodes.csv   id (admin code), name, region (east/central/west belt),
+                           province (text, ignored by policysim), x = longitude,
+                           y = latitude, population, gdp, gdp_per_person,
+                           resources = GDP per person rank-scaled to [0, 1]
+- china_cities_edges.csv   source,target: each city linked to its K nearest cities by
+                           great-circle distance, plus every pair of cities of the same
+                           province (each undirected pair written once)
+
+Standard library only; the output is deterministic. Run from the repository root:
+
+    python3 tools/prepare-data.py
+"""
+
+import csv
+import math
+import os
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios", "data")
+K = 5  # nearest neighbours per city (great-circle distance)
+EARTH_RADIUS_KM = 6371.0
+
+
+def read(name):
+    with open(os.path.join(DATA, name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write(name, header, rows):
+    with open(os.path.join(DATA, name), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    print(f"wrote scenarios/data/{name}: {len(rows)} rows")
+
+
+def great_circle_km(lon1, lat1, lon2, lat2):
+    """Haversine distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def rank_scaled(values):
+    """Ranks (ties share their mean rank) mapped linearly to [0, 1]."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2
+        i = j + 1
+    top = max(len(values) - 1, 1)
+    return [r / top for r in ranks]
+
+
+def us_states():
+    states = read("us_states.csv")
+    write("us_states_nodes.csv", ["id", "region"], [[s["unit"], s["region"]] for s in states])
+    edges = read("us_states_contiguity.csv")
+    write("us_states_edges.csv", ["source", "target"], [[e["source"], e["target"]] for e in edges])
+
+
+def china_cities():
+    cities = read("china_cities.csv")
+    n = len(cities)
+    lon = [float(c["lon"]) for c in cities]
+    lat = [float(c["lat"]) for c in cities]
+    # population in 10,000 persons, gdp in 100 million CNY -> CNY 10,000 per person
+    gpp = [float(c["gdp"]) / float(c["population"]) for c in cities]
+    res = rank_scaled(gpp)
+    rows = []
+    for c, g, r in zip(cities, gpp, res):
+        rows.append([c["code"], c["name"], c["region"], c["province"], c["lon"], c["lat"],
+                     c["population"], c["gdp"], f"{g:.4f}", f"{r:.4f}"])
+    write("china_cities_nodes.csv",
+          ["id", "name", "region", "province", "x", "y", "population", "gdp",
+           "gdp_per_person", "resources"], rows)
+    pairs = set()
+    for i in range(n):
+        d = sorted((great_circle_km(lon[i], lat[i], lon[j], lat[j]), j) for j in range(n) if j != i)
+        for _, j in d[:K]:
+            pairs.add((min(i, j), max(i, j)))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if cities[i]["province"] == cities[j]["province"]:
+                pairs.add((i, j))
+    edges = [[cities[i]["code"], cities[j]["code"]] for i, j in sorted(pairs)]
+    write("china_cities_edges.csv", ["source", "target"], edges)
+
+
+if __name__ == "__main__":
+    us_states()
+    china_cities()
