@@ -33,6 +33,14 @@ enum Command {
         /// The scenario file.
         file: PathBuf,
     },
+    /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
+    #[command(after_help = crate::sweep::cli::SWEEP_EXAMPLES)]
+    Sweep(crate::sweep::cli::SweepArgs),
+    /// Merge the output folders of a sweep's shards into one sweep.
+    #[command(
+        after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
+    )]
+    Merge(crate::sweep::cli::MergeArgs),
 }
 
 /// Options of `policysim run`.
@@ -88,6 +96,8 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Sweep(args) => crate::sweep::cli::sweep(args),
+        Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
             // Building the network checks the network keys and data files too.
