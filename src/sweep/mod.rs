@@ -234,13 +234,21 @@ fn toml_key(k: &str) -> String {
 }
 
 /// A value as text for CSV cells and labels: numbers in shortest form, strings bare,
-/// tables and arrays as inline TOML.
+/// distributions as `beta(a=2, b=5)`, other tables and arrays as inline TOML.
 pub fn value_text(v: &toml::Value) -> String {
     match v {
         toml::Value::Float(x) => crate::output::num(*x),
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::String(s) => s.clone(),
         toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Table(t) if t.get("dist").is_some_and(|d| d.is_str()) => {
+            let params: Vec<String> = t
+                .iter()
+                .filter(|(k, _)| k.as_str() != "dist")
+                .map(|(k, v)| format!("{k}={}", value_text(v)))
+                .collect();
+            format!("{}({})", value_text(&t["dist"]), params.join(", "))
+        }
         other => other.to_string(),
     }
 }
