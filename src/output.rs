@@ -41,12 +41,26 @@ use std::fmt::Write as _;
 /// Header of `runs.csv`.
 pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation,share_learning,share_competition,share_pilot,share_mandate,promoted_at,evaluation_bias,final_mean_quality";
 
-/// Formats a number for CSV: shortest round-trip form; empty for NaN / no value.
+/// Significant digits kept in outputs: enough for any statistic, without float noise
+/// such as 0.30000000000000004.
+pub const SIGNIFICANT_DIGITS: usize = 12;
+
+/// Rounds to [`SIGNIFICANT_DIGITS`] significant digits (NaN and infinities unchanged).
+pub fn round_sig(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{:.*e}", SIGNIFICANT_DIGITS - 1, x)
+        .parse()
+        .unwrap_or(x)
+}
+
+/// Formats a number for CSV: rounded to 12 significant digits, shortest form; empty for NaN.
 pub fn num(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
-        format!("{x}")
+        format!("{}", round_sig(x))
     }
 }
 
@@ -135,7 +149,7 @@ fn stat_json(stat: &Stat) -> Value {
             p50,
             p95,
         }) => {
-            json!({"mean": mean, "sd": sd, "p05": p05, "p50": p50, "p95": p95, "n": n})
+            json!({"mean": round_sig(mean), "sd": round_sig(sd), "p05": round_sig(p05), "p50": round_sig(p50), "p95": round_sig(p95), "n": n})
         }
         None => Value::Null,
     }
@@ -234,5 +248,31 @@ pub fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_float_noise_but_keep_their_digits() {
+        assert_eq!(num(0.1 + 0.2), "0.3");
+        assert_eq!(num(19.909999999999986), "19.91");
+        assert_eq!(num(0.123456789012345), "0.123456789012");
+        assert_eq!(num(1e-20), "0.00000000000000000001");
+        assert_eq!(num(f64::NAN), "");
+        assert_eq!(num(3.0), "3");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        write_atomic(&p, b"x\n").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"x\n");
+        assert!(!temp_name(&p).exists());
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("plain"), "plain");
     }
 }

@@ -284,6 +284,41 @@ struct Run<'a> {
     hazard: Vec<(u64, u64)>,
     innovation_quality: Sampler,
     centre: CentreState,
+    propensity: Propensities,
+    /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
+    abandon_p: Vec<f64>,
+}
+
+/// Per-government parts of the channel probabilities that do not change during a run.
+struct Propensities {
+    /// pi_inn (already a probability).
+    innovation: Vec<f64>,
+    /// rate * L * need * (1 - rho): times the signal S gives pi_learn.
+    learning: Vec<f64>,
+    /// rate * C * (1 - rho): times P and credit gives pi_comp.
+    competition: Vec<f64>,
+}
+
+impl Propensities {
+    fn new(s: &Scenario, a: &Agents) -> Propensities {
+        let n = a.learning.len();
+        Propensities {
+            innovation: (0..n)
+                .map(|i| innovation::probability(s.innovation.rate, a.resources[i], a.inertia[i]))
+                .collect(),
+            learning: (0..n)
+                .map(|i| {
+                    let need = learning::need(&s.learning, a.fit[i]);
+                    learning::propensity(s.learning.rate, a.learning[i], need, a.inertia[i])
+                })
+                .collect(),
+            competition: (0..n)
+                .map(|i| {
+                    competition::propensity(s.competition.rate, a.competition[i], a.inertia[i])
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Runs run number `run` of the scenario and returns its per-step record and summary.
@@ -323,7 +358,10 @@ pub fn run_once(
         level_size[l as usize] += 1;
     }
     let weighted = scenario.learning.performance_weight != 0.0;
+    let propensity = Propensities::new(scenario, &agents);
     let mut r = Run {
+        propensity,
+        abandon_p: vec![0.0; n],
         s: scenario,
         net,
         groups: prepared.groups.as_ref(),
@@ -494,6 +532,13 @@ impl Run<'_> {
         if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
             self.locked[i] = true;
         }
+        let ab = &self.s.abandon;
+        self.abandon_p[i] = abandon::probability(
+            a.quality + self.agents.fit[i],
+            ab.threshold,
+            ab.rate,
+            self.agents.learning[i],
+        );
         if t > 0 {
             self.channel_total[a.channel as usize] += 1;
             self.step_new[a.channel as usize] += 1;
@@ -744,21 +789,14 @@ impl Run<'_> {
         let at_deadline = self.centre.deadline_at == Some(t);
         let abandon_on = s.abandon.rate > 0.0;
         let endorsed = self.centre.endorsed;
-        let inn_rate = s.innovation.rate;
-        let learn_rate = s.learning.rate;
-        let comp_rate = s.competition.rate;
+        let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
         for i in 0..n {
             let status = self.status[i];
             if status == ADOPTED {
                 if abandon_on && !self.locked[i] {
-                    let p = abandon::probability(
-                        self.performance(i),
-                        s.abandon.threshold,
-                        s.abandon.rate,
-                        self.agents.learning[i],
-                    );
+                    let p = self.abandon_p[i];
                     if p > 0.0 && self.rng.random::<f64>() < p {
                         abandonments.push(i as u32);
                     }
@@ -792,8 +830,6 @@ impl Run<'_> {
                 self.hazard[k_adopted].1 += 1;
                 continue;
             }
-            let rho = self.agents.inertia[i];
-            let l = self.agents.learning[i];
             let degree = if complete {
                 others
             } else {
@@ -818,27 +854,19 @@ impl Run<'_> {
             }
             let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
             let mut probs = [0.0; 5];
-            probs[1] = learning::probability(
-                learn_rate,
-                l,
-                learning::need(&s.learning, self.agents.fit[i]),
-                signal,
-                rho,
-            );
+            probs[1] = model::clamp01(self.propensity.learning[i] * signal);
             if status == NEVER {
-                probs[0] = innovation::probability(inn_rate, self.agents.resources[i], rho);
-                if comp_rate > 0.0 {
+                probs[0] = self.propensity.innovation[i];
+                if comp_on {
                     let p_rivals = self.rivals_share(i, k_adopted, a_start);
-                    probs[2] = competition::probability(
-                        comp_rate,
-                        self.agents.competition[i],
-                        p_rivals,
-                        credit,
-                        rho,
-                    );
+                    probs[2] = model::clamp01(self.propensity.competition[i] * p_rivals * credit);
                 }
                 if mandate_on {
-                    probs[4] = centre::mandate_probability(&s.central.mandate, rho, at_deadline);
+                    probs[4] = centre::mandate_probability(
+                        &s.central.mandate,
+                        self.agents.inertia[i],
+                        at_deadline,
+                    );
                 }
             }
             let total = model::combined_probability(&probs);
@@ -866,7 +894,7 @@ impl Run<'_> {
                 Channel::Mandate => self.centre.mandate_variant,
                 Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
             };
-            let q = adapt::adapt(&s.adapt, source_q, l, &mut self.rng);
+            let q = adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng);
             adoptions.push(Adoption {
                 unit: i as u32,
                 channel,

@@ -128,8 +128,14 @@ fn top_by<R: Rng + ?Sized>(eligible: &[u32], score: &[f64], k: usize, rng: &mut 
         .iter()
         .map(|&i| (score[i as usize], rng.random::<u64>(), i))
         .collect();
-    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    keyed.truncate(k);
+    let order = |a: &(f64, u64, u32), b: &(f64, u64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if k < keyed.len() {
+        if k > 0 {
+            keyed.select_nth_unstable_by(k - 1, order);
+        }
+        keyed.truncate(k);
+    }
+    keyed.sort_by(order);
     keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 

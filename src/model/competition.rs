@@ -11,7 +11,14 @@ pub fn credit(adopted_share: f64, first_mover_bias: f64, recognition: f64) -> f6
 /// pi_comp = competition.rate * C_i * P_i * credit_t * (1 - rho_i), clamped to [0, 1].
 #[inline]
 pub fn probability(rate: f64, urge: f64, rivals_share: f64, credit: f64, inertia: f64) -> f64 {
-    clamp01(rate * urge * rivals_share * credit * (1.0 - inertia))
+    clamp01(propensity(rate, urge, inertia) * rivals_share * credit)
+}
+
+/// The part of pi_comp that is fixed for a government during a run:
+/// rate * C_i * (1 - rho_i); pi_comp = clamp(propensity * P_i * credit_t).
+#[inline]
+pub fn propensity(rate: f64, urge: f64, inertia: f64) -> f64 {
+    rate * urge * (1.0 - inertia)
 }
 
 #[cfg(test)]

@@ -30,7 +30,14 @@ pub fn need(learning: &Learning, fit: f64) -> f64 {
 /// pi_learn = learning.rate * L_i * need_i * S_i * (1 - rho_i), clamped to [0, 1].
 #[inline]
 pub fn probability(rate: f64, capacity: f64, need: f64, signal: f64, inertia: f64) -> f64 {
-    clamp01(rate * capacity * need * signal * (1.0 - inertia))
+    clamp01(propensity(rate, capacity, need, inertia) * signal)
+}
+
+/// The part of pi_learn that is fixed for a government during a run:
+/// rate * L_i * need_i * (1 - rho_i); pi_learn = clamp(propensity * S_i).
+#[inline]
+pub fn propensity(rate: f64, capacity: f64, need: f64, inertia: f64) -> f64 {
+    rate * capacity * need * (1.0 - inertia)
 }
 
 /// Chooses whom to learn from among candidates, with probability proportional to

@@ -621,7 +621,16 @@ impl Scenario {
         let policy = self.model == ModelKind::Policy;
 
         if policy {
-            if central.pilot != d.central.pilot && central.mode != CentralMode::Pilot {
+            // mode "mandate" uses the template quality (central.pilot.quality), nothing else
+            let pilot_used_part = if central.mode == CentralMode::Mandate {
+                crate::scenario::Pilot {
+                    quality: d.central.pilot.quality.clone(),
+                    ..central.pilot.clone()
+                }
+            } else {
+                central.pilot.clone()
+            };
+            if pilot_used_part != d.central.pilot && central.mode != CentralMode::Pilot {
                 out.push((
                     "central.pilot".into(),
                     format!("[central.pilot] is set but central.mode = \"{mode}\", so it is ignored (set central.mode = \"pilot\" to use it)"),

@@ -445,7 +445,7 @@ pub struct Pilot {
     pub sites: usize,
     /// `random`, `capable`, `willing` or `representative`.
     pub selection: Selection,
-    /// Quality of the centre's template.
+    /// Quality of the centre's template (used by pilots, and by mode "mandate" as the mandated variant).
     pub quality: TraitSpec,
     /// Steps from designation to evaluation.
     pub evaluate_after: u32,

@@ -1,0 +1,89 @@
+//! Throughput benchmarks (criterion): agent-steps per second of the policy model and the
+//! ensemble, on 1 and 2 threads, and the cost of steps once everyone has adopted.
+//!
+//! Run: `cargo bench --bench throughput` (add `-- ensemble` to run one group).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use policysim::ensemble::{prepare, run_ensemble, EnsembleOptions};
+use policysim::rng::run_rng;
+use policysim::run::run_once;
+use policysim::scenario::load_scenario;
+use policysim::Scenario;
+use std::hint::black_box;
+use std::path::Path;
+
+fn china_pilot() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenarios/china_pilot.toml");
+    load_scenario(&path).expect("benchmark scenario")
+}
+
+/// Ensemble throughput: policy model, all channels, pilot-then-promote, China-sized hierarchy.
+fn ensemble(c: &mut Criterion) {
+    let mut s = china_pilot();
+    s.runs = 64;
+    let prepared = prepare(&s).unwrap();
+    let agent_steps = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
+    let mut group = c.benchmark_group("ensemble_china_pilot");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(agent_steps));
+    for threads in [1usize, 2] {
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
+            let options = EnsembleOptions { threads: Some(t), ..Default::default() };
+            b.iter(|| {
+                let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
+                black_box(r.n)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One run at several network sizes (Watts–Strogatz, k = 6): agent-steps per second.
+fn one_run(c: &mut Criterion) {
+    let mut group = c.benchmark_group("one_run_small_world");
+    group.sample_size(10);
+    for n in [1_000usize, 10_000, 100_000] {
+        let mut s = china_pilot();
+        s.network = policysim::scenario::NetworkSpec {
+            kind: policysim::scenario::NetworkKind::WattsStrogatz,
+            n,
+            k: 6,
+            beta: 0.1,
+            ..Default::default()
+        };
+        s.central.pilot.selection = policysim::scenario::Selection::Capable;
+        s.competition.rivals = policysim::scenario::Rivals::Neighbours;
+        let prepared = prepare(&s).unwrap();
+        group.throughput(Throughput::Elements((n * s.steps as usize) as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            let mut run = 0u64;
+            b.iter(|| {
+                run += 1;
+                black_box(run_once(&s, &prepared, run, run_rng(s.seed, run), false).summary.final_share)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Steps after saturation: everyone adopted at step 0, then 50 or 100 steps. With counts
+/// kept up to date incrementally the extra 50 steps cost little.
+fn saturated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("saturated_steps");
+    group.sample_size(10);
+    for steps in [50u32, 100] {
+        let mut s = china_pilot();
+        s.initial.share = Some(1.0);
+        s.central.mode = policysim::scenario::CentralMode::None;
+        s.abandon.rate = 0.0;
+        s.steps = steps;
+        let prepared = prepare(&s).unwrap();
+        group.bench_with_input(BenchmarkId::new("steps", steps), &steps, |b, _| {
+            b.iter(|| black_box(run_once(&s, &prepared, 0, run_rng(1, 0), false).summary.final_share))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ensemble, one_run, saturated);
+criterion_main!(benches);

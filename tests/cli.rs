@@ -1,0 +1,218 @@
+//! The real binary: determinism across thread counts, results folders, bad input.
+
+mod common;
+use common::binary;
+use std::path::Path;
+use std::process::Command;
+
+fn run_with_threads(scenario: &Path, out: &Path, threads: &str) {
+    let status = Command::new(binary())
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--runs",
+            "40",
+        ])
+        .env("RAYON_NUM_THREADS", threads)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Every output file's bytes, with the wall time (the one field that may differ) blanked.
+fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let mut bytes = std::fs::read(e.path()).unwrap();
+            if name == "summary.json" {
+                let text = String::from_utf8(bytes).unwrap();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.contains("\"wall_time_s\""))
+                    .collect();
+                bytes = kept.join("\n").into_bytes();
+            }
+            if name == "scenario.toml" {
+                // the header comment names the folder the scenario came from
+                let text = String::from_utf8(bytes).unwrap();
+                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+                bytes = kept.join("\n").into_bytes();
+            }
+            (name, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn outputs_are_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/competition.toml");
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    run_with_threads(&scenario, &one, "1");
+    run_with_threads(&scenario, &two, "2");
+    let a = outputs(&one);
+    let b = outputs(&two);
+    let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+    for expected in [
+        "curves.csv",
+        "runs.csv",
+        "hazard.csv",
+        "summary.json",
+        "scenario.toml",
+        "map.csv",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing: {names:?}");
+    }
+    assert_eq!(a.len(), b.len());
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between 1 and 2 threads");
+    }
+    // the runs really differ from each other (each has its own stream)
+    let runs = std::fs::read_to_string(one.join("runs.csv")).unwrap();
+    let finals: std::collections::BTreeSet<&str> = runs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert!(finals.len() > 10, "{finals:?}");
+}
+
+#[test]
+fn the_resolved_scenario_reruns_to_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pilot.toml");
+    let first = dir.path().join("first");
+    run_with_threads(&scenario, &first, "2");
+    let second = dir.path().join("second");
+    run_with_threads(&first.join("scenario.toml"), &second, "2");
+    let a = outputs(&first);
+    let b = outputs(&second);
+    for ((na, ba), (_, bb)) in a.iter().zip(&b) {
+        assert!(
+            ba == bb,
+            "{na} differs when re-run from the resolved scenario"
+        );
+    }
+}
+
+#[test]
+fn a_bad_scenario_names_the_key_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"bad\"\nsteps = 10\n\n[learning]\nrate = 1.5\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(binary())
+        .args(["run", bad.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("learning.rate") && err.contains("bad.toml:5"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    assert!(!out.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the scenario file remains: {leftovers:?}"
+    );
+
+    let o = Command::new(binary())
+        .args(["check", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn check_prints_the_resolved_scenario_with_every_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tiny.toml");
+    std::fs::write(
+        &file,
+        "name = \"tiny\"\n[network]\nkind = \"ring\"\nn = 20\n",
+    )
+    .unwrap();
+    let o = Command::new(binary())
+        .args(["check", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    for key in [
+        "[learning]",
+        "performance_weight",
+        "[central.pilot]",
+        "first_mover_bias",
+        "[adapt]",
+    ] {
+        assert!(text.contains(key), "{key} missing from:\n{text}");
+    }
+    // and it parses back to the same scenario
+    let again = dir.path().join("again.toml");
+    std::fs::write(&again, &text).unwrap();
+    let o2 = Command::new(binary())
+        .args(["check", again.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(o2.stdout).unwrap(), text);
+}
+
+#[test]
+fn results_of_another_scenario_are_not_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, "name = \"a\"\nruns = 3\nsteps = 3\n[network]\nn = 30\n").unwrap();
+    std::fs::write(&b, "name = \"b\"\nruns = 3\nsteps = 3\n[network]\nn = 30\n").unwrap();
+    let out = dir.path().join("out");
+    let run = |file: &Path, extra: &[&str]| {
+        Command::new(binary())
+            .args([
+                "run",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+                "--no-charts",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&a, &[]).status.success());
+    assert!(
+        run(&a, &[]).status.success(),
+        "the same scenario may replace its own results"
+    );
+    let o = run(&b, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(std::fs::read_to_string(out.join("scenario.toml"))
+        .unwrap()
+        .contains("name = \"a\""));
+    assert!(run(&b, &["--force"]).status.success());
+    assert!(std::fs::read_to_string(out.join("scenario.toml"))
+        .unwrap()
+        .contains("name = \"b\""));
+}
