@@ -28,7 +28,10 @@ fn ensemble(c: &mut Criterion) {
     group.throughput(Throughput::Elements(agent_steps));
     for threads in [1usize, 2] {
         group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
-            let options = EnsembleOptions { threads: Some(t), ..Default::default() };
+            let options = EnsembleOptions {
+                threads: Some(t),
+                ..Default::default()
+            };
             b.iter(|| {
                 let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
                 black_box(r.n)
@@ -59,7 +62,11 @@ fn one_run(c: &mut Criterion) {
             let mut run = 0u64;
             b.iter(|| {
                 run += 1;
-                black_box(run_once(&s, &prepared, run, run_rng(s.seed, run), false).summary.final_share)
+                black_box(
+                    run_once(&s, &prepared, run, run_rng(s.seed, run), false)
+                        .summary
+                        .final_share,
+                )
             })
         });
     }
@@ -79,7 +86,13 @@ fn saturated(c: &mut Criterion) {
         s.steps = steps;
         let prepared = prepare(&s).unwrap();
         group.bench_with_input(BenchmarkId::new("steps", steps), &steps, |b, _| {
-            b.iter(|| black_box(run_once(&s, &prepared, 0, run_rng(1, 0), false).summary.final_share))
+            b.iter(|| {
+                black_box(
+                    run_once(&s, &prepared, 0, run_rng(1, 0), false)
+                        .summary
+                        .final_share,
+                )
+            })
         });
     }
     group.finish();

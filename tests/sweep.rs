@@ -323,3 +323,21 @@ fn sweep_errors_name_the_file_and_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sweep.toml:13"), "{err}");
 }
+
+#[test]
+fn the_typology_example_is_a_labelled_two_key_map() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/typology.toml");
+    let (base, sweep) = policysim::sweep::load_sweep(&path).expect("typology.toml loads");
+    assert_eq!(base.central.mode, policysim::scenario::CentralMode::Pilot);
+    assert_eq!(sweep.keys, ["central.mandate.rate", "agents.learning"]);
+    assert_eq!(sweep.len(), 11 * 7);
+    assert_eq!(sweep.labels.len(), 4);
+    assert!(sweep
+        .labels
+        .iter()
+        .any(|l| !l.x_high && l.y_high && l.text.contains("争先模式")));
+    // Every point resolves to a valid scenario.
+    for i in 0..sweep.len() {
+        sweep.point_scenario(&base, i).expect("valid point");
+    }
+}

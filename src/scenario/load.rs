@@ -21,9 +21,21 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 /// Reads, parses and validates the scenario file at `path`.
+///
+/// A `[sweep]` table (read by `policysim sweep`) is left out, with a warning saying so.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let text = read_scenario_text(path)?;
-    parse_scenario(&text, path)
+    let mut scenario = parse_scenario_except(&text, path, &["sweep"])?;
+    let has_sweep = text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("sweep"));
+    if has_sweep {
+        scenario.warnings.push(format!(
+            "{}: the [sweep] table is read by `policysim sweep` only; this command uses the scenario without it",
+            path.display()
+        ));
+    }
+    Ok(scenario)
 }
 
 /// Reads a scenario file as UTF-8 text (a message names the file and the first bad byte).
