@@ -430,6 +430,11 @@ fn sweep_json(
         .iter()
         .map(|v| Value::Array(v.iter().map(|x| Value::String(value_text(x))).collect()))
         .collect();
+    let ticks: Vec<Value> = sweep
+        .values
+        .iter()
+        .map(|v| Value::Array(v.iter().map(|x| json!(tick_position(x))).collect()))
+        .collect();
     let v = json!({
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
@@ -442,6 +447,7 @@ fn sweep_json(
         "mode": sweep.mode.name(),
         "keys": sweep.keys,
         "values": values,
+        "ticks": ticks,
         "points": sweep.len(),
         "shard": shard.map(|s| s.to_string()),
         "labels": labels,
@@ -450,6 +456,20 @@ fn sweep_json(
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Where a value sits on a chart axis: a number itself, a distribution its mean.
+pub fn tick_position(v: &toml::Value) -> Option<f64> {
+    use serde::Deserialize;
+    match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Table(_) => crate::scenario::Distribution::deserialize(v.clone())
+            .ok()
+            .map(|d| d.mean())
+            .filter(|m| m.is_finite()),
+        _ => None,
+    }
 }
 
 /// Checks (and with `force` clears) the output folder before a sweep writes into it.
