@@ -98,5 +98,68 @@ fn saturated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ensemble, one_run, saturated);
+fn bench_scenario(file: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/scenarios")
+        .join(file);
+    load_scenario(&path).expect("benchmark scenario")
+}
+
+/// Classic models on an Erdős–Rényi network (n = 10,000, mean degree 10), 50 steps:
+/// node-updates per second of the ensemble on 1 and 2 threads (si), and of one run
+/// of each classic model.
+fn classic(c: &mut Criterion) {
+    let mut s = bench_scenario("si_er.toml");
+    s.runs = 32;
+    let prepared = prepare(&s).unwrap();
+    let updates = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
+    let mut group = c.benchmark_group("ensemble_si_er");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(updates));
+    for threads in [1usize, 2] {
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
+            let options = EnsembleOptions {
+                threads: Some(t),
+                ..Default::default()
+            };
+            b.iter(|| {
+                let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
+                black_box(r.n)
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("one_run_classic_er");
+    group.sample_size(10);
+    for model in ["bass", "si", "threshold", "cascade"] {
+        let mut s = bench_scenario("si_er.toml");
+        s.model = match model {
+            "bass" => policysim::scenario::ModelKind::Bass,
+            "si" => policysim::scenario::ModelKind::Si,
+            "threshold" => policysim::scenario::ModelKind::Threshold,
+            _ => policysim::scenario::ModelKind::Cascade,
+        };
+        s.threshold.value = policysim::scenario::TraitSpec::Constant(0.1);
+        s.cascade.p = policysim::scenario::TraitSpec::Constant(0.2);
+        let prepared = prepare(&s).unwrap();
+        group.throughput(Throughput::Elements(
+            (prepared.network.n * s.steps as usize) as u64,
+        ));
+        group.bench_with_input(BenchmarkId::from_parameter(model), &model, |b, _| {
+            let mut run = 0u64;
+            b.iter(|| {
+                run += 1;
+                black_box(
+                    run_once(&s, &prepared, run, run_rng(s.seed, run), false)
+                        .summary
+                        .final_share,
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ensemble, one_run, saturated, classic);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! The `policysim` command line: parses options and calls the library.
 
+use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
 use crate::run::Prepared;
 use crate::scenario::{load_scenario, Scenario};
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 
 const RUN_EXAMPLES: &str = "Examples:
   policysim run scenarios/competition.toml
+  policysim run scenarios/competition.toml --lang zh --format svg
   policysim run scenarios/pilot.toml --runs 1000 --seed 7 --out results/pilot-1000
   policysim run scenarios/mandate.toml --steps 30 --threads 1 --quiet";
 
@@ -33,6 +35,30 @@ enum Command {
         /// The scenario file.
         file: PathBuf,
     },
+    /// Re-draw every chart of a results folder from its CSV files, without re-running.
+    #[command(
+        after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --format svg --size 1200x800"
+    )]
+    Plot {
+        /// A results folder written by `policysim run`.
+        dir: PathBuf,
+        #[command(flatten)]
+        charts: ChartArgs,
+    },
+    /// Overlay the adoption curves of several results folders and tabulate their key figures.
+    #[command(
+        after_help = "Example:\n  policysim compare results/baseline results/competition results/pilot --out results/compare"
+    )]
+    Compare {
+        /// Results folders written by `policysim run`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Folder for compare.png, compare.svg and compare.csv.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        charts: ChartArgs,
+    },
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
     #[command(after_help = crate::sweep::cli::SWEEP_EXAMPLES)]
     Sweep(crate::sweep::cli::SweepArgs),
@@ -41,6 +67,38 @@ enum Command {
         after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
     )]
     Merge(crate::sweep::cli::MergeArgs),
+}
+
+/// Chart options shared by `run`, `plot` and `compare`.
+#[derive(Debug, Args)]
+struct ChartArgs {
+    /// Chart formats, comma-separated: png, svg or png,svg.
+    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    format: Formats,
+    /// Language of chart titles, axes and legends: en or zh (中文).
+    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    lang: Lang,
+    /// PNG size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
+    size: (u32, u32),
+}
+
+/// A list of chart formats as one option value (`png,svg`).
+#[derive(Debug, Clone)]
+struct Formats(Vec<ChartFormat>);
+
+fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
+    charts::parse_formats(s).map(Formats)
+}
+
+impl ChartArgs {
+    fn options(&self) -> ChartOptions {
+        ChartOptions {
+            formats: self.format.0.clone(),
+            lang: self.lang,
+            size: self.size,
+        }
+    }
 }
 
 /// Options of `policysim run`.
@@ -72,6 +130,8 @@ struct RunArgs {
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
+    #[command(flatten)]
+    charts: ChartArgs,
 }
 
 /// Runs the command line and returns the process exit code (0 ok, 2 bad input, 1 other failure).
@@ -104,6 +164,24 @@ fn dispatch(cli: Cli) -> Result<()> {
             let prepared = crate::ensemble::prepare(&scenario)?;
             print_warnings(&scenario, &prepared, false);
             print!("{}", scenario.to_toml());
+            Ok(())
+        }
+        Command::Plot { dir, charts } => {
+            let written = charts::draw_run_charts(&dir, &charts.options())?;
+            eprintln!(
+                "{} chart files written in {}/",
+                written.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Compare { dirs, out, charts } => {
+            let written = charts::draw_compare(&dirs, &out, &charts.options())?;
+            eprintln!(
+                "{} files written in {}/ (compare.csv and charts)",
+                written.len(),
+                out.display()
+            );
             Ok(())
         }
     }
@@ -150,7 +228,7 @@ fn run(args: RunArgs) -> Result<()> {
             progress: Some(&tick),
             cancel: None,
         },
-        charts: (!args.no_charts).then(Default::default),
+        charts: (!args.no_charts).then(|| args.charts.options()),
         force: args.force,
     };
     let result = simulate(&scenario, &prepared, &out, &options);

@@ -5,11 +5,16 @@
 //! of adopting neighbours (and their weighted performance signal) up to date as governments
 //! adopt or abandon, so a step costs time in proportion to the governments that are still
 //! deciding plus the edges of those that changed, not to the whole edge list.
+//!
+//! The classic baselines (`model = "bass" | "si" | "threshold" | "cascade"`,
+//! [`crate::model::classic`]) use the same loop: only the decision pass differs
+//! (`decide` dispatches on the model), and the centre does not act.
 
 use crate::agents::{AgentRecipe, Agents};
 use crate::error::{Error, Result};
 use crate::initial::InitialAdopters;
 use crate::model::centre::{self, Candidates, Verdict};
+use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
 use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
 use crate::network::{Network, NO_PARENT};
 use crate::rng::RunRng;
@@ -115,6 +120,8 @@ pub struct Prepared {
     groups: Option<Groups>,
     /// Series names.
     pub series: Vec<String>,
+    /// The checked parameters of a classic model (`None` for the policy model).
+    pub classic: Option<ClassicSetup>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +134,28 @@ struct Groups {
 impl Prepared {
     /// Checks the scenario against the network and prepares what every run shares.
     pub fn new(scenario: &Scenario, network: Network) -> Result<Prepared> {
+        for (key, spec) in [
+            ("innovation.quality", &scenario.innovation.quality),
+            ("central.pilot.quality", &scenario.central.pilot.quality),
+        ] {
+            if let crate::scenario::TraitSpec::Column { from } = spec {
+                return Err(Error::Input(format!(
+                    "{key} = {{ from = \"{from}\" }}: a variant's quality is a number or a distribution, not a node column"
+                )));
+            }
+        }
+        let classic = ClassicSetup::new(scenario, &network)?;
+        if classic.is_some() {
+            // the classic models ignore [agents] and [central] (the scenario warns)
+            return Ok(Prepared {
+                recipe: AgentRecipe::new(&Scenario::default(), &network)?,
+                initial: InitialAdopters::resolve(scenario, &network)?,
+                groups: None,
+                series: series_names(&network),
+                network,
+                classic,
+            });
+        }
         let recipe = AgentRecipe::new(scenario, &network)?;
         let initial = InitialAdopters::resolve(scenario, &network)?;
         let c = &scenario.central;
@@ -160,6 +189,7 @@ impl Prepared {
             initial,
             groups,
             series,
+            classic: None,
         })
     }
 }
@@ -232,13 +262,20 @@ struct CentreState {
     first_evaluation: Option<f64>,
 }
 
-/// Promotion by endorsement: the pilots act as one extra neighbour of everyone.
+/// Promotion by endorsement: the pilots act as one extra neighbour of everyone, whose
+/// weight in the signal is the pilots' mean w and whose variant is the best pilot's
+/// (recorded at promotion).
 #[derive(Debug, Clone, Copy)]
 struct Endorsement {
     weight: f64,
     mean_w: f64,
-    best_pilot: u32,
+    quality: f64,
+    lineage: u32,
+    performance: f64,
 }
+
+/// Candidate id standing for the endorsed pilots when choosing whom to learn from.
+const ENDORSED_SOURCE: u32 = u32::MAX;
 
 /// In a complete network a learner compares at most this many adopters, drawn uniformly
 /// (with replacement) from all adopters: an observation sample that keeps the cost of
@@ -284,6 +321,16 @@ struct Run<'a> {
     hazard: Vec<(u64, u64)>,
     innovation_quality: Sampler,
     centre: CentreState,
+    /// The classic model being run (`None` = the policy model).
+    classic: Option<&'a ClassicSetup>,
+    /// Classic models: per-node thresholds (`threshold`) or sender probabilities (`cascade`).
+    node_values: Vec<f64>,
+    /// `cascade`: the nodes that adopted in the previous step (at step 0: the initial adopters).
+    fresh: Vec<u32>,
+    /// `cascade`: activated during the current step (so that several activations count once).
+    pending: Vec<bool>,
+    /// `cascade` on an explicit network: never-adopted nodes by number of adopting neighbours.
+    at_risk: Vec<u64>,
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f64>,
@@ -334,19 +381,44 @@ pub fn run_once(
 ) -> RunOutput {
     let net = &prepared.network;
     let n = net.n;
-    let agents = prepared.recipe.draw(n, &mut rng);
+    let classic = prepared.classic.as_ref();
+    let agents = if classic.is_some() {
+        // the classic models have no traits; fit 0 keeps the performance sums at zero
+        Agents {
+            fit: vec![0.0; n],
+            ..Agents::default()
+        }
+    } else {
+        prepared.recipe.draw(n, &mut rng)
+    };
     let innovation_quality = scenario
         .innovation
         .quality
         .sampler()
         .unwrap_or(Sampler::Constant(0.0));
-    let template_quality = scenario
-        .central
-        .pilot
-        .quality
-        .sampler()
-        .unwrap_or(Sampler::Constant(0.0))
-        .draw(&mut rng);
+    let template_quality = if classic.is_some() {
+        0.0
+    } else {
+        scenario
+            .central
+            .pilot
+            .quality
+            .sampler()
+            .unwrap_or(Sampler::Constant(0.0))
+            .draw(&mut rng)
+    };
+    let node_values = classic.map_or(Vec::new(), |c| c.draw_node_values(n, &mut rng));
+    let cascade = matches!(classic, Some(ClassicSetup::Cascade(_)));
+    let at_risk = if cascade && !net.complete {
+        let top = (0..n).map(|i| net.in_degree(i)).max().unwrap_or(0);
+        let mut h = vec![0u64; top + 1];
+        if n > 0 {
+            h[0] = n as u64;
+        }
+        h
+    } else {
+        Vec::new()
+    };
     let n_regions = net.region_names.len();
     let n_levels = net.level_names.len();
     let mut region_size = vec![0u32; if net.region.is_empty() { 0 } else { n_regions }];
@@ -357,7 +429,7 @@ pub fn run_once(
     for &l in &net.level {
         level_size[l as usize] += 1;
     }
-    let weighted = scenario.learning.performance_weight != 0.0;
+    let weighted = classic.is_none() && scenario.learning.performance_weight != 0.0;
     let propensity = Propensities::new(scenario, &agents);
     let mut r = Run {
         propensity,
@@ -406,6 +478,11 @@ pub fn run_once(
             ..CentreState::default()
         },
         rng,
+        classic,
+        node_values,
+        fresh: Vec::new(),
+        pending: if cascade { vec![false; n] } else { Vec::new() },
+        at_risk,
     };
     let n_series = prepared.series.len();
     let steps = scenario.steps as usize;
@@ -414,8 +491,12 @@ pub fn run_once(
     // Step 0: the initial adopters, each with a variant of its own.
     let initial = prepared.initial.draw(n, &mut r.rng);
     for &i in &initial {
-        let q = r.innovation_quality.draw(&mut r.rng);
-        let lin = r.new_lineage();
+        let (q, lin) = if r.classic.is_some() {
+            (0.0, TEMPLATE_LINEAGE)
+        } else {
+            let q = r.innovation_quality.draw(&mut r.rng);
+            (q, r.new_lineage())
+        };
         r.adopt(
             Adoption {
                 unit: i,
@@ -438,7 +519,9 @@ pub fn run_once(
         abandonments.clear();
         r.step_new = [0; 5];
         r.step_abandoned = 0;
-        r.centre_begin_step(t, &mut abandonments);
+        if r.classic.is_none() {
+            r.centre_begin_step(t, &mut abandonments);
+        }
         r.decide(t, &mut adoptions, &mut abandonments);
         // wound-up pilots may also have decided to abandon on their own: count each once
         abandonments.sort_unstable();
@@ -478,7 +561,7 @@ pub fn run_once(
             (Some(e), Some(m)) => Some(e - m),
             _ => None,
         },
-        final_mean_quality: (a > 0).then(|| r.sum_q / a as f64),
+        final_mean_quality: (a > 0 && r.classic.is_none()).then(|| r.sum_q / a as f64),
     };
     RunOutput {
         series: record,
@@ -532,13 +615,15 @@ impl Run<'_> {
         if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
             self.locked[i] = true;
         }
-        let ab = &self.s.abandon;
-        self.abandon_p[i] = abandon::probability(
-            a.quality + self.agents.fit[i],
-            ab.threshold,
-            ab.rate,
-            self.agents.learning[i],
-        );
+        if self.classic.is_none() {
+            let ab = &self.s.abandon;
+            self.abandon_p[i] = abandon::probability(
+                a.quality + self.agents.fit[i],
+                ab.threshold,
+                ab.rate,
+                self.agents.learning[i],
+            );
+        }
         if t > 0 {
             self.channel_total[a.channel as usize] += 1;
             self.step_new[a.channel as usize] += 1;
@@ -550,11 +635,32 @@ impl Run<'_> {
             self.active_lineages += 1;
         }
         *lc += 1;
+        if !self.pending.is_empty() {
+            self.cascade_adopted(i);
+        }
         let y = a.quality + self.agents.fit[i];
         self.sum_q += a.quality;
         self.sum_q2 += a.quality * a.quality;
         self.sum_y += y;
         self.change_neighbourhood(i, 1, y);
+    }
+
+    /// `cascade`: i is new (it may activate its observers next step) and leaves the at-risk tally.
+    fn cascade_adopted(&mut self, i: usize) {
+        self.fresh.push(i as u32);
+        if self.at_risk.is_empty() {
+            return;
+        }
+        // nbr_count is updated after this (change_neighbourhood): shift observers up by one
+        self.at_risk[self.nbr_count[i] as usize] -= 1;
+        for &o in self.net.observers(i) {
+            let o = o as usize;
+            if self.status[o] == NEVER {
+                let k = self.nbr_count[o] as usize;
+                self.at_risk[k] -= 1;
+                self.at_risk[k + 1] += 1;
+            }
+        }
     }
 
     /// Makes adopter i drop the policy.
@@ -629,6 +735,12 @@ impl Run<'_> {
             row[QUALITY_SD] = (self.sum_q2 / af - mq * mq).max(0.0).sqrt();
         }
         row[LINEAGES] = self.active_lineages as f64;
+        if self.classic.is_some() {
+            // the classic models have no variants: no quality, performance or lineages
+            for k in [MEAN_QUALITY, MEAN_PERFORMANCE, QUALITY_SD, LINEAGES] {
+                row[k] = f64::NAN;
+            }
+        }
         let mut k = FIXED;
         for (adopted, size) in self.region_adopted.iter().zip(&self.region_size) {
             row[k] = *adopted as f64 / (*size).max(1) as f64;
@@ -750,7 +862,9 @@ impl Run<'_> {
                         self.centre.endorsed = Some(Endorsement {
                             weight: self.s.central.endorse.weight,
                             mean_w,
-                            best_pilot: best,
+                            quality: self.quality[best as usize],
+                            lineage: self.lineage[best as usize],
+                            performance: self.performance(best as usize),
                         });
                         for &i in &batch {
                             self.locked[i as usize] = false;
@@ -777,8 +891,146 @@ impl Run<'_> {
         }
     }
 
-    /// Every government decides for step t, reading only the state at the start of t.
+    /// Every government decides for step t, reading only the state at the start of t:
+    /// the policy model ([`Run::decide_policy`]) or a classic one ([`Run::decide_classic`]).
     fn decide(&mut self, t: u32, adoptions: &mut Vec<Adoption>, abandonments: &mut Vec<u32>) {
+        match self.classic {
+            None => self.decide_policy(t, adoptions, abandonments),
+            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(setup) => self.decide_classic(setup, adoptions),
+        }
+    }
+
+    /// `bass`, `si`, `threshold` (see [`crate::model::classic`]): each never-adopted node
+    /// decides from k (adopting sources at the start of the step) and d (its sources).
+    fn decide_classic(&mut self, setup: &ClassicSetup, adoptions: &mut Vec<Adoption>) {
+        let n = self.n;
+        let complete = self.net.complete;
+        let a_start = self.adopters.len();
+        for i in 0..n {
+            if self.status[i] != NEVER {
+                continue;
+            }
+            let (k, d) = if complete {
+                (a_start, n - 1)
+            } else {
+                (self.nbr_count[i] as usize, self.net.in_degree(i))
+            };
+            if self.hazard.len() <= k {
+                self.hazard.resize(k + 1, (0, 0));
+            }
+            self.hazard[k].0 += 1;
+            let channel = match *setup {
+                ClassicSetup::Bass { p, q } => {
+                    let share = if d > 0 { k as f64 / d as f64 } else { 0.0 };
+                    let h = classic_model::bass_hazard(p, q, share);
+                    if h <= 0.0 {
+                        continue;
+                    }
+                    let u = self.rng.random::<f64>();
+                    if u >= h {
+                        continue;
+                    }
+                    classic_model::bass_channel(p, q, share, u, h)
+                }
+                ClassicSetup::Si { beta } => {
+                    let prob = classic_model::si_probability(beta, k);
+                    if prob <= 0.0 || self.rng.random::<f64>() >= prob {
+                        continue;
+                    }
+                    Channel::Learning
+                }
+                ClassicSetup::Threshold(_) => {
+                    if !classic_model::threshold_adopts(k, d, self.node_values[i]) {
+                        continue;
+                    }
+                    Channel::Learning
+                }
+                ClassicSetup::Cascade(_) => unreachable!("cascade has its own pass"),
+            };
+            self.hazard[k].1 += 1;
+            adoptions.push(Adoption {
+                unit: i as u32,
+                channel,
+                quality: 0.0,
+                lineage: TEMPLATE_LINEAGE,
+            });
+        }
+    }
+
+    /// `cascade`: each node that adopted in the previous step tries once to activate each
+    /// never-adopted observer; the cost is proportional to the edges of those nodes.
+    fn decide_cascade(&mut self, src: &CascadeSource, adoptions: &mut Vec<Adoption>) {
+        let n = self.n;
+        let complete = self.net.complete;
+        let a_start = self.adopters.len();
+        // every never-adopted node is at risk, tallied by its adopting neighbours
+        if complete {
+            if a_start < n {
+                if self.hazard.len() <= a_start {
+                    self.hazard.resize(a_start + 1, (0, 0));
+                }
+                self.hazard[a_start].0 += (n - a_start) as u64;
+            }
+        } else if let Some(top) = self.at_risk.iter().rposition(|&c| c > 0) {
+            if self.hazard.len() <= top {
+                self.hazard.resize(top + 1, (0, 0));
+            }
+            for (h, &c) in self.hazard.iter_mut().zip(&self.at_risk[..=top]) {
+                h.0 += c;
+            }
+        }
+        let mut fresh = std::mem::take(&mut self.fresh);
+        for &j in &fresh {
+            let j = j as usize;
+            let p_sender = match src {
+                CascadeSource::Constant(p) => *p,
+                CascadeSource::PerSender(_) => self.node_values[j],
+                CascadeSource::Edges { .. } => 0.0,
+            };
+            let observers: &[u32] = if complete { &[] } else { self.net.observers(j) };
+            let targets = if complete { n } else { observers.len() };
+            for e in 0..targets {
+                let i = if complete { e } else { observers[e] as usize };
+                if i == j || self.status[i] != NEVER || self.pending[i] {
+                    continue;
+                }
+                let p = match src {
+                    CascadeSource::Edges { offsets, prob } => prob[offsets[j] + e],
+                    _ => p_sender,
+                };
+                if p <= 0.0 || self.rng.random::<f64>() >= p {
+                    continue;
+                }
+                self.pending[i] = true;
+                let k = if complete {
+                    a_start
+                } else {
+                    self.nbr_count[i] as usize
+                };
+                self.hazard[k].1 += 1;
+                adoptions.push(Adoption {
+                    unit: i as u32,
+                    channel: Channel::Learning,
+                    quality: 0.0,
+                    lineage: TEMPLATE_LINEAGE,
+                });
+            }
+        }
+        fresh.clear();
+        self.fresh = fresh;
+        for a in adoptions.iter() {
+            self.pending[a.unit as usize] = false;
+        }
+    }
+
+    /// The policy model's decisions (MODEL.md sections 3 and 4).
+    fn decide_policy(
+        &mut self,
+        t: u32,
+        adoptions: &mut Vec<Adoption>,
+        abandonments: &mut Vec<u32>,
+    ) {
         let s = self.s;
         let n = self.n;
         let a_start = self.adopters.len();
@@ -837,12 +1089,13 @@ impl Run<'_> {
             };
             // learning signal S_i
             let mut signal_sum = if complete {
-                if self.weighted {
+                if self.weighted && a_start > 0 {
                     self.signal_total
                 } else {
                     a_start as f64
                 }
-            } else if self.weighted {
+            } else if self.weighted && k_adopted > 0 {
+                // (with nobody adopting the sum is exactly 0, not float residue)
                 self.nbr_signal[i]
             } else {
                 k_adopted as f64
@@ -874,31 +1127,33 @@ impl Run<'_> {
                 continue;
             }
             let channel = model::attribute(&probs, self.rng.random::<f64>());
-            if status == NEVER {
-                self.hazard[k_adopted].1 += 1;
-            }
             let (source_q, lineage) = match channel {
                 Channel::Innovation => {
                     let q = self.innovation_quality.draw(&mut self.rng);
-                    let lin = self.new_lineage();
-                    adoptions.push(Adoption {
-                        unit: i as u32,
-                        channel,
-                        quality: q,
-                        lineage: lin,
-                    });
-                    continue;
+                    (q, self.new_lineage())
                 }
-                Channel::Learning => self.learning_source(i),
+                Channel::Learning => match self.learning_source(i) {
+                    Some(source) => source,
+                    // S_i > 0 only through rounding, with nobody to learn from: no adoption
+                    None => continue,
+                },
                 Channel::Competition => self.competition_source(i),
                 Channel::Mandate => self.centre.mandate_variant,
                 Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
             };
-            let q = adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng);
+            // innovation starts a new variant; every copied variant is adapted
+            let quality = if channel == Channel::Innovation {
+                source_q
+            } else {
+                adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng)
+            };
+            if status == NEVER {
+                self.hazard[k_adopted].1 += 1;
+            }
             adoptions.push(Adoption {
                 unit: i as u32,
                 channel,
-                quality: q,
+                quality,
                 lineage,
             });
         }
@@ -937,7 +1192,7 @@ impl Run<'_> {
     }
 
     /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
-    fn learning_source(&mut self, i: usize) -> (f64, u32) {
+    fn learning_source(&mut self, i: usize) -> Option<(f64, u32)> {
         let mut chooser = learning::SourceChooser::new(&self.s.learning, self.agents.learning[i]);
         if self.net.complete {
             let a = self.adopters.len();
@@ -960,15 +1215,12 @@ impl Run<'_> {
             }
         }
         if let Some(e) = self.centre.endorsed.filter(|e| e.weight > 0.0) {
-            chooser.offer(
-                e.best_pilot,
-                self.performance(e.best_pilot as usize),
-                e.weight,
-                &mut self.rng,
-            );
+            chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
         }
-        let j = chooser.chosen().expect("learning needs an adopting source") as usize;
-        (self.quality[j], self.lineage[j])
+        match chooser.chosen()? {
+            ENDORSED_SOURCE => self.centre.endorsed.map(|e| (e.quality, e.lineage)),
+            j => Some((self.quality[j as usize], self.lineage[j as usize])),
+        }
     }
 
     /// Whom i copies when racing: an adopting rival picked uniformly.

@@ -5,6 +5,7 @@
 pub mod abandon;
 pub mod adapt;
 pub mod centre;
+pub mod classic;
 pub mod competition;
 pub mod innovation;
 pub mod learning;

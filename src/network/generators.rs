@@ -495,7 +495,7 @@ pub fn knn_edges(x: &[f64], y: &[f64], k: usize) -> Vec<(u32, u32)> {
 ///   above, every parent gets one child and the rest are spread uniformly at random;
 ///   when it has fewer (allowed), a random subset of parents gets one child each.
 /// - A child sits at its parent's position plus normal jitter with sd
-///   0.35 / sqrt(units in the parent's level), clamped to the unit square.
+///   0.35 / sqrt(units in the parent's level) (not clamped: units near the border may sit slightly outside the unit square).
 /// - Units with the same parent (all top-level units together) are linked to their k
 ///   nearest siblings (all siblings if fewer), and every unit is linked to its parent.
 /// - Regions: top-level units are split into equal bands by x, the first region name
@@ -594,8 +594,8 @@ pub fn hierarchy(
             let jitter = rand_distr::Normal::new(0.0, sd).expect("sd is finite and positive");
             for &a in &assign {
                 let p = p_start + a;
-                x.push((x[p] + jitter.sample(rng)).clamp(0.0, 1.0));
-                y.push((y[p] + jitter.sample(rng)).clamp(0.0, 1.0));
+                x.push(x[p] + jitter.sample(rng));
+                y.push(y[p] + jitter.sample(rng));
                 parent.push(p as u32);
             }
         }

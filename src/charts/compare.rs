@@ -1,0 +1,194 @@
+//! Several results folders side by side: their adoption curves (mean and 5-95% band)
+//! overlaid in `compare.{png,svg}` and their key figures in `compare.csv`.
+
+use super::curves::{draw_lines_with_bands, titled, BandSeries, LinesPanel};
+use super::read::Stat;
+use super::style::{category_color, Style};
+use super::{save_figure, ChartOptions, Figure, RunData};
+use crate::output::write_atomic;
+use crate::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The comparison chart of several results.
+pub struct CompareChart {
+    /// The results with their legend labels.
+    pub runs: Vec<(String, RunData)>,
+}
+
+impl CompareChart {
+    /// Whether every result shows calendar years with the same start (then x is years).
+    fn years(&self) -> Option<f64> {
+        let first = self.runs.first()?.1.summary.start_year?;
+        self.runs
+            .iter()
+            .all(|(_, r)| r.summary.start_year == Some(first))
+            .then_some(first)
+    }
+}
+
+impl Figure for CompareChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
+        let w = style.words();
+        let area = titled(root, w.compare_title, style)?;
+        let start = self.years();
+        let series = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, (label, r))| {
+                BandSeries::from_curve(
+                    label.clone(),
+                    category_color(i),
+                    r.curves.get("adopted_share").unwrap_or(&[]),
+                    |t| start.map_or(t, |y| y + t),
+                    100.0,
+                    true,
+                    false,
+                )
+            })
+            .collect();
+        let units: Vec<&str> = self.runs.iter().map(|(_, r)| r.summary.unit()).collect();
+        let unit = if units.windows(2).all(|p| p[0] == p[1]) {
+            units.first().copied().unwrap_or("step")
+        } else {
+            "step"
+        };
+        let panel = LinesPanel {
+            x_label: style.x_label(unit, start.is_some()),
+            y_label: w.adopted_share_pct.to_string(),
+            series,
+            y_range: Some((0.0, 100.0)),
+            x_integer: true,
+            ..Default::default()
+        };
+        draw_lines_with_bands(&area, &panel, style)
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+fn stat_cols(row: &mut Vec<String>, stat: Option<&Stat>, fields: &[&str]) {
+    for f in fields {
+        let v = stat.and_then(|s| match *f {
+            "mean" => s.mean,
+            "sd" => s.sd,
+            "p05" => s.p05,
+            "p50" => s.p50,
+            "p95" => s.p95,
+            _ => s.n,
+        });
+        row.push(num(v));
+    }
+}
+
+/// The key figures of each result, one row per scenario (the content of `compare.csv`).
+pub fn compare_table(runs: &[(String, RunData)]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = ["scenario", "folder", "runs", "steps", "n"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let groups: [(&str, &[&str]); 8] = [
+        ("final_share", &["mean", "p05", "p95"]),
+        ("t10", &["mean", "n"]),
+        ("t50", &["mean", "p05", "p95", "n"]),
+        ("t90", &["mean", "n"]),
+        ("promoted_at", &["p50"]),
+        ("evaluation_bias", &["mean"]),
+        ("final_mean_quality", &["mean"]),
+        ("channels", &[]),
+    ];
+    for (g, fields) in &groups {
+        for f in *fields {
+            header.push(format!("{g}_{f}"));
+        }
+    }
+    for c in super::style::CHANNELS {
+        header.push(format!("share_{c}_mean"));
+    }
+    let rows = runs
+        .iter()
+        .map(|(label, r)| {
+            let s = &r.summary;
+            let mut row = vec![
+                s.scenario.clone(),
+                label.clone(),
+                s.runs.map(|v| v.to_string()).unwrap_or_default(),
+                s.steps.map(|v| v.to_string()).unwrap_or_default(),
+                s.n.map(|v| v.to_string()).unwrap_or_default(),
+            ];
+            for (g, fields) in &groups {
+                let stat = match *g {
+                    "final_share" => s.final_share.as_ref(),
+                    "t10" => s.t10.as_ref(),
+                    "t50" => s.t50.as_ref(),
+                    "t90" => s.t90.as_ref(),
+                    "promoted_at" => s.promoted_at.as_ref(),
+                    "evaluation_bias" => s.evaluation_bias.as_ref(),
+                    "final_mean_quality" => s.final_mean_quality.as_ref(),
+                    _ => None,
+                };
+                stat_cols(&mut row, stat, fields);
+            }
+            for c in super::style::CHANNELS {
+                row.push(num(s.channel_shares.get(c).and_then(|st| st.mean)));
+            }
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Overlays the adoption curves (mean + 5-95% band) of several results folders,
+/// labelled by scenario name, into `out/compare.{png,svg}` and writes `out/compare.csv`
+/// with their key summary figures side by side. Returns the files written.
+pub fn draw_compare(dirs: &[PathBuf], out: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+    if dirs.is_empty() {
+        return Err(Error::Input(
+            "compare needs at least one results folder".into(),
+        ));
+    }
+    let mut folders: Vec<(String, RunData)> = Vec::new();
+    for d in dirs {
+        folders.push((d.display().to_string(), RunData::read(d)?));
+    }
+    // Legend labels: the scenario name, with the folder added where names repeat.
+    let labelled: Vec<(String, RunData)> = folders
+        .iter()
+        .map(|(folder, r)| {
+            let name = &r.summary.scenario;
+            let dup = folders
+                .iter()
+                .filter(|(_, o)| o.summary.scenario == *name)
+                .count()
+                > 1;
+            let label = if dup {
+                format!("{name} ({folder})")
+            } else {
+                name.clone()
+            };
+            (label, r.clone())
+        })
+        .collect();
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let (header, rows) = compare_table(&folders);
+    let mut wtr = csv::Writer::from_writer(Vec::new());
+    let csv_path = out.join("compare.csv");
+    let fail = |e: csv::Error| Error::Failure(format!("{}: {e}", csv_path.display()));
+    wtr.write_record(&header).map_err(fail)?;
+    for r in &rows {
+        wtr.write_record(r).map_err(fail)?;
+    }
+    let bytes = wtr
+        .into_inner()
+        .map_err(|e| Error::Failure(format!("{}: {e}", csv_path.display())))?;
+
+    let chart = CompareChart { runs: labelled };
+    let mut written = save_figure(&chart, out, "compare", opts)?;
+    write_atomic(&csv_path, &bytes)?;
+    written.push(csv_path);
+    Ok(written)
+}
