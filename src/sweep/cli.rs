@@ -54,6 +54,8 @@ pub struct SweepArgs {
     /// No progress bar or messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub charts: SweepChartArgs,
     /// Stop after computing K points (for testing resumption).
     #[arg(long, hide = true, value_name = "K")]
     pub max_points: Option<usize>,
@@ -71,6 +73,69 @@ pub struct MergeArgs {
     /// No messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub charts: SweepChartArgs,
+}
+
+/// Chart options of `sweep` and `merge`.
+#[derive(Debug, Args)]
+pub struct SweepChartArgs {
+    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias or share_<channel>.
+    #[arg(long, default_value = "final_share")]
+    pub metric: String,
+    /// Do not draw the chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart formats, comma-separated: png, svg or png,svg.
+    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    pub format: Formats,
+    /// Language of chart titles and axes: en or zh (中文).
+    #[arg(long, value_parser = crate::charts::parse_lang, default_value = "en")]
+    pub lang: crate::charts::Lang,
+    /// PNG size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
+    pub size: (u32, u32),
+}
+
+/// A list of chart formats as one option value (`png,svg`).
+#[derive(Debug, Clone)]
+pub struct Formats(pub Vec<crate::charts::ChartFormat>);
+
+fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
+    crate::charts::parse_formats(s).map(Formats)
+}
+
+impl SweepChartArgs {
+    /// Checks the metric before any work starts.
+    fn check(&self) -> Result<()> {
+        if self.no_charts {
+            Ok(())
+        } else {
+            super::chart::check_metric(&self.metric)
+        }
+    }
+
+    /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
+    fn draw(&self, dir: &Path, quiet: bool) -> Result<()> {
+        if self.no_charts {
+            return Ok(());
+        }
+        let opts = crate::charts::ChartOptions {
+            formats: self.format.0.clone(),
+            lang: self.lang,
+            size: self.size,
+        };
+        let written = super::chart::draw_sweep_charts(dir, &self.metric, &opts)?;
+        if !quiet {
+            if written.is_empty() {
+                eprintln!("no chart: a chart needs one swept key, two keys in a grid, or a zip");
+            }
+            for p in written {
+                eprintln!("chart {}", p.display());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs `policysim sweep`.
@@ -100,6 +165,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         sweep.mode = SweepMode::parse(m)?;
     }
     sweep.check()?;
+    args.charts.check()?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     if !args.quiet {
         for w in &base.warnings {
@@ -141,6 +207,10 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let report = run_sweep(&base, &sweep, &out, &options);
     bar.finish_and_clear();
     let report = report?;
+    let whole = shard.is_none_or(|s| s.count == 1);
+    if report.complete && whole {
+        args.charts.draw(&out, args.quiet)?;
+    }
     if !args.quiet {
         let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));
         eprintln!(
@@ -170,7 +240,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
 
 /// Runs `policysim merge`.
 pub fn merge_cmd(args: MergeArgs) -> Result<()> {
+    args.charts.check()?;
     let report = merge(&args.dirs, &args.out)?;
+    args.charts.draw(&args.out, args.quiet)?;
     if !args.quiet {
         eprintln!(
             "merged {} points from {} folders into {}/sweep.csv",

@@ -20,12 +20,13 @@
 //! the other points; the network (unless `network.redraw`) is drawn from the scenario's
 //! own seed, so every point sees the same network.
 
+pub mod chart;
 pub mod cli;
 mod exec;
 
 pub use exec::{
-    fingerprint, merge, run_sweep, sweep_header, sweep_row, MergeReport, Shard, SweepOptions,
-    SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
+    fingerprint, merge, run_sweep, sweep_header, sweep_row, tick_position, MergeReport, Shard,
+    SweepOptions, SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
 };
 
 use crate::error::{Error, Result};
