@@ -341,3 +341,104 @@ fn the_typology_example_is_a_labelled_two_key_map() {
         sweep.point_scenario(&base, i).expect("valid point");
     }
 }
+
+#[test]
+fn charts_the_map_after_a_whole_sweep_and_after_merge_not_per_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let all = tmp.path().join("all");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&all),
+        "-q",
+        "--size",
+        "800x500",
+    ]);
+    for ext in ["png", "svg"] {
+        assert!(all.join(format!("sweep_final_share_map.{ext}")).is_file());
+    }
+    let svg = std::fs::read_to_string(all.join("sweep_final_share_map.svg")).unwrap();
+    assert!(
+        svg.contains("strong") && svg.contains("weak"),
+        "quadrant labels drawn"
+    );
+    assert!(svg.contains("learning.rate"), "axis named by its key");
+
+    // Another metric, in Chinese, redrawn by re-running (every point resumes).
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&all),
+        "-q",
+        "--metric",
+        "t50",
+        "--lang",
+        "zh",
+        "--format",
+        "svg",
+    ]);
+    let svg = std::fs::read_to_string(all.join("sweep_t50_map.svg")).unwrap();
+    assert!(svg.contains("达到50%采纳所需时间"), "Chinese title");
+
+    // Shards draw nothing; the merge draws the map.
+    let shard = tmp.path().join("shard-1");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--shard",
+        "1/1",
+        "--out",
+        s(&shard),
+        "-q",
+        "--no-charts",
+    ]);
+    assert!(!shard.join("sweep_final_share_map.png").exists());
+    let half = tmp.path().join("half");
+    ok(&["sweep", s(&file), "--shard", "1/2", "--out", s(&half), "-q"]);
+    assert!(!half.join("sweep_final_share_map.png").exists());
+    let merged = tmp.path().join("merged");
+    ok(&[
+        "merge",
+        s(&half),
+        s(&shard),
+        "--out",
+        s(&merged),
+        "-q",
+        "--format",
+        "png",
+    ]);
+    assert!(merged.join("sweep_final_share_map.png").is_file());
+
+    // One key: the metric against the key with its band.
+    let line = tmp.path().join("line");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--set",
+        "learning.rate=0.2",
+        "--out",
+        s(&line),
+        "-q",
+        "--format",
+        "svg",
+        "--metric",
+        "lineages",
+    ]);
+    assert!(line.join("sweep_lineages_line.svg").is_file());
+
+    // A bad metric is refused before any work.
+    let out = policysim(&[
+        "sweep",
+        s(&file),
+        "--metric",
+        "speed",
+        "--out",
+        s(&tmp.path().join("bad")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("final_share"));
+    assert!(!tmp.path().join("bad").exists());
+}

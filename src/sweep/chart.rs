@@ -101,7 +101,8 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     let meta: Value = serde_json::from_str(&text)
         .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
     let str_of = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let keys: Vec<String> = meta["keys"]
+    let mode = str_of(&meta["mode"]);
+    let mut keys: Vec<String> = meta["keys"]
         .as_array()
         .map(|a| a.iter().map(str_of).collect())
         .unwrap_or_default();
@@ -121,6 +122,15 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
             t.as_str()
                 .is_some_and(|s| s.contains('(') && s.contains('='))
         }));
+    }
+    // Keys with a single value do not vary: the chart is drawn over the others.
+    if keys.len() > 1 && mode != "zip" {
+        let varying: Vec<usize> = (0..keys.len()).filter(|&k| ticks[k].len() > 1).collect();
+        if !varying.is_empty() && varying.len() < keys.len() {
+            keys = varying.iter().map(|&k| keys[k].clone()).collect();
+            ticks = varying.iter().map(|&k| ticks[k].clone()).collect();
+            dist = varying.iter().map(|&k| dist[k]).collect();
+        }
     }
     let labels = meta["labels"]
         .as_array()
@@ -171,7 +181,7 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         scenario: str_of(&meta["scenario"]),
         time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
         runs: meta["runs"].as_u64().unwrap_or(0),
-        mode: str_of(&meta["mode"]),
+        mode,
         keys,
         ticks,
         dist,
