@@ -297,8 +297,11 @@ pub fn run_sweep(
                         dir.display()
                     )));
                 }
-                let files_kept = !options.keep_points
-                    || (dir.join("curves.csv").is_file() && dir.join("runs.csv").is_file());
+                let nonempty = |f: &str| {
+                    std::fs::metadata(dir.join(f)).is_ok_and(|m| m.is_file() && m.len() > 0)
+                };
+                let files_kept =
+                    !options.keep_points || (nonempty("curves.csv") && nonempty("runs.csv"));
                 match row {
                     Some(row) if files_kept => {
                         rows.insert(i, row.to_string());
@@ -385,11 +388,11 @@ fn run_point(
     let dir = point_dir(out, index);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if keep {
-        write_atomic(
+        write_point_file(
             &dir.join("curves.csv"),
             output::curves_csv(&result).as_bytes(),
         )?;
-        write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
+        write_point_file(&dir.join("runs.csv"), runs_csv.as_bytes())?;
     }
     let mut named = serde_json::Map::new();
     for (k, v) in sweep.keys.iter().zip(&values) {
@@ -406,8 +409,22 @@ fn run_point(
     });
     let mut text = serde_json::to_string_pretty(&point).unwrap_or_default();
     text.push('\n');
-    write_atomic(&dir.join(POINT_JSON), text.as_bytes())?;
+    write_point_file(&dir.join(POINT_JSON), text.as_bytes())?;
     Ok(row)
+}
+
+/// Writes a point's file atomically (temporary name, then rename) without waiting for the
+/// disk (`fsync`), which would cost more than a small point: after a crash, a point file
+/// that did not reach the disk reads as missing or unreadable, and the point is simply
+/// computed again on resume.
+fn write_point_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = output::temp_name(path);
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }
 
 /// `sweep.json`: what was swept.
