@@ -442,3 +442,48 @@ fn charts_the_map_after_a_whole_sweep_and_after_merge_not_per_shard() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("final_share"));
     assert!(!tmp.path().join("bad").exists());
 }
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            s(&file),
+            "--set",
+            "learning.rate=0:1:0.01",
+            "--runs",
+            "30",
+            "--threads",
+            "1",
+            "--no-charts",
+            "-q",
+            "--out",
+            s(out),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    };
+    let whole = tmp.path().join("whole");
+    ok(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+
+    let dir = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policysim"))
+        .args(args(&dir))
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !dir.join("points/5/point.json").exists()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let done = std::fs::read_dir(dir.join("points")).unwrap().count();
+    eprintln!("killed after {done} of 202 points");
+    ok(&args(&dir).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(csv(&dir), csv(&whole));
+}
