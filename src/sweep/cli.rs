@@ -54,6 +54,7 @@ pub struct SweepArgs {
     /// No progress bar or messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Chart options.
     #[command(flatten)]
     pub charts: SweepChartArgs,
     /// Stop after computing K points (for testing resumption).
@@ -73,6 +74,7 @@ pub struct MergeArgs {
     /// No messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Chart options.
     #[command(flatten)]
     pub charts: SweepChartArgs,
 }

@@ -42,7 +42,7 @@ pub enum SweepMode {
     /// Every combination of the keys' values (the first key varies slowest).
     #[default]
     Grid,
-    /// The keys' lists paired position by position (all lists equally long).
+    /// The keys' lists paired position by position (equally long; a single value goes with every position).
     Zip,
 }
 
@@ -115,7 +115,7 @@ impl Sweep {
                 .map(Vec::len)
                 .try_fold(1usize, |a, n| a.checked_mul(n))
                 .unwrap_or(usize::MAX),
-            SweepMode::Zip => self.values[0].len(),
+            SweepMode::Zip => self.values.iter().map(Vec::len).max().unwrap_or(0),
         }
     }
 
@@ -138,17 +138,18 @@ impl Sweep {
             }
         }
         if self.mode == SweepMode::Zip {
-            let n = self.values[0].len();
-            if let Some((k, v)) = self
+            // A single value goes with every position; other lists must be equally long.
+            let lists: Vec<(&String, usize)> = self
                 .keys
                 .iter()
                 .zip(&self.values)
-                .find(|(_, v)| v.len() != n)
-            {
+                .map(|(k, v)| (k, v.len()))
+                .filter(|&(_, n)| n > 1)
+                .collect();
+            if let Some(&(k, n)) = lists.iter().find(|(_, n)| *n != lists[0].1) {
                 return Err(Error::Input(format!(
-                    "sweep mode \"zip\" pairs the lists position by position, but `{}` has {n} values and `{k}` has {}",
-                    self.keys[0],
-                    v.len()
+                    "sweep mode \"zip\" pairs the lists position by position, but `{}` has {} values and `{k}` has {n}",
+                    lists[0].0, lists[0].1
                 )));
             }
         }
@@ -164,7 +165,11 @@ impl Sweep {
     /// The values of point `index` (one per key).
     pub fn point(&self, index: usize) -> Vec<toml::Value> {
         match self.mode {
-            SweepMode::Zip => self.values.iter().map(|v| v[index].clone()).collect(),
+            SweepMode::Zip => self
+                .values
+                .iter()
+                .map(|v| v[if v.len() == 1 { 0 } else { index }].clone())
+                .collect(),
             SweepMode::Grid => {
                 let mut rest = index;
                 let mut out = vec![toml::Value::Boolean(false); self.keys.len()];
@@ -594,5 +599,9 @@ mod tests {
         assert_eq!(s.point(3), vec![2.into(), 10.into()]);
         s.mode = SweepMode::Zip;
         assert!(s.check().is_err());
+        s.set("b", vec![10.into()]);
+        s.check().unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.point(1), vec![2.into(), 10.into()]);
     }
 }
