@@ -43,7 +43,7 @@ impl AgentRecipe {
                     Some(col) if col.len() == network.n => Ok(TraitSource::Column(col.to_vec())),
                     _ => Err(Error::Input(format!(
                         "agents.{key} = {{ from = \"{from}\" }}: the node file has no numeric column `{from}`{}",
-                        available(network)
+                        network.columns_hint()
                     ))),
                 },
                 other => Ok(TraitSource::Draw(other.sampler().expect("not a column"))),
@@ -83,15 +83,6 @@ impl AgentRecipe {
             inertia,
             fit,
         }
-    }
-}
-
-fn available(network: &Network) -> String {
-    if network.columns.is_empty() {
-        " (no node file with numeric columns is given: set network.nodes)".to_string()
-    } else {
-        let names: Vec<&str> = network.columns.iter().map(|(c, _)| c.as_str()).collect();
-        format!(" (numeric columns: {})", names.join(", "))
     }
 }
 

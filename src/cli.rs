@@ -247,8 +247,9 @@ fn run(args: RunArgs) -> Result<()> {
             );
         }
         eprintln!(
-            "results in {}/ (curves.csv, runs.csv, hazard.csv, summary.json)",
-            out.display()
+            "results in {}/ (curves.csv, runs.csv, hazard.csv, summary.json{})",
+            out.display(),
+            if args.no_charts { "" } else { ", charts" }
         );
     }
     Ok(())

@@ -897,7 +897,39 @@ impl Run<'_> {
         match self.classic {
             None => self.decide_policy(t, adoptions, abandonments),
             Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(ClassicSetup::Si { by_infected, .. }) if !self.net.complete => {
+                self.decide_si(by_infected, adoptions)
+            }
             Some(setup) => self.decide_classic(setup, adoptions),
+        }
+    }
+
+    /// `si` on an explicit network: the hot loop of the classic benchmark, written over
+    /// the flat arrays directly (same decisions and draws as [`Run::decide_classic`]).
+    fn decide_si(&mut self, by_infected: &[f64], adoptions: &mut Vec<Adoption>) {
+        let max_k = by_infected.len();
+        if self.hazard.len() < max_k {
+            self.hazard.resize(max_k, (0, 0));
+        }
+        let hazard = &mut self.hazard[..max_k];
+        let rng = &mut self.rng;
+        for (i, (&status, &k)) in self.status.iter().zip(&self.nbr_count).enumerate() {
+            if status != NEVER {
+                continue;
+            }
+            let k = k as usize;
+            hazard[k].0 += 1;
+            let prob = by_infected[k];
+            if prob <= 0.0 || rng.random::<f64>() >= prob {
+                continue;
+            }
+            hazard[k].1 += 1;
+            adoptions.push(Adoption {
+                unit: i as u32,
+                channel: Channel::Learning,
+                quality: 0.0,
+                lineage: TEMPLATE_LINEAGE,
+            });
         }
     }
 
@@ -907,23 +939,31 @@ impl Run<'_> {
         let n = self.n;
         let complete = self.net.complete;
         let a_start = self.adopters.len();
+        let degree = |i: usize| {
+            if complete {
+                n - 1
+            } else {
+                self.net.in_degree(i)
+            }
+        };
         for i in 0..n {
             if self.status[i] != NEVER {
                 continue;
             }
-            let (k, d) = if complete {
-                (a_start, n - 1)
+            let k = if complete {
+                a_start
             } else {
-                (self.nbr_count[i] as usize, self.net.in_degree(i))
+                self.nbr_count[i] as usize
             };
             if self.hazard.len() <= k {
                 self.hazard.resize(k + 1, (0, 0));
             }
             self.hazard[k].0 += 1;
-            let channel = match *setup {
+            let channel = match setup {
                 ClassicSetup::Bass { p, q } => {
+                    let d = degree(i);
                     let share = if d > 0 { k as f64 / d as f64 } else { 0.0 };
-                    let h = classic_model::bass_hazard(p, q, share);
+                    let h = classic_model::bass_hazard(*p, *q, share);
                     if h <= 0.0 {
                         continue;
                     }
@@ -931,17 +971,17 @@ impl Run<'_> {
                     if u >= h {
                         continue;
                     }
-                    classic_model::bass_channel(p, q, share, u, h)
+                    classic_model::bass_channel(*p, *q, share, u, h)
                 }
-                ClassicSetup::Si { beta } => {
-                    let prob = classic_model::si_probability(beta, k);
+                ClassicSetup::Si { by_infected, .. } => {
+                    let prob = by_infected[k];
                     if prob <= 0.0 || self.rng.random::<f64>() >= prob {
                         continue;
                     }
                     Channel::Learning
                 }
                 ClassicSetup::Threshold(_) => {
-                    if !classic_model::threshold_adopts(k, d, self.node_values[i]) {
+                    if !classic_model::threshold_adopts(k, degree(i), self.node_values[i]) {
                         continue;
                     }
                     Channel::Learning

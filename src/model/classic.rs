@@ -116,6 +116,9 @@ pub enum ClassicSetup {
     Si {
         /// Per-edge infection probability per step.
         beta: f64,
+        /// `si_probability(beta, k)` for every k a node can have (0..=max in-degree),
+        /// computed once so the step loop does no powers.
+        by_infected: Vec<f64>,
     },
     /// `threshold`.
     Threshold(ThresholdSource),
@@ -132,9 +135,17 @@ impl ClassicSetup {
                 p: scenario.bass.p,
                 q: scenario.bass.q,
             },
-            ModelKind::Si => ClassicSetup::Si {
-                beta: scenario.si.beta,
-            },
+            ModelKind::Si => {
+                let max_k = if network.complete {
+                    network.n.saturating_sub(1)
+                } else {
+                    (0..network.n).map(|i| network.in_degree(i)).max().unwrap_or(0)
+                };
+                ClassicSetup::Si {
+                    beta: scenario.si.beta,
+                    by_infected: (0..=max_k).map(|k| si_probability(scenario.si.beta, k)).collect(),
+                }
+            }
             ModelKind::Threshold => {
                 ClassicSetup::Threshold(match &scenario.threshold.value {
                     TraitSpec::Column { from } => match network.column(from) {
@@ -144,7 +155,7 @@ impl ClassicSetup {
                         _ => {
                             return Err(Error::Input(format!(
                                 "threshold.value = {{ from = \"{from}\" }}: the node file has no numeric column `{from}`{}",
-                                available_columns(network)
+                                network.columns_hint()
                             )))
                         }
                     },
@@ -221,15 +232,6 @@ fn cascade_edge_probabilities(network: &Network) -> Result<CascadeSource> {
         }
     }
     Ok(CascadeSource::Edges { offsets, prob })
-}
-
-fn available_columns(network: &Network) -> String {
-    if network.columns.is_empty() {
-        " (no node file with numeric columns is given: set network.nodes)".to_string()
-    } else {
-        let names: Vec<&str> = network.columns.iter().map(|(c, _)| c.as_str()).collect();
-        format!(" (numeric columns: {})", names.join(", "))
-    }
 }
 
 #[cfg(test)]

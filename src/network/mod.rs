@@ -209,6 +209,16 @@ impl Network {
         self.x.len() == self.n && self.y.len() == self.n && self.n > 0
     }
 
+    /// For error messages: which numeric node columns exist, e.g. " (numeric columns: a, b)".
+    pub fn columns_hint(&self) -> String {
+        if self.columns.is_empty() {
+            " (no node file with numeric columns is given: set network.nodes)".to_string()
+        } else {
+            let names: Vec<&str> = self.columns.iter().map(|(c, _)| c.as_str()).collect();
+            format!(" (numeric columns: {})", names.join(", "))
+        }
+    }
+
     /// A numeric node column by name.
     pub fn column(&self, name: &str) -> Option<&[f64]> {
         self.columns

@@ -1,0 +1,85 @@
+//! Golden outputs: every example scenario, run with a fixed seed and a reduced number of
+//! runs, must reproduce the recorded fingerprints of its output files byte for byte.
+//!
+//! This guards performance work (issue 6): an optimisation must not change a single
+//! number. When a change of the model *intends* to change results, re-record with
+//! `POLICYSIM_BLESS=1 cargo test --release --test golden` and say why in the commit.
+
+mod common;
+use policysim::ensemble::prepare;
+use policysim::scenario::load_scenario;
+use policysim::simulate::{simulate, SimulateOptions};
+use std::path::Path;
+
+const SCENARIOS: &[&str] = &[
+    "baseline.toml",
+    "competition.toml",
+    "pilot.toml",
+    "mandate.toml",
+    "classic/bass.toml",
+    "classic/si.toml",
+    "classic/threshold.toml",
+    "classic/cascade.toml",
+];
+
+const FILES: &[&str] = &["curves.csv", "runs.csv", "hazard.csv", "map.csv"];
+
+/// FNV-1a, 64 bit: a stable fingerprint without extra dependencies.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn fingerprints() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = String::new();
+    for name in SCENARIOS {
+        let mut s = load_scenario(&root.join("scenarios").join(name)).unwrap();
+        s.runs = s.runs.min(24);
+        let prepared = prepare(&s).unwrap();
+        let target = dir.path().join(name.replace(['/', '.'], "_"));
+        simulate(&s, &prepared, &target, &SimulateOptions::default()).unwrap();
+        for file in FILES {
+            let path = target.join(file);
+            let hash = match std::fs::read(&path) {
+                Ok(bytes) => format!("{:016x}", fnv1a(&bytes)),
+                Err(_) => "absent".to_string(),
+            };
+            out.push_str(&format!("{name} {file} {hash}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn example_scenarios_reproduce_their_recorded_outputs() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/fingerprints.txt");
+    let now = fingerprints();
+    if std::env::var_os("POLICYSIM_BLESS").is_some() {
+        std::fs::write(&path, &now).unwrap();
+        return;
+    }
+    let recorded = std::fs::read_to_string(&path)
+        .expect("tests/golden/fingerprints.txt (record with POLICYSIM_BLESS=1)");
+    let changed: Vec<String> = recorded
+        .lines()
+        .zip(now.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("recorded: {a}\n     now: {b}"))
+        .collect();
+    assert_eq!(
+        recorded.lines().count(),
+        now.lines().count(),
+        "the list of scenarios or files changed"
+    );
+    assert!(
+        changed.is_empty(),
+        "outputs changed:\n{}",
+        changed.join("\n")
+    );
+}
