@@ -62,6 +62,14 @@ enum Command {
     /// Calibrate free scenario parameters to observed adoptions (plus a Bass-curve reference fit).
     #[command(after_help = crate::fit::cli::FIT_EXAMPLES)]
     Fit(crate::fit::cli::FitArgs),
+    /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
+    #[command(after_help = crate::sweep::cli::SWEEP_EXAMPLES)]
+    Sweep(crate::sweep::cli::SweepArgs),
+    /// Merge the output folders of a sweep's shards into one sweep.
+    #[command(
+        after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
+    )]
+    Merge(crate::sweep::cli::MergeArgs),
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -152,6 +160,8 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Fit(args) => crate::fit::cli::run(args),
+        Command::Sweep(args) => crate::sweep::cli::sweep(args),
+        Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
             // Building the network checks the network keys and data files too.

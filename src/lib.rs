@@ -21,6 +21,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod simulate;
+pub mod sweep;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;

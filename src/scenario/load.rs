@@ -21,7 +21,25 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 /// Reads, parses and validates the scenario file at `path`.
+///
+/// A `[sweep]` table (read by `policysim sweep`) is left out, with a warning saying so.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
+    let text = read_scenario_text(path)?;
+    let mut scenario = parse_scenario_except(&text, path, &["sweep"])?;
+    let has_sweep = text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("sweep"));
+    if has_sweep {
+        scenario.warnings.push(format!(
+            "{}: the [sweep] table is read by `policysim sweep` only; this command uses the scenario without it",
+            path.display()
+        ));
+    }
+    Ok(scenario)
+}
+
+/// Reads a scenario file as UTF-8 text (a message names the file and the first bad byte).
+pub fn read_scenario_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::input_in(path, format!("cannot read the scenario file: {e}")))?;
     let text = match String::from_utf8(bytes) {
@@ -38,11 +56,17 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
             )));
         }
     };
-    parse_scenario(&text, path)
+    Ok(text)
 }
 
 /// Parses and validates scenario text; `path` names the file in messages and anchors relative paths.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario> {
+    parse_scenario_except(text, path, &[])
+}
+
+/// Like [`parse_scenario`], but the top-level keys in `skip` (e.g. `sweep`) are not scenario
+/// keys: they are left out before the scenario is read; messages keep the file's lines.
+pub fn parse_scenario_except(text: &str, path: &Path, skip: &[&str]) -> Result<Scenario> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let loc = Locator { path, text };
     let empty =
@@ -56,7 +80,19 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario> {
     if doc.is_empty() {
         return Err(loc.error(None, empty));
     }
-    let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
+    let skipped = skip.iter().any(|k| doc.contains_key(*k));
+    let parsed: std::result::Result<Scenario, toml::de::Error> = if skipped {
+        // Parse again (the spans stay those of the full text) and drop the skipped keys.
+        let mut rest = DeTable::parse(text)
+            .map_err(|e| loc.error(e.span(), &format!("invalid TOML: {}", e.message().trim())))?;
+        for k in skip {
+            rest.get_mut().remove(*k);
+        }
+        Scenario::deserialize(toml::de::Deserializer::from(rest))
+    } else {
+        toml::from_str(text)
+    };
+    let mut scenario: Scenario = parsed.map_err(|e| {
         let key = e.span().and_then(|s| key_at(doc, &s, ""));
         loc.error(e.span(), &describe_de_error(e.message(), key.as_deref()))
     })?;

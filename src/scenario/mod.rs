@@ -10,7 +10,7 @@ mod load;
 
 pub use distribution::Sampler;
 pub use distribution::{Distribution, TraitSpec};
-pub use load::{load_scenario, parse_scenario};
+pub use load::{load_scenario, parse_scenario, parse_scenario_except, read_scenario_text};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

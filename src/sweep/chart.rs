@@ -1,0 +1,518 @@
+//! Sweep charts drawn from a sweep folder (`sweep.csv`, `sweep.json`): for two swept keys
+//! in a grid, a heatmap of one metric with the quadrant labels on it (the typology map);
+//! for one key (or a zip), the metric against the key with its 90% band.
+
+use super::exec::{SWEEP_CSV, SWEEP_JSON};
+use crate::charts::curves::{draw_lines_with_bands, fmt_tick, titled, BandSeries, LinesPanel};
+use crate::charts::style::{category_color, viridis, Style, GREY, INK};
+use crate::charts::{draw_err, save_figure, ChartOptions, Figure, Lang};
+use crate::error::{Error, Result};
+use crate::model::Channel;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Metrics with a mean and a 90% band in `sweep.csv` (`<name>_mean`, `_p05`, `_p95`).
+pub const BAND_METRICS: [&str; 7] = [
+    "final_share",
+    "t10",
+    "t50",
+    "t90",
+    "final_mean_quality",
+    "lineages",
+    "evaluation_bias",
+];
+
+/// Every metric a sweep chart can show: [`BAND_METRICS`] and the channel shares.
+pub fn metrics() -> Vec<String> {
+    let mut m: Vec<String> = BAND_METRICS.iter().map(|s| s.to_string()).collect();
+    m.extend(Channel::ALL.iter().map(|c| format!("share_{}", c.name())));
+    m
+}
+
+/// Checks a `--metric` value.
+pub fn check_metric(metric: &str) -> Result<()> {
+    let all = metrics();
+    if all.iter().any(|m| m == metric) {
+        Ok(())
+    } else {
+        Err(Error::Input(format!(
+            "--metric `{metric}`: unknown metric (allowed: {})",
+            all.join(", ")
+        )))
+    }
+}
+
+/// The chart title subject and axis description of a metric, in `lang`.
+fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
+    let zh = style.lang == Lang::Zh;
+    let unit = crate::charts::style::time_unit_name(time_unit, style.lang);
+    let t = |p: &str| {
+        if zh {
+            format!("达到{p}%采纳所需时间({unit})")
+        } else {
+            format!("Time to {p}% adopted ({unit}s)")
+        }
+    };
+    match metric {
+        "final_share" if zh => "最终采纳比例".into(),
+        "final_share" => "Final adopted share".into(),
+        "t10" => t("10"),
+        "t50" => t("50"),
+        "t90" => t("90"),
+        "final_mean_quality" if zh => "最终采纳版本的平均质量".into(),
+        "final_mean_quality" => "Final mean quality of adopted versions".into(),
+        "lineages" if zh => "期末谱系数(版本多样性)".into(),
+        "lineages" => "Lineages at the end (variant diversity)".into(),
+        "evaluation_bias" if zh => "试点评估偏差".into(),
+        "evaluation_bias" => "Pilot evaluation bias".into(),
+        m => match m.strip_prefix("share_") {
+            Some(c) if zh => format!("经{}采纳的比例", style.channel_name(c)),
+            Some(c) => format!(
+                "Share adopted through {}",
+                style.channel_name(c).to_lowercase()
+            ),
+            None => m.to_string(),
+        },
+    }
+}
+
+/// What a sweep folder offers for drawing.
+struct SweepData {
+    scenario: String,
+    time_unit: String,
+    runs: u64,
+    mode: String,
+    keys: Vec<String>,
+    /// Per key: tick text and position (number, distribution mean, or None).
+    ticks: Vec<Vec<(String, Option<f64>)>>,
+    /// Per key: true when its values are distributions (ticks are their means).
+    dist: Vec<bool>,
+    labels: Vec<(bool, bool, String)>,
+    /// Per point: (mean, p05, p95) of the metric.
+    values: Vec<(Option<f64>, Option<f64>, Option<f64>)>,
+}
+
+fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
+    let json_path = dir.join(SWEEP_JSON);
+    let text = std::fs::read_to_string(&json_path).map_err(|e| Error::io(&json_path, e))?;
+    let meta: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
+    let str_of = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let mode = str_of(&meta["mode"]);
+    let mut keys: Vec<String> = meta["keys"]
+        .as_array()
+        .map(|a| a.iter().map(str_of).collect())
+        .unwrap_or_default();
+    let mut ticks = Vec::new();
+    let mut dist = Vec::new();
+    for k in 0..keys.len() {
+        let texts = meta["values"][k].as_array().cloned().unwrap_or_default();
+        let pos = meta["ticks"][k].as_array().cloned().unwrap_or_default();
+        ticks.push(
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (str_of(t), pos.get(i).and_then(Value::as_f64)))
+                .collect::<Vec<_>>(),
+        );
+        dist.push(texts.iter().all(|t| {
+            t.as_str()
+                .is_some_and(|s| s.contains('(') && s.contains('='))
+        }));
+    }
+    // Keys with a single value do not vary: the chart is drawn over the others.
+    if keys.len() > 1 && mode != "zip" {
+        let varying: Vec<usize> = (0..keys.len()).filter(|&k| ticks[k].len() > 1).collect();
+        if !varying.is_empty() && varying.len() < keys.len() {
+            keys = varying.iter().map(|&k| keys[k].clone()).collect();
+            ticks = varying.iter().map(|&k| ticks[k].clone()).collect();
+            dist = varying.iter().map(|&k| dist[k]).collect();
+        }
+    }
+    let labels = meta["labels"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    (
+                        l["x"].as_str() == Some("high"),
+                        l["y"].as_str() == Some("high"),
+                        str_of(&l["text"]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let csv_path = dir.join(SWEEP_CSV);
+    let mut reader = csv::Reader::from_path(&csv_path)
+        .map_err(|e| Error::input_in(&csv_path, format!("cannot read: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| Error::input_in(&csv_path, e))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (mean, p05, p95) = if BAND_METRICS.contains(&metric) {
+        (
+            col(&format!("{metric}_mean")),
+            col(&format!("{metric}_p05")),
+            col(&format!("{metric}_p95")),
+        )
+    } else {
+        (col(metric), None, None)
+    };
+    let mean = mean.ok_or_else(|| {
+        Error::input_in(&csv_path, format!("no column for the metric `{metric}`"))
+    })?;
+    let mut values = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| Error::input_in(&csv_path, e))?;
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
+        values.push((get(Some(mean)), get(p05), get(p95)));
+    }
+    Ok(SweepData {
+        scenario: str_of(&meta["scenario"]),
+        time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
+        runs: meta["runs"].as_u64().unwrap_or(0),
+        mode,
+        keys,
+        ticks,
+        dist,
+        labels,
+        values,
+    })
+}
+
+/// Draws the sweep chart of `metric` from the files in `dir` into `dir` (`sweep_map` for
+/// a two-key grid, `sweep_line` for one key or a zip); returns the files written (none
+/// for a grid of three or more keys).
+pub fn draw_sweep_charts(dir: &Path, metric: &str, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+    check_metric(metric)?;
+    let data = read_data(dir, metric)?;
+    let stem = format!("sweep_{}", metric);
+    if data.keys.len() == 2 && data.mode == "grid" {
+        let n = data.ticks[0].len() * data.ticks[1].len();
+        if data.values.len() != n {
+            return Err(Error::input_in(
+                &dir.join(SWEEP_CSV),
+                format!("{} rows, expected {n} points", data.values.len()),
+            ));
+        }
+        return save_figure(
+            &Heatmap {
+                data: &data,
+                metric,
+            },
+            dir,
+            &format!("{stem}_map"),
+            opts,
+        );
+    }
+    if data.keys.len() == 1 || data.mode == "zip" {
+        return save_figure(
+            &Line {
+                data: &data,
+                metric,
+            },
+            dir,
+            &format!("{stem}_line"),
+            opts,
+        );
+    }
+    Ok(Vec::new())
+}
+
+/// The typology map: one cell per point, coloured by the metric, quadrant labels on top.
+struct Heatmap<'a> {
+    data: &'a SweepData,
+    metric: &'a str,
+}
+
+/// The axis description of key `k`.
+fn key_label(data: &SweepData, k: usize, style: &Style) -> String {
+    if data.dist[k] {
+        match style.lang {
+            Lang::Zh => format!("{}(分布均值)", data.keys[k]),
+            Lang::En => format!("{} (mean of the distribution)", data.keys[k]),
+        }
+    } else {
+        data.keys[k].clone()
+    }
+}
+
+/// The tick label of a value: its number (a distribution's mean) or its text.
+fn tick_text(t: &(String, Option<f64>), dist: bool) -> String {
+    match t.1 {
+        Some(v) if dist => format!("{}", (v * 1000.0).round() / 1000.0),
+        _ => t.0.clone(),
+    }
+}
+
+impl Figure for Heatmap<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
+        let d = self.data;
+        let metric_text = metric_label(self.metric, style, &d.time_unit);
+        let subject = match style.lang {
+            Lang::Zh => format!("{metric_text}({} 次运行的均值)", d.runs),
+            Lang::En => format!("{metric_text} (mean of {} runs)", d.runs),
+        };
+        let area = titled(root, &style.title(&d.scenario, &subject), style)?;
+        let (w, h) = area.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        let bar_w = style.px(260.0);
+        let left = style.px(200.0);
+        let right = w - bar_w - style.px(30.0);
+        let top = style.px(10.0);
+        let bottom = h - style.px(140.0);
+        let (nx, ny) = (d.ticks[0].len(), d.ticks[1].len());
+        let cw = (right - left) as f64 / nx as f64;
+        let ch = (bottom - top) as f64 / ny as f64;
+        let x_at = |i: f64| left + (i * cw).round() as i32;
+        let y_at = |j: f64| bottom - (j * ch).round() as i32;
+
+        let present: Vec<f64> = d.values.iter().filter_map(|v| v.0).collect();
+        let fixed01 = self.metric == "final_share" || self.metric.starts_with("share_");
+        let (mut lo, mut hi) = present
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        if fixed01 || present.is_empty() {
+            (lo, hi) = (0.0, 1.0);
+        } else if hi - lo < 1e-12 {
+            (lo, hi) = (lo - 0.5, hi + 0.5);
+        }
+        let t_of = |v: f64| (v - lo) / (hi - lo);
+
+        for ix in 0..nx {
+            for iy in 0..ny {
+                let (x0, x1) = (x_at(ix as f64), x_at(ix as f64 + 1.0));
+                let (y0, y1) = (y_at(iy as f64 + 1.0), y_at(iy as f64));
+                let rect = [(x0, y0), (x1, y1)];
+                match d.values[ix * ny + iy].0 {
+                    Some(v) => area.draw(&Rectangle::new(rect, viridis(t_of(v)).filled())),
+                    None => area.draw(&Rectangle::new(rect, GREY.mix(0.4).filled())),
+                }
+                .map_err(draw_err)?;
+            }
+        }
+        area.draw(&Rectangle::new(
+            [(left, top), (right, bottom)],
+            INK.stroke_width(style.px(2.0) as u32),
+        ))
+        .map_err(draw_err)?;
+
+        // Ticks: at cell centres, thinned to at most about 12 labels per axis.
+        let tick_font = style.tick_font();
+        let every = |n: usize| n.div_ceil(12).max(1);
+        for ix in (0..nx).step_by(every(nx)) {
+            let x = x_at(ix as f64 + 0.5);
+            area.draw(&PathElement::new(
+                vec![(x, bottom), (x, bottom + style.px(8.0))],
+                INK.stroke_width(style.px(2.0) as u32),
+            ))
+            .map_err(draw_err)?;
+            area.draw(&Text::new(
+                tick_text(&d.ticks[0][ix], d.dist[0]),
+                (x, bottom + style.px(14.0)),
+                tick_font.pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(draw_err)?;
+        }
+        for iy in (0..ny).step_by(every(ny)) {
+            let y = y_at(iy as f64 + 0.5);
+            area.draw(&PathElement::new(
+                vec![(left - style.px(8.0), y), (left, y)],
+                INK.stroke_width(style.px(2.0) as u32),
+            ))
+            .map_err(draw_err)?;
+            area.draw(&Text::new(
+                tick_text(&d.ticks[1][iy], d.dist[1]),
+                (left - style.px(14.0), y),
+                tick_font.pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+        let axis = style.axis_font();
+        area.draw(&Text::new(
+            key_label(d, 0, style),
+            ((left + right) / 2, bottom + style.px(70.0)),
+            axis.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(draw_err)?;
+        area.draw(&Text::new(
+            key_label(d, 1, style),
+            (style.px(30.0), (top + bottom) / 2),
+            axis.transform(FontTransform::Rotate270)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(draw_err)?;
+
+        // Quadrant labels, on a light box so they read over any colour.
+        let font = style.font(34.0);
+        for (x_high, y_high, text) in &d.labels {
+            let cx = left + ((right - left) as f64 * if *x_high { 0.75 } else { 0.25 }) as i32;
+            let cy = bottom - ((bottom - top) as f64 * if *y_high { 0.75 } else { 0.25 }) as i32;
+            let lines: Vec<&str> = text.lines().collect();
+            let line_h = style.px(46.0);
+            let mut tw = 0;
+            for l in &lines {
+                let (lw, _) = area.estimate_text_size(l, &font).map_err(draw_err)?;
+                tw = tw.max(lw as i32);
+            }
+            let th = line_h * lines.len() as i32;
+            let pad = style.px(14.0);
+            area.draw(&Rectangle::new(
+                [
+                    (cx - tw / 2 - pad, cy - th / 2 - pad),
+                    (cx + tw / 2 + pad, cy + th / 2 + pad),
+                ],
+                WHITE.mix(0.82).filled(),
+            ))
+            .map_err(draw_err)?;
+            area.draw(&Rectangle::new(
+                [
+                    (cx - tw / 2 - pad, cy - th / 2 - pad),
+                    (cx + tw / 2 + pad, cy + th / 2 + pad),
+                ],
+                INK.stroke_width(style.px(1.5) as u32),
+            ))
+            .map_err(draw_err)?;
+            for (i, l) in lines.iter().enumerate() {
+                let y = cy - th / 2 + line_h * i as i32 + line_h / 2;
+                area.draw(&Text::new(
+                    l.to_string(),
+                    (cx, y),
+                    font.pos(Pos::new(HPos::Center, VPos::Center)),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
+
+        // Colour bar: high values at the top.
+        let bx = right + style.px(60.0);
+        let bw = style.px(36.0);
+        let cells = 100;
+        for i in 0..cells {
+            let a = top + (bottom - top) * i / cells;
+            let b = top + (bottom - top) * (i + 1) / cells;
+            let c = viridis(1.0 - i as f64 / (cells - 1) as f64);
+            area.draw(&Rectangle::new(
+                [(bx, a), (bx + bw, b.max(a + 1))],
+                c.filled(),
+            ))
+            .map_err(draw_err)?;
+        }
+        area.draw(&Rectangle::new(
+            [(bx, top), (bx + bw, bottom)],
+            INK.stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        let span = hi - lo;
+        let dec = if span >= 20.0 {
+            0
+        } else if span >= 2.0 {
+            1
+        } else {
+            2
+        };
+        let ticks = 5;
+        for i in 0..=ticks {
+            let v = hi - span * i as f64 / ticks as f64;
+            let y = top + (bottom - top) * i / ticks;
+            area.draw(&PathElement::new(
+                vec![(bx + bw, y), (bx + bw + style.px(8.0), y)],
+                INK.stroke_width(style.px(2.0) as u32),
+            ))
+            .map_err(draw_err)?;
+            area.draw(&Text::new(
+                fmt_tick(v, dec),
+                (bx + bw + style.px(14.0), y),
+                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+        if d.values.iter().any(|v| v.0.is_none()) {
+            let y = bottom + style.px(40.0);
+            area.draw(&Rectangle::new(
+                [(bx, y - style.px(12.0)), (bx + bw, y + style.px(12.0))],
+                GREY.mix(0.4).filled(),
+            ))
+            .map_err(draw_err)?;
+            let none = match style.lang {
+                Lang::Zh => "无值",
+                Lang::En => "no value",
+            };
+            area.draw(&Text::new(
+                none,
+                (bx + bw + style.px(14.0), y),
+                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}
+
+/// The metric against the (first) swept key, with its 90% band.
+struct Line<'a> {
+    data: &'a SweepData,
+    metric: &'a str,
+}
+
+impl Figure for Line<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
+        let d = self.data;
+        let metric_text = metric_label(self.metric, style, &d.time_unit);
+        let area = titled(root, &style.title(&d.scenario, &metric_text), style)?;
+        let numeric = d.ticks[0].iter().all(|t| t.1.is_some());
+        let x: Vec<f64> = d.ticks[0]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if numeric {
+                    t.1.unwrap_or(0.0)
+                } else {
+                    i as f64
+                }
+            })
+            .collect();
+        let n = x.len().min(d.values.len());
+        let has_band = d.values.iter().any(|v| v.1.is_some());
+        let series = BandSeries {
+            label: metric_text.clone(),
+            color: category_color(0),
+            x: x[..n].to_vec(),
+            line: d.values[..n].iter().map(|v| v.0).collect(),
+            band: has_band.then(|| {
+                (
+                    d.values[..n].iter().map(|v| v.1).collect(),
+                    d.values[..n].iter().map(|v| v.2).collect(),
+                )
+            }),
+            dashed: None,
+        };
+        let x_label = if numeric {
+            key_label(d, 0, style)
+        } else {
+            let names: Vec<&str> = d.ticks[0].iter().map(|t| t.0.as_str()).collect();
+            format!("{} ({})", d.keys[0], names.join(" | "))
+        };
+        let panel = LinesPanel {
+            x_label,
+            y_label: metric_text,
+            series: vec![series],
+            y_from_zero: false,
+            x_integer: !numeric,
+            ..Default::default()
+        };
+        draw_lines_with_bands(&area, &panel, style)
+    }
+}

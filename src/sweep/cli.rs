@@ -1,0 +1,257 @@
+//! The `policysim sweep` and `policysim merge` subcommands (options and messages).
+
+use super::{load_sweep, merge, parse_set, run_sweep, Shard, SweepMode, SweepOptions};
+use crate::error::{Error, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Examples shown by `policysim sweep --help`.
+pub const SWEEP_EXAMPLES: &str = "Examples:
+  policysim sweep scenarios/typology.toml
+  policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --set learning.rate=0.1,0.3
+  policysim sweep scenarios/typology.toml --shard 2/8 --out results/typology/shard-2
+  policysim merge results/typology/shard-* --out results/typology/all
+
+Re-running the same command resumes: finished points are verified and skipped.";
+
+/// Options of `policysim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML), optionally with a [sweep] table.
+    pub file: PathBuf,
+    /// Sweep a key: KEY=from:to:step, KEY=v1,v2,... or KEY=[toml values] (repeatable; replaces the file's values of KEY).
+    #[arg(long = "set", value_name = "KEY=VALUES")]
+    pub set: Vec<String>,
+    /// How keys combine: grid (all combinations) or zip (paired lists).
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Runs per point (overrides `runs`).
+    #[arg(long)]
+    pub runs: Option<u32>,
+    /// Master seed (overrides `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of steps (overrides `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Output folder (default: results/<scenario name>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only shard i of n: the points whose index mod n is i - 1 (e.g. 3/8).
+    #[arg(long, value_name = "i/n")]
+    pub shard: Option<String>,
+    /// Keep each point's curves.csv and runs.csv under points/<index>/.
+    #[arg(long)]
+    pub keep_points: bool,
+    /// Discard the results of a different sweep in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar or messages on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Chart options.
+    #[command(flatten)]
+    pub charts: SweepChartArgs,
+    /// Stop after computing K points (for testing resumption).
+    #[arg(long, hide = true, value_name = "K")]
+    pub max_points: Option<usize>,
+}
+
+/// Options of `policysim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The output folders of the shards.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged sweep.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No messages on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Chart options.
+    #[command(flatten)]
+    pub charts: SweepChartArgs,
+}
+
+/// Chart options of `sweep` and `merge`.
+#[derive(Debug, Args)]
+pub struct SweepChartArgs {
+    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias or share_<channel>.
+    #[arg(long, default_value = "final_share")]
+    pub metric: String,
+    /// Do not draw the chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart formats, comma-separated: png, svg or png,svg.
+    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    pub format: Formats,
+    /// Language of chart titles and axes: en or zh (中文).
+    #[arg(long, value_parser = crate::charts::parse_lang, default_value = "en")]
+    pub lang: crate::charts::Lang,
+    /// PNG size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
+    pub size: (u32, u32),
+}
+
+/// A list of chart formats as one option value (`png,svg`).
+#[derive(Debug, Clone)]
+pub struct Formats(pub Vec<crate::charts::ChartFormat>);
+
+fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
+    crate::charts::parse_formats(s).map(Formats)
+}
+
+impl SweepChartArgs {
+    /// Checks the metric before any work starts.
+    fn check(&self) -> Result<()> {
+        if self.no_charts {
+            Ok(())
+        } else {
+            super::chart::check_metric(&self.metric)
+        }
+    }
+
+    /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
+    fn draw(&self, dir: &Path, quiet: bool) -> Result<()> {
+        if self.no_charts {
+            return Ok(());
+        }
+        let opts = crate::charts::ChartOptions {
+            formats: self.format.0.clone(),
+            lang: self.lang,
+            size: self.size,
+        };
+        let written = super::chart::draw_sweep_charts(dir, &self.metric, &opts)?;
+        if !quiet {
+            if written.is_empty() {
+                eprintln!("no chart: a chart needs one swept key, two keys in a grid, or a zip");
+            }
+            for p in written {
+                eprintln!("chart {}", p.display());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `policysim sweep`.
+pub fn sweep(args: SweepArgs) -> Result<()> {
+    let (mut base, mut sweep) = load_sweep(&args.file)?;
+    if let Some(r) = args.runs {
+        base.runs = r;
+    }
+    if let Some(s) = args.seed {
+        base.seed = s;
+    }
+    if let Some(t) = args.steps {
+        base.steps = t;
+    }
+    if base.runs == 0 || base.steps == 0 {
+        return Err(Error::Input("--runs and --steps must be at least 1".into()));
+    }
+    if args.threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()));
+    }
+    for s in &args.set {
+        let (key, values) = parse_set(s)?;
+        super::check_values(&base, &key, &values)?;
+        sweep.set(&key, values);
+    }
+    if let Some(m) = &args.mode {
+        sweep.mode = SweepMode::parse(m)?;
+    }
+    sweep.check()?;
+    args.charts.check()?;
+    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+    if !args.quiet {
+        for w in &base.warnings {
+            eprintln!("warning: {w}");
+        }
+        if !sweep.labels.is_empty() && sweep.keys.len() != 2 {
+            eprintln!(
+                "warning: sweep.labels name the quadrants of a two-key map; this sweep has {} key(s), so they are not drawn",
+                sweep.keys.len()
+            );
+        }
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("{}-sweep", base.name)));
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} point-runs  {per_sec}  ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let tick = |k: u64| bar.inc(k);
+    let plan = |total: u64| bar.set_length(total);
+    let options = SweepOptions {
+        threads: args.threads,
+        progress: Some(&tick),
+        on_plan: Some(&plan),
+        shard,
+        keep_points: args.keep_points,
+        force: args.force,
+        max_points: args.max_points,
+    };
+    let started = std::time::Instant::now();
+    let report = run_sweep(&base, &sweep, &out, &options);
+    bar.finish_and_clear();
+    let report = report?;
+    let whole = shard.is_none_or(|s| s.count == 1);
+    if report.complete && whole {
+        args.charts.draw(&out, args.quiet)?;
+    }
+    if !args.quiet {
+        let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));
+        eprintln!(
+            "{}: {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
+            base.name,
+            report.computed,
+            report.in_shard,
+            report.skipped,
+            base.runs,
+            base.steps,
+            started.elapsed().as_secs_f64()
+        );
+        if report.complete {
+            eprintln!("results in {}/sweep.csv", out.display());
+            if shard.is_some_and(|s| s.count > 1) {
+                eprintln!("merge the shards with: policysim merge <shard folders> --out <folder>");
+            }
+        } else {
+            eprintln!(
+                "{} points still to do; re-run the same command to continue",
+                report.in_shard - report.computed - report.skipped
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs `policysim merge`.
+pub fn merge_cmd(args: MergeArgs) -> Result<()> {
+    args.charts.check()?;
+    let report = merge(&args.dirs, &args.out)?;
+    args.charts.draw(&args.out, args.quiet)?;
+    if !args.quiet {
+        eprintln!(
+            "merged {} points from {} folders into {}/sweep.csv",
+            report.points,
+            report.folders,
+            args.out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,489 @@
+//! Sweeps through the real binary: shards merge to the single-machine result byte for
+//! byte, an interrupted sweep resumes to the same table, a changed scenario is refused, and
+//! a point's results do not depend on the other points.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SCENARIO: &str = r#"
+name = "tiny-sweep"
+steps = 12
+runs = 6
+seed = 11
+
+[network]
+kind = "ring"
+n = 30
+k = 4
+
+[competition]
+rate = 0.3
+
+[sweep]
+"learning.rate" = { from = 0.1, to = 0.5, step = 0.2 }
+"central.recognition" = [0.0, 1.0]
+
+[sweep.labels]
+"low,low" = "weak"
+"high,high" = "strong"
+"#;
+
+fn policysim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policysim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) {
+    let out = policysim(args);
+    assert!(
+        out.status.success(),
+        "policysim {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write_scenario(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("sweep.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn csv(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("sweep.csv")).expect("sweep.csv exists")
+}
+
+#[test]
+fn three_shards_merge_to_the_unsharded_sweep_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let all = tmp.path().join("all");
+    ok(&["sweep", s(&file), "--out", s(&all), "-q"]);
+    let single = csv(&all);
+    assert_eq!(
+        String::from_utf8_lossy(&single).lines().count(),
+        1 + 6,
+        "header and six points"
+    );
+    let mut shards = Vec::new();
+    for i in 1..=3 {
+        let dir = tmp.path().join(format!("shard-{i}"));
+        ok(&[
+            "sweep",
+            s(&file),
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            s(&dir),
+            "-q",
+            "--threads",
+            "1",
+        ]);
+        shards.push(dir);
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|d| s(d)));
+    args.extend(["--out", s(&merged), "-q"]);
+    ok(&args);
+    assert_eq!(
+        csv(&merged),
+        single,
+        "merged sweep.csv equals the single run"
+    );
+
+    // Two shards only: merge refuses and names the missing points.
+    let out = policysim(&[
+        "merge",
+        s(&shards[0]),
+        s(&shards[1]),
+        "--out",
+        s(&tmp.path().join("m2")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing points 2, 5"), "{err}");
+
+    // A shard of a different sweep (another seed) is refused.
+    let other = tmp.path().join("other");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--seed",
+        "12",
+        "--shard",
+        "3/3",
+        "--out",
+        s(&other),
+        "-q",
+    ]);
+    let out = policysim(&[
+        "merge",
+        s(&shards[0]),
+        s(&shards[1]),
+        s(&other),
+        "--out",
+        s(&tmp.path().join("m3")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("different sweeps"), "{err}");
+    assert!(
+        err.contains("seed = 12"),
+        "the message names the difference: {err}"
+    );
+}
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_same_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let whole = tmp.path().join("whole");
+    ok(&["sweep", s(&file), "--out", s(&whole), "-q", "--keep-points"]);
+
+    let dir = tmp.path().join("resumed");
+    // "Killed" after three points: no table yet.
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&dir),
+        "-q",
+        "--keep-points",
+        "--max-points",
+        "3",
+    ]);
+    assert!(!dir.join("sweep.csv").exists());
+    assert!(dir.join("points/2/point.json").exists());
+    assert!(!dir.join("points/3").exists());
+    // A kill while point 2 was being written: its marker is gone, a temporary file is left.
+    std::fs::remove_file(dir.join("points/2/point.json")).unwrap();
+    std::fs::write(dir.join("points/2/.point.json.tmp"), "{ half").unwrap();
+    // A point whose kept files were lost is recomputed too.
+    std::fs::remove_file(dir.join("points/0/curves.csv")).unwrap();
+
+    let out = policysim(&["sweep", s(&file), "--out", s(&dir), "--keep-points"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("5 of 6 points computed, 1 resumed"), "{err}");
+    assert_eq!(csv(&dir), csv(&whole));
+    for i in 0..6 {
+        for f in ["curves.csv", "runs.csv", "point.json"] {
+            let a = std::fs::read(whole.join(format!("points/{i}/{f}"))).unwrap();
+            let b = std::fs::read(dir.join(format!("points/{i}/{f}"))).unwrap();
+            assert_eq!(a, b, "points/{i}/{f}");
+        }
+    }
+}
+
+#[test]
+fn a_changed_scenario_is_refused_on_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let dir = tmp.path().join("out");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&dir),
+        "-q",
+        "--max-points",
+        "2",
+    ]);
+    write_scenario(tmp.path(), &SCENARIO.replace("rate = 0.3", "rate = 0.4"));
+    let out = policysim(&["sweep", s(&file), "--out", s(&dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("different sweep"), "{err}");
+    assert!(err.contains("rate = 0.4"), "names the change: {err}");
+    // Options that change results count as changes too.
+    write_scenario(tmp.path(), SCENARIO);
+    let out = policysim(&["sweep", s(&file), "--out", s(&dir), "--runs", "7"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Labels only change the chart, not the results: resuming is fine.
+    write_scenario(tmp.path(), &SCENARIO.replace("\"weak\"", "\"弱\""));
+    ok(&["sweep", s(&file), "--out", s(&dir), "-q"]);
+    // --force starts afresh.
+    write_scenario(tmp.path(), &SCENARIO.replace("rate = 0.3", "rate = 0.4"));
+    ok(&["sweep", s(&file), "--out", s(&dir), "-q", "--force"]);
+    assert!(dir.join("sweep.csv").exists());
+}
+
+#[test]
+fn a_point_does_not_depend_on_the_other_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let small = tmp.path().join("small");
+    ok(&["sweep", s(&file), "--out", s(&small), "-q"]);
+    // More values of the first (slowest) key: the first six points keep their indices.
+    let bigger = write_scenario(
+        tmp.path(),
+        &SCENARIO.replace("to = 0.5, step = 0.2", "to = 0.9, step = 0.2"),
+    );
+    let big = tmp.path().join("big");
+    ok(&["sweep", s(&bigger), "--out", s(&big), "-q"]);
+    let small_csv = String::from_utf8(csv(&small)).unwrap();
+    let big_csv = String::from_utf8(csv(&big)).unwrap();
+    assert_eq!(big_csv.lines().count(), 1 + 10);
+    let small_rows: Vec<&str> = small_csv.lines().collect();
+    let big_rows: Vec<&str> = big_csv.lines().take(small_rows.len()).collect();
+    assert_eq!(small_rows, big_rows);
+    // Point 4 computed alone (the only point of shard 5/10) equals the same row.
+    let alone = tmp.path().join("alone");
+    ok(&[
+        "sweep",
+        s(&bigger),
+        "--shard",
+        "5/10",
+        "--out",
+        s(&alone),
+        "-q",
+    ]);
+    let alone_csv = String::from_utf8(csv(&alone)).unwrap();
+    assert_eq!(alone_csv.lines().count(), 2);
+    assert_eq!(alone_csv.lines().nth(1), big_csv.lines().nth(5));
+}
+
+#[test]
+fn command_line_keys_and_zip_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = SCENARIO.split("[sweep]").next().unwrap();
+    let file = write_scenario(tmp.path(), base);
+    let dir = tmp.path().join("zip");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--set",
+        "learning.rate=0.1,0.3",
+        "--set",
+        "agents.learning=[{dist=\"beta\",a=2,b=5},{dist=\"beta\",a=5,b=2}]",
+        "--mode",
+        "zip",
+        "--out",
+        s(&dir),
+        "-q",
+    ]);
+    let text = String::from_utf8(csv(&dir)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("point,learning.rate,agents.learning,seed,runs,final_share_mean"));
+    assert!(
+        lines[2].starts_with("1,0.3,\"beta(a=5, b=2)\","),
+        "{}",
+        lines[2]
+    );
+
+    // Bad input: unknown key, bad range, unequal zip lists.
+    let out = policysim(&[
+        "sweep",
+        s(&file),
+        "--set",
+        "learning.rat=0.1,0.2",
+        "--out",
+        s(&tmp.path().join("x")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("learning.rate"));
+    let out = policysim(&["sweep", s(&file), "--set", "learning.rate=0:1:-0.1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = policysim(&[
+        "sweep",
+        s(&file),
+        "--set",
+        "learning.rate=0.1,0.2",
+        "--set",
+        "competition.rate=0.1,0.2,0.3",
+        "--mode",
+        "zip",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("zip"));
+}
+
+#[test]
+fn sweep_errors_name_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(
+        tmp.path(),
+        &SCENARIO.replace("[0.0, 1.0]", "{ from = 0, to = 1 }"),
+    );
+    let out = policysim(&["sweep", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sweep.toml:17"), "{err}");
+    assert!(err.contains("`step` is missing"), "{err}");
+    // Scenario errors outside [sweep] keep their lines too.
+    let file = write_scenario(tmp.path(), &SCENARIO.replace("rate = 0.3", "rate = 3"));
+    let out = policysim(&["sweep", s(&file)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sweep.toml:13"), "{err}");
+}
+
+#[test]
+fn the_typology_example_is_a_labelled_two_key_map() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/typology.toml");
+    let (base, sweep) = policysim::sweep::load_sweep(&path).expect("typology.toml loads");
+    assert_eq!(base.central.mode, policysim::scenario::CentralMode::Pilot);
+    assert_eq!(sweep.keys, ["central.mandate.rate", "agents.learning"]);
+    assert_eq!(sweep.len(), 11 * 7);
+    assert_eq!(sweep.labels.len(), 4);
+    assert!(sweep
+        .labels
+        .iter()
+        .any(|l| !l.x_high && l.y_high && l.text.contains("争先模式")));
+    // Every point resolves to a valid scenario.
+    for i in 0..sweep.len() {
+        sweep.point_scenario(&base, i).expect("valid point");
+    }
+}
+
+#[test]
+fn charts_the_map_after_a_whole_sweep_and_after_merge_not_per_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let all = tmp.path().join("all");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&all),
+        "-q",
+        "--size",
+        "800x500",
+    ]);
+    for ext in ["png", "svg"] {
+        assert!(all.join(format!("sweep_final_share_map.{ext}")).is_file());
+    }
+    let svg = std::fs::read_to_string(all.join("sweep_final_share_map.svg")).unwrap();
+    assert!(
+        svg.contains("strong") && svg.contains("weak"),
+        "quadrant labels drawn"
+    );
+    assert!(svg.contains("learning.rate"), "axis named by its key");
+
+    // Another metric, in Chinese, redrawn by re-running (every point resumes).
+    ok(&[
+        "sweep",
+        s(&file),
+        "--out",
+        s(&all),
+        "-q",
+        "--metric",
+        "t50",
+        "--lang",
+        "zh",
+        "--format",
+        "svg",
+    ]);
+    let svg = std::fs::read_to_string(all.join("sweep_t50_map.svg")).unwrap();
+    assert!(svg.contains("达到50%采纳所需时间"), "Chinese title");
+
+    // Shards draw nothing; the merge draws the map.
+    let shard = tmp.path().join("shard-1");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--shard",
+        "1/1",
+        "--out",
+        s(&shard),
+        "-q",
+        "--no-charts",
+    ]);
+    assert!(!shard.join("sweep_final_share_map.png").exists());
+    let half = tmp.path().join("half");
+    ok(&["sweep", s(&file), "--shard", "1/2", "--out", s(&half), "-q"]);
+    assert!(!half.join("sweep_final_share_map.png").exists());
+    let merged = tmp.path().join("merged");
+    ok(&[
+        "merge",
+        s(&half),
+        s(&shard),
+        "--out",
+        s(&merged),
+        "-q",
+        "--format",
+        "png",
+    ]);
+    assert!(merged.join("sweep_final_share_map.png").is_file());
+
+    // One key: the metric against the key with its band.
+    let line = tmp.path().join("line");
+    ok(&[
+        "sweep",
+        s(&file),
+        "--set",
+        "learning.rate=0.2",
+        "--out",
+        s(&line),
+        "-q",
+        "--format",
+        "svg",
+        "--metric",
+        "lineages",
+    ]);
+    assert!(line.join("sweep_lineages_line.svg").is_file());
+
+    // A bad metric is refused before any work.
+    let out = policysim(&[
+        "sweep",
+        s(&file),
+        "--metric",
+        "speed",
+        "--out",
+        s(&tmp.path().join("bad")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("final_share"));
+    assert!(!tmp.path().join("bad").exists());
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            s(&file),
+            "--set",
+            "learning.rate=0:1:0.01",
+            "--runs",
+            "30",
+            "--threads",
+            "1",
+            "--no-charts",
+            "-q",
+            "--out",
+            s(out),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    };
+    let whole = tmp.path().join("whole");
+    ok(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+
+    let dir = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policysim"))
+        .args(args(&dir))
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !dir.join("points/5/point.json").exists()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let done = std::fs::read_dir(dir.join("points")).unwrap().count();
+    eprintln!("killed after {done} of 202 points");
+    ok(&args(&dir).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(csv(&dir), csv(&whole));
+}
