@@ -88,7 +88,7 @@ impl AgentRecipe {
 
 fn available(network: &Network) -> String {
     if network.columns.is_empty() {
-        " (no node file with numeric columns is given: set network.nodes)".to_string()
+        " (the network has no numeric node columns: add the column to the node file given by network.nodes)".to_string()
     } else {
         let names: Vec<&str> = network.columns.iter().map(|(c, _)| c.as_str()).collect();
         format!(" (numeric columns: {})", names.join(", "))

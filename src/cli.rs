@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const RUN_EXAMPLES: &str = "Examples:
   policysim run scenarios/competition.toml
@@ -90,6 +91,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
+            crate::limits::check_memory(&scenario, crate::limits::thread_count(None))?;
             // Building the network checks the network keys and data files too.
             let prepared = crate::ensemble::prepare(&scenario)?;
             print_warnings(&scenario, &prepared, false);
@@ -126,6 +128,8 @@ fn run(args: RunArgs) -> Result<()> {
     if args.threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
+    crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
+    let cancel = interrupt_flag();
     let prepared = crate::ensemble::prepare(&scenario)?;
     print_warnings(&scenario, &prepared, args.quiet);
     let out = args
@@ -138,7 +142,7 @@ fn run(args: RunArgs) -> Result<()> {
         ensemble: crate::ensemble::EnsembleOptions {
             threads: args.threads,
             progress: Some(&tick),
-            cancel: None,
+            cancel,
         },
         charts: (!args.no_charts).then(Default::default),
         force: args.force,
@@ -164,6 +168,27 @@ fn run(args: RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT/SIGTERM handler: the first signal asks the run to stop (it then
+/// removes its staging folder and reports), a second one exits at once with code 130.
+/// Returns the flag to pass as the ensemble's cancel flag (None if no handler could be set).
+fn interrupt_flag() -> Option<&'static AtomicBool> {
+    let installed = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            eprintln!(
+                "interrupted again: exiting at once (a hidden .partial- staging folder may remain)"
+            );
+            std::process::exit(130);
+        }
+        eprintln!(
+            "interrupting: finishing the runs under way (press Ctrl-C again to exit at once)"
+        );
+    });
+    installed.ok().map(|()| &INTERRUPTED)
 }
 
 /// A progress bar on stderr when it is a terminal and not silenced.

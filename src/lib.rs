@@ -13,6 +13,7 @@ pub mod cli;
 pub mod ensemble;
 pub mod error;
 pub mod initial;
+pub mod limits;
 pub mod model;
 pub mod network;
 pub mod output;

@@ -13,6 +13,7 @@ use crate::run::Prepared;
 use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
@@ -40,6 +41,7 @@ pub fn simulate(
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
     check_destination(scenario, out_dir, options.force)?;
+    let existed = out_dir.exists();
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -64,17 +66,56 @@ pub fn simulate(
         if let Some(chart_options) = &options.charts {
             charts::draw_run_charts(&staging, chart_options)?;
         }
+        // A signal that arrived after the last run still means "do not publish".
+        if options
+            .ensemble
+            .cancel
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+        {
+            return Err(Error::Interrupted(format!(
+                "{} runs finished",
+                scenario.runs
+            )));
+        }
         Ok(result)
     })();
     match result {
         Ok(result) => {
-            publish(&staging, out_dir)?;
+            if let Err(e) = publish(&staging, out_dir) {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
             Ok(result)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
+            Err(match e {
+                Error::Interrupted(progress) => {
+                    Error::Interrupted(interrupted_message(&progress, out_dir, existed))
+                }
+                e => e,
+            })
         }
+    }
+}
+
+/// What an interrupted run tells the user: nothing was written, and what `out_dir` holds.
+fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String {
+    let progress = if progress.is_empty() {
+        String::new()
+    } else {
+        format!("{progress}; ")
+    };
+    if existed {
+        format!(
+            "{progress}no results written (previous results in {} are unchanged)",
+            out_dir.display()
+        )
+    } else {
+        format!(
+            "{progress}no results written ({} was not created)",
+            out_dir.display()
+        )
     }
 }
 
