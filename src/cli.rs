@@ -128,6 +128,12 @@ fn run(args: RunArgs) -> Result<()> {
     if args.threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
+    if let Some(t) = args.threads.filter(|&t| t > MAX_THREADS) {
+        return Err(Error::Input(format!(
+            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
+            crate::limits::thread_count(None)
+        )));
+    }
     crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
     let cancel = interrupt_flag();
     let prepared = crate::ensemble::prepare(&scenario)?;
@@ -170,6 +176,9 @@ fn run(args: RunArgs) -> Result<()> {
     Ok(())
 }
 
+/// The largest `--threads` accepted (each worker thread reserves a stack).
+const MAX_THREADS: usize = 1024;
+
 /// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -179,9 +188,8 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 fn interrupt_flag() -> Option<&'static AtomicBool> {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            eprintln!(
-                "interrupted again: exiting at once (a hidden .partial- staging folder may remain)"
-            );
+            crate::simulate::remove_staging_now();
+            eprintln!("interrupted again: exiting at once; no results written");
             std::process::exit(130);
         }
         eprintln!(

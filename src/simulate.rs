@@ -14,6 +14,7 @@ use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
@@ -45,8 +46,10 @@ pub fn simulate(
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
+    remove_stale_staging(out_dir);
     let staging = staging_dir(out_dir);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let _registered = StagingGuard::register(&staging);
     let result = (|| {
         let result = {
             let runs_path = staging.join("runs.csv");
@@ -174,6 +177,77 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
     }
 }
 
+/// The staging folder being written, for [`remove_staging_now`].
+static CURRENT_STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Registers a staging folder for the duration of a simulation.
+struct StagingGuard;
+
+impl StagingGuard {
+    fn register(staging: &Path) -> StagingGuard {
+        if let Ok(mut current) = CURRENT_STAGING.lock() {
+            *current = Some(staging.to_path_buf());
+        }
+        StagingGuard
+    }
+}
+
+impl Drop for StagingGuard {
+    fn drop(&mut self) {
+        if let Ok(mut current) = CURRENT_STAGING.lock() {
+            *current = None;
+        }
+    }
+}
+
+/// Removes the staging folder of the simulation under way, if any (best effort).
+///
+/// For a signal handler that is about to exit the process without waiting for the run.
+pub fn remove_staging_now() {
+    let staging = match CURRENT_STAGING.try_lock() {
+        Ok(current) => current.clone(),
+        Err(_) => None,
+    };
+    if let Some(staging) = staging {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+}
+
+/// Removes staging folders of `out_dir` left by policysim processes that no longer run
+/// (killed with SIGKILL or by the OOM killer). Only on systems with `/proc`.
+fn remove_stale_staging(out_dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Some(name) = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return;
+    };
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.partial-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The hidden staging folder beside `out_dir`.
 fn staging_dir(out_dir: &Path) -> PathBuf {
     let name = out_dir
@@ -186,7 +260,9 @@ fn staging_dir(out_dir: &Path) -> PathBuf {
 /// Moves the finished staging folder into place, replacing earlier results.
 fn publish(staging: &Path, out_dir: &Path) -> Result<()> {
     if out_dir.exists() {
-        let old = staging.with_extension("old");
+        let mut old_name = staging.file_name().unwrap_or_default().to_os_string();
+        old_name.push(".old");
+        let old = staging.with_file_name(old_name);
         std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
         std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
         let _ = std::fs::remove_dir_all(&old);

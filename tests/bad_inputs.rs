@@ -17,6 +17,8 @@ struct Case {
     code: i32,
     message: String,
     modes: Vec<String>,
+    /// Extra `run` options (replacing the default `--threads 2`).
+    args: Vec<String>,
 }
 
 fn load_manifest() -> (Vec<Case>, Vec<(PathBuf, Option<String>)>) {
@@ -30,11 +32,18 @@ fn load_manifest() -> (Vec<Case>, Vec<(PathBuf, Option<String>)>) {
             || vec!["check".to_string(), "run".to_string()],
             |a| a.iter().map(|m| m.as_str().unwrap().to_string()).collect(),
         );
+        let args = t
+            .get("args")
+            .and_then(|m| m.as_array())
+            .map_or_else(Vec::new, |a| {
+                a.iter().map(|m| m.as_str().unwrap().to_string()).collect()
+            });
         cases.push(Case {
             file: corpus_dir().join(str_of(t, "file").expect("file")),
             code: t["code"].as_integer().expect("code") as i32,
             message: str_of(t, "message").expect("message"),
             modes,
+            args,
         });
     }
     let oks = doc["ok"]
@@ -52,8 +61,14 @@ fn load_manifest() -> (Vec<Case>, Vec<(PathBuf, Option<String>)>) {
     (cases, oks)
 }
 
-/// Runs `policysim check FILE` or `policysim run FILE --out TMP/out --quiet` in `work`.
-fn invoke(mode: &str, file: &Path, work: &Path) -> Output {
+/// Runs `policysim check FILE` or `policysim run FILE --out TMP/out --quiet [ARGS]` in `work`.
+fn invoke(mode: &str, file: &Path, work: &Path, args: &[String]) -> Output {
+    let default_args = ["--threads".to_string(), "2".to_string()];
+    let args = if args.is_empty() {
+        &default_args[..]
+    } else {
+        args
+    };
     let mut cmd = Command::new(BIN);
     cmd.current_dir(work).env("RUST_BACKTRACE", "0");
     match mode {
@@ -64,8 +79,7 @@ fn invoke(mode: &str, file: &Path, work: &Path) -> Output {
             .arg("--out")
             .arg(work.join("out"))
             .arg("--quiet")
-            .arg("--threads")
-            .arg("2"),
+            .args(args),
     };
     cmd.output().expect("start policysim")
 }
@@ -73,7 +87,7 @@ fn invoke(mode: &str, file: &Path, work: &Path) -> Output {
 /// Every problem with one invocation of a bad case (empty when it behaved).
 fn problems(case: &Case, mode: &str) -> Vec<String> {
     let work = tempfile::tempdir().unwrap();
-    let out = invoke(mode, &case.file, work.path());
+    let out = invoke(mode, &case.file, work.path(), &case.args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let name = case.file.file_name().unwrap().to_string_lossy();
@@ -149,7 +163,7 @@ fn ok_files_succeed() {
     for (file, warning) in &oks {
         let work = tempfile::tempdir().unwrap();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let check = invoke("check", file, work.path());
+        let check = invoke("check", file, work.path(), &[]);
         let stderr = String::from_utf8_lossy(&check.stderr);
         if !check.status.success() {
             failures.push(format!("{name} (check): {:?}: {stderr}", check.status));
@@ -159,7 +173,7 @@ fn ok_files_succeed() {
                 failures.push(format!("{name} (check): warning {w:?} not in {stderr}"));
             }
         }
-        let run = invoke("run", file, work.path());
+        let run = invoke("run", file, work.path(), &[]);
         if !run.status.success() {
             failures.push(format!(
                 "{name} (run): {:?}: {}",
@@ -187,6 +201,7 @@ fn generated_bad_inputs_are_refused_cleanly() {
             code: 2,
             message: message.to_string(),
             modes: vec!["check".into(), "run".into()],
+            args: Vec::new(),
         });
     };
     // A 4 MiB scenario line: an unknown key with a gigantic name.
@@ -231,7 +246,7 @@ fn generated_bad_inputs_are_refused_cleanly() {
     check_cases(&cases);
     // Messages stay short: the 4 MiB text is never echoed in full.
     let work = tempfile::tempdir().unwrap();
-    let out = invoke("check", &d.join("gigantic_edges.toml"), work.path());
+    let out = invoke("check", &d.join("gigantic_edges.toml"), work.path(), &[]);
     assert!(
         out.stderr.len() < 2000,
         "{} bytes of stderr",

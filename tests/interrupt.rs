@@ -125,6 +125,24 @@ fn sigterm_keeps_previous_results_unchanged() {
 }
 
 #[test]
+fn staging_folders_of_dead_processes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    // PIDs above the kernel's maximum (4194304) never run.
+    for stale in [".out.partial-999999999", ".out.partial-999999998.old"] {
+        std::fs::create_dir(dir.path().join(stale)).unwrap();
+        std::fs::write(dir.path().join(stale).join("runs.csv"), "run\n").unwrap();
+    }
+    std::fs::create_dir(dir.path().join(".other.partial-999999999")).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(dir.path().join("out/summary.json").exists());
+    assert!(!dir.path().join(".out.partial-999999999").exists());
+    assert!(!dir.path().join(".out.partial-999999998.old").exists());
+    assert!(dir.path().join(".other.partial-999999999").exists());
+}
+
+#[test]
 fn second_sigint_exits_at_once() {
     let dir = tempfile::tempdir().unwrap();
     // Each run is long (a large network), so the first signal alone would take a while.
@@ -138,4 +156,5 @@ fn second_sigint_exits_at_once() {
     let (code, err) = finish(child);
     assert_eq!(code, Some(130), "{err}");
     assert!(!dir.path().join("out").exists());
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
 }
