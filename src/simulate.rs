@@ -43,12 +43,29 @@ pub fn simulate(
 ) -> Result<EnsembleResult> {
     check_destination(scenario, out_dir, options.force)?;
     let existed = out_dir.exists();
+    // Folders created for the destination are removed again when nothing is written.
+    let mut created: Vec<PathBuf> = Vec::new();
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut missing = parent;
+        while !missing.as_os_str().is_empty() && !missing.exists() {
+            created.push(missing.to_path_buf());
+            missing = missing.parent().unwrap_or(Path::new(""));
+        }
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
+    let remove_created = || {
+        for dir in &created {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    };
     remove_stale_staging(out_dir);
     let staging = staging_dir(out_dir);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    if let Err(e) = std::fs::create_dir_all(&staging) {
+        remove_created();
+        return Err(Error::io(&staging, e));
+    }
     let _registered = StagingGuard::register(&staging);
     let result = (|| {
         let result = {
@@ -86,12 +103,14 @@ pub fn simulate(
         Ok(result) => {
             if let Err(e) = publish(&staging, out_dir) {
                 let _ = std::fs::remove_dir_all(&staging);
+                remove_created();
                 return Err(e);
             }
             Ok(result)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
+            remove_created();
             Err(match e {
                 Error::Interrupted(progress) => {
                     Error::Interrupted(interrupted_message(&progress, out_dir, existed))

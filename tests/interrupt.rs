@@ -158,3 +158,32 @@ fn second_sigint_exits_at_once() {
     assert!(!dir.path().join("out").exists());
     assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
 }
+
+#[test]
+fn cancelled_simulation_removes_the_folders_it_created() {
+    use policysim::simulate::{simulate, SimulateOptions};
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.toml");
+    std::fs::write(&file, LONG).unwrap();
+    let scenario = policysim::scenario::load_scenario(&file).unwrap();
+    let prepared = policysim::ensemble::prepare(&scenario).unwrap();
+    let cancel = AtomicBool::new(true);
+    let options = SimulateOptions {
+        ensemble: policysim::ensemble::EnsembleOptions {
+            threads: Some(1),
+            progress: None,
+            cancel: Some(&cancel),
+        },
+        charts: None,
+        force: false,
+    };
+    let out = dir.path().join("a/b/out");
+    let err = simulate(&scenario, &prepared, &out, &options).unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().contains("a/b/out was not created"), "{err}");
+    assert!(
+        !dir.path().join("a").exists(),
+        "created folders were left behind"
+    );
+}
