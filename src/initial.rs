@@ -82,6 +82,7 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
         .collect();
     let mut out = Vec::new();
     let mut first = true;
+    let mut header: Option<(usize, String)> = None;
     for (ln, line) in text.lines().enumerate() {
         let id = line.trim().trim_matches('"');
         if id.is_empty() || id.starts_with('#') {
@@ -89,7 +90,7 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
         }
         match index.get(id) {
             Some(&i) => out.push(i),
-            None if first => {}
+            None if first => header = Some((ln + 1, id.chars().take(60).collect())),
             None => {
                 let shown: String = id.chars().take(60).collect();
                 return Err(Error::Input(format!(
@@ -104,10 +105,17 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
     out.sort_unstable();
     out.dedup();
     if out.is_empty() {
-        return Err(Error::input_in(
-            path,
-            "no initial adopters listed (one node id or name per line)",
-        ));
+        return Err(match header {
+            // The only entry was taken for a header: it is more likely an unknown node.
+            Some((line, text)) => Error::Input(format!(
+                "{}:{line}: unknown node \"{text}\": expected a node id or name of the network (no initial adopters listed)",
+                path.display()
+            )),
+            None => Error::input_in(
+                path,
+                "no initial adopters listed (one node id or name per line)",
+            ),
+        });
     }
     Ok(out)
 }

@@ -138,6 +138,8 @@ filecase('initial_empty_file.toml', 'edges = "data/edges_ab.csv"\n', 2, 'no init
 w('data/initial_not_utf8.txt', b'a\n\xff\xfe\n')
 filecase('initial_not_utf8.toml', 'edges = "data/edges_ab.csv"\n', 2, 'not UTF-8', extra='[initial]\nfile = "data/initial_not_utf8.txt"\n')
 filecase('initial_file_not_found.toml', 'edges = "data/edges_ab.csv"\n', 2, 'initial', extra='[initial]\nfile = "data/no_such_initial.txt"\n')
+w('data/initial_single_unknown.txt', 'zz\n')
+filecase('initial_single_unknown_node.toml', 'edges = "data/edges_ab.csv"\n', 2, 'initial_single_unknown.txt:1: unknown node "zz"', extra='[initial]\nfile = "data/initial_single_unknown.txt"\n')
 # --- successes
 def ok(name, content, frag=''):
     if content is not None:
