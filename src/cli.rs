@@ -56,7 +56,7 @@ struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Replace an output folder that holds results of another scenario.
+    /// Replace an output folder that holds results of another scenario (never a folder of other files).
     #[arg(long)]
     force: bool,
     /// No progress bar or messages on stderr.

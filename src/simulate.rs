@@ -162,7 +162,16 @@ pub fn write_outputs(scenario: &Scenario, dir: &Path, result: &EnsembleResult) -
 
 /// Refuses to replace a folder that is not an earlier result of the same scenario.
 fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result<()> {
-    if force || !out_dir.exists() {
+    // `.`, `..` and `/` cannot be renamed into place, and replacing them would delete
+    // far more than results.
+    if out_dir.file_name().is_none() {
+        return Err(Error::Input(format!(
+            "--out {}: not a folder policysim can write results into; give a new or results folder such as results/{}",
+            out_dir.display(),
+            scenario.name
+        )));
+    }
+    if !out_dir.exists() {
         return Ok(());
     }
     if !out_dir.is_dir() {
@@ -170,6 +179,14 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
             "{}: exists and is not a folder",
             out_dir.display()
         )));
+    }
+    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
+        if cwd.starts_with(&dir) {
+            return Err(Error::Input(format!(
+                "--out {}: is the current folder or contains it; choose another --out",
+                out_dir.display()
+            )));
+        }
     }
     let empty = std::fs::read_dir(out_dir)
         .map(|mut d| d.next().is_none())
@@ -183,14 +200,17 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
         .and_then(|t| t.parse::<toml::Table>().ok())
         .and_then(|t| t.get("name").and_then(|v| v.as_str().map(str::to_string)));
     match previous_name {
-        Some(name) if name == scenario.name => Ok(()),
+        Some(name) if name == scenario.name || force => Ok(()),
         Some(name) => Err(Error::Input(format!(
             "{}: holds results of scenario \"{name}\", not \"{}\"; choose another --out or pass --force to replace them",
             out_dir.display(),
             scenario.name
         ))),
+        // Results whose scenario.toml is damaged may be replaced with --force; other
+        // folders never are (a mistyped --out must not delete someone's files).
+        None if force && out_dir.join("summary.json").is_file() => Ok(()),
         None => Err(Error::Input(format!(
-            "{}: exists and does not hold policysim results; choose another --out or pass --force to replace it",
+            "{}: exists and does not hold policysim results (no scenario.toml); choose another --out (policysim replaces only results folders, even with --force)",
             out_dir.display()
         ))),
     }
