@@ -64,9 +64,10 @@ impl InitialAdopters {
 /// Reads a file of node ids or names, one per line (blank lines and `#` comments skipped;
 /// a first line that names no node, such as a header `id`, is skipped too).
 pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
-    })?;
+    let bytes =
+        crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
+            Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
+        })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input_in(
             path,

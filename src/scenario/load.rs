@@ -22,7 +22,7 @@ use toml::de::{DeTable, DeValue};
 
 /// Reads, parses and validates the scenario file at `path`.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_limited(path, crate::limits::MAX_SCENARIO_BYTES)
         .map_err(|e| Error::input_in(path, format!("cannot read the scenario file: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

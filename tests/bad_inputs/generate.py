@@ -140,6 +140,9 @@ filecase('initial_not_utf8.toml', 'edges = "data/edges_ab.csv"\n', 2, 'not UTF-8
 filecase('initial_file_not_found.toml', 'edges = "data/edges_ab.csv"\n', 2, 'initial', extra='[initial]\nfile = "data/no_such_initial.txt"\n')
 w('data/initial_single_unknown.txt', 'zz\n')
 filecase('initial_single_unknown_node.toml', 'edges = "data/edges_ab.csv"\n', 2, 'initial_single_unknown.txt:1: unknown node "zz"', extra='[initial]\nfile = "data/initial_single_unknown.txt"\n')
+# Endless inputs: refused at a size cap instead of reading until memory runs out.
+case('/dev/zero', None, 2, 'larger than 64 MiB')
+filecase('edges_endless_device.toml', 'edges = "/dev/zero"\n', 2, 'cannot read network.edges: larger than')
 # --- successes
 def ok(name, content, frag=''):
     if content is not None:
