@@ -1673,4 +1673,23 @@ p = { dist = "beta", a = 1, b = 9 }
             Some(base.join("data/edges.csv").as_path())
         );
     }
+
+    #[test]
+    fn leading_key_finds_dotted_scenario_keys_only() {
+        assert_eq!(
+            leading_key("network.p = 2: must be"),
+            Some("network.p".into())
+        );
+        assert_eq!(
+            leading_key("key `central.pilot.sites`: must be"),
+            Some("central.pilot.sites".into())
+        );
+        assert_eq!(
+            leading_key("competition.rivals = \"x\""),
+            Some("competition.rivals".into())
+        );
+        assert_eq!(leading_key("data.csv:3: bad"), None);
+        assert_eq!(leading_key("/tmp/x.csv:3: bad"), None);
+        assert_eq!(leading_key("--runs must be"), None);
+    }
 }
