@@ -41,6 +41,7 @@ pub fn simulate(
     out_dir: &Path,
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
+    remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
     let existed = out_dir.exists();
     // Folders created for the destination are removed again when nothing is written.
@@ -60,13 +61,12 @@ pub fn simulate(
             }
         }
     };
-    remove_stale_staging(out_dir);
     let staging = staging_dir(out_dir);
     if let Err(e) = std::fs::create_dir_all(&staging) {
         remove_created();
         return Err(Error::io(&staging, e));
     }
-    let _registered = StagingGuard::register(&staging);
+    let registered = StagingGuard::register(&staging);
     let result = (|| {
         let result = {
             let runs_path = staging.join("runs.csv");
@@ -101,6 +101,9 @@ pub fn simulate(
     })();
     match result {
         Ok(result) => {
+            // From here on the staging folder holds complete results: a second Ctrl-C
+            // must not delete it while it is being moved into place.
+            drop(registered);
             if let Err(e) = publish(&staging, out_dir) {
                 let _ = std::fs::remove_dir_all(&staging);
                 remove_created();
@@ -282,7 +285,13 @@ fn remove_stale_staging(out_dir: &Path) {
             continue;
         }
         if !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
+            // A process killed between the two renames of `publish` left the previous
+            // results only in its `.old` folder: put them back.
+            if rest.ends_with(".old") && !out_dir.exists() {
+                let _ = std::fs::rename(entry.path(), out_dir);
+            } else {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
     }
 }

@@ -129,7 +129,7 @@ fn staging_folders_of_dead_processes_are_removed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
     // PIDs above the kernel's maximum (4194304) never run.
-    for stale in [".out.partial-999999999", ".out.partial-999999998.old"] {
+    for stale in [".out.partial-999999999", ".out.partial-999999998"] {
         std::fs::create_dir(dir.path().join(stale)).unwrap();
         std::fs::write(dir.path().join(stale).join("runs.csv"), "run\n").unwrap();
     }
@@ -138,8 +138,26 @@ fn staging_folders_of_dead_processes_are_removed() {
     assert_eq!(code, Some(0), "{err}");
     assert!(dir.path().join("out/summary.json").exists());
     assert!(!dir.path().join(".out.partial-999999999").exists());
-    assert!(!dir.path().join(".out.partial-999999998.old").exists());
+    assert!(!dir.path().join(".out.partial-999999998").exists());
     assert!(dir.path().join(".other.partial-999999999").exists());
+}
+
+#[test]
+fn previous_results_left_in_an_old_folder_are_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    // As if killed between the two renames of publishing: results only in the .old folder.
+    let old = dir.path().join(".out.partial-999999997.old");
+    std::fs::rename(dir.path().join("out"), &old).unwrap();
+    std::fs::write(old.join("marker"), "previous").unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!old.exists());
+    assert!(dir.path().join("out/summary.json").exists());
+    // The restored results were replaced by the new ones (same scenario).
+    assert!(!dir.path().join("out/marker").exists());
 }
 
 #[test]
