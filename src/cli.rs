@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const RUN_EXAMPLES: &str = "Examples:
   policysim run scenarios/competition.toml
@@ -124,7 +125,7 @@ struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Replace an output folder that holds results of another scenario.
+    /// Replace an output folder that holds results of another scenario (never a folder of other files).
     #[arg(long)]
     force: bool,
     /// No progress bar or messages on stderr.
@@ -164,6 +165,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
         Command::Check { file } => {
             let scenario = load_scenario(&file)?;
+            crate::limits::check_memory(&scenario, crate::limits::thread_count(None))?;
             // Building the network checks the network keys and data files too.
             let prepared = crate::ensemble::prepare(&scenario)?;
             print_warnings(&scenario, &prepared, false);
@@ -218,6 +220,14 @@ fn run(args: RunArgs) -> Result<()> {
     if args.threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
+    if let Some(t) = args.threads.filter(|&t| t > MAX_THREADS) {
+        return Err(Error::Input(format!(
+            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
+            crate::limits::thread_count(None)
+        )));
+    }
+    crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
+    let cancel = interrupt_flag();
     let prepared = crate::ensemble::prepare(&scenario)?;
     print_warnings(&scenario, &prepared, args.quiet);
     let out = args
@@ -230,7 +240,7 @@ fn run(args: RunArgs) -> Result<()> {
         ensemble: crate::ensemble::EnsembleOptions {
             threads: args.threads,
             progress: Some(&tick),
-            cancel: None,
+            cancel,
         },
         charts: (!args.no_charts).then(|| args.charts.options()),
         force: args.force,
@@ -257,6 +267,29 @@ fn run(args: RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The largest `--threads` accepted (each worker thread reserves a stack).
+const MAX_THREADS: usize = 1024;
+
+/// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT/SIGTERM handler: the first signal asks the run to stop (it then
+/// removes its staging folder and reports), a second one exits at once with code 130.
+/// Returns the flag to pass as the ensemble's cancel flag (None if no handler could be set).
+fn interrupt_flag() -> Option<&'static AtomicBool> {
+    let installed = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            crate::simulate::remove_staging_now();
+            eprintln!("interrupted again: exiting at once; no results written");
+            std::process::exit(130);
+        }
+        eprintln!(
+            "interrupting: finishing the runs under way (press Ctrl-C again to exit at once)"
+        );
+    });
+    installed.ok().map(|()| &INTERRUPTED)
 }
 
 /// A progress bar on stderr when it is a terminal and not silenced.

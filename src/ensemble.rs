@@ -97,10 +97,13 @@ pub struct EnsembleResult {
 }
 
 /// Builds the network a scenario draws once (from the seed) and prepares the shared state.
+///
+/// Input errors about a scenario key name the scenario file and line ([`Scenario::locate_error`]).
 pub fn prepare(scenario: &Scenario) -> Result<Prepared> {
     let mut rng = network_rng(scenario.seed);
-    let network = build_network(scenario, &mut rng)?;
-    Prepared::new(scenario, network)
+    build_network(scenario, &mut rng)
+        .and_then(|network| Prepared::new(scenario, network))
+        .map_err(|e| scenario.locate_error(e))
 }
 
 /// The prepared state and RNG of run `run`: shared, or drawn anew with `network.redraw`.

@@ -64,9 +64,10 @@ impl InitialAdopters {
 /// Reads a file of node ids or names, one per line (blank lines and `#` comments skipped;
 /// a first line that names no node, such as a header `id`, is skipped too).
 pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
-    })?;
+    let bytes =
+        crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
+            Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
+        })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input_in(
             path,
@@ -82,6 +83,7 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
         .collect();
     let mut out = Vec::new();
     let mut first = true;
+    let mut header: Option<(usize, String)> = None;
     for (ln, line) in text.lines().enumerate() {
         let id = line.trim().trim_matches('"');
         if id.is_empty() || id.starts_with('#') {
@@ -89,7 +91,7 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
         }
         match index.get(id) {
             Some(&i) => out.push(i),
-            None if first => {}
+            None if first => header = Some((ln + 1, id.chars().take(60).collect())),
             None => {
                 let shown: String = id.chars().take(60).collect();
                 return Err(Error::Input(format!(
@@ -104,10 +106,17 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
     out.sort_unstable();
     out.dedup();
     if out.is_empty() {
-        return Err(Error::input_in(
-            path,
-            "no initial adopters listed (one node id or name per line)",
-        ));
+        return Err(match header {
+            // The only entry was taken for a header: it is more likely an unknown node.
+            Some((line, text)) => Error::Input(format!(
+                "{}:{line}: unknown node \"{text}\": expected a node id or name of the network (no initial adopters listed)",
+                path.display()
+            )),
+            None => Error::input_in(
+                path,
+                "no initial adopters listed (one node id or name per line)",
+            ),
+        });
     }
     Ok(out)
 }

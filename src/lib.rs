@@ -14,6 +14,7 @@ pub mod ensemble;
 pub mod error;
 pub mod fit;
 pub mod initial;
+pub mod limits;
 pub mod model;
 pub mod network;
 pub mod output;

@@ -159,6 +159,12 @@ impl Prepared {
         let recipe = AgentRecipe::new(scenario, &network)?;
         let initial = InitialAdopters::resolve(scenario, &network)?;
         let c = &scenario.central;
+        if c.mode == CentralMode::Pilot && c.pilot.sites > network.n {
+            return Err(Error::Input(format!(
+                "key `central.pilot.sites`: must be at most the number of governments ({} in the network), got {}",
+                network.n, c.pilot.sites
+            )));
+        }
         if c.mode == CentralMode::Pilot
             && c.pilot.selection == crate::scenario::Selection::Representative
             && network.region.is_empty()
@@ -761,7 +767,7 @@ impl Run<'_> {
                     self.centre.mandate_from = Some(t);
                     self.centre.promoted_at = Some(t);
                     if c.mandate.deadline > 0 {
-                        self.centre.deadline_at = Some(t + c.mandate.deadline);
+                        self.centre.deadline_at = Some(t.saturating_add(c.mandate.deadline));
                     }
                     self.centre.mandate_variant = (self.centre.template_quality, TEMPLATE_LINEAGE);
                 }
@@ -800,7 +806,8 @@ impl Run<'_> {
         self.centre.batch = chosen.clone();
         self.centre.batch_size = size;
         self.centre.designate_now = chosen;
-        self.centre.evaluation_at = Some(t + self.s.central.pilot.evaluate_after.max(1));
+        self.centre.evaluation_at =
+            Some(t.saturating_add(self.s.central.pilot.evaluate_after.max(1)));
     }
 
     /// Evaluates the current batch of pilots and promotes or winds up.
@@ -842,7 +849,7 @@ impl Run<'_> {
                             self.centre.mandate_from = Some(t);
                             let m = &self.s.central.mandate;
                             if m.deadline > 0 {
-                                self.centre.deadline_at = Some(t + m.deadline);
+                                self.centre.deadline_at = Some(t.saturating_add(m.deadline));
                             }
                         }
                         self.centre.mandate_variant =

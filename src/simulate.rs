@@ -13,6 +13,8 @@ use crate::run::Prepared;
 use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
@@ -39,12 +41,32 @@ pub fn simulate(
     out_dir: &Path,
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
+    remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
+    let existed = out_dir.exists();
+    // Folders created for the destination are removed again when nothing is written.
+    let mut created: Vec<PathBuf> = Vec::new();
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut missing = parent;
+        while !missing.as_os_str().is_empty() && !missing.exists() {
+            created.push(missing.to_path_buf());
+            missing = missing.parent().unwrap_or(Path::new(""));
+        }
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
+    let remove_created = || {
+        for dir in &created {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    };
     let staging = staging_dir(out_dir);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    if let Err(e) = std::fs::create_dir_all(&staging) {
+        remove_created();
+        return Err(Error::io(&staging, e));
+    }
+    let registered = StagingGuard::register(&staging);
     let result = (|| {
         let result = {
             let runs_path = staging.join("runs.csv");
@@ -64,17 +86,61 @@ pub fn simulate(
         if let Some(chart_options) = &options.charts {
             charts::draw_run_charts(&staging, chart_options)?;
         }
+        // A signal that arrived after the last run still means "do not publish".
+        if options
+            .ensemble
+            .cancel
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+        {
+            return Err(Error::Interrupted(format!(
+                "{} runs finished",
+                scenario.runs
+            )));
+        }
         Ok(result)
     })();
     match result {
         Ok(result) => {
-            publish(&staging, out_dir)?;
+            // From here on the staging folder holds complete results: a second Ctrl-C
+            // must not delete it while it is being moved into place.
+            drop(registered);
+            if let Err(e) = publish(&staging, out_dir) {
+                let _ = std::fs::remove_dir_all(&staging);
+                remove_created();
+                return Err(e);
+            }
             Ok(result)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
+            remove_created();
+            Err(match e {
+                Error::Interrupted(progress) => {
+                    Error::Interrupted(interrupted_message(&progress, out_dir, existed))
+                }
+                e => e,
+            })
         }
+    }
+}
+
+/// What an interrupted run tells the user: nothing was written, and what `out_dir` holds.
+fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String {
+    let progress = if progress.is_empty() {
+        String::new()
+    } else {
+        format!("{progress}; ")
+    };
+    if existed {
+        format!(
+            "{progress}no results written (previous results in {} are unchanged)",
+            out_dir.display()
+        )
+    } else {
+        format!(
+            "{progress}no results written ({} was not created)",
+            out_dir.display()
+        )
     }
 }
 
@@ -99,7 +165,16 @@ pub fn write_outputs(scenario: &Scenario, dir: &Path, result: &EnsembleResult) -
 
 /// Refuses to replace a folder that is not an earlier result of the same scenario.
 fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result<()> {
-    if force || !out_dir.exists() {
+    // `.`, `..` and `/` cannot be renamed into place, and replacing them would delete
+    // far more than results.
+    if out_dir.file_name().is_none() {
+        return Err(Error::Input(format!(
+            "--out {}: not a folder policysim can write results into; give a new or results folder such as results/{}",
+            out_dir.display(),
+            scenario.name
+        )));
+    }
+    if !out_dir.exists() {
         return Ok(());
     }
     if !out_dir.is_dir() {
@@ -107,6 +182,14 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
             "{}: exists and is not a folder",
             out_dir.display()
         )));
+    }
+    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
+        if cwd.starts_with(&dir) {
+            return Err(Error::Input(format!(
+                "--out {}: is the current folder or contains it; choose another --out",
+                out_dir.display()
+            )));
+        }
     }
     let empty = std::fs::read_dir(out_dir)
         .map(|mut d| d.next().is_none())
@@ -120,16 +203,96 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
         .and_then(|t| t.parse::<toml::Table>().ok())
         .and_then(|t| t.get("name").and_then(|v| v.as_str().map(str::to_string)));
     match previous_name {
-        Some(name) if name == scenario.name => Ok(()),
+        Some(name) if name == scenario.name || force => Ok(()),
         Some(name) => Err(Error::Input(format!(
             "{}: holds results of scenario \"{name}\", not \"{}\"; choose another --out or pass --force to replace them",
             out_dir.display(),
             scenario.name
         ))),
+        // Results whose scenario.toml is damaged may be replaced with --force; other
+        // folders never are (a mistyped --out must not delete someone's files).
+        None if force && out_dir.join("summary.json").is_file() => Ok(()),
         None => Err(Error::Input(format!(
-            "{}: exists and does not hold policysim results; choose another --out or pass --force to replace it",
+            "{}: exists and does not hold policysim results (no scenario.toml); choose another --out (policysim replaces only results folders, even with --force)",
             out_dir.display()
         ))),
+    }
+}
+
+/// The staging folder being written, for [`remove_staging_now`].
+static CURRENT_STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Registers a staging folder for the duration of a simulation.
+struct StagingGuard;
+
+impl StagingGuard {
+    fn register(staging: &Path) -> StagingGuard {
+        if let Ok(mut current) = CURRENT_STAGING.lock() {
+            *current = Some(staging.to_path_buf());
+        }
+        StagingGuard
+    }
+}
+
+impl Drop for StagingGuard {
+    fn drop(&mut self) {
+        if let Ok(mut current) = CURRENT_STAGING.lock() {
+            *current = None;
+        }
+    }
+}
+
+/// Removes the staging folder of the simulation under way, if any (best effort).
+///
+/// For a signal handler that is about to exit the process without waiting for the run.
+pub fn remove_staging_now() {
+    let staging = match CURRENT_STAGING.try_lock() {
+        Ok(current) => current.clone(),
+        Err(_) => None,
+    };
+    if let Some(staging) = staging {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+}
+
+/// Removes staging folders of `out_dir` left by policysim processes that no longer run
+/// (killed with SIGKILL or by the OOM killer). Only on systems with `/proc`.
+fn remove_stale_staging(out_dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Some(name) = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return;
+    };
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.partial-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if !Path::new("/proc").join(pid).exists() {
+            // A process killed between the two renames of `publish` left the previous
+            // results only in its `.old` folder: put them back.
+            if rest.ends_with(".old") && !out_dir.exists() {
+                let _ = std::fs::rename(entry.path(), out_dir);
+            } else {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
     }
 }
 
@@ -145,7 +308,9 @@ fn staging_dir(out_dir: &Path) -> PathBuf {
 /// Moves the finished staging folder into place, replacing earlier results.
 fn publish(staging: &Path, out_dir: &Path) -> Result<()> {
     if out_dir.exists() {
-        let old = staging.with_extension("old");
+        let mut old_name = staging.file_name().unwrap_or_default().to_os_string();
+        old_name.push(".old");
+        let old = staging.with_file_name(old_name);
         std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
         std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
         let _ = std::fs::remove_dir_all(&old);

@@ -134,7 +134,10 @@ pub fn compare_table(runs: &[(String, RunData)]) -> (Vec<String>, Vec<Vec<String
                 stat_cols(&mut row, stat, fields);
             }
             for c in super::style::CHANNELS {
-                row.push(num(s.channel_shares.get(c).and_then(|st| st.mean)));
+                row.push(num(s
+                    .channel_shares
+                    .get(c)
+                    .and_then(|st| st.as_ref().and_then(|st| st.mean))));
             }
             row
         })

@@ -203,7 +203,7 @@ pub struct Summary {
     /// Steps to 90% adoption.
     pub t90: Option<Stat>,
     /// Share of adopters per channel.
-    pub channel_shares: BTreeMap<String, Stat>,
+    pub channel_shares: BTreeMap<String, Option<Stat>>,
     /// Promotion step (pilot scenarios).
     pub promoted_at: Option<Stat>,
     /// Evaluation bias (pilot scenarios).

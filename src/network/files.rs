@@ -58,8 +58,11 @@ struct CsvTable {
 impl CsvTable {
     /// Opens `path` (named by scenario key `key` in messages); `expected` describes the header.
     fn open(path: &Path, key: &str, expected: &str) -> Result<CsvTable> {
-        let mut bytes = std::fs::read(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+        let cap = crate::limits::max_data_file_bytes();
+        let mut bytes = crate::limits::read_limited(path, cap).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::FileTooLarge {
+                Error::input_in(path, format!("cannot read {key}: {e}"))
+            } else if e.kind() == std::io::ErrorKind::NotFound {
                 Error::Input(format!(
                     "{key} = \"{}\": file not found, expected a CSV file with header {expected}",
                     path.display()

@@ -212,7 +212,7 @@ impl Network {
     /// For error messages: which numeric node columns exist, e.g. " (numeric columns: a, b)".
     pub fn columns_hint(&self) -> String {
         if self.columns.is_empty() {
-            " (no node file with numeric columns is given: set network.nodes)".to_string()
+            " (the network has no numeric node columns: add the column to the node file given by network.nodes)".to_string()
         } else {
             let names: Vec<&str> = self.columns.iter().map(|(c, _)| c.as_str()).collect();
             format!(" (numeric columns: {})", names.join(", "))

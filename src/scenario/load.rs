@@ -40,7 +40,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 
 /// Reads a scenario file as UTF-8 text (a message names the file and the first bad byte).
 pub fn read_scenario_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_limited(path, crate::limits::MAX_SCENARIO_BYTES)
         .map_err(|e| Error::input_in(path, format!("cannot read the scenario file: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -356,6 +356,44 @@ fn resolve_path(base: &Path, path: &Path) -> PathBuf {
     joined.canonicalize().unwrap_or(joined)
 }
 
+/// The top-level tables and keys of a scenario (the first part of every dotted key).
+const TOP_LEVEL_KEYS: [&str; 19] = [
+    "name",
+    "description",
+    "model",
+    "steps",
+    "runs",
+    "seed",
+    "time_unit",
+    "network",
+    "agents",
+    "innovation",
+    "learning",
+    "competition",
+    "adapt",
+    "abandon",
+    "central",
+    "initial",
+    "bass",
+    "si",
+    "threshold",
+];
+
+/// The dotted scenario key a message starts with: ``key `a.b`: ...`` or `a.b = ...` / `a.b: ...`.
+fn leading_key(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("key `") {
+        return rest.split_once('`').map(|(k, _)| k.to_string());
+    }
+    let end = message
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'))
+        .unwrap_or(message.len());
+    let (key, rest) = message.split_at(end);
+    let top = key.split('.').next().unwrap_or("");
+    let known = TOP_LEVEL_KEYS.contains(&top) || top == "cascade";
+    (known && (rest.starts_with(" =") || rest.starts_with(": ") || rest.starts_with(' ')))
+        .then(|| key.trim_end_matches('.').to_string())
+}
+
 /// One problem found by validation: the dotted key and what is wrong.
 type Issue = (String, String);
 
@@ -540,6 +578,19 @@ impl Scenario {
                 "must be >= 1 when central.mode = \"pilot\", got 0".to_string(),
             );
         }
+        if central.mode == CentralMode::Pilot
+            && uses_n(net.kind)
+            && net.n >= 1
+            && pilot.sites > net.n
+        {
+            c.push(
+                "central.pilot.sites",
+                format!(
+                    "must be at most the number of governments (network.n = {}), got {}",
+                    net.n, pilot.sites
+                ),
+            );
+        }
         c.trait_spec("central.pilot.quality", &pilot.quality, false);
         c.at_least_one(
             "central.pilot.evaluate_after",
@@ -558,6 +609,18 @@ impl Scenario {
             }
         } else {
             c.finite("central.pilot.expand_factor", pilot.expand_factor);
+        }
+        // Qualities are drawn per new variant; a node column would be silently ignored.
+        for (key, spec) in [
+            ("innovation.quality", &self.innovation.quality),
+            ("central.pilot.quality", &pilot.quality),
+        ] {
+            if let TraitSpec::Column { from } = spec {
+                c.push(
+                    key,
+                    format!("is drawn for each new variant, so it cannot be read from node-file column `{from}`; give a number or a distribution"),
+                );
+            }
         }
         c.unit("central.mandate.rate", central.mandate.rate);
         c.unit("central.mandate.resistance", central.mandate.resistance);
@@ -607,8 +670,6 @@ impl Scenario {
                 ("agents.resources", &a.resources),
                 ("agents.inertia", &a.inertia),
                 ("agents.fit", &a.fit),
-                ("innovation.quality", &self.innovation.quality),
-                ("central.pilot.quality", &pilot.quality),
                 ("threshold.value", &self.threshold.value),
             ];
             for (key, spec) in traits {
@@ -731,6 +792,31 @@ impl Scenario {
             ));
         }
         out
+    }
+
+    /// Adds the scenario file's `FILE:LINE:COL: ` to an input error about one of its keys.
+    ///
+    /// Errors found after loading (network builders, checks against the network) start
+    /// with the dotted key (`network.p = 2: ...` or ``key `central.pilot.sites`: ...``);
+    /// this finds the key in the file so that the message names the file and line like the
+    /// loader's own. Other errors are returned unchanged.
+    pub fn locate_error(&self, e: Error) -> Error {
+        let (Error::Input(message), Some(path)) = (&e, &self.source) else {
+            return e;
+        };
+        let Some(key) = leading_key(message) else {
+            return e;
+        };
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let place = DeTable::parse(text)
+            .ok()
+            .and_then(|doc| find_key(doc.get_ref(), &key))
+            .map(|span| line_col(text, span.start));
+        Error::Input(match place {
+            Some((line, col)) => format!("{}:{line}:{col}: {message}", path.display()),
+            None => format!("{}: {message}", path.display()),
+        })
     }
 
     /// Warning strings for the current settings (no file location).
@@ -1631,5 +1717,24 @@ p = { dist = "beta", a = 1, b = 9 }
             s.network.nodes.as_deref(),
             Some(base.join("data/edges.csv").as_path())
         );
+    }
+
+    #[test]
+    fn leading_key_finds_dotted_scenario_keys_only() {
+        assert_eq!(
+            leading_key("network.p = 2: must be"),
+            Some("network.p".into())
+        );
+        assert_eq!(
+            leading_key("key `central.pilot.sites`: must be"),
+            Some("central.pilot.sites".into())
+        );
+        assert_eq!(
+            leading_key("competition.rivals = \"x\""),
+            Some("competition.rivals".into())
+        );
+        assert_eq!(leading_key("data.csv:3: bad"), None);
+        assert_eq!(leading_key("/tmp/x.csv:3: bad"), None);
+        assert_eq!(leading_key("--runs must be"), None);
     }
 }

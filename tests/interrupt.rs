@@ -1,0 +1,207 @@
+//! SIGINT/SIGTERM during `policysim run`: the run stops, nothing that looks complete is
+//! left behind, and earlier results in the out folder are unchanged.
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_policysim");
+
+/// A scenario that runs for minutes unless interrupted (each run takes milliseconds).
+const LONG: &str = "name = \"long\"\nruns = 1000000\nsteps = 200\n[network]\nkind = \"ring\"\nn = 20000\nk = 4\n[initial]\ncount = 5\n";
+
+fn start(dir: &Path, runs: Option<u32>) -> Child {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir)
+        .args([
+            "run",
+            "long.toml",
+            "--out",
+            "out",
+            "--threads",
+            "2",
+            "--no-charts",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(r) = runs {
+        cmd.args(["--runs", &r.to_string()]);
+    }
+    cmd.spawn().expect("start policysim")
+}
+
+/// Hidden staging folders (`.out.partial-PID`) in `dir`.
+fn staging(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-"))
+        .collect()
+}
+
+/// Waits until the run has started writing (its staging folder exists).
+fn wait_for_staging(dir: &Path) {
+    let t0 = Instant::now();
+    while staging(dir).is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "run never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success();
+    assert!(ok, "kill {sig} failed");
+}
+
+/// Waits for the child (at most 30 s) and returns its exit code and stderr.
+fn finish(mut child: Child) -> (Option<i32>, String) {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code(), err);
+        }
+        if t0.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("policysim did not stop after the signal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigint_leaves_no_results_and_no_staging_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    let child = start(dir.path(), None);
+    wait_for_staging(dir.path());
+    let t0 = Instant::now();
+    signal(&child, "-INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert!(
+        err.contains("interrupted") && err.contains("no results written"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.path().join("out").exists(), "out folder created");
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
+}
+
+#[test]
+fn sigterm_keeps_previous_results_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(3)));
+    assert_eq!(code, Some(0), "{err}");
+    let summary = dir.path().join("out/summary.json");
+    let before = std::fs::read(&summary).unwrap();
+
+    let child = start(dir.path(), None);
+    wait_for_staging(dir.path());
+    signal(&child, "-TERM");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("previous results in out are unchanged"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&summary).unwrap(), before);
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
+}
+
+#[test]
+fn staging_folders_of_dead_processes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    // PIDs above the kernel's maximum (4194304) never run.
+    for stale in [".out.partial-999999999", ".out.partial-999999998"] {
+        std::fs::create_dir(dir.path().join(stale)).unwrap();
+        std::fs::write(dir.path().join(stale).join("runs.csv"), "run\n").unwrap();
+    }
+    std::fs::create_dir(dir.path().join(".other.partial-999999999")).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(dir.path().join("out/summary.json").exists());
+    assert!(!dir.path().join(".out.partial-999999999").exists());
+    assert!(!dir.path().join(".out.partial-999999998").exists());
+    assert!(dir.path().join(".other.partial-999999999").exists());
+}
+
+#[test]
+fn previous_results_left_in_an_old_folder_are_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    // As if killed between the two renames of publishing: results only in the .old folder.
+    let old = dir.path().join(".out.partial-999999997.old");
+    std::fs::rename(dir.path().join("out"), &old).unwrap();
+    std::fs::write(old.join("marker"), "previous").unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!old.exists());
+    assert!(dir.path().join("out/summary.json").exists());
+    // The restored results were replaced by the new ones (same scenario).
+    assert!(!dir.path().join("out/marker").exists());
+}
+
+#[test]
+fn second_sigint_exits_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each run is long (a large network), so the first signal alone would take a while.
+    let slow = LONG.replace("n = 20000", "n = 2000000");
+    std::fs::write(dir.path().join("long.toml"), slow).unwrap();
+    let child = start(dir.path(), None);
+    wait_for_staging(dir.path());
+    signal(&child, "-INT");
+    std::thread::sleep(Duration::from_millis(100));
+    signal(&child, "-INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(130), "{err}");
+    assert!(!dir.path().join("out").exists());
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
+}
+
+#[test]
+fn cancelled_simulation_removes_the_folders_it_created() {
+    use policysim::simulate::{simulate, SimulateOptions};
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.toml");
+    std::fs::write(&file, LONG).unwrap();
+    let scenario = policysim::scenario::load_scenario(&file).unwrap();
+    let prepared = policysim::ensemble::prepare(&scenario).unwrap();
+    let cancel = AtomicBool::new(true);
+    let options = SimulateOptions {
+        ensemble: policysim::ensemble::EnsembleOptions {
+            threads: Some(1),
+            progress: None,
+            cancel: Some(&cancel),
+        },
+        charts: None,
+        force: false,
+    };
+    let out = dir.path().join("a/b/out");
+    let err = simulate(&scenario, &prepared, &out, &options).unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().contains("a/b/out was not created"), "{err}");
+    assert!(
+        !dir.path().join("a").exists(),
+        "created folders were left behind"
+    );
+}
