@@ -59,6 +59,11 @@ enum Command {
         #[command(flatten)]
         charts: ChartArgs,
     },
+    /// Start a local web page to explore the model with sliders (prints the URL).
+    #[command(
+        after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
+    )]
+    Explore(crate::explore::ExploreArgs),
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -165,6 +170,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Explore(args) => crate::explore::run_cli(args),
         Command::Compare { dirs, out, charts } => {
             let written = charts::draw_compare(&dirs, &out, &charts.options())?;
             eprintln!(

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod cli;
 pub mod ensemble;
 pub mod error;
+pub mod explore;
 pub mod initial;
 pub mod model;
 pub mod network;
