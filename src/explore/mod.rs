@@ -478,7 +478,7 @@ impl Explorer {
             }
         }
         let label = scenario.name.clone();
-        if let Some(reference) = reference.and_then(|r| self.stored(r)) {
+        if let Some(reference) = reference.and_then(|r| self.touch(r)) {
             let chart = charts::compare::CompareChart {
                 runs: vec![
                     (
@@ -525,6 +525,15 @@ impl Explorer {
     /// A kept result by id.
     fn stored(&self, id: u64) -> Option<Arc<Stored>> {
         lock(&self.results).iter().find(|s| s.id == id).cloned()
+    }
+
+    /// A kept result by id, moved to the back of the queue (a reference in use stays kept).
+    fn touch(&self, id: u64) -> Option<Arc<Stored>> {
+        let mut results = lock(&self.results);
+        let at = results.iter().position(|s| s.id == id)?;
+        let stored = results.remove(at)?;
+        results.push_back(Arc::clone(&stored));
+        Some(stored)
     }
 
     /// `GET /api/download/ID.zip`: the result's scenario TOML, CSVs, summary and SVG charts.
