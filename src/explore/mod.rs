@@ -199,11 +199,14 @@ const MAX_EDGES: f64 = 2_000_000.0;
 /// Size of the charts drawn for the page, in pixels.
 const CHART_SIZE: (u32, u32) = (1200, 750);
 
+/// Files of a result in memory: (file name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// A finished result kept for downloads and as a reference.
 struct Stored {
     id: u64,
     label: String,
-    files: Vec<(String, Vec<u8>)>,
+    files: Files,
     data: RunData,
 }
 
@@ -578,11 +581,11 @@ fn draw_in_temp(
     runs_csv: &str,
     lang: Lang,
     id: u64,
-) -> Result<(Vec<(String, Vec<u8>)>, RunData), ApiError> {
+) -> Result<(Files, RunData), ApiError> {
     let dir = std::env::temp_dir().join(format!("policysim-explore-{}-{id}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let work = (|| -> crate::Result<(Vec<(String, Vec<u8>)>, RunData)> {
+    let work = (|| -> crate::Result<(Files, RunData)> {
         crate::simulate::write_outputs(scenario, &dir, result)?;
         output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
         charts::draw_run_charts(&dir, &chart_options(lang))?;
@@ -646,9 +649,13 @@ pub fn sentence(scenario: &Scenario, result: &EnsembleResult, lang: Lang) -> Str
             Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
             Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
         }),
+        _ if reached == 0 => parts.push(match lang {
+            Lang::En => "half the units adopted in none of the runs".to_string(),
+            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
+        }),
         _ => parts.push(match lang {
-            Lang::En => "half the units adopted in fewer than half of the runs".to_string(),
-            Lang::Zh => "多数模拟中采纳单位未过半".to_string(),
+            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
+            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
         }),
     }
     let best = Channel::ALL

@@ -97,7 +97,9 @@ function shown(param, v) {
   if (v === null || v === undefined) return w("from_data");
   const x = Number(v);
   if (param.kind.integer) return String(Math.round(x));
-  return Math.abs(x) < 0.1 && x !== 0 ? x.toFixed(3) : x.toFixed(2);
+  const step = String(param.kind.step);
+  const digits = step.includes(".") ? step.split(".")[1].length : 0;
+  return x.toFixed(Math.max(digits, 2));
 }
 
 // TOML value syntax for the query string of /api/scenario.toml.

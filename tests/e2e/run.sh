@@ -7,12 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian's Chromium, and a small Chinese font so the page's 中文 renders in the screenshot.
+need=""
+[ -x /usr/bin/chromium ] || need="chromium"
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need="$need fonts-wqy-microhei"; fi
+if [ -n "$need" ]; then
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
-    $sudo apt-get install -y -qq chromium >/dev/null
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq $need >/dev/null
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --release --quiet --bin policysim
