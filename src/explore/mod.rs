@@ -582,7 +582,13 @@ fn draw_in_temp(
     lang: Lang,
     id: u64,
 ) -> Result<(Files, RunData), ApiError> {
-    let dir = std::env::temp_dir().join(format!("policysim-explore-{}-{id}", std::process::id()));
+    // unique per process and call, even with several explorers in one process
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "policysim-explore-{}-{id}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let work = (|| -> crate::Result<(Files, RunData)> {

@@ -383,7 +383,8 @@ function drawMap() {
     ctx.arc(px(i), py(i), r, 0, 2 * Math.PI);
     ctx.fill();
   }
-  $("step-label").textContent = w("step")(t, adopted, n);
+  const y0 = state.result.summary && state.result.summary.start_year;
+  $("step-label").textContent = w("step")(typeof y0 === "number" ? y0 + t : t, adopted, n);
 }
 
 function togglePlay() {

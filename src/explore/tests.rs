@@ -124,9 +124,65 @@ fn a_newer_request_cancels_the_running_one() {
     let slow = std::thread::spawn(move || {
         e2.run_json(r#"{"preset": "competition", "runs": 100, "steps": 200}"#)
     });
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // wait until the slow request has registered itself as the running one
+    while lock(&e.current).is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5}"#);
     assert!(fast.is_ok());
     let slow = slow.join().unwrap();
     assert_eq!(slow.unwrap_err().status, 409);
+}
+
+#[test]
+fn data_presets_and_the_start_file_are_loaded_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("us_states.toml"),
+        "name = \"us\"\n[network]\nkind = \"ring\"\nn = 50\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("china_cities.toml"), "name = [broken").unwrap();
+    let start = dir.path().join("mine.toml");
+    std::fs::write(&start, "name = \"mine\"\nsteps = 7\n").unwrap();
+    let e = Explorer::new(ExploreArgs {
+        scenario: Some(start),
+        scenarios: dir.path().to_path_buf(),
+        ..ExploreArgs::default()
+    })
+    .unwrap();
+    let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "file",
+            "baseline",
+            "competition",
+            "pilot",
+            "mandate",
+            "us_states"
+        ],
+        "a broken data preset is skipped"
+    );
+    let s = e.scenario_for(&Map::new()).unwrap();
+    assert_eq!(
+        (s.name.as_str(), s.steps),
+        ("mine", 7),
+        "the start file is the default"
+    );
+}
+
+#[test]
+fn the_sentence_names_share_half_time_and_main_channel() {
+    let e = explorer();
+    let v = e.run_json(r#"{"preset": "mandate", "runs": 10}"#).unwrap();
+    let en = v["sentence"]["en"].as_str().unwrap();
+    assert!(en.starts_with("final share "), "{en}");
+    assert!(en.contains("half the units adopted by year "), "{en}");
+    assert!(en.ends_with("through mandate"), "{en}");
+    let zh = v["sentence"]["zh"].as_str().unwrap();
+    assert!(
+        zh.contains("最终采纳比例") && zh.contains("中央指令"),
+        "{zh}"
+    );
 }

@@ -67,13 +67,13 @@ try {
   await page.click("#keep-ref");
   check(await page.isVisible("#reference-summary"), "reference kept");
 
-  // move the learning-rate slider far down, then Run
-  await page.$eval('input[data-key="learning.rate"]', (el) => {
-    el.value = "0.05";
+  // switch competition on (the baseline has none), then Run
+  await page.$eval('input[data-key="competition.rate"]', (el) => {
+    el.value = "0.8";
     el.dispatchEvent(new Event("input", { bubbles: true }));
     el.dispatchEvent(new Event("change", { bubbles: true }));
   });
-  check((await page.textContent('.param[data-key="learning.rate"] .value')) === "0.05", "slider shows its new value");
+  check((await page.textContent('.param[data-key="competition.rate"] .value')) === "0.80", "slider shows its new value");
   await page.click("#run");
   await settled(page, JSON.stringify(before) + " !== s && s.includes('final share')", "the summary to change");
   const after = await page.textContent("#summary");
@@ -101,7 +101,7 @@ try {
   const tomlPath = join(outDir, "explore-scenario.toml");
   await download.saveAs(tomlPath);
   const toml = readFileSync(tomlPath, "utf8");
-  check(/\[learning\][^[]*\nrate = 0\.05\n/.test(toml), "downloaded scenario has learning.rate = 0.05");
+  check(/\[competition\][^[]*\nrate = 0\.8\n/.test(toml), "downloaded scenario has competition.rate = 0.8");
   const res = spawnSync(bin, ["check", tomlPath], { encoding: "utf8" });
   check(res.status === 0, "`policysim check` accepts the downloaded scenario" + (res.status ? ": " + res.stderr : ""));
 
@@ -115,6 +115,7 @@ try {
   check(errors.length === 0, "no errors in the browser console" + (errors.length ? ": " + errors.join(" | ") : ""));
   if (screenshot) {
     mkdirSync(dirname(screenshot), { recursive: true });
+    await page.setViewportSize({ width: 1440, height: 1360 });
     await page.screenshot({ path: screenshot });
     console.log("screenshot written to " + screenshot);
   }
