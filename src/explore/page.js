@@ -37,6 +37,14 @@ const WORDS = {
   },
 };
 
+// Chinese names of the select options (English shows the scenario-file values).
+const OPTION_ZH = {
+  neighbours: "邻居", same_parent: "同一上级下的单位", all: "所有单位",
+  none: "不介入", recognition: "表彰", pilot: "试点", mandate: "强制推行",
+  random: "随机", capable: "能力最强", willing: "最积极", representative: "按地区分布",
+  endorse: "树立典型", expand: "扩大试点",
+};
+
 const state = {
   lang: "en",
   config: null,
@@ -233,6 +241,9 @@ function applyLang() {
     const div = document.querySelector(`.param[data-key="${p.key}"]`);
     div.querySelector("label").textContent = p.label[state.lang];
     div.querySelector(".help").textContent = p.help[state.lang];
+    for (const opt of div.querySelectorAll("option")) {
+      opt.textContent = state.lang === "zh" ? `${OPTION_ZH[opt.value] || opt.value} (${opt.value})` : opt.value;
+    }
   }
   const sel = $("preset");
   for (const opt of sel.options) {
@@ -336,6 +347,16 @@ function showSummary() {
 
 // ---------- the animated map ----------
 
+const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+
+function viridis(f) {
+  const x = Math.min(Math.max(f, 0), 1) * (VIRIDIS.length - 1);
+  const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
+  const u = x - i;
+  const c = VIRIDIS[i].map((a, k) => Math.round(a + u * (VIRIDIS[i + 1][k] - a)));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
 function drawMap() {
   const canvas = $("map-canvas");
   const ctx = canvas.getContext("2d");
@@ -373,9 +394,8 @@ function drawMap() {
     const on = st >= 0 && st <= t;
     if (on) adopted++;
     if (on) {
-      // early adopters dark red, late ones orange
-      const f = map.steps > 0 ? st / map.steps : 0;
-      ctx.fillStyle = `hsl(${10 + 35 * f}, 85%, ${35 + 25 * f}%)`;
+      // early adopters dark purple, late ones yellow (viridis, as on the map chart)
+      ctx.fillStyle = viridis(map.steps > 0 ? st / map.steps : 0);
     } else {
       ctx.fillStyle = "#d5d5d5";
     }
@@ -383,8 +403,8 @@ function drawMap() {
     ctx.arc(px(i), py(i), r, 0, 2 * Math.PI);
     ctx.fill();
   }
-  const y0 = state.result.summary && state.result.summary.start_year;
-  $("step-label").textContent = w("step")(typeof y0 === "number" ? y0 + t : t, adopted, n);
+  const start = state.result.summary && state.result.summary.start_year;
+  $("step-label").textContent = w("step")(typeof start === "number" ? start + t : t, adopted, n);
 }
 
 function togglePlay() {
