@@ -400,8 +400,12 @@ impl Explorer {
         }
         let (n, edges) = network_size(s);
         if let Some(n) = n.filter(|&n| n > o.max_nodes) {
+            let key = match s.network.kind {
+                NetworkKind::Hierarchy => "network.levels",
+                _ => "network.n",
+            };
             return Err(ApiError::bad(format!(
-                "key `network.n`: {n} governments is more than this server allows ({}, --max-nodes)",
+                "key `{key}`: {n} governments is more than this server allows ({}, --max-nodes)",
                 o.max_nodes
             )));
         }

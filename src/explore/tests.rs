@@ -69,6 +69,12 @@ fn caps_and_file_keys_are_refused() {
         .unwrap_err();
     assert!(err.message.contains("network.n"), "{}", err.message);
     let err = e
+        .scenario_for(&obj(
+            json!({"network.levels": [{"name": "a", "count": 30000}]}),
+        ))
+        .unwrap_err();
+    assert!(err.message.contains("`network.levels`"), "{}", err.message);
+    let err = e
         .scenario_for(&obj(json!({"network.nodes": "/etc/passwd"})))
         .unwrap_err();
     assert!(err.message.contains("network.nodes"), "{}", err.message);
