@@ -71,6 +71,11 @@ enum Command {
         after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
     )]
     Merge(crate::sweep::cli::MergeArgs),
+    /// Start a local web page to explore the model with sliders (prints the URL).
+    #[command(
+        after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
+    )]
+    Explore(crate::explore::ExploreArgs),
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -181,6 +186,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Explore(args) => crate::explore::run_cli(args),
         Command::Compare { dirs, out, charts } => {
             let written = charts::draw_compare(&dirs, &out, &charts.options())?;
             eprintln!(

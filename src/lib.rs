@@ -12,6 +12,7 @@ pub mod charts;
 pub mod cli;
 pub mod ensemble;
 pub mod error;
+pub mod explore;
 pub mod fit;
 pub mod initial;
 pub mod limits;

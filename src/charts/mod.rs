@@ -178,39 +178,48 @@ pub fn save_figure(
     stem: &str,
     opts: &ChartOptions,
 ) -> Result<Vec<PathBuf>> {
-    let style = Style::new(opts.lang, opts.size);
-    let (w, h) = opts.size;
     let mut written = Vec::new();
     for &format in &opts.formats {
         let path = dir.join(format!("{stem}.{}", format.extension()));
-        let bytes = match format {
-            ChartFormat::Png => {
-                let mut buf = vec![255u8; w as usize * h as usize * 3];
-                {
-                    let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
-                    let root = text::TextFix::new(backend, true).into_drawing_area();
-                    root.fill(&WHITE).map_err(draw_err)?;
-                    figure.draw(&root, &style)?;
-                    root.present().map_err(draw_err)?;
-                }
-                encode_png(&buf, w, h)?
-            }
-            ChartFormat::Svg => {
-                let mut s = String::new();
-                {
-                    let backend = SVGBackend::with_string(&mut s, (w, h));
-                    let root = text::TextFix::new(backend, false).into_drawing_area();
-                    root.fill(&WHITE).map_err(draw_err)?;
-                    figure.draw(&root, &style)?;
-                    root.present().map_err(draw_err)?;
-                }
-                s.into_bytes()
-            }
-        };
+        let bytes = render_figure(figure, format, opts)?;
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Renders `figure` in memory as one PNG or SVG file (language and size from `opts`).
+pub fn render_figure(
+    figure: &impl Figure,
+    format: ChartFormat,
+    opts: &ChartOptions,
+) -> Result<Vec<u8>> {
+    let style = Style::new(opts.lang, opts.size);
+    let (w, h) = opts.size;
+    Ok(match format {
+        ChartFormat::Png => {
+            let mut buf = vec![255u8; w as usize * h as usize * 3];
+            {
+                let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
+                let root = text::TextFix::new(backend, true).into_drawing_area();
+                root.fill(&WHITE).map_err(draw_err)?;
+                figure.draw(&root, &style)?;
+                root.present().map_err(draw_err)?;
+            }
+            encode_png(&buf, w, h)?
+        }
+        ChartFormat::Svg => {
+            let mut s = String::new();
+            {
+                let backend = SVGBackend::with_string(&mut s, (w, h));
+                let root = text::TextFix::new(backend, false).into_drawing_area();
+                root.fill(&WHITE).map_err(draw_err)?;
+                figure.draw(&root, &style)?;
+                root.present().map_err(draw_err)?;
+            }
+            s.into_bytes()
+        }
+    })
 }
 
 /// Encodes an RGB buffer as PNG.

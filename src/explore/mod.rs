@@ -1,0 +1,806 @@
+//! `policysim explore`: an interactive page in the browser for students.
+//!
+//! This module holds the API, independent of HTTP ([`Explorer`]): the presets, the
+//! parameters the page shows, building a scenario from a request (with the same
+//! validation as scenario files), the per-request caps, running one simulation at a time
+//! (a newer request cancels the running one) and the download bundle. [`server`] maps it
+//! onto HTTP with `tiny_http`; the page itself (`page.html`, `page.js`, `page.css`) is
+//! embedded in the binary.
+
+pub mod params;
+pub mod server;
+mod zip;
+
+use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
+use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
+use crate::error::Error;
+use crate::model::Channel;
+use crate::output::{self, RUNS_HEADER};
+use crate::scenario::{load_scenario, parse_scenario, NetworkKind, Scenario};
+use clap::Args;
+use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use server::Server;
+
+/// Options of `policysim explore`.
+#[derive(Debug, Clone, Args)]
+pub struct ExploreArgs {
+    /// A scenario file to start from (shown as the first preset).
+    pub scenario: Option<PathBuf>,
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback exposes the page to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Language of the page and the charts at start: en or zh (中文).
+    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    pub lang: Lang,
+    /// Runs per request when the request does not say.
+    #[arg(long, default_value_t = 200)]
+    pub runs: u32,
+    /// Most runs one request may ask for.
+    #[arg(long, default_value_t = 2000)]
+    pub max_runs: u32,
+    /// Most steps one request may ask for.
+    #[arg(long, default_value_t = 200)]
+    pub max_steps: u32,
+    /// Most governments (network nodes) one request may simulate.
+    #[arg(long, default_value_t = 20000)]
+    pub max_nodes: usize,
+    /// Worker threads per simulation (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Folder of optional presets with data files (us_states.toml, china_cities.toml).
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+}
+
+impl Default for ExploreArgs {
+    fn default() -> Self {
+        ExploreArgs {
+            scenario: None,
+            port: 8080,
+            host: "127.0.0.1".into(),
+            lang: Lang::En,
+            runs: 200,
+            max_runs: 2000,
+            max_steps: 200,
+            max_nodes: 20000,
+            threads: None,
+            scenarios: PathBuf::from("scenarios"),
+        }
+    }
+}
+
+/// Runs `policysim explore`: builds the presets, binds, prints the URL and serves until killed.
+pub fn run_cli(args: ExploreArgs) -> crate::Result<()> {
+    let explorer = Explorer::new(args.clone())?;
+    let server = Server::bind(&args.host, args.port, explorer)?;
+    println!("policysim explore: open {} in a browser", server.url());
+    if !server.is_loopback() {
+        eprintln!(
+            "warning: listening on {}, reachable from the network",
+            args.host
+        );
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    server.serve();
+    Ok(())
+}
+
+/// An API failure: an HTTP status and a message (naming the key for bad input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code (400 bad input, 404 unknown, 409 cancelled, 500 other).
+    pub status: u16,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl ApiError {
+    /// A 400 error with this message.
+    pub fn bad(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: 400,
+            message: message.into(),
+        }
+    }
+
+    /// The error as the JSON body `{"error": message}`.
+    pub fn to_json(&self) -> String {
+        json!({ "error": self.message }).to_string()
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let status = match e {
+            Error::Input(_) => 400,
+            Error::Interrupted(_) => 409,
+            _ => 500,
+        };
+        let message = match e {
+            Error::Interrupted(_) => "cancelled: a newer request replaced this one".to_string(),
+            other => other.to_string(),
+        };
+        ApiError { status, message }
+    }
+}
+
+/// One preset: an example scenario the page can start from.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// Identifier used in requests (`"preset": "competition"`).
+    pub id: String,
+    /// Label in English.
+    pub label_en: String,
+    /// Label in Chinese.
+    pub label_zh: String,
+    /// The scenario.
+    pub scenario: Scenario,
+}
+
+/// The example scenarios embedded in the binary: (id, English label, Chinese label, TOML).
+const EMBEDDED: [(&str, &str, &str, &str); 4] = [
+    (
+        "baseline",
+        "Baseline: local channels only",
+        "基线：仅地方渠道",
+        include_str!("../../scenarios/baseline.toml"),
+    ),
+    (
+        "competition",
+        "Competition for first",
+        "争先模式",
+        include_str!("../../scenarios/competition.toml"),
+    ),
+    (
+        "pilot",
+        "Pilot, then promote",
+        "试点—推广",
+        include_str!("../../scenarios/pilot.toml"),
+    ),
+    (
+        "mandate",
+        "Top-down mandate",
+        "中央强制推行",
+        include_str!("../../scenarios/mandate.toml"),
+    ),
+];
+
+/// Presets read from disk when present (they reference data files by relative path).
+const ON_DISK: [(&str, &str, &str); 2] = [
+    ("us_states", "US states (real data)", "美国各州（真实数据）"),
+    (
+        "china_cities",
+        "China cities (real data)",
+        "中国城市（真实数据）",
+    ),
+];
+
+/// Keys naming files: the page may not change them (no file access beyond the presets').
+const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
+
+/// Request fields that are not scenario keys.
+const RESERVED: [&str; 3] = ["preset", "reference", "lang"];
+
+/// How many finished results are kept for downloads and reference overlays.
+const KEEP_RESULTS: usize = 8;
+
+/// Most edges a request's network may have (estimated before building it).
+const MAX_EDGES: f64 = 2_000_000.0;
+
+/// Size of the charts drawn for the page, in pixels.
+const CHART_SIZE: (u32, u32) = (1200, 750);
+
+/// Files of a result in memory: (file name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// A finished result kept for downloads and as a reference.
+struct Stored {
+    id: u64,
+    label: String,
+    files: Files,
+    data: RunData,
+}
+
+/// The explore API: presets, validation, caps, one simulation at a time.
+pub struct Explorer {
+    options: ExploreArgs,
+    presets: Vec<Preset>,
+    current: Mutex<Option<Arc<AtomicBool>>>,
+    run_lock: Mutex<()>,
+    results: Mutex<VecDeque<Arc<Stored>>>,
+    next_id: AtomicU64,
+}
+
+impl Explorer {
+    /// Builds the presets (embedded examples, optional data presets, the start scenario).
+    pub fn new(options: ExploreArgs) -> crate::Result<Explorer> {
+        if options.runs == 0 || options.max_runs == 0 || options.max_steps == 0 {
+            return Err(Error::Input(
+                "--runs, --max-runs and --max-steps must be at least 1".into(),
+            ));
+        }
+        let mut presets = Vec::new();
+        if let Some(path) = &options.scenario {
+            let scenario = load_scenario(path)?;
+            presets.push(Preset {
+                id: "file".into(),
+                label_en: format!("{} (from {})", scenario.name, path.display()),
+                label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
+                scenario,
+            });
+        }
+        for (id, en, zh, text) in EMBEDDED {
+            let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
+            presets.push(Preset {
+                id: id.into(),
+                label_en: en.into(),
+                label_zh: zh.into(),
+                scenario,
+            });
+        }
+        for (id, en, zh) in ON_DISK {
+            let path = options.scenarios.join(format!("{id}.toml"));
+            if !path.is_file() {
+                continue;
+            }
+            match load_scenario(&path) {
+                Ok(scenario) => presets.push(Preset {
+                    id: id.into(),
+                    label_en: en.into(),
+                    label_zh: zh.into(),
+                    scenario,
+                }),
+                Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
+            }
+        }
+        Ok(Explorer {
+            options,
+            presets,
+            current: Mutex::new(None),
+            run_lock: Mutex::new(()),
+            results: Mutex::new(VecDeque::new()),
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    /// The presets.
+    pub fn presets(&self) -> &[Preset] {
+        &self.presets
+    }
+
+    /// `GET /api/presets`: every preset with its labels and the values of the page's parameters.
+    pub fn presets_json(&self) -> Value {
+        let list: Vec<Value> = self
+            .presets
+            .iter()
+            .map(|p| {
+                let mut values = Map::new();
+                for param in params::PARAMS {
+                    if let Some(v) = p.scenario.get_dotted(param.key) {
+                        values.insert(param.key.into(), toml_to_json(&v));
+                    }
+                }
+                json!({
+                    "id": p.id,
+                    "label": { "en": p.label_en, "zh": p.label_zh },
+                    "name": p.scenario.name,
+                    "description": p.scenario.description,
+                    "values": values,
+                })
+            })
+            .collect();
+        json!({ "presets": list })
+    }
+
+    /// `GET /api/config`: the parameters shown on the page, the caps and the start language.
+    pub fn config_json(&self) -> Value {
+        let mut config = params::params_json();
+        config["lang"] = json!(self.options.lang.to_string());
+        config["runs"] = json!(self.options.runs.min(self.options.max_runs));
+        config["caps"] = json!({
+            "max_runs": self.options.max_runs,
+            "max_steps": self.options.max_steps,
+            "max_nodes": self.options.max_nodes,
+        });
+        config
+    }
+
+    /// Builds the scenario a request describes: a preset (default: the first) with the
+    /// request's dotted keys applied in order, validated as a scenario file is, and capped.
+    pub fn scenario_for(&self, request: &Map<String, Value>) -> Result<Scenario, ApiError> {
+        let preset = match request.get("preset") {
+            None | Some(Value::Null) => &self.presets[0],
+            Some(Value::String(id)) => {
+                self.presets.iter().find(|p| &p.id == id).ok_or_else(|| {
+                    let ids: Vec<&str> = self.presets.iter().map(|p| p.id.as_str()).collect();
+                    ApiError::bad(format!(
+                        "key `preset`: unknown preset \"{id}\" (available: {})",
+                        ids.join(", ")
+                    ))
+                })?
+            }
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "key `preset`: expected a preset name, found {other}"
+                )))
+            }
+        };
+        let mut scenario = preset.scenario.clone();
+        scenario.runs = self.options.runs.min(self.options.max_runs);
+        for (key, value) in request {
+            if RESERVED.contains(&key.as_str()) {
+                continue;
+            }
+            let value = json_to_toml(key, value)?;
+            scenario.set_dotted(key, value).map_err(ApiError::from)?;
+        }
+        for key in PATH_KEYS {
+            if scenario.get_dotted(key) != preset.scenario.get_dotted(key) {
+                return Err(ApiError::bad(format!(
+                    "key `{key}`: file paths cannot be changed from the explore page"
+                )));
+            }
+        }
+        self.check_caps(&scenario)?;
+        Ok(scenario)
+    }
+
+    /// Builds the scenario a query string describes (`preset=...&learning.rate=0.5`;
+    /// values in TOML value syntax, as `--set` would take them).
+    pub fn scenario_for_query(&self, query: &str) -> Result<Scenario, ApiError> {
+        let mut request = Map::new();
+        let mut texts = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let (k, v) = (percent_decode(k), percent_decode(v));
+            if RESERVED.contains(&k.as_str()) {
+                request.insert(k, Value::String(v));
+            } else {
+                texts.push((k, v));
+            }
+        }
+        // Build through the JSON path so caps and path checks are the same; values parse as TOML.
+        for (k, v) in texts {
+            let value = v
+                .parse::<toml::Value>()
+                .or_else(|_| {
+                    format!("x = {v}")
+                        .parse::<toml::Table>()
+                        .map(|t| t["x"].clone())
+                })
+                .unwrap_or(toml::Value::String(v));
+            request.insert(k, toml_to_json(&value));
+        }
+        self.scenario_for(&request)
+    }
+
+    /// Refuses a scenario that exceeds the server's caps on runs, steps and network size.
+    fn check_caps(&self, s: &Scenario) -> Result<(), ApiError> {
+        let o = &self.options;
+        if s.runs == 0 || s.runs > o.max_runs {
+            return Err(ApiError::bad(format!(
+                "key `runs`: {} is outside what this server allows (1 to {}, --max-runs)",
+                s.runs, o.max_runs
+            )));
+        }
+        if s.steps == 0 || s.steps > o.max_steps {
+            return Err(ApiError::bad(format!(
+                "key `steps`: {} is outside what this server allows (1 to {}, --max-steps)",
+                s.steps, o.max_steps
+            )));
+        }
+        let (n, edges) = network_size(s);
+        if let Some(n) = n.filter(|&n| n > o.max_nodes) {
+            let key = match s.network.kind {
+                NetworkKind::Hierarchy => "network.levels",
+                _ => "network.n",
+            };
+            return Err(ApiError::bad(format!(
+                "key `{key}`: {n} governments is more than this server allows ({}, --max-nodes)",
+                o.max_nodes
+            )));
+        }
+        if edges > MAX_EDGES {
+            return Err(ApiError::bad(format!(
+                "key `network`: about {edges:.0} edges is more than this server allows ({MAX_EDGES:.0})"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `POST /api/run`: runs the request's ensemble and returns the summary, a sentence
+    /// (en, zh), the charts as SVG text, the representative run's map and a download id.
+    pub fn run_json(&self, body: &str) -> Result<Value, ApiError> {
+        let request: Value = serde_json::from_str(body)
+            .map_err(|e| ApiError::bad(format!("the request is not valid JSON: {e}")))?;
+        let Value::Object(request) = request else {
+            return Err(ApiError::bad(
+                "the request must be a JSON object of scenario keys to values",
+            ));
+        };
+        let scenario = self.scenario_for(&request)?;
+        let lang = match request.get("lang") {
+            Some(Value::String(s)) => s
+                .parse::<Lang>()
+                .map_err(|e| ApiError::bad(format!("key `lang`: {e}")))?,
+            _ => self.options.lang,
+        };
+        let reference = request.get("reference").and_then(Value::as_u64);
+        self.run(&scenario, lang, reference)
+    }
+
+    /// Runs `scenario` (cancelling any running simulation) and builds the response.
+    pub fn run(
+        &self,
+        scenario: &Scenario,
+        lang: Lang,
+        reference: Option<u64>,
+    ) -> Result<Value, ApiError> {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Some(old) = lock(&self.current).replace(flag.clone()) {
+            old.store(true, Ordering::Relaxed);
+        }
+        let _one_at_a_time = lock(&self.run_lock);
+        if flag.load(Ordering::Relaxed) {
+            return Err(Error::Interrupted(String::new()).into());
+        }
+        let prepared = prepare(scenario)?;
+        if prepared.network.n > self.options.max_nodes {
+            return Err(ApiError::bad(format!(
+                "key `network`: {} governments is more than this server allows ({}, --max-nodes)",
+                prepared.network.n, self.options.max_nodes
+            )));
+        }
+        let mut runs_csv = format!("{RUNS_HEADER}\n");
+        let seed = scenario.seed;
+        let mut on_run = |s: &crate::run::RunSummary| -> crate::Result<()> {
+            runs_csv.push_str(&output::runs_row(seed, s));
+            runs_csv.push('\n');
+            Ok(())
+        };
+        let options = EnsembleOptions {
+            threads: self.options.threads,
+            progress: None,
+            cancel: Some(&flag),
+        };
+        let result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (files, data) = draw_in_temp(scenario, &result, &runs_csv, lang, id)?;
+        let mut charts = Map::new();
+        for (name, bytes) in &files {
+            if let Some(stem) = name.strip_suffix(".svg") {
+                charts.insert(
+                    stem.into(),
+                    Value::String(String::from_utf8_lossy(bytes).into()),
+                );
+            }
+        }
+        let label = scenario.name.clone();
+        if let Some(reference) = reference.and_then(|r| self.touch(r)) {
+            let chart = charts::compare::CompareChart {
+                runs: vec![
+                    (
+                        reference_label(lang, &reference.label),
+                        reference.data.clone(),
+                    ),
+                    (current_label(lang, &label), data.clone()),
+                ],
+            };
+            let opts = chart_options(lang);
+            let svg = charts::render_figure(&chart, ChartFormat::Svg, &opts)?;
+            charts.insert(
+                "compare".into(),
+                Value::String(String::from_utf8_lossy(&svg).into()),
+            );
+        }
+        let summary: Value = files
+            .iter()
+            .find(|(n, _)| n == "summary.json")
+            .and_then(|(_, b)| serde_json::from_slice(b).ok())
+            .unwrap_or(Value::Null);
+        let response = json!({
+            "id": id,
+            "summary": summary,
+            "sentence": { "en": sentence(scenario, &result, Lang::En), "zh": sentence(scenario, &result, Lang::Zh) },
+            "charts": charts,
+            "map": map_json(&result),
+            "warnings": scenario.warnings,
+            "download": format!("/api/download/{id}.zip"),
+        });
+        let mut results = lock(&self.results);
+        results.push_back(Arc::new(Stored {
+            id,
+            label,
+            files,
+            data,
+        }));
+        while results.len() > KEEP_RESULTS {
+            results.pop_front();
+        }
+        Ok(response)
+    }
+
+    /// A kept result by id.
+    fn stored(&self, id: u64) -> Option<Arc<Stored>> {
+        lock(&self.results).iter().find(|s| s.id == id).cloned()
+    }
+
+    /// A kept result by id, moved to the back of the queue (a reference in use stays kept).
+    fn touch(&self, id: u64) -> Option<Arc<Stored>> {
+        let mut results = lock(&self.results);
+        let at = results.iter().position(|s| s.id == id)?;
+        let stored = results.remove(at)?;
+        results.push_back(Arc::clone(&stored));
+        Some(stored)
+    }
+
+    /// `GET /api/download/ID.zip`: the result's scenario TOML, CSVs, summary and SVG charts.
+    pub fn download_zip(&self, id: u64) -> Option<Vec<u8>> {
+        self.stored(id).map(|s| zip::zip_stored(&s.files))
+    }
+}
+
+/// Locks a mutex, recovering from a panic in another request.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Chart options for the page: SVG only, page-sized.
+fn chart_options(lang: Lang) -> ChartOptions {
+    ChartOptions {
+        formats: vec![ChartFormat::Svg],
+        lang,
+        size: CHART_SIZE,
+    }
+}
+
+fn reference_label(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("reference ({name})"),
+        Lang::Zh => format!("参照（{name}）"),
+    }
+}
+
+fn current_label(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("current ({name})"),
+        Lang::Zh => format!("当前（{name}）"),
+    }
+}
+
+/// Writes the outputs into a private temporary folder, draws the SVG charts, and reads
+/// everything back into memory (the folder is removed).
+fn draw_in_temp(
+    scenario: &Scenario,
+    result: &EnsembleResult,
+    runs_csv: &str,
+    lang: Lang,
+    id: u64,
+) -> Result<(Files, RunData), ApiError> {
+    // unique per process and call, even with several explorers in one process
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "policysim-explore-{}-{id}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let work = (|| -> crate::Result<(Files, RunData)> {
+        crate::simulate::write_outputs(scenario, &dir, result)?;
+        output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
+        charts::draw_run_charts(&dir, &chart_options(lang))?;
+        let data = RunData::read(&dir)?;
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            files.push((name, bytes));
+        }
+        files.sort();
+        Ok((files, data))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(work?)
+}
+
+/// The number of governments (when known before building) and the expected number of edges.
+fn network_size(s: &Scenario) -> (Option<usize>, f64) {
+    let net = &s.network;
+    let n = match net.kind {
+        NetworkKind::Hierarchy => Some(net.levels.iter().map(|l| l.count).sum()),
+        NetworkKind::File => None,
+        _ => Some(net.n),
+    };
+    let nf = n.unwrap_or(0) as f64;
+    let edges = match net.kind {
+        NetworkKind::ErdosRenyi => match (net.p, net.mean_degree) {
+            (Some(p), _) => p * nf * nf / 2.0,
+            (None, Some(d)) => d * nf / 2.0,
+            _ => 0.0,
+        },
+        NetworkKind::Ring | NetworkKind::WattsStrogatz | NetworkKind::Spatial => net.k as f64 * nf,
+        NetworkKind::Hierarchy => (net.k as f64 + 1.0) * nf,
+        NetworkKind::BarabasiAlbert => net.m as f64 * nf,
+        NetworkKind::Complete | NetworkKind::File => 0.0,
+    };
+    (n, edges)
+}
+
+/// The one-line summary: final share, when half adopted, the main channel.
+pub fn sentence(scenario: &Scenario, result: &EnsembleResult, lang: Lang) -> String {
+    let r = &result.runs;
+    let mut parts = Vec::new();
+    if let Some(fs) = r.final_share.summary() {
+        parts.push(match lang {
+            Lang::En => format!("final share {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
+            Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
+        });
+    }
+    let reached = r.t50.count();
+    let runs = u64::from(scenario.runs);
+    let unit = scenario.time_unit.as_str();
+    match r.t50.summary() {
+        Some(t) if reached * 2 >= runs => parts.push(match lang {
+            Lang::En => format!("half the units adopted by {unit} {:.0}", t.p50),
+            Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
+            Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
+        }),
+        _ if reached == 0 => parts.push(match lang {
+            Lang::En => "half the units adopted in none of the runs".to_string(),
+            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
+        }),
+        _ => parts.push(match lang {
+            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
+            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
+        }),
+    }
+    let best = Channel::ALL
+        .iter()
+        .zip(&r.channel_shares)
+        .filter_map(|(c, s)| s.summary().map(|s| (*c, s.mean)))
+        .filter(|(_, m)| m.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((channel, share)) = best {
+        let pct = (share * 100.0).round();
+        parts.push(match lang {
+            Lang::En => format!("{pct:.0}% through {}", channel.name()),
+            Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
+        });
+    }
+    parts.join(if lang == Lang::Zh { "；" } else { "; " })
+}
+
+fn channel_zh(c: Channel) -> &'static str {
+    match c {
+        Channel::Innovation => "自主探索",
+        Channel::Learning => "府际学习",
+        Channel::Competition => "争先竞争",
+        Channel::Pilot => "试点",
+        Channel::Mandate => "中央指令",
+    }
+}
+
+/// The representative run for the page's animated map: coordinates, adoption step per
+/// government (-1 = never), regions and edges (as a flat list of pairs, when not too many).
+fn map_json(result: &EnsembleResult) -> Value {
+    let rep = &result.representative;
+    let net = &rep.network;
+    if !net.has_coordinates() {
+        return Value::Null;
+    }
+    let step: Vec<i64> = (0..net.n)
+        .map(|i| match rep.adopted_step.get(i) {
+            Some(&s) if s != u32::MAX => i64::from(s),
+            _ => -1,
+        })
+        .collect();
+    let mut edges = Vec::new();
+    if !net.complete && net.edge_count() <= 20_000 {
+        for i in 0..net.n {
+            for &j in net.sources(i) {
+                if net.directed || (j as usize) > i {
+                    edges.push(j as usize);
+                    edges.push(i);
+                }
+            }
+        }
+    }
+    let round = |v: &f64| (v * 1e4).round() / 1e4;
+    json!({
+        "run": rep.run,
+        "x": net.x.iter().map(round).collect::<Vec<_>>(),
+        "y": net.y.iter().map(round).collect::<Vec<_>>(),
+        "step": step,
+        "edges": edges,
+        "steps": result.curves.rows.saturating_sub(1),
+    })
+}
+
+/// Converts a request's JSON value into a TOML value (`null` is refused, naming the key).
+pub fn json_to_toml(key: &str, v: &Value) -> Result<toml::Value, ApiError> {
+    Ok(match v {
+        Value::Null => {
+            return Err(ApiError::bad(format!(
+                "key `{key}`: null is not a value (leave the key out to keep the preset's value)"
+            )))
+        }
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Array(a) => toml::Value::Array(
+            a.iter()
+                .map(|x| json_to_toml(key, x))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(o) => {
+            let mut t = toml::Table::new();
+            for (k, x) in o {
+                t.insert(k.clone(), json_to_toml(&format!("{key}.{k}"), x)?);
+            }
+            toml::Value::Table(t)
+        }
+    })
+}
+
+/// Converts a TOML value into JSON (dates become strings).
+pub fn toml_to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, x)| (k.clone(), toml_to_json(x)))
+                .collect(),
+        ),
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (space) of a URL query component.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,152 @@
+//! The parameters the explore page shows, grouped by mechanism, each with a label and a
+//! one-sentence explanation in English and Chinese.
+
+use serde_json::{json, Value};
+
+/// How the page edits a parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A slider over [min, max] with this step.
+    Range(f64, f64, f64),
+    /// A whole-number slider over [min, max].
+    Int(u32, u32),
+    /// The mean of a trait in [0, 1], sent as a beta distribution (keeping the preset's spread).
+    TraitMean,
+    /// One of these values.
+    Select(&'static [&'static str]),
+}
+
+/// One parameter of the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Dotted scenario key.
+    pub key: &'static str,
+    /// Group (mechanism) id.
+    pub group: &'static str,
+    /// How it is edited.
+    pub kind: Kind,
+    /// Label (English, Chinese).
+    pub label: (&'static str, &'static str),
+    /// One-sentence explanation (English, Chinese).
+    pub help: (&'static str, &'static str),
+}
+
+/// Mechanism groups in page order: (id, English, Chinese).
+pub const GROUPS: [(&str, &str, &str); 7] = [
+    ("general", "Simulation", "模拟设置"),
+    ("agents", "Governments", "地方政府"),
+    ("innovation", "Own innovation", "自主探索"),
+    ("learning", "Learning from neighbours", "府际学习"),
+    ("competition", "Competition for first", "争先竞争"),
+    ("adapt", "Adapt and abandon", "调适与放弃"),
+    ("central", "The centre", "中央"),
+];
+
+const fn p(
+    key: &'static str,
+    group: &'static str,
+    kind: Kind,
+    label: (&'static str, &'static str),
+    help: (&'static str, &'static str),
+) -> Param {
+    Param {
+        key,
+        group,
+        kind,
+        label,
+        help,
+    }
+}
+
+/// Every parameter of the page, in page order.
+pub const PARAMS: &[Param] = &[
+    p("steps", "general", Kind::Int(5, 100), ("Years (steps)", "年数（步数）"),
+      ("How many steps (years) each run lasts.", "每次模拟持续的步数（年）。")),
+    p("seed", "general", Kind::Int(1, 1000), ("Random seed", "随机种子"),
+      ("The same seed and settings give the same results; change it to see another draw.", "相同的种子和设置得到相同结果；更换种子可看到另一组随机抽样。")),
+    p("agents.learning", "agents", Kind::TraitMean, ("Learning capacity (mean)", "学习能力（均值）"),
+      ("How well governments judge peers' results, pick a good model and improve what they copy.", "地方政府评判同伴成效、选择学习对象并改进所学政策的能力。")),
+    p("agents.competition", "agents", Kind::TraitMean, ("Competitive urge (mean)", "争先冲动（均值）"),
+      ("How strongly rivals' moves push a government to adopt first.", "竞争对手的行动推动一个政府抢先采纳的力度。")),
+    p("agents.resources", "agents", Kind::TraitMean, ("Resources (mean)", "资源（均值）"),
+      ("Fiscal and administrative capacity, which drives own inventions.", "财政与行政能力，决定自主创新的可能。")),
+    p("agents.inertia", "agents", Kind::TraitMean, ("Inertia (mean)", "路径依赖（均值）"),
+      ("Vested interests and path dependence that damp every voluntary channel.", "既得利益与路径依赖，抑制所有自愿采纳渠道。")),
+    p("innovation.rate", "innovation", Kind::Range(0.0, 0.05, 0.001), ("Invention rate", "自主创新率"),
+      ("Yearly chance that a government with full resources and no inertia invents the policy itself.", "资源充足且无惰性的政府每年自行发明该政策的概率。")),
+    p("learning.rate", "learning", Kind::Range(0.0, 1.0, 0.01), ("Learning rate", "学习速率"),
+      ("How strongly the share of adopting neighbours pulls a capable learner in.", "已采纳邻居的比例对有学习能力的政府的吸引强度。")),
+    p("learning.performance_weight", "learning", Kind::Range(0.0, 3.0, 0.1), ("Performance weight", "绩效权重"),
+      ("0 copies whatever neighbours do (contagion); higher values favour neighbours whose policy works well.", "0 表示简单模仿邻居（传染）；越高越看重政策效果好的邻居。")),
+    p("learning.selectivity", "learning", Kind::Range(0.0, 5.0, 0.1), ("Selectivity", "择优程度"),
+      ("How sharply a capable learner picks the best-performing neighbour as its model.", "有能力的学习者在多大程度上挑选表现最好的邻居作为榜样。")),
+    p("learning.observation_noise", "learning", Kind::Range(0.0, 2.0, 0.05), ("Observation noise", "观察噪声"),
+      ("How blurred neighbours' results look to a government with no learning capacity.", "对学习能力为零的政府而言，邻居成效的模糊程度。")),
+    p("competition.rate", "competition", Kind::Range(0.0, 1.0, 0.01), ("Competition rate", "竞争速率"),
+      ("How strongly the share of rivals that have adopted pushes an ambitious government; 0 switches competition off.", "已采纳的竞争对手比例对有抱负政府的推动力；0 表示关闭竞争。")),
+    p("competition.first_mover_bias", "competition", Kind::Range(0.0, 5.0, 0.1), ("First-mover bias", "先行者优势"),
+      ("How much being early pays: credit = (1 - adopted share) to this power.", "抢先的回报：声誉 = (1 - 已采纳比例) 的该次方。")),
+    p("competition.rivals", "competition", Kind::Select(&["neighbours", "same_parent", "all"]), ("Rivals", "竞争对手"),
+      ("Whom a government races: its neighbours, the units under the same parent (a promotion tournament), or everyone.", "与谁竞争：邻居、同一上级下的单位（晋升锦标赛）或全国所有单位。")),
+    p("central.recognition", "competition", Kind::Range(0.0, 3.0, 0.1), ("Central recognition", "中央表彰"),
+      ("Praise from the centre multiplies the credit for early adopters by (1 + recognition).", "中央表彰使先行者的声誉乘以 (1 + 表彰)。")),
+    p("adapt.gain", "adapt", Kind::Range(0.0, 1.0, 0.05), ("Adaptation gain", "调适收益"),
+      ("How much capable adopters improve the variant they copy.", "有能力的采纳者对所学政策的改进幅度。")),
+    p("adapt.noise", "adapt", Kind::Range(0.0, 1.0, 0.05), ("Adaptation noise", "调适噪声"),
+      ("How randomly less capable adopters change what they copy.", "能力较弱的采纳者改动政策的随机程度。")),
+    p("abandon.rate", "adapt", Kind::Range(0.0, 1.0, 0.05), ("Abandon rate", "放弃速率"),
+      ("Yearly chance that an adopter whose policy performs badly drops it (times its learning capacity).", "政策表现差的采纳者每年放弃该政策的概率（乘以其学习能力）。")),
+    p("central.mode", "central", Kind::Select(&["none", "recognition", "pilot", "mandate"]), ("Central intervention", "中央介入方式"),
+      ("What the centre does: nothing, praise early adopters, designate pilots then promote, or mandate.", "中央的做法：不介入、表彰先行者、先试点后推广，或强制推行。")),
+    p("central.pilot.selection", "central", Kind::Select(&["random", "capable", "willing", "representative"]), ("Pilot selection", "试点选择"),
+      ("How pilot sites are chosen: at random, the most capable, the most eager, or spread over regions.", "如何选择试点：随机、能力最强、最积极，或按地区分布。")),
+    p("central.pilot.sites", "central", Kind::Int(1, 200), ("Pilot sites", "试点数量"),
+      ("How many governments the centre designates as pilots.", "中央指定的试点单位数量。")),
+    p("central.pilot.evaluate_after", "central", Kind::Int(1, 20), ("Evaluate after (years)", "评估周期（年）"),
+      ("Years from designation to the evaluation of the pilots.", "从指定试点到评估的年数。")),
+    p("central.pilot.promote_above", "central", Kind::Range(-2.0, 2.0, 0.1), ("Promote threshold", "推广门槛"),
+      ("The pilots' mean performance must exceed this for the centre to promote the policy.", "试点平均绩效高于此值，中央才推广该政策。")),
+    p("central.pilot.promotion", "central", Kind::Select(&["mandate", "endorse", "expand"]), ("Promotion", "推广方式"),
+      ("After a good evaluation: mandate the best pilot variant, endorse it as an example, or expand the pilots.", "评估通过后：强制推行最佳试点方案、树立典型，或扩大试点。")),
+    p("central.mandate.start", "central", Kind::Int(0, 50), ("Mandate start (year)", "强制推行起始年"),
+      ("With mode mandate: the year from which the mandate is in force.", "强制推行模式下：命令生效的年份。")),
+    p("central.mandate.rate", "central", Kind::Range(0.0, 1.0, 0.01), ("Mandate compliance rate", "执行速率"),
+      ("Yearly chance that a government complies while a mandate is in force.", "命令生效期间政府每年执行的概率。")),
+    p("central.mandate.resistance", "central", Kind::Range(0.0, 1.0, 0.05), ("Resistance", "抵制程度"),
+      ("How much inertia slows compliance with a mandate (0 = perfect compliance).", "路径依赖对执行命令的拖延程度（0 = 完全服从）。")),
+    p("central.mandate.deadline", "central", Kind::Int(0, 30), ("Deadline (years)", "期限（年）"),
+      ("Years after the mandate starts at which it is enforced (0 = never).", "命令开始后强制执行的年数（0 = 不强制）。")),
+];
+
+/// The parameters and groups as JSON for the page.
+pub fn params_json() -> Value {
+    let groups: Vec<Value> = GROUPS
+        .iter()
+        .map(|(id, en, zh)| json!({ "id": id, "label": { "en": en, "zh": zh } }))
+        .collect();
+    let params: Vec<Value> = PARAMS
+        .iter()
+        .map(|p| {
+            let kind = match p.kind {
+                Kind::Range(min, max, step) => {
+                    json!({ "type": "range", "min": min, "max": max, "step": step })
+                }
+                Kind::Int(min, max) => {
+                    json!({ "type": "range", "min": min, "max": max, "step": 1, "integer": true })
+                }
+                Kind::TraitMean => {
+                    json!({ "type": "trait", "min": 0.05, "max": 0.95, "step": 0.01 })
+                }
+                Kind::Select(options) => json!({ "type": "select", "options": options }),
+            };
+            json!({
+                "key": p.key,
+                "group": p.group,
+                "kind": kind,
+                "label": { "en": p.label.0, "zh": p.label.1 },
+                "help": { "en": p.help.0, "zh": p.help.1 },
+            })
+        })
+        .collect();
+    json!({ "groups": groups, "params": params })
+}

@@ -1,0 +1,194 @@
+use super::*;
+
+fn explorer() -> Explorer {
+    Explorer::new(ExploreArgs {
+        runs: 20,
+        max_runs: 100,
+        threads: Some(1),
+        scenarios: PathBuf::from("/nonexistent"),
+        ..ExploreArgs::default()
+    })
+    .unwrap()
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+#[test]
+fn presets_are_the_embedded_examples_with_values() {
+    let e = explorer();
+    let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["baseline", "competition", "pilot", "mandate"]);
+    let j = e.presets_json();
+    assert_eq!(
+        j["presets"][1]["values"]["competition.rivals"],
+        "same_parent"
+    );
+    assert_eq!(j["presets"][1]["values"]["learning.rate"], 0.8);
+}
+
+#[test]
+fn every_page_parameter_is_a_scenario_key() {
+    let s = Scenario::default();
+    for p in params::PARAMS {
+        assert!(s.get_dotted(p.key).is_some(), "{}", p.key);
+    }
+}
+
+#[test]
+fn request_keys_are_applied_and_validated() {
+    let e = explorer();
+    let s = e
+        .scenario_for(&obj(json!({"preset": "pilot", "learning.rate": 1, "agents.learning": {"dist": "beta", "a": 2, "b": 2}})))
+        .unwrap();
+    assert_eq!(s.learning.rate, 1.0);
+    assert_eq!(s.runs, 20);
+    let err = e
+        .scenario_for(&obj(json!({"learning.rat": 0.5})))
+        .unwrap_err();
+    assert_eq!(err.status, 400);
+    assert!(err.message.contains("learning.rat"), "{}", err.message);
+    let err = e
+        .scenario_for(&obj(json!({"learning.rate": 1.5})))
+        .unwrap_err();
+    assert!(err.message.contains("learning.rate"), "{}", err.message);
+    let err = e.scenario_for(&obj(json!({"preset": "nope"}))).unwrap_err();
+    assert!(err.message.contains("preset"), "{}", err.message);
+}
+
+#[test]
+fn caps_and_file_keys_are_refused() {
+    let e = explorer();
+    let err = e.scenario_for(&obj(json!({"runs": 101}))).unwrap_err();
+    assert!(err.message.contains("`runs`"), "{}", err.message);
+    let err = e.scenario_for(&obj(json!({"steps": 500}))).unwrap_err();
+    assert!(err.message.contains("`steps`"), "{}", err.message);
+    let err = e
+        .scenario_for(&obj(json!({"network.kind": "ring", "network.n": 1000000})))
+        .unwrap_err();
+    assert!(err.message.contains("network.n"), "{}", err.message);
+    let err = e
+        .scenario_for(&obj(
+            json!({"network.levels": [{"name": "a", "count": 30000}]}),
+        ))
+        .unwrap_err();
+    assert!(err.message.contains("`network.levels`"), "{}", err.message);
+    let err = e
+        .scenario_for(&obj(json!({"network.nodes": "/etc/passwd"})))
+        .unwrap_err();
+    assert!(err.message.contains("network.nodes"), "{}", err.message);
+}
+
+#[test]
+fn query_strings_build_the_same_scenario() {
+    let e = explorer();
+    let s = e
+        .scenario_for_query("preset=mandate&central.mandate.rate=0.55&agents.inertia=%7B%20dist%20%3D%20%22beta%22%2C%20a%20%3D%202%2C%20b%20%3D%202%20%7D")
+        .unwrap();
+    assert_eq!(s.central.mandate.rate, 0.55);
+    assert_eq!(s.name, "mandate");
+    assert_eq!(percent_decode("a+b%2Cc%zz"), "a b,c%zz");
+}
+
+#[test]
+fn a_run_returns_summary_sentence_charts_and_map() {
+    let e = explorer();
+    let v = e
+        .run_json(r#"{"preset": "competition", "runs": 8, "steps": 10}"#)
+        .unwrap();
+    assert_eq!(v["summary"]["runs"], 8);
+    assert!(v["sentence"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("final share"));
+    for chart in ["adoption", "channels", "quality", "map"] {
+        assert!(
+            v["charts"][chart].as_str().unwrap().starts_with("<svg"),
+            "{chart}"
+        );
+    }
+    assert_eq!(v["map"]["x"].as_array().unwrap().len(), 3214);
+    let id = v["id"].as_u64().unwrap();
+    let zip = e.download_zip(id).unwrap();
+    assert!(zip.windows(13).any(|w| w == b"scenario.toml"));
+    let v2 = e
+        .run_json(&format!(
+            r#"{{"preset": "baseline", "runs": 8, "steps": 10, "reference": {id}}}"#
+        ))
+        .unwrap();
+    assert!(v2["charts"]["compare"]
+        .as_str()
+        .unwrap()
+        .contains("reference"));
+}
+
+#[test]
+fn a_newer_request_cancels_the_running_one() {
+    let e = Arc::new(explorer());
+    let e2 = Arc::clone(&e);
+    let slow = std::thread::spawn(move || {
+        e2.run_json(r#"{"preset": "competition", "runs": 100, "steps": 200}"#)
+    });
+    // wait until the slow request has registered itself as the running one
+    while lock(&e.current).is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5}"#);
+    assert!(fast.is_ok());
+    let slow = slow.join().unwrap();
+    assert_eq!(slow.unwrap_err().status, 409);
+}
+
+#[test]
+fn data_presets_and_the_start_file_are_loaded_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("us_states.toml"),
+        "name = \"us\"\n[network]\nkind = \"ring\"\nn = 50\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("china_cities.toml"), "name = [broken").unwrap();
+    let start = dir.path().join("mine.toml");
+    std::fs::write(&start, "name = \"mine\"\nsteps = 7\n").unwrap();
+    let e = Explorer::new(ExploreArgs {
+        scenario: Some(start),
+        scenarios: dir.path().to_path_buf(),
+        ..ExploreArgs::default()
+    })
+    .unwrap();
+    let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "file",
+            "baseline",
+            "competition",
+            "pilot",
+            "mandate",
+            "us_states"
+        ],
+        "a broken data preset is skipped"
+    );
+    let s = e.scenario_for(&Map::new()).unwrap();
+    assert_eq!(
+        (s.name.as_str(), s.steps),
+        ("mine", 7),
+        "the start file is the default"
+    );
+}
+
+#[test]
+fn the_sentence_names_share_half_time_and_main_channel() {
+    let e = explorer();
+    let v = e.run_json(r#"{"preset": "mandate", "runs": 10}"#).unwrap();
+    let en = v["sentence"]["en"].as_str().unwrap();
+    assert!(en.starts_with("final share "), "{en}");
+    assert!(en.contains("half the units adopted by year "), "{en}");
+    assert!(en.ends_with("through mandate"), "{en}");
+    let zh = v["sentence"]["zh"].as_str().unwrap();
+    assert!(
+        zh.contains("最终采纳比例") && zh.contains("中央指令"),
+        "{zh}"
+    );
+}

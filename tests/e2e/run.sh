@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# End-to-end test of `policysim explore` in Debian's headless Chromium.
+# Installs what it needs (chromium, playwright-core), builds the release binary, starts
+# the server on a free port, runs tests/e2e/explore.spec.mjs, stops the server.
+# Writes docs/images/explore.png. Exits non-zero on failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+# Debian's Chromium, and a small Chinese font so the page's 中文 renders in the screenshot.
+need=""
+[ -x /usr/bin/chromium ] || need="chromium"
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need="$need fonts-wqy-microhei"; fi
+if [ -n "$need" ]; then
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq $need >/dev/null
+fi
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+cargo build --release --quiet --bin policysim
+
+log=$(mktemp)
+target/release/policysim explore --port 0 --runs 100 </dev/null >"$log" 2>&1 &
+server=$!
+cleanup() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    rm -f "$log"
+}
+trap cleanup EXIT
+
+url=""
+for _ in $(seq 1 100); do
+    url=$(grep -o 'http://[^ ]*' "$log" | head -n 1 || true)
+    [ -n "$url" ] && break
+    if ! kill -0 "$server" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+if [ -z "$url" ]; then
+    echo "the explore server did not start:" >&2
+    cat "$log" >&2
+    exit 1
+fi
+echo "explore server at $url"
+
+EXPLORE_URL="$url" POLICYSIM_BIN="$root/target/release/policysim" \
+    SCREENSHOT="$root/docs/images/explore.png" OUT_DIR="$root/tests/e2e/out" \
+    timeout 300 node tests/e2e/explore.spec.mjs
