@@ -20,7 +20,7 @@ fn china_pilot() -> Scenario {
 /// Ensemble throughput: policy model, all channels, pilot-then-promote, China-sized hierarchy.
 fn ensemble(c: &mut Criterion) {
     let mut s = china_pilot();
-    s.runs = 64;
+    s.runs = 200;
     let prepared = prepare(&s).unwrap();
     let agent_steps = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
     let mut group = c.benchmark_group("ensemble_china_pilot");
@@ -161,5 +161,10 @@ fn classic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ensemble, one_run, saturated, classic);
+// No HTML plots: criterion's plotters backend would need system fonts.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = ensemble, one_run, saturated, classic
+}
 criterion_main!(benches);

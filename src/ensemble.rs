@@ -163,7 +163,7 @@ fn ensemble_in_pool(
     let mut hazard: Vec<(u64, u64)> = Vec::new();
     let mut stats = RunStats::default();
     let mut final_shares: Vec<f64> = Vec::with_capacity(runs.min(1 << 24) as usize);
-    let batch = (rayon::current_num_threads() as u64 * 8).max(16);
+    let batch = (rayon::current_num_threads() as u64 * 16).max(32);
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut start = 0u64;
     while start < runs {

@@ -337,6 +337,9 @@ struct Run<'a> {
     pending: Vec<bool>,
     /// `cascade` on an explicit network: never-adopted nodes by number of adopting neighbours.
     at_risk: Vec<u64>,
+    /// `si` on explicit networks: the never-adopted nodes in ascending order (kept
+    /// compact so the loop skips adopters without a branch per node).
+    never_adopted: Option<Vec<u32>>,
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f64>,
@@ -489,6 +492,7 @@ pub fn run_once(
         fresh: Vec::new(),
         pending: if cascade { vec![false; n] } else { Vec::new() },
         at_risk,
+        never_adopted: None,
     };
     let n_series = prepared.series.len();
     let steps = scenario.steps as usize;
@@ -918,13 +922,17 @@ impl Run<'_> {
         if self.hazard.len() < max_k {
             self.hazard.resize(max_k, (0, 0));
         }
+        // The list is filtered in place, so nodes are visited in ascending order as a
+        // scan of all nodes would: the same draws in the same order.
+        let status = &self.status;
+        let list = self
+            .never_adopted
+            .get_or_insert_with(|| (0..status.len() as u32).collect());
+        list.retain(|&i| status[i as usize] == NEVER);
         let hazard = &mut self.hazard[..max_k];
         let rng = &mut self.rng;
-        for (i, (&status, &k)) in self.status.iter().zip(&self.nbr_count).enumerate() {
-            if status != NEVER {
-                continue;
-            }
-            let k = k as usize;
+        for &i in list.iter() {
+            let k = self.nbr_count[i as usize] as usize;
             hazard[k].0 += 1;
             let prob = by_infected[k];
             if prob <= 0.0 || rng.random::<f64>() >= prob {
@@ -932,7 +940,7 @@ impl Run<'_> {
             }
             hazard[k].1 += 1;
             adoptions.push(Adoption {
-                unit: i as u32,
+                unit: i,
                 channel: Channel::Learning,
                 quality: 0.0,
                 lineage: TEMPLATE_LINEAGE,

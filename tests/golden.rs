@@ -11,15 +11,20 @@ use policysim::scenario::load_scenario;
 use policysim::simulate::{simulate, SimulateOptions};
 use std::path::Path;
 
+/// Scenario files, relative to the repository root.
 const SCENARIOS: &[&str] = &[
-    "baseline.toml",
-    "competition.toml",
-    "pilot.toml",
-    "mandate.toml",
-    "classic/bass.toml",
-    "classic/si.toml",
-    "classic/threshold.toml",
-    "classic/cascade.toml",
+    "scenarios/baseline.toml",
+    "scenarios/competition.toml",
+    "scenarios/pilot.toml",
+    "scenarios/mandate.toml",
+    "scenarios/classic/bass.toml",
+    "scenarios/classic/si.toml",
+    "scenarios/classic/threshold.toml",
+    "scenarios/classic/cascade.toml",
+    "scenarios/us_states.toml",
+    "scenarios/china_cities.toml",
+    "benches/scenarios/china_pilot.toml",
+    "benches/scenarios/si_er.toml",
 ];
 
 const FILES: &[&str] = &["curves.csv", "runs.csv", "hazard.csv", "map.csv"];
@@ -39,7 +44,7 @@ fn fingerprints() -> String {
     let dir = tempfile::tempdir().unwrap();
     let mut out = String::new();
     for name in SCENARIOS {
-        let mut s = load_scenario(&root.join("scenarios").join(name)).unwrap();
+        let mut s = load_scenario(&root.join(name)).unwrap();
         s.runs = s.runs.min(24);
         let prepared = prepare(&s).unwrap();
         let target = dir.path().join(name.replace(['/', '.'], "_"));
