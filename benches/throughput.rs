@@ -17,15 +17,14 @@ fn china_pilot() -> Scenario {
     load_scenario(&path).expect("benchmark scenario")
 }
 
-/// Ensemble throughput: policy model, all channels, pilot-then-promote, China-sized hierarchy.
-fn ensemble(c: &mut Criterion) {
-    let mut s = china_pilot();
-    s.runs = 200;
-    let prepared = prepare(&s).unwrap();
-    let agent_steps = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
-    let mut group = c.benchmark_group("ensemble_china_pilot");
+/// Benchmarks the whole ensemble of `s` on 1 and 2 threads, as work units per second
+/// (agent-steps or node-updates: governments x steps x runs).
+fn bench_ensemble(c: &mut Criterion, name: &str, s: &Scenario) {
+    let prepared = prepare(s).unwrap();
+    let units = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
-    group.throughput(Throughput::Elements(agent_steps));
+    group.throughput(Throughput::Elements(units));
     for threads in [1usize, 2] {
         group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
             let options = EnsembleOptions {
@@ -33,12 +32,19 @@ fn ensemble(c: &mut Criterion) {
                 ..Default::default()
             };
             b.iter(|| {
-                let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
+                let r = run_ensemble(s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
                 black_box(r.n)
             })
         });
     }
     group.finish();
+}
+
+/// Ensemble throughput: policy model, all channels, pilot-then-promote, China-sized hierarchy.
+fn ensemble(c: &mut Criterion) {
+    let mut s = china_pilot();
+    s.runs = 200;
+    bench_ensemble(c, "ensemble_china_pilot", &s);
 }
 
 /// One run at several network sizes (Watts–Strogatz, k = 6): agent-steps per second.
@@ -111,24 +117,7 @@ fn bench_scenario(file: &str) -> Scenario {
 fn classic(c: &mut Criterion) {
     let mut s = bench_scenario("si_er.toml");
     s.runs = 32;
-    let prepared = prepare(&s).unwrap();
-    let updates = (prepared.network.n * s.steps as usize * s.runs as usize) as u64;
-    let mut group = c.benchmark_group("ensemble_si_er");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(updates));
-    for threads in [1usize, 2] {
-        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
-            let options = EnsembleOptions {
-                threads: Some(t),
-                ..Default::default()
-            };
-            b.iter(|| {
-                let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
-                black_box(r.n)
-            })
-        });
-    }
-    group.finish();
+    bench_ensemble(c, "ensemble_si_er", &s);
 
     let mut group = c.benchmark_group("one_run_classic_er");
     group.sample_size(10);
