@@ -8,13 +8,13 @@ use rand::Rng;
 /// Traits of every government in one run (index = node).
 #[derive(Debug, Clone, Default)]
 pub struct Agents {
-    /// Learning capacity L in [0,1].
+    /// Learning capacity L in `[0, 1]`.
     pub learning: Vec<f64>,
-    /// Competitive urge C in [0,1].
+    /// Competitive urge C in `[0, 1]`.
     pub competition: Vec<f64>,
-    /// Resources R in [0,1].
+    /// Resources R in `[0, 1]`.
     pub resources: Vec<f64>,
-    /// Inertia rho in [0,1].
+    /// Inertia rho in `[0, 1]`.
     pub inertia: Vec<f64>,
     /// Fit phi (real).
     pub fit: Vec<f64>,
@@ -60,7 +60,7 @@ impl AgentRecipe {
         })
     }
 
-    /// Draws the traits of n governments (traits bounded to [0,1] are clamped).
+    /// Draws the traits of n governments (traits bounded to `[0, 1]` are clamped).
     pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
         let mut out: [Vec<f64>; 5] = Default::default();
         for (k, (src, bounded)) in self.traits.iter().enumerate() {

@@ -242,13 +242,13 @@ pub struct LevelSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AgentsSpec {
-    /// Learning capacity L in [0,1] (学习能力).
+    /// Learning capacity L in `[0, 1]` (学习能力).
     pub learning: TraitSpec,
-    /// Competitive urge C in [0,1] (争先冲动).
+    /// Competitive urge C in `[0, 1]` (争先冲动).
     pub competition: TraitSpec,
-    /// Resources R in [0,1].
+    /// Resources R in `[0, 1]`.
     pub resources: TraitSpec,
-    /// Inertia rho in [0,1] (路径依赖).
+    /// Inertia rho in `[0, 1]` (路径依赖).
     pub inertia: TraitSpec,
     /// Fit phi (real): how well the policy suits local conditions.
     pub fit: TraitSpec,

@@ -36,7 +36,7 @@ pub struct SweepArgs {
     /// Number of steps (overrides `steps`).
     #[arg(long)]
     pub steps: Option<u32>,
-    /// Output folder (default: results/<scenario name>-sweep).
+    /// Output folder (default: `results/<scenario name>-sweep`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores).
@@ -45,7 +45,7 @@ pub struct SweepArgs {
     /// Run only shard i of n: the points whose index mod n is i - 1 (e.g. 3/8).
     #[arg(long, value_name = "i/n")]
     pub shard: Option<String>,
-    /// Keep each point's curves.csv and runs.csv under points/<index>/.
+    /// Keep each point's curves.csv and runs.csv under `points/<index>/`.
     #[arg(long)]
     pub keep_points: bool,
     /// Discard the results of a different sweep in the output folder.
@@ -82,7 +82,7 @@ pub struct MergeArgs {
 /// Chart options of `sweep` and `merge`.
 #[derive(Debug, Args)]
 pub struct SweepChartArgs {
-    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias or share_<channel>.
+    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias or `share_<channel>`.
     #[arg(long, default_value = "final_share")]
     pub metric: String,
     /// Do not draw the chart.
