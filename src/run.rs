@@ -16,7 +16,7 @@ use crate::initial::InitialAdopters;
 use crate::model::centre::{self, Candidates, Verdict};
 use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
 use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
-use crate::network::{Network, NO_PARENT};
+use crate::network::Network;
 use crate::rng::RunRng;
 use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
 use rand::RngExt;
@@ -226,7 +226,6 @@ impl Groups {
             members.push(i);
         }
         offsets.push(members.len());
-        let _ = NO_PARENT;
         Groups {
             of,
             offsets,
