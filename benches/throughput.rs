@@ -47,6 +47,26 @@ fn ensemble(c: &mut Criterion) {
     bench_ensemble(c, "ensemble_china_pilot", &s);
 }
 
+/// Benchmarks one run after another (a new run index, hence a new stream, each time).
+fn bench_runs(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    s: &Scenario,
+    prepared: &policysim::run::Prepared,
+) {
+    group.bench_function(id, |b| {
+        let mut run = 0u64;
+        b.iter(|| {
+            run += 1;
+            black_box(
+                run_once(s, prepared, run, run_rng(s.seed, run), false)
+                    .summary
+                    .final_share,
+            )
+        })
+    });
+}
+
 /// One run at several network sizes (Watts–Strogatz, k = 6): agent-steps per second.
 fn one_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("one_run_small_world");
@@ -64,17 +84,7 @@ fn one_run(c: &mut Criterion) {
         s.competition.rivals = policysim::scenario::Rivals::Neighbours;
         let prepared = prepare(&s).unwrap();
         group.throughput(Throughput::Elements((n * s.steps as usize) as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            let mut run = 0u64;
-            b.iter(|| {
-                run += 1;
-                black_box(
-                    run_once(&s, &prepared, run, run_rng(s.seed, run), false)
-                        .summary
-                        .final_share,
-                )
-            })
-        });
+        bench_runs(&mut group, BenchmarkId::from_parameter(n), &s, &prepared);
     }
     group.finish();
 }
@@ -135,17 +145,12 @@ fn classic(c: &mut Criterion) {
         group.throughput(Throughput::Elements(
             (prepared.network.n * s.steps as usize) as u64,
         ));
-        group.bench_with_input(BenchmarkId::from_parameter(model), &model, |b, _| {
-            let mut run = 0u64;
-            b.iter(|| {
-                run += 1;
-                black_box(
-                    run_once(&s, &prepared, run, run_rng(s.seed, run), false)
-                        .summary
-                        .final_share,
-                )
-            })
-        });
+        bench_runs(
+            &mut group,
+            BenchmarkId::from_parameter(model),
+            &s,
+            &prepared,
+        );
     }
     group.finish();
 }

@@ -55,23 +55,17 @@ fn bass_on_a_complete_graph_follows_the_discrete_bass_recursion() {
     let (result, rows) = ensemble(&s);
     let (p, q) = (0.01, 0.4);
     let mut f = 0.0f64;
-    let mut max_z = 0.0f64;
     let (mut innovation, mut learning) = (0.0, 0.0);
-    for t in 1..=30 {
-        // expected adoptions credited to each channel (in proportion to p and q F)
-        innovation += (1.0 - f) * p;
-        learning += (1.0 - f) * q * f;
-        f += (1.0 - f) * (p + q * f);
-        let (mean, sd) = curve(&result, "adopted_share", t);
-        assert!(
-            (mean - f).abs() < 0.01,
-            "step {t}: simulated {mean}, recursion {f}"
-        );
-        let se = sd / 400f64.sqrt();
-        if se > 0.0 {
-            max_z = max_z.max((mean - f).abs() / se);
-        }
-    }
+    let expected: Vec<f64> = (1..=30)
+        .map(|_| {
+            // expected adoptions credited to each channel (in proportion to p and q F)
+            innovation += (1.0 - f) * p;
+            learning += (1.0 - f) * q * f;
+            f += (1.0 - f) * (p + q * f);
+            f
+        })
+        .collect();
+    let max_z = common::assert_share_follows(&result, &expected, 400.0, 0.01);
     assert!(max_z < 6.0, "largest deviation {max_z} standard errors");
     // channel credit: innovation p, learning q S, nothing else
     let share_innovation = rows

@@ -39,21 +39,15 @@ fn bass_reduction_on_a_complete_graph() {
     let (result, _) = ensemble(&s);
     let (p, q) = (0.01, 0.4);
     let mut f = 0.0f64;
-    let mut max_z = 0.0f64;
-    for t in 1..=30 {
-        f += (1.0 - f) * (1.0 - (1.0 - p) * (1.0 - q * f));
-        let (mean, sd) = curve(&result, "adopted_share", t);
-        assert!(
-            (mean - f).abs() < 0.01,
-            "step {t}: simulated {mean}, recursion {f}"
-        );
-        // the spec's 0.01 bound is several standard errors wide; the deviation in
-        // standard errors must also stay reasonable (finite-N effects are tiny here)
-        let se = sd / 400f64.sqrt();
-        if se > 0.0 {
-            max_z = max_z.max((mean - f).abs() / se);
-        }
-    }
+    let expected: Vec<f64> = (1..=30)
+        .map(|_| {
+            f += (1.0 - f) * (1.0 - (1.0 - p) * (1.0 - q * f));
+            f
+        })
+        .collect();
+    // the spec's 0.01 bound is several standard errors wide; the deviation in
+    // standard errors must also stay reasonable (finite-N effects are tiny here)
+    let max_z = common::assert_share_follows(&result, &expected, 400.0, 0.01);
     assert!(max_z < 6.0, "largest deviation {max_z} standard errors");
 }
 

@@ -46,3 +46,26 @@ pub fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_policysim")
 }
+
+/// Checks that the mean adopted share follows `expected[t - 1]` at steps 1..=len within
+/// `tolerance`, and returns the largest deviation in standard errors of the mean.
+pub fn assert_share_follows(
+    result: &EnsembleResult,
+    expected: &[f64],
+    runs: f64,
+    tolerance: f64,
+) -> f64 {
+    let mut max_z = 0.0f64;
+    for (t, &f) in (1..).zip(expected) {
+        let (mean, sd) = curve(result, "adopted_share", t);
+        assert!(
+            (mean - f).abs() < tolerance,
+            "step {t}: simulated {mean}, recursion {f}"
+        );
+        let se = sd / runs.sqrt();
+        if se > 0.0 {
+            max_z = max_z.max((mean - f).abs() / se);
+        }
+    }
+    max_z
+}
