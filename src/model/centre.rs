@@ -178,6 +178,22 @@ mod tests {
         assert_eq!(evaluate(0.1, 0.5), Verdict::Fail);
     }
 
+    /// Candidates over two regions.
+    fn candidates<'a>(
+        eligible: &'a [u32],
+        learning: &'a [f64],
+        competition: &'a [f64],
+        region: &'a [u16],
+    ) -> Candidates<'a> {
+        Candidates {
+            eligible,
+            learning,
+            competition,
+            region,
+            n_regions: 2,
+        }
+    }
+
     fn traits() -> (Vec<u32>, Vec<f64>, Vec<f64>, Vec<u16>) {
         let n = 12;
         let eligible: Vec<u32> = (0..n).filter(|i| i % 5 != 4).collect();
@@ -190,13 +206,7 @@ mod tests {
     #[test]
     fn capable_and_willing_pick_the_extremes_among_eligible() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates {
-            eligible: &eligible,
-            learning: &learning,
-            competition: &competition,
-            region: &region,
-            n_regions: 2,
-        };
+        let c = candidates(&eligible, &learning, &competition, &region);
         let mut rng = run_rng(1, 0);
         // ids 4 and 9 are not eligible; highest learning among eligible: 11, 10, 8
         assert_eq!(
@@ -213,13 +223,7 @@ mod tests {
     #[test]
     fn random_selection_is_uniform_over_eligible() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates {
-            eligible: &eligible,
-            learning: &learning,
-            competition: &competition,
-            region: &region,
-            n_regions: 2,
-        };
+        let c = candidates(&eligible, &learning, &competition, &region);
         let mut rng = run_rng(1, 1);
         let mut counts = [0usize; 12];
         let reps = 20_000;
@@ -245,13 +249,7 @@ mod tests {
     fn representative_selection_is_stratified_by_region() {
         let (eligible, learning, competition, region) = traits();
         // eligible: region 0 has 3 (0,1,2), region 1 has 7 -> 5 sites split 2/3 by largest remainder (1.5, 3.5)
-        let c = Candidates {
-            eligible: &eligible,
-            learning: &learning,
-            competition: &competition,
-            region: &region,
-            n_regions: 2,
-        };
+        let c = candidates(&eligible, &learning, &competition, &region);
         let mut rng = run_rng(1, 2);
         for _ in 0..50 {
             let s = select_pilots(Selection::Representative, &c, 5, &mut rng).unwrap();
@@ -274,13 +272,7 @@ mod tests {
     #[test]
     fn selection_never_exceeds_the_eligible_units() {
         let (eligible, learning, competition, region) = traits();
-        let c = Candidates {
-            eligible: &eligible,
-            learning: &learning,
-            competition: &competition,
-            region: &region,
-            n_regions: 2,
-        };
+        let c = candidates(&eligible, &learning, &competition, &region);
         let mut rng = run_rng(1, 3);
         assert_eq!(
             select_pilots(Selection::Random, &c, 100, &mut rng)
