@@ -5,6 +5,39 @@
 //! [`model`] (the mechanisms of MODEL.md, one module each) -> [`run`] (one run, the step
 //! loop) -> [`ensemble`] (many runs in parallel) -> [`aggregate`] (means, spreads,
 //! quantiles) -> [`output`] (CSV, JSON) and [`charts`].
+//!
+//! Everything the command line does can be done from Rust. A scenario from text, its
+//! ensemble, and the mean adopted share at the last step:
+//!
+//! ```
+//! use policysim::ensemble::{prepare, run_ensemble, EnsembleOptions};
+//! use policysim::scenario::parse_scenario;
+//!
+//! let scenario = parse_scenario(
+//!     r#"
+//!     name = "lesson"
+//!     steps = 20
+//!     runs = 50
+//!     [network]
+//!     kind = "ring"
+//!     n = 200
+//!     [innovation]
+//!     rate = 0.02
+//!     "#,
+//!     std::path::Path::new("lesson.toml"),
+//! )?;
+//! let prepared = prepare(&scenario)?; // the network, drawn once from the seed
+//! let mut finals = Vec::new();
+//! let result = run_ensemble(&scenario, scenario.seed, &prepared, &EnsembleOptions::default(), &mut |run| {
+//!     finals.push(run.final_share); // one row of runs.csv, in run order
+//!     Ok(())
+//! })?;
+//! let share = result.runs.final_share.summary().expect("50 runs");
+//! assert_eq!(finals.len(), 50);
+//! assert!(share.mean > 0.0 && share.mean <= 1.0);
+//! assert!(share.p05 <= share.p50 && share.p50 <= share.p95);
+//! # Ok::<(), policysim::Error>(())
+//! ```
 
 pub mod agents;
 pub mod aggregate;
