@@ -19,7 +19,7 @@ use crate::model::{self, abandon, adapt, competition, innovation, learning, Chan
 use crate::network::Network;
 use crate::rng::RunRng;
 use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 /// Index of each fixed series in a run's per-step record (regions and levels follow).
 pub mod series {
@@ -907,8 +907,8 @@ impl Run<'_> {
         match self.classic {
             None => self.decide_policy(t, adoptions, abandonments),
             Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
-            Some(ClassicSetup::Si { by_infected, .. }) if !self.net.complete => {
-                self.decide_si(by_infected, adoptions)
+            Some(ClassicSetup::Si { thresholds, .. }) if !self.net.complete => {
+                self.decide_si(thresholds, adoptions)
             }
             Some(setup) => self.decide_classic(setup, adoptions),
         }
@@ -916,8 +916,8 @@ impl Run<'_> {
 
     /// `si` on an explicit network: the hot loop of the classic benchmark, written over
     /// the flat arrays directly (same decisions and draws as [`Run::decide_classic`]).
-    fn decide_si(&mut self, by_infected: &[f64], adoptions: &mut Vec<Adoption>) {
-        let max_k = by_infected.len();
+    fn decide_si(&mut self, thresholds: &[u64], adoptions: &mut Vec<Adoption>) {
+        let max_k = thresholds.len();
         if self.hazard.len() < max_k {
             self.hazard.resize(max_k, (0, 0));
         }
@@ -933,8 +933,9 @@ impl Run<'_> {
         for &i in list.iter() {
             let k = self.nbr_count[i as usize] as usize;
             hazard[k].0 += 1;
-            let prob = by_infected[k];
-            if prob <= 0.0 || rng.random::<f64>() >= prob {
+            // the integer form of `rng.random::<f64>() < prob` (same draw, same decision)
+            let threshold = thresholds[k];
+            if threshold == 0 || (rng.next_u64() >> 11) >= threshold {
                 continue;
             }
             hazard[k].1 += 1;
