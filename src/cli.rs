@@ -284,7 +284,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Installs the SIGINT/SIGTERM handler: the first signal asks the run to stop (it then
 /// removes its staging folder and reports), a second one exits at once with code 130.
 /// Returns the flag to pass as the ensemble's cancel flag (None if no handler could be set).
-fn interrupt_flag() -> Option<&'static AtomicBool> {
+pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             crate::simulate::remove_staging_now();

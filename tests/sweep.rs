@@ -487,3 +487,59 @@ fn a_killed_sweep_resumes_to_the_same_table() {
     ok(&args(&dir).iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(csv(&dir), csv(&whole));
 }
+
+#[test]
+fn an_interrupted_sweep_says_how_to_resume_and_resumes_to_the_same_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_scenario(tmp.path(), SCENARIO);
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            s(&file),
+            "--set",
+            "learning.rate=0:1:0.01",
+            "--runs",
+            "1000",
+            "--threads",
+            "1",
+            "--no-charts",
+            "-q",
+            "--out",
+            s(out),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    };
+    let whole = tmp.path().join("whole");
+    ok(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+
+    let dir = tmp.path().join("interrupted");
+    let child = Command::new(env!("CARGO_BIN_EXE_policysim"))
+        .args(args(&dir))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !dir.join("points/5/point.json").exists()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("re-run the same command to resume"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        !dir.join("sweep.csv").exists(),
+        "an interrupted sweep writes no sweep.csv"
+    );
+    ok(&args(&dir).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(csv(&dir), csv(&whole));
+}

@@ -204,11 +204,18 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         keep_points: args.keep_points,
         force: args.force,
         max_points: args.max_points,
+        cancel: crate::cli::interrupt_flag(),
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);
     bar.finish_and_clear();
-    let report = report?;
+    let report = report.map_err(|e| match e {
+        Error::Interrupted(_) => Error::Interrupted(format!(
+            "the points finished before the interruption are kept in {}/; re-run the same command to resume",
+            out.display()
+        )),
+        other => other,
+    })?;
     let whole = shard.is_none_or(|s| s.count == 1);
     if report.complete && whole {
         args.charts.draw(&out, args.quiet)?;

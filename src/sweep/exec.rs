@@ -88,6 +88,9 @@ pub struct SweepOptions<'a> {
     pub force: bool,
     /// Stop after computing this many points (to test resuming; the rest stays pending).
     pub max_points: Option<usize>,
+    /// When set to true the sweep stops between runs; finished points stay on disk and a
+    /// re-run of the same command resumes from them.
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -380,7 +383,7 @@ fn run_point(
     let ensemble = EnsembleOptions {
         threads: options.threads,
         progress: options.progress,
-        cancel: None,
+        cancel: options.cancel,
     };
     let result = run_ensemble(scenario, seed, &prepared, &ensemble, &mut on_run)?;
     let values = sweep.point(index);
