@@ -929,9 +929,18 @@ impl Run<'_> {
             .get_or_insert_with(|| (0..status.len() as u32).collect());
         list.retain(|&i| status[i as usize] == NEVER);
         let hazard = &mut self.hazard[..max_k];
-        let rng = &mut self.rng;
+        // a local copy of the generator stays in registers; it is written back below
+        let mut rng = self.rng.clone();
+        let counts = &self.nbr_count;
+        // Nodes with no infected neighbour (never infected, no draw) are counted in a
+        // local tally rather than one memory counter incremented node after node.
+        let mut isolated = 0u64;
         for &i in list.iter() {
-            let k = self.nbr_count[i as usize] as usize;
+            let k = counts[i as usize] as usize;
+            if k == 0 {
+                isolated += 1;
+                continue;
+            }
             hazard[k].0 += 1;
             // the integer form of `rng.random::<f64>() < prob` (same draw, same decision)
             let threshold = thresholds[k];
@@ -946,6 +955,8 @@ impl Run<'_> {
                 lineage: TEMPLATE_LINEAGE,
             });
         }
+        hazard[0].0 += isolated;
+        self.rng = rng;
     }
 
     /// `bass`, `si`, `threshold` (see [`crate::model::classic`]): each never-adopted node
