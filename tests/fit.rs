@@ -254,3 +254,46 @@ fn bad_observed_files_exit_2_with_clear_messages() {
     assert_eq!(code, 2);
     assert!(err.contains("learning.rte"), "{err}");
 }
+
+#[test]
+fn a_folder_of_other_files_is_not_used_for_a_fit_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("thesis");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("chapter1.tex"), "precious").unwrap();
+    let spid = repo().join("scenarios/data/spid_sample.csv");
+    let fit = |extra: &[&str]| {
+        bin()
+            .current_dir(repo())
+            .args(["fit", "scenarios/us_states.toml", "--observed"])
+            .arg(&spid)
+            .args(["--policy", "mothersaid", "--free", "learning.rate=0:1"])
+            .args([
+                "--budget",
+                "20",
+                "--runs",
+                "10",
+                "--quiet",
+                "--no-charts",
+                "--out",
+            ])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = fit(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--force") && err.contains("thesis"), "{err}");
+    assert!(!out.join("fit.json").exists());
+    let o = fit(&["--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("fit.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("chapter1.tex")).unwrap(),
+        "precious"
+    );
+    // a folder with an earlier fit is updated without --force
+    assert!(fit(&[]).status.success());
+}

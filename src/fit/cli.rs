@@ -56,6 +56,9 @@ pub struct FitArgs {
     /// Output folder for fit.json, fit.csv, evaluations.csv, the chart and fitted/.
     #[arg(long)]
     pub out: PathBuf,
+    /// Write into an output folder that holds something other than an earlier fit.
+    #[arg(long)]
+    pub force: bool,
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -88,6 +91,7 @@ pub fn run(args: FitArgs) -> Result<()> {
     if args.threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
+    check_fit_destination(&args.out, args.force)?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
@@ -259,6 +263,30 @@ pub fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
         );
     }
     out
+}
+
+/// Refuses to write a fit into a non-empty folder that does not hold an earlier fit
+/// (`fit.json`), unless `--force`: a typo in `--out` must not mix files into other work.
+fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
+    if force || !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Error::Input(format!(
+            "--out {}: exists and is not a folder",
+            out.display()
+        )));
+    }
+    let empty = std::fs::read_dir(out)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if empty || out.join("fit.json").is_file() {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "--out {}: the folder holds other files and no earlier fit (fit.json); choose another --out or pass --force",
+        out.display()
+    )))
 }
 
 fn write_fit(
