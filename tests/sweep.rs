@@ -443,29 +443,42 @@ fn charts_the_map_after_a_whole_sweep_and_after_merge_not_per_shard() {
     assert!(!tmp.path().join("bad").exists());
 }
 
+/// A 202-point sweep of the tiny scenario (101 learning rates x 2 recognitions) on one
+/// thread, long enough to stop part-way.
+fn long_sweep_args(file: &Path, runs: &str, out: &Path) -> Vec<String> {
+    [
+        "sweep",
+        s(file),
+        "--set",
+        "learning.rate=0:1:0.01",
+        "--runs",
+        runs,
+        "--threads",
+        "1",
+        "--no-charts",
+        "-q",
+        "--out",
+        s(out),
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect()
+}
+
+/// Waits (at most a minute) until point `index` of the sweep in `dir` is written.
+fn wait_for_point(dir: &Path, index: usize) {
+    let marker = dir.join(format!("points/{index}/point.json"));
+    let started = std::time::Instant::now();
+    while !marker.exists() && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
 #[test]
 fn a_killed_sweep_resumes_to_the_same_table() {
     let tmp = tempfile::tempdir().unwrap();
     let file = write_scenario(tmp.path(), SCENARIO);
-    let args = |out: &Path| -> Vec<String> {
-        [
-            "sweep",
-            s(&file),
-            "--set",
-            "learning.rate=0:1:0.01",
-            "--runs",
-            "30",
-            "--threads",
-            "1",
-            "--no-charts",
-            "-q",
-            "--out",
-            s(out),
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect()
-    };
+    let args = |out: &Path| long_sweep_args(&file, "30", out);
     let whole = tmp.path().join("whole");
     ok(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
 
@@ -474,12 +487,7 @@ fn a_killed_sweep_resumes_to_the_same_table() {
         .args(args(&dir))
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    while !dir.join("points/5/point.json").exists()
-        && started.elapsed() < std::time::Duration::from_secs(60)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    wait_for_point(&dir, 5);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
     let done = std::fs::read_dir(dir.join("points")).unwrap().count();
@@ -492,25 +500,7 @@ fn a_killed_sweep_resumes_to_the_same_table() {
 fn an_interrupted_sweep_says_how_to_resume_and_resumes_to_the_same_table() {
     let tmp = tempfile::tempdir().unwrap();
     let file = write_scenario(tmp.path(), SCENARIO);
-    let args = |out: &Path| -> Vec<String> {
-        [
-            "sweep",
-            s(&file),
-            "--set",
-            "learning.rate=0:1:0.01",
-            "--runs",
-            "1000",
-            "--threads",
-            "1",
-            "--no-charts",
-            "-q",
-            "--out",
-            s(out),
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect()
-    };
+    let args = |out: &Path| long_sweep_args(&file, "1000", out);
     let whole = tmp.path().join("whole");
     ok(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
 
@@ -520,12 +510,7 @@ fn an_interrupted_sweep_says_how_to_resume_and_resumes_to_the_same_table() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    while !dir.join("points/5/point.json").exists()
-        && started.elapsed() < std::time::Duration::from_secs(60)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    wait_for_point(&dir, 5);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
