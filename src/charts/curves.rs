@@ -8,8 +8,26 @@ use super::style::{
 };
 use super::{draw_err, Figure, RunData};
 use crate::Result;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+/// The plot area of a chart over time: margins and label areas shared by every
+/// steps-on-the-x-axis chart, with numeric x and y ranges.
+fn time_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    ChartBuilder::on(plot)
+        .margin(style.px(24.0))
+        .margin_left(style.px(10.0))
+        .x_label_area_size(style.px(100.0))
+        .y_label_area_size(style.px(120.0))
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(draw_err)
+}
 
 /// The lower and upper edges of a shaded band (gaps where `None`).
 pub type Band = (Vec<Option<f64>>, Vec<Option<f64>>);
@@ -255,13 +273,7 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
             panel.y_from_zero,
         )
     });
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(style.px(24.0))
-        .margin_left(style.px(10.0))
-        .x_label_area_size(style.px(100.0))
-        .y_label_area_size(style.px(120.0))
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(draw_err)?;
+    let mut chart = time_axes(&plot, style, (x0, x1), (y0, y1))?;
     configure_mesh(
         &mut chart,
         &panel.x_label,
@@ -539,13 +551,7 @@ impl Figure for ChannelsChart<'_> {
             if bottom > 0.0 { -bottom * 1.05 } else { 0.0 },
             (top * 1.05).max(1e-9),
         );
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(style.px(24.0))
-            .margin_left(style.px(10.0))
-            .x_label_area_size(style.px(100.0))
-            .y_label_area_size(style.px(120.0))
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(draw_err)?;
+        let mut chart = time_axes(&plot, style, (x0, x1), (y0, y1))?;
         let y_label = match style.lang {
             super::Lang::En => format!(
                 "{} {} (mean over runs)",
