@@ -334,11 +334,12 @@ struct Run<'a> {
     fresh: Vec<u32>,
     /// `cascade`: activated during the current step (so that several activations count once).
     pending: Vec<bool>,
-    /// `cascade` on an explicit network: never-adopted nodes by number of adopting neighbours.
+    /// `cascade` and `si` on an explicit network: never-adopted nodes by number of
+    /// adopting neighbours, kept up to date as nodes adopt (empty otherwise).
     at_risk: Vec<u64>,
-    /// `si` on explicit networks: the never-adopted nodes in ascending order (kept
-    /// compact so the loop skips adopters without a branch per node).
-    never_adopted: Option<Vec<u32>>,
+    /// `si` on an explicit network: a bit per node, set while it has never adopted and
+    /// has at least one adopting neighbour (the only nodes that draw); empty otherwise.
+    exposed: Vec<u64>,
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f64>,
@@ -417,7 +418,8 @@ pub fn run_once(
     };
     let node_values = classic.map_or(Vec::new(), |c| c.draw_node_values(n, &mut rng));
     let cascade = matches!(classic, Some(ClassicSetup::Cascade(_)));
-    let at_risk = if cascade && !net.complete {
+    let si = matches!(classic, Some(ClassicSetup::Si { .. }));
+    let at_risk = if (cascade || si) && !net.complete {
         let top = (0..n).map(|i| net.in_degree(i)).max().unwrap_or(0);
         let mut h = vec![0u64; top + 1];
         if n > 0 {
@@ -491,7 +493,11 @@ pub fn run_once(
         fresh: Vec::new(),
         pending: if cascade { vec![false; n] } else { Vec::new() },
         at_risk,
-        never_adopted: None,
+        exposed: if si && !net.complete {
+            vec![0; n.div_ceil(64)]
+        } else {
+            Vec::new()
+        },
     };
     let n_series = prepared.series.len();
     let steps = scenario.steps as usize;
@@ -615,6 +621,12 @@ impl Run<'_> {
     fn adopt(&mut self, a: Adoption, t: u32) {
         let i = a.unit as usize;
         debug_assert_ne!(self.status[i], ADOPTED);
+        if self.status[i] == NEVER && !self.at_risk.is_empty() {
+            self.at_risk[self.nbr_count[i] as usize] -= 1;
+            if let Some(word) = self.exposed.get_mut(i / 64) {
+                *word &= !(1u64 << (i % 64));
+            }
+        }
         self.status[i] = ADOPTED;
         self.quality[i] = a.quality;
         self.lineage[i] = a.lineage;
@@ -645,31 +657,14 @@ impl Run<'_> {
         }
         *lc += 1;
         if !self.pending.is_empty() {
-            self.cascade_adopted(i);
+            // `cascade`: i is new, it may activate its observers next step
+            self.fresh.push(i as u32);
         }
         let y = a.quality + self.agents.fit[i];
         self.sum_q += a.quality;
         self.sum_q2 += a.quality * a.quality;
         self.sum_y += y;
         self.change_neighbourhood(i, 1, y);
-    }
-
-    /// `cascade`: i is new (it may activate its observers next step) and leaves the at-risk tally.
-    fn cascade_adopted(&mut self, i: usize) {
-        self.fresh.push(i as u32);
-        if self.at_risk.is_empty() {
-            return;
-        }
-        // nbr_count is updated after this (change_neighbourhood): shift observers up by one
-        self.at_risk[self.nbr_count[i] as usize] -= 1;
-        for &o in self.net.observers(i) {
-            let o = o as usize;
-            if self.status[o] == NEVER {
-                let k = self.nbr_count[o] as usize;
-                self.at_risk[k] -= 1;
-                self.at_risk[k + 1] += 1;
-            }
-        }
     }
 
     /// Makes adopter i drop the policy.
@@ -704,6 +699,25 @@ impl Run<'_> {
         let signed_w = if delta > 0 { w } else { -w };
         if self.net.complete {
             self.signal_total += signed_w;
+        } else if !self.at_risk.is_empty() {
+            // classic models that tally the never-adopted by adopting neighbours
+            for &o in self.net.observers(i) {
+                let o = o as usize;
+                let old = self.nbr_count[o];
+                let new = old.wrapping_add_signed(delta);
+                self.nbr_count[o] = new;
+                if self.status[o] == NEVER {
+                    self.at_risk[old as usize] -= 1;
+                    self.at_risk[new as usize] += 1;
+                    if let Some(word) = self.exposed.get_mut(o / 64) {
+                        if new == 0 {
+                            *word &= !(1u64 << (o % 64));
+                        } else {
+                            *word |= 1u64 << (o % 64);
+                        }
+                    }
+                }
+            }
         } else {
             for &o in self.net.observers(i) {
                 let o = o as usize;
@@ -916,46 +930,41 @@ impl Run<'_> {
 
     /// `si` on an explicit network: the hot loop of the classic benchmark, written over
     /// the flat arrays directly (same decisions and draws as [`Run::decide_classic`]).
+    /// The at-risk tally comes from `at_risk`, kept up to date as nodes adopt; only
+    /// the nodes with an adopting neighbour (the `exposed` bits) are visited, in
+    /// ascending order as a scan of all nodes would: the same draws in the same order.
     fn decide_si(&mut self, thresholds: &[u64], adoptions: &mut Vec<Adoption>) {
         let max_k = thresholds.len();
         if self.hazard.len() < max_k {
             self.hazard.resize(max_k, (0, 0));
         }
-        // The list is filtered in place, so nodes are visited in ascending order as a
-        // scan of all nodes would: the same draws in the same order.
-        let status = &self.status;
-        let list = self
-            .never_adopted
-            .get_or_insert_with(|| (0..status.len() as u32).collect());
-        list.retain(|&i| status[i as usize] == NEVER);
         let hazard = &mut self.hazard[..max_k];
+        for (h, &c) in hazard.iter_mut().zip(&self.at_risk) {
+            h.0 += c;
+        }
         // a local copy of the generator stays in registers; it is written back below
         let mut rng = self.rng.clone();
         let counts = &self.nbr_count;
-        // Nodes with no infected neighbour (never infected, no draw) are counted in a
-        // local tally rather than one memory counter incremented node after node.
-        let mut isolated = 0u64;
-        for &i in list.iter() {
-            let k = counts[i as usize] as usize;
-            if k == 0 {
-                isolated += 1;
-                continue;
+        for (w, &word) in self.exposed.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let k = counts[i] as usize;
+                // the integer form of `rng.random::<f64>() < prob` (same draw, same decision)
+                let threshold = thresholds[k];
+                if threshold == 0 || (rng.next_u64() >> 11) >= threshold {
+                    continue;
+                }
+                hazard[k].1 += 1;
+                adoptions.push(Adoption {
+                    unit: i as u32,
+                    channel: Channel::Learning,
+                    quality: 0.0,
+                    lineage: TEMPLATE_LINEAGE,
+                });
             }
-            hazard[k].0 += 1;
-            // the integer form of `rng.random::<f64>() < prob` (same draw, same decision)
-            let threshold = thresholds[k];
-            if threshold == 0 || (rng.next_u64() >> 11) >= threshold {
-                continue;
-            }
-            hazard[k].1 += 1;
-            adoptions.push(Adoption {
-                unit: i,
-                channel: Channel::Learning,
-                quality: 0.0,
-                lineage: TEMPLATE_LINEAGE,
-            });
         }
-        hazard[0].0 += isolated;
         self.rng = rng;
     }
 
