@@ -1,4 +1,4 @@
-//! Golden outputs: every example scenario, run with a fixed seed and a reduced number of
+//! Golden outputs: every example scenario and sweep, run with a fixed seed and a reduced number of
 //! runs, must reproduce the recorded fingerprints of its output files byte for byte.
 //!
 //! This guards performance work (issue 6): an optimisation must not change a single
@@ -9,6 +9,7 @@ mod common;
 use policysim::ensemble::prepare;
 use policysim::scenario::load_scenario;
 use policysim::simulate::{simulate, SimulateOptions};
+use policysim::sweep::{load_sweep, run_sweep, SweepOptions};
 use std::path::Path;
 
 /// Scenario files, relative to the repository root.
@@ -28,6 +29,9 @@ const SCENARIOS: &[&str] = &[
 ];
 
 const FILES: &[&str] = &["curves.csv", "runs.csv", "hazard.csv", "map.csv"];
+
+/// Example sweep files (each point with a reduced number of runs): their `sweep.csv`.
+const SWEEPS: &[&str] = &["scenarios/typology.toml"];
 
 /// FNV-1a, 64 bit: a stable fingerprint without extra dependencies.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -58,6 +62,14 @@ fn fingerprints() -> String {
             out.push_str(&format!("{name} {file} {hash}\n"));
         }
     }
+    for name in SWEEPS {
+        let (mut base, sweep) = load_sweep(&root.join(name)).unwrap();
+        base.runs = base.runs.min(4);
+        let target = dir.path().join(name.replace(['/', '.'], "_"));
+        run_sweep(&base, &sweep, &target, &SweepOptions::default()).unwrap();
+        let bytes = std::fs::read(target.join("sweep.csv")).unwrap();
+        out.push_str(&format!("{name} sweep.csv {:016x}\n", fnv1a(&bytes)));
+    }
     out
 }
 
@@ -86,5 +98,34 @@ fn example_scenarios_reproduce_their_recorded_outputs() {
         changed.is_empty(),
         "outputs changed:\n{}",
         changed.join("\n")
+    );
+}
+
+/// A new example scenario cannot slip past the golden test: every `.toml` under
+/// `scenarios/` is listed above.
+#[test]
+fn every_example_scenario_is_fingerprinted() {
+    fn tomls(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                tomls(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let rel = path.strip_prefix(root).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    tomls(&root.join("scenarios"), root, &mut found);
+    assert!(found.len() >= 10, "example scenarios found: {found:?}");
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|f| !SCENARIOS.contains(&f.as_str()) && !SWEEPS.contains(&f.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to SCENARIOS or SWEEPS: {missing:?}"
     );
 }
