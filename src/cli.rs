@@ -2,6 +2,7 @@
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
+use crate::observed::read_observed;
 use crate::run::Prepared;
 use crate::scenario::{load_scenario, Scenario};
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
@@ -15,7 +16,8 @@ const RUN_EXAMPLES: &str = "Examples:
   policysim run scenarios/competition.toml
   policysim run scenarios/competition.toml --lang zh --format svg
   policysim run scenarios/pilot.toml --runs 1000 --seed 7 --out results/pilot-1000
-  policysim run scenarios/mandate.toml --steps 30 --threads 1 --quiet";
+  policysim run scenarios/mandate.toml --steps 30 --threads 1 --quiet
+  policysim run scenarios/us_states.toml --observed scenarios/data/spid_sample.csv --policy mothersaid";
 
 /// Simulate how policy innovations spread between governments.
 #[derive(Debug, Parser)]
@@ -136,6 +138,13 @@ struct RunArgs {
     /// No progress bar or messages on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Start from observed adoptions (CSV of unit and adoption year): steps span the
+    /// observed years, the first year's adopters are the initial adopters, and the
+    /// charts and summary.json compare the simulation with what happened.
+    #[arg(long)]
+    observed: Option<PathBuf>,
+    #[command(flatten)]
+    reading: crate::fit::cli::ObservedArgs,
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
@@ -234,8 +243,27 @@ fn run(args: RunArgs) -> Result<()> {
     }
     crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
     let cancel = interrupt_flag();
-    let prepared = crate::ensemble::prepare(&scenario)?;
+    let mut prepared = crate::ensemble::prepare(&scenario)?;
     print_warnings(&scenario, &prepared, args.quiet);
+    let observed = match &args.observed {
+        Some(path) => {
+            let observed = read_observed(path, &prepared.network, &args.reading.options())?;
+            observed.apply(&mut scenario);
+            if let Some(t) = args.steps {
+                scenario.steps = t; // run past (or stop before) the last observed year
+            }
+            crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
+            prepared = Prepared::new(&scenario, prepared.network)?;
+            observed.set_initial(&mut prepared)?;
+            if !args.quiet {
+                if let Some(w) = crate::observed::comparison_warning(&scenario) {
+                    eprintln!("warning: {w}");
+                }
+            }
+            Some(observed)
+        }
+        None => None,
+    };
     let out = args
         .out
         .clone()
@@ -250,6 +278,7 @@ fn run(args: RunArgs) -> Result<()> {
         },
         charts: (!args.no_charts).then(|| args.charts.options()),
         force: args.force,
+        observed: observed.as_ref(),
     };
     let result = simulate(&scenario, &prepared, &out, &options);
     bar.finish_and_clear();
@@ -266,10 +295,27 @@ fn run(args: RunArgs) -> Result<()> {
                 fs.mean, fs.p05, fs.p95
             );
         }
+        if let Some(o) = &observed {
+            let share = o.share();
+            eprintln!(
+                "observed {}-{}: {} initial adopters, final share {:.3}; RMSE of the mean share {}",
+                o.start_year,
+                o.start_year + o.steps as i32,
+                o.initial.len(),
+                share.last().copied().unwrap_or(0.0),
+                crate::observed::share_rmse(&share, &result.mean_share())
+                    .map_or("n/a".into(), |r| format!("{r:.4}"))
+            );
+        }
         eprintln!(
             "results in {}/ (curves.csv, runs.csv, hazard.csv, summary.json{})",
             out.display(),
-            if args.no_charts { "" } else { ", charts" }
+            match (observed.is_some(), args.no_charts) {
+                (false, true) => "",
+                (false, false) => ", charts",
+                (true, true) => ", observed.csv",
+                (true, false) => ", observed.csv, charts",
+            }
         );
     }
     Ok(())

@@ -96,6 +96,20 @@ pub struct EnsembleResult {
     pub start_year: Option<i32>,
 }
 
+impl EnsembleResult {
+    /// The mean adopted share at each step (NaN where no run has a value).
+    pub fn mean_share(&self) -> Vec<f64> {
+        (0..self.curves.rows)
+            .map(|t| {
+                self.curves
+                    .cell(t, 0)
+                    .summary()
+                    .map_or(f64::NAN, |s| s.mean)
+            })
+            .collect()
+    }
+}
+
 /// Builds the network a scenario draws once (from the seed) and prepares the shared state.
 ///
 /// Input errors about a scenario key name the scenario file and line ([`Scenario::locate_error`]).

@@ -51,6 +51,7 @@ pub mod initial;
 pub mod limits;
 pub mod model;
 pub mod network;
+pub mod observed;
 pub mod output;
 pub mod rng;
 pub mod run;

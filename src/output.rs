@@ -156,7 +156,12 @@ fn stat_json(stat: &Stat) -> Value {
 }
 
 /// `summary.json`: what was run and the key figures with their 90% intervals.
-pub fn summary_json(scenario: &Scenario, seed: u64, result: &EnsembleResult) -> String {
+pub fn summary_json(
+    scenario: &Scenario,
+    seed: u64,
+    result: &EnsembleResult,
+    observed: Option<&crate::observed::Observed>,
+) -> String {
     let r = &result.runs;
     let mut channels = serde_json::Map::new();
     for (c, stat) in Channel::ALL.iter().zip(&r.channel_shares) {
@@ -186,6 +191,10 @@ pub fn summary_json(scenario: &Scenario, seed: u64, result: &EnsembleResult) -> 
         "evaluation_bias": stat_json(&r.evaluation_bias),
         "final_mean_quality": stat_json(&r.final_mean_quality),
     });
+    let mut v = v;
+    if let (Some(o), Value::Object(map)) = (observed, &mut v) {
+        map.insert("observed".into(), o.summary_json(&result.mean_share()));
+    }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s

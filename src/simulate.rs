@@ -8,6 +8,7 @@
 use crate::charts::{self, ChartOptions};
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
+use crate::observed::Observed;
 use crate::output::{self, RUNS_HEADER};
 use crate::run::Prepared;
 use crate::scenario::Scenario;
@@ -25,6 +26,10 @@ pub struct SimulateOptions<'a> {
     pub charts: Option<ChartOptions>,
     /// Replace an existing folder even if it holds results of another scenario.
     pub force: bool,
+    /// Observed adoptions the runs start from ([`Observed::set_initial`]): charts show
+    /// calendar years and the observed share; `observed.csv` and `initial.csv` are
+    /// written, and `summary.json` says how far the simulated mean is from them.
+    pub observed: Option<&'a Observed>,
 }
 
 /// The default results folder of a scenario: `results/<name>`.
@@ -78,11 +83,15 @@ pub fn simulate(
                 writeln!(runs_csv, "{}", output::runs_row(seed, s))
                     .map_err(|e| Error::io(&runs_path, e))
             };
-            let result = run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
+            let mut result =
+                run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
             runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
+            if let Some(o) = options.observed {
+                result.start_year = Some(o.start_year);
+            }
             result
         };
-        write_outputs(scenario, &staging, &result)?;
+        write_outputs(scenario, &staging, &result, options.observed)?;
         if let Some(chart_options) = &options.charts {
             charts::draw_run_charts(&staging, chart_options)?;
         }
@@ -144,16 +153,39 @@ fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String 
     }
 }
 
-/// Writes the aggregated outputs (everything except `runs.csv`) into `dir`.
-pub fn write_outputs(scenario: &Scenario, dir: &Path, result: &EnsembleResult) -> Result<()> {
+/// Writes the aggregated outputs (everything except `runs.csv`) into `dir`; with
+/// observed adoptions also `observed.csv` and, when the runs start from the observed
+/// first adopters, `initial.csv`, which the recorded `scenario.toml` names (so running
+/// it again reproduces the results).
+pub fn write_outputs(
+    scenario: &Scenario,
+    dir: &Path,
+    result: &EnsembleResult,
+    observed: Option<&Observed>,
+) -> Result<()> {
     let w = |name: &str, text: &str| output::write_atomic(&dir.join(name), text.as_bytes());
     w("curves.csv", &output::curves_csv(result))?;
     w("hazard.csv", &output::hazard_csv(result))?;
     w(
         "summary.json",
-        &output::summary_json(scenario, scenario.seed, result),
+        &output::summary_json(scenario, scenario.seed, result, observed),
     )?;
-    w("scenario.toml", &scenario.to_toml())?;
+    let mut recorded = std::borrow::Cow::Borrowed(scenario);
+    if let Some(o) = observed {
+        w("observed.csv", &o.observed_csv())?;
+        if !o.initial.is_empty() {
+            w(
+                "initial.csv",
+                &o.initial_csv(&result.representative.network.names),
+            )?;
+            // relative: resolved against the folder of the recorded scenario.toml
+            recorded.to_mut().initial = crate::scenario::Initial {
+                file: Some(PathBuf::from("initial.csv")),
+                ..Default::default()
+            };
+        }
+    }
+    w("scenario.toml", &recorded.to_toml())?;
     if let Some((nodes, edges)) = output::map_csv(result) {
         w("map.csv", &nodes)?;
         if let Some(edges) = edges {

@@ -193,8 +193,7 @@ fn cancelled_simulation_removes_the_folders_it_created() {
             progress: None,
             cancel: Some(&cancel),
         },
-        charts: None,
-        force: false,
+        ..Default::default()
     };
     let out = dir.path().join("a/b/out");
     let err = simulate(&scenario, &prepared, &out, &options).unwrap_err();

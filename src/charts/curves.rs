@@ -50,6 +50,33 @@ pub struct BandSeries {
 }
 
 impl BandSeries {
+    /// Separate points (x, y), each drawn as a dot: observed values rather than a line.
+    pub fn dots(
+        label: impl Into<String>,
+        color: RGBColor,
+        points: impl IntoIterator<Item = (f64, f64)>,
+    ) -> BandSeries {
+        // every value is followed by a gap, so each forms a one-point segment (a dot)
+        let mut x = Vec::new();
+        let mut line = Vec::new();
+        for (px, py) in points {
+            x.push(px);
+            line.push(Some(py));
+            x.push(px + 0.5);
+            line.push(None);
+        }
+        x.pop();
+        line.pop();
+        BandSeries {
+            label: label.into(),
+            color,
+            x,
+            line,
+            band: None,
+            dashed: None,
+        }
+    }
+
     /// A series from curve points: mean line, optional 5-95% band and dashed median;
     /// x is mapped by `x_of(step)` and every y value multiplied by `factor`.
     pub fn from_curve(
@@ -435,6 +462,12 @@ impl Figure for AdoptionChart<'_> {
             LegendEntry::new(Swatch::Dashed(color), w.median),
             LegendEntry::new(Swatch::Band(color), w.band),
         ];
+        let mut series = vec![series];
+        if let Some(observed) = &data.observed {
+            let points = observed.iter().map(|p| (s.x_of(p.step), p.share * 100.0));
+            series.push(BandSeries::dots(w.observed, INK, points));
+            legend.insert(0, LegendEntry::new(Swatch::Dot(INK), w.observed));
+        }
         let mut markers = Vec::new();
         if let Some(at) = s.promoted_at.and_then(|p| p.p50) {
             let x = s.x_of(at);
@@ -455,7 +488,7 @@ impl Figure for AdoptionChart<'_> {
         let panel = LinesPanel {
             x_label: x_label(s, style),
             y_label: w.adopted_share_pct.to_string(),
-            series: vec![series],
+            series,
             y_range: Some((0.0, 100.0)),
             markers,
             legend: Some(legend),

@@ -249,10 +249,13 @@ pub struct RunData {
     pub curves: read::Curves,
     /// `hazard.csv`, when present.
     pub hazard: Option<Vec<read::HazardRow>>,
+    /// `observed.csv` (observed adoptions the run started from), when present.
+    pub observed: Option<Vec<read::ObservedPoint>>,
 }
 
 impl RunData {
-    /// Reads `curves.csv` (required), `summary.json` and `hazard.csv` (optional) from `dir`.
+    /// Reads `curves.csv` (required), `summary.json`, `hazard.csv` and `observed.csv`
+    /// (optional) from `dir`.
     pub fn read(dir: &Path) -> Result<RunData> {
         let curves_path = dir.join("curves.csv");
         let curves = read::read_curves(&curves_path)?;
@@ -267,10 +270,12 @@ impl RunData {
             summary.scenario = folder_name(dir);
         }
         let hazard = read::read_hazard(&dir.join("hazard.csv"))?;
+        let observed = read::read_observed_share(&dir.join("observed.csv"))?;
         Ok(RunData {
             summary,
             curves,
             hazard,
+            observed,
         })
     }
 }

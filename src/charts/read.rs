@@ -301,6 +301,31 @@ pub fn read_hazard(path: &Path) -> Result<Option<Vec<HazardRow>>> {
     )
 }
 
+/// One year of observed adoptions (`observed.csv`, written by `run --observed`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedPoint {
+    /// Step (0 = the start year).
+    pub step: f64,
+    /// Share of all units adopted by then.
+    pub share: f64,
+}
+
+/// Reads `observed.csv`; `Ok(None)` when the file does not exist.
+pub fn read_observed_share(path: &Path) -> Result<Option<Vec<ObservedPoint>>> {
+    read_optional(
+        path,
+        &["step", "year", "observed_adopters", "observed_share"],
+        |line, c| {
+            Ok(ObservedPoint {
+                step: whole(path, line, "step", c[0])? as f64,
+                share: cell(path, line, "observed_share", c[3])?.ok_or_else(|| {
+                    Error::input_in(path, format!("line {line}: `observed_share` is empty"))
+                })?,
+            })
+        },
+    )
+}
+
 /// One government on the map (`map.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapNode {

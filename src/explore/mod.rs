@@ -596,7 +596,7 @@ fn draw_in_temp(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let work = (|| -> crate::Result<(Files, RunData)> {
-        crate::simulate::write_outputs(scenario, &dir, result)?;
+        crate::simulate::write_outputs(scenario, &dir, result, None)?;
         output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
         charts::draw_run_charts(&dir, &chart_options(lang))?;
         let data = RunData::read(&dir)?;

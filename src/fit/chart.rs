@@ -51,25 +51,13 @@ impl Figure for FitChart<'_> {
             band: None,
             dashed: Some(pct(&bass_values)),
         };
-        // points: every value separated by a gap, so each is drawn as a dot
-        let mut px = Vec::new();
-        let mut py = Vec::new();
-        for (xv, v) in x.iter().zip(&f.observed_share) {
-            px.push(*xv);
-            py.push(Some(v * 100.0));
-            px.push(*xv + 0.5);
-            py.push(None);
-        }
-        px.pop();
-        py.pop();
-        let observed = BandSeries {
-            label: w.observed.into(),
-            color: INK,
-            x: px,
-            line: py,
-            band: None,
-            dashed: None,
-        };
+        let observed = BandSeries::dots(
+            w.observed,
+            INK,
+            x.iter()
+                .zip(&f.observed_share)
+                .map(|(x, v)| (*x, v * 100.0)),
+        );
         let rmse = |v: f64| match style.lang {
             Lang::En => format!(" (RMSE {:.3})", v),
             Lang::Zh => format!("（RMSE {:.3}）", v),

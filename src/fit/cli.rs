@@ -1,9 +1,9 @@
 //! The `policysim fit` command: options, progress bar and output files.
 
-use super::observed::{read_observed, ObservedOptions};
 use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
 use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
+use crate::observed::{read_observed, ObservedOptions};
 use crate::output::{csv_field, num, round_sig, write_atomic};
 use crate::scenario::load_scenario;
 use clap::Args;
@@ -29,18 +29,8 @@ pub struct FitArgs {
     /// CSV of observed adoptions: one row per unit with its adoption year.
     #[arg(long)]
     pub observed: PathBuf,
-    /// Column of the observed file holding the unit (matched to node ids, then names).
-    #[arg(long, default_value = "unit")]
-    pub unit_column: String,
-    /// Column of the observed file holding the adoption year (empty = never).
-    #[arg(long, default_value = "adopt_year")]
-    pub year_column: String,
-    /// Keep only the rows of this policy (the file's `policy` column).
-    #[arg(long)]
-    pub policy: Option<String>,
-    /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
-    #[arg(long)]
-    pub start_year: Option<i32>,
+    #[command(flatten)]
+    pub reading: ObservedArgs,
     /// A free parameter and its search range, KEY=LOW:HIGH (repeat for several).
     #[arg(long = "free", value_parser = parse_free, required = true)]
     pub free: Vec<FreeParam>,
@@ -82,6 +72,35 @@ pub struct FitArgs {
     pub size: (u32, u32),
 }
 
+/// How to read the `--observed` file (shared by `run` and `fit`).
+#[derive(Debug, Args)]
+pub struct ObservedArgs {
+    /// Column of the observed file holding the unit (matched to node ids, then names).
+    #[arg(long, default_value = "unit", requires = "observed")]
+    pub unit_column: String,
+    /// Column of the observed file holding the adoption year (empty = never).
+    #[arg(long, default_value = "adopt_year", requires = "observed")]
+    pub year_column: String,
+    /// Keep only the rows of this policy (the file's `policy` column).
+    #[arg(long, requires = "observed")]
+    pub policy: Option<String>,
+    /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
+    #[arg(long, requires = "observed")]
+    pub start_year: Option<i32>,
+}
+
+impl ObservedArgs {
+    /// The reading options these arguments ask for.
+    pub fn options(&self) -> ObservedOptions {
+        ObservedOptions {
+            unit_column: self.unit_column.clone(),
+            year_column: self.year_column.clone(),
+            policy: self.policy.clone(),
+            start_year: self.start_year,
+        }
+    }
+}
+
 /// Runs `policysim fit`.
 pub fn run(args: FitArgs) -> Result<()> {
     let mut scenario = load_scenario(&args.file)?;
@@ -97,20 +116,11 @@ pub fn run(args: FitArgs) -> Result<()> {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
             eprintln!("warning: {w}");
         }
-        if scenario.abandon.rate > 0.0 {
-            eprintln!("warning: abandon.rate > 0: the simulated share counts current adopters, the observed share first adoptions; set abandon.rate = 0 to compare like with like");
+        if let Some(w) = crate::observed::comparison_warning(&scenario) {
+            eprintln!("warning: {w}");
         }
     }
-    let observed = read_observed(
-        &args.observed,
-        &prepared.network,
-        &ObservedOptions {
-            unit_column: args.unit_column.clone(),
-            year_column: args.year_column.clone(),
-            policy: args.policy.clone(),
-            start_year: args.start_year,
-        },
-    )?;
+    let observed = read_observed(&args.observed, &prepared.network, &args.reading.options())?;
     let opts = FitOptions {
         free: args.free.clone(),
         runs: args.runs,
@@ -171,7 +181,7 @@ pub fn run(args: FitArgs) -> Result<()> {
 pub fn fit_json(
     args: &FitArgs,
     opts: &FitOptions,
-    observed: &super::observed::Observed,
+    observed: &crate::observed::Observed,
     r: &FitResult,
     wall: f64,
 ) -> String {
@@ -192,7 +202,7 @@ pub fn fit_json(
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": r.scenario.name,
         "observed": args.observed.display().to_string(),
-        "policy": args.policy,
+        "policy": args.reading.policy,
         "units": observed.n(),
         "adopters": adopters,
         "initial_adopters": observed.initial.len(),
@@ -292,7 +302,7 @@ fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
 fn write_fit(
     args: &FitArgs,
     opts: &FitOptions,
-    observed: &super::observed::Observed,
+    observed: &crate::observed::Observed,
     r: &FitResult,
     wall: f64,
     charts: Option<&ChartOptions>,
@@ -307,7 +317,7 @@ fn write_fit(
     if let Some(c) = charts {
         let chart = super::chart::FitChart {
             fit: r,
-            name: match &args.policy {
+            name: match &args.reading.policy {
                 Some(p) => format!("{} · {p}", r.scenario.name),
                 None => r.scenario.name.clone(),
             },
@@ -321,24 +331,12 @@ fn write_fit(
 /// file, so `policysim run fitted/scenario.toml` reproduces it).
 fn write_fitted(
     dir: &Path,
-    observed: &super::observed::Observed,
+    observed: &crate::observed::Observed,
     r: &FitResult,
     charts: Option<&ChartOptions>,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut scenario = r.scenario.clone();
-    if !observed.initial.is_empty() {
-        let names = &r.ensemble.representative.network.names;
-        let mut text = String::from("id\n");
-        for &i in &observed.initial {
-            let _ = writeln!(text, "{}", names[i as usize]);
-        }
-        let path = dir.join("initial.csv");
-        write_atomic(&path, text.as_bytes())?;
-        let abs = std::fs::canonicalize(&path).unwrap_or(path);
-        scenario.initial.file = Some(abs);
-    }
-    crate::simulate::write_outputs(&scenario, dir, &r.ensemble)?;
+    crate::simulate::write_outputs(&r.scenario, dir, &r.ensemble, Some(observed))?;
     if let Some(c) = charts {
         charts::draw_run_charts(dir, c)?;
     }

@@ -11,18 +11,16 @@
 pub mod bass;
 pub mod chart;
 pub mod cli;
-pub mod observed;
 pub mod optim;
 
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
-use crate::initial::InitialAdopters;
 use crate::network::Network;
+use crate::observed::{share_rmse, Observed};
 use crate::rng::{point_seed, run_rng};
 use crate::run::Prepared;
 use crate::scenario::Scenario;
 use bass::{fit_bass, BassFit};
-use observed::Observed;
 
 /// A free parameter: a numeric scenario key and its search box.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,18 +205,7 @@ impl Evaluator<'_> {
         } else {
             Prepared::new(&s, self.network.clone())?
         };
-        if prepared.network.n != self.observed.n() {
-            return Err(Error::Input(format!(
-                "the network has {} units but the observed adoptions were matched to {}",
-                prepared.network.n,
-                self.observed.n()
-            )));
-        }
-        prepared.initial = if self.observed.initial.is_empty() {
-            InitialAdopters::None
-        } else {
-            InitialAdopters::Fixed(self.observed.initial.clone())
-        };
+        self.observed.set_initial(&mut prepared)?;
         Ok((s, prepared))
     }
 
@@ -258,14 +245,12 @@ impl Evaluator<'_> {
     fn score(&self, phase: &'static str, values: &[f64], r: &EnsembleResult) -> Evaluation {
         let curve = curve_of(r);
         let t_max = self.obs_share.len() - 1;
-        let mut sq = 0.0;
         let mut var = 0.0;
         for t in 1..=t_max {
-            sq += (curve.mean[t] - self.obs_share[t]).powi(2);
             let sd = r.curves.cell(t, 0).summary().map_or(0.0, |s| s.sd);
             var += if sd.is_finite() { sd * sd } else { 0.0 };
         }
-        let curve_rmse = (sq / t_max as f64).sqrt();
+        let curve_rmse = share_rmse(&self.obs_share, &curve.mean).unwrap_or(f64::NAN);
         let noise = (var / t_max as f64).sqrt();
         let with_hazard = self.opts.objective == Objective::CurveHazard;
         let hazard_rmse = with_hazard.then(|| hazard_rmse(&self.obs_hazard, &r.hazard));

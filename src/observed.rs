@@ -7,9 +7,13 @@
 //! within the window.
 
 use crate::error::{Error, Result};
+use crate::initial::InitialAdopters;
 use crate::network::Network;
+use crate::run::Prepared;
 use crate::scenario::Scenario;
+use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// How to read an observed-adoptions file.
@@ -47,6 +51,8 @@ pub struct Observed {
     pub adopted_step: Vec<Option<u32>>,
     /// Nodes that adopted at step 0 (the initial adopters), ascending.
     pub initial: Vec<u32>,
+    /// Where the adoptions come from: the file, and the policy when one was chosen.
+    pub source: String,
 }
 
 impl Observed {
@@ -110,6 +116,87 @@ impl Observed {
         scenario.steps = self.steps;
         scenario.initial = Default::default();
     }
+
+    /// Makes every run of `prepared` start from the observed initial adopters (nobody
+    /// with a start year before the first adoption).
+    pub fn set_initial(&self, prepared: &mut Prepared) -> Result<()> {
+        if prepared.network.n != self.n() {
+            return Err(Error::Input(format!(
+                "the network has {} units but the observed adoptions were matched to {}",
+                prepared.network.n,
+                self.n()
+            )));
+        }
+        prepared.initial = if self.initial.is_empty() {
+            InitialAdopters::None
+        } else {
+            InitialAdopters::Fixed(self.initial.clone())
+        };
+        Ok(())
+    }
+
+    /// `initial.csv`: the observed initial adopters by node id (`names`), one per line
+    /// under the header `id`, as `[initial] file` reads them.
+    pub fn initial_csv(&self, names: &[String]) -> String {
+        let mut text = String::from("id\n");
+        for &i in &self.initial {
+            let _ = writeln!(text, "{}", names[i as usize]);
+        }
+        text
+    }
+
+    /// `observed.csv`: per step, the calendar year, the units adopted so far and their share.
+    pub fn observed_csv(&self) -> String {
+        let mut out = String::from("step,year,observed_adopters,observed_share\n");
+        let n = self.n() as f64;
+        for (t, share) in self.share().iter().enumerate() {
+            let adopters = (share * n).round() as u64;
+            let _ = writeln!(
+                out,
+                "{t},{},{adopters},{}",
+                self.start_year + t as i32,
+                crate::output::num(*share)
+            );
+        }
+        out
+    }
+
+    /// The `observed` block of `summary.json`: where the adoptions come from, their
+    /// years, and how far the simulated mean share (`simulated[t]`, step t) is from them.
+    pub fn summary_json(&self, simulated: &[f64]) -> Value {
+        let share = self.share();
+        json!({
+            "source": self.source,
+            "units": self.n(),
+            "start_year": self.start_year,
+            "last_year": self.start_year + self.steps as i32,
+            "initial_adopters": self.initial.len(),
+            "final_share": share.last().copied().unwrap_or(0.0),
+            "rmse": share_rmse(&share, simulated),
+        })
+    }
+}
+
+/// A warning when the scenario's shares cannot be compared like with like with observed
+/// first adoptions (abandonment lowers the simulated share, never the observed one).
+pub fn comparison_warning(scenario: &Scenario) -> Option<&'static str> {
+    (scenario.abandon.rate > 0.0).then_some(
+        "abandon.rate > 0: the simulated share counts current adopters, the observed share first adoptions; set abandon.rate = 0 to compare like with like",
+    )
+}
+
+/// Root-mean-square difference between the observed and the simulated mean share over
+/// steps 1 to the last step both have (step 0 is fixed by the initial adopters); `None`
+/// when they share no such step.
+pub fn share_rmse(observed: &[f64], simulated: &[f64]) -> Option<f64> {
+    let last = observed.len().min(simulated.len());
+    if last < 2 {
+        return None;
+    }
+    let sq: f64 = (1..last)
+        .map(|t| (observed[t] - simulated[t]).powi(2))
+        .sum();
+    Some((sq / (last - 1) as f64).sqrt())
 }
 
 /// Levenshtein distance between two strings (by characters, case-insensitive).
@@ -331,11 +418,16 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         .filter(|(_, s)| **s == Some(0))
         .map(|(i, _)| i as u32)
         .collect();
+    let source = match &opts.policy {
+        Some(policy) => format!("{} (policy {policy})", path.display()),
+        None => path.display().to_string(),
+    };
     Ok(Observed {
         start_year: start,
         steps: (last - start) as u32,
         adopted_step,
         initial,
+        source,
     })
 }
 
