@@ -121,9 +121,9 @@ fn bench_scenario(file: &str) -> Scenario {
     load_scenario(&path).expect("benchmark scenario")
 }
 
-/// Classic models on an Erdős–Rényi network (n = 10,000, mean degree 10), 50 steps:
-/// node-updates per second of the ensemble on 1 and 2 threads (si), and of one run
-/// of each classic model.
+/// Classic models on an Erdős–Rényi network (mean degree 10), 50 steps: node-updates
+/// per second of the ensemble on 1 and 2 threads (si, n = 10,000), and of one run of
+/// each classic model at n = 10^3, 10^4 and 10^5.
 fn classic(c: &mut Criterion) {
     let mut s = bench_scenario("si_er.toml");
     s.runs = 32;
@@ -131,8 +131,12 @@ fn classic(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("one_run_classic_er");
     group.sample_size(10);
-    for model in ["bass", "si", "threshold", "cascade"] {
+    for (model, n) in ["bass", "si", "threshold", "cascade"]
+        .into_iter()
+        .flat_map(|m| [1_000, 10_000, 100_000].map(|n| (m, n)))
+    {
         let mut s = bench_scenario("si_er.toml");
+        s.network.n = n;
         s.model = match model {
             "bass" => policysim::scenario::ModelKind::Bass,
             "si" => policysim::scenario::ModelKind::Si,
@@ -145,12 +149,7 @@ fn classic(c: &mut Criterion) {
         group.throughput(Throughput::Elements(
             (prepared.network.n * s.steps as usize) as u64,
         ));
-        bench_runs(
-            &mut group,
-            BenchmarkId::from_parameter(model),
-            &s,
-            &prepared,
-        );
+        bench_runs(&mut group, BenchmarkId::new(model, n), &s, &prepared);
     }
     group.finish();
 }
