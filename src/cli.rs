@@ -252,7 +252,6 @@ fn run(args: RunArgs) -> Result<()> {
             if let Some(t) = args.steps {
                 scenario.steps = t; // run past (or stop before) the last observed year
             }
-            crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
             prepared = Prepared::new(&scenario, prepared.network)?;
             observed.set_initial(&mut prepared)?;
             if !args.quiet {

@@ -40,12 +40,16 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
 /// Runs the scenario's ensemble and writes every output into `out_dir`.
 ///
 /// `prepared` comes from [`crate::ensemble::prepare`] (the network drawn from the seed).
+/// A scenario whose estimated memory exceeds what is available is refused
+/// ([`crate::limits::check_memory`]) before anything is written.
 pub fn simulate(
     scenario: &Scenario,
     prepared: &Prepared,
     out_dir: &Path,
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
+    let threads = crate::limits::thread_count(options.ensemble.threads);
+    crate::limits::check_memory(scenario, threads)?;
     remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
     let existed = out_dir.exists();

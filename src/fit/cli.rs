@@ -111,6 +111,7 @@ pub fn run(args: FitArgs) -> Result<()> {
         return Err(Error::Input("--threads must be at least 1".into()));
     }
     check_fit_destination(&args.out, args.force)?;
+    crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {

@@ -267,8 +267,12 @@ pub fn run_sweep(
     let n = sweep.len();
     // Resolve every point first: a bad combination is reported before any work starts.
     let mut scenarios = Vec::with_capacity(n);
+    let threads = crate::limits::thread_count(options.threads);
     for i in 0..n {
-        scenarios.push(sweep.point_scenario(base, i)?);
+        let point = sweep.point_scenario(base, i)?;
+        crate::limits::check_memory(&point, threads)
+            .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
+        scenarios.push(point);
     }
     let identity = identity_text(base, sweep);
     let sweep_id = fingerprint(&identity);
