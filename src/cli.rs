@@ -337,7 +337,7 @@ pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
             std::process::exit(130);
         }
         eprintln!(
-            "interrupting: finishing the runs under way (press Ctrl-C again to exit at once)"
+            "interrupting: stopping the runs under way (press Ctrl-C again to exit at once)"
         );
     });
     installed.ok().map(|()| &INTERRUPTED)

@@ -6,7 +6,7 @@ use crate::aggregate::{CurveStats, Stat};
 use crate::error::{Error, Result};
 use crate::network::{build_network, Network};
 use crate::rng::{network_rng, run_rng, RunRng};
-use crate::run::{run_once, Prepared, RunOutput, RunSummary};
+use crate::run::{run_once, run_or_cancel, Prepared, RunOutput, RunSummary};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -193,7 +193,11 @@ fn ensemble_in_pool(
                 if cancelled() {
                     return Err(Error::Interrupted(String::new()));
                 }
-                let out = run_indexed(scenario, seed, shared, run, false);
+                // a long run gives up between steps once the flag is set
+                let out = prepare_run(scenario, seed, shared, run).and_then(|(prepared, rng)| {
+                    run_or_cancel(scenario, &prepared, run, rng, false, options.cancel)
+                        .ok_or_else(|| Error::Interrupted(String::new()))
+                });
                 if let Some(p) = options.progress {
                     p(1);
                 }

@@ -20,6 +20,7 @@ use crate::network::Network;
 use crate::rng::RunRng;
 use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
 use rand::{Rng, RngExt};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Index of each fixed series in a run's per-step record (regions and levels follow).
 pub mod series {
@@ -385,9 +386,23 @@ pub fn run_once(
     scenario: &Scenario,
     prepared: &Prepared,
     run: u64,
-    mut rng: RunRng,
+    rng: RunRng,
     record_steps: bool,
 ) -> RunOutput {
+    run_or_cancel(scenario, prepared, run, rng, record_steps, None)
+        .expect("a run without a cancel flag completes")
+}
+
+/// [`run_once`] that looks at `cancel` before every step and gives up (`None`) as soon
+/// as it is set, so that stopping does not wait for a long run to finish.
+pub fn run_or_cancel(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    run: u64,
+    mut rng: RunRng,
+    record_steps: bool,
+    cancel: Option<&AtomicBool>,
+) -> Option<RunOutput> {
     let net = &prepared.network;
     let n = net.n;
     let classic = prepared.classic.as_ref();
@@ -530,6 +545,9 @@ pub fn run_once(
     let share0 = r.adopters.len() as f64 / n.max(1) as f64;
     mark_thresholds(share0, 0, &mut t10, &mut t50, &mut t90);
     for t in 1..=scenario.steps {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return None;
+        }
         adoptions.clear();
         abandonments.clear();
         r.step_new = [0; 5];
@@ -578,12 +596,12 @@ pub fn run_once(
         },
         final_mean_quality: (a > 0 && r.classic.is_none()).then(|| r.sum_q / a as f64),
     };
-    RunOutput {
+    Some(RunOutput {
         series: record,
         summary,
         hazard: r.hazard,
         adopted_step: record_steps.then_some(r.adopted_step),
-    }
+    })
 }
 
 fn mark_thresholds(

@@ -163,16 +163,37 @@ fn previous_results_left_in_an_old_folder_are_restored() {
 #[test]
 fn second_sigint_exits_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    // Each run is long (a large network), so the first signal alone would take a while.
-    let slow = LONG.replace("n = 20000", "n = 2000000");
-    std::fs::write(dir.path().join("long.toml"), slow).unwrap();
-    let child = start(dir.path(), None);
-    wait_for_staging(dir.path());
+    // Runs stop between steps, so the first signal alone ends a run quickly; but writing
+    // the outputs and drawing the map of a million governments is not interrupted, and
+    // a second signal during it must exit at once.
+    let big_map = "name = \"long\"\nruns = 2\nsteps = 1\n[network]\nkind = \"spatial\"\nn = 1000000\n[initial]\ncount = 5\n";
+    std::fs::write(dir.path().join("long.toml"), big_map).unwrap();
+    let child = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["run", "long.toml", "--out", "out", "--format", "png"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start policysim");
+    // the runs are done once curves.csv is in the staging folder; map.csv and the
+    // charts follow
+    let t0 = Instant::now();
+    while !staging(dir.path())
+        .iter()
+        .any(|s| dir.path().join(s).join("curves.csv").exists())
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "runs never finished"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     signal(&child, "-INT");
-    std::thread::sleep(Duration::from_millis(100));
+    std::thread::sleep(Duration::from_millis(50));
     signal(&child, "-INT");
     let (code, err) = finish(child);
     assert_eq!(code, Some(130), "{err}");
+    assert!(err.contains("interrupted again"), "{err}");
     assert!(!dir.path().join("out").exists());
     assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
 }
@@ -203,4 +224,28 @@ fn cancelled_simulation_removes_the_folders_it_created() {
         !dir.path().join("a").exists(),
         "created folders were left behind"
     );
+}
+
+/// A run looks at the cancel flag before every step: set, it gives up (so Ctrl-C does
+/// not wait for one long run); clear, it is exactly `run_once`.
+#[test]
+fn a_run_gives_up_between_steps_when_cancelled() {
+    use policysim::rng::run_rng;
+    use policysim::run::{run_once, run_or_cancel};
+    use std::sync::atomic::AtomicBool;
+    let scenario = policysim::scenario::parse_scenario(
+        "steps = 30\n[network]\nkind = \"ring\"\nn = 500\n[innovation]\nrate = 0.01\n",
+        Path::new("t.toml"),
+    )
+    .unwrap();
+    let prepared = policysim::ensemble::prepare(&scenario).unwrap();
+    let flag = AtomicBool::new(false);
+    let go = run_or_cancel(&scenario, &prepared, 3, run_rng(1, 3), false, Some(&flag))
+        .expect("not cancelled");
+    let plain = run_once(&scenario, &prepared, 3, run_rng(1, 3), false);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&go.series), bits(&plain.series));
+    assert!(plain.summary.final_share > 0.0);
+    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(run_or_cancel(&scenario, &prepared, 3, run_rng(1, 3), false, Some(&flag)).is_none());
 }
