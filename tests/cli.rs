@@ -1,4 +1,4 @@
-//! The real binary: determinism across thread counts, results folders, bad input.
+//! The real binary: determinism across thread counts, results folders, bad input, the US map.
 
 mod common;
 use common::binary;
@@ -215,4 +215,78 @@ fn results_of_another_scenario_are_not_overwritten_without_force() {
     assert!(std::fs::read_to_string(out.join("scenario.toml"))
         .unwrap()
         .contains("name = \"b\""));
+}
+
+#[test]
+fn us_states_are_mapped_at_their_centroids_with_north_up() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("us");
+    let o = Command::new(binary())
+        .args([
+            "run",
+            root.join("scenarios/us_states.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--runs",
+            "4",
+            "--format",
+            "svg",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("map.svg").exists(), "no map chart drawn");
+
+    // map.csv: node,name,x,y,... one row per state, finite coordinates
+    let map = std::fs::read_to_string(out.join("map.csv")).unwrap();
+    let mut lines = map.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |c: &str| header.iter().position(|h| *h == c).unwrap();
+    let (name, x, y) = (col("name"), col("x"), col("y"));
+    let at: std::collections::BTreeMap<String, (f64, f64)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let p: (f64, f64) = (f[x].parse().unwrap(), f[y].parse().unwrap());
+            assert!(p.0.is_finite() && p.1.is_finite(), "{l}");
+            (f[name].to_string(), p)
+        })
+        .collect();
+    assert_eq!(at.len(), 50, "{:?}", at.keys());
+    let pos = |state: &str| {
+        *at.get(state)
+            .unwrap_or_else(|| panic!("{state} not in map.csv"))
+    };
+    let west_of = |a: &str, b: &str| assert!(pos(a).0 < pos(b).0, "{a} not west of {b}");
+    let south_of = |a: &str, b: &str| assert!(pos(a).1 < pos(b).1, "{a} not south of {b}");
+    west_of("California", "New York");
+    west_of("Washington", "Minnesota");
+    west_of("Kansas", "Missouri");
+    west_of("Hawaii", "Texas");
+    south_of("Florida", "Maine");
+    south_of("Texas", "North Dakota");
+    south_of("Tennessee", "Kentucky");
+    south_of("Arizona", "Utah");
+    // the coordinates are those of the centroid file (us_states_nodes.csv is rebuilt from it)
+    let centroids =
+        std::fs::read_to_string(root.join("scenarios/data/us_states_centroids.csv")).unwrap();
+    let mut rows = centroids.lines();
+    assert_eq!(rows.next(), Some("id,lon,lat,x,y"));
+    let mut n = 0;
+    for l in rows {
+        let f: Vec<&str> = l.split(',').collect();
+        let want: (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        assert_eq!(
+            pos(f[0]),
+            want,
+            "{}: map.csv differs from the centroid file",
+            f[0]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 50);
+    // every land border is an edge of the map
+    let edges = std::fs::read_to_string(out.join("map_edges.csv")).unwrap();
+    assert_eq!(edges.lines().count(), 1 + 105);
 }

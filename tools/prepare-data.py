@@ -3,7 +3,10 @@
 
 Reads the copies of the shared data in scenarios/data/ and writes, next to them:
 
-- us_states_nodes.csv      id (state name), region (Census region)
+- us_states_nodes.csv      id (state name), region (Census region), x, y (the state's
+                           centroid in the geoAlbersUsa projection, north up: a copy of
+                           x, y of us_states_centroids.csv, written by
+                           tools/us-state-centroids.mjs)
 - us_states_edges.csv      source,target: shared land borders (a copy of us_states_contiguity.csv)
 - china_cities_nodes.csv   id (admin code), name, region (east/central/west belt),
                            province (text, ignored by policysim), x = longitude,
@@ -66,7 +69,13 @@ def rank_scaled(values):
 
 def us_states():
     states = read("us_states.csv")
-    write("us_states_nodes.csv", ["id", "region"], [[s["unit"], s["region"]] for s in states])
+    centroids = {c["id"]: c for c in read("us_states_centroids.csv")}
+    names = [s["unit"] for s in states]
+    if sorted(centroids) != sorted(names):
+        raise SystemExit("us_states_centroids.csv does not list exactly the states of us_states.csv")
+    rows = [[s["unit"], s["region"], centroids[s["unit"]]["x"], centroids[s["unit"]]["y"]]
+            for s in states]
+    write("us_states_nodes.csv", ["id", "region", "x", "y"], rows)
     edges = read("us_states_contiguity.csv")
     write("us_states_edges.csv", ["source", "target"], [[e["source"], e["target"]] for e in edges])
 
