@@ -336,9 +336,7 @@ pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
             eprintln!("interrupted again: exiting at once; no results written");
             std::process::exit(130);
         }
-        eprintln!(
-            "interrupting: stopping the runs under way (press Ctrl-C again to exit at once)"
-        );
+        eprintln!("interrupting: stopping the runs under way (press Ctrl-C again to exit at once)");
     });
     installed.ok().map(|()| &INTERRUPTED)
 }

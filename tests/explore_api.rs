@@ -126,6 +126,15 @@ fn page_and_presets_are_served() {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
     assert_eq!(v["presets"][0]["label"]["zh"], "基线：仅地方渠道");
+    // every embedded preset has a Chinese description beside the file's English one
+    for p in v["presets"].as_array().unwrap() {
+        let zh = p["description_zh"].as_str().unwrap_or_default();
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{}: {zh:?}",
+            p["id"]
+        );
+    }
     let (status, config) = json(&s, "GET", "/api/config", "");
     assert_eq!(status, 200);
     assert_eq!(config["caps"]["max_runs"], 100);

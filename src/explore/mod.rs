@@ -142,45 +142,59 @@ pub struct Preset {
     pub label_en: String,
     /// Label in Chinese.
     pub label_zh: String,
+    /// The description in Chinese (the English one is the scenario's `description`).
+    pub description_zh: Option<String>,
     /// The scenario.
     pub scenario: Scenario,
 }
 
-/// The example scenarios embedded in the binary: (id, English label, Chinese label, TOML).
-const EMBEDDED: [(&str, &str, &str, &str); 4] = [
+/// The example scenarios embedded in the binary: (id, English label, Chinese label,
+/// Chinese description, TOML). The English description is the file's `description`.
+const EMBEDDED: [(&str, &str, &str, &str, &str); 4] = [
     (
         "baseline",
         "Baseline: local channels only",
         "基线：仅地方渠道",
+        "中国规模的行政层级上只有地方自主探索和府际学习；没有竞争，也没有中央介入。",
         include_str!("../../scenarios/baseline.toml"),
     ),
     (
         "competition",
         "Competition for first",
         "争先模式",
+        "争先：学习能力和竞争意愿都高，同一上级下的地方政府互为对手，中央表彰先行者。",
         include_str!("../../scenarios/competition.toml"),
     ),
     (
         "pilot",
         "Pilot, then promote",
         "试点—推广",
+        "先试点后推广：选取 30 个有代表性的试点，3 年后评估，评估通过后以强制方式推广。",
         include_str!("../../scenarios/pilot.toml"),
     ),
     (
         "mandate",
         "Top-down mandate",
         "中央强制推行",
+        "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
         include_str!("../../scenarios/mandate.toml"),
     ),
 ];
 
-/// Presets read from disk when present (they reference data files by relative path).
-const ON_DISK: [(&str, &str, &str); 2] = [
-    ("us_states", "US states (real data)", "美国各州（真实数据）"),
+/// Presets read from disk when present (they reference data files by relative path):
+/// (id, English label, Chinese label, Chinese description).
+const ON_DISK: [(&str, &str, &str, &str); 2] = [
+    (
+        "us_states",
+        "US states (real data)",
+        "美国各州（真实数据）",
+        "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
+    ),
     (
         "china_cities",
         "China cities (real data)",
         "中国城市（真实数据）",
+        "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
     ),
 ];
 
@@ -235,19 +249,21 @@ impl Explorer {
                 id: "file".into(),
                 label_en: format!("{} (from {})", scenario.name, path.display()),
                 label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
+                description_zh: None,
                 scenario,
             });
         }
-        for (id, en, zh, text) in EMBEDDED {
+        for (id, en, zh, description_zh, text) in EMBEDDED {
             let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
             presets.push(Preset {
                 id: id.into(),
                 label_en: en.into(),
                 label_zh: zh.into(),
+                description_zh: Some(description_zh.into()),
                 scenario,
             });
         }
-        for (id, en, zh) in ON_DISK {
+        for (id, en, zh, description_zh) in ON_DISK {
             let path = options.scenarios.join(format!("{id}.toml"));
             if !path.is_file() {
                 continue;
@@ -257,6 +273,7 @@ impl Explorer {
                     id: id.into(),
                     label_en: en.into(),
                     label_zh: zh.into(),
+                    description_zh: Some(description_zh.into()),
                     scenario,
                 }),
                 Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
@@ -294,6 +311,7 @@ impl Explorer {
                     "label": { "en": p.label_en, "zh": p.label_zh },
                     "name": p.scenario.name,
                     "description": p.scenario.description,
+                    "description_zh": p.description_zh,
                     "values": values,
                 })
             })

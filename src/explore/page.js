@@ -251,6 +251,7 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
+  if (state.preset) showDescription();
   showSummary();
   drawMap();
 }
@@ -428,11 +429,17 @@ function togglePlay() {
 
 // ---------- wiring ----------
 
+// the preset's description in the page's language (English when there is no Chinese one)
+function showDescription() {
+  const p = state.preset;
+  $("preset-description").textContent = state.lang === "zh" && p.description_zh ? p.description_zh : p.description;
+}
+
 function selectPreset(id) {
   state.preset = state.presets.find((p) => p.id === id) || state.presets[0];
   $("preset").value = state.preset.id;
   state.changed = {};
-  $("preset-description").textContent = state.preset.description;
+  showDescription();
   setControlsFromPreset();
   updateTomlLink();
 }

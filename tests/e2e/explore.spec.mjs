@@ -94,6 +94,7 @@ try {
   await page.click("#lang-toggle");
   await settled(page, "s.includes('最终采纳比例')", "the Chinese summary");
   check((await page.textContent("#run")) === "运行", "page in Chinese");
+  check(/[\u4e00-\u9fff]/.test(await page.textContent("#preset-description")), "preset description in Chinese");
   await page.click("#lang-toggle");
   await settled(page, "s.includes('final share')", "the English summary");
 
