@@ -52,6 +52,51 @@ pub fn simulate(
     crate::limits::check_memory(scenario, threads)?;
     remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
+    write_staged(out_dir, |staging| {
+        let result = {
+            let runs_path = staging.join("runs.csv");
+            let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+            let mut runs_csv = BufWriter::new(file);
+            writeln!(runs_csv, "{RUNS_HEADER}").map_err(|e| Error::io(&runs_path, e))?;
+            let seed = scenario.seed;
+            let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
+                writeln!(runs_csv, "{}", output::runs_row(seed, s))
+                    .map_err(|e| Error::io(&runs_path, e))
+            };
+            let mut result =
+                run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
+            runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
+            if let Some(o) = options.observed {
+                result.start_year = Some(o.start_year);
+            }
+            result
+        };
+        write_outputs(scenario, staging, &result, options.observed)?;
+        if let Some(chart_options) = &options.charts {
+            charts::draw_run_charts(staging, chart_options)?;
+        }
+        // A signal that arrived after the last run still means "do not publish".
+        if options
+            .ensemble
+            .cancel
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+        {
+            return Err(Error::Interrupted(format!(
+                "{} runs finished",
+                scenario.runs
+            )));
+        }
+        Ok(result)
+    })
+}
+
+/// Writes a folder of results all at once: `write` fills a hidden staging folder beside
+/// `out_dir`, which is renamed into place (replacing `out_dir`) only when `write`
+/// succeeds; otherwise it is removed, with any parent folders created for it, and
+/// `out_dir` is left as it was. A second Ctrl-C meanwhile removes it too
+/// ([`remove_staging_now`]). The caller decides whether `out_dir` may be replaced.
+pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    remove_stale_staging(out_dir);
     let existed = out_dir.exists();
     // Folders created for the destination are removed again when nothing is written.
     let mut created: Vec<PathBuf> = Vec::new();
@@ -76,44 +121,8 @@ pub fn simulate(
         return Err(Error::io(&staging, e));
     }
     let registered = StagingGuard::register(&staging);
-    let result = (|| {
-        let result = {
-            let runs_path = staging.join("runs.csv");
-            let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-            let mut runs_csv = BufWriter::new(file);
-            writeln!(runs_csv, "{RUNS_HEADER}").map_err(|e| Error::io(&runs_path, e))?;
-            let seed = scenario.seed;
-            let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
-                writeln!(runs_csv, "{}", output::runs_row(seed, s))
-                    .map_err(|e| Error::io(&runs_path, e))
-            };
-            let mut result =
-                run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
-            runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
-            if let Some(o) = options.observed {
-                result.start_year = Some(o.start_year);
-            }
-            result
-        };
-        write_outputs(scenario, &staging, &result, options.observed)?;
-        if let Some(chart_options) = &options.charts {
-            charts::draw_run_charts(&staging, chart_options)?;
-        }
-        // A signal that arrived after the last run still means "do not publish".
-        if options
-            .ensemble
-            .cancel
-            .is_some_and(|c| c.load(Ordering::SeqCst))
-        {
-            return Err(Error::Interrupted(format!(
-                "{} runs finished",
-                scenario.runs
-            )));
-        }
-        Ok(result)
-    })();
-    match result {
-        Ok(result) => {
+    match write(&staging) {
+        Ok(value) => {
             // From here on the staging folder holds complete results: a second Ctrl-C
             // must not delete it while it is being moved into place.
             drop(registered);
@@ -122,7 +131,7 @@ pub fn simulate(
                 remove_created();
                 return Err(e);
             }
-            Ok(result)
+            Ok(value)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
@@ -201,36 +210,7 @@ pub fn write_outputs(
 
 /// Refuses to replace a folder that is not an earlier result of the same scenario.
 fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result<()> {
-    // `.`, `..` and `/` cannot be renamed into place, and replacing them would delete
-    // far more than results.
-    if out_dir.file_name().is_none() {
-        return Err(Error::Input(format!(
-            "--out {}: not a folder policysim can write results into; give a new or results folder such as results/{}",
-            out_dir.display(),
-            scenario.name
-        )));
-    }
-    if !out_dir.exists() {
-        return Ok(());
-    }
-    if !out_dir.is_dir() {
-        return Err(Error::Input(format!(
-            "{}: exists and is not a folder",
-            out_dir.display()
-        )));
-    }
-    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
-        if cwd.starts_with(&dir) {
-            return Err(Error::Input(format!(
-                "--out {}: is the current folder or contains it; choose another --out",
-                out_dir.display()
-            )));
-        }
-    }
-    let empty = std::fs::read_dir(out_dir)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    if empty {
+    if !check_out_folder(out_dir, &format!("results/{}", scenario.name))? {
         return Ok(());
     }
     let previous = std::fs::read_to_string(out_dir.join("scenario.toml")).ok();
@@ -253,6 +233,40 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
             out_dir.display()
         ))),
     }
+}
+
+/// The checks of an `--out` folder that [`write_staged`] would replace: it can be renamed
+/// (not `.`, `..` or `/`, which would also delete far more than results), it is not a
+/// file, and it is not the current folder or one containing it. Returns whether it
+/// exists with something in it; the caller then decides whether that may be replaced.
+pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
+    if out_dir.file_name().is_none() {
+        return Err(Error::Input(format!(
+            "--out {}: not a folder policysim can write results into; give a new or results folder such as {example}",
+            out_dir.display(),
+        )));
+    }
+    if !out_dir.exists() {
+        return Ok(false);
+    }
+    if !out_dir.is_dir() {
+        return Err(Error::Input(format!(
+            "{}: exists and is not a folder",
+            out_dir.display()
+        )));
+    }
+    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
+        if cwd.starts_with(&dir) {
+            return Err(Error::Input(format!(
+                "--out {}: is the current folder or contains it; choose another --out",
+                out_dir.display()
+            )));
+        }
+    }
+    let empty = std::fs::read_dir(out_dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    Ok(!empty)
 }
 
 /// The staging folder being written, for [`remove_staging_now`].

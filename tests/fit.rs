@@ -256,44 +256,73 @@ fn bad_observed_files_exit_2_with_clear_messages() {
 }
 
 #[test]
-fn a_folder_of_other_files_is_not_used_for_a_fit_without_force() {
+fn a_fit_replaces_only_fit_or_results_folders_and_all_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("thesis");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("chapter1.tex"), "precious").unwrap();
     let spid = repo().join("scenarios/data/spid_sample.csv");
-    let fit = |extra: &[&str]| {
+    let fit = |out: &Path, extra: &[&str]| {
         bin()
             .current_dir(repo())
             .args(["fit", "scenarios/us_states.toml", "--observed"])
             .arg(&spid)
             .args(["--policy", "mothersaid", "--free", "learning.rate=0:1"])
-            .args([
-                "--budget",
-                "20",
-                "--runs",
-                "10",
-                "--quiet",
-                "--no-charts",
-                "--out",
-            ])
-            .arg(&out)
+            .args(["--budget", "20", "--runs", "10", "--quiet", "--out"])
+            .arg(out)
             .args(extra)
             .output()
             .unwrap()
     };
-    let o = fit(&[]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--force") && err.contains("thesis"), "{err}");
-    assert!(!out.join("fit.json").exists());
-    let o = fit(&["--force"]);
+    // a folder of other files is never used, not even with --force
+    for extra in [&[][..], &["--force"][..]] {
+        let o = fit(&out, extra);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("thesis") && err.contains("other files"),
+            "{err}"
+        );
+        assert!(!out.join("fit.json").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("chapter1.tex")).unwrap(),
+            "precious"
+        );
+    }
+    // a new folder gets the fit; fitted/ holds a results folder with the observed share
+    let out = dir.path().join("fit");
+    let o = fit(&out, &["--format", "svg", "--size", "600x400"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(out.join("fit.json").exists());
-    assert_eq!(
-        std::fs::read_to_string(out.join("chapter1.tex")).unwrap(),
-        "precious"
-    );
-    // a folder with an earlier fit is updated without --force
-    assert!(fit(&[]).status.success());
+    for file in ["fit.json", "fit.csv", "evaluations.csv", "fit.svg"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    for file in ["curves.csv", "observed.csv", "initial.csv", "adoption.svg"] {
+        assert!(out.join("fitted").join(file).is_file(), "fitted/{file}");
+    }
+    // an earlier fit is replaced as a whole: charts it had and the new one has not go
+    let o = fit(&out, &["--no-charts"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("fit.json").is_file());
+    assert!(!out.join("fit.svg").exists() && !out.join("fitted/adoption.svg").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // results of `run` are replaced only with --force
+    let results = dir.path().join("results");
+    let o = bin()
+        .current_dir(repo())
+        .args(["run", "scenarios/us_states.toml", "--runs", "5", "--quiet"])
+        .args(["--no-charts", "--out"])
+        .arg(&results)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = fit(&results, &["--no-charts"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(fit(&results, &["--no-charts", "--force"]).status.success());
+    assert!(results.join("fit.json").is_file() && !results.join("runs.csv").exists());
 }

@@ -46,7 +46,7 @@ pub struct FitArgs {
     /// Output folder for fit.json, fit.csv, evaluations.csv, the chart and fitted/.
     #[arg(long)]
     pub out: PathBuf,
-    /// Write into an output folder that holds something other than an earlier fit.
+    /// Replace an output folder that holds results of `policysim run` (never a folder of other files).
     #[arg(long)]
     pub force: bool,
     /// Master seed (overrides the scenario's `seed`).
@@ -276,26 +276,25 @@ pub fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
     out
 }
 
-/// Refuses to write a fit into a non-empty folder that does not hold an earlier fit
-/// (`fit.json`), unless `--force`: a typo in `--out` must not mix files into other work.
+/// Refuses an output folder a fit must not replace. The fit replaces the folder as a
+/// whole (through a staging folder), so only a new or empty folder or an earlier fit
+/// (`fit.json`) qualify, and with `--force` earlier results of `policysim run`; never a
+/// folder of other files, so that a typo in `--out` cannot delete someone's work.
 fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
-    if force || !out.exists() {
+    if !crate::simulate::check_out_folder(out, "results/fit")? || out.join("fit.json").is_file() {
         return Ok(());
     }
-    if !out.is_dir() {
+    if out.join("summary.json").is_file() {
+        if force {
+            return Ok(());
+        }
         return Err(Error::Input(format!(
-            "--out {}: exists and is not a folder",
+            "--out {}: holds results of `policysim run`, not a fit; choose another --out or pass --force to replace them",
             out.display()
         )));
     }
-    let empty = std::fs::read_dir(out)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    if empty || out.join("fit.json").is_file() {
-        return Ok(());
-    }
     Err(Error::Input(format!(
-        "--out {}: the folder holds other files and no earlier fit (fit.json); choose another --out or pass --force",
+        "--out {}: the folder holds other files and no earlier fit (fit.json); choose another --out (a fit replaces the whole folder, so policysim never writes into a folder of other files, even with --force)",
         out.display()
     )))
 }
@@ -308,24 +307,25 @@ fn write_fit(
     wall: f64,
     charts: Option<&ChartOptions>,
 ) -> Result<()> {
-    let out = &args.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
-    w("fit.json", &fit_json(args, opts, observed, r, wall))?;
-    w("fit.csv", &fit_csv(r))?;
-    w("evaluations.csv", &evaluations_csv(opts, r))?;
-    write_fitted(&out.join("fitted"), observed, r, charts)?;
-    if let Some(c) = charts {
-        let chart = super::chart::FitChart {
-            fit: r,
-            name: match &args.reading.policy {
-                Some(p) => format!("{} · {p}", r.scenario.name),
-                None => r.scenario.name.clone(),
-            },
-        };
-        charts::save_figure(&chart, out, "fit", c)?;
-    }
-    Ok(())
+    // every file goes into a staging folder that replaces --out only when complete
+    crate::simulate::write_staged(&args.out, |out| {
+        let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
+        w("fit.json", &fit_json(args, opts, observed, r, wall))?;
+        w("fit.csv", &fit_csv(r))?;
+        w("evaluations.csv", &evaluations_csv(opts, r))?;
+        write_fitted(&out.join("fitted"), observed, r, charts)?;
+        if let Some(c) = charts {
+            let chart = super::chart::FitChart {
+                fit: r,
+                name: match &args.reading.policy {
+                    Some(p) => format!("{} · {p}", r.scenario.name),
+                    None => r.scenario.name.clone(),
+                },
+            };
+            charts::save_figure(&chart, out, "fit", c)?;
+        }
+        Ok(())
+    })
 }
 
 /// `fitted/`: the best-fitting scenario as a results folder (with its initial adopters
