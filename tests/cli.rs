@@ -111,7 +111,7 @@ fn a_bad_scenario_names_the_key_exits_2_and_writes_nothing() {
     let bad = dir.path().join("bad.toml");
     std::fs::write(
         &bad,
-        "name = \"bad\"\nsteps = 10\n\n[learning]\nrate = 1.5\n",
+        "name = \"bad\"\nsteps = 10\n\n[learning]\nrate = -1.5\n",
     )
     .unwrap();
     let out = dir.path().join("out");

@@ -197,7 +197,7 @@ fn bad_keys_and_values_give_400_naming_the_key() {
     let s = start(&[]);
     for (body, key) in [
         (r#"{"learning.rat": 0.5}"#, "learning.rat"),
-        (r#"{"learning.rate": 1.5}"#, "learning.rate"),
+        (r#"{"innovation.rate": 1.5}"#, "innovation.rate"),
         (r#"{"central.mode": "dictator"}"#, "central.mode"),
         (r#"{"steps": "ten"}"#, "steps"),
         (r#"{"preset": "atlantis"}"#, "preset"),

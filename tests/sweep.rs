@@ -318,7 +318,7 @@ fn sweep_errors_name_the_file_and_line() {
     assert!(err.contains("sweep.toml:17"), "{err}");
     assert!(err.contains("`step` is missing"), "{err}");
     // Scenario errors outside [sweep] keep their lines too.
-    let file = write_scenario(tmp.path(), &SCENARIO.replace("rate = 0.3", "rate = 3"));
+    let file = write_scenario(tmp.path(), &SCENARIO.replace("rate = 0.3", "rate = -3"));
     let out = policysim(&["sweep", s(&file)]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sweep.toml:13"), "{err}");

@@ -50,9 +50,9 @@ fn request_keys_are_applied_and_validated() {
     assert_eq!(err.status, 400);
     assert!(err.message.contains("learning.rat"), "{}", err.message);
     let err = e
-        .scenario_for(&obj(json!({"learning.rate": 1.5})))
+        .scenario_for(&obj(json!({"innovation.rate": 1.5})))
         .unwrap_err();
-    assert!(err.message.contains("learning.rate"), "{}", err.message);
+    assert!(err.message.contains("innovation.rate"), "{}", err.message);
     let err = e.scenario_for(&obj(json!({"preset": "nope"}))).unwrap_err();
     assert!(err.message.contains("preset"), "{}", err.message);
 }

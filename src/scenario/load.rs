@@ -5,7 +5,7 @@
 //! - unknown key: ``unknown key `learning.rat`; did you mean `learning.rate`?`` (or the list
 //!   of valid keys of that table when nothing is close);
 //! - wrong type: ``key `steps`: expected a whole number >= 0, found string "ten"``;
-//! - out of range: ``key `learning.rate`: must be in [0, 1], got 1.5``;
+//! - out of range: ``key `abandon.rate`: must be in [0, 1], got 1.5``;
 //! - several validation errors are reported together, one per line.
 //!
 //! Warnings (contradictory but legal settings) are stored in [`Scenario::warnings`] in the
@@ -549,14 +549,15 @@ impl Scenario {
         c.trait_spec("innovation.quality", &self.innovation.quality, false);
 
         let l = &self.learning;
-        c.unit("learning.rate", l.rate);
+        // a scale, not a probability: pi_learn is clamped to [0, 1] (MODEL.md section 3)
+        c.non_negative("learning.rate", l.rate);
         c.finite("learning.performance_weight", l.performance_weight);
         c.finite("learning.reference", l.reference);
         c.finite("learning.need_weight", l.need_weight);
         c.non_negative("learning.selectivity", l.selectivity);
         c.non_negative("learning.observation_noise", l.observation_noise);
 
-        c.unit("competition.rate", self.competition.rate);
+        c.non_negative("competition.rate", self.competition.rate);
         c.non_negative(
             "competition.first_mover_bias",
             self.competition.first_mover_bias,
@@ -1437,10 +1438,16 @@ p = { dist = "beta", a = 1, b = 9 }
 
     #[test]
     fn out_of_range_names_key_line_and_allowed_range() {
-        let m = err("name = \"x\"\n[learning]\nrate = 1.5\n");
+        let m = err("name = \"x\"\n[abandon]\nrate = 1.5\n");
         assert_eq!(
             m,
-            "/tmp/s.toml:3:1: key `learning.rate`: must be in [0, 1], got 1.5"
+            "/tmp/s.toml:3:1: key `abandon.rate`: must be in [0, 1], got 1.5"
+        );
+        // learning and competition rates are scales (their probabilities are clamped)
+        let m = err("name = \"x\"\n[learning]\nrate = -0.5\n");
+        assert_eq!(
+            m,
+            "/tmp/s.toml:3:1: key `learning.rate`: must be a finite number >= 0, got -0.5"
         );
         let m = err("name = \"x\"\ncentral.mandate.resistance = -0.1\n");
         assert_eq!(
@@ -1663,8 +1670,8 @@ p = { dist = "beta", a = 1, b = 9 }
             "unknown key `lerning`; did you mean `learning`?"
         );
         assert_eq!(
-            e(&mut s, "learning.rate", "2"),
-            "key `learning.rate`: must be in [0, 1], got 2"
+            e(&mut s, "innovation.rate", "2"),
+            "key `innovation.rate`: must be in [0, 1], got 2"
         );
         assert_eq!(
             e(&mut s, "learning.rate", "fast"),

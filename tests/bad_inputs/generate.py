@@ -36,9 +36,10 @@ case('wrong_type_n_float.toml', H + '[network]\nn = 10.5\n', 2, 'key `network.n`
 case('wrong_type_levels_table.toml', H + '[network]\nkind = "hierarchy"\nlevels = 3\n', 2, 'key `network.levels`')
 case('wrong_type_name_number.toml', 'name = 5\n', 2, 'key `name`')
 # --- ranges
-case('prob_above_one.toml', H + '[learning]\nrate = 1.5\n', 2, 'key `learning.rate`: must be in [0, 1], got 1.5')
+case('prob_above_one.toml', H + '[abandon]\nrate = 1.5\n', 2, 'key `abandon.rate`: must be in [0, 1], got 1.5')
+case('rate_negative.toml', H + '[learning]\nrate = -0.1\n', 2, 'key `learning.rate`: must be a finite number >= 0, got -0.1')
 case('prob_negative.toml', H + '[innovation]\nrate = -0.1\n', 2, 'key `innovation.rate`: must be in [0, 1]')
-case('prob_nan.toml', H + '[competition]\nrate = nan\n', 2, 'key `competition.rate`: must be in [0, 1], got NaN')
+case('prob_nan.toml', H + '[competition]\nrate = nan\n', 2, 'key `competition.rate`: must be a finite number >= 0, got NaN')
 case('noise_infinite.toml', H + '[adapt]\nnoise = inf\n', 2, 'key `adapt.noise`')
 case('negative_count.toml', H + '[initial]\ncount = -5\n', 2, 'key `initial.count`')
 case('negative_n.toml', H + '[network]\nn = -10\n', 2, 'key `network.n`')
