@@ -459,8 +459,23 @@ pub fn fit(
             }
         };
         // simulated outcomes are step functions of the parameters under common random
-        // numbers: below 0.01 on the logit scale the simplex only chases that granularity
-        optim::nelder_mead(&mut objective, &start, 1.0, 0.01, n_opt);
+        // numbers: below 0.01 on the logit scale the simplex only chases that granularity.
+        // On such a rough surface a simplex often collapses before the optimum, so it is
+        // restarted from the best point so far, with half the previous size, while the
+        // optimiser's budget lasts.
+        let mut start = start;
+        let mut step = 1.0;
+        let mut used = 0;
+        while n_opt.saturating_sub(used) > d + 1 {
+            let log = optim::nelder_mead(&mut objective, &start, step, 0.01, n_opt - used);
+            used += log.len();
+            match log.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+                // (infinite: an evaluation failed, the error is reported below)
+                Some((z, v)) if v.is_finite() => start.clone_from(z),
+                _ => break,
+            }
+            step = (step * 0.5).max(0.05);
+        }
     }
     if let Some(e) = failure {
         return Err(e);
