@@ -112,6 +112,41 @@ fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
     assert_eq!(summary["start_year"], 2000);
 }
 
+/// On the dual-carbon data with a wide box a single simplex collapses after about 64 of
+/// its 80 evaluations; restarted from its best point, it uses them all.
+#[test]
+fn the_optimiser_is_restarted_until_its_budget_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    let status = bin()
+        .current_dir(repo())
+        .args(["fit", "scenarios/china_cities.toml", "--observed"])
+        .args(["scenarios/data/china_cities.csv", "--unit-column", "name"])
+        .args(["--year-column", "dual_carbon_year"])
+        .args([
+            "--free",
+            "innovation.rate=0:1",
+            "--free",
+            "learning.rate=0:5",
+        ])
+        .args(["--quiet", "--no-charts", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (_, n_opt, _) = policysim::fit::split_budget(200, 2);
+    let evaluations = std::fs::read_to_string(out.join("evaluations.csv")).unwrap();
+    let optimise = evaluations
+        .lines()
+        .filter(|l| l.split(',').nth(1) == Some("optimise"))
+        .count();
+    // restarts stop when fewer than d + 2 evaluations are left for a new simplex
+    assert!(
+        optimise + 3 > n_opt && optimise <= n_opt,
+        "{optimise} of {n_opt}"
+    );
+}
+
 #[test]
 fn the_same_seed_gives_the_same_fit() {
     let dir = tempfile::tempdir().unwrap();
