@@ -39,6 +39,8 @@
 //! # Ok::<(), policysim::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod agents;
 pub mod aggregate;
 pub mod charts;

@@ -29,6 +29,7 @@ pub struct FitArgs {
     /// CSV of observed adoptions: one row per unit with its adoption year.
     #[arg(long)]
     pub observed: PathBuf,
+    /// How to read the observed file.
     #[command(flatten)]
     pub reading: ObservedArgs,
     /// A free parameter and its search range, KEY=LOW:HIGH (repeat for several).
