@@ -718,7 +718,9 @@ impl Run<'_> {
         if self.net.complete {
             self.signal_total += signed_w;
         } else if !self.at_risk.is_empty() {
-            // classic models that tally the never-adopted by adopting neighbours
+            // classic models that tally the never-adopted by adopting neighbours (they
+            // weigh every adopting neighbour alike: no signal to keep)
+            debug_assert!(!self.weighted);
             for &o in self.net.observers(i) {
                 let o = o as usize;
                 let old = self.nbr_count[o];
