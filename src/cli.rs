@@ -248,12 +248,7 @@ fn run(args: RunArgs) -> Result<()> {
     let observed = match &args.observed {
         Some(path) => {
             let observed = read_observed(path, &prepared.network, &args.reading.options())?;
-            observed.apply(&mut scenario);
-            if let Some(t) = args.steps {
-                scenario.steps = t; // run past (or stop before) the last observed year
-            }
-            prepared = Prepared::new(&scenario, prepared.network)?;
-            observed.set_initial(&mut prepared)?;
+            prepared = observed.start_from(&mut scenario, prepared, args.steps)?;
             if !args.quiet {
                 if let Some(w) = crate::observed::comparison_warning(&scenario) {
                     eprintln!("warning: {w}");

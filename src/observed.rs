@@ -117,6 +117,26 @@ impl Observed {
         scenario.initial = Default::default();
     }
 
+    /// Sets up a run of `scenario` that starts from these adoptions: `steps` spans the
+    /// observed years (or is `steps` when given, to run past them), `[initial]` gives way
+    /// to the observed first adopters, and the shared state is prepared again on the same
+    /// network. Pass the result to [`crate::simulate::simulate`] with these adoptions in
+    /// its options, so that the outputs compare the runs with them.
+    pub fn start_from(
+        &self,
+        scenario: &mut Scenario,
+        prepared: Prepared,
+        steps: Option<u32>,
+    ) -> Result<Prepared> {
+        self.apply(scenario);
+        if let Some(t) = steps {
+            scenario.steps = t;
+        }
+        let mut prepared = Prepared::new(scenario, prepared.network)?;
+        self.set_initial(&mut prepared)?;
+        Ok(prepared)
+    }
+
     /// Makes every run of `prepared` start from the observed initial adopters (nobody
     /// with a start year before the first adoption).
     pub fn set_initial(&self, prepared: &mut Prepared) -> Result<()> {

@@ -167,7 +167,7 @@ pub fn summary_json(
     for (c, stat) in Channel::ALL.iter().zip(&r.channel_shares) {
         channels.insert(c.name().to_string(), stat_json(stat));
     }
-    let v = json!({
+    let mut v = json!({
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": scenario.name,
@@ -191,7 +191,6 @@ pub fn summary_json(
         "evaluation_bias": stat_json(&r.evaluation_bias),
         "final_mean_quality": stat_json(&r.final_mean_quality),
     });
-    let mut v = v;
     if let (Some(o), Value::Object(map)) = (observed, &mut v) {
         map.insert("observed".into(), o.summary_json(&result.mean_share()));
     }

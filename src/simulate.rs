@@ -26,7 +26,7 @@ pub struct SimulateOptions<'a> {
     pub charts: Option<ChartOptions>,
     /// Replace an existing folder even if it holds results of another scenario.
     pub force: bool,
-    /// Observed adoptions the runs start from ([`Observed::set_initial`]): charts show
+    /// Observed adoptions the runs start from ([`Observed::start_from`]): charts show
     /// calendar years and the observed share; `observed.csv` and `initial.csv` are
     /// written, and `summary.json` says how far the simulated mean is from them.
     pub observed: Option<&'a Observed>,
