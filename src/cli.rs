@@ -2,7 +2,7 @@
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
-use crate::observed::read_observed;
+use crate::observed::{read_observed, ObservedOptions};
 use crate::run::Prepared;
 use crate::scenario::{load_scenario, Scenario};
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
@@ -112,6 +112,35 @@ impl ChartArgs {
     }
 }
 
+/// How to read the `--observed` file (shared by `run` and `fit`).
+#[derive(Debug, Args)]
+pub struct ObservedArgs {
+    /// Column of the observed file holding the unit (matched to node ids, then names).
+    #[arg(long, default_value = "unit", requires = "observed")]
+    pub unit_column: String,
+    /// Column of the observed file holding the adoption year (empty = never).
+    #[arg(long, default_value = "adopt_year", requires = "observed")]
+    pub year_column: String,
+    /// Keep only the rows of this policy (the file's `policy` column).
+    #[arg(long, requires = "observed")]
+    pub policy: Option<String>,
+    /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
+    #[arg(long, requires = "observed")]
+    pub start_year: Option<i32>,
+}
+
+impl ObservedArgs {
+    /// The reading options these arguments ask for.
+    pub fn options(&self) -> ObservedOptions {
+        ObservedOptions {
+            unit_column: self.unit_column.clone(),
+            year_column: self.year_column.clone(),
+            policy: self.policy.clone(),
+            start_year: self.start_year,
+        }
+    }
+}
+
 /// Options of `policysim run`.
 #[derive(Debug, Args)]
 struct RunArgs {
@@ -144,7 +173,7 @@ struct RunArgs {
     #[arg(long)]
     observed: Option<PathBuf>,
     #[command(flatten)]
-    reading: crate::fit::cli::ObservedArgs,
+    reading: ObservedArgs,
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,

@@ -3,7 +3,7 @@
 use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
 use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
-use crate::observed::{read_observed, ObservedOptions};
+use crate::observed::read_observed;
 use crate::output::{csv_field, num, round_sig, write_atomic};
 use crate::scenario::load_scenario;
 use clap::Args;
@@ -31,7 +31,7 @@ pub struct FitArgs {
     pub observed: PathBuf,
     /// How to read the observed file.
     #[command(flatten)]
-    pub reading: ObservedArgs,
+    pub reading: crate::cli::ObservedArgs,
     /// A free parameter and its search range, KEY=LOW:HIGH (repeat for several).
     #[arg(long = "free", value_parser = parse_free, required = true)]
     pub free: Vec<FreeParam>,
@@ -71,35 +71,6 @@ pub struct FitArgs {
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
     pub size: (u32, u32),
-}
-
-/// How to read the `--observed` file (shared by `run` and `fit`).
-#[derive(Debug, Args)]
-pub struct ObservedArgs {
-    /// Column of the observed file holding the unit (matched to node ids, then names).
-    #[arg(long, default_value = "unit", requires = "observed")]
-    pub unit_column: String,
-    /// Column of the observed file holding the adoption year (empty = never).
-    #[arg(long, default_value = "adopt_year", requires = "observed")]
-    pub year_column: String,
-    /// Keep only the rows of this policy (the file's `policy` column).
-    #[arg(long, requires = "observed")]
-    pub policy: Option<String>,
-    /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
-    #[arg(long, requires = "observed")]
-    pub start_year: Option<i32>,
-}
-
-impl ObservedArgs {
-    /// The reading options these arguments ask for.
-    pub fn options(&self) -> ObservedOptions {
-        ObservedOptions {
-            unit_column: self.unit_column.clone(),
-            year_column: self.year_column.clone(),
-            policy: self.policy.clone(),
-            start_year: self.start_year,
-        }
-    }
 }
 
 /// Runs `policysim fit`.
