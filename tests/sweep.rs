@@ -528,3 +528,122 @@ fn an_interrupted_sweep_says_how_to_resume_and_resumes_to_the_same_table() {
     ok(&args(&dir).iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(csv(&dir), csv(&whole));
 }
+
+/// `sweep --observed`: every point starts from the observed first adopters, spans the
+/// observed years and gets the RMSE of its mean curve against them; the map of that RMSE
+/// is a calibration landscape. The recorded sweep.toml (with initial.csv beside it)
+/// reproduces the points.
+#[test]
+fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = root.join("scenarios/us_states.toml");
+    let spid = root.join("scenarios/data/spid_sample.csv");
+    let out = tmp.path().join("landscape");
+    let sweep = |out: &Path, policy: &str, extra: &[&str]| {
+        let mut args = vec!["sweep", s(&scenario), "--observed", s(&spid), "--policy"];
+        args.extend([policy, "--set", "innovation.rate=0.2,0.5"]);
+        args.extend(["--set", "learning.rate=0,0.5", "--runs", "20", "--quiet"]);
+        args.extend(["--out", s(out)]);
+        args.extend(extra);
+        policysim(&args)
+    };
+    let o = sweep(
+        &out,
+        "mothersaid",
+        &[
+            "--keep-points",
+            "--metric",
+            "observed_rmse",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("sweep_observed_rmse_map.svg").is_file());
+
+    let observed: Vec<f64> = std::fs::read_to_string(out.join("observed.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(observed.len(), 21, "mothers' aid 1911-1931");
+    let table = String::from_utf8(csv(&out)).unwrap();
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().ends_with(",observed_rmse"));
+    let mut rmses = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let reported: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        // the mean curve of the point, from its kept curves.csv
+        let curves = std::fs::read_to_string(out.join(format!("points/{i}/curves.csv"))).unwrap();
+        let mean: Vec<(f64, f64)> = curves
+            .lines()
+            .filter(|l| l.split(',').nth(1) == Some("adopted_share"))
+            .map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                (c[2].parse().unwrap(), c[3].parse().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            mean.len(),
+            observed.len(),
+            "point {i} spans the observed years"
+        );
+        assert_eq!(
+            mean[0].1, 0.0,
+            "point {i}: step 0 holds the observed first adopters"
+        );
+        assert_eq!(mean[0].0, observed[0]);
+        let sq: f64 = (1..mean.len())
+            .map(|t| (mean[t].0 - observed[t]).powi(2))
+            .sum();
+        let rmse = (sq / (mean.len() - 1) as f64).sqrt();
+        assert!(
+            (reported - rmse).abs() < 1e-9,
+            "point {i}: {reported} vs {rmse}"
+        );
+        rmses.push(reported);
+    }
+    assert_eq!(rmses.len(), 4);
+    assert!(
+        rmses.iter().any(|r| (r - rmses[0]).abs() > 1e-3),
+        "{rmses:?}"
+    );
+
+    // other observed adoptions are a different sweep: not mixed into this folder
+    let o = sweep(&out, "antistalk", &["--no-charts"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("different sweep"));
+
+    // the recorded sweep.toml reproduces every point (all columns but observed_rmse)
+    let again = tmp.path().join("again");
+    ok(&[
+        "sweep",
+        s(&out.join("sweep.toml")),
+        "--quiet",
+        "--no-charts",
+        "--out",
+        s(&again),
+    ]);
+    let without_rmse: String = table
+        .lines()
+        .map(|l| format!("{}\n", &l[..l.rfind(',').unwrap()]))
+        .collect();
+    assert_eq!(String::from_utf8(csv(&again)).unwrap(), without_rmse);
+
+    // the RMSE map needs observed adoptions
+    let o = policysim(&[
+        "sweep",
+        s(&scenario),
+        "--set",
+        "innovation.rate=0.2,0.5",
+        "--metric",
+        "observed_rmse",
+        "--out",
+        s(&tmp.path().join("none")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--observed"));
+    assert!(!tmp.path().join("none").exists());
+}

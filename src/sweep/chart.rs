@@ -25,10 +25,12 @@ pub const BAND_METRICS: [&str; 7] = [
     "evaluation_bias",
 ];
 
-/// Every metric a sweep chart can show: [`BAND_METRICS`] and the channel shares.
+/// Every metric a sweep chart can show: [`BAND_METRICS`], the channel shares and, for a
+/// sweep compared with observed adoptions, `observed_rmse`.
 pub fn metrics() -> Vec<String> {
     let mut m: Vec<String> = BAND_METRICS.iter().map(|s| s.to_string()).collect();
     m.extend(Channel::ALL.iter().map(|c| format!("share_{}", c.name())));
+    m.push("observed_rmse".into());
     m
 }
 
@@ -68,6 +70,8 @@ fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
         "lineages" => "Lineages at the end (variant diversity)".into(),
         "evaluation_bias" if zh => "试点评估偏差".into(),
         "evaluation_bias" => "Pilot evaluation bias".into(),
+        "observed_rmse" if zh => "与实际采纳曲线的均方根误差".into(),
+        "observed_rmse" => "RMSE against the observed adoption curve".into(),
         m => match m.strip_prefix("share_") {
             Some(c) if zh => format!("经{}采纳的比例", style.channel_name(c)),
             Some(c) => format!(

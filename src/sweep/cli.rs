@@ -2,6 +2,7 @@
 
 use super::{load_sweep, merge, parse_set, run_sweep, Shard, SweepMode, SweepOptions};
 use crate::error::{Error, Result};
+use crate::observed::read_observed;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -54,6 +55,14 @@ pub struct SweepArgs {
     /// No progress bar or messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compare every point with observed adoptions (CSV of unit and adoption year): the
+    /// points start from the observed first adopters and span the observed years, and
+    /// sweep.csv gets observed_rmse (map it with --metric observed_rmse).
+    #[arg(long)]
+    pub observed: Option<PathBuf>,
+    /// How to read the observed file.
+    #[command(flatten)]
+    pub reading: crate::cli::ObservedArgs,
     /// Chart options.
     #[command(flatten)]
     pub charts: SweepChartArgs,
@@ -82,7 +91,7 @@ pub struct MergeArgs {
 /// Chart options of `sweep` and `merge`.
 #[derive(Debug, Args)]
 pub struct SweepChartArgs {
-    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias or `share_<channel>`.
+    /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias, `share_<channel>` or observed_rmse (with --observed).
     #[arg(long, default_value = "final_share")]
     pub metric: String,
     /// Do not draw the chart.
@@ -169,6 +178,30 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     sweep.check()?;
     args.charts.check()?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+    let observed = match &args.observed {
+        Some(path) => {
+            let threads = crate::limits::thread_count(args.threads);
+            crate::limits::check_memory(&base, threads)?;
+            let network = crate::ensemble::prepare(&base)?.network;
+            let observed = read_observed(path, &network, &args.reading.options())?;
+            observed.apply(&mut base);
+            if let Some(t) = args.steps {
+                base.steps = t; // run past (or stop before) the last observed year
+            }
+            if !args.quiet {
+                if let Some(w) = crate::observed::comparison_warning(&base) {
+                    eprintln!("warning: {w}");
+                }
+            }
+            Some(observed)
+        }
+        None => None,
+    };
+    if observed.is_none() && args.charts.metric == "observed_rmse" {
+        return Err(Error::Input(
+            "--metric observed_rmse needs --observed (the adoptions to compare with)".into(),
+        ));
+    }
     if !args.quiet {
         for w in &base.warnings {
             eprintln!("warning: {w}");
@@ -205,6 +238,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         force: args.force,
         max_points: args.max_points,
         cancel: crate::cli::interrupt_flag(),
+        observed: observed.as_ref(),
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);

@@ -13,6 +13,7 @@ use super::{value_text, Sweep};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::model::Channel;
+use crate::observed::{share_rmse, Observed};
 use crate::output::{self, csv_field, num, write_atomic, RUNS_HEADER};
 use crate::rng::point_seed;
 use crate::run::series;
@@ -91,6 +92,10 @@ pub struct SweepOptions<'a> {
     /// When set to true the sweep stops between runs; finished points stay on disk and a
     /// re-run of the same command resumes from them.
     pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
+    /// Observed adoptions every point starts from and is compared with: `sweep.csv` gets
+    /// an `observed_rmse` column. The base scenario must already span the observed years
+    /// ([`Observed::apply`]).
+    pub observed: Option<&'a Observed>,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -135,22 +140,33 @@ fn without_comments(text: &str) -> String {
         .collect()
 }
 
-/// The text the sweep's fingerprint is computed from: version, base scenario, keys and values.
-fn identity_text(base: &Scenario, sweep: &Sweep) -> String {
+/// The text the sweep's fingerprint is computed from: version, base scenario, keys and
+/// values, and the observed adoptions the points are compared with.
+fn identity_text(base: &Scenario, sweep: &Sweep, observed: Option<&Observed>) -> String {
     let bare = Sweep {
         labels: Vec::new(),
         ..sweep.clone()
     };
-    format!(
+    let mut text = format!(
         "policysim {}\n{}\n{}",
         env!("CARGO_PKG_VERSION"),
         without_comments(&base.to_toml()),
         bare.to_toml()
-    )
+    );
+    if let Some(o) = observed {
+        let _ = write!(
+            text,
+            "\nobserved\n{}initial {:?}\n",
+            o.observed_csv(),
+            o.initial
+        );
+    }
+    text
 }
 
-/// The `sweep.csv` header for these keys.
-pub fn sweep_header(keys: &[String]) -> String {
+/// The `sweep.csv` header for these keys (with `observed_rmse` last when the points are
+/// compared with observed adoptions).
+pub fn sweep_header(keys: &[String], observed: bool) -> String {
     let mut h = String::from("point");
     for k in keys {
         h.push(',');
@@ -169,16 +185,21 @@ pub fn sweep_header(keys: &[String]) -> String {
     for m in ["final_mean_quality", "lineages", "evaluation_bias"] {
         let _ = write!(h, ",{m}_mean,{m}_p05,{m}_p95");
     }
+    if observed {
+        h.push_str(",observed_rmse");
+    }
     h
 }
 
-/// One `sweep.csv` row (without newline) of a point's ensemble result.
+/// One `sweep.csv` row (without newline) of a point's ensemble result; with observed
+/// adoptions, the RMSE of the point's mean share against them comes last.
 pub fn sweep_row(
     index: usize,
     values: &[toml::Value],
     seed: u64,
     runs: u32,
     result: &EnsembleResult,
+    observed: Option<&Observed>,
 ) -> String {
     let mut row = index.to_string();
     for v in values {
@@ -212,6 +233,10 @@ pub fn sweep_row(
         result.curves.cell(last, series::LINEAGES).summary(),
     );
     three(&mut row, r.evaluation_bias.summary());
+    if let Some(o) = observed {
+        let rmse = share_rmse(&o.share(), &result.mean_share());
+        let _ = write!(row, ",{}", rmse.map_or(String::new(), num));
+    }
     row
 }
 
@@ -274,14 +299,33 @@ pub fn run_sweep(
             .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
         scenarios.push(point);
     }
-    let identity = identity_text(base, sweep);
+    let identity = identity_text(base, sweep, options.observed);
     let sweep_id = fingerprint(&identity);
-    let sweep_toml = format!("{}\n\n{}", base.to_toml(), sweep.to_toml());
+    // with observed adoptions the recorded scenario names their first adopters, written
+    // beside it (a relative path, resolved against the sweep folder)
+    let mut recorded = std::borrow::Cow::Borrowed(base);
+    if options.observed.is_some_and(|o| !o.initial.is_empty()) {
+        recorded.to_mut().initial = crate::scenario::Initial {
+            file: Some(PathBuf::from("initial.csv")),
+            ..Default::default()
+        };
+    }
+    let sweep_toml = format!("{}\n\n{}", recorded.to_toml(), sweep.to_toml());
     prepare_folder(out, &sweep_id, &sweep_toml, options.force)?;
-    let header = sweep_header(&sweep.keys);
+    let header = sweep_header(&sweep.keys, options.observed.is_some());
     let meta = sweep_json(base, sweep, &sweep_id, &header, options.shard);
     write_atomic(&out.join(SWEEP_TOML), sweep_toml.as_bytes())?;
     write_atomic(&out.join(SWEEP_JSON), meta.as_bytes())?;
+    if let Some(o) = options.observed {
+        write_atomic(&out.join("observed.csv"), o.observed_csv().as_bytes())?;
+        if !o.initial.is_empty() {
+            let network = prepare(&scenarios[0])?.network;
+            write_atomic(
+                &out.join("initial.csv"),
+                o.initial_csv(&network.names).as_bytes(),
+            )?;
+        }
+    }
 
     let mine: Vec<usize> = (0..n)
         .filter(|&i| options.shard.is_none_or(|s| s.contains(i as u64)))
@@ -370,7 +414,11 @@ fn run_point(
 ) -> Result<String> {
     let seed = point_seed(base.seed, index as u64);
     // The network is drawn from the scenario's own seed (the same at every point).
-    let prepared = prepare(scenario)?;
+    let mut prepared = prepare(scenario)?;
+    if let Some(o) = options.observed {
+        o.set_initial(&mut prepared)
+            .map_err(|e| Error::Input(format!("point {index}: {e}")))?;
+    }
     let mut runs_csv = String::new();
     let keep = options.keep_points;
     if keep {
@@ -391,7 +439,14 @@ fn run_point(
     };
     let result = run_ensemble(scenario, seed, &prepared, &ensemble, &mut on_run)?;
     let values = sweep.point(index);
-    let row = sweep_row(index, &values, seed, scenario.runs, &result);
+    let row = sweep_row(
+        index,
+        &values,
+        seed,
+        scenario.runs,
+        &result,
+        options.observed,
+    );
     let dir = point_dir(out, index);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if keep {
@@ -405,7 +460,7 @@ fn run_point(
     for (k, v) in sweep.keys.iter().zip(&values) {
         named.insert(k.clone(), Value::String(value_text(v)));
     }
-    let sweep_id = fingerprint(&identity_text(base, sweep));
+    let sweep_id = fingerprint(&identity_text(base, sweep, options.observed));
     let point = json!({
         "point": index,
         "sweep_id": sweep_id,
