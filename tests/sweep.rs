@@ -632,6 +632,34 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
         .collect();
     assert_eq!(String::from_utf8(csv(&again)).unwrap(), without_rmse);
 
+    // shards merge into the same table, with the observed data beside it
+    let (a, b, merged) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("merged"),
+    );
+    for (dir, shard) in [(&a, "1/2"), (&b, "2/2")] {
+        let o = sweep(dir, "mothersaid", &["--shard", shard, "--no-charts"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    ok(&[
+        "merge",
+        s(&a),
+        s(&b),
+        "--out",
+        s(&merged),
+        "--quiet",
+        "--no-charts",
+    ]);
+    assert_eq!(String::from_utf8(csv(&merged)).unwrap(), table);
+    for name in ["observed.csv", "initial.csv"] {
+        assert_eq!(
+            std::fs::read(merged.join(name)).unwrap(),
+            std::fs::read(out.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
     // the RMSE map needs observed adoptions
     let o = policysim(&[
         "sweep",

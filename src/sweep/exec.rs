@@ -240,6 +240,11 @@ pub fn sweep_row(
     row
 }
 
+/// True when both paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
 /// The folder of point `index`.
 fn point_dir(out: &Path, index: usize) -> PathBuf {
     out.join(POINTS).join(index.to_string())
@@ -760,7 +765,15 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport> {
     if !toml_text.is_empty() {
         write_atomic(&out.join(SWEEP_TOML), toml_text.as_bytes())?;
     }
-    let _ = first_dir;
+    // a sweep compared with observed adoptions: the data and the first adopters that
+    // sweep.toml names (the same in every shard, as the shards share the sweep's id)
+    for name in ["observed.csv", "initial.csv"] {
+        let from = first_dir.join(name);
+        if from.is_file() && !same_file(&from, &out.join(name)) {
+            let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+            write_atomic(&out.join(name), &bytes)?;
+        }
+    }
     write_atomic(&out.join(SWEEP_JSON), meta_text.as_bytes())?;
     write_atomic(&out.join(SWEEP_CSV), csv.as_bytes())?;
     Ok(MergeReport {
