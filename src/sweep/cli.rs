@@ -14,6 +14,8 @@ pub const SWEEP_EXAMPLES: &str = "Examples:
   policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --set learning.rate=0.1,0.3
   policysim sweep scenarios/typology.toml --shard 2/8 --out results/typology/shard-2
   policysim merge results/typology/shard-* --out results/typology/all
+  policysim sweep scenarios/us_states.toml --observed scenarios/data/spid_sample.csv --policy mothersaid \
+    --set innovation.rate=0:0.8:0.1 --set learning.rate=0:1:0.125 --metric observed_rmse
 
 Re-running the same command resumes: finished points are verified and skipped.";
 
