@@ -117,6 +117,18 @@ impl Observed {
         scenario.initial = Default::default();
     }
 
+    /// Refuses a scenario that cannot start from observed adoptions: one whose network
+    /// is drawn anew in every run (the adopters were matched to one network).
+    pub fn check_scenario(scenario: &Scenario) -> Result<()> {
+        if scenario.network.redraw {
+            return Err(Error::Input(
+                "network.redraw = true: observed adoptions need one fixed network; set redraw = false"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Sets up a run of `scenario` that starts from these adoptions: `steps` spans the
     /// observed years (or is `steps` when given, to run past them), `[initial]` gives way
     /// to the observed first adopters, and the shared state is prepared again on the same
@@ -128,6 +140,7 @@ impl Observed {
         prepared: Prepared,
         steps: Option<u32>,
     ) -> Result<Prepared> {
+        Self::check_scenario(scenario)?;
         self.apply(scenario);
         if let Some(t) = steps {
             scenario.steps = t;

@@ -213,6 +213,29 @@ fn bad_observed_input_exits_2_and_writes_nothing() {
         "{err}"
     );
     assert!(!out.exists());
+    // a network drawn anew in every run cannot carry the observed first adopters
+    let data = repo().join("scenarios/data");
+    let redraw = read(&repo().join("scenarios/us_states.toml"))
+        .replace("\"data/", &format!("\"{}/", data.display()))
+        .replace("[network]\n", "[network]\nredraw = true\n");
+    let scenario = dir.path().join("redraw.toml");
+    std::fs::write(&scenario, redraw).unwrap();
+    let o = bin()
+        .current_dir(repo())
+        .args(["run", scenario.to_str().unwrap(), "--quiet", "--observed"])
+        .args([
+            "scenarios/data/spid_sample.csv",
+            "--policy",
+            "mothersaid",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("network.redraw"), "{err}");
+    assert!(!out.exists());
     // reading options without a file are a usage error
     let o = run_us(&out, &["--policy", "mothersaid"]);
     assert_eq!(o.status.code(), Some(2));

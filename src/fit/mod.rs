@@ -365,12 +365,7 @@ pub fn fit(
     if opts.runs < 2 {
         return Err(Error::Input("--runs must be at least 2".into()));
     }
-    if scenario.network.redraw {
-        return Err(Error::Input(
-            "network.redraw = true: observed adoptions need one fixed network; set redraw = false"
-                .into(),
-        ));
-    }
+    Observed::check_scenario(scenario)?;
     let mut free = opts.free.clone();
     for p in &mut free {
         match scenario.get_dotted(&p.key) {

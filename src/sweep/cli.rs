@@ -182,6 +182,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let observed = match &args.observed {
         Some(path) => {
+            crate::observed::Observed::check_scenario(&base)?;
             let threads = crate::limits::thread_count(args.threads);
             crate::limits::check_memory(&base, threads)?;
             let network = crate::ensemble::prepare(&base)?.network;

@@ -302,6 +302,10 @@ pub fn run_sweep(
         let point = sweep.point_scenario(base, i)?;
         crate::limits::check_memory(&point, threads)
             .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
+        if options.observed.is_some() {
+            Observed::check_scenario(&point)
+                .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
+        }
         scenarios.push(point);
     }
     let identity = identity_text(base, sweep, options.observed);
