@@ -660,6 +660,15 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
         );
     }
 
+    // the points start from the observed first adopters: [initial] cannot be swept
+    let o = sweep(
+        &tmp.path().join("initial"),
+        "mothersaid",
+        &["--set", "initial.count=1,2"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("initial.count"));
+
     // the RMSE map needs observed adoptions
     let o = policysim(&[
         "sweep",

@@ -294,6 +294,13 @@ pub fn run_sweep(
     options: &SweepOptions,
 ) -> Result<SweepReport> {
     sweep.check()?;
+    if options.observed.is_some() {
+        if let Some(key) = sweep.keys.iter().find(|k| k.starts_with("initial.")) {
+            return Err(Error::Input(format!(
+                "sweep key `{key}`: with observed adoptions every point starts from their first adopters, so [initial] is not used; sweep another key"
+            )));
+        }
+    }
     let n = sweep.len();
     // Resolve every point first: a bad combination is reported before any work starts.
     let mut scenarios = Vec::with_capacity(n);
