@@ -281,6 +281,13 @@ fn bad_observed_files_exit_2_with_clear_messages() {
     let (code, err) = fit_us(&spid, &["--policy", "mothersaid", "--start-year", "1915"]);
     assert_eq!(code, 2);
     assert!(err.contains("--start-year 1915"), "{err}");
+    // keys the observed adoptions set
+    let (code, err) = fit_us(
+        &spid,
+        &["--policy", "mothersaid", "--free", "initial.count=1:5"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--free initial.count"), "{err}");
     // an unknown free key
     let (code, err) = fit_us(
         &spid,

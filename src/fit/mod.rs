@@ -368,6 +368,12 @@ pub fn fit(
     Observed::check_scenario(scenario)?;
     let mut free = opts.free.clone();
     for p in &mut free {
+        if p.key == "steps" || p.key.starts_with("initial.") {
+            return Err(Error::Input(format!(
+                "--free {}: the observed adoptions set the steps and the first adopters, so this key is not used; free another key",
+                p.key
+            )));
+        }
         match scenario.get_dotted(&p.key) {
             Some(toml::Value::Float(_)) => {}
             Some(toml::Value::Integer(_)) => p.integer = true,
