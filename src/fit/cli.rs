@@ -142,6 +142,13 @@ pub fn run(args: FitArgs) -> Result<()> {
             "  RMSE model {:.4}, Bass {:.4} (p = {:.4}, q = {:.4})",
             result.best_eval.curve_rmse, result.bass_rmse, result.bass.p, result.bass.q
         );
+        for e in &result.box_edges {
+            let which = if e.side == "low" { "bottom" } else { "top" };
+            eprintln!(
+                "warning: {} reaches the {which} of its search box ({}); the key allows more, so widen --free {} to see whether the answer changes",
+                e.key, e.bound, e.key
+            );
+        }
         eprintln!(
             "results in {}/ (fit.json, fit.csv, evaluations.csv, fitted/)",
             args.out.display()
@@ -193,6 +200,7 @@ pub fn fit_json(
         "hazard_noise": r.hazard_noise.map(round_sig),
         "tolerance": round_sig(r.tolerance),
         "accepted": r.accepted,
+        "box_edges": r.box_edges.iter().map(|e| json!({"key": e.key, "side": e.side, "bound": e.bound})).collect::<Vec<_>>(),
         "bass": {"p": round_sig(r.bass.p), "q": round_sig(r.bass.q), "rmse": round_sig(r.bass_rmse), "t_offset": r.bass_offset},
         "evaluations": r.evaluations.len(),
         "runs": opts.runs,

@@ -166,6 +166,56 @@ pub struct FitResult {
     pub scenario: Scenario,
     /// The ensemble at the best point (start year set).
     pub ensemble: EnsembleResult,
+    /// Ends of the search box that the best value or the interval reach although the key
+    /// allows values beyond them: the box may be cutting the answer off.
+    pub box_edges: Vec<BoxEdge>,
+}
+
+/// A free key's search-box end that the fit ran into (see [`box_edges`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxEdge {
+    /// The free key.
+    pub key: String,
+    /// `low` or `high`.
+    pub side: &'static str,
+    /// The bound given with `--free`.
+    pub bound: f64,
+}
+
+/// The search-box ends that the best value or the interval come within 5% of the box's
+/// width of, where the key itself allows a value beyond the end (so not a bound such
+/// as a rate's 0 or a probability's 1): widening `--free` there may change the answer.
+pub fn box_edges(
+    scenario: &Scenario,
+    free: &[FreeParam],
+    best: &[f64],
+    interval: &[(f64, f64)],
+) -> Vec<BoxEdge> {
+    let mut edges = Vec::new();
+    for (k, p) in free.iter().enumerate() {
+        let width = p.high - p.low;
+        let near = 0.05 * width;
+        let lowest = best[k].min(interval[k].0);
+        let highest = best[k].max(interval[k].1);
+        for (side, bound, reached, beyond) in [
+            ("low", p.low, lowest - p.low <= near, p.low - near),
+            ("high", p.high, p.high - highest <= near, p.high + near),
+        ] {
+            let value = if p.integer {
+                toml::Value::Integer(beyond.round() as i64)
+            } else {
+                toml::Value::Float(beyond)
+            };
+            if reached && scenario.clone().set_dotted(&p.key, value).is_ok() {
+                edges.push(BoxEdge {
+                    key: p.key.clone(),
+                    side,
+                    bound,
+                });
+            }
+        }
+    }
+    edges
 }
 
 /// The state shared by every evaluation.
@@ -564,7 +614,9 @@ pub fn fit(
         .sum::<f64>()
         / t_max as f64)
         .sqrt();
+    let box_edges = box_edges(scenario, &opts.free, &best_eval.values, &interval);
     Ok(FitResult {
+        box_edges,
         best: best_eval.values.clone(),
         interval,
         best_eval,
@@ -601,4 +653,48 @@ pub fn tolerance(best: &Evaluation, hazard_noise: Option<f64>) -> f64 {
         tol += widen(h, n);
     }
     tol
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn free(key: &str, low: f64, high: f64) -> FreeParam {
+        FreeParam {
+            key: key.into(),
+            low,
+            high,
+            integer: false,
+        }
+    }
+
+    #[test]
+    fn box_edges_flag_only_ends_the_key_could_pass() {
+        let s = Scenario::default();
+        let edges = |p: FreeParam, best: f64, iv: (f64, f64)| {
+            box_edges(&s, &[p], &[best], &[iv])
+                .iter()
+                .map(|e| e.side)
+                .collect::<Vec<_>>()
+        };
+        // learning.rate is a scale: 1 is only the box's end
+        assert_eq!(
+            edges(free("learning.rate", 0.0, 1.0), 0.97, (0.07, 0.97)),
+            ["high"]
+        );
+        // ... but 0 is the key's own limit, and the middle is no edge
+        assert!(edges(free("learning.rate", 0.0, 1.0), 0.03, (0.02, 0.39)).is_empty());
+        assert!(edges(free("learning.rate", 0.0, 4.0), 2.0, (1.0, 3.0)).is_empty());
+        // the interval alone can reach an end
+        assert_eq!(
+            edges(free("learning.rate", 0.5, 4.0), 2.0, (0.52, 3.0)),
+            ["low"]
+        );
+        // innovation.rate is a probability: 1 is its own limit
+        assert!(edges(free("innovation.rate", 0.0, 1.0), 0.99, (0.9, 1.0)).is_empty());
+        assert_eq!(
+            edges(free("innovation.rate", 0.1, 0.5), 0.49, (0.11, 0.5)),
+            ["low", "high"]
+        );
+    }
 }
