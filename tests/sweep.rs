@@ -560,7 +560,8 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(out.join("sweep_observed_rmse_map.svg").is_file());
+    let map = std::fs::read_to_string(out.join("sweep_observed_rmse_map.svg")).unwrap();
+    assert!(map.contains("RMSE against the observed adoption curve (mean curve of 20 runs)"));
 
     let observed: Vec<f64> = std::fs::read_to_string(out.join("observed.csv"))
         .unwrap()

@@ -263,9 +263,12 @@ impl Figure for Heatmap<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let d = self.data;
         let metric_text = metric_label(self.metric, style, &d.time_unit);
-        let subject = match style.lang {
-            Lang::Zh => format!("{metric_text}({} 次运行的均值)", d.runs),
-            Lang::En => format!("{metric_text} (mean of {} runs)", d.runs),
+        // the RMSE is one number per point, computed from the mean curve of its runs
+        let subject = match (style.lang, self.metric == "observed_rmse") {
+            (Lang::Zh, false) => format!("{metric_text}({} 次运行的均值)", d.runs),
+            (Lang::En, false) => format!("{metric_text} (mean of {} runs)", d.runs),
+            (Lang::Zh, true) => format!("{metric_text}({} 次运行的平均曲线)", d.runs),
+            (Lang::En, true) => format!("{metric_text} (mean curve of {} runs)", d.runs),
         };
         let area = titled(root, &style.title(&d.scenario, &subject), style)?;
         let (w, h) = area.dim_in_pixel();
