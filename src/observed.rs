@@ -278,6 +278,34 @@ fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// The distinct values of the `policy` column of an observed-adoptions file, in order
+/// of first appearance (empty when the file has no such column).
+pub fn policies(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let Some(col) = column(&header, "policy") else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<String> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
+        let p = record.get(col).unwrap_or("").trim();
+        if !p.is_empty() && !out.iter().any(|q| q == p) {
+            out.push(p.to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// Reads observed adoptions from `path` and matches them to `network`'s nodes.
 pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> Result<Observed> {
     let mut bytes = std::fs::read(path).map_err(|e| {

@@ -252,3 +252,92 @@ fn requests_naming_another_host_are_refused() {
     stream.read_to_string(&mut raw).unwrap();
     assert!(raw.starts_with("HTTP/1.1 403"), "{raw}");
 }
+
+/// The data presets can be compared with real adoptions: the runs start from the
+/// observed first adopters and span the observed years, the adoption chart shows the
+/// observed share, and the summary and sentence give the RMSE.
+#[test]
+fn data_presets_compare_with_real_adoptions() {
+    let s = start(&[]);
+    let (status, v) = json(&s, "GET", "/api/presets", "");
+    assert_eq!(status, 200);
+    let preset = |id: &str| {
+        v["presets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("preset {id}"))
+            .clone()
+    };
+    let policies = preset("us_states")["observed"]["policies"].clone();
+    assert_eq!(policies.as_array().unwrap().len(), 40, "{policies}");
+    assert!(policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == "mothersaid"));
+    assert_eq!(
+        preset("china_cities")["observed"]["policies"],
+        serde_json::json!([])
+    );
+    assert!(preset("baseline")["observed"].is_null());
+
+    let (status, r) = json(
+        &s,
+        "POST",
+        "/api/run",
+        r#"{"preset": "us_states", "observed": "mothersaid", "runs": 20}"#,
+    );
+    assert_eq!(status, 200, "{r}");
+    let summary = &r["summary"];
+    assert_eq!(summary["start_year"], 1911);
+    assert_eq!(summary["steps"], 20);
+    let rmse = summary["observed"]["rmse"].as_f64().unwrap();
+    assert!(rmse > 0.0 && rmse < 1.0, "{rmse}");
+    assert!(r["sentence"]["en"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("RMSE against the real adoptions {rmse:.3}")));
+    assert!(r["charts"]["adoption"]
+        .as_str()
+        .unwrap()
+        .contains("Observed"));
+    let (status, r) = json(
+        &s,
+        "POST",
+        "/api/run",
+        r#"{"preset": "china_cities", "observed": true, "runs": 20, "lang": "zh"}"#,
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["summary"]["start_year"], 2020);
+    assert!(r["sentence"]["zh"].as_str().unwrap().contains("均方根误差"));
+
+    // what cannot be compared is refused, naming the key
+    for (body, words) in [
+        (
+            r#"{"preset": "baseline", "observed": true}"#,
+            "no real adoptions",
+        ),
+        (
+            r#"{"preset": "us_states", "observed": true}"#,
+            "choose one of the 40 policies",
+        ),
+        (
+            r#"{"preset": "us_states", "observed": "mothersai"}"#,
+            "mothersaid",
+        ),
+        (
+            r#"{"preset": "china_cities", "observed": 3}"#,
+            "expected true or a policy name",
+        ),
+    ] {
+        let (status, e) = json(&s, "POST", "/api/run", body);
+        assert_eq!(status, 400, "{body}");
+        let message = e["error"].as_str().unwrap();
+        assert!(
+            message.contains("observed") && message.contains(words),
+            "{message}"
+        );
+    }
+}

@@ -15,6 +15,7 @@ use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::Error;
 use crate::model::Channel;
+use crate::observed::{read_observed, Observed, ObservedOptions};
 use crate::output::{self, RUNS_HEADER};
 use crate::scenario::{load_scenario, parse_scenario, NetworkKind, Scenario};
 use clap::Args;
@@ -146,6 +147,20 @@ pub struct Preset {
     pub description_zh: Option<String>,
     /// The scenario.
     pub scenario: Scenario,
+    /// Real adoptions the page can compare this preset with (the data presets).
+    pub observed: Option<ObservedData>,
+}
+
+/// Observed adoptions a preset can be compared with: a file, how to read it, and its
+/// policies (empty when it holds one series).
+#[derive(Debug, Clone)]
+pub struct ObservedData {
+    /// The file.
+    pub path: PathBuf,
+    /// Columns of unit and year.
+    pub options: ObservedOptions,
+    /// The values of its `policy` column.
+    pub policies: Vec<String>,
 }
 
 /// The example scenarios embedded in the binary: (id, English label, Chinese label,
@@ -182,19 +197,29 @@ const EMBEDDED: [(&str, &str, &str, &str, &str); 4] = [
 ];
 
 /// Presets read from disk when present (they reference data files by relative path):
-/// (id, English label, Chinese label, Chinese description).
-const ON_DISK: [(&str, &str, &str, &str); 2] = [
+/// (id, English label, Chinese label, Chinese description, observed adoptions as
+/// (file beside the scenario, unit column, year column)).
+type OnDisk = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    (&'static str, &'static str, &'static str),
+);
+const ON_DISK: [OnDisk; 2] = [
     (
         "us_states",
         "US states (real data)",
         "美国各州（真实数据）",
         "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
+        ("data/spid_sample.csv", "unit", "adopt_year"),
     ),
     (
         "china_cities",
         "China cities (real data)",
         "中国城市（真实数据）",
         "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
+        ("data/china_cities.csv", "name", "dual_carbon_year"),
     ),
 ];
 
@@ -202,7 +227,7 @@ const ON_DISK: [(&str, &str, &str, &str); 2] = [
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
-const RESERVED: [&str; 3] = ["preset", "reference", "lang"];
+const RESERVED: [&str; 4] = ["preset", "reference", "lang", "observed"];
 
 /// How many finished results are kept for downloads and reference overlays.
 const KEEP_RESULTS: usize = 8;
@@ -251,6 +276,7 @@ impl Explorer {
                 label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
                 description_zh: None,
                 scenario,
+                observed: None,
             });
         }
         for (id, en, zh, description_zh, text) in EMBEDDED {
@@ -261,21 +287,44 @@ impl Explorer {
                 label_zh: zh.into(),
                 description_zh: Some(description_zh.into()),
                 scenario,
+                observed: None,
             });
         }
-        for (id, en, zh, description_zh) in ON_DISK {
+        for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
             let path = options.scenarios.join(format!("{id}.toml"));
             if !path.is_file() {
                 continue;
             }
             match load_scenario(&path) {
-                Ok(scenario) => presets.push(Preset {
-                    id: id.into(),
-                    label_en: en.into(),
-                    label_zh: zh.into(),
-                    description_zh: Some(description_zh.into()),
-                    scenario,
-                }),
+                Ok(scenario) => {
+                    let data = options.scenarios.join(file);
+                    let observed = match crate::observed::policies(&data) {
+                        Ok(policies) => Some(ObservedData {
+                            path: data,
+                            options: ObservedOptions {
+                                unit_column: unit.into(),
+                                year_column: year.into(),
+                                policy: None,
+                                start_year: None,
+                            },
+                            policies,
+                        }),
+                        Err(e) => {
+                            eprintln!(
+                                "warning: preset {id}: no comparison with real adoptions: {e}"
+                            );
+                            None
+                        }
+                    };
+                    presets.push(Preset {
+                        id: id.into(),
+                        label_en: en.into(),
+                        label_zh: zh.into(),
+                        description_zh: Some(description_zh.into()),
+                        scenario,
+                        observed,
+                    })
+                }
                 Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
             }
         }
@@ -312,6 +361,7 @@ impl Explorer {
                     "name": p.scenario.name,
                     "description": p.scenario.description,
                     "description_zh": p.description_zh,
+                    "observed": p.observed.as_ref().map(|o| json!({ "policies": o.policies })),
                     "values": values,
                 })
             })
@@ -335,23 +385,7 @@ impl Explorer {
     /// Builds the scenario a request describes: a preset (default: the first) with the
     /// request's dotted keys applied in order, validated as a scenario file is, and capped.
     pub fn scenario_for(&self, request: &Map<String, Value>) -> Result<Scenario, ApiError> {
-        let preset = match request.get("preset") {
-            None | Some(Value::Null) => &self.presets[0],
-            Some(Value::String(id)) => {
-                self.presets.iter().find(|p| &p.id == id).ok_or_else(|| {
-                    let ids: Vec<&str> = self.presets.iter().map(|p| p.id.as_str()).collect();
-                    ApiError::bad(format!(
-                        "key `preset`: unknown preset \"{id}\" (available: {})",
-                        ids.join(", ")
-                    ))
-                })?
-            }
-            Some(other) => {
-                return Err(ApiError::bad(format!(
-                    "key `preset`: expected a preset name, found {other}"
-                )))
-            }
-        };
+        let preset = self.preset_for(request)?;
         let mut scenario = preset.scenario.clone();
         scenario.runs = self.options.runs.min(self.options.max_runs);
         for (key, value) in request {
@@ -370,6 +404,82 @@ impl Explorer {
         }
         self.check_caps(&scenario)?;
         Ok(scenario)
+    }
+
+    /// The real adoptions a request asks to compare with (`"observed": true`, or the
+    /// name of a policy for a preset with several), read from its preset's data.
+    pub fn observed_for(
+        &self,
+        request: &Map<String, Value>,
+    ) -> Result<Option<(PathBuf, ObservedOptions)>, ApiError> {
+        let preset = self.preset_for(request)?;
+        let policy = match request.get("observed") {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => return Ok(None),
+            Some(Value::Bool(true)) => None,
+            Some(Value::String(p)) => Some(p.clone()),
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "key `observed`: expected true or a policy name, found {other}"
+                )))
+            }
+        };
+        let Some(data) = &preset.observed else {
+            return Err(ApiError::bad(format!(
+                "key `observed`: the preset \"{}\" has no real adoptions to compare with",
+                preset.id
+            )));
+        };
+        match &policy {
+            None if !data.policies.is_empty() => {
+                let some: Vec<&str> = data.policies.iter().take(8).map(String::as_str).collect();
+                return Err(ApiError::bad(format!(
+                    "key `observed`: choose one of the {} policies (e.g. {})",
+                    data.policies.len(),
+                    some.join(", ")
+                )));
+            }
+            Some(p) if !data.policies.contains(p) => {
+                let close =
+                    crate::observed::close_names(p, data.policies.iter().map(String::as_str));
+                return Err(ApiError::bad(format!(
+                    "key `observed`: unknown policy \"{p}\"{}",
+                    if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; close names: {}", close.join(", "))
+                    }
+                )));
+            }
+            _ => {}
+        }
+        Ok(Some((
+            data.path.clone(),
+            ObservedOptions {
+                policy,
+                ..data.options.clone()
+            },
+        )))
+    }
+
+    /// The preset a request names (default: the first).
+    fn preset_for(&self, request: &Map<String, Value>) -> Result<&Preset, ApiError> {
+        Ok(match request.get("preset") {
+            None | Some(Value::Null) => &self.presets[0],
+            Some(Value::String(id)) => {
+                self.presets.iter().find(|p| &p.id == id).ok_or_else(|| {
+                    let ids: Vec<&str> = self.presets.iter().map(|p| p.id.as_str()).collect();
+                    ApiError::bad(format!(
+                        "key `preset`: unknown preset \"{id}\" (available: {})",
+                        ids.join(", ")
+                    ))
+                })?
+            }
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "key `preset`: expected a preset name, found {other}"
+                )))
+            }
+        })
     }
 
     /// Builds the scenario a query string describes (`preset=...&learning.rate=0.5`;
@@ -453,15 +563,19 @@ impl Explorer {
             _ => self.options.lang,
         };
         let reference = request.get("reference").and_then(Value::as_u64);
-        self.run(&scenario, lang, reference)
+        let observed = self.observed_for(&request)?;
+        self.run(&scenario, lang, reference, observed.as_ref())
     }
 
-    /// Runs `scenario` (cancelling any running simulation) and builds the response.
+    /// Runs `scenario` (cancelling any running simulation) and builds the response; with
+    /// `observed` (a file and how to read it), the runs start from the observed first
+    /// adopters, span the observed years and are compared with them.
     pub fn run(
         &self,
         scenario: &Scenario,
         lang: Lang,
         reference: Option<u64>,
+        observed: Option<&(PathBuf, ObservedOptions)>,
     ) -> Result<Value, ApiError> {
         let flag = Arc::new(AtomicBool::new(false));
         if let Some(old) = lock(&self.current).replace(flag.clone()) {
@@ -478,6 +592,17 @@ impl Explorer {
                 prepared.network.n, self.options.max_nodes
             )));
         }
+        let mut scenario = scenario.clone();
+        let (prepared, observed) = match observed {
+            Some((path, options)) => {
+                let o = read_observed(path, &prepared.network, options)?;
+                let prepared = o.start_from(&mut scenario, prepared, None)?;
+                self.check_caps(&scenario)?;
+                (prepared, Some(o))
+            }
+            None => (prepared, None),
+        };
+        let scenario = &scenario;
         let mut runs_csv = format!("{RUNS_HEADER}\n");
         let seed = scenario.seed;
         let mut on_run = |s: &crate::run::RunSummary| -> crate::Result<()> {
@@ -490,9 +615,13 @@ impl Explorer {
             progress: None,
             cancel: Some(&flag),
         };
-        let result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
+        let mut result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
+        if let Some(o) = &observed {
+            result.start_year = Some(o.start_year);
+        }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (files, data) = draw_in_temp(scenario, &result, &runs_csv, lang, id)?;
+        let (files, data) =
+            draw_in_temp(scenario, &result, &runs_csv, lang, id, observed.as_ref())?;
         let mut charts = Map::new();
         for (name, bytes) in &files {
             if let Some(stem) = name.strip_suffix(".svg") {
@@ -528,7 +657,10 @@ impl Explorer {
         let response = json!({
             "id": id,
             "summary": summary,
-            "sentence": { "en": sentence(scenario, &result, Lang::En), "zh": sentence(scenario, &result, Lang::Zh) },
+            "sentence": {
+                "en": sentence(scenario, &result, observed.as_ref(), Lang::En),
+                "zh": sentence(scenario, &result, observed.as_ref(), Lang::Zh),
+            },
             "charts": charts,
             "map": map_json(&result),
             "warnings": scenario.warnings,
@@ -603,6 +735,7 @@ fn draw_in_temp(
     runs_csv: &str,
     lang: Lang,
     id: u64,
+    observed: Option<&Observed>,
 ) -> Result<(Files, RunData), ApiError> {
     // unique per process and call, even with several explorers in one process
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
@@ -614,7 +747,7 @@ fn draw_in_temp(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let work = (|| -> crate::Result<(Files, RunData)> {
-        crate::simulate::write_outputs(scenario, &dir, result, None)?;
+        crate::simulate::write_outputs(scenario, &dir, result, observed)?;
         output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
         charts::draw_run_charts(&dir, &chart_options(lang))?;
         let data = RunData::read(&dir)?;
@@ -659,7 +792,12 @@ fn network_size(s: &Scenario) -> (Option<usize>, f64) {
 }
 
 /// The one-line summary: final share, when half adopted, the main channel.
-pub fn sentence(scenario: &Scenario, result: &EnsembleResult, lang: Lang) -> String {
+pub fn sentence(
+    scenario: &Scenario,
+    result: &EnsembleResult,
+    observed: Option<&Observed>,
+    lang: Lang,
+) -> String {
     let r = &result.runs;
     let mut parts = Vec::new();
     if let Some(fs) = r.final_share.summary() {
@@ -697,6 +835,14 @@ pub fn sentence(scenario: &Scenario, result: &EnsembleResult, lang: Lang) -> Str
         parts.push(match lang {
             Lang::En => format!("{pct:.0}% through {}", channel.name()),
             Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
+        });
+    }
+    if let Some(rmse) =
+        observed.and_then(|o| crate::observed::share_rmse(&o.share(), &result.mean_share()))
+    {
+        parts.push(match lang {
+            Lang::En => format!("RMSE against the real adoptions {rmse:.3}"),
+            Lang::Zh => format!("与实际采纳的均方根误差 {rmse:.3}"),
         });
     }
     parts.join(if lang == Lang::Zh { "；" } else { "; " })

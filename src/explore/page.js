@@ -18,6 +18,7 @@ const WORDS = {
     footer: "The model: MODEL.md and docs/model.md. Everything runs on this computer; nothing is sent elsewhere.",
     running: "running…", done: (n, s) => `${n} runs in ${s} s`, step: (t, a, n) => `year ${t}: ${a} of ${n} adopted`,
     reference: "reference", from_data: "from data", toggle: "中文",
+    observed: "Compare with real adoptions", observed_none: "no", observed_yes: "yes (the data's adoption years)",
   },
   zh: {
     title: "政策如何在政府间扩散",
@@ -34,6 +35,7 @@ const WORDS = {
     footer: "模型说明见 MODEL.md 与 docs/model.md。所有计算都在本机完成，不向外发送数据。",
     running: "运行中…", done: (n, s) => `${n} 次模拟，用时 ${s} 秒`, step: (t, a, n) => `第 ${t} 年：${a} / ${n} 已采纳`,
     reference: "参照", from_data: "来自数据", toggle: "English",
+    observed: "与实际采纳比较", observed_none: "不比较", observed_yes: "是（数据中的采纳年份）",
   },
 };
 
@@ -251,7 +253,7 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
-  if (state.preset) showDescription();
+  if (state.preset) { showDescription(); fillObserved(); }
   showSummary();
   drawMap();
 }
@@ -267,6 +269,8 @@ async function run() {
     runs: Number($("runs").value),
     lang: state.lang,
   });
+  const observed = $("observed").value;
+  if (state.preset.observed && observed) body.observed = observed === "yes" ? true : observed;
   if (state.referenceId !== null) body.reference = state.referenceId;
   $("status").textContent = w("running");
   document.body.dataset.busy = "1";
@@ -429,6 +433,26 @@ function togglePlay() {
 
 // ---------- wiring ----------
 
+// the real adoptions a data preset can be compared with: none, the data's years, or a policy
+function fillObserved() {
+  const sel = $("observed");
+  const keep = sel.value;
+  sel.innerHTML = "";
+  const o = state.preset && state.preset.observed;
+  $("observed-label").hidden = !o;
+  if (!o) return;
+  const add = (value, text) => {
+    const opt = document.createElement("option");
+    opt.value = value;
+    opt.textContent = text;
+    sel.appendChild(opt);
+  };
+  add("", w("observed_none"));
+  if (o.policies.length === 0) add("yes", w("observed_yes"));
+  for (const p of o.policies) add(p, p);
+  if ([...sel.options].some((opt) => opt.value === keep)) sel.value = keep;
+}
+
 // the preset's description in the page's language (English when there is no Chinese one)
 function showDescription() {
   const p = state.preset;
@@ -440,6 +464,8 @@ function selectPreset(id) {
   $("preset").value = state.preset.id;
   state.changed = {};
   showDescription();
+  $("observed").value = "";
+  fillObserved();
   setControlsFromPreset();
   updateTomlLink();
 }
@@ -462,6 +488,7 @@ async function init() {
   applyLang();
   sel.addEventListener("change", () => { selectPreset(sel.value); run(); });
   $("runs").addEventListener("change", () => { updateTomlLink(); if ($("auto").checked) run(); });
+  $("observed").addEventListener("change", () => { if ($("auto").checked) run(); });
   $("run").addEventListener("click", run);
   $("lang-toggle").addEventListener("click", () => {
     state.lang = state.lang === "en" ? "zh" : "en";

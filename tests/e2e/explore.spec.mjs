@@ -122,6 +122,18 @@ try {
     await page.screenshot({ path: screenshot });
     console.log("screenshot written to " + screenshot);
   }
+
+  // a data preset compared with real adoptions (after the screenshot, which shows a preset)
+  check(!(await page.isVisible("#observed")), "presets without real data offer no comparison");
+  if (await page.$("#preset option[value='china_cities']")) {
+    await page.selectOption("#preset", "china_cities");
+    await settled(page, "s.includes('final share')", "the China cities run");
+    check(await page.isVisible("#observed"), "the real-data preset offers a comparison with real adoptions");
+    await page.selectOption("#observed", "yes");
+    await settled(page, "s.includes('RMSE against the real adoptions')", "the comparison with real adoptions");
+    check((await adoptionSvg(page)).includes("Observed"), "the adoption chart shows the observed share");
+    check(errors.length === 0, "no errors after the comparison" + (errors.length ? ": " + errors.join(" | ") : ""));
+  }
 } catch (e) {
   failed = true;
   console.error(e.message || e);
