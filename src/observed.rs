@@ -110,10 +110,11 @@ impl Observed {
         out
     }
 
-    /// Sets the scenario's `steps` to the observed span and clears `[initial]` (the
-    /// observed initial adopters are set on the prepared state instead).
-    pub fn apply(&self, scenario: &mut Scenario) {
-        scenario.steps = self.steps;
+    /// Sets the scenario's `steps` to the observed span (or to `steps` when given, to run
+    /// past the last observed year) and clears `[initial]` (the observed initial adopters
+    /// are set on the prepared state instead).
+    pub fn apply(&self, scenario: &mut Scenario, steps: Option<u32>) {
+        scenario.steps = steps.unwrap_or(self.steps);
         scenario.initial = Default::default();
     }
 
@@ -141,10 +142,7 @@ impl Observed {
         steps: Option<u32>,
     ) -> Result<Prepared> {
         Self::check_scenario(scenario)?;
-        self.apply(scenario);
-        if let Some(t) = steps {
-            scenario.steps = t;
-        }
+        self.apply(scenario, steps);
         let mut prepared = Prepared::new(scenario, prepared.network)?;
         self.set_initial(&mut prepared)?;
         Ok(prepared)
@@ -278,20 +276,35 @@ fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// The distinct values of the `policy` column of an observed-adoptions file, in order
-/// of first appearance (empty when the file has no such column).
-pub fn policies(path: &Path) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+/// An observed-adoptions file opened as CSV (a byte-order mark skipped) with its
+/// trimmed header.
+fn open_csv(path: &Path) -> Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, Vec<String>)> {
+    let mut bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::input_in(path, "observed adoptions file not found")
+        } else {
+            Error::io(path, e)
+        }
+    })?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(bytes));
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    Ok((reader, header))
+}
+
+/// The distinct values of the `policy` column of an observed-adoptions file, in order
+/// of first appearance (empty when the file has no such column).
+pub fn policies(path: &Path) -> Result<Vec<String>> {
+    let (mut reader, header) = open_csv(path)?;
     let Some(col) = column(&header, "policy") else {
         return Ok(Vec::new());
     };
@@ -308,25 +321,7 @@ pub fn policies(path: &Path) -> Result<Vec<String>> {
 
 /// Reads observed adoptions from `path` and matches them to `network`'s nodes.
 pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> Result<Observed> {
-    let mut bytes = std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input_in(path, "observed adoptions file not found")
-        } else {
-            Error::io(path, e)
-        }
-    })?;
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, header) = open_csv(path)?;
     let expected = format!(
         "expected a CSV with columns \"{}\" and \"{}\" (rename with --unit-column / --year-column)",
         opts.unit_column, opts.year_column

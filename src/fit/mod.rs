@@ -243,7 +243,7 @@ impl Evaluator<'_> {
                 .map_err(|e| Error::Input(format!("--free {}: {e}", p.key)))?;
         }
         s.runs = self.opts.runs;
-        self.observed.apply(&mut s);
+        self.observed.apply(&mut s, None);
         Ok(s)
     }
 

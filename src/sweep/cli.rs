@@ -187,10 +187,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             crate::limits::check_memory(&base, threads)?;
             let network = crate::ensemble::prepare(&base)?.network;
             let observed = read_observed(path, &network, &args.reading.options())?;
-            observed.apply(&mut base);
-            if let Some(t) = args.steps {
-                base.steps = t; // run past (or stop before) the last observed year
-            }
+            observed.apply(&mut base, args.steps);
             if !args.quiet {
                 if let Some(w) = crate::observed::comparison_warning(&base) {
                     eprintln!("warning: {w}");
