@@ -276,9 +276,12 @@ fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// A CSV reader over a file read into memory.
+type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
 /// An observed-adoptions file opened as CSV (a byte-order mark skipped) with its
 /// trimmed header.
-fn open_csv(path: &Path) -> Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, Vec<String>)> {
+fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
     let mut bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::input_in(path, "observed adoptions file not found")
