@@ -51,6 +51,8 @@ pub struct Observed {
     pub adopted_step: Vec<Option<u32>>,
     /// Nodes that adopted at step 0 (the initial adopters), ascending.
     pub initial: Vec<u32>,
+    /// Their node ids in the network's node file, in the same order.
+    pub initial_ids: Vec<String>,
     /// Where the adoptions come from: the file, and the policy when one was chosen.
     pub source: String,
 }
@@ -166,12 +168,12 @@ impl Observed {
         Ok(())
     }
 
-    /// `initial.csv`: the observed initial adopters by node id (`names`), one per line
-    /// under the header `id`, as `[initial] file` reads them.
-    pub fn initial_csv(&self, names: &[String]) -> String {
+    /// `initial.csv`: the observed initial adopters by node id, one per line under the
+    /// header `id`, as `[initial] file` reads them.
+    pub fn initial_csv(&self) -> String {
         let mut text = String::from("id\n");
-        for &i in &self.initial {
-            let _ = writeln!(text, "{}", names[i as usize]);
+        for id in &self.initial_ids {
+            let _ = writeln!(text, "{id}");
         }
         text
     }
@@ -471,11 +473,15 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         .iter()
         .map(|y| y.map(|y| (y - start) as u32))
         .collect();
-    let initial = adopted_step
+    let initial: Vec<u32> = adopted_step
         .iter()
         .enumerate()
         .filter(|(_, s)| **s == Some(0))
         .map(|(i, _)| i as u32)
+        .collect();
+    let initial_ids = initial
+        .iter()
+        .map(|&i| network.names[i as usize].clone())
         .collect();
     let source = match &opts.policy {
         Some(policy) => format!("{} (policy {policy})", path.display()),
@@ -486,6 +492,7 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         steps: (last - start) as u32,
         adopted_step,
         initial,
+        initial_ids,
         source,
     })
 }

@@ -187,10 +187,7 @@ pub fn write_outputs(
     if let Some(o) = observed {
         w("observed.csv", &o.observed_csv())?;
         if !o.initial.is_empty() {
-            w(
-                "initial.csv",
-                &o.initial_csv(&result.representative.network.names),
-            )?;
+            w("initial.csv", &o.initial_csv())?;
             // relative: resolved against the folder of the recorded scenario.toml
             recorded.to_mut().initial = crate::scenario::Initial {
                 file: Some(PathBuf::from("initial.csv")),

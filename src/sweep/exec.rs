@@ -335,11 +335,7 @@ pub fn run_sweep(
     if let Some(o) = options.observed {
         write_atomic(&out.join("observed.csv"), o.observed_csv().as_bytes())?;
         if !o.initial.is_empty() {
-            let network = prepare(&scenarios[0])?.network;
-            write_atomic(
-                &out.join("initial.csv"),
-                o.initial_csv(&network.names).as_bytes(),
-            )?;
+            write_atomic(&out.join("initial.csv"), o.initial_csv().as_bytes())?;
         }
     }
 
@@ -388,7 +384,7 @@ pub fn run_sweep(
         plan(todo as u64 * u64::from(base.runs));
     }
     for &i in pending.iter().take(todo) {
-        let row = run_point(base, sweep, &scenarios[i], i, out, options)?;
+        let row = run_point(base, sweep, &sweep_id, &scenarios[i], i, out, options)?;
         rows.insert(i, row);
     }
     let complete = rows.len() == mine.len();
@@ -423,6 +419,7 @@ fn point_fingerprint(point: &Scenario, seed: u64) -> String {
 fn run_point(
     base: &Scenario,
     sweep: &Sweep,
+    sweep_id: &str,
     scenario: &Scenario,
     index: usize,
     out: &Path,
@@ -476,7 +473,6 @@ fn run_point(
     for (k, v) in sweep.keys.iter().zip(&values) {
         named.insert(k.clone(), Value::String(value_text(v)));
     }
-    let sweep_id = fingerprint(&identity_text(base, sweep, options.observed));
     let point = json!({
         "point": index,
         "sweep_id": sweep_id,
