@@ -685,3 +685,46 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--observed"));
     assert!(!tmp.path().join("none").exists());
 }
+
+/// Observed adoptions were matched to one network: a sweep whose network keys change the
+/// number of governments is refused before any point runs.
+#[test]
+fn observed_adoptions_and_a_network_of_another_size_are_refused_up_front() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("ring.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"r\"\nsteps = 3\nruns = 2\n[network]\nkind = \"ring\"\nn = 20\nk = 2\n",
+    )
+    .unwrap();
+    let observed = tmp.path().join("observed.csv");
+    std::fs::write(&observed, "unit,adopt_year\n0,2000\n1,2001\n5,2002\n").unwrap();
+    let out = tmp.path().join("out");
+    let args = |n: &str| {
+        let set = format!("network.n={n}");
+        let o = policysim(&[
+            "sweep",
+            s(&scenario),
+            "--observed",
+            s(&observed),
+            "--set",
+            &set,
+            "--quiet",
+            "--no-charts",
+            "--out",
+            s(&out),
+        ]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = args("20,30");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("point 1") && err.contains("30 units"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    // the same size at every point is fine
+    let (code, err) = args("20");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(csv(&out).ends_with(b"\n"));
+}

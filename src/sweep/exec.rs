@@ -315,6 +315,21 @@ pub fn run_sweep(
         }
         scenarios.push(point);
     }
+    // observed adoptions were matched to one network: a point whose swept network keys
+    // change the number of governments is refused before any point runs
+    if let Some(o) = options.observed {
+        if sweep.keys.iter().any(|k| k.starts_with("network.")) {
+            for (i, point) in scenarios.iter().enumerate() {
+                let n = prepare(point)?.network.n;
+                if n != o.n() {
+                    return Err(Error::Input(format!(
+                        "point {i}: the network has {n} units but the observed adoptions were matched to {}",
+                        o.n()
+                    )));
+                }
+            }
+        }
+    }
     let identity = identity_text(base, sweep, options.observed);
     let sweep_id = fingerprint(&identity);
     // with observed adoptions the recorded scenario names their first adopters, written
