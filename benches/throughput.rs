@@ -121,13 +121,35 @@ fn bench_scenario(file: &str) -> Scenario {
     load_scenario(&path).expect("benchmark scenario")
 }
 
+/// `si_er.toml` (Erdős–Rényi, mean degree 10, 50 steps) with another classic model and
+/// n governments; thresholds 0.1, cascade probability 0.2.
+fn classic_er(model: &str, n: usize) -> Scenario {
+    let mut s = bench_scenario("si_er.toml");
+    s.network.n = n;
+    s.model = match model {
+        "bass" => policysim::scenario::ModelKind::Bass,
+        "si" => policysim::scenario::ModelKind::Si,
+        "threshold" => policysim::scenario::ModelKind::Threshold,
+        _ => policysim::scenario::ModelKind::Cascade,
+    };
+    s.threshold.value = policysim::scenario::TraitSpec::Constant(0.1);
+    s.cascade.p = policysim::scenario::TraitSpec::Constant(0.2);
+    s
+}
+
 /// Classic models on an Erdős–Rényi network (mean degree 10), 50 steps: node-updates
-/// per second of the ensemble on 1 and 2 threads (si, n = 10,000), and of one run of
-/// each classic model at n = 10^3, 10^4 and 10^5.
+/// per second of the ensemble on 1 and 2 threads (si from `si_er.toml`, and the other
+/// models on the same network, n = 10,000), and of one run of each classic model at
+/// n = 10^3, 10^4 and 10^5.
 fn classic(c: &mut Criterion) {
     let mut s = bench_scenario("si_er.toml");
     s.runs = 32;
     bench_ensemble(c, "ensemble_si_er", &s);
+    for model in ["bass", "threshold", "cascade"] {
+        let mut s = classic_er(model, 10_000);
+        s.runs = 32;
+        bench_ensemble(c, &format!("ensemble_{model}_er"), &s);
+    }
 
     let mut group = c.benchmark_group("one_run_classic_er");
     group.sample_size(10);
@@ -135,16 +157,7 @@ fn classic(c: &mut Criterion) {
         .into_iter()
         .flat_map(|m| [1_000, 10_000, 100_000].map(|n| (m, n)))
     {
-        let mut s = bench_scenario("si_er.toml");
-        s.network.n = n;
-        s.model = match model {
-            "bass" => policysim::scenario::ModelKind::Bass,
-            "si" => policysim::scenario::ModelKind::Si,
-            "threshold" => policysim::scenario::ModelKind::Threshold,
-            _ => policysim::scenario::ModelKind::Cascade,
-        };
-        s.threshold.value = policysim::scenario::TraitSpec::Constant(0.1);
-        s.cascade.p = policysim::scenario::TraitSpec::Constant(0.2);
+        let s = classic_er(model, n);
         let prepared = prepare(&s).unwrap();
         group.throughput(Throughput::Elements(
             (prepared.network.n * s.steps as usize) as u64,
