@@ -59,6 +59,18 @@ fn run_us(out: &Path, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `run_us` compared with the SPID adoptions of mothers' aid.
+fn run_us_mothersaid(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "--observed",
+        "scenarios/data/spid_sample.csv",
+        "--policy",
+        "mothersaid",
+    ];
+    args.extend(extra);
+    run_us(out, &args)
+}
+
 #[test]
 fn a_run_starts_from_the_observed_first_adopters_and_is_compared_with_them() {
     let years = spid_years("mothersaid");
@@ -73,15 +85,7 @@ fn a_run_starts_from_the_observed_first_adopters_and_is_compared_with_them() {
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("observed");
-    let o = run_us(
-        &out,
-        &[
-            "--observed",
-            "scenarios/data/spid_sample.csv",
-            "--policy",
-            "mothersaid",
-        ],
-    );
+    let o = run_us_mothersaid(&out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // the run spans the observed years, in calendar years
@@ -176,18 +180,7 @@ fn a_run_starts_from_the_observed_first_adopters_and_is_compared_with_them() {
 fn steps_can_extend_past_the_last_observed_year() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("longer");
-    let o = run_us(
-        &out,
-        &[
-            "--observed",
-            "scenarios/data/spid_sample.csv",
-            "--policy",
-            "mothersaid",
-            "--steps",
-            "30",
-            "--no-charts",
-        ],
-    );
+    let o = run_us_mothersaid(&out, &["--steps", "30", "--no-charts"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let curves = read(&out.join("curves.csv"));
     assert_eq!(series(&curves, "adopted_share").len(), 31);
