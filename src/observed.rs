@@ -168,12 +168,12 @@ impl Observed {
         Ok(())
     }
 
-    /// `initial.csv`: the observed initial adopters by node id, one per line under the
-    /// header `id`, as `[initial] file` reads them.
+    /// `initial.csv`: the observed initial adopters by node id, one per record under the
+    /// header `id`, quoted where needed so that `[initial] file` reads every id back.
     pub fn initial_csv(&self) -> String {
         let mut text = String::from("id\n");
         for id in &self.initial_ids {
-            let _ = writeln!(text, "{id}");
+            let _ = writeln!(text, "{}", crate::output::csv_field(id));
         }
         text
     }

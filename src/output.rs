@@ -250,9 +250,10 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
     Some((nodes, edges))
 }
 
-/// Quotes a CSV field when it needs it.
+/// Quotes a CSV field when it needs it: a comma, quote or line break inside, or a leading
+/// `#` or surrounding whitespace, which readers that skip comments or trim would change.
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with('#') || s.trim() != s {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -282,5 +283,7 @@ mod tests {
         assert!(!temp_name(&p).exists());
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("#x"), "\"#x\"");
+        assert_eq!(csv_field(" x"), "\" x\"");
     }
 }

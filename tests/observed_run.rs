@@ -235,3 +235,90 @@ fn bad_observed_input_exits_2_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--observed"));
     assert!(!out.exists());
 }
+
+/// Node ids that a careless writer would turn into other records: a line break, a
+/// leading `#` (a comment), the header's own word, a comma, a quote, spaces inside.
+const HOSTILE_IDS: [&str; 6] = ["line\nbreak", "#hash", "id", "com,ma", "quo\"te", "in side"];
+
+fn quoted(id: &str) -> String {
+    format!("\"{}\"", id.replace('"', "\"\""))
+}
+
+#[test]
+fn hostile_ids_of_observed_first_adopters_round_trip_through_initial_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ids: Vec<String> = HOSTILE_IDS.iter().map(|s| s.to_string()).collect();
+    ids.extend((0..10).map(|i| format!("plain{i}")));
+    let mut nodes = String::from("id\n");
+    for id in &ids {
+        nodes.push_str(&quoted(id));
+        nodes.push('\n');
+    }
+    let mut edges = String::from("source,target\n");
+    for w in ids.windows(2) {
+        edges.push_str(&format!("{},{}\n", quoted(&w[0]), quoted(&w[1])));
+    }
+    // The six hostile ids adopt first (1990); two plain units follow.
+    let mut observed = String::from("unit,adopt_year\n");
+    for id in HOSTILE_IDS {
+        observed.push_str(&format!("{},1990\n", quoted(id)));
+    }
+    observed.push_str("plain0,1992\nplain1,1995\n");
+    std::fs::write(dir.path().join("nodes.csv"), nodes).unwrap();
+    std::fs::write(dir.path().join("edges.csv"), edges).unwrap();
+    std::fs::write(dir.path().join("observed.csv"), observed).unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        "name = \"hostile\"\nsteps = 5\nruns = 20\nseed = 3\n\
+         [network]\nkind = \"file\"\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\n\
+         [innovation]\nrate = 0.05\n",
+    )
+    .unwrap();
+    let first = dir.path().join("first");
+    let out = bin()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "s.toml",
+            "--observed",
+            "observed.csv",
+            "--quiet",
+            "--no-charts",
+        ])
+        .arg("--out")
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The recorded scenario names initial.csv; re-running it must start from the same six.
+    let again = dir.path().join("again");
+    let out = bin()
+        .args(["run", "--quiet", "--no-charts"])
+        .arg(first.join("scenario.toml"))
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let step0 = |d: &Path| -> f64 { series(&read(&d.join("curves.csv")), "adopted_share")[0].1 };
+    let expected = HOSTILE_IDS.len() as f64 / ids.len() as f64;
+    assert!(
+        (step0(&first) - expected).abs() < 1e-12,
+        "{}",
+        step0(&first)
+    );
+    assert!(
+        (step0(&again) - expected).abs() < 1e-12,
+        "{}",
+        step0(&again)
+    );
+    assert_eq!(read(&first.join("runs.csv")), read(&again.join("runs.csv")));
+}
