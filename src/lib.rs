@@ -59,6 +59,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod simulate;
+pub mod staging;
 pub mod sweep;
 
 pub use error::{Error, Result};

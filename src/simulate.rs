@@ -15,7 +15,9 @@ use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::Mutex;
+
+use crate::staging::remove_stale_staging;
+pub use crate::staging::{remove_staging_now, write_staged};
 
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
@@ -88,82 +90,6 @@ pub fn simulate(
         }
         Ok(result)
     })
-}
-
-/// Writes a folder of results all at once: `write` fills a hidden staging folder beside
-/// `out_dir`, which is renamed into place (replacing `out_dir`) only when `write`
-/// succeeds; otherwise it is removed, with any parent folders created for it, and
-/// `out_dir` is left as it was. A second Ctrl-C meanwhile removes it too
-/// ([`remove_staging_now`]). The caller decides whether `out_dir` may be replaced.
-pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
-    remove_stale_staging(out_dir);
-    let existed = out_dir.exists();
-    // Folders created for the destination are removed again when nothing is written.
-    let mut created: Vec<PathBuf> = Vec::new();
-    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let mut missing = parent;
-        while !missing.as_os_str().is_empty() && !missing.exists() {
-            created.push(missing.to_path_buf());
-            missing = missing.parent().unwrap_or(Path::new(""));
-        }
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let remove_created = || {
-        for dir in &created {
-            if std::fs::remove_dir(dir).is_err() {
-                break;
-            }
-        }
-    };
-    let staging = staging_dir(out_dir);
-    if let Err(e) = std::fs::create_dir_all(&staging) {
-        remove_created();
-        return Err(Error::io(&staging, e));
-    }
-    let registered = StagingGuard::register(&staging);
-    match write(&staging) {
-        Ok(value) => {
-            // From here on the staging folder holds complete results: a second Ctrl-C
-            // must not delete it while it is being moved into place.
-            drop(registered);
-            if let Err(e) = publish(&staging, out_dir) {
-                let _ = std::fs::remove_dir_all(&staging);
-                remove_created();
-                return Err(e);
-            }
-            Ok(value)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            remove_created();
-            Err(match e {
-                Error::Interrupted(progress) => {
-                    Error::Interrupted(interrupted_message(&progress, out_dir, existed))
-                }
-                e => e,
-            })
-        }
-    }
-}
-
-/// What an interrupted run tells the user: nothing was written, and what `out_dir` holds.
-fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String {
-    let progress = if progress.is_empty() {
-        String::new()
-    } else {
-        format!("{progress}; ")
-    };
-    if existed {
-        format!(
-            "{progress}no results written (previous results in {} are unchanged)",
-            out_dir.display()
-        )
-    } else {
-        format!(
-            "{progress}no results written ({} was not created)",
-            out_dir.display()
-        )
-    }
 }
 
 /// Writes the aggregated outputs (everything except `runs.csv`) into `dir`; with
@@ -264,105 +190,4 @@ pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
         .map(|mut d| d.next().is_none())
         .unwrap_or(false);
     Ok(!empty)
-}
-
-/// The staging folder being written, for [`remove_staging_now`].
-static CURRENT_STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-/// Registers a staging folder for the duration of a simulation.
-struct StagingGuard;
-
-impl StagingGuard {
-    fn register(staging: &Path) -> StagingGuard {
-        if let Ok(mut current) = CURRENT_STAGING.lock() {
-            *current = Some(staging.to_path_buf());
-        }
-        StagingGuard
-    }
-}
-
-impl Drop for StagingGuard {
-    fn drop(&mut self) {
-        if let Ok(mut current) = CURRENT_STAGING.lock() {
-            *current = None;
-        }
-    }
-}
-
-/// Removes the staging folder of the simulation under way, if any (best effort).
-///
-/// For a signal handler that is about to exit the process without waiting for the run.
-pub fn remove_staging_now() {
-    let staging = match CURRENT_STAGING.try_lock() {
-        Ok(current) => current.clone(),
-        Err(_) => None,
-    };
-    if let Some(staging) = staging {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-}
-
-/// Removes staging folders of `out_dir` left by policysim processes that no longer run
-/// (killed with SIGKILL or by the OOM killer). Only on systems with `/proc`.
-fn remove_stale_staging(out_dir: &Path) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Some(name) = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-    else {
-        return;
-    };
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    let prefix = format!(".{name}.partial-");
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let pid = rest.strip_suffix(".old").unwrap_or(rest);
-        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        if !Path::new("/proc").join(pid).exists() {
-            // A process killed between the two renames of `publish` left the previous
-            // results only in its `.old` folder: put them back.
-            if rest.ends_with(".old") && !out_dir.exists() {
-                let _ = std::fs::rename(entry.path(), out_dir);
-            } else {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    }
-}
-
-/// The hidden staging folder beside `out_dir`.
-fn staging_dir(out_dir: &Path) -> PathBuf {
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".into());
-    out_dir.with_file_name(format!(".{name}.partial-{}", std::process::id()))
-}
-
-/// Moves the finished staging folder into place, replacing earlier results.
-fn publish(staging: &Path, out_dir: &Path) -> Result<()> {
-    if out_dir.exists() {
-        let mut old_name = staging.file_name().unwrap_or_default().to_os_string();
-        old_name.push(".old");
-        let old = staging.with_file_name(old_name);
-        std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
-        std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
-    }
-    Ok(())
 }

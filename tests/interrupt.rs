@@ -125,21 +125,50 @@ fn sigterm_keeps_previous_results_unchanged() {
 }
 
 #[test]
-fn staging_folders_of_dead_processes_are_removed() {
+fn staging_folders_are_removed_only_when_their_lock_proves_the_writer_dead() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
-    // PIDs above the kernel's maximum (4194304) never run.
-    for stale in [".out.partial-999999999", ".out.partial-999999998"] {
-        std::fs::create_dir(dir.path().join(stale)).unwrap();
-        std::fs::write(dir.path().join(stale).join("runs.csv"), "run\n").unwrap();
-    }
-    std::fs::create_dir(dir.path().join(".other.partial-999999999")).unwrap();
+    let stage = |name: &str, lock: bool| {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        std::fs::write(dir.path().join(name).join("runs.csv"), "run\n").unwrap();
+        if lock {
+            std::fs::write(dir.path().join(format!("{name}.lock")), "node7 12\n").unwrap();
+        }
+    };
+    // Dead writers: lock files nobody holds (their holders died, on any machine).
+    stage(".out.partial-node7-12", true);
+    stage(".out.partial-node8-12", true);
+    // A live writer in another PID namespace or on another cluster node: its pid means
+    // nothing here, but its lock is held (here by this test).
+    stage(".out.partial-node9-1", true);
+    let live = std::fs::File::options()
+        .write(true)
+        .open(dir.path().join(".out.partial-node9-1.lock"))
+        .unwrap();
+    live.try_lock().unwrap();
+    // No lock file at all: nothing proves it dead (an older version's, or a user's).
+    stage(".out.partial-999999999", false);
+    stage(".other.partial-node7-12", true);
     let (code, err) = finish(start(dir.path(), Some(2)));
     assert_eq!(code, Some(0), "{err}");
     assert!(dir.path().join("out/summary.json").exists());
-    assert!(!dir.path().join(".out.partial-999999999").exists());
-    assert!(!dir.path().join(".out.partial-999999998").exists());
-    assert!(dir.path().join(".other.partial-999999999").exists());
+    for gone in [".out.partial-node7-12", ".out.partial-node8-12"] {
+        assert!(!dir.path().join(gone).exists(), "{gone}");
+        assert!(!dir.path().join(format!("{gone}.lock")).exists(), "{gone}");
+    }
+    for kept in [
+        ".out.partial-node9-1/runs.csv",
+        ".out.partial-node9-1.lock",
+        ".out.partial-999999999/runs.csv",
+        ".other.partial-node7-12/runs.csv",
+    ] {
+        assert!(dir.path().join(kept).exists(), "{kept}");
+    }
+    // Once its writer is gone, the next run removes it.
+    drop(live);
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!dir.path().join(".out.partial-node9-1").exists());
 }
 
 #[test]
@@ -148,16 +177,37 @@ fn previous_results_left_in_an_old_folder_are_restored() {
     std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
     let (code, err) = finish(start(dir.path(), Some(2)));
     assert_eq!(code, Some(0), "{err}");
-    // As if killed between the two renames of publishing: results only in the .old folder.
-    let old = dir.path().join(".out.partial-999999997.old");
+    // As if killed between the two renames of publishing: results only in the .old
+    // folder, the dead writer's lock file beside its (already moved) staging name.
+    let old = dir.path().join(".out.partial-node7-5.old");
     std::fs::rename(dir.path().join("out"), &old).unwrap();
     std::fs::write(old.join("marker"), "previous").unwrap();
+    std::fs::write(dir.path().join(".out.partial-node7-5.lock"), "node7 5\n").unwrap();
     let (code, err) = finish(start(dir.path(), Some(2)));
     assert_eq!(code, Some(0), "{err}");
     assert!(!old.exists());
+    assert!(!dir.path().join(".out.partial-node7-5.lock").exists());
     assert!(dir.path().join("out/summary.json").exists());
     // The restored results were replaced by the new ones (same scenario).
     assert!(!dir.path().join("out/marker").exists());
+}
+
+#[test]
+fn a_read_only_results_folder_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.toml"), LONG).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    assert_eq!(code, Some(0), "{err}");
+    let out = dir.path().join("out");
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let (code, err) = finish(start(dir.path(), Some(2)));
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("out: the folder is read-only"), "{err}");
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
 }
 
 #[test]

@@ -20,6 +20,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
+/// Longest scenario `name` in bytes: it names the results folder and its staging folder
+/// `.<name>.partial-<host>-<pid>.lock`, which must fit in 255 bytes.
+pub const MAX_NAME_BYTES: usize = 150;
+
 /// Reads, parses and validates the scenario file at `path`.
 ///
 /// A `[sweep]` table (read by `policysim sweep`) is left out, with a warning saying so.
@@ -511,6 +515,22 @@ impl Scenario {
                 "name",
                 format!(
                     "must be a safe folder name (no `/`, `\\`, `..` or control characters), got {name:?}"
+                ),
+            );
+        } else if name.starts_with('.') || name.contains(crate::staging::STAGING_MARK) {
+            c.push(
+                "name",
+                format!(
+                    "must not start with `.` or contain `{}` (reserved for the hidden staging folders of results being written), got {name:?}",
+                    crate::staging::STAGING_MARK
+                ),
+            );
+        } else if name.len() > MAX_NAME_BYTES {
+            c.push(
+                "name",
+                format!(
+                    "must be at most {MAX_NAME_BYTES} bytes long (it names folders, and file systems limit a name to 255 bytes with room needed for staging suffixes), got {} bytes",
+                    name.len()
                 ),
             );
         }

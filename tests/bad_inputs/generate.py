@@ -59,6 +59,8 @@ case('unknown_mode_close.toml', H + '[central]\nmode = "pilots"\n', 2, 'did you 
 case('initial_count_above_n.toml', H + '[network]\nn = 10\n[initial]\ncount = 11\n', 2, 'key `initial.count`: must be at most network.n = 10')
 case('initial_count_and_share.toml', H + '[initial]\ncount = 2\nshare = 0.1\n', 2, 'give at most one of count, share and file')
 case('name_with_slash.toml', 'name = "../escape"\n', 2, 'safe folder name')
+case('name_staging_pattern.toml', 'name = ".x.partial-999999"\nsteps = 3\n', 2, 'name_staging_pattern.toml:1:1: key `name`: must not start with `.` or contain `.partial-`')
+case('name_too_long.toml', 'name = "' + 'n' * 245 + '"\nsteps = 3\n', 2, 'name_too_long.toml:1:1: key `name`: must be at most 150 bytes long')
 case('seed_too_large.toml', H.replace('runs = 2\n', '') + 'seed = 18446744073709551615\n', 2, 'seed_too_large.toml:3:1: key `seed`: must be at most')
 case('expand_factor_one.toml', H + '[central]\nmode = "pilot"\n[central.pilot]\npromotion = "expand"\nexpand_factor = 1.0\n', 2, 'central.pilot.expand_factor')
 case('column_without_nodes.toml', H + '[agents]\nlearning = { from = "capacity" }\n', 2, 'network.nodes (the node CSV) is not set')
