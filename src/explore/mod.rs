@@ -4,8 +4,8 @@
 //! parameters the page shows, building a scenario from a request (with the same
 //! validation as scenario files), the per-request caps, running one simulation at a time
 //! (a newer request cancels the running one) and the download bundle. [`server`] maps it
-//! onto HTTP (over the bounded connection layer in `http.rs`); the page itself (`page.html`, `page.js`, `page.css`) is
-//! embedded in the binary.
+//! onto HTTP (over the bounded connection layer in `http.rs`); the page itself
+//! (`page.html`, `page.js`, `page.css`) is embedded in the binary.
 
 mod http;
 pub mod params;
