@@ -261,15 +261,7 @@ fn run(args: RunArgs) -> Result<()> {
     if scenario.runs == 0 || scenario.steps == 0 {
         return Err(Error::Input("--runs and --steps must be at least 1".into()));
     }
-    if args.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
-    if let Some(t) = args.threads.filter(|&t| t > MAX_THREADS) {
-        return Err(Error::Input(format!(
-            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
-            crate::limits::thread_count(None)
-        )));
-    }
+    check_threads(args.threads)?;
     crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
     let cancel = interrupt_flag();
     let mut prepared = crate::ensemble::prepare(&scenario)?;
@@ -346,6 +338,20 @@ fn run(args: RunArgs) -> Result<()> {
 
 /// The largest `--threads` accepted (each worker thread reserves a stack).
 const MAX_THREADS: usize = 1024;
+
+/// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (`run` and `explore`).
+pub(crate) fn check_threads(threads: Option<usize>) -> Result<()> {
+    if threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()));
+    }
+    if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
+        return Err(Error::Input(format!(
+            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
+            crate::limits::thread_count(None)
+        )));
+    }
+    Ok(())
+}
 
 /// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

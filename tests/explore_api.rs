@@ -1,5 +1,6 @@
 //! The `policysim explore` API through a real socket: the binary is started on a free
-//! port and spoken to with plain HTTP/1.1.
+//! port and spoken to with plain HTTP/1.1, including hostile requests (huge declared
+//! lengths, huge heads, chunked bodies, slow and vanishing clients, other sites).
 
 mod common;
 use common::binary;
@@ -7,11 +8,14 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
-/// The server process, killed when dropped.
+/// The server process, killed when dropped; its stderr lines arrive on `stderr`.
 struct Server {
     child: Child,
     addr: String,
+    stderr: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -21,24 +25,37 @@ impl Drop for Server {
     }
 }
 
+/// Starts `policysim explore` on a free port with small caps; `extra` options replace
+/// the defaults of the same name.
 fn start(extra: &[&str]) -> Server {
+    let defaults = [
+        ("--port", "0"),
+        ("--runs", "20"),
+        ("--max-runs", "100"),
+        ("--threads", "2"),
+    ];
     let mut child = Command::new(binary())
-        .args([
-            "explore",
-            "--port",
-            "0",
-            "--runs",
-            "20",
-            "--max-runs",
-            "100",
-            "--threads",
-            "2",
-        ])
+        .arg("explore")
+        .args(
+            defaults
+                .iter()
+                .filter(|(name, _)| !extra.contains(name))
+                .flat_map(|(name, value)| [*name, *value]),
+        )
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start policysim explore");
+    let (lines, stderr) = std::sync::mpsc::channel();
+    let err = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in err.lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -55,7 +72,11 @@ fn start(extra: &[&str]) -> Server {
         addr.starts_with("127.0.0.1:"),
         "loopback by default: {addr}"
     );
-    Server { child, addr }
+    Server {
+        child,
+        addr,
+        stderr,
+    }
 }
 
 /// Sends one request; returns the status and the body.
@@ -339,5 +360,378 @@ fn data_presets_compare_with_real_adoptions() {
             message.contains("observed") && message.contains(words),
             "{message}"
         );
+    }
+}
+
+/// Sends raw bytes (a write the server cuts short is not an error) and returns the
+/// status (0 when the server answered nothing) and the body as text.
+fn raw(server: &Server, bytes: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let _ = stream.write_all(bytes);
+    read_reply(&mut stream)
+}
+
+/// Reads a whole response: (status, body), status 0 when the connection closed unanswered.
+fn read_reply(stream: &mut TcpStream) -> (u16, String) {
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        assert!(text.is_empty(), "an incomplete response: {text:?}");
+        return (0, String::new());
+    };
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+/// The error message of a JSON error body.
+fn error_of(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+    v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
+
+/// The server still answers a normal request.
+fn assert_serving(server: &Server, after: &str) {
+    let (status, v) = json(server, "GET", "/api/presets", "");
+    assert_eq!(status, 200, "after {after}: {v}");
+}
+
+#[test]
+fn hostile_requests_are_refused_and_the_server_keeps_serving() {
+    let s = start(&["--request-timeout", "1"]);
+    let post = |headers: &str, body: &[u8]| {
+        let mut bytes = format!(
+            "POST /api/run HTTP/1.1\r\nHost: {}\r\n{headers}\r\n",
+            s.addr
+        )
+        .into_bytes();
+        bytes.extend_from_slice(body);
+        raw(&s, &bytes)
+    };
+    let json_type = "Content-Type: application/json\r\n";
+    // (what, the reply, the status expected, words of the message)
+    type Case = (&'static str, (u16, String), u16, Vec<&'static str>);
+    let cases: Vec<Case> = vec![
+        (
+            "a declared length of 99999999999999 with a 2-byte body",
+            post(
+                &format!("{json_type}Content-Length: 99999999999999\r\n"),
+                b"{}",
+            ),
+            413,
+            vec!["99999999999999 bytes declared", "larger than 1048576 bytes"],
+        ),
+        (
+            "a body just over the cap",
+            post(
+                &format!("{json_type}Content-Length: 1048577\r\n"),
+                &vec![b' '; 100_000],
+            ),
+            413,
+            vec!["1048577 bytes declared"],
+        ),
+        (
+            "a chunked body larger than the cap",
+            post(
+                &format!("{json_type}Transfer-Encoding: chunked\r\n"),
+                &[&b"200000\r\n"[..], &vec![b' '; 50_000]].concat(),
+            ),
+            411,
+            vec![
+                "Transfer-Encoding (chunked) is not accepted",
+                "Content-Length",
+            ],
+        ),
+        (
+            "two Content-Length fields that differ",
+            post(
+                &format!("{json_type}Content-Length: 2\r\nContent-Length: 3\r\n"),
+                b"{} ",
+            ),
+            400,
+            vec!["several Content-Length fields"],
+        ),
+        (
+            "a Content-Length that is no number",
+            post(&format!("{json_type}Content-Length: -1\r\n"), b""),
+            400,
+            vec!["Content-Length \"-1\""],
+        ),
+        (
+            "a 100 kB header line",
+            raw(
+                &s,
+                format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(100_000)).as_bytes(),
+            ),
+            431,
+            vec!["larger than 16384 bytes"],
+        ),
+        (
+            "100 header fields",
+            raw(
+                &s,
+                format!(
+                    "GET / HTTP/1.1\r\n{}\r\n",
+                    (0..100)
+                        .map(|i| format!("X-{i}: 1\r\n"))
+                        .collect::<String>()
+                )
+                .as_bytes(),
+            ),
+            431,
+            vec!["more than 64 header fields"],
+        ),
+        (
+            "a malformed request line",
+            raw(&s, b"GARBAGE\r\n\r\n"),
+            400,
+            vec!["malformed HTTP request"],
+        ),
+    ];
+    for (what, (status, body), expected, words) in cases {
+        assert_eq!(status, expected, "{what}: {body}");
+        let message = error_of(&body);
+        for w in words {
+            assert!(message.contains(w), "{what}: {message}");
+        }
+        assert_serving(&s, what);
+    }
+
+    // A slow client that declares a body and never sends it is answered 408 at the
+    // request timeout; meanwhile other requests are served.
+    let mut slow = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        slow,
+        "POST /api/run HTTP/1.1\r\nHost: {}\r\n{json_type}Content-Length: 100\r\n\r\n{{",
+        s.addr
+    )
+    .unwrap();
+    let mut silent = TcpStream::connect(&s.addr).unwrap();
+    assert_serving(&s, "a slow client connected");
+    let (status, body) = read_reply(&mut slow);
+    assert_eq!(status, 408, "{body}");
+    assert!(
+        error_of(&body).contains("body (1 of 100 bytes) did not arrive within 1 s"),
+        "{body}"
+    );
+    // a connection that sends nothing at all is closed without an answer
+    assert_eq!(read_reply(&mut silent), (0, String::new()));
+    assert_serving(&s, "a slow client");
+}
+
+#[test]
+fn connections_beyond_the_limit_are_answered_503() {
+    let s = start(&["--request-timeout", "600"]);
+    // 64 idle connections take every place (each is accepted before the next one)
+    let idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    let (status, body) = raw(&s, b"GET /api/presets HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        error_of(&body).contains("more than 64 connections"),
+        "{body}"
+    );
+    drop(idle);
+    // once the idle clients have gone (their threads end on the close) it serves again
+    let mut status = 0;
+    for _ in 0..200 {
+        status = raw(&s, b"GET /api/presets HTTP/1.1\r\n\r\n").0;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn cross_site_requests_are_refused() {
+    let s = start(&[]);
+    let send = |method: &str, path: &str, headers: &str, body: &str| {
+        raw(
+            &s,
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+                s.addr,
+                body.len()
+            )
+            .as_bytes(),
+        )
+    };
+    let run = r#"{"runs": 2, "steps": 3}"#;
+    let evil = "Origin: https://evil.example.com\r\n";
+    for (what, reply, status, words) in [
+        (
+            "a simple cross-origin POST",
+            send(
+                "POST",
+                "/api/run",
+                &format!("{evil}Content-Type: text/plain\r\n"),
+                run,
+            ),
+            403,
+            "Origin https://evil.example.com is not this page",
+        ),
+        (
+            "a cross-origin POST with a JSON body",
+            send(
+                "POST",
+                "/api/run",
+                &format!("{evil}Content-Type: application/json\r\n"),
+                run,
+            ),
+            403,
+            "Origin https://evil.example.com is not this page",
+        ),
+        (
+            "an opaque origin",
+            send(
+                "POST",
+                "/api/run",
+                "Origin: null\r\nContent-Type: application/json\r\n",
+                run,
+            ),
+            403,
+            "Origin null is not this page",
+        ),
+        (
+            "a cross-site API read",
+            send("GET", "/api/presets", "Sec-Fetch-Site: cross-site\r\n", ""),
+            403,
+            "Sec-Fetch-Site: cross-site",
+        ),
+        (
+            "a same-site (other port or subdomain) POST",
+            send(
+                "POST",
+                "/api/run",
+                "Sec-Fetch-Site: same-site\r\nContent-Type: application/json\r\n",
+                run,
+            ),
+            403,
+            "Sec-Fetch-Site: same-site",
+        ),
+        (
+            "a POST without a JSON content type",
+            send("POST", "/api/run", "Content-Type: text/plain\r\n", run),
+            415,
+            "needs Content-Type: application/json (got \"text/plain\")",
+        ),
+        (
+            "a POST without a content type",
+            send("POST", "/api/run", "", run),
+            415,
+            "(got none)",
+        ),
+    ] {
+        assert_eq!(reply.0, status, "{what}: {}", reply.1);
+        let message = error_of(&reply.1);
+        assert!(message.contains(words), "{what}: {message}");
+    }
+    // the page itself may be opened from anywhere (a link on another site)
+    let (status, _) = send("GET", "/", "Sec-Fetch-Site: cross-site\r\n", "");
+    assert_eq!(status, 200);
+    // a typed URL (Sec-Fetch-Site: none) reads the API
+    let (status, body) = send("GET", "/api/presets", "Sec-Fetch-Site: none\r\n", "");
+    assert_eq!(status, 200, "{body}");
+    // the page's own fetch: same origin, JSON; it is the first run (none of the refused
+    // requests ran)
+    let own = format!(
+        "Origin: http://{}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/json; charset=utf-8\r\n",
+        s.addr
+    );
+    let (status, body) = send("POST", "/api/run", &own, run);
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["id"], 1, "no refused request ran");
+    assert_eq!(v["summary"]["runs"], 2);
+}
+
+#[test]
+fn a_run_whose_client_closes_the_connection_is_stopped() {
+    let s = start(&["--max-runs", "1000000", "--max-steps", "1000"]);
+    // hours of work: only the cancellation can end it within the wait below
+    let body = r#"{"preset": "baseline", "runs": 1000000, "steps": 1000}"#;
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        stream,
+        "POST /api/run HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        s.addr,
+        body.len()
+    )
+    .unwrap();
+    drop(stream);
+    let stopped = "explore: a run was stopped: its client closed the connection";
+    loop {
+        match s.stderr.recv_timeout(Duration::from_secs(300)) {
+            Ok(line) if line == stopped => break,
+            Ok(_) => continue,
+            Err(RecvTimeoutError::Timeout) => panic!("the run was not stopped"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server exited"),
+        }
+    }
+    let (status, v) = json(&s, "POST", "/api/run", r#"{"runs": 2, "steps": 3}"#);
+    assert_eq!(status, 200, "{v}");
+}
+
+/// Runs `policysim explore ARGS` expecting a refusal before it serves: the exit code
+/// and stderr (the server is killed, and the test fails, if it starts serving).
+fn refused(args: &[&str]) -> (i32, String) {
+    let mut child = Command::new(binary())
+        .args(["explore", "--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    if !line.is_empty() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("explore {args:?} started serving: {line}");
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn out_of_range_options_are_refused_naming_the_option() {
+    for (args, words) in [
+        (
+            vec!["--threads", "100000"],
+            "--threads 100000: must be at most 1024",
+        ),
+        (vec!["--threads", "0"], "--threads must be at least 1"),
+        (
+            vec!["--runs", "5000"],
+            "--runs 5000: must be between 1 and --max-runs (2000)",
+        ),
+        (
+            vec!["--runs", "50", "--max-runs", "20"],
+            "--runs 50: must be between 1 and --max-runs (20)",
+        ),
+        (
+            vec!["--runs", "0"],
+            "--runs 0: must be between 1 and --max-runs",
+        ),
+        (
+            vec!["--max-steps", "0"],
+            "--max-steps 0: must be at least 1",
+        ),
+        (vec!["--request-timeout", "0"], "--request-timeout"),
+    ] {
+        let (code, stderr) = refused(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
     }
 }

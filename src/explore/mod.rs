@@ -4,9 +4,10 @@
 //! parameters the page shows, building a scenario from a request (with the same
 //! validation as scenario files), the per-request caps, running one simulation at a time
 //! (a newer request cancels the running one) and the download bundle. [`server`] maps it
-//! onto HTTP with `tiny_http`; the page itself (`page.html`, `page.js`, `page.css`) is
-//! embedded in the binary.
+//! onto HTTP (over the bounded connection layer in `http.rs`); the page itself
+//! (`page.html`, `page.js`, `page.css`) is embedded in the binary.
 
+mod http;
 pub mod params;
 pub mod server;
 mod zip;
@@ -41,7 +42,7 @@ pub struct ExploreArgs {
     /// Language of the page and the charts at start: en or zh (中文).
     #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
     pub lang: Lang,
-    /// Runs per request when the request does not say.
+    /// Runs per request when the request does not say (1 to --max-runs).
     #[arg(long, default_value_t = 200)]
     pub runs: u32,
     /// Most runs one request may ask for.
@@ -53,9 +54,13 @@ pub struct ExploreArgs {
     /// Most governments (network nodes) one request may simulate.
     #[arg(long, default_value_t = 20000)]
     pub max_nodes: usize,
-    /// Worker threads per simulation (default: all cores).
+    /// Worker threads per simulation (default: all cores; at most 1024).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Seconds a client has to send a whole request (head and body) before it is
+    /// answered 408 (1 to 3600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
     /// Folder of optional presets with data files (us_states.toml, china_cities.toml).
     #[arg(long, default_value = "scenarios")]
     pub scenarios: PathBuf,
@@ -73,6 +78,7 @@ impl Default for ExploreArgs {
             max_steps: 200,
             max_nodes: 20000,
             threads: None,
+            request_timeout: 10,
             scenarios: PathBuf::from("scenarios"),
         }
     }
@@ -262,11 +268,21 @@ pub struct Explorer {
 impl Explorer {
     /// Builds the presets (embedded examples, optional data presets, the start scenario).
     pub fn new(options: ExploreArgs) -> crate::Result<Explorer> {
-        if options.runs == 0 || options.max_runs == 0 || options.max_steps == 0 {
-            return Err(Error::Input(
-                "--runs, --max-runs and --max-steps must be at least 1".into(),
-            ));
+        for (name, value) in [
+            ("--max-runs", options.max_runs),
+            ("--max-steps", options.max_steps),
+        ] {
+            if value == 0 {
+                return Err(Error::Input(format!("{name} 0: must be at least 1")));
+            }
         }
+        if options.runs == 0 || options.runs > options.max_runs {
+            return Err(Error::Input(format!(
+                "--runs {}: must be between 1 and --max-runs ({})",
+                options.runs, options.max_runs
+            )));
+        }
+        crate::cli::check_threads(options.threads)?;
         let mut presets = Vec::new();
         if let Some(path) = &options.scenario {
             let scenario = load_scenario(path)?;
@@ -373,7 +389,7 @@ impl Explorer {
     pub fn config_json(&self) -> Value {
         let mut config = params::params_json();
         config["lang"] = json!(self.options.lang.to_string());
-        config["runs"] = json!(self.options.runs.min(self.options.max_runs));
+        config["runs"] = json!(self.options.runs);
         config["caps"] = json!({
             "max_runs": self.options.max_runs,
             "max_steps": self.options.max_steps,
@@ -387,7 +403,7 @@ impl Explorer {
     pub fn scenario_for(&self, request: &Map<String, Value>) -> Result<Scenario, ApiError> {
         let preset = self.preset_for(request)?;
         let mut scenario = preset.scenario.clone();
-        scenario.runs = self.options.runs.min(self.options.max_runs);
+        scenario.runs = self.options.runs;
         for (key, value) in request {
             if RESERVED.contains(&key.as_str()) {
                 continue;
@@ -548,6 +564,16 @@ impl Explorer {
     /// `POST /api/run`: runs the request's ensemble and returns the summary, a sentence
     /// (en, zh), the charts as SVG text, the representative run's map and a download id.
     pub fn run_json(&self, body: &str) -> Result<Value, ApiError> {
+        self.run_json_cancellable(body, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// [`Explorer::run_json`] that stops (answering 409) once `cancel` is set, by the
+    /// caller or by a newer request.
+    pub fn run_json_cancellable(
+        &self,
+        body: &str,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<Value, ApiError> {
         let request: Value = serde_json::from_str(body)
             .map_err(|e| ApiError::bad(format!("the request is not valid JSON: {e}")))?;
         let Value::Object(request) = request else {
@@ -564,20 +590,21 @@ impl Explorer {
         };
         let reference = request.get("reference").and_then(Value::as_u64);
         let observed = self.observed_for(&request)?;
-        self.run(&scenario, lang, reference, observed.as_ref())
+        self.run(&scenario, lang, reference, observed.as_ref(), cancel)
     }
 
     /// Runs `scenario` (cancelling any running simulation) and builds the response; with
     /// `observed` (a file and how to read it), the runs start from the observed first
-    /// adopters, span the observed years and are compared with them.
+    /// adopters, span the observed years and are compared with them. The run stops
+    /// (409) once `flag` is set, by the caller or by a newer request.
     pub fn run(
         &self,
         scenario: &Scenario,
         lang: Lang,
         reference: Option<u64>,
         observed: Option<&(PathBuf, ObservedOptions)>,
+        flag: Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
-        let flag = Arc::new(AtomicBool::new(false));
         if let Some(old) = lock(&self.current).replace(flag.clone()) {
             old.store(true, Ordering::Relaxed);
         }

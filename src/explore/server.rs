@@ -1,27 +1,28 @@
-//! The HTTP side of `policysim explore`: a thin `tiny_http` layer over [`Explorer`].
+//! The HTTP side of `policysim explore`: the routes and the request checks over
+//! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /page.css`, `GET /api/config`,
 //! `GET /api/presets`, `POST /api/run`, `GET /api/scenario.toml?...`,
-//! `GET /api/download/ID.zip`. Every request is handled on its own thread so that a new
-//! run can cancel the one in progress; no route reads files.
+//! `GET /api/download/ID.zip`. Every connection is handled on its own thread so that a
+//! new run can cancel the one in progress; no route reads files. API requests from
+//! other sites (by `Origin` or `Sec-Fetch-Site`) are refused, and a run whose client
+//! closes the connection is cancelled.
 
+use super::http::{self, Reply, Request};
 use super::{ApiError, Explorer};
 use crate::error::Error;
-use std::io::Read;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use tiny_http::{Header, Method, Request, Response};
+use std::time::Duration;
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
-/// Largest request body accepted, in bytes.
-const MAX_BODY: u64 = 1 << 20;
-
 /// A bound explore server.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    listener: TcpListener,
     explorer: Arc<Explorer>,
     addr: SocketAddr,
 }
@@ -34,11 +35,11 @@ impl Server {
             .map_err(|e| Error::Input(format!("--host {host}: {e}")))?
             .next()
             .ok_or_else(|| Error::Input(format!("--host {host}: no address")))?;
-        let http = tiny_http::Server::http(addr)
+        let listener = TcpListener::bind(addr)
             .map_err(|e| Error::Failure(format!("cannot listen on {addr}: {e}")))?;
-        let addr = http.server_addr().to_ip().unwrap_or(addr);
+        let addr = listener.local_addr().unwrap_or(addr);
         Ok(Server {
-            http: Arc::new(http),
+            listener,
             explorer: Arc::new(explorer),
             addr,
         })
@@ -62,85 +63,75 @@ impl Server {
         }
     }
 
-    /// Serves requests forever, each on its own thread.
+    /// Serves requests forever, each connection on its own thread.
     pub fn serve(&self) {
-        for request in self.http.incoming_requests() {
-            let explorer = Arc::clone(&self.explorer);
-            let loopback = self.is_loopback();
-            std::thread::spawn(move || handle(&explorer, request, loopback));
-        }
+        let explorer = Arc::clone(&self.explorer);
+        let loopback = self.is_loopback();
+        let timeout = Duration::from_secs(explorer.options.request_timeout);
+        let handler = move |request: &Request| handle(&explorer, request, loopback);
+        http::serve(&self.listener, timeout, Arc::new(handler));
     }
 }
 
-/// A response: status, content type, body and optional download file name.
-struct Reply {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-    filename: Option<String>,
+fn json_reply(v: &serde_json::Value) -> Reply {
+    Reply::ok("application/json; charset=utf-8", v.to_string())
 }
 
-impl Reply {
-    fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply {
-            status: 200,
-            content_type,
-            body: body.into(),
-            filename: None,
-        }
-    }
-
-    fn json(v: &serde_json::Value) -> Reply {
-        Reply::ok("application/json; charset=utf-8", v.to_string())
-    }
-
-    fn error(e: &ApiError) -> Reply {
-        Reply {
-            status: e.status,
-            content_type: "application/json; charset=utf-8",
-            body: e.to_json().into_bytes(),
-            filename: None,
-        }
-    }
+fn error_reply(e: &ApiError) -> Reply {
+    Reply::error(e.status, &e.message)
 }
 
-fn handle(explorer: &Explorer, mut request: Request, loopback: bool) {
-    let reply = if loopback && !host_is_loopback(&request) {
+fn handle(explorer: &Explorer, request: &Request, loopback: bool) -> Reply {
+    if loopback && !host_is_loopback(request) {
         // Refuse pages of other sites that reach this server through DNS rebinding.
-        Reply::error(&ApiError {
-            status: 403,
-            message: "the Host header must name this machine (localhost or 127.0.0.1)".into(),
-        })
-    } else {
-        route(explorer, &mut request)
-    };
-    let mut response = Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    if let Some(name) = reply.filename {
-        response = response.with_header(header(
-            "Content-Disposition",
-            &format!("attachment; filename=\"{name}\""),
-        ));
+        return Reply::error(
+            403,
+            "the Host header must name this machine (localhost or 127.0.0.1)",
+        );
     }
-    let _ = request.respond(response);
+    if let Some(why) = cross_site(request) {
+        return Reply::error(403, &why);
+    }
+    route(explorer, request)
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("valid header"))
+/// Why an API request (any `/api/` route, any method but GET and HEAD) comes from
+/// another site: a `Sec-Fetch-Site` other than `same-origin` or `none`, or an `Origin`
+/// other than this page's own (`http://` and the Host header). None for other requests,
+/// and for requests without either header (scripts, curl).
+fn cross_site(request: &Request) -> Option<String> {
+    let api =
+        request.target.starts_with("/api/") || !matches!(request.method.as_str(), "GET" | "HEAD");
+    if !api {
+        return None;
+    }
+    for site in request.header_values("sec-fetch-site") {
+        if !site.eq_ignore_ascii_case("same-origin") && !site.eq_ignore_ascii_case("none") {
+            return Some(format!(
+                "cross-site request refused (Sec-Fetch-Site: {site}): the explore API answers \
+                 its own page only"
+            ));
+        }
+    }
+    let own = request.header("host").map(|h| format!("http://{h}"));
+    for origin in request.header_values("origin") {
+        if !own
+            .as_deref()
+            .is_some_and(|o| o.eq_ignore_ascii_case(origin))
+        {
+            return Some(format!(
+                "cross-origin request refused: Origin {origin} is not this page ({}); the \
+                 explore API answers its own page only",
+                own.as_deref().unwrap_or("no Host header")
+            ));
+        }
+    }
+    None
 }
 
 /// True when the Host header names a loopback host (or is absent, as with HTTP/1.0 tools).
 fn host_is_loopback(request: &Request) -> bool {
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+    let Some(host) = request.header("host").map(str::to_ascii_lowercase) else {
         return true;
     };
     let name = match host.strip_prefix('[') {
@@ -150,47 +141,27 @@ fn host_is_loopback(request: &Request) -> bool {
     name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-fn route(explorer: &Explorer, request: &mut Request) -> Reply {
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let method = request.method().clone();
-    match (method, path) {
-        (Method::Get, "/") | (Method::Get, "/index.html") => {
+fn route(explorer: &Explorer, request: &Request) -> Reply {
+    let url = request.target.as_str();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    match (request.method.as_str(), path) {
+        ("GET" | "HEAD", "/") | ("GET" | "HEAD", "/index.html") => {
             Reply::ok("text/html; charset=utf-8", PAGE_HTML)
         }
-        (Method::Get, "/page.js") => Reply::ok("text/javascript; charset=utf-8", PAGE_JS),
-        (Method::Get, "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
-        (Method::Get, "/api/config") => Reply::json(&explorer.config_json()),
-        (Method::Get, "/api/presets") => Reply::json(&explorer.presets_json()),
-        (Method::Post, "/api/run") => {
-            let mut body = String::new();
-            let read = request
-                .as_reader()
-                .take(MAX_BODY + 1)
-                .read_to_string(&mut body);
-            if read.is_err() {
-                return Reply::error(&ApiError::bad("the request body is not UTF-8 text"));
-            }
-            if body.len() as u64 > MAX_BODY {
-                return Reply::error(&ApiError {
-                    status: 413,
-                    message: format!("the request body is larger than {MAX_BODY} bytes"),
-                });
-            }
-            match explorer.run_json(&body) {
-                Ok(v) => Reply::json(&v),
-                Err(e) => Reply::error(&e),
-            }
-        }
-        (Method::Get, "/api/scenario.toml") => match explorer.scenario_for_query(query) {
+        ("GET" | "HEAD", "/page.js") => Reply::ok("text/javascript; charset=utf-8", PAGE_JS),
+        ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
+        ("GET", "/api/config") => json_reply(&explorer.config_json()),
+        ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
+        ("POST", "/api/run") => run(explorer, request),
+        ("GET", "/api/scenario.toml") => match explorer.scenario_for_query(query) {
             Ok(s) => {
                 let mut reply = Reply::ok("application/toml; charset=utf-8", s.to_toml());
                 reply.filename = Some(format!("{}.toml", safe_name(&s.name)));
                 reply
             }
-            Err(e) => Reply::error(&e),
+            Err(e) => error_reply(&e),
         },
-        (Method::Get, p) if p.starts_with("/api/download/") => {
+        ("GET", p) if p.starts_with("/api/download/") => {
             let id = p
                 .trim_start_matches("/api/download/")
                 .trim_end_matches(".zip")
@@ -202,16 +173,47 @@ fn route(explorer: &Explorer, request: &mut Request) -> Reply {
                     reply.filename = Some(format!("policysim-explore-{id}.zip"));
                     reply
                 }
-                None => Reply::error(&ApiError {
-                    status: 404,
-                    message: "no such result (only the last few are kept); run again".into(),
-                }),
+                None => Reply::error(
+                    404,
+                    "no such result (only the last few are kept); run again",
+                ),
             }
         }
-        (_, p) => Reply::error(&ApiError {
-            status: 404,
-            message: format!("not found: {p}"),
-        }),
+        (method, p) => Reply::error(404, &format!("not found: {method} {p}")),
+    }
+}
+
+/// `POST /api/run`: a JSON body (Content-Type `application/json`), run while the client
+/// stays connected.
+fn run(explorer: &Explorer, request: &Request) -> Reply {
+    let content_type = request.header("content-type").unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        let got = if content_type.is_empty() {
+            "none".to_string()
+        } else {
+            format!("\"{content_type}\"")
+        };
+        return Reply::error(
+            415,
+            &format!("POST /api/run needs Content-Type: application/json (got {got})"),
+        );
+    }
+    let Ok(body) = std::str::from_utf8(&request.body) else {
+        return Reply::error(400, "the request body is not UTF-8 text");
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (result, gone) = request.while_connected(&cancel, || {
+        explorer.run_json_cancellable(body, Arc::clone(&cancel))
+    });
+    match result {
+        Ok(v) => json_reply(&v),
+        Err(e) => {
+            if gone && e.status == 409 {
+                eprintln!("explore: a run was stopped: its client closed the connection");
+            }
+            error_reply(&e)
+        }
     }
 }
 
