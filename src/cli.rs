@@ -271,6 +271,9 @@ fn run(args: RunArgs) -> Result<()> {
             let observed = read_observed(path, &prepared.network, &args.reading.options())?;
             prepared = observed.start_from(&mut scenario, prepared, args.steps)?;
             if !args.quiet {
+                if let Some(w) = observed.span_warning(scenario.steps) {
+                    eprintln!("warning: {w}");
+                }
                 if let Some(w) = crate::observed::comparison_warning(&scenario) {
                     eprintln!("warning: {w}");
                 }
@@ -312,14 +315,20 @@ fn run(args: RunArgs) -> Result<()> {
         }
         if let Some(o) = &observed {
             let share = o.share();
+            let simulated = result.mean_share();
             eprintln!(
                 "observed {}-{}: {} initial adopters, final share {:.3}; RMSE of the mean share {}",
                 o.start_year,
                 o.start_year + o.steps as i32,
                 o.initial.len(),
                 share.last().copied().unwrap_or(0.0),
-                crate::observed::share_rmse(&share, &result.mean_share())
-                    .map_or("n/a".into(), |r| format!("{r:.4}"))
+                match (
+                    crate::observed::share_rmse(&share, &simulated),
+                    o.compared_years(simulated.len())
+                ) {
+                    (Some(r), Some((a, b))) => format!("{r:.4} over {a}-{b}"),
+                    _ => "n/a (no year after the first simulated)".into(),
+                }
             );
         }
         eprintln!(

@@ -195,17 +195,43 @@ impl Observed {
     }
 
     /// The `observed` block of `summary.json`: where the adoptions come from, their
-    /// years, and how far the simulated mean share (`simulated[t]`, step t) is from them.
+    /// years, and how far the simulated mean share (`simulated[t]`, step t) is from them
+    /// over the years both cover (`compared_years`; null when they share no step).
     pub fn summary_json(&self, simulated: &[f64]) -> Value {
         let share = self.share();
+        let compared = self.compared_years(simulated.len());
         json!({
             "source": self.source,
             "units": self.n(),
             "start_year": self.start_year,
             "last_year": self.start_year + self.steps as i32,
             "initial_adopters": self.initial.len(),
-            "final_share": share.last().copied().unwrap_or(0.0),
-            "rmse": share_rmse(&share, simulated),
+            "final_share": crate::output::round_sig(share.last().copied().unwrap_or(0.0)),
+            "compared_years": compared.map(|(a, b)| json!([a, b])),
+            "rmse": share_rmse(&share, simulated).map(crate::output::round_sig),
+        })
+    }
+
+    /// The first and last calendar year that the RMSE compares, for a simulation of
+    /// `simulated_len` values (steps 0 ..= steps); None when no step after the first is
+    /// shared.
+    pub fn compared_years(&self, simulated_len: usize) -> Option<(i32, i32)> {
+        let last = (self.steps as usize + 1).min(simulated_len);
+        (last >= 2).then(|| (self.start_year + 1, self.start_year + last as i32 - 1))
+    }
+
+    /// A warning when the simulation ends before the last observed year (`--steps`
+    /// shorter than the span): the comparison then covers only the first years.
+    pub fn span_warning(&self, steps: u32) -> Option<String> {
+        (steps < self.steps).then(|| {
+            format!(
+                "--steps {steps} ends in {} but the observed adoptions run to {} ({} years): the comparison with them covers {}-{} only",
+                self.start_year + steps as i32,
+                self.start_year + self.steps as i32,
+                self.steps,
+                self.start_year + 1,
+                self.start_year + steps as i32
+            )
         })
     }
 }

@@ -322,3 +322,54 @@ fn hostile_ids_of_observed_first_adopters_round_trip_through_initial_csv() {
     );
     assert_eq!(read(&first.join("runs.csv")), read(&again.join("runs.csv")));
 }
+
+#[test]
+fn a_run_shorter_than_the_observed_span_says_which_years_it_compares() {
+    let years = spid_years("mothersaid");
+    let first = *years.values().min().unwrap();
+    let last = *years.values().max().unwrap();
+    assert!(last - first > 2);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("short");
+    let o = bin()
+        .current_dir(repo())
+        .args([
+            "run",
+            "scenarios/us_states.toml",
+            "--runs",
+            "10",
+            "--no-charts",
+        ])
+        .args([
+            "--observed",
+            "scenarios/data/spid_sample.csv",
+            "--policy",
+            "mothersaid",
+        ])
+        .args(["--steps", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let span = format!(
+        "--steps 1 ends in {} but the observed adoptions run to {last}",
+        first + 1
+    );
+    assert!(err.contains(&span), "{err}");
+    assert!(
+        err.contains(&format!("over {}-{}", first + 1, first + 1)),
+        "{err}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let obs = &summary["observed"];
+    assert_eq!(
+        obs["compared_years"],
+        serde_json::json!([first + 1, first + 1])
+    );
+    assert_eq!(obs["last_year"], serde_json::json!(last));
+    // Rounded like every other number the tool writes (12 significant digits).
+    let rmse = obs["rmse"].as_f64().unwrap();
+    assert_eq!(rmse.to_string(), policysim::output::num(rmse));
+}
