@@ -149,8 +149,8 @@ struct RunArgs {
     /// Number of runs (overrides `runs`).
     #[arg(long)]
     runs: Option<u32>,
-    /// Master seed (overrides `seed`).
-    #[arg(long)]
+    /// Master seed (overrides `seed`; 0 to 2^63-1).
+    #[arg(long, value_parser = crate::rng::parse_seed)]
     seed: Option<u64>,
     /// Number of steps (overrides `steps`).
     #[arg(long)]

@@ -10,6 +10,18 @@ pub type RunRng = Xoshiro256PlusPlus;
 /// Stream index reserved for drawing the network once per scenario.
 const NETWORK_STREAM: u64 = u64::MAX;
 
+/// The largest master seed: scenario files are TOML, whose integers are 64-bit signed.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Parses a `--seed` value: a whole number from 0 to [`MAX_SEED`] (for clap).
+pub fn parse_seed(s: &str) -> std::result::Result<u64, String> {
+    let range = format!("expected a whole number from 0 to {MAX_SEED} (the seed is written into scenario files, whose integers are 64-bit signed)");
+    match s.trim().parse::<u64>() {
+        Ok(v) if v <= MAX_SEED => Ok(v),
+        _ => Err(range),
+    }
+}
+
 /// The generator of run `run` of an ensemble with master seed `seed`.
 ///
 /// A ChaCha8 generator keyed by `seed` is moved to stream `run` and seeds a Xoshiro256++;

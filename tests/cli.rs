@@ -290,3 +290,72 @@ fn us_states_are_mapped_at_their_centroids_with_north_up() {
     let edges = std::fs::read_to_string(out.join("map_edges.csv")).unwrap();
     assert_eq!(edges.lines().count(), 1 + 105);
 }
+
+#[test]
+fn one_seed_range_everywhere_checked_at_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"seeds\"\nruns = 3\nsteps = 3\n[network]\nn = 30\n[sweep]\n\"learning.rate\" = [0.1, 0.2]\n",
+    )
+    .unwrap();
+    for command in ["run", "sweep"] {
+        let out = Command::new(binary())
+            .current_dir(dir.path())
+            .args([
+                command,
+                "s.toml",
+                "--quiet",
+                "--seed",
+                "9223372036854775808",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {err}");
+        assert!(
+            err.contains("'--seed <SEED>': expected a whole number from 0 to 9223372036854775807"),
+            "{command}: {err}"
+        );
+        assert!(!dir.path().join("results").exists(), "{command}");
+    }
+    // The largest seed runs, and its recorded scenario runs again to the same results.
+    let first = dir.path().join("first");
+    let out = Command::new(binary())
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "s.toml",
+            "--quiet",
+            "--no-charts",
+            "--seed",
+            "9223372036854775807",
+        ])
+        .arg("--out")
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = dir.path().join("again");
+    let out = Command::new(binary())
+        .args(["run", "--quiet", "--no-charts"])
+        .arg(first.join("scenario.toml"))
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(first.join("runs.csv")).unwrap(),
+        std::fs::read(again.join("runs.csv")).unwrap()
+    );
+}

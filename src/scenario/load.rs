@@ -536,12 +536,12 @@ impl Scenario {
         }
         c.at_least_one("steps", u64::from(self.steps));
         c.at_least_one("runs", u64::from(self.runs));
-        if self.seed > i64::MAX as u64 {
+        if self.seed > crate::rng::MAX_SEED {
             c.push(
                 "seed",
                 format!(
                     "must be at most {} (TOML integers are 64-bit signed), got {}",
-                    i64::MAX,
+                    crate::rng::MAX_SEED,
                     self.seed
                 ),
             );

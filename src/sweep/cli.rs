@@ -33,8 +33,8 @@ pub struct SweepArgs {
     /// Runs per point (overrides `runs`).
     #[arg(long)]
     pub runs: Option<u32>,
-    /// Master seed (overrides `seed`).
-    #[arg(long)]
+    /// Master seed (overrides `seed`; 0 to 2^63-1).
+    #[arg(long, value_parser = crate::rng::parse_seed)]
     pub seed: Option<u64>,
     /// Number of steps (overrides `steps`).
     #[arg(long)]

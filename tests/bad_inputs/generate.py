@@ -78,6 +78,8 @@ case('valid.toml', None, 2, '--threads 100000: must be at most 1024', modes=['ru
 case('valid.toml', None, 2, '--threads must be at least 1', modes=['run'], args=['--threads', '0'])
 case('valid.toml', None, 2, '--runs and --steps must be at least 1', modes=['run'], args=['--runs', '0'])
 case('valid.toml', None, 2, '--runs and --steps must be at least 1', modes=['run'], args=['--steps', '0'])
+case('valid.toml', None, 2, "invalid value '18446744073709551615' for '--seed <SEED>': expected a whole number from 0 to 9223372036854775807", modes=['run'], args=['--seed', '18446744073709551615'])
+case('valid.toml', None, 2, "invalid value '-1' for '--seed <SEED>'", modes=['run'], args=['--seed=-1'])
 case('valid.toml', None, 2, 'needs about', modes=['run'], args=['--steps', '4294967295'])
 case('valid.toml', None, 2, 'invalid value', modes=['run'], args=['--runs', 'many'])
 # --- resource limits
