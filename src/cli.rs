@@ -9,7 +9,7 @@ use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const RUN_EXAMPLES: &str = "Examples:
@@ -225,15 +225,55 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Explore(args) => crate::explore::run_cli(args),
-        Command::Compare { dirs, out, charts } => {
-            let written = charts::draw_compare(&dirs, &out, &charts.options())?;
-            eprintln!(
-                "{} files written in {}/ (compare.csv and charts)",
-                written.len(),
-                out.display()
-            );
-            Ok(())
+        Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
+    }
+}
+
+/// `policysim compare`: the comparison is written whole into `out` (through a staging
+/// folder), which may be new, empty or an earlier comparison, and nothing else.
+fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
+    if crate::simulate::check_out_folder(out, "results/compare")? {
+        let foreign: Vec<String> = std::fs::read_dir(out)
+            .map_err(|e| Error::io(out, e))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !is_compare_output(name))
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Error::Input(format!(
+                "--out {}: holds files that `policysim compare` did not write ({}); choose a new or empty folder, or an earlier comparison's",
+                out.display(),
+                shown_list(&foreign)
+            )));
         }
+    }
+    let written =
+        crate::simulate::write_staged(out, |staging| charts::draw_compare(dirs, staging, options))?;
+    eprintln!(
+        "{} files written in {}/ (compare.csv and charts)",
+        written.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Whether a file name is one that `policysim compare` writes.
+fn is_compare_output(name: &str) -> bool {
+    name.starts_with("compare")
+        && [".csv", ".png", ".svg", ".json"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+/// Up to three names, then how many more.
+fn shown_list(names: &[String]) -> String {
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    let shown: Vec<&str> = sorted.iter().take(3).map(String::as_str).collect();
+    if sorted.len() > 3 {
+        format!("{} and {} more", shown.join(", "), sorted.len() - 3)
+    } else {
+        shown.join(", ")
     }
 }
 

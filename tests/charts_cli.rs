@@ -134,3 +134,66 @@ fn compare_overlays_two_scenarios() {
     let svg = std::fs::read_to_string(cmp.join("compare.svg")).unwrap();
     assert!(svg.contains("baseline") && svg.contains("competition"));
 }
+
+#[test]
+fn compare_writes_only_into_a_new_empty_or_earlier_comparison_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    policysim(&[
+        "run",
+        &scenario("baseline.toml"),
+        "--out",
+        a.to_str().unwrap(),
+        "--runs",
+        "4",
+        "--steps",
+        "5",
+        "--quiet",
+        "--no-charts",
+    ]);
+    let compare = |out: &str| {
+        Command::new(binary())
+            .current_dir(dir.path())
+            .args(["compare", "a", "--format", "svg", "--out", out])
+            .output()
+            .unwrap()
+    };
+    // A folder of the user's own files, with their own compare.csv: refused, untouched.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("compare.csv"), "my own table\n").unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep\n").unwrap();
+    let o = compare("mine");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--out mine: holds files that `policysim compare` did not write (notes.txt)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.join("compare.csv")).unwrap(),
+        "my own table\n"
+    );
+    // The current folder (or one containing it) is refused.
+    for out in [".", dir.path().to_str().unwrap()] {
+        let o = compare(out);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+    }
+    assert!(!dir.path().join("compare.csv").exists());
+    // A new folder, then the same folder again (an earlier comparison): replaced whole.
+    assert!(compare("cmp").status.success());
+    std::fs::write(dir.path().join("cmp/compare.png"), "stale").unwrap();
+    let o = compare("cmp");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !dir.path().join("cmp/compare.png").exists(),
+        "the earlier files are replaced whole"
+    );
+    assert!(dir.path().join("cmp/compare.svg").exists());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
