@@ -158,8 +158,11 @@ fn shards_computed_on_different_networks_are_not_merged() {
     assert!(!tmp.path().join("new").exists(), "nothing created");
 }
 
+/// A change to the JSON text of a `point.json`.
+type Damage = Box<dyn Fn(&str) -> String>;
+
 /// Ways to damage `point.json` of point 1 (its JSON text) and the words of the refusal.
-fn damages() -> Vec<(&'static str, Box<dyn Fn(&str) -> String>, &'static str)> {
+fn damages() -> Vec<(&'static str, Damage, &'static str)> {
     let row_of = |text: &str| -> String {
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         v["row"].as_str().unwrap().to_string()

@@ -56,12 +56,11 @@ pub(super) fn data_hashes<'a>(
     for s in scenarios {
         for path in data_paths(s) {
             let key = path.display().to_string();
-            if !out.contains_key(&key) {
-                let hash = std::fs::read(&path)
+            out.entry(key).or_insert_with(|| {
+                std::fs::read(&path)
                     .map(|b| fingerprint_bytes(&b))
-                    .unwrap_or_else(|_| "unreadable".into());
-                out.insert(key, hash);
-            }
+                    .unwrap_or_else(|_| "unreadable".into())
+            });
         }
     }
     out

@@ -31,12 +31,15 @@ pub struct MergeReport {
     pub already_merged: bool,
 }
 
+/// A step run on the staging folder before it is published.
+pub type FinishStep<'a> = &'a dyn Fn(&Path) -> Result<()>;
+
 /// How to merge (all optional).
 #[derive(Default)]
 pub struct MergeOptions<'a> {
     /// Called with the staging folder once the merged files are in it (to draw charts);
     /// an error cancels the merge and nothing is published.
-    pub finish: Option<&'a dyn Fn(&Path) -> Result<()>>,
+    pub finish: Option<FinishStep<'a>>,
     /// Whether an out folder that holds the identical merge also holds what `finish`
     /// would add (its charts); when not, the merge is published again.
     pub finished: Option<&'a dyn Fn(&Path) -> bool>,

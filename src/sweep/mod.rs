@@ -31,7 +31,7 @@ pub use exec::{
     SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
 };
 pub use integrity::{fingerprint, fingerprint_bytes};
-pub use merge::{merge, MergeOptions, MergeReport};
+pub use merge::{merge, FinishStep, MergeOptions, MergeReport};
 
 use crate::error::{Error, Result};
 use crate::scenario::{parse_scenario_except, read_scenario_text, Scenario};
