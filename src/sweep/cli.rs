@@ -1,6 +1,8 @@
 //! The `policysim sweep` and `policysim merge` subcommands (options and messages).
 
-use super::{load_sweep, merge, parse_set, run_sweep, Shard, SweepMode, SweepOptions};
+use super::{
+    load_sweep, merge, parse_set, run_sweep, MergeOptions, Shard, SweepMode, SweepOptions,
+};
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
 use clap::Args;
@@ -128,26 +130,54 @@ impl SweepChartArgs {
         }
     }
 
-    /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
-    fn draw(&self, dir: &Path, quiet: bool) -> Result<()> {
+    /// Draws the sweep chart of `dir` (unless `--no-charts`); returns the files written
+    /// (None with `--no-charts`).
+    fn draw_files(&self, dir: &Path) -> Result<Option<Vec<PathBuf>>> {
         if self.no_charts {
-            return Ok(());
+            return Ok(None);
         }
         let opts = crate::charts::ChartOptions {
             formats: self.format.0.clone(),
             lang: self.lang,
             size: self.size,
         };
-        let written = super::chart::draw_sweep_charts(dir, &self.metric, &opts)?;
+        super::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
+    }
+
+    /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
+    fn draw(&self, dir: &Path, quiet: bool) -> Result<()> {
+        let written = self.draw_files(dir)?;
         if !quiet {
-            if written.is_empty() {
-                eprintln!("no chart: a chart needs one swept key, two keys in a grid, or a zip");
-            }
-            for p in written {
-                eprintln!("chart {}", p.display());
-            }
+            print_charts(written, dir);
         }
         Ok(())
+    }
+
+    /// True when `dir` holds this metric's chart in every format asked for.
+    fn drawn(&self, dir: &Path) -> bool {
+        self.no_charts
+            || self.format.0.iter().all(|f| {
+                ["map", "line"].iter().any(|kind| {
+                    dir.join(format!("sweep_{}_{kind}.{}", self.metric, f.extension()))
+                        .is_file()
+                })
+            })
+    }
+}
+
+/// Prints the chart files written (named as in `dir`), or that no chart fits the sweep.
+fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
+    let Some(written) = written else {
+        return;
+    };
+    if written.is_empty() {
+        eprintln!("no chart: a chart needs one swept key, two keys in a grid, or a zip");
+    }
+    for p in written {
+        eprintln!(
+            "chart {}",
+            dir.join(p.file_name().unwrap_or_default()).display()
+        );
     }
 }
 
@@ -255,6 +285,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         args.charts.draw(&out, args.quiet)?;
     }
     if !args.quiet {
+        if let Some(w) = super::kept_warning(&out, &report.kept) {
+            eprintln!("warning: {w}");
+        }
         let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));
         eprintln!(
             "{}: {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
@@ -284,9 +317,39 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
 /// Runs `policysim merge`.
 pub fn merge_cmd(args: MergeArgs) -> Result<()> {
     args.charts.check()?;
-    let report = merge(&args.dirs, &args.out)?;
-    args.charts.draw(&args.out, args.quiet)?;
-    if !args.quiet {
+    // the charts are drawn into the staging folder: published with the merge or not at all
+    let charts = std::cell::RefCell::new(None);
+    let finish = |staging: &Path| -> Result<()> {
+        *charts.borrow_mut() = args.charts.draw_files(staging)?;
+        Ok(())
+    };
+    let finished = |out: &Path| args.charts.drawn(out);
+    let quiet = args.quiet;
+    let on_wait = |lock: &str| {
+        if !quiet {
+            eprintln!(
+                "waiting for another merge into {} to finish (lock {lock})",
+                args.out.display()
+            );
+        }
+    };
+    let options = MergeOptions {
+        finish: Some(&finish),
+        finished: Some(&finished),
+        on_wait: Some(&on_wait),
+    };
+    let report = merge(&args.dirs, &args.out, &options)?;
+    if quiet {
+        return Ok(());
+    }
+    if report.already_merged {
+        eprintln!(
+            "{} already holds this merge of {} points (identical sweep.csv and points); nothing written",
+            args.out.display(),
+            report.points
+        );
+    } else {
+        print_charts(charts.into_inner(), &args.out);
         eprintln!(
             "merged {} points from {} folders into {}/sweep.csv",
             report.points,

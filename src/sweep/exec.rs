@@ -9,6 +9,10 @@
 //!   `--keep-points`); its presence marks the point as done;
 //! - `sweep.csv`: written when every point (of the shard) is done, rows in point order.
 
+use super::integrity::{
+    changed_data_file, check_point, clear_sweep, data_hashes, data_paths, data_text, fingerprint,
+    list_paths, recorded_hashes, RowRules, POINTS, POINT_JSON,
+};
 use super::{value_text, Sweep};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
@@ -29,10 +33,6 @@ pub const SWEEP_CSV: &str = "sweep.csv";
 pub const SWEEP_JSON: &str = "sweep.json";
 /// The resolved base scenario with its `[sweep]` section.
 pub const SWEEP_TOML: &str = "sweep.toml";
-/// Folder of the per-point files.
-const POINTS: &str = "points";
-/// The file marking a finished point.
-const POINT_JSON: &str = "point.json";
 
 /// One of n slices of a sweep: the points whose index mod `count` is `index - 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,25 +111,8 @@ pub struct SweepReport {
     pub skipped: usize,
     /// True when every point of the shard is done and `sweep.csv` is written.
     pub complete: bool,
-}
-
-/// What [`merge`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeReport {
-    /// Points in the merged sweep.
-    pub points: usize,
-    /// Folders read.
-    pub folders: usize,
-}
-
-/// A 64-bit FNV-1a hash in hex: a fingerprint to detect changes (not a security hash).
-pub fn fingerprint(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    /// Files `--force` left in the folder because policysim did not write them (relative).
+    pub kept: Vec<PathBuf>,
 }
 
 /// TOML text without comment lines (the resolved scenario's header names local folders).
@@ -141,8 +124,14 @@ fn without_comments(text: &str) -> String {
 }
 
 /// The text the sweep's fingerprint is computed from: version, base scenario, keys and
-/// values, and the observed adoptions the points are compared with.
-fn identity_text(base: &Scenario, sweep: &Sweep, observed: Option<&Observed>) -> String {
+/// values, the observed adoptions the points are compared with, and the contents'
+/// fingerprints of the data files the points read.
+fn identity_text(
+    base: &Scenario,
+    sweep: &Sweep,
+    observed: Option<&Observed>,
+    data: &BTreeMap<String, String>,
+) -> String {
     let bare = Sweep {
         labels: Vec::new(),
         ..sweep.clone()
@@ -160,6 +149,10 @@ fn identity_text(base: &Scenario, sweep: &Sweep, observed: Option<&Observed>) ->
             o.observed_csv(),
             o.initial
         );
+    }
+    if !data.is_empty() {
+        text.push('\n');
+        text.push_str(&data_text(data));
     }
     text
 }
@@ -240,24 +233,19 @@ pub fn sweep_row(
     row
 }
 
-/// True when both paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
-
 /// The folder of point `index`.
-fn point_dir(out: &Path, index: usize) -> PathBuf {
+pub(super) fn point_dir(out: &Path, index: usize) -> PathBuf {
     out.join(POINTS).join(index.to_string())
 }
 
 /// Reads a JSON file (None when absent or unreadable).
-fn read_json(path: &Path) -> Option<Value> {
+pub(super) fn read_json(path: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
 }
 
 /// The first line where two TOML texts differ, named by its table: for messages.
-fn first_difference(old: &str, new: &str) -> String {
+pub(super) fn first_difference(old: &str, new: &str) -> String {
     let old_lines: Vec<&str> = old.lines().filter(|l| !l.starts_with('#')).collect();
     let new_lines: Vec<&str> = new.lines().filter(|l| !l.starts_with('#')).collect();
     let mut table = String::new();
@@ -330,7 +318,10 @@ pub fn run_sweep(
             }
         }
     }
-    let identity = identity_text(base, sweep, options.observed);
+    // the contents of the data files are part of the sweep: a changed edge list is
+    // another sweep, never mixed into the results of the first
+    let data = data_hashes(&scenarios);
+    let identity = identity_text(base, sweep, options.observed, &data);
     let sweep_id = fingerprint(&identity);
     // with observed adoptions the recorded scenario names their first adopters, written
     // beside it (a relative path, resolved against the sweep folder)
@@ -342,9 +333,9 @@ pub fn run_sweep(
         };
     }
     let sweep_toml = format!("{}\n\n{}", recorded.to_toml(), sweep.to_toml());
-    prepare_folder(out, &sweep_id, &sweep_toml, options.force)?;
+    let kept = prepare_folder(out, &sweep_id, &sweep_toml, &data, options.force)?;
     let header = sweep_header(&sweep.keys, options.observed.is_some());
-    let meta = sweep_json(base, sweep, &sweep_id, &header, options.shard);
+    let meta = sweep_json(base, sweep, &sweep_id, &header, options.shard, &data);
     write_atomic(&out.join(SWEEP_TOML), sweep_toml.as_bytes())?;
     write_atomic(&out.join(SWEEP_JSON), meta.as_bytes())?;
     if let Some(o) = options.observed {
@@ -359,35 +350,40 @@ pub fn run_sweep(
         .collect();
     let mut rows: BTreeMap<usize, String> = BTreeMap::new();
     let mut pending = Vec::new();
+    let fields = header.split(',').count();
     for &i in &mine {
         let ps = &scenarios[i];
         let seed = point_seed(base.seed, i as u64);
-        let fp = point_fingerprint(ps, seed);
+        let fp = point_fingerprint(ps, seed, &data);
         let dir = point_dir(out, i);
-        match read_json(&dir.join(POINT_JSON)) {
-            Some(p) => {
-                let found = p.get("fingerprint").and_then(Value::as_str).unwrap_or("");
-                let row = p.get("row").and_then(Value::as_str);
-                if found != fp {
-                    return Err(Error::Input(format!(
-                        "{}: point {i} was computed from a different scenario or seed (fingerprint {found}, expected {fp}); \
-                         choose another --out, or pass --force to discard the old results",
-                        dir.display()
-                    )));
-                }
-                let nonempty = |f: &str| {
-                    std::fs::metadata(dir.join(f)).is_ok_and(|m| m.is_file() && m.len() > 0)
-                };
-                let files_kept =
-                    !options.keep_points || (nonempty("curves.csv") && nonempty("runs.csv"));
-                match row {
-                    Some(row) if files_kept => {
-                        rows.insert(i, row.to_string());
-                    }
-                    _ => pending.push(i),
-                }
-            }
-            None => pending.push(i),
+        let path = dir.join(POINT_JSON);
+        let Some(p) = read_json(&path) else {
+            // absent, or not complete JSON (a point killed while written): computed again
+            pending.push(i);
+            continue;
+        };
+        let found = p.get("fingerprint").and_then(Value::as_str).unwrap_or("");
+        if found != fp {
+            return Err(Error::Input(format!(
+                "{}: point {i} was computed from a different scenario, seed or data file (fingerprint {found}, expected {fp}); \
+                 choose another --out, or pass --force to discard the old results",
+                dir.display()
+            )));
+        }
+        let values: Vec<String> = sweep.point(i).iter().map(value_text).collect();
+        let rules = RowRules {
+            fields,
+            values: &values,
+            seed,
+            runs: u64::from(ps.runs),
+        };
+        let row = check_point(&path, &p, i, &sweep_id, &rules)?;
+        let nonempty =
+            |f: &str| std::fs::metadata(dir.join(f)).is_ok_and(|m| m.is_file() && m.len() > 0);
+        if !options.keep_points || (nonempty("curves.csv") && nonempty("runs.csv")) {
+            rows.insert(i, row);
+        } else {
+            pending.push(i);
         }
     }
     let skipped = rows.len();
@@ -399,7 +395,16 @@ pub fn run_sweep(
         plan(todo as u64 * u64::from(base.runs));
     }
     for &i in pending.iter().take(todo) {
-        let row = run_point(base, sweep, &sweep_id, &scenarios[i], i, out, options)?;
+        let row = run_point(
+            base,
+            sweep,
+            &sweep_id,
+            &data,
+            &scenarios[i],
+            i,
+            out,
+            options,
+        )?;
         rows.insert(i, row);
     }
     let complete = rows.len() == mine.len();
@@ -418,23 +423,36 @@ pub fn run_sweep(
         computed: todo,
         skipped,
         complete,
+        kept,
     })
 }
 
-/// The fingerprint of one point: its resolved scenario and its seed.
-fn point_fingerprint(point: &Scenario, seed: u64) -> String {
-    fingerprint(&format!(
+/// The fingerprint of one point: its resolved scenario, its seed and the contents of the
+/// data files it reads (`data`: every data file of the sweep, path -> hash).
+fn point_fingerprint(point: &Scenario, seed: u64, data: &BTreeMap<String, String>) -> String {
+    let mut text = format!(
         "policysim {}\n{}\npoint_seed = {seed}\n",
         env!("CARGO_PKG_VERSION"),
         without_comments(&point.to_toml())
-    ))
+    );
+    let mine: BTreeMap<String, String> = data_paths(point)
+        .into_iter()
+        .filter_map(|p| {
+            let key = p.display().to_string();
+            data.get(&key).map(|h| (key, h.clone()))
+        })
+        .collect();
+    text.push_str(&data_text(&mine));
+    fingerprint(&text)
 }
 
 /// Runs one point's ensemble and writes its files; returns its `sweep.csv` row.
+#[allow(clippy::too_many_arguments)]
 fn run_point(
     base: &Scenario,
     sweep: &Sweep,
     sweep_id: &str,
+    data: &BTreeMap<String, String>,
     scenario: &Scenario,
     index: usize,
     out: &Path,
@@ -491,7 +509,7 @@ fn run_point(
     let point = json!({
         "point": index,
         "sweep_id": sweep_id,
-        "fingerprint": point_fingerprint(scenario, seed),
+        "fingerprint": point_fingerprint(scenario, seed, data),
         "seed": seed,
         "values": Value::Object(named),
         "row": row,
@@ -523,6 +541,7 @@ fn sweep_json(
     sweep_id: &str,
     header: &str,
     shard: Option<Shard>,
+    data: &BTreeMap<String, String>,
 ) -> String {
     let labels: Vec<Value> = sweep
         .labels
@@ -558,6 +577,7 @@ fn sweep_json(
         "shard": shard.map(|s| s.to_string()),
         "labels": labels,
         "csv_header": header,
+        "data_files": data,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
@@ -578,28 +598,37 @@ pub fn tick_position(v: &toml::Value) -> Option<f64> {
     }
 }
 
-/// Checks (and with `force` clears) the output folder before a sweep writes into it.
-fn prepare_folder(out: &Path, sweep_id: &str, sweep_toml: &str, force: bool) -> Result<()> {
+/// Checks (and with `force` clears) the output folder before a sweep writes into it;
+/// returns the files `force` left because policysim did not write them.
+fn prepare_folder(
+    out: &Path,
+    sweep_id: &str,
+    sweep_toml: &str,
+    data: &BTreeMap<String, String>,
+    force: bool,
+) -> Result<Vec<PathBuf>> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Input(format!(
             "{}: exists and is not a folder",
             out.display()
         )));
     }
+    let mut kept = Vec::new();
     if out.is_dir() {
         match read_json(&out.join(SWEEP_JSON)) {
             Some(meta) => {
                 let old_id = meta.get("sweep_id").and_then(Value::as_str).unwrap_or("");
                 if old_id != sweep_id {
                     if force {
-                        clear_sweep(out)?;
+                        kept = clear_sweep(out)?;
                     } else {
                         let old = std::fs::read_to_string(out.join(SWEEP_TOML)).unwrap_or_default();
+                        let change = changed_data_file(&recorded_hashes(&meta), data)
+                            .unwrap_or_else(|| first_difference(&old, sweep_toml));
                         return Err(Error::Input(format!(
-                            "{}: holds results of a different sweep (the scenario, the sweep or the seed changed: {}); \
+                            "{}: holds results of a different sweep (the scenario, the sweep, the seed or a data file changed: {change}); \
                              refusing to mix them. Choose another --out, or pass --force to discard the old results",
                             out.display(),
-                            first_difference(&old, sweep_toml)
                         )));
                     }
                 }
@@ -617,189 +646,18 @@ fn prepare_folder(out: &Path, sweep_id: &str, sweep_toml: &str, force: bool) -> 
             }
         }
     }
-    std::fs::create_dir_all(out.join(POINTS)).map_err(|e| Error::io(out, e))
-}
-
-/// Removes the sweep files of a folder (nothing else).
-fn clear_sweep(out: &Path) -> Result<()> {
-    let points = out.join(POINTS);
-    if points.exists() {
-        std::fs::remove_dir_all(&points).map_err(|e| Error::io(&points, e))?;
-    }
-    for f in [SWEEP_CSV, SWEEP_JSON, SWEEP_TOML] {
-        let p = out.join(f);
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
-        }
-    }
-    Ok(())
-}
-
-/// The finished points of a sweep folder: index -> (fingerprint, row, folder).
-fn read_points(dir: &Path, sweep_id: &str) -> Result<BTreeMap<usize, (String, String, PathBuf)>> {
-    let mut found = BTreeMap::new();
-    let points = dir.join(POINTS);
-    let Ok(entries) = std::fs::read_dir(&points) else {
-        return Ok(found);
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&points, e))?;
-        let path = entry.path();
-        let Some(index) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<usize>().ok())
-        else {
-            continue;
-        };
-        let Some(p) = read_json(&path.join(POINT_JSON)) else {
-            continue;
-        };
-        let get = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        if get("sweep_id") != sweep_id {
-            return Err(Error::Input(format!(
-                "{}: belongs to a different sweep (sweep_id {}, expected {sweep_id})",
-                path.display(),
-                get("sweep_id")
-            )));
-        }
-        found.insert(index, (get("fingerprint"), get("row"), path));
-    }
-    Ok(found)
-}
-
-/// Merges the output folders of a sweep's shards into `out`: verifies that they belong to
-/// the same sweep and together hold every point, copies the points and writes `sweep.csv`
-/// (byte-identical to a single-machine run).
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport> {
-    if dirs.is_empty() {
-        return Err(Error::Input("merge: give at least one sweep folder".into()));
-    }
-    let mut first: Option<(PathBuf, Value, String)> = None;
-    let mut points: BTreeMap<usize, (String, String, PathBuf)> = BTreeMap::new();
-    for dir in dirs {
-        let meta = read_json(&dir.join(SWEEP_JSON)).ok_or_else(|| {
-            Error::Input(format!(
-                "{}: no readable {SWEEP_JSON}; not the output folder of `policysim sweep`",
-                dir.display()
-            ))
-        })?;
-        let toml_text = std::fs::read_to_string(dir.join(SWEEP_TOML)).unwrap_or_default();
-        let id = meta.get("sweep_id").and_then(Value::as_str).unwrap_or("");
-        if let Some((first_dir, first_meta, first_toml)) = &first {
-            let first_id = first_meta
-                .get("sweep_id")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if id != first_id {
-                return Err(Error::Input(format!(
-                    "{} and {} hold different sweeps ({}); refusing to merge them",
-                    first_dir.display(),
-                    dir.display(),
-                    first_difference(first_toml, &toml_text)
-                )));
-            }
-        } else {
-            first = Some((dir.clone(), meta.clone(), toml_text));
-        }
-        for (index, point) in read_points(dir, id)? {
-            if let Some(other) = points.get(&index) {
-                if other.0 != point.0 || other.1 != point.1 {
-                    return Err(Error::Input(format!(
-                        "point {index} differs between {} and {}",
-                        other.2.display(),
-                        point.2.display()
-                    )));
-                }
-                continue;
-            }
-            points.insert(index, point);
-        }
-    }
-    let Some((first_dir, meta, toml_text)) = first else {
-        return Err(Error::Input("merge: no folders".into()));
-    };
-    let n = meta.get("points").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let missing: Vec<usize> = (0..n).filter(|i| !points.contains_key(i)).collect();
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(|i| i.to_string()).collect();
-        return Err(Error::Input(format!(
-            "the folders hold {} of {n} points; missing point{} {}{} (did a shard fail or not finish? re-run it, it resumes)",
-            n - missing.len(),
-            if missing.len() == 1 { "" } else { "s" },
-            shown.join(", "),
-            if missing.len() > 10 { ", ..." } else { "" }
-        )));
-    }
-    let id = meta.get("sweep_id").and_then(Value::as_str).unwrap_or("");
-    if out.is_dir() {
-        if let Some(old) = read_json(&out.join(SWEEP_JSON)) {
-            if old.get("sweep_id").and_then(Value::as_str) != Some(id) {
-                return Err(Error::Input(format!(
-                    "{}: holds results of a different sweep; choose another --out",
-                    out.display()
-                )));
-            }
-        } else if std::fs::read_dir(out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-        {
-            return Err(Error::Input(format!(
-                "{}: exists and does not hold a policysim sweep; choose another --out",
-                out.display()
-            )));
-        }
-    }
     std::fs::create_dir_all(out.join(POINTS)).map_err(|e| Error::io(out, e))?;
-    let out_canon = out.canonicalize().map_err(|e| Error::io(out, e))?;
-    for (index, (_, _, src)) in &points {
-        let dest = point_dir(out, *index);
-        if src.canonicalize().ok().as_deref()
-            == Some(out_canon.join(POINTS).join(index.to_string()).as_path())
-        {
-            continue;
-        }
-        std::fs::create_dir_all(&dest).map_err(|e| Error::io(&dest, e))?;
-        // point.json last: it marks the point as done.
-        for name in ["curves.csv", "runs.csv", POINT_JSON] {
-            let from = src.join(name);
-            if from.is_file() {
-                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-                write_atomic(&dest.join(name), &bytes)?;
-            }
-        }
-    }
-    let mut merged_meta = meta.clone();
-    merged_meta["shard"] = Value::Null;
-    let header = meta
-        .get("csv_header")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let mut csv = header;
-    csv.push('\n');
-    for (_, row, _) in points.values() {
-        csv.push_str(row);
-        csv.push('\n');
-    }
-    let mut meta_text = serde_json::to_string_pretty(&merged_meta).unwrap_or_default();
-    meta_text.push('\n');
-    if !toml_text.is_empty() {
-        write_atomic(&out.join(SWEEP_TOML), toml_text.as_bytes())?;
-    }
-    // a sweep compared with observed adoptions: the data and the first adopters that
-    // sweep.toml names (the same in every shard, as the shards share the sweep's id)
-    for name in ["observed.csv", "initial.csv"] {
-        let from = first_dir.join(name);
-        if from.is_file() && !same_file(&from, &out.join(name)) {
-            let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-            write_atomic(&out.join(name), &bytes)?;
-        }
-    }
-    write_atomic(&out.join(SWEEP_JSON), meta_text.as_bytes())?;
-    write_atomic(&out.join(SWEEP_CSV), csv.as_bytes())?;
-    Ok(MergeReport {
-        points: n,
-        folders: dirs.len(),
+    Ok(kept)
+}
+
+/// `--force` left these files (not written by policysim): for a warning.
+pub fn kept_warning(out: &Path, kept: &[PathBuf]) -> Option<String> {
+    (!kept.is_empty()).then(|| {
+        format!(
+            "--force removed the old sweep's files from {} but left {} file(s) policysim did not write: {}",
+            out.display(),
+            kept.len(),
+            list_paths(kept)
+        )
     })
 }

@@ -23,11 +23,15 @@
 pub mod chart;
 pub mod cli;
 mod exec;
+mod integrity;
+mod merge;
 
 pub use exec::{
-    fingerprint, merge, run_sweep, sweep_header, sweep_row, tick_position, MergeReport, Shard,
-    SweepOptions, SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
+    kept_warning, run_sweep, sweep_header, sweep_row, tick_position, Shard, SweepOptions,
+    SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
 };
+pub use integrity::{fingerprint, fingerprint_bytes};
+pub use merge::{merge, FinishStep, MergeOptions, MergeReport};
 
 use crate::error::{Error, Result};
 use crate::scenario::{parse_scenario_except, read_scenario_text, Scenario};
@@ -164,22 +168,12 @@ impl Sweep {
 
     /// The values of point `index` (one per key).
     pub fn point(&self, index: usize) -> Vec<toml::Value> {
-        match self.mode {
-            SweepMode::Zip => self
-                .values
-                .iter()
-                .map(|v| v[if v.len() == 1 { 0 } else { index }].clone())
-                .collect(),
-            SweepMode::Grid => {
-                let mut rest = index;
-                let mut out = vec![toml::Value::Boolean(false); self.keys.len()];
-                for (k, v) in self.values.iter().enumerate().rev() {
-                    out[k] = v[rest % v.len()].clone();
-                    rest /= v.len();
-                }
-                out
-            }
-        }
+        let lens: Vec<usize> = self.values.iter().map(Vec::len).collect();
+        point_positions(&lens, self.mode, index)
+            .into_iter()
+            .zip(&self.values)
+            .map(|(i, v)| v[i].clone())
+            .collect()
     }
 
     /// The scenario of point `index`: `base` with the point's values set.
@@ -223,6 +217,27 @@ impl Sweep {
             }
         }
         out
+    }
+}
+
+/// The position of point `index` in the list of values of every key (lists of `lens`
+/// values): in a grid the first key varies slowest; in a zip a single value goes with
+/// every position.
+pub fn point_positions(lens: &[usize], mode: SweepMode, index: usize) -> Vec<usize> {
+    match mode {
+        SweepMode::Zip => lens
+            .iter()
+            .map(|&n| if n == 1 { 0 } else { index })
+            .collect(),
+        SweepMode::Grid => {
+            let mut rest = index;
+            let mut out = vec![0; lens.len()];
+            for (k, &n) in lens.iter().enumerate().rev() {
+                out[k] = rest % n.max(1);
+                rest /= n.max(1);
+            }
+            out
+        }
     }
 }
 
