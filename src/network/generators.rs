@@ -553,6 +553,18 @@ pub fn hierarchy(
             levels[0].name
         )));
     }
+    for (r, name) in regions.iter().enumerate() {
+        if name.trim().is_empty() {
+            return Err(bad(format!(
+                "network.regions[{r}] is empty: give the region a name"
+            )));
+        }
+        if let Some(first) = regions[..r].iter().position(|o| o == name) {
+            return Err(bad(format!(
+                "network.regions[{r}] = \"{name}\": the same name as network.regions[{first}]; each region needs its own name (one series per region)"
+            )));
+        }
+    }
     if regions.len() > u16::MAX as usize {
         return Err(bad("network.regions: at most 65535 regions".into()));
     }

@@ -61,6 +61,20 @@ pub enum Sampler {
     Normal(f64, f64),
 }
 
+/// Largest magnitude of a uniform bound or a normal mean and sd (and of a constant trait
+/// that is not a unit share): qualities are summed over every adopter and adapted step by
+/// step, and must stay far from overflow.
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
+/// A number for a message: huge ones in scientific notation.
+pub(crate) fn shown(v: f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 impl Distribution {
     /// Checks the parameters; the error says what is allowed.
     pub fn check(&self) -> Result<(), String> {
@@ -78,11 +92,25 @@ impl Distribution {
                         "uniform needs finite low <= high, got low = {low}, high = {high}"
                     ));
                 }
+                if low.abs().max(high.abs()) > MAX_MAGNITUDE {
+                    return Err(format!(
+                        "uniform bounds must lie within ±{MAX_MAGNITUDE:e} (sums and means of draws must stay finite), got low = {}, high = {}",
+                        shown(low),
+                        shown(high)
+                    ));
+                }
             }
             Distribution::Normal { mean, sd } => {
                 if !(mean.is_finite() && sd.is_finite() && sd >= 0.0) {
                     return Err(format!(
                         "normal needs a finite mean and sd >= 0, got mean = {mean}, sd = {sd}"
+                    ));
+                }
+                if mean.abs().max(sd) > MAX_MAGNITUDE {
+                    return Err(format!(
+                        "normal mean and sd must lie within ±{MAX_MAGNITUDE:e} (sums and means of draws must stay finite), got mean = {}, sd = {}",
+                        shown(mean),
+                        shown(sd)
                     ));
                 }
             }

@@ -280,10 +280,23 @@ fn describe_de_error(message: &str, key: Option<&str>) -> String {
         let field = names.first().copied().unwrap_or("?");
         let valid = names.get(1..).unwrap_or(&[]);
         let full = key_or(field);
-        let parent = full.rsplit_once('.').map(|(p, _)| p.to_string());
+        // The table holding the key: what precedes the field's own name (a quoted key
+        // such as "learning.rate" holds dots but is one name).
+        let parent = full
+            .strip_suffix(field)
+            .map(|p| p.trim_end_matches('.').to_string())
+            .filter(|p| !p.is_empty());
         let qualify = |c: &str| parent.as_deref().map_or(c.to_string(), |p| join_key(p, c));
         let mut out = format!("unknown key `{full}`");
-        if let Some(best) = closest(field, valid) {
+        let dotted = field
+            .split_once('.')
+            .filter(|(table, rest)| valid.contains(table) && !rest.is_empty());
+        if let Some((table, rest)) = dotted {
+            let place = parent.as_deref().map_or(String::new(), |p| format!("{p}."));
+            out += &format!(
+                "; a quoted key is one name in TOML, so \"{field}\" is not the key `{rest}` of [{place}{table}]: write it without quotes ({field} = ...) or under [{place}{table}]"
+            );
+        } else if let Some(best) = closest(field, valid) {
             out += &format!("; did you mean `{}`?", qualify(best));
         } else if valid.is_empty() {
             out += "; this table takes no keys";
@@ -394,8 +407,12 @@ fn leading_key(message: &str) -> Option<String> {
     let (key, rest) = message.split_at(end);
     let top = key.split('.').next().unwrap_or("");
     let known = TOP_LEVEL_KEYS.contains(&top) || top == "cascade";
-    (known && (rest.starts_with(" =") || rest.starts_with(": ") || rest.starts_with(' ')))
-        .then(|| key.trim_end_matches('.').to_string())
+    (known
+        && (rest.starts_with(" =")
+            || rest.starts_with(": ")
+            || rest.starts_with(' ')
+            || rest.starts_with('[')))
+    .then(|| key.trim_end_matches('.').to_string())
 }
 
 /// One problem found by validation: the dotted key and what is wrong.
@@ -440,7 +457,19 @@ impl Checker {
     fn trait_spec(&mut self, key: &str, spec: &TraitSpec, unit: bool) {
         match spec {
             TraitSpec::Constant(v) if unit => self.unit(key, *v),
-            TraitSpec::Constant(v) => self.finite(key, *v),
+            TraitSpec::Constant(v) => {
+                self.finite(key, *v);
+                if v.abs() > crate::scenario::distribution::MAX_MAGNITUDE {
+                    self.push(
+                        key,
+                        format!(
+                            "must lie within ±{:e} (sums and means must stay finite), got {}",
+                            crate::scenario::distribution::MAX_MAGNITUDE,
+                            crate::scenario::distribution::shown(*v)
+                        ),
+                    );
+                }
+            }
             TraitSpec::Dist(d) => {
                 if let Err(e) = d.check() {
                     self.push(key, e);
@@ -1759,6 +1788,10 @@ p = { dist = "beta", a = 1, b = 9 }
         assert_eq!(
             leading_key("competition.rivals = \"x\""),
             Some("competition.rivals".into())
+        );
+        assert_eq!(
+            leading_key("network.levels[1].count = 0 (level \"city\")"),
+            Some("network.levels".into())
         );
         assert_eq!(leading_key("data.csv:3: bad"), None);
         assert_eq!(leading_key("/tmp/x.csv:3: bad"), None);
