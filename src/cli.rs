@@ -311,6 +311,9 @@ fn run(args: RunArgs) -> Result<()> {
             let observed = read_observed(path, &prepared.network, &args.reading.options())?;
             prepared = observed.start_from(&mut scenario, prepared, args.steps)?;
             if !args.quiet {
+                for w in &observed.warnings {
+                    eprintln!("warning: {w}");
+                }
                 if let Some(w) = observed.span_warning(scenario.steps) {
                     eprintln!("warning: {w}");
                 }

@@ -40,6 +40,9 @@ impl Default for ObservedOptions {
     }
 }
 
+/// Most warnings about one observed file (one more says that there are others).
+const MAX_WARNINGS: usize = 10;
+
 /// Observed adoptions mapped onto a network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observed {
@@ -55,6 +58,9 @@ pub struct Observed {
     pub initial_ids: Vec<String>,
     /// Where the adoptions come from: the file, and the policy when one was chosen.
     pub source: String,
+    /// Tolerated problems of the file (`FILE:LINE: ...`), e.g. a unit listed twice with
+    /// different years; printed as warnings by the commands that read it.
+    pub warnings: Vec<String>,
 }
 
 impl Observed {
@@ -389,6 +395,9 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
     }
     let mut policies: Vec<String> = Vec::new();
     let mut year_of: Vec<Option<i32>> = vec![None; network.n];
+    // The line of each unit's first listed year, for the warning about a repeated unit.
+    let mut year_line: Vec<Option<u64>> = vec![None; network.n];
+    let mut warnings: Vec<String> = Vec::new();
     let mut rows = 0usize;
     for (k, record) in reader.records().enumerate() {
         let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
@@ -441,9 +450,29 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
                     opts.year_column
                 ))
             })? as i32;
-        // a unit listed twice keeps its first adoption
-        let slot = &mut year_of[node];
-        *slot = Some(slot.map_or(year, |y| y.min(year)));
+        // a unit listed twice keeps its first adoption (and the user is told)
+        match (year_of[node], year_line[node]) {
+            (Some(earlier), Some(first_line)) if earlier != year => {
+                let kept = earlier.min(year);
+                if warnings.len() < MAX_WARNINGS {
+                    warnings.push(format!(
+                        "{}:{line}: unit \"{unit}\" is listed again, adopting in {year} (line {first_line}: {earlier}); the earliest year, {kept}, is kept (a first adoption)",
+                        path.display()
+                    ));
+                } else if warnings.len() == MAX_WARNINGS {
+                    warnings.push(format!(
+                        "{}: more units are listed twice with different years; the earliest year of each is kept",
+                        path.display()
+                    ));
+                }
+                year_of[node] = Some(kept);
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                year_of[node] = Some(year);
+                year_line[node] = Some(line);
+            }
+        }
     }
     if policy_col.is_some() && opts.policy.is_none() && policies.len() > 1 {
         let shown: Vec<&str> = policies.iter().take(8).map(String::as_str).collect();
@@ -514,6 +543,7 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         None => path.display().to_string(),
     };
     Ok(Observed {
+        warnings,
         start_year: start,
         steps: (last - start) as u32,
         adopted_step,

@@ -373,3 +373,48 @@ fn a_run_shorter_than_the_observed_span_says_which_years_it_compares() {
     let rmse = obs["rmse"].as_f64().unwrap();
     assert_eq!(rmse.to_string(), policysim::output::num(rmse));
 }
+
+#[test]
+fn a_unit_listed_twice_with_different_years_keeps_its_earliest_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("obs.csv");
+    std::fs::write(
+        &p,
+        "unit,adopt_year\nOhio,1990\nTexas,1992\nOhio,1995\nUtah,1996\nTexas,1992\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = bin()
+        .current_dir(repo())
+        .args([
+            "run",
+            "scenarios/us_states.toml",
+            "--runs",
+            "4",
+            "--no-charts",
+        ])
+        .arg("--observed")
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {}:4: unit \"Ohio\" is listed again, adopting in 1995 (line 2: 1990); the earliest year, 1990, is kept",
+            p.display()
+        )),
+        "{err}"
+    );
+    // The same year twice is no conflict.
+    assert!(!err.contains("\"Texas\" is listed again"), "{err}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(summary["observed"]["start_year"], serde_json::json!(1990));
+    assert_eq!(
+        summary["observed"]["initial_adopters"],
+        serde_json::json!(1)
+    );
+}

@@ -94,6 +94,11 @@ pub fn run(args: FitArgs) -> Result<()> {
         }
     }
     let observed = read_observed(&args.observed, &prepared.network, &args.reading.options())?;
+    if !args.quiet {
+        for w in &observed.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     let opts = FitOptions {
         free: args.free.clone(),
         runs: args.runs,

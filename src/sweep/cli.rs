@@ -219,6 +219,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             let observed = read_observed(path, &network, &args.reading.options())?;
             observed.apply(&mut base, args.steps);
             if !args.quiet {
+                for w in &observed.warnings {
+                    eprintln!("warning: {w}");
+                }
                 if let Some(w) = crate::observed::comparison_warning(&base) {
                     eprintln!("warning: {w}");
                 }
