@@ -345,7 +345,7 @@ fn run(args: RunArgs) -> Result<()> {
 }
 
 /// The largest `--threads` accepted (each worker thread reserves a stack).
-const MAX_THREADS: usize = 1024;
+pub(crate) const MAX_THREADS: usize = 1024;
 
 /// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
