@@ -200,11 +200,18 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
 }
 
 /// Data rows of a file (its lines, less the header), counted without keeping it.
+///
+/// Only a regular file, and no more of it than [`max_data_file_bytes`] (what policysim
+/// reads at most): a device such as `/dev/zero` counts 0, and its reader refuses it.
 fn rows(path: &std::path::Path) -> u64 {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return 0;
+    }
+    let Ok(file) = std::fs::File::open(path) else {
         return 0;
     };
+    let mut file = file.take(max_data_file_bytes());
     let mut buffer = vec![0u8; 1 << 20];
     let (mut lines, mut last) = (0u64, b'\n');
     while let Ok(k) = file.read(&mut buffer) {
