@@ -389,7 +389,7 @@ fn run(args: RunArgs) -> Result<()> {
 }
 
 /// The largest `--threads` accepted (each worker thread reserves a stack).
-const MAX_THREADS: usize = 1024;
+pub(crate) const MAX_THREADS: usize = 1024;
 
 /// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (`run` and `explore`).
 pub(crate) fn check_threads(threads: Option<usize>) -> Result<()> {

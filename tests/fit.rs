@@ -368,3 +368,327 @@ fn a_fit_replaces_only_fit_or_results_folders_and_all_at_once() {
     assert!(fit(&results, &["--no-charts", "--force"]).status.success());
     assert!(results.join("fit.json").is_file() && !results.join("runs.csv").exists());
 }
+
+/// Hidden staging folders (`.NAME.partial-PID`) in `dir`.
+fn staging(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-"))
+        .collect()
+}
+
+/// A Barabási–Albert scenario of 2,000 governments and an observed file of its units.
+fn ba_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let scenario = dir.join("ba.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"ba\"\nruns = 10\n[network]\nkind = \"barabasi_albert\"\nn = 2000\nm = 2\n[innovation]\nrate = 0.02\n[abandon]\nrate = 0.0\n",
+    )
+    .unwrap();
+    let mut csv = String::from("unit,adopt_year\n");
+    for i in (0..2000).step_by(7) {
+        csv.push_str(&format!("{i},{}\n", 2000 + i % 6));
+    }
+    let observed = dir.join("observed.csv");
+    std::fs::write(&observed, csv).unwrap();
+    (scenario, observed)
+}
+
+#[test]
+fn out_of_range_fit_requests_are_refused_naming_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, observed) = ba_files(dir.path());
+    let lr = "learning.rate=0:1";
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--free", lr, "--budget", "18446744073709551615"],
+            &["--budget 18446744073709551615", "100000"],
+        ),
+        (
+            &["--free", lr, "--budget", "4294967295"],
+            &["--budget 4294967295", "between 12", "and 100000"],
+        ),
+        (
+            &["--free", lr, "--budget", "11"],
+            &["--budget 11", "between 12"],
+        ),
+        (
+            &["--free", "runs=2:50"],
+            &["--free runs", "not a model parameter", "--runs"],
+        ),
+        (
+            &["--free", "seed=1:1e30"],
+            &["--free seed", "not a model parameter", "--seed"],
+        ),
+        (
+            &["--free", "steps=1:9"],
+            &["--free steps", "not a model parameter"],
+        ),
+        (
+            &["--free", "network.n=5:1000000000"],
+            &["--free network.n", "size is fixed"],
+        ),
+        (
+            &["--free", lr, "--free", "learning.rate=0:2"],
+            &["--free learning.rate", "given twice"],
+        ),
+        (
+            &["--free", lr, "--seed", "18446744073709551615"],
+            &["--seed 18446744073709551615", "9223372036854775807"],
+        ),
+        (
+            &["--free", lr, "--seed", "9223372036854775808"],
+            &["--seed 9223372036854775808", "between 0 and"],
+        ),
+        (
+            &["--free", "network.m=1.5:4"],
+            &["--free network.m=1.5:4", "whole number"],
+        ),
+        (
+            &["--free", "network.m=1:1e300"],
+            &["--free network.m", "whole number"],
+        ),
+        (
+            &["--free", "learning.rate=-1:1"],
+            &["--free learning.rate", "learning.rate", ">= 0"],
+        ),
+        (
+            &["--free", lr, "--threads", "100000"],
+            &["--threads 100000", "at most 1024"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = dir.path().join("out");
+        let o = bin()
+            .arg("fit")
+            .arg(&scenario)
+            .arg("--observed")
+            .arg(&observed)
+            .args(["--runs", "5", "--quiet", "--no-charts", "--out"])
+            .arg(&out)
+            .args(*args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for e in *expected {
+            assert!(err.contains(e), "{args:?}: expected {e:?} in: {err}");
+        }
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?}: --out created");
+        assert!(staging(dir.path()).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn the_memory_check_covers_the_top_of_a_network_keys_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, observed) = ba_files(dir.path());
+    let fit = |m: &str| {
+        bin()
+            .arg("fit")
+            .arg(&scenario)
+            .arg("--observed")
+            .arg(&observed)
+            .args([
+                "--free",
+                m,
+                "--budget",
+                "12",
+                "--runs",
+                "4",
+                "--threads",
+                "1",
+            ])
+            .args(["--quiet", "--no-charts", "--out"])
+            .arg(dir.path().join("out"))
+            // room for the scenario (m = 2), not for m = 1999 (4 million edges)
+            .env("POLICYSIM_MEMORY_AVAILABLE", (100u64 << 20).to_string())
+            .output()
+            .unwrap()
+    };
+    let o = fit("network.m=1:1999");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--free") && err.contains("network.m = 1999") && err.contains("of memory"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+    let o = fit("network.m=1:4");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn whole_number_keys_are_searched_and_reported_as_whole_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, observed) = ba_files(dir.path());
+    let out = dir.path().join("fit");
+    let o = bin()
+        .arg("fit")
+        .arg(&scenario)
+        .arg("--observed")
+        .arg(&observed)
+        .args(["--free", "network.m=1:6", "--free", "learning.rate=0:1"])
+        .args([
+            "--budget",
+            "30",
+            "--runs",
+            "10",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fit = json(&out.join("fit.json"));
+    assert!(fit["best"]["network.m"].is_i64(), "{fit}");
+    assert!(fit["interval"]["network.m"][0].is_i64() && fit["interval"]["network.m"][1].is_i64());
+    assert!(!fit["best"]["learning.rate"].is_i64());
+    assert_eq!(fit["free"][0]["whole_numbers"], true);
+    let table = std::fs::read_to_string(out.join("evaluations.csv")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in table.lines().skip(1) {
+        let m = line.split(',').nth(2).unwrap();
+        let m: i64 = m.parse().unwrap_or_else(|_| panic!("not whole: {line}"));
+        assert!((1..=6).contains(&m), "{line}");
+        seen.insert(m);
+    }
+    // both ends of the box are reachable
+    assert!(seen.contains(&1) && seen.contains(&6), "{seen:?}");
+}
+
+#[cfg(unix)]
+fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill {sig} failed");
+}
+
+/// Waits for the child (at most 30 s); returns its exit code and stderr.
+#[cfg(unix)]
+fn finish(mut child: std::process::Child) -> (Option<i32>, String) {
+    use std::io::Read;
+    let t0 = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code(), err);
+        }
+        if t0.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("policysim fit did not stop after the signal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// SIGINT during the evaluations: the fit stops, says how far it got, writes nothing.
+#[cfg(unix)]
+#[test]
+fn sigint_stops_a_fit_with_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    // far more work than the test waits for
+    let child = bin()
+        .current_dir(repo())
+        .args(["fit", "scenarios/us_states.toml", "--observed"])
+        .args(["scenarios/data/spid_sample.csv", "--policy", "mothersaid"])
+        .args(["--free", "learning.rate=0:1", "--budget", "100000"])
+        .args(["--runs", "1000", "--no-charts", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    signal(child.id(), "-INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("interrupted") && err.contains("evaluations finished"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no results written") && err.contains("was not created"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists());
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
+}
+
+/// SIGTERM while the fit's files are written: the staging folder goes, the previous fit
+/// stays as it was.
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_keeps_the_previous_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    // a map of 200,000 governments: drawing it takes long enough to be interrupted
+    let scenario = dir.path().join("map.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"map\"\nruns = 2\n[network]\nkind = \"spatial\"\nn = 200000\nk = 2\n[abandon]\nrate = 0.0\n",
+    )
+    .unwrap();
+    let mut csv = String::from("unit,adopt_year\n");
+    for i in (0..200_000).step_by(1000) {
+        csv.push_str(&format!("{i},{}\n", 2000 + i % 3));
+    }
+    let observed = dir.path().join("observed.csv");
+    std::fs::write(&observed, csv).unwrap();
+    let out = dir.path().join("fit");
+    let start = |charts: &[&str]| {
+        bin()
+            .arg("fit")
+            .arg(&scenario)
+            .arg("--observed")
+            .arg(&observed)
+            .args([
+                "--free",
+                "learning.rate=0:1",
+                "--budget",
+                "12",
+                "--runs",
+                "2",
+            ])
+            .args(["--out"])
+            .arg(&out)
+            .args(charts)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (code, err) = finish(start(&["--no-charts"]));
+    assert_eq!(code, Some(0), "{err}");
+    let before = std::fs::read(out.join("fit.json")).unwrap();
+    let child = start(&["--format", "png"]);
+    let t0 = std::time::Instant::now();
+    while staging(dir.path()).is_empty() {
+        assert!(t0.elapsed().as_secs() < 60, "the fit never started writing");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    signal(child.id(), "-TERM");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("interrupted") && err.contains("previous results in"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("fit.json")).unwrap(), before);
+    assert!(!out.join("fit.png").exists());
+    assert!(staging(dir.path()).is_empty(), "{:?}", staging(dir.path()));
+}

@@ -75,15 +75,16 @@ pub struct FitArgs {
 
 /// Runs `policysim fit`.
 pub fn run(args: FitArgs) -> Result<()> {
+    // first, so that a signal at any time stops the fit cleanly
+    let cancel = crate::cli::interrupt_flag();
+    check_options(&args)?;
     let mut scenario = load_scenario(&args.file)?;
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
-    if args.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
+    scenario.runs = args.runs.max(1);
     check_fit_destination(&args.out, args.force)?;
-    crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
+    crate::limits::check_memory_holding(&scenario, crate::limits::thread_count(args.threads), 1)?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
@@ -100,12 +101,13 @@ pub fn run(args: FitArgs) -> Result<()> {
         }
     }
     let opts = FitOptions {
-        free: args.free.clone(),
+        free: super::check_free(&scenario, &args.free)?,
         runs: args.runs,
         budget: args.budget,
         objective: args.objective,
         seed: scenario.seed,
         threads: args.threads,
+        cancel,
     };
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -121,7 +123,10 @@ pub fn run(args: FitArgs) -> Result<()> {
     let tick = |k: u64| bar.inc(k);
     let result = fit(&scenario, &prepared.network, &observed, &opts, &tick);
     bar.finish_and_clear();
-    let result = result?;
+    let result = result.map_err(|e| match e {
+        Error::Interrupted(progress) => Error::Interrupted(nothing_written(&progress, &args.out)),
+        e => e,
+    })?;
     let wall = started.elapsed().as_secs_f64();
     let charts = (!args.no_charts).then(|| ChartOptions {
         formats: args.format.clone(),
@@ -138,10 +143,12 @@ pub fn run(args: FitArgs) -> Result<()> {
             wall
         );
         for (k, p) in opts.free.iter().enumerate() {
-            eprintln!(
-                "  {} = {:.4}  [{:.4}, {:.4}]",
-                p.key, result.best[k], result.interval[k].0, result.interval[k].1
-            );
+            let (best, (low, high)) = (result.best[k], result.interval[k]);
+            if p.integer {
+                eprintln!("  {} = {best}  [{low}, {high}]", p.key);
+            } else {
+                eprintln!("  {} = {best:.4}  [{low:.4}, {high:.4}]", p.key);
+            }
         }
         eprintln!(
             "  RMSE model {:.4}, Bass {:.4} (p = {:.4}, q = {:.4})",
@@ -174,12 +181,25 @@ pub fn fit_json(
     let mut interval = serde_json::Map::new();
     let mut free = Vec::new();
     for (k, p) in opts.free.iter().enumerate() {
-        best.insert(p.key.clone(), json!(round_sig(r.best[k])));
+        // a whole-number key is reported as whole numbers
+        let number = |x: f64| {
+            if p.integer {
+                json!(x as i64)
+            } else {
+                json!(round_sig(x))
+            }
+        };
+        best.insert(p.key.clone(), number(r.best[k]));
         interval.insert(
             p.key.clone(),
-            json!([round_sig(r.interval[k].0), round_sig(r.interval[k].1)]),
+            json!([number(r.interval[k].0), number(r.interval[k].1)]),
         );
-        free.push(json!({"key": p.key, "low": p.low, "high": p.high}));
+        let (low, high) = if p.integer {
+            (json!(p.low as i64), json!(p.high as i64))
+        } else {
+            (json!(p.low), json!(p.high))
+        };
+        free.push(json!({"key": p.key, "low": low, "high": high, "whole_numbers": p.integer}));
     }
     let adopters = observed.adopted_step.iter().flatten().count();
     let v = json!({
@@ -284,6 +304,47 @@ fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
     )))
 }
 
+/// The largest `--seed`: what a scenario's `seed` accepts (TOML integers are 64-bit
+/// signed), so that the recorded `fitted/scenario.toml` can be run again.
+const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Refuses options out of range before anything is read, naming the option.
+fn check_options(args: &FitArgs) -> Result<()> {
+    if let Some(seed) = args.seed.filter(|&s| s > MAX_SEED) {
+        return Err(Error::Input(format!(
+            "--seed {seed}: must be between 0 and {MAX_SEED} (2^63 - 1, the range of a scenario's seed)"
+        )));
+    }
+    match args.threads {
+        Some(0) => Err(Error::Input("--threads must be at least 1".into())),
+        Some(t) if t > crate::cli::MAX_THREADS => Err(Error::Input(format!(
+            "--threads {t}: must be at most {}",
+            crate::cli::MAX_THREADS
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// What an interrupted fit tells the user: nothing was written, and what `--out` holds.
+fn nothing_written(progress: &str, out: &Path) -> String {
+    let progress = if progress.is_empty() {
+        String::new()
+    } else {
+        format!("{progress}; ")
+    };
+    if out.exists() {
+        format!(
+            "{progress}no results written (previous results in {} are unchanged)",
+            out.display()
+        )
+    } else {
+        format!(
+            "{progress}no results written ({} was not created)",
+            out.display()
+        )
+    }
+}
+
 fn write_fit(
     args: &FitArgs,
     opts: &FitOptions,
@@ -308,6 +369,16 @@ fn write_fit(
                 },
             };
             charts::save_figure(&chart, out, "fit", c)?;
+        }
+        // a signal while the files were written still means "do not publish"
+        if opts
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            return Err(Error::Interrupted(format!(
+                "all {} evaluations finished",
+                r.evaluations.len()
+            )));
         }
         Ok(())
     })

@@ -55,6 +55,80 @@ pub fn parse_free(s: &str) -> std::result::Result<FreeParam, String> {
     })
 }
 
+impl FreeParam {
+    /// The value at position `u` (0..=1) in the box: whole-number keys take every whole
+    /// number of the box with the same share of the unit range.
+    pub fn value_at(&self, u: f64) -> f64 {
+        let u = u.clamp(0.0, 1.0);
+        if self.integer {
+            let width = self.high - self.low + 1.0;
+            (self.low - 0.5 + u * width)
+                .round()
+                .clamp(self.low, self.high)
+        } else {
+            self.low + u * (self.high - self.low)
+        }
+    }
+
+    /// The position (0..=1) of `value` in the box (the inverse of [`FreeParam::value_at`]).
+    pub fn unit_of(&self, value: f64) -> f64 {
+        if self.integer {
+            (value - self.low + 0.5) / (self.high - self.low + 1.0)
+        } else {
+            (value - self.low) / (self.high - self.low)
+        }
+    }
+}
+
+/// Checks the free keys against the scenario: each a numeric model parameter, given
+/// once, with whole-number bounds for a whole-number key (which it marks `integer`).
+pub fn check_free(scenario: &Scenario, free: &[FreeParam]) -> Result<Vec<FreeParam>> {
+    let mut checked: Vec<FreeParam> = Vec::with_capacity(free.len());
+    for p in free {
+        if checked.iter().any(|q| q.key == p.key) {
+            return Err(Error::Input(format!(
+                "--free {}: given twice; give each key once, with one range",
+                p.key
+            )));
+        }
+        if let Some(why) = not_a_model_parameter(&p.key) {
+            return Err(Error::Input(format!(
+                "--free {}: not a model parameter that can be fitted: {why}; free a model key such as learning.rate or innovation.rate",
+                p.key
+            )));
+        }
+        let mut p = p.clone();
+        match scenario.get_dotted(&p.key) {
+            Some(toml::Value::Float(_)) => p.integer = false,
+            Some(toml::Value::Integer(_)) => p.integer = true,
+            Some(other) => {
+                return Err(Error::Input(format!(
+                    "--free {}: the key holds {} ({other}), not a number",
+                    p.key,
+                    other.type_str()
+                )))
+            }
+            None => {
+                return Err(Error::Input(format!(
+                    "--free {}: unknown scenario key (expected a numeric key such as learning.rate or innovation.rate)",
+                    p.key
+                )))
+            }
+        }
+        if p.integer {
+            let whole = |x: f64| x.fract() == 0.0 && x.abs() <= MAX_WHOLE;
+            if !(whole(p.low) && whole(p.high)) {
+                return Err(Error::Input(format!(
+                    "--free {}={}:{}: the key holds a whole number, so LOW and HIGH must be whole numbers (at most 2^53 in size)",
+                    p.key, p.low, p.high
+                )));
+            }
+        }
+        checked.push(p);
+    }
+    Ok(checked)
+}
+
 /// What is minimised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Objective {
@@ -103,6 +177,29 @@ pub struct FitOptions {
     pub seed: u64,
     /// Worker threads (None = all cores).
     pub threads: Option<usize>,
+    /// When set (by SIGINT/SIGTERM), the fit stops and returns [`Error::Interrupted`].
+    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
+}
+
+/// The largest `--budget` (each evaluation is kept in memory and in `evaluations.csv`).
+pub const MAX_BUDGET: usize = 100_000;
+
+/// Whole-number keys are searched over whole numbers up to this size (beyond it an
+/// `f64` no longer holds every whole number).
+const MAX_WHOLE: f64 = 9_007_199_254_740_992.0; // 2^53
+
+/// Why a numeric scenario key may not be free, or None when it is a model parameter.
+fn not_a_model_parameter(key: &str) -> Option<&'static str> {
+    match key {
+        "runs" => Some("it sets how many runs each evaluation averages (that is --runs), not the model: the objective would not depend on it"),
+        "seed" => Some("it picks the random numbers (that is --seed), not the model: every evaluation uses the same seed (common random numbers)"),
+        "steps" => Some("the observed adoptions set the steps"),
+        "network.n" => Some("the observed adoptions are matched to the governments of the scenario's network, so its size is fixed"),
+        _ if key.starts_with("initial.") || key == "initial" => {
+            Some("the observed adoptions set the first adopters")
+        }
+        _ => None,
+    }
 }
 
 /// One evaluated parameter point.
@@ -197,9 +294,11 @@ pub fn box_edges(
         let near = 0.05 * width;
         let lowest = best[k].min(interval[k].0);
         let highest = best[k].max(interval[k].1);
+        // the next value outside the box (the next whole number for a whole-number key)
+        let step = if p.integer { 1.0 } else { near };
         for (side, bound, reached, beyond) in [
-            ("low", p.low, lowest - p.low <= near, p.low - near),
-            ("high", p.high, p.high - highest <= near, p.high + near),
+            ("low", p.low, lowest - p.low <= near, p.low - step),
+            ("high", p.high, p.high - highest <= near, p.high + step),
         ] {
             let value = if p.integer {
                 toml::Value::Integer(beyond.round() as i64)
@@ -263,6 +362,7 @@ impl Evaluator<'_> {
         let (s, prepared) = self.prepared(values)?;
         let options = EnsembleOptions {
             threads: self.opts.threads,
+            cancel: self.opts.cancel,
             ..Default::default()
         };
         let mut result = run_ensemble(&s, self.opts.seed, &prepared, &options, &mut |_| Ok(()))?;
@@ -280,6 +380,13 @@ impl Evaluator<'_> {
         let (s, prepared) = self.prepared(values)?;
         let mut sum = 0.0;
         for run in 0..s.runs as u64 {
+            if self
+                .opts
+                .cancel
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+            {
+                return Err(Error::Interrupted(String::new()));
+            }
             let out = crate::ensemble::run_indexed(&s, self.opts.seed, &prepared, run, false)?;
             let d = weighted_hazard_distance(&self.obs_hazard, &out.hazard, pooled, true);
             sum += d * d;
@@ -405,9 +512,9 @@ pub fn fit(
             "no free parameters: give at least one --free KEY=LOW:HIGH".into(),
         ));
     }
-    if opts.budget < min_budget(d) {
+    if opts.budget < min_budget(d) || opts.budget > MAX_BUDGET {
         return Err(Error::Input(format!(
-            "--budget {}: at least {} evaluations are needed for {d} free parameter(s)",
+            "--budget {}: must be between {} (the evaluations needed for {d} free parameter(s)) and {MAX_BUDGET}",
             opts.budget,
             min_budget(d)
         )));
@@ -416,32 +523,7 @@ pub fn fit(
         return Err(Error::Input("--runs must be at least 2".into()));
     }
     Observed::check_scenario(scenario)?;
-    let mut free = opts.free.clone();
-    for p in &mut free {
-        if p.key == "steps" || p.key.starts_with("initial.") {
-            return Err(Error::Input(format!(
-                "--free {}: the observed adoptions set the steps and the first adopters, so this key is not used; free another key",
-                p.key
-            )));
-        }
-        match scenario.get_dotted(&p.key) {
-            Some(toml::Value::Float(_)) => {}
-            Some(toml::Value::Integer(_)) => p.integer = true,
-            Some(other) => {
-                return Err(Error::Input(format!(
-                    "--free {}: the key holds {} ({other}), not a number",
-                    p.key,
-                    other.type_str()
-                )))
-            }
-            None => {
-                return Err(Error::Input(format!(
-                    "--free {}: unknown scenario key (expected a numeric key such as learning.rate or innovation.rate)",
-                    p.key
-                )))
-            }
-        }
-    }
+    let free = check_free(scenario, &opts.free)?;
     let opts = &FitOptions {
         free,
         ..opts.clone()
@@ -459,24 +541,46 @@ pub fn fit(
     let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
     let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
     ev.scenario(&lows)?;
-    ev.scenario(&highs)?;
+    let highest = ev.scenario(&highs)?;
+    // Every size in the box must fit: the memory estimate grows with each network key
+    // (n, k, m, p, mean_degree), so the top corner needs the most. The fit holds the
+    // scenario's network besides the one each evaluation uses.
+    crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
+        .map_err(|e| match e {
+            Error::Input(m) if ev.rebuild_network => Error::Input(format!(
+                "--free: at the top of the search box ({}): {m}",
+                opts.free
+                    .iter()
+                    .map(|p| format!("{} = {}", p.key, p.high))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            e => e,
+        })?;
     let to_values = |u: &[f64]| -> Vec<f64> {
         u.iter()
             .zip(&opts.free)
-            .map(|(u, p)| p.low + u.clamp(0.0, 1.0) * (p.high - p.low))
+            .map(|(&u, p)| p.value_at(u))
             .collect()
     };
     let to_unit = |x: &[f64]| -> Vec<f64> {
         x.iter()
             .zip(&opts.free)
-            .map(|(x, p)| (x - p.low) / (p.high - p.low))
+            .map(|(&x, p)| p.unit_of(x))
             .collect()
     };
     let (n_design, n_opt, n_abc) = split_budget(opts.budget, d);
     let mut rng = run_rng(point_seed(opts.seed, 0xF1_7000), 0);
     let mut evals: Vec<Evaluation> = Vec::with_capacity(opts.budget);
     let run = |phase: &'static str, values: &[f64], evals: &mut Vec<Evaluation>| -> Result<f64> {
-        let e = ev.evaluate(phase, values)?;
+        let e = ev.evaluate(phase, values).map_err(|e| match e {
+            Error::Interrupted(_) => Error::Interrupted(format!(
+                "{} of {} evaluations finished",
+                evals.len(),
+                opts.budget
+            )),
+            e => e,
+        })?;
         let v = e.objective;
         evals.push(e);
         progress(1);
@@ -561,7 +665,13 @@ pub fn fit(
         run("abc", &to_values(&u), &mut evals)?;
     }
     let best_eval = best_of(&evals).clone();
-    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values)?;
+    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values).map_err(|e| match e {
+        Error::Interrupted(_) => Error::Interrupted(format!(
+            "all {} evaluations finished, the best point's ensemble did not",
+            evals.len()
+        )),
+        e => e,
+    })?;
     let hazard_noise = ev.hazard_noise(&best_eval.values, &ensemble.hazard)?;
     let tol = tolerance(&best_eval, hazard_noise);
     let abc_accepted: Vec<&Evaluation> = evals[abc_start..]
@@ -591,7 +701,13 @@ pub fn fit(
                 (v[0], v[v.len() - 1])
             };
             // widened to include the best point (which can sit at the edge, e.g. on a bound)
-            (a.min(best_values[k]), b.max(best_values[k]))
+            let (a, b) = (a.min(best_values[k]), b.max(best_values[k]));
+            if opts.free[k].integer {
+                // quantiles of whole numbers, widened to the whole numbers around them
+                (a.floor(), b.ceil())
+            } else {
+                (a, b)
+            }
         })
         .collect();
     let curve = curve_of(&ensemble);
