@@ -435,11 +435,11 @@ fn out_of_range_fit_requests_are_refused_naming_the_option() {
         ),
         (
             &["--free", lr, "--seed", "18446744073709551615"],
-            &["--seed 18446744073709551615", "9223372036854775807"],
+            &["'--seed <SEED>'", "from 0 to 9223372036854775807"],
         ),
         (
             &["--free", lr, "--seed", "9223372036854775808"],
-            &["--seed 9223372036854775808", "between 0 and"],
+            &["invalid value '9223372036854775808' for '--seed <SEED>'"],
         ),
         (
             &["--free", "network.m=1.5:4"],

@@ -50,8 +50,8 @@ pub struct FitArgs {
     /// Replace an output folder that holds results of `policysim run` (never a folder of other files).
     #[arg(long)]
     pub force: bool,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long)]
+    /// Master seed (overrides the scenario's `seed`; 0 to 2^63-1).
+    #[arg(long, value_parser = crate::rng::parse_seed)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores); results do not depend on it.
     #[arg(long)]
@@ -304,25 +304,10 @@ fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
     )))
 }
 
-/// The largest `--seed`: what a scenario's `seed` accepts (TOML integers are 64-bit
-/// signed), so that the recorded `fitted/scenario.toml` can be run again.
-const MAX_SEED: u64 = i64::MAX as u64;
-
-/// Refuses options out of range before anything is read, naming the option.
+/// Refuses options out of range before anything is read, naming the option (`--seed`
+/// is checked by clap with [`crate::rng::parse_seed`], as for `run` and `sweep`).
 fn check_options(args: &FitArgs) -> Result<()> {
-    if let Some(seed) = args.seed.filter(|&s| s > MAX_SEED) {
-        return Err(Error::Input(format!(
-            "--seed {seed}: must be between 0 and {MAX_SEED} (2^63 - 1, the range of a scenario's seed)"
-        )));
-    }
-    match args.threads {
-        Some(0) => Err(Error::Input("--threads must be at least 1".into())),
-        Some(t) if t > crate::cli::MAX_THREADS => Err(Error::Input(format!(
-            "--threads {t}: must be at most {}",
-            crate::cli::MAX_THREADS
-        ))),
-        _ => Ok(()),
-    }
+    crate::cli::check_threads(args.threads)
 }
 
 /// What an interrupted fit tells the user: nothing was written, and what `--out` holds.
