@@ -271,6 +271,52 @@ pub fn t50_line(t: &TimeSummary, time_unit: &str) -> String {
     }
 }
 
+/// The column suffixes of a mean metric in `sweep.csv` and `compare.csv`: the mean, its 95%
+/// confidence interval, and the 5-95% spread over runs.
+pub const MEAN_COLUMNS: [&str; 5] = ["mean", "ci_low", "ci_high", "p05", "p95"];
+
+/// The column suffixes of a censored time (t10, t50, t90) in `sweep.csv` and `compare.csv`.
+pub const TIME_COLUMNS: [&str; 9] = [
+    "reached",
+    "km_median",
+    "km_median_ci_low",
+    "km_median_ci_high",
+    "mean_if_reached",
+    "if_reached_ci_low",
+    "if_reached_ci_high",
+    "if_reached_p05",
+    "if_reached_p95",
+];
+
+/// The [`MEAN_COLUMNS`] cells of a statistic, each preceded by a comma (empty without values).
+pub fn mean_cells(s: Option<Summary>) -> String {
+    match s {
+        Some(s) => {
+            let ci = mean_ci(s.n, s.mean, s.sd);
+            [s.mean, ci.low, ci.high, s.p05, s.p95]
+                .iter()
+                .map(|&x| format!(",{}", num(x)))
+                .collect()
+        }
+        None => ",".repeat(MEAN_COLUMNS.len()),
+    }
+}
+
+/// The [`TIME_COLUMNS`] cells of a censored time, each preceded by a comma (undefined = empty).
+pub fn time_cells(t: &TimeSummary, reached: Option<Summary>) -> String {
+    let step = |x: Option<f64>| x.map_or(String::new(), num);
+    let mut out = format!(
+        ",{},{},{},{}",
+        num(t.reached),
+        step(t.km.median),
+        step(t.km.low),
+        step(t.km.high)
+    );
+    // the mean over runs that reached the level, its CI and spread (not a mean over all runs)
+    out.push_str(&mean_cells(reached));
+    out
+}
+
 /// Largest number of edges written to `map_edges.csv` (larger networks get no edge file).
 pub const MAP_EDGE_LIMIT: usize = 200_000;
 

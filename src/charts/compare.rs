@@ -71,8 +71,7 @@ fn num(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
-/// The columns of a mean metric: mean, its 95% CI, and the 5-95% spread over runs.
-const MEAN_FIELDS: [&str; 5] = ["mean", "ci_low", "ci_high", "p05", "p95"];
+use crate::output::{MEAN_COLUMNS as MEAN_FIELDS, TIME_COLUMNS};
 
 fn stat_field(s: &Stat, field: &str) -> Option<f64> {
     match field {
@@ -88,20 +87,7 @@ fn stat_field(s: &Stat, field: &str) -> Option<f64> {
 
 /// The columns of a censored time `m` (t10, t50, t90).
 fn time_columns(m: &str) -> Vec<String> {
-    [
-        "reached",
-        "km_median",
-        "km_median_ci_low",
-        "km_median_ci_high",
-        "mean_if_reached",
-        "if_reached_ci_low",
-        "if_reached_ci_high",
-        "if_reached_p05",
-        "if_reached_p95",
-    ]
-    .iter()
-    .map(|f| format!("{m}_{f}"))
-    .collect()
+    TIME_COLUMNS.iter().map(|f| format!("{m}_{f}")).collect()
 }
 
 fn time_cells(row: &mut Vec<String>, t: Option<&TimeStat>) {
