@@ -193,6 +193,89 @@ impl P2 {
     }
 }
 
+/// The step at which each run first reached a level (t10, t50, t90), as counts per step,
+/// and the runs that never reached it (censored at the last step): what the share of runs
+/// reaching the level and the Kaplan–Meier median need, in memory bounded by the steps.
+#[derive(Debug, Clone, Default)]
+pub struct TimeToLevel {
+    reached_at: Vec<u64>,
+    never: u64,
+}
+
+/// What is reported of a censored time: how many runs reached the level, the mean over
+/// those (with its 95% CI) and the Kaplan–Meier median over all runs (with its 95% CI).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeSummary {
+    /// Runs in the ensemble.
+    pub runs: u64,
+    /// Runs that reached the level.
+    pub runs_reached: u64,
+    /// Share of runs that reached the level.
+    pub reached: f64,
+    /// Mean time and its CI over the runs that reached the level (None if none did).
+    pub if_reached: Option<crate::stats::MeanCi>,
+    /// Kaplan–Meier median (runs that never reached the level censored at the last step).
+    pub km: crate::stats::KmMedian,
+    /// The step at which runs that never reached the level are censored.
+    pub censored_at: u32,
+}
+
+impl TimeToLevel {
+    /// Adds one run: the step it reached the level at, or None.
+    pub fn push(&mut self, step: Option<u32>) {
+        match step {
+            Some(t) => {
+                let t = t as usize;
+                if self.reached_at.len() <= t {
+                    self.reached_at.resize(t + 1, 0);
+                }
+                self.reached_at[t] += 1;
+            }
+            None => self.never += 1,
+        }
+    }
+
+    /// Number of runs seen.
+    pub fn runs(&self) -> u64 {
+        self.reached_at.iter().sum::<u64>() + self.never
+    }
+
+    /// The summary, with runs that never reached the level censored at step `steps`;
+    /// `reached` (the mean over runs that reached it) comes from that run statistic.
+    pub fn summary(&self, reached: &Stat, steps: u32) -> TimeSummary {
+        let runs = self.runs();
+        let runs_reached = runs - self.never;
+        let mut counts: Vec<(f64, u64, u64)> = self
+            .reached_at
+            .iter()
+            .enumerate()
+            .filter(|&(_, &d)| d > 0)
+            .map(|(t, &d)| (t as f64, d, 0))
+            .collect();
+        if self.never > 0 {
+            let t = f64::from(steps);
+            match counts.last_mut() {
+                Some(last) if last.0 == t => last.2 = self.never,
+                _ => counts.push((t, 0, self.never)),
+            }
+        }
+        TimeSummary {
+            runs,
+            runs_reached,
+            reached: if runs > 0 {
+                runs_reached as f64 / runs as f64
+            } else {
+                f64::NAN
+            },
+            if_reached: reached
+                .summary()
+                .map(|s| crate::stats::mean_ci(s.n, s.mean, s.sd)),
+            km: crate::stats::km_median(&counts),
+            censored_at: steps,
+        }
+    }
+}
+
 /// Per-step statistics of every series, fed one run record at a time.
 #[derive(Debug, Clone)]
 pub struct CurveStats {
@@ -272,5 +355,26 @@ mod tests {
         assert_eq!(c.cell(0, 0).summary().unwrap().mean, 1.0);
         assert_eq!(c.cell(0, 1).count(), 1);
         assert_eq!(c.cell(1, 1).summary().unwrap().p50, 4.0);
+    }
+
+    #[test]
+    fn time_to_level_censors_runs_that_never_reach_it() {
+        let (mut t, mut stat) = (TimeToLevel::default(), Stat::new());
+        for x in [Some(3), None, Some(5), Some(5), None, Some(2)] {
+            t.push(x);
+            stat.push(x.map_or(f64::NAN, f64::from));
+        }
+        let s = t.summary(&stat, 10);
+        assert_eq!((s.runs, s.runs_reached), (6, 4));
+        assert!((s.reached - 4.0 / 6.0).abs() < 1e-12);
+        assert_eq!(s.if_reached.unwrap().mean, 3.75);
+        // S(2) = 5/6, S(3) = 4/6, S(5) = 2/6: the median is 5
+        assert_eq!(s.km.median, Some(5.0));
+        // a run censored at the very step another reached the level: events first
+        let mut t = TimeToLevel::default();
+        for x in [Some(10), None, None] {
+            t.push(x);
+        }
+        assert_eq!(t.summary(&Stat::new(), 10).km.median, None);
     }
 }

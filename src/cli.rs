@@ -351,11 +351,10 @@ fn run(args: RunArgs) -> Result<()> {
             scenario.name, scenario.runs, scenario.steps, result.n, result.wall_time_s
         );
         if let Some(fs) = fs {
-            eprintln!(
-                "final share {:.3} [{:.3}, {:.3}] (mean [5%, 95%])",
-                fs.mean, fs.p05, fs.p95
-            );
+            eprintln!("{}", crate::output::final_share_line(&fs));
         }
+        let t50 = &result.runs.time_summaries(scenario.steps)[1];
+        eprintln!("{}", crate::output::t50_line(t50, &scenario.time_unit));
         if let Some(o) = &observed {
             let share = o.share();
             let simulated = result.mean_share();

@@ -2,7 +2,7 @@
 //! number of threads. Memory grows with the network and the number of threads, not with
 //! the number of runs: runs are processed in batches and folded into running statistics.
 
-use crate::aggregate::{CurveStats, Stat};
+use crate::aggregate::{CurveStats, Stat, TimeSummary, TimeToLevel};
 use crate::error::{Error, Result};
 use crate::network::{build_network, Network};
 use crate::rng::{network_rng, run_rng, RunRng};
@@ -43,6 +43,8 @@ pub struct RunStats {
     pub evaluation_bias: Stat,
     /// Final mean quality of adopters.
     pub final_mean_quality: Stat,
+    /// Steps to 10%, 50% and 90% with the runs that never got there (censored times).
+    pub times: [TimeToLevel; 3],
 }
 
 impl RunStats {
@@ -52,6 +54,9 @@ impl RunStats {
         self.t10.push(opt(s.t10));
         self.t50.push(opt(s.t50));
         self.t90.push(opt(s.t90));
+        for (time, t) in self.times.iter_mut().zip([s.t10, s.t50, s.t90]) {
+            time.push(t);
+        }
         if let Some(c) = s.channel_shares {
             for (stat, x) in self.channel_shares.iter_mut().zip(c) {
                 stat.push(x);
@@ -62,6 +67,14 @@ impl RunStats {
             .push(s.evaluation_bias.unwrap_or(f64::NAN));
         self.final_mean_quality
             .push(s.final_mean_quality.unwrap_or(f64::NAN));
+    }
+}
+
+impl RunStats {
+    /// t10, t50 and t90 as censored times (runs that never reach a level censored at `steps`).
+    pub fn time_summaries(&self, steps: u32) -> [TimeSummary; 3] {
+        let stats = [&self.t10, &self.t50, &self.t90];
+        [0, 1, 2].map(|k| self.times[k].summary(stats[k], steps))
     }
 }
 

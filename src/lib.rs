@@ -60,6 +60,7 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod staging;
+pub mod stats;
 pub mod sweep;
 
 pub use error::{Error, Result};

@@ -30,11 +30,12 @@ pub fn temp_name(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
-use crate::aggregate::{Stat, Summary};
+use crate::aggregate::{Stat, Summary, TimeSummary};
 use crate::ensemble::EnsembleResult;
 use crate::model::Channel;
 use crate::run::RunSummary;
 use crate::scenario::Scenario;
+use crate::stats::mean_ci;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -139,6 +140,26 @@ pub fn hazard_csv(result: &EnsembleResult) -> String {
     out
 }
 
+/// A number for JSON: rounded to [`SIGNIFICANT_DIGITS`], null when undefined (NaN).
+fn json_num(x: f64) -> Value {
+    if x.is_finite() {
+        json!(round_sig(x))
+    } else {
+        Value::Null
+    }
+}
+
+/// A step for JSON: a whole number, or null when undefined.
+fn json_step(t: Option<f64>) -> Value {
+    match t {
+        Some(t) if t.fract() == 0.0 && t >= 0.0 => json!(t as u64),
+        Some(t) => json_num(t),
+        None => Value::Null,
+    }
+}
+
+/// Mean with its 95% confidence interval (`ci_low`, `ci_high`: t-based, over runs), sd,
+/// the 5/50/95% quantiles over runs and the number of runs with a value; null without one.
 fn stat_json(stat: &Stat) -> Value {
     match stat.summary() {
         Some(Summary {
@@ -149,13 +170,30 @@ fn stat_json(stat: &Stat) -> Value {
             p50,
             p95,
         }) => {
-            json!({"mean": round_sig(mean), "sd": round_sig(sd), "p05": round_sig(p05), "p50": round_sig(p50), "p95": round_sig(p95), "n": n})
+            let ci = mean_ci(n, mean, sd);
+            json!({"mean": round_sig(mean), "ci_low": json_num(ci.low), "ci_high": json_num(ci.high), "sd": round_sig(sd), "p05": round_sig(p05), "p50": round_sig(p50), "p95": round_sig(p95), "n": n})
         }
         None => Value::Null,
     }
 }
 
-/// `summary.json`: what was run and the key figures with their 90% intervals.
+/// A censored time (t10, t50, t90): share of runs that reached the level, the
+/// Kaplan–Meier median with its 95% CI (null where undefined) and, under `if_reached`,
+/// the statistics over the runs that reached it.
+fn time_json(t: &TimeSummary, reached: &Stat) -> Value {
+    json!({
+        "runs_reached": t.runs_reached,
+        "reached": json_num(t.reached),
+        "km_median": json_step(t.km.median),
+        "km_median_ci_low": json_step(t.km.low),
+        "km_median_ci_high": json_step(t.km.high),
+        "censored_at": t.censored_at,
+        "if_reached": stat_json(reached),
+    })
+}
+
+/// `summary.json`: what was run and the key figures: means with their 95% confidence
+/// intervals, the 5-95% spread over runs, and t10/t50/t90 as censored times.
 pub fn summary_json(
     scenario: &Scenario,
     seed: u64,
@@ -163,6 +201,7 @@ pub fn summary_json(
     observed: Option<&crate::observed::Observed>,
 ) -> String {
     let r = &result.runs;
+    let times = r.time_summaries(scenario.steps);
     let mut channels = serde_json::Map::new();
     for (c, stat) in Channel::ALL.iter().zip(&r.channel_shares) {
         channels.insert(c.name().to_string(), stat_json(stat));
@@ -183,9 +222,9 @@ pub fn summary_json(
         "wall_time_s": (result.wall_time_s * 1000.0).round() / 1000.0,
         "representative_run": result.representative.run,
         "final_share": stat_json(&r.final_share),
-        "t10": stat_json(&r.t10),
-        "t50": stat_json(&r.t50),
-        "t90": stat_json(&r.t90),
+        "t10": time_json(&times[0], &r.t10),
+        "t50": time_json(&times[1], &r.t50),
+        "t90": time_json(&times[2], &r.t90),
         "channel_shares": Value::Object(channels),
         "promoted_at": stat_json(&r.promoted_at),
         "evaluation_bias": stat_json(&r.evaluation_bias),
@@ -197,6 +236,85 @@ pub fn summary_json(
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The closing line of `policysim run` about the final share: the mean, its 95% CI and the
+/// 5-95% spread over runs, each named.
+pub fn final_share_line(fs: &Summary) -> String {
+    let ci = mean_ci(fs.n, fs.mean, fs.sd);
+    let ci_text = if ci.low.is_finite() {
+        format!("95% CI of the mean {:.3}–{:.3}", ci.low, ci.high)
+    } else {
+        "no CI of the mean from 1 run".to_string()
+    };
+    format!(
+        "final share {:.3} ({ci_text}; 5–95% of runs {:.3}–{:.3})",
+        fs.mean, fs.p05, fs.p95
+    )
+}
+
+/// The closing line of `policysim run` about t50: the share of runs reaching 50% and the
+/// Kaplan–Meier median with its 95% CI (or why there is none).
+pub fn t50_line(t: &TimeSummary, time_unit: &str) -> String {
+    let reached = format!(
+        "{} of {} runs reached 50% within {} {time_unit}s",
+        t.runs_reached, t.runs, t.censored_at
+    );
+    let bound = |b: Option<f64>| b.map_or("undefined".to_string(), |v| v.to_string());
+    match t.km.median {
+        Some(m) => format!(
+            "t50 {m} {time_unit}s (Kaplan–Meier median; 95% CI {}–{}); {reached}",
+            bound(t.km.low),
+            bound(t.km.high)
+        ),
+        None => format!("t50 undefined: fewer than half of the runs reached 50% ({reached})"),
+    }
+}
+
+/// The column suffixes of a mean metric in `sweep.csv` and `compare.csv`: the mean, its 95%
+/// confidence interval, and the 5-95% spread over runs.
+pub const MEAN_COLUMNS: [&str; 5] = ["mean", "ci_low", "ci_high", "p05", "p95"];
+
+/// The column suffixes of a censored time (t10, t50, t90) in `sweep.csv` and `compare.csv`.
+pub const TIME_COLUMNS: [&str; 9] = [
+    "reached",
+    "km_median",
+    "km_median_ci_low",
+    "km_median_ci_high",
+    "mean_if_reached",
+    "if_reached_ci_low",
+    "if_reached_ci_high",
+    "if_reached_p05",
+    "if_reached_p95",
+];
+
+/// The [`MEAN_COLUMNS`] cells of a statistic, each preceded by a comma (empty without values).
+pub fn mean_cells(s: Option<Summary>) -> String {
+    match s {
+        Some(s) => {
+            let ci = mean_ci(s.n, s.mean, s.sd);
+            [s.mean, ci.low, ci.high, s.p05, s.p95]
+                .iter()
+                .map(|&x| format!(",{}", num(x)))
+                .collect()
+        }
+        None => ",".repeat(MEAN_COLUMNS.len()),
+    }
+}
+
+/// The [`TIME_COLUMNS`] cells of a censored time, each preceded by a comma (undefined = empty).
+pub fn time_cells(t: &TimeSummary, reached: Option<Summary>) -> String {
+    let step = |x: Option<f64>| x.map_or(String::new(), num);
+    let mut out = format!(
+        ",{},{},{},{}",
+        num(t.reached),
+        step(t.km.median),
+        step(t.km.low),
+        step(t.km.high)
+    );
+    // the mean over runs that reached the level, its CI and spread (not a mean over all runs)
+    out.push_str(&mean_cells(reached));
+    out
 }
 
 /// Largest number of edges written to `map_edges.csv` (larger networks get no edge file).

@@ -2,7 +2,7 @@
 //! overlaid in `compare.{png,svg}` and their key figures in `compare.csv`.
 
 use super::curves::{draw_lines_with_bands, titled, BandSeries, LinesPanel};
-use super::read::Stat;
+use super::read::{Stat, TimeStat};
 use super::style::{category_color, Style};
 use super::{save_figure, ChartOptions, Figure, RunData};
 use crate::output::write_atomic;
@@ -71,43 +71,67 @@ fn num(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
-fn stat_cols(row: &mut Vec<String>, stat: Option<&Stat>, fields: &[&str]) {
-    for f in fields {
-        let v = stat.and_then(|s| match *f {
-            "mean" => s.mean,
-            "sd" => s.sd,
-            "p05" => s.p05,
-            "p50" => s.p50,
-            "p95" => s.p95,
-            _ => s.n,
-        });
-        row.push(num(v));
+use crate::output::{MEAN_COLUMNS as MEAN_FIELDS, TIME_COLUMNS};
+
+fn stat_field(s: &Stat, field: &str) -> Option<f64> {
+    match field {
+        "mean" => s.mean,
+        "ci_low" => s.ci_low,
+        "ci_high" => s.ci_high,
+        "p05" => s.p05,
+        "p50" => s.p50,
+        "p95" => s.p95,
+        _ => s.n,
     }
 }
 
-/// The key figures of each result, one row per scenario (the content of `compare.csv`).
+/// The columns of a censored time `m` (t10, t50, t90).
+fn time_columns(m: &str) -> Vec<String> {
+    TIME_COLUMNS.iter().map(|f| format!("{m}_{f}")).collect()
+}
+
+fn time_cells(row: &mut Vec<String>, t: Option<&TimeStat>) {
+    let r = t.and_then(|t| t.if_reached);
+    let cells = [
+        t.and_then(|t| t.reached),
+        t.and_then(|t| t.km_median),
+        t.and_then(|t| t.km_median_ci_low),
+        t.and_then(|t| t.km_median_ci_high),
+        r.and_then(|s| s.mean),
+        r.and_then(|s| s.ci_low),
+        r.and_then(|s| s.ci_high),
+        r.and_then(|s| s.p05),
+        r.and_then(|s| s.p95),
+    ];
+    row.extend(cells.map(num));
+}
+
+/// The key figures of each result, one row per scenario (the content of `compare.csv`):
+/// means with their 95% confidence intervals (`_ci_low`, `_ci_high`) next to the 5-95%
+/// spread over runs (`_p05`, `_p95`), and t10/t50/t90 as censored times.
 pub fn compare_table(runs: &[(String, RunData)]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header: Vec<String> = ["scenario", "folder", "runs", "steps", "n"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let groups: [(&str, &[&str]); 8] = [
-        ("final_share", &["mean", "p05", "p95"]),
-        ("t10", &["mean", "n"]),
-        ("t50", &["mean", "p05", "p95", "n"]),
-        ("t90", &["mean", "n"]),
-        ("promoted_at", &["p50"]),
-        ("evaluation_bias", &["mean"]),
-        ("final_mean_quality", &["mean"]),
-        ("channels", &[]),
-    ];
-    for (g, fields) in &groups {
-        for f in *fields {
-            header.push(format!("{g}_{f}"));
-        }
+    let means = ["final_share", "evaluation_bias", "final_mean_quality"];
+    let channels: Vec<String> = super::style::CHANNELS
+        .iter()
+        .map(|c| format!("share_{c}"))
+        .collect();
+    let mean_group = |header: &mut Vec<String>, m: &str| {
+        header.extend(MEAN_FIELDS.iter().map(|f| format!("{m}_{f}")));
+    };
+    mean_group(&mut header, means[0]);
+    for t in ["t10", "t50", "t90"] {
+        header.extend(time_columns(t));
     }
-    for c in super::style::CHANNELS {
-        header.push(format!("share_{c}_mean"));
+    header.push("promoted_at_p50".into());
+    for m in &means[1..] {
+        mean_group(&mut header, m);
+    }
+    for c in &channels {
+        mean_group(&mut header, c);
     }
     let rows = runs
         .iter()
@@ -120,24 +144,22 @@ pub fn compare_table(runs: &[(String, RunData)]) -> (Vec<String>, Vec<Vec<String
                 s.steps.map(|v| v.to_string()).unwrap_or_default(),
                 s.n.map(|v| v.to_string()).unwrap_or_default(),
             ];
-            for (g, fields) in &groups {
-                let stat = match *g {
-                    "final_share" => s.final_share.as_ref(),
-                    "t10" => s.t10.as_ref(),
-                    "t50" => s.t50.as_ref(),
-                    "t90" => s.t90.as_ref(),
-                    "promoted_at" => s.promoted_at.as_ref(),
-                    "evaluation_bias" => s.evaluation_bias.as_ref(),
-                    "final_mean_quality" => s.final_mean_quality.as_ref(),
-                    _ => None,
-                };
-                stat_cols(&mut row, stat, fields);
+            let mean_cells = |row: &mut Vec<String>, stat: Option<&Stat>| {
+                row.extend(
+                    MEAN_FIELDS
+                        .iter()
+                        .map(|f| num(stat.and_then(|s| stat_field(s, f)))),
+                );
+            };
+            mean_cells(&mut row, s.final_share.as_ref());
+            for t in [&s.t10, &s.t50, &s.t90] {
+                time_cells(&mut row, t.as_ref());
             }
+            row.push(num(s.promoted_at.and_then(|p| p.p50)));
+            mean_cells(&mut row, s.evaluation_bias.as_ref());
+            mean_cells(&mut row, s.final_mean_quality.as_ref());
             for c in super::style::CHANNELS {
-                row.push(num(s
-                    .channel_shares
-                    .get(c)
-                    .and_then(|st| st.as_ref().and_then(|st| st.mean))));
+                mean_cells(&mut row, s.channel_shares.get(c).and_then(|st| st.as_ref()));
             }
             row
         })

@@ -164,6 +164,10 @@ pub fn read_curves(path: &Path) -> Result<Curves> {
 pub struct Stat {
     /// Mean.
     pub mean: Option<f64>,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci_low: Option<f64>,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: Option<f64>,
     /// Standard deviation.
     pub sd: Option<f64>,
     /// 5% quantile.
@@ -174,6 +178,25 @@ pub struct Stat {
     pub p95: Option<f64>,
     /// Number of runs it is computed over.
     pub n: Option<f64>,
+}
+
+/// A censored time in `summary.json` (t10, t50, t90): share of runs that reached the
+/// level, Kaplan–Meier median with its 95% CI, and statistics over the runs that reached it.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TimeStat {
+    /// Share of runs that reached the level.
+    pub reached: Option<f64>,
+    /// Number of runs that reached the level.
+    pub runs_reached: Option<f64>,
+    /// Kaplan–Meier median (null when fewer than half of the runs reached the level).
+    pub km_median: Option<f64>,
+    /// Lower end of the median's 95% confidence interval.
+    pub km_median_ci_low: Option<f64>,
+    /// Upper end of the median's 95% confidence interval.
+    pub km_median_ci_high: Option<f64>,
+    /// Statistics over the runs that reached the level.
+    pub if_reached: Option<Stat>,
 }
 
 /// The fields of `summary.json` the charts use (unknown fields are ignored).
@@ -197,11 +220,11 @@ pub struct Summary {
     /// Final adopted share.
     pub final_share: Option<Stat>,
     /// Steps to 10% adoption.
-    pub t10: Option<Stat>,
+    pub t10: Option<TimeStat>,
     /// Steps to 50% adoption.
-    pub t50: Option<Stat>,
+    pub t50: Option<TimeStat>,
     /// Steps to 90% adoption.
-    pub t90: Option<Stat>,
+    pub t90: Option<TimeStat>,
     /// Share of adopters per channel.
     pub channel_shares: BTreeMap<String, Option<Stat>>,
     /// Promotion step (pilot scenarios).

@@ -702,7 +702,10 @@ fn compare_overlays_scenarios_and_writes_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[0].starts_with(
-        "scenario,folder,runs,steps,n,final_share_mean,final_share_p05,final_share_p95,"
+        "scenario,folder,runs,steps,n,final_share_mean,final_share_ci_low,final_share_ci_high,final_share_p05,final_share_p95,t10_reached,"
+    ));
+    assert!(lines[0].contains(
+        ",t50_km_median,t50_km_median_ci_low,t50_km_median_ci_high,t50_mean_if_reached,"
     ));
     assert!(lines[0].contains("share_learning_mean"));
     assert!(

@@ -14,24 +14,34 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Metrics with a mean and a 90% band in `sweep.csv` (`<name>_mean`, `_p05`, `_p95`).
-pub const BAND_METRICS: [&str; 7] = [
+/// Metrics with a mean and a 90% band in `sweep.csv` (`<name>_mean`, `_p05`, `_p95`),
+/// besides the channel shares `share_<channel>`.
+pub const BAND_METRICS: [&str; 4] = [
     "final_share",
-    "t10",
-    "t50",
-    "t90",
     "final_mean_quality",
     "lineages",
     "evaluation_bias",
 ];
 
-/// Every metric a sweep chart can show: [`BAND_METRICS`], the channel shares and, for a
-/// sweep compared with observed adoptions, `observed_rmse`.
+/// Censored times: charted as their Kaplan–Meier median (`<name>_km_median`) with its 95%
+/// CI, a point where fewer than half of the runs reached the level marked as such.
+pub const TIME_METRICS: [&str; 3] = ["t10", "t50", "t90"];
+
+/// Every metric a sweep chart can show: [`BAND_METRICS`], [`TIME_METRICS`], the channel
+/// shares and, for a sweep compared with observed adoptions, `observed_rmse`.
 pub fn metrics() -> Vec<String> {
     let mut m: Vec<String> = BAND_METRICS.iter().map(|s| s.to_string()).collect();
+    m.splice(1..1, TIME_METRICS.iter().map(|s| s.to_string()));
     m.extend(Channel::ALL.iter().map(|c| format!("share_{}", c.name())));
     m.push("observed_rmse".into());
     m
+}
+
+/// The level (10, 50, 90) of a time metric, None for other metrics.
+fn time_level(metric: &str) -> Option<&str> {
+    TIME_METRICS
+        .contains(&metric)
+        .then(|| metric.trim_start_matches('t'))
 }
 
 /// Checks a `--metric` value.
@@ -95,8 +105,11 @@ struct SweepData {
     /// Per key: true when its values are distributions (ticks are their means).
     dist: Vec<bool>,
     labels: Vec<(bool, bool, String)>,
-    /// Per point: (mean, p05, p95) of the metric.
+    /// Per point: (value, low, high) of the metric: the mean and the 5-95% spread, or for a
+    /// time the Kaplan–Meier median and its 95% CI.
     values: Vec<(Option<f64>, Option<f64>, Option<f64>)>,
+    /// Per point, for a time: true when fewer than half of the runs reached the level.
+    not_reached: Vec<bool>,
 }
 
 fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
@@ -159,7 +172,13 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         .map_err(|e| Error::input_in(&csv_path, e))?
         .clone();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (mean, p05, p95) = if BAND_METRICS.contains(&metric) {
+    let (mean, p05, p95) = if time_level(metric).is_some() {
+        (
+            col(&format!("{metric}_km_median")),
+            col(&format!("{metric}_km_median_ci_low")),
+            col(&format!("{metric}_km_median_ci_high")),
+        )
+    } else if BAND_METRICS.contains(&metric) || metric.starts_with("share_") {
         (
             col(&format!("{metric}_mean")),
             col(&format!("{metric}_p05")),
@@ -168,10 +187,12 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     } else {
         (col(metric), None, None)
     };
+    let reached = time_level(metric).and_then(|_| col(&format!("{metric}_reached")));
     let mean = mean.ok_or_else(|| {
         Error::input_in(&csv_path, format!("no column for the metric `{metric}`"))
     })?;
     let mut values = Vec::new();
+    let mut not_reached = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| Error::input_in(&csv_path, e))?;
         let get = |c: Option<usize>| {
@@ -180,6 +201,7 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
                 .filter(|v| v.is_finite())
         };
         values.push((get(Some(mean)), get(p05), get(p95)));
+        not_reached.push(get(reached).is_some_and(|r| r < 0.5));
     }
     Ok(SweepData {
         scenario: str_of(&meta["scenario"]),
@@ -191,6 +213,7 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         dist,
         labels,
         values,
+        not_reached,
     })
 }
 
@@ -264,13 +287,33 @@ impl Figure for Heatmap<'_> {
         let d = self.data;
         let metric_text = metric_label(self.metric, style, &d.time_unit);
         // the RMSE is one number per point, computed from the mean curve of its runs
+        let any_not_reached = d.not_reached.iter().any(|&x| x);
         let subject = match (style.lang, self.metric == "observed_rmse") {
+            _ if time_level(self.metric).is_some() => metric_text.clone(),
             (Lang::Zh, false) => format!("{metric_text}({} 次运行的均值)", d.runs),
             (Lang::En, false) => format!("{metric_text} (mean of {} runs)", d.runs),
             (Lang::Zh, true) => format!("{metric_text}({} 次运行的平均曲线)", d.runs),
             (Lang::En, true) => format!("{metric_text} (mean curve of {} runs)", d.runs),
         };
         let area = titled(root, &style.title(&d.scenario, &subject), style)?;
+        // a time says what is shown of it, and what the hatched cells mean
+        let area = match time_level(self.metric) {
+            Some(p) => {
+                let hatched = match (style.lang, any_not_reached) {
+                    (Lang::Zh, true) => format!(";斜线 = 不到一半的运行达到{p}%"),
+                    (Lang::En, true) => {
+                        format!("; hatched = fewer than half of the runs reached {p}%")
+                    }
+                    (_, false) => String::new(),
+                };
+                let sub = match style.lang {
+                    Lang::Zh => format!("{} 次运行的Kaplan–Meier中位数{hatched}", d.runs),
+                    Lang::En => format!("Kaplan–Meier median over {} runs{hatched}", d.runs),
+                };
+                area.titled(&sub, style.axis_font()).map_err(draw_err)?
+            }
+            None => area,
+        };
         let (w, h) = area.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
         let bar_w = style.px(260.0);
@@ -303,11 +346,16 @@ impl Figure for Heatmap<'_> {
                 let (x0, x1) = (x_at(ix as f64), x_at(ix as f64 + 1.0));
                 let (y0, y1) = (y_at(iy as f64 + 1.0), y_at(iy as f64));
                 let rect = [(x0, y0), (x1, y1)];
-                match d.values[ix * ny + iy].0 {
-                    Some(v) => area.draw(&Rectangle::new(rect, viridis(t_of(v)).filled())),
-                    None => area.draw(&Rectangle::new(rect, GREY.mix(0.4).filled())),
+                let point = ix * ny + iy;
+                match d.values[point].0 {
+                    _ if d.not_reached[point] => draw_hatched(&area, rect, style)?,
+                    Some(v) => area
+                        .draw(&Rectangle::new(rect, viridis(t_of(v)).filled()))
+                        .map_err(draw_err)?,
+                    None => area
+                        .draw(&Rectangle::new(rect, GREY.mix(0.4).filled()))
+                        .map_err(draw_err)?,
                 }
-                .map_err(draw_err)?;
             }
         }
         area.draw(&Rectangle::new(
@@ -446,7 +494,37 @@ impl Figure for Heatmap<'_> {
             ))
             .map_err(draw_err)?;
         }
-        if d.values.iter().any(|v| v.0.is_none()) {
+        if let (true, Some(p)) = (any_not_reached, time_level(self.metric)) {
+            // bottom right, below the axis label: the swatch, then its text up to the edge
+            let text = match style.lang {
+                Lang::Zh => format!("不到一半的运行达到{p}%"),
+                Lang::En => format!("fewer than half of the runs reached {p}%"),
+            };
+            let (tw, _) = area
+                .estimate_text_size(&text, &tick_font)
+                .map_err(draw_err)?;
+            let y = h - style.px(18.0);
+            let tx = w - style.px(10.0) - tw as i32;
+            let swatch = [
+                (tx - style.px(14.0) - bw, y - style.px(12.0)),
+                (tx - style.px(14.0), y + style.px(12.0)),
+            ];
+            draw_hatched(&area, swatch, style)?;
+            area.draw(&Rectangle::new(swatch, INK.stroke_width(1)))
+                .map_err(draw_err)?;
+            area.draw(&Text::new(
+                text,
+                (tx, y),
+                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+        let no_value = d
+            .values
+            .iter()
+            .zip(&d.not_reached)
+            .any(|(v, &nr)| v.0.is_none() && !nr);
+        if no_value {
             let y = bottom + style.px(40.0);
             area.draw(&Rectangle::new(
                 [(bx, y - style.px(12.0)), (bx + bw, y + style.px(12.0))],
@@ -468,6 +546,33 @@ impl Figure for Heatmap<'_> {
     }
 }
 
+/// A cell (or legend swatch) for "fewer than half of the runs reached the level": white
+/// with dark diagonal hatching, unlike any colour of the scale.
+fn draw_hatched<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rect: [(i32, i32); 2],
+    style: &Style,
+) -> Result<()> {
+    let [(x0, y0), (x1, y1)] = rect;
+    let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+    area.draw(&Rectangle::new(rect, WHITE.filled()))
+        .map_err(draw_err)?;
+    let gap = style.px(10.0).max(4);
+    let line = INK.mix(0.7).stroke_width(style.px(2.0).max(1) as u32);
+    // lines x + y = c across the rectangle
+    let mut c = x0 + y0 + gap;
+    while c < x1 + y1 {
+        let xa = x0.max(c - y1);
+        let xb = x1.min(c - y0);
+        if xa < xb {
+            area.draw(&PathElement::new(vec![(xa, c - xa), (xb, c - xb)], line))
+                .map_err(draw_err)?;
+        }
+        c += gap;
+    }
+    Ok(())
+}
+
 /// The metric against the (first) swept key, with its 90% band.
 struct Line<'a> {
     data: &'a SweepData,
@@ -479,6 +584,23 @@ impl Figure for Line<'_> {
         let d = self.data;
         let metric_text = metric_label(self.metric, style, &d.time_unit);
         let area = titled(root, &style.title(&d.scenario, &metric_text), style)?;
+        let (subtitle, band_label) = match (style.lang, time_level(self.metric)) {
+            (Lang::Zh, Some(p)) => (
+                Some(format!(
+                    "{} 次运行的Kaplan–Meier中位数;不到一半的运行达到{p}%之处无值",
+                    d.runs
+                )),
+                Some("中位数的95%置信区间".to_string()),
+            ),
+            (Lang::En, Some(p)) => (
+                Some(format!(
+                    "Kaplan–Meier median over {} runs; no point where fewer than half of the runs reached {p}%",
+                    d.runs
+                )),
+                Some("95% CI of the median".to_string()),
+            ),
+            _ => (None, None),
+        };
         let numeric = d.ticks[0].iter().all(|t| t.1.is_some());
         let x: Vec<f64> = d.ticks[0]
             .iter()
@@ -518,6 +640,8 @@ impl Figure for Line<'_> {
             series: vec![series],
             y_from_zero: false,
             x_integer: !numeric,
+            subtitle,
+            band_label,
             ..Default::default()
         };
         draw_lines_with_bands(&area, &panel, style)

@@ -158,7 +158,8 @@ fn identity_text(
 }
 
 /// The `sweep.csv` header for these keys (with `observed_rmse` last when the points are
-/// compared with observed adoptions).
+/// compared with observed adoptions): means with their 95% CI and 5-95% spread
+/// ([`output::MEAN_COLUMNS`]), t10/t50/t90 as censored times ([`output::TIME_COLUMNS`]).
 pub fn sweep_header(keys: &[String], observed: bool) -> String {
     let mut h = String::from("point");
     for k in keys {
@@ -166,17 +167,24 @@ pub fn sweep_header(keys: &[String], observed: bool) -> String {
         h.push_str(&csv_field(k));
     }
     h.push_str(",seed,runs");
-    for m in ["final_share", "t10", "t50", "t90"] {
-        let _ = write!(h, ",{m}_mean,{m}_p05,{m}_p95");
-        if m != "final_share" {
-            let _ = write!(h, ",{m}_reached");
+    let group = |h: &mut String, m: &str, suffixes: &[&str]| {
+        for s in suffixes {
+            let _ = write!(h, ",{m}_{s}");
         }
+    };
+    group(&mut h, "final_share", &output::MEAN_COLUMNS);
+    for m in ["t10", "t50", "t90"] {
+        group(&mut h, m, &output::TIME_COLUMNS);
     }
     for c in Channel::ALL {
-        let _ = write!(h, ",share_{}", c.name());
+        group(
+            &mut h,
+            &format!("share_{}", c.name()),
+            &output::MEAN_COLUMNS,
+        );
     }
     for m in ["final_mean_quality", "lineages", "evaluation_bias"] {
-        let _ = write!(h, ",{m}_mean,{m}_p05,{m}_p95");
+        group(&mut h, m, &output::MEAN_COLUMNS);
     }
     if observed {
         h.push_str(",observed_rmse");
@@ -200,32 +208,20 @@ pub fn sweep_row(
         row.push_str(&csv_field(&value_text(v)));
     }
     let _ = write!(row, ",{seed},{runs}");
-    let three = |row: &mut String, s: Option<crate::aggregate::Summary>| match s {
-        Some(s) => {
-            let _ = write!(row, ",{},{},{}", num(s.mean), num(s.p05), num(s.p95));
-        }
-        None => row.push_str(",,,"),
-    };
     let r = &result.runs;
-    three(&mut row, r.final_share.summary());
-    for t in [&r.t10, &r.t50, &r.t90] {
-        three(&mut row, t.summary());
-        let _ = write!(row, ",{}", num(t.count() as f64 / f64::from(runs.max(1))));
+    let last = result.curves.rows.saturating_sub(1);
+    row.push_str(&output::mean_cells(r.final_share.summary()));
+    let times = r.time_summaries(last as u32);
+    for (t, stat) in times.iter().zip([&r.t10, &r.t50, &r.t90]) {
+        row.push_str(&output::time_cells(t, stat.summary()));
     }
     for c in &r.channel_shares {
-        let _ = write!(
-            row,
-            ",{}",
-            c.summary().map_or(String::new(), |s| num(s.mean))
-        );
+        row.push_str(&output::mean_cells(c.summary()));
     }
-    three(&mut row, r.final_mean_quality.summary());
-    let last = result.curves.rows.saturating_sub(1);
-    three(
-        &mut row,
-        result.curves.cell(last, series::LINEAGES).summary(),
-    );
-    three(&mut row, r.evaluation_bias.summary());
+    row.push_str(&output::mean_cells(r.final_mean_quality.summary()));
+    let lineages = result.curves.cell(last, series::LINEAGES).summary();
+    row.push_str(&output::mean_cells(lineages));
+    row.push_str(&output::mean_cells(r.evaluation_bias.summary()));
     if let Some(o) = observed {
         let rmse = share_rmse(&o.share(), &result.mean_share());
         let _ = write!(row, ",{}", rmse.map_or(String::new(), num));
