@@ -17,6 +17,7 @@ const RUN_EXAMPLES: &str = "Examples:
   policysim run scenarios/competition.toml --lang zh --format svg
   policysim run scenarios/pilot.toml --runs 1000 --seed 7 --out results/pilot-1000
   policysim run scenarios/mandate.toml --steps 30 --threads 1 --quiet
+  policysim run scenarios/competition.toml --set central.recognition=0 --out results/no-recognition
   policysim run scenarios/us_states.toml --observed scenarios/data/spid_sample.csv --policy mothersaid";
 
 /// Simulate how policy innovations spread between governments.
@@ -37,6 +38,9 @@ enum Command {
     Check {
         /// The scenario file.
         file: PathBuf,
+        /// Override one dotted key, e.g. `--set learning.rate=0.5` (repeatable), as `run` does.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Re-draw every chart of a results folder from its CSV files, without re-running.
     #[command(
@@ -146,6 +150,11 @@ impl ObservedArgs {
 struct RunArgs {
     /// The scenario file (TOML).
     file: PathBuf,
+    /// Override one dotted key of the scenario, e.g. `--set central.recognition=0.5` or
+    /// `--set 'agents.learning={dist="beta",a=5,b=2}'` (repeatable; checked like the file;
+    /// the recorded scenario.toml holds the value).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
     /// Number of runs (overrides `runs`).
     #[arg(long)]
     runs: Option<u32>,
@@ -206,8 +215,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Fit(args) => crate::fit::cli::run(args),
         Command::Sweep(args) => crate::sweep::cli::sweep(args),
         Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
-        Command::Check { file } => {
-            let scenario = load_scenario(&file)?;
+        Command::Check { file, set } => {
+            let mut scenario = load_scenario(&file)?;
+            apply_overrides(&mut scenario, &set)?;
             crate::limits::check_memory(&scenario, crate::limits::thread_count(None))?;
             // Building the network checks the network keys and data files too.
             let prepared = crate::ensemble::prepare(&scenario)?;
@@ -287,8 +297,40 @@ fn print_warnings(scenario: &Scenario, prepared: &Prepared, quiet: bool) {
     }
 }
 
+/// Applies `--set KEY=VALUE` overrides in order: the value is TOML (`0.5`, `"pilot"`,
+/// `{ dist = "beta", a = 5, b = 2 }`, `[...]`) or else plain text, and the scenario is
+/// checked again with the file's messages, prefixed by the option.
+pub fn apply_overrides(scenario: &mut Scenario, sets: &[String]) -> Result<()> {
+    for arg in sets {
+        let Some((key, text)) = arg.split_once('=') else {
+            return Err(Error::Input(format!(
+                "--set `{arg}`: expected KEY=VALUE, e.g. --set learning.rate=0.5"
+            )));
+        };
+        let (key, text) = (key.trim(), text.trim());
+        let parsed = format!("v = {text}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"));
+        let value = match parsed {
+            Some(v) => v,
+            None if text.contains(',') || text.split(':').count() == 3 => {
+                return Err(Error::Input(format!(
+                    "--set {key}={text}: `run` takes one value per key; to compare several values use `policysim sweep FILE --set {key}={text}`"
+                )))
+            }
+            None => toml::Value::String(text.to_string()),
+        };
+        scenario
+            .set_dotted(key, value)
+            .map_err(|e| Error::Input(format!("--set {key}={text}: {e}")))?;
+    }
+    Ok(())
+}
+
 fn run(args: RunArgs) -> Result<()> {
     let mut scenario = load_scenario(&args.file)?;
+    apply_overrides(&mut scenario, &args.set)?;
     if let Some(r) = args.runs {
         scenario.runs = r;
     }

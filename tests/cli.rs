@@ -359,3 +359,75 @@ fn one_seed_range_everywhere_checked_at_the_command_line() {
         std::fs::read(again.join("runs.csv")).unwrap()
     );
 }
+
+#[test]
+fn run_set_overrides_one_key_checked_like_the_file_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        "name = \"setme\"\nruns = 3\nsteps = 4\n[network]\nn = 30\n[learning]\nrate = 0.2\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(binary())
+            .current_dir(dir.path())
+            .args(["run", "s.toml", "--quiet", "--no-charts"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "--set",
+        "learning.rate=0.7",
+        "--set",
+        "agents.learning={dist=\"beta\",a=5,b=2}",
+        "--out",
+        "set",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let recorded = std::fs::read_to_string(dir.path().join("set/scenario.toml")).unwrap();
+    let table: toml::Table = recorded.parse().unwrap();
+    assert_eq!(table["learning"]["rate"].as_float(), Some(0.7));
+    assert_eq!(table["agents"]["learning"]["a"].as_float(), Some(5.0));
+    // The recorded scenario re-runs to the same results without the option.
+    let again = Command::new(binary())
+        .current_dir(dir.path())
+        .args(["run", "set/scenario.toml", "--quiet", "--no-charts", "--out", "again"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("set/runs.csv")).unwrap(),
+        std::fs::read(dir.path().join("again/runs.csv")).unwrap()
+    );
+    // Bad keys and values: the file's messages, prefixed by the option; nothing written.
+    for (args, message) in [
+        (
+            ["--set", "learning.rat=0.5"],
+            "--set learning.rat=0.5: unknown key `learning.rat`; did you mean `learning.rate`?",
+        ),
+        (
+            ["--set", "abandon.rate=1.5"],
+            "--set abandon.rate=1.5: key `abandon.rate`: must be in [0, 1], got 1.5",
+        ),
+        (
+            ["--set", "learning.rate=0.1,0.3"],
+            "`run` takes one value per key; to compare several values use `policysim sweep",
+        ),
+        (["--set", "learning.rate"], "--set `learning.rate`: expected KEY=VALUE"),
+    ] {
+        let o = run(&[args[0], args[1], "--out", "bad"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(!dir.path().join("bad").exists());
+    }
+    // check takes the same option and prints the resolved value.
+    let o = Command::new(binary())
+        .current_dir(dir.path())
+        .args(["check", "s.toml", "--set", "central.mode=\"mandate\""])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("mode = \"mandate\""));
+}
