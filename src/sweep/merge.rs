@@ -220,6 +220,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
                 dir.display(),
             )));
         }
+        let (b0, b1) = (
+            super::baseline::recorded(&sweep.meta),
+            super::baseline::recorded(&other.meta),
+        );
+        if b0 != b1 {
+            let text = |b: Option<usize>| {
+                b.map_or("no --baseline".into(), |p| format!("--baseline point {p}"))
+            };
+            return Err(Error::Input(format!(
+                "{} was run with {} and {} with {}; run the shards with the same --baseline",
+                first_dir.display(),
+                text(b0),
+                dir.display(),
+                text(b1)
+            )));
+        }
         for (index, point) in sweep.read_points(dir)? {
             if let Some(other) = points.get(&index) {
                 if other.0 != point.0 || other.1 != point.1 {
@@ -246,12 +262,35 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
             if missing.len() > 10 { ", ..." } else { "" }
         )));
     }
-    let mut csv = sweep.header.clone();
-    csv.push('\n');
-    for (_, row, _) in points.values() {
-        csv.push_str(row);
-        csv.push('\n');
-    }
+    let csv = match super::baseline::recorded(&sweep.meta) {
+        Some(b) if b >= n => {
+            return Err(Error::input_in(
+                &first_dir.join(SWEEP_JSON),
+                format!(
+                "`baseline` is point {b}, but the sweep has {n} points; not written by policysim"
+            ),
+            ))
+        }
+        Some(b) => {
+            let rows: BTreeMap<usize, String> =
+                points.iter().map(|(i, p)| (*i, p.1.clone())).collect();
+            let dir = |i: usize| {
+                points
+                    .get(&i)
+                    .map_or_else(|| first_dir.join(POINTS), |p| p.2.clone())
+            };
+            super::baseline::sweep_csv(&sweep.header, &rows, &dir, b)?
+        }
+        None => {
+            let mut csv = sweep.header.clone();
+            csv.push('\n');
+            for (_, row, _) in points.values() {
+                csv.push_str(row);
+                csv.push('\n');
+            }
+            csv
+        }
+    };
     let report = |already_merged| MergeReport {
         points: n,
         folders: dirs.len(),

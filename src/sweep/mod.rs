@@ -24,6 +24,7 @@
 //! depend on the other points; the network (unless `network.redraw`) is drawn from the
 //! scenario's own seed, so every point sees the same network.
 
+pub mod baseline;
 pub mod chart;
 pub mod cli;
 mod exec;
