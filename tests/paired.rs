@@ -461,6 +461,26 @@ fn baseline_differences_are_the_same_whatever_the_threads_or_shards() {
     };
     sweep(&["--threads", "1", "--out", "t1"]);
     sweep(&["--threads", "2", "--out", "t2"]);
+    // the one-key chart has the difference panel
+    ok(
+        d,
+        &[
+            "sweep",
+            "sweep.toml",
+            "--baseline",
+            "learning.rate=0.3",
+            "-q",
+            "--format",
+            "svg",
+            "--out",
+            "t2",
+        ],
+    );
+    let svg = read(&d.join("t2/sweep_final_share_line.svg"));
+    assert!(
+        svg.contains("difference to learning.rate = 0.3")
+            && svg.contains("95% confidence interval")
+    );
     sweep(&["--shard", "1/2", "--out", "h1"]);
     sweep(&["--shard", "2/2", "--out", "h2"]);
     ok(d, &["merge", "h1", "h2", "--out", "m", "-q", "--no-charts"]);
