@@ -257,8 +257,15 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
             )));
         }
     }
+    // the per-run values are read (and checked) before anything is written
+    let arms = dirs
+        .iter()
+        .map(|d| charts::difference::RunValues::read(d))
+        .collect::<Result<Vec<_>>>()?;
     let written =
         crate::simulate::write_staged(out, |staging| charts::draw_compare(dirs, staging, options))?;
+    let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    print!("{}", charts::difference::report(&labels, &arms));
     eprintln!(
         "{} files written in {}/ (compare.csv and charts)",
         written.len(),

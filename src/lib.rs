@@ -55,6 +55,7 @@ pub mod model;
 pub mod network;
 pub mod observed;
 pub mod output;
+pub mod paired;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -1,5 +1,6 @@
 //! Several results folders side by side: their adoption curves (mean and 5-95% band)
-//! overlaid in `compare.{png,svg}` and their key figures in `compare.csv`.
+//! overlaid in `compare.{png,svg}` and their key figures in `compare.csv`, with each
+//! folder's difference to the first (see [`super::difference`]).
 
 use super::curves::{draw_lines_with_bands, titled, BandSeries, LinesPanel};
 use super::read::{Stat, TimeStat};
@@ -167,6 +168,30 @@ pub fn compare_table(runs: &[(String, RunData)]) -> (Vec<String>, Vec<Vec<String
     (header, rows)
 }
 
+/// Appends to `compare.csv` each row's difference to the first row, metric by metric
+/// (`pairing`, then the columns of [`super::difference::header`]; empty in the first row).
+fn add_differences(
+    arms: &[super::difference::RunValues],
+    header: &mut Vec<String>,
+    rows: &mut [Vec<String>],
+) {
+    use super::difference as d;
+    let metrics = d::metrics_of(arms);
+    header.push("pairing".into());
+    header.extend(d::header(&metrics, true));
+    let Some(first) = arms.first() else {
+        return;
+    };
+    for (i, (row, arm)) in rows.iter_mut().zip(arms).enumerate() {
+        if i == 0 {
+            row.extend(std::iter::repeat_n(String::new(), 1 + metrics.len() * 7));
+        } else {
+            row.push(d::pairing(arm, first).name().into());
+            row.extend(d::cells(arm, first, &metrics, true));
+        }
+    }
+}
+
 /// Overlays the adoption curves (mean + 5-95% band) of several results folders,
 /// labelled by scenario name, into `out/compare.{png,svg}` and writes `out/compare.csv`
 /// with their key summary figures side by side. Returns the files written.
@@ -198,8 +223,13 @@ pub fn draw_compare(dirs: &[PathBuf], out: &Path, opts: &ChartOptions) -> Result
             (label, r.clone())
         })
         .collect();
+    let arms = dirs
+        .iter()
+        .map(|d| super::difference::RunValues::read(d))
+        .collect::<Result<Vec<_>>>()?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let (header, rows) = compare_table(&folders);
+    let (mut header, mut rows) = compare_table(&folders);
+    add_differences(&arms, &mut header, &mut rows);
     let mut wtr = csv::Writer::from_writer(Vec::new());
     let csv_path = out.join("compare.csv");
     let fail = |e: csv::Error| Error::Failure(format!("{}: {e}", csv_path.display()));

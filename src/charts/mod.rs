@@ -11,6 +11,7 @@
 
 pub mod compare;
 pub mod curves;
+pub mod difference;
 pub mod font;
 pub mod hazard;
 pub mod map;

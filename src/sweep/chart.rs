@@ -93,6 +93,9 @@ fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
     }
 }
 
+/// A value with its band (low, high) at one point; absent where the cell is empty.
+type Banded = (Option<f64>, Option<f64>, Option<f64>);
+
 /// What a sweep folder offers for drawing.
 struct SweepData {
     scenario: String,
@@ -110,6 +113,10 @@ struct SweepData {
     values: Vec<(Option<f64>, Option<f64>, Option<f64>)>,
     /// Per point, for a time: true when fewer than half of the runs reached the level.
     not_reached: Vec<bool>,
+    /// With `--baseline`: per point (difference, 95% CI low, high) to the baseline point.
+    diffs: Option<Vec<Banded>>,
+    /// The baseline as `key = value` (with `--baseline`).
+    baseline: Option<String>,
 }
 
 fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
@@ -191,6 +198,12 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     let mean = mean.ok_or_else(|| {
         Error::input_in(&csv_path, format!("no column for the metric `{metric}`"))
     })?;
+    let diff_cols = (
+        col(&format!("{metric}_diff")),
+        col(&format!("{metric}_diff_ci_low")),
+        col(&format!("{metric}_diff_ci_high")),
+    );
+    let mut diffs = diff_cols.0.map(|_| Vec::new());
     let mut values = Vec::new();
     let mut not_reached = Vec::new();
     for rec in reader.records() {
@@ -202,7 +215,13 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         };
         values.push((get(Some(mean)), get(p05), get(p95)));
         not_reached.push(get(reached).is_some_and(|r| r < 0.5));
+        if let Some(d) = diffs.as_mut() {
+            d.push((get(diff_cols.0), get(diff_cols.1), get(diff_cols.2)));
+        }
     }
+    let baseline = meta["baseline"]["key"]
+        .as_str()
+        .map(|k| format!("{k} = {}", meta["baseline"]["value"].as_str().unwrap_or("")));
     Ok(SweepData {
         scenario: str_of(&meta["scenario"]),
         time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
@@ -214,6 +233,8 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         labels,
         values,
         not_reached,
+        diffs,
+        baseline,
     })
 }
 
@@ -635,8 +656,8 @@ impl Figure for Line<'_> {
             format!("{} ({})", d.keys[0], names.join(" | "))
         };
         let panel = LinesPanel {
-            x_label,
-            y_label: metric_text,
+            x_label: x_label.clone(),
+            y_label: metric_text.clone(),
             series: vec![series],
             y_from_zero: false,
             x_integer: !numeric,
@@ -644,6 +665,51 @@ impl Figure for Line<'_> {
             band_label,
             ..Default::default()
         };
-        draw_lines_with_bands(&area, &panel, style)
+        let Some(diffs) = d.diffs.as_ref() else {
+            return draw_lines_with_bands(&area, &panel, style);
+        };
+        // the difference to the baseline point, with its 95% confidence band, below
+        let height = area.dim_in_pixel().1;
+        let (upper, lower) = area.split_vertically(height * 3 / 5);
+        draw_lines_with_bands(&upper, &panel, style)?;
+        let n = n.min(diffs.len());
+        let zh = style.lang == crate::charts::Lang::Zh;
+        let baseline = d.baseline.clone().unwrap_or_default();
+        let (label, band) = if zh {
+            (
+                format!("与基准点（{baseline}）之差"),
+                "95% 置信区间（配对）".to_string(),
+            )
+        } else {
+            (
+                format!("difference to {baseline}"),
+                "95% confidence interval".to_string(),
+            )
+        };
+        let diff_series = BandSeries {
+            label,
+            color: category_color(1),
+            x: x[..n].to_vec(),
+            line: diffs[..n].iter().map(|v| v.0).collect(),
+            band: Some((
+                diffs[..n].iter().map(|v| v.1).collect(),
+                diffs[..n].iter().map(|v| v.2).collect(),
+            )),
+            dashed: None,
+        };
+        let diff_panel = LinesPanel {
+            x_label,
+            y_label: if zh {
+                "差值".into()
+            } else {
+                "difference".into()
+            },
+            series: vec![diff_series],
+            y_from_zero: true,
+            x_integer: !numeric,
+            band_label: Some(band),
+            ..Default::default()
+        };
+        draw_lines_with_bands(&lower, &diff_panel, style)
     }
 }

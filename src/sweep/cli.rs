@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 pub const SWEEP_EXAMPLES: &str = "Examples:
   policysim sweep scenarios/typology.toml
   policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --set learning.rate=0.1,0.3
+  policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --baseline central.recognition=0
   policysim sweep scenarios/typology.toml --shard 2/8 --out results/typology/shard-2
   policysim merge results/typology/shard-* --out results/typology/all
   policysim sweep scenarios/us_states.toml --observed scenarios/data/spid_sample.csv --policy mothersaid \
@@ -50,6 +51,15 @@ pub struct SweepArgs {
     /// Run only shard i of n: the points whose index mod n is i - 1 (e.g. 3/8).
     #[arg(long, value_name = "i/n")]
     pub shard: Option<String>,
+    /// Independent points: point i runs with its own seed point_seed(seed, i) instead of
+    /// the sweep's seed (common random numbers, the default; same as `crn = false` in [sweep]).
+    #[arg(long)]
+    pub independent: bool,
+    /// Compare every point of a one-key sweep with the point KEY=VALUE (alone: the first
+    /// value): sweep.csv gets each metric's difference with its 95% CI (paired run by run
+    /// under common random numbers) and the line chart a difference panel; points keep runs.csv.
+    #[arg(long, value_name = "KEY=VALUE", num_args = 0..=1, default_missing_value = "")]
+    pub baseline: Option<String>,
     /// Keep each point's curves.csv and runs.csv under `points/<index>/`.
     #[arg(long)]
     pub keep_points: bool,
@@ -207,7 +217,15 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     if let Some(m) = &args.mode {
         sweep.mode = SweepMode::parse(m)?;
     }
+    if args.independent {
+        sweep.independent = true;
+    }
     sweep.check()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|b| super::baseline::resolve(&sweep, b))
+        .transpose()?;
     args.charts.check()?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let observed = match &args.observed {
@@ -272,6 +290,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         max_points: args.max_points,
         cancel: crate::cli::interrupt_flag(),
         observed: observed.as_ref(),
+        baseline,
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);

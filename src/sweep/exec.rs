@@ -19,7 +19,6 @@ use crate::error::{Error, Result};
 use crate::model::Channel;
 use crate::observed::{share_rmse, Observed};
 use crate::output::{self, csv_field, num, write_atomic, RUNS_HEADER};
-use crate::rng::point_seed;
 use crate::run::series;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
@@ -96,6 +95,9 @@ pub struct SweepOptions<'a> {
     /// an `observed_rmse` column. The base scenario must already span the observed years
     /// ([`Observed::apply`]).
     pub observed: Option<&'a Observed>,
+    /// The point every point is compared with (`--baseline`, see [`super::baseline`]):
+    /// points keep `runs.csv`, and a whole sweep's `sweep.csv` gets difference columns.
+    pub baseline: Option<usize>,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -124,7 +126,7 @@ fn without_comments(text: &str) -> String {
 }
 
 /// The text the sweep's fingerprint is computed from: version, base scenario, keys and
-/// values, the observed adoptions the points are compared with, and the contents'
+/// values, common random numbers or independent points (`crn`), the observed adoptions the points are compared with, and the contents'
 /// fingerprints of the data files the points read.
 fn identity_text(
     base: &Scenario,
@@ -331,7 +333,12 @@ pub fn run_sweep(
     let sweep_toml = format!("{}\n\n{}", recorded.to_toml(), sweep.to_toml());
     let kept = prepare_folder(out, &sweep_id, &sweep_toml, &data, options.force)?;
     let header = sweep_header(&sweep.keys, options.observed.is_some());
-    let meta = sweep_json(base, sweep, &sweep_id, &header, options.shard, &data);
+    let mut meta = sweep_json(base, sweep, &sweep_id, &header, options.shard, &data);
+    if let Some(b) = options.baseline {
+        meta["baseline"] = super::baseline::json(sweep, Some(b));
+    }
+    let mut meta = serde_json::to_string_pretty(&meta).unwrap_or_default();
+    meta.push('\n');
     write_atomic(&out.join(SWEEP_TOML), sweep_toml.as_bytes())?;
     write_atomic(&out.join(SWEEP_JSON), meta.as_bytes())?;
     if let Some(o) = options.observed {
@@ -349,7 +356,7 @@ pub fn run_sweep(
     let fields = header.split(',').count();
     for &i in &mine {
         let ps = &scenarios[i];
-        let seed = point_seed(base.seed, i as u64);
+        let seed = sweep.point_seed(base.seed, i);
         let fp = point_fingerprint(ps, seed, &data);
         let dir = point_dir(out, i);
         let path = dir.join(POINT_JSON);
@@ -376,7 +383,9 @@ pub fn run_sweep(
         let row = check_point(&path, &p, i, &sweep_id, &rules)?;
         let nonempty =
             |f: &str| std::fs::metadata(dir.join(f)).is_ok_and(|m| m.is_file() && m.len() > 0);
-        if !options.keep_points || (nonempty("curves.csv") && nonempty("runs.csv")) {
+        let runs_kept = options.keep_points || options.baseline.is_some();
+        if (!options.keep_points || nonempty("curves.csv")) && (!runs_kept || nonempty("runs.csv"))
+        {
             rows.insert(i, row);
         } else {
             pending.push(i);
@@ -405,12 +414,21 @@ pub fn run_sweep(
     }
     let complete = rows.len() == mine.len();
     if complete {
-        let mut csv = header;
-        csv.push('\n');
-        for row in rows.values() {
-            csv.push_str(row);
-            csv.push('\n');
-        }
+        let whole = options.shard.is_none_or(|s| s.count == 1);
+        let csv = match options.baseline {
+            Some(b) if whole => {
+                super::baseline::sweep_csv(&header, &rows, &|i| point_dir(out, i), b)?
+            }
+            _ => {
+                let mut csv = header;
+                csv.push('\n');
+                for row in rows.values() {
+                    csv.push_str(row);
+                    csv.push('\n');
+                }
+                csv
+            }
+        };
         write_atomic(&out.join(SWEEP_CSV), csv.as_bytes())?;
     }
     Ok(SweepReport {
@@ -454,7 +472,7 @@ fn run_point(
     out: &Path,
     options: &SweepOptions,
 ) -> Result<String> {
-    let seed = point_seed(base.seed, index as u64);
+    let seed = sweep.point_seed(base.seed, index);
     // The network is drawn from the scenario's own seed (the same at every point).
     let mut prepared = prepare(scenario)?;
     if let Some(o) = options.observed {
@@ -462,7 +480,7 @@ fn run_point(
             .map_err(|e| Error::Input(format!("point {index}: {e}")))?;
     }
     let mut runs_csv = String::new();
-    let keep = options.keep_points;
+    let keep = options.keep_points || options.baseline.is_some();
     if keep {
         runs_csv.push_str(RUNS_HEADER);
         runs_csv.push('\n');
@@ -491,11 +509,13 @@ fn run_point(
     );
     let dir = point_dir(out, index);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    if keep {
+    if options.keep_points {
         write_point_file(
             &dir.join("curves.csv"),
             output::curves_csv(&result).as_bytes(),
         )?;
+    }
+    if keep {
         write_point_file(&dir.join("runs.csv"), runs_csv.as_bytes())?;
     }
     let mut named = serde_json::Map::new();
@@ -538,7 +558,7 @@ fn sweep_json(
     header: &str,
     shard: Option<Shard>,
     data: &BTreeMap<String, String>,
-) -> String {
+) -> Value {
     let labels: Vec<Value> = sweep
         .labels
         .iter()
@@ -566,6 +586,7 @@ fn sweep_json(
         "steps": base.steps,
         "time_unit": base.time_unit,
         "mode": sweep.mode.name(),
+        "crn": !sweep.independent,
         "keys": sweep.keys,
         "values": values,
         "ticks": ticks,
@@ -574,10 +595,9 @@ fn sweep_json(
         "labels": labels,
         "csv_header": header,
         "data_files": data,
+        "baseline": Value::Null,
     });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
+    v
 }
 
 /// Where a value sits on a chart axis: a number itself, a distribution its mean.

@@ -13,7 +13,6 @@ use super::integrity::{
 use super::{point_positions, sweep_header, SweepMode, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML};
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::rng::point_seed;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -59,6 +58,8 @@ struct SweepMeta {
     points: usize,
     seed: u64,
     runs: u64,
+    /// Common random numbers (every point runs with `seed`); false: independent points.
+    crn: bool,
 }
 
 impl SweepMeta {
@@ -130,6 +131,8 @@ impl SweepMeta {
             points,
             seed: number("seed").ok_or_else(|| bad("no `seed`"))?,
             runs: number("runs").ok_or_else(|| bad("no `runs`"))?,
+            // folders written before common random numbers ran independent points
+            crn: meta.get("crn").and_then(Value::as_bool).unwrap_or(false),
             meta,
         })
     }
@@ -172,7 +175,11 @@ impl SweepMeta {
             let rules = RowRules {
                 fields: self.fields,
                 values: &values,
-                seed: point_seed(self.seed, index as u64),
+                seed: if self.crn {
+                    self.seed
+                } else {
+                    crate::rng::point_seed(self.seed, index as u64)
+                },
                 runs: self.runs,
             };
             let row = check_point(&file, &p, index, &self.id, &rules)?;
@@ -213,6 +220,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
                 dir.display(),
             )));
         }
+        let (b0, b1) = (
+            super::baseline::recorded(&sweep.meta),
+            super::baseline::recorded(&other.meta),
+        );
+        if b0 != b1 {
+            let text = |b: Option<usize>| {
+                b.map_or("no --baseline".into(), |p| format!("--baseline point {p}"))
+            };
+            return Err(Error::Input(format!(
+                "{} was run with {} and {} with {}; run the shards with the same --baseline",
+                first_dir.display(),
+                text(b0),
+                dir.display(),
+                text(b1)
+            )));
+        }
         for (index, point) in sweep.read_points(dir)? {
             if let Some(other) = points.get(&index) {
                 if other.0 != point.0 || other.1 != point.1 {
@@ -239,12 +262,35 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
             if missing.len() > 10 { ", ..." } else { "" }
         )));
     }
-    let mut csv = sweep.header.clone();
-    csv.push('\n');
-    for (_, row, _) in points.values() {
-        csv.push_str(row);
-        csv.push('\n');
-    }
+    let csv = match super::baseline::recorded(&sweep.meta) {
+        Some(b) if b >= n => {
+            return Err(Error::input_in(
+                &first_dir.join(SWEEP_JSON),
+                format!(
+                "`baseline` is point {b}, but the sweep has {n} points; not written by policysim"
+            ),
+            ))
+        }
+        Some(b) => {
+            let rows: BTreeMap<usize, String> =
+                points.iter().map(|(i, p)| (*i, p.1.clone())).collect();
+            let dir = |i: usize| {
+                points
+                    .get(&i)
+                    .map_or_else(|| first_dir.join(POINTS), |p| p.2.clone())
+            };
+            super::baseline::sweep_csv(&sweep.header, &rows, &dir, b)?
+        }
+        None => {
+            let mut csv = sweep.header.clone();
+            csv.push('\n');
+            for (_, row, _) in points.values() {
+                csv.push_str(row);
+                csv.push('\n');
+            }
+            csv
+        }
+    };
     let report = |already_merged| MergeReport {
         points: n,
         folders: dirs.len(),
