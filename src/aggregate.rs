@@ -310,9 +310,124 @@ impl CurveStats {
     }
 }
 
+/// Bootstrap replicates of the mean adopted-share curve, for an interval of a statistic
+/// that is not a mean over runs (the RMSE of the mean curve against observed adoptions).
+///
+/// A Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012): each run enters
+/// replicate b with weight w ~ Poisson(1), drawn from the run's own bootstrap stream
+/// ([`crate::rng::bootstrap_rng`]), so that the replicates do not depend on the thread
+/// count or on the order runs finish in, and memory is `replicates x steps`, not runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareBootstrap {
+    rows: usize,
+    /// Per replicate: the sum of the weights.
+    weights: Vec<f64>,
+    /// Per replicate and step: the weighted sum of the adopted share.
+    sums: Vec<f64>,
+}
+
+/// Number of bootstrap replicates of [`ShareBootstrap`].
+pub const BOOTSTRAP_REPLICATES: usize = 200;
+
+impl ShareBootstrap {
+    /// Empty replicates for curves of `rows` steps.
+    pub fn new(rows: usize) -> ShareBootstrap {
+        ShareBootstrap {
+            rows,
+            weights: vec![0.0; BOOTSTRAP_REPLICATES],
+            sums: vec![0.0; BOOTSTRAP_REPLICATES * rows],
+        }
+    }
+
+    /// Adds run `run` of master seed `seed`: `share[t]` is its adopted share at step t.
+    pub fn push(&mut self, seed: u64, run: u64, share: impl Fn(usize) -> f64) {
+        use rand::RngExt;
+        let mut rng = crate::rng::bootstrap_rng(seed, run);
+        let limit = (-1.0f64).exp();
+        for b in 0..BOOTSTRAP_REPLICATES {
+            // Poisson(1) by Knuth's product of uniforms.
+            let mut k = 0u32;
+            let mut p: f64 = rng.random();
+            while p > limit {
+                k += 1;
+                p *= rng.random::<f64>();
+            }
+            if k == 0 {
+                continue;
+            }
+            let w = f64::from(k);
+            self.weights[b] += w;
+            for t in 0..self.rows {
+                self.sums[b * self.rows + t] += w * share(t);
+            }
+        }
+    }
+
+    /// The 2.5% and 97.5% percentiles (type 7) of `statistic` over the replicates' mean
+    /// curves; None when fewer than 20 replicates give a value.
+    pub fn percentile_interval(
+        &self,
+        statistic: impl Fn(&[f64]) -> Option<f64>,
+    ) -> Option<(f64, f64)> {
+        let mut values: Vec<f64> = (0..BOOTSTRAP_REPLICATES)
+            .filter(|&b| self.weights[b] > 0.0)
+            .filter_map(|b| {
+                let w = self.weights[b];
+                let curve: Vec<f64> = self.sums[b * self.rows..(b + 1) * self.rows]
+                    .iter()
+                    .map(|s| s / w)
+                    .collect();
+                statistic(&curve).filter(|v| v.is_finite())
+            })
+            .collect();
+        if values.len() < 20 {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            let h = (values.len() - 1) as f64 * p;
+            let (lo, frac) = (h.floor() as usize, h - h.floor());
+            let hi = (lo + 1).min(values.len() - 1);
+            values[lo] + frac * (values[hi] - values[lo])
+        };
+        Some((q(0.025), q(0.975)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_bootstrap_intervals_shrink_with_runs_and_vanish_without_noise() {
+        let observed = [0.0, 0.5, 1.0];
+        let rmse = |c: &[f64]| crate::observed::share_rmse(&observed, c);
+        // identical runs: every replicate's mean curve is the run itself
+        let mut same = ShareBootstrap::new(3);
+        for run in 0..50 {
+            same.push(7, run, |t| [0.0, 0.4, 0.8][t]);
+        }
+        let (lo, hi) = same.percentile_interval(rmse).unwrap();
+        let exact = rmse(&[0.0, 0.4, 0.8]).unwrap();
+        assert!((lo - exact).abs() < 1e-12 && (hi - exact).abs() < 1e-12);
+        // noisy runs: the interval of the mean curve's RMSE narrows about like 1/sqrt(runs)
+        let width = |runs: u64| {
+            let mut b = ShareBootstrap::new(3);
+            for run in 0..runs {
+                let x = if run % 2 == 0 { 0.3 } else { 0.5 };
+                b.push(11, run, |t| [0.0, x, 2.0 * x][t]);
+            }
+            let (lo, hi) = b.percentile_interval(rmse).unwrap();
+            hi - lo
+        };
+        let (w100, w1600) = (width(100), width(1600));
+        assert!(w100 > 0.0 && w1600 > 0.0);
+        // sqrt(16) = 4; the percentile width of 200 replicates has ~10% noise each
+        let ratio = w100 / w1600;
+        assert!((2.8..5.7).contains(&ratio), "{w100} / {w1600} = {ratio}");
+        // fewer than 20 replicates with a value give nothing
+        assert!(ShareBootstrap::new(3).percentile_interval(rmse).is_none());
+    }
 
     #[test]
     fn exact_quantiles_match_type_7() {

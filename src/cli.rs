@@ -417,7 +417,11 @@ fn run(args: RunArgs) -> Result<()> {
                     crate::observed::share_rmse(&share, &simulated),
                     o.compared_years(simulated.len())
                 ) {
-                    (Some(r), Some((a, b))) => format!("{r:.4} over {a}-{b}"),
+                    (Some(r), Some((a, b))) => match result.rmse_interval(&share) {
+                        Some((lo, hi)) =>
+                            format!("{r:.4} over {a}-{b} (95% bootstrap interval {lo:.4}–{hi:.4})"),
+                        None => format!("{r:.4} over {a}-{b}"),
+                    },
                     _ => "n/a (no year after the first simulated)".into(),
                 }
             );

@@ -107,9 +107,20 @@ pub struct EnsembleResult {
     pub wall_time_s: f64,
     /// Calendar year of step 0, when known (set by `fit` from observed adoptions); None from a plain ensemble.
     pub start_year: Option<i32>,
+    /// Bootstrap replicates of the mean adopted-share curve, when the prepared state asks
+    /// for them ([`Prepared::bootstrap_share`]).
+    pub share_bootstrap: Option<crate::aggregate::ShareBootstrap>,
 }
 
 impl EnsembleResult {
+    /// The 95% percentile-bootstrap interval of the RMSE between `observed` and the mean
+    /// adopted share (None without bootstrap replicates).
+    pub fn rmse_interval(&self, observed: &[f64]) -> Option<(f64, f64)> {
+        self.share_bootstrap
+            .as_ref()?
+            .percentile_interval(|curve| crate::observed::share_rmse(observed, curve))
+    }
+
     /// The mean adopted share at each step (NaN where no run has a value).
     pub fn mean_share(&self) -> Vec<f64> {
         (0..self.curves.rows)
@@ -190,6 +201,9 @@ fn ensemble_in_pool(
     let mut hazard: Vec<(u64, u64)> = Vec::new();
     let mut stats = RunStats::default();
     let mut final_shares: Vec<f64> = Vec::with_capacity(runs.min(1 << 24) as usize);
+    let mut share_bootstrap = shared
+        .bootstrap_share
+        .then(|| crate::aggregate::ShareBootstrap::new(rows));
     let batch = (rayon::current_num_threads() as u64 * 16).max(32);
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut start = 0u64;
@@ -236,6 +250,11 @@ fn ensemble_in_pool(
                 )));
             }
             curves.push_run(&out.series);
+            if let Some(b) = share_bootstrap.as_mut() {
+                let width = curves.series.len();
+                // series 0 is the adopted share
+                b.push(seed, out.summary.run, |t| out.series[t * width]);
+            }
             if hazard.len() < out.hazard.len() {
                 hazard.resize(out.hazard.len(), (0, 0));
             }
@@ -258,6 +277,7 @@ fn ensemble_in_pool(
         representative,
         wall_time_s: started.elapsed().as_secs_f64(),
         start_year: None,
+        share_bootstrap,
     })
 }
 

@@ -153,6 +153,7 @@ impl Observed {
         self.apply(scenario, steps);
         let mut prepared = Prepared::new(scenario, prepared.network)?;
         self.set_initial(&mut prepared)?;
+        prepared.bootstrap_share = true;
         Ok(prepared)
     }
 
@@ -203,9 +204,10 @@ impl Observed {
     /// The `observed` block of `summary.json`: where the adoptions come from, their
     /// years, and how far the simulated mean share (`simulated[t]`, step t) is from them
     /// over the years both cover (`compared_years`; null when they share no step).
-    pub fn summary_json(&self, simulated: &[f64]) -> Value {
+    pub fn summary_json(&self, simulated: &[f64], rmse_ci: Option<(f64, f64)>) -> Value {
         let share = self.share();
         let compared = self.compared_years(simulated.len());
+        let round = crate::output::round_sig;
         json!({
             "source": self.source,
             "units": self.n(),
@@ -214,7 +216,10 @@ impl Observed {
             "initial_adopters": self.initial.len(),
             "final_share": crate::output::round_sig(share.last().copied().unwrap_or(0.0)),
             "compared_years": compared.map(|(a, b)| json!([a, b])),
-            "rmse": share_rmse(&share, simulated).map(crate::output::round_sig),
+            "rmse": share_rmse(&share, simulated).map(round),
+            "rmse_ci_low": rmse_ci.map(|c| round(c.0)),
+            "rmse_ci_high": rmse_ci.map(|c| round(c.1)),
+            "rmse_ci_method": rmse_ci.map(|_| "percentile bootstrap over runs (Poisson weights, 200 replicates)"),
         })
     }
 

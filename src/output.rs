@@ -231,7 +231,10 @@ pub fn summary_json(
         "final_mean_quality": stat_json(&r.final_mean_quality),
     });
     if let (Some(o), Value::Object(map)) = (observed, &mut v) {
-        map.insert("observed".into(), o.summary_json(&result.mean_share()));
+        map.insert(
+            "observed".into(),
+            o.summary_json(&result.mean_share(), result.rmse_interval(&o.share())),
+        );
     }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

@@ -37,6 +37,15 @@ pub fn network_rng(seed: u64) -> RunRng {
     run_rng(seed, NETWORK_STREAM)
 }
 
+/// The generator of the bootstrap weights of run `run` (its own stream: drawing them
+/// never changes the run's draws).
+pub fn bootstrap_rng(seed: u64, run: u64) -> RunRng {
+    let mut master = ChaCha8Rng::seed_from_u64(seed);
+    master.set_stream(run);
+    master.set_word_pos(1 << 41);
+    RunRng::from_rng(&mut master)
+}
+
 /// A seed for point `point` of a sweep with master seed `seed`, independent of the other points.
 pub fn point_seed(seed: u64, point: u64) -> u64 {
     let mut master = ChaCha8Rng::seed_from_u64(seed);

@@ -123,6 +123,10 @@ pub struct Prepared {
     pub series: Vec<String>,
     /// The checked parameters of a classic model (`None` for the policy model).
     pub classic: Option<ClassicSetup>,
+    /// Keep bootstrap replicates of the mean adopted-share curve
+    /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
+    /// observed adoptions; off unless a comparison with them asks for it.
+    pub bootstrap_share: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +159,7 @@ impl Prepared {
                 series: series_names(&network),
                 network,
                 classic,
+                bootstrap_share: false,
             });
         }
         let recipe = AgentRecipe::new(scenario, &network)?;
@@ -197,6 +202,7 @@ impl Prepared {
             groups,
             series,
             classic: None,
+            bootstrap_share: false,
         })
     }
 }

@@ -142,6 +142,17 @@ fn a_run_starts_from_the_observed_first_adopters_and_is_compared_with_them() {
     let rmse = (sq / (share.len() - 1) as f64).sqrt();
     let reported = block["rmse"].as_f64().unwrap();
     assert!((reported - rmse).abs() < 1e-9, "{reported} vs {rmse}");
+    // Its uncertainty: a bootstrap interval over runs, which holds the estimate here (the
+    // mean curve misses the observed one by far more than its own noise).
+    let (low, high) = (
+        block["rmse_ci_low"].as_f64().unwrap(),
+        block["rmse_ci_high"].as_f64().unwrap(),
+    );
+    assert!(low < reported && reported < high, "{low} {reported} {high}");
+    assert!(block["rmse_ci_method"]
+        .as_str()
+        .unwrap()
+        .contains("bootstrap"));
 
     // the adoption chart shows the observed points (one dot per year plus the legend's)
     let with = read(&out.join("adoption.svg"));

@@ -572,10 +572,19 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
     assert_eq!(observed.len(), 21, "mothers' aid 1911-1931");
     let table = String::from_utf8(csv(&out)).unwrap();
     let mut lines = table.lines();
-    assert!(lines.next().unwrap().ends_with(",observed_rmse"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .ends_with(",observed_rmse,observed_rmse_ci_low,observed_rmse_ci_high"));
     let mut rmses = Vec::new();
     for (i, line) in lines.enumerate() {
-        let reported: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        let cells: Vec<f64> = line
+            .rsplit(',')
+            .take(3)
+            .map(|c| c.parse().unwrap())
+            .collect();
+        let (high, low, reported) = (cells[0], cells[1], cells[2]);
+        assert!(0.0 <= low && low < high && high < 1.0, "{line}");
         // the mean curve of the point, from its kept curves.csv
         let curves = std::fs::read_to_string(out.join(format!("points/{i}/curves.csv"))).unwrap();
         let mean: Vec<(f64, f64)> = curves
@@ -617,7 +626,8 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("different sweep"));
 
-    // the recorded sweep.toml reproduces every point (all columns but observed_rmse)
+    // the recorded sweep.toml reproduces every point (all columns but observed_rmse and
+    // its interval)
     let again = tmp.path().join("again");
     ok(&[
         "sweep",
@@ -629,7 +639,7 @@ fn a_sweep_compared_with_observed_adoptions_has_an_rmse_per_point() {
     ]);
     let without_rmse: String = table
         .lines()
-        .map(|l| format!("{}\n", &l[..l.rfind(',').unwrap()]))
+        .map(|l| format!("{}\n", l.rsplitn(4, ',').last().unwrap()))
         .collect();
     assert_eq!(String::from_utf8(csv(&again)).unwrap(), without_rmse);
 

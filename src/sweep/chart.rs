@@ -191,6 +191,12 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
             col(&format!("{metric}_p05")),
             col(&format!("{metric}_p95")),
         )
+    } else if metric == "observed_rmse" {
+        (
+            col(metric),
+            col("observed_rmse_ci_low"),
+            col("observed_rmse_ci_high"),
+        )
     } else {
         (col(metric), None, None)
     };

@@ -159,7 +159,7 @@ fn identity_text(
     text
 }
 
-/// The `sweep.csv` header for these keys (with `observed_rmse` last when the points are
+/// The `sweep.csv` header for these keys (with `observed_rmse` and its bootstrap interval last when the points are
 /// compared with observed adoptions): means with their 95% CI and 5-95% spread
 /// ([`output::MEAN_COLUMNS`]), t10/t50/t90 as censored times ([`output::TIME_COLUMNS`]).
 pub fn sweep_header(keys: &[String], observed: bool) -> String {
@@ -189,7 +189,7 @@ pub fn sweep_header(keys: &[String], observed: bool) -> String {
         group(&mut h, m, &output::MEAN_COLUMNS);
     }
     if observed {
-        h.push_str(",observed_rmse");
+        h.push_str(",observed_rmse,observed_rmse_ci_low,observed_rmse_ci_high");
     }
     h
 }
@@ -225,8 +225,12 @@ pub fn sweep_row(
     row.push_str(&output::mean_cells(lineages));
     row.push_str(&output::mean_cells(r.evaluation_bias.summary()));
     if let Some(o) = observed {
-        let rmse = share_rmse(&o.share(), &result.mean_share());
-        let _ = write!(row, ",{}", rmse.map_or(String::new(), num));
+        let share = o.share();
+        let rmse = share_rmse(&share, &result.mean_share());
+        let (low, high) = result
+            .rmse_interval(&share)
+            .map_or((String::new(), String::new()), |(a, b)| (num(a), num(b)));
+        let _ = write!(row, ",{},{low},{high}", rmse.map_or(String::new(), num));
     }
     row
 }
@@ -478,6 +482,7 @@ fn run_point(
     if let Some(o) = options.observed {
         o.set_initial(&mut prepared)
             .map_err(|e| Error::Input(format!("point {index}: {e}")))?;
+        prepared.bootstrap_share = true;
     }
     let mut runs_csv = String::new();
     let keep = options.keep_points || options.baseline.is_some();

@@ -108,7 +108,8 @@ impl SweepMeta {
         if values.len() != keys.len() || values.iter().any(Vec::is_empty) {
             return Err(bad("`values` do not match `keys`"));
         }
-        let observed = header.ends_with(",observed_rmse");
+        let observed =
+            header.ends_with(",observed_rmse,observed_rmse_ci_low,observed_rmse_ci_high");
         if header != sweep_header(&keys, observed) {
             return Err(bad("`csv_header` does not match `keys`"));
         }
