@@ -50,6 +50,10 @@ pub struct SweepArgs {
     /// Run only shard i of n: the points whose index mod n is i - 1 (e.g. 3/8).
     #[arg(long, value_name = "i/n")]
     pub shard: Option<String>,
+    /// Independent points: point i runs with its own seed point_seed(seed, i) instead of
+    /// the sweep's seed (common random numbers, the default; same as `crn = false` in [sweep]).
+    #[arg(long)]
+    pub independent: bool,
     /// Keep each point's curves.csv and runs.csv under `points/<index>/`.
     #[arg(long)]
     pub keep_points: bool,
@@ -206,6 +210,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     }
     if let Some(m) = &args.mode {
         sweep.mode = SweepMode::parse(m)?;
+    }
+    if args.independent {
+        sweep.independent = true;
     }
     sweep.check()?;
     args.charts.check()?;

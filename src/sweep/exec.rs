@@ -19,7 +19,6 @@ use crate::error::{Error, Result};
 use crate::model::Channel;
 use crate::observed::{share_rmse, Observed};
 use crate::output::{self, csv_field, num, write_atomic, RUNS_HEADER};
-use crate::rng::point_seed;
 use crate::run::series;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
@@ -124,7 +123,7 @@ fn without_comments(text: &str) -> String {
 }
 
 /// The text the sweep's fingerprint is computed from: version, base scenario, keys and
-/// values, the observed adoptions the points are compared with, and the contents'
+/// values, common random numbers or independent points (`crn`), the observed adoptions the points are compared with, and the contents'
 /// fingerprints of the data files the points read.
 fn identity_text(
     base: &Scenario,
@@ -349,7 +348,7 @@ pub fn run_sweep(
     let fields = header.split(',').count();
     for &i in &mine {
         let ps = &scenarios[i];
-        let seed = point_seed(base.seed, i as u64);
+        let seed = sweep.point_seed(base.seed, i);
         let fp = point_fingerprint(ps, seed, &data);
         let dir = point_dir(out, i);
         let path = dir.join(POINT_JSON);
@@ -454,7 +453,7 @@ fn run_point(
     out: &Path,
     options: &SweepOptions,
 ) -> Result<String> {
-    let seed = point_seed(base.seed, index as u64);
+    let seed = sweep.point_seed(base.seed, index);
     // The network is drawn from the scenario's own seed (the same at every point).
     let mut prepared = prepare(scenario)?;
     if let Some(o) = options.observed {
@@ -566,6 +565,7 @@ fn sweep_json(
         "steps": base.steps,
         "time_unit": base.time_unit,
         "mode": sweep.mode.name(),
+        "crn": !sweep.independent,
         "keys": sweep.keys,
         "values": values,
         "ticks": ticks,

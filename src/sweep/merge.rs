@@ -13,7 +13,6 @@ use super::integrity::{
 use super::{point_positions, sweep_header, SweepMode, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML};
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::rng::point_seed;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -59,6 +58,8 @@ struct SweepMeta {
     points: usize,
     seed: u64,
     runs: u64,
+    /// Common random numbers (every point runs with `seed`); false: independent points.
+    crn: bool,
 }
 
 impl SweepMeta {
@@ -130,6 +131,8 @@ impl SweepMeta {
             points,
             seed: number("seed").ok_or_else(|| bad("no `seed`"))?,
             runs: number("runs").ok_or_else(|| bad("no `runs`"))?,
+            // folders written before common random numbers ran independent points
+            crn: meta.get("crn").and_then(Value::as_bool).unwrap_or(false),
             meta,
         })
     }
@@ -172,7 +175,11 @@ impl SweepMeta {
             let rules = RowRules {
                 fields: self.fields,
                 values: &values,
-                seed: point_seed(self.seed, index as u64),
+                seed: if self.crn {
+                    self.seed
+                } else {
+                    crate::rng::point_seed(self.seed, index as u64)
+                },
                 runs: self.runs,
             };
             let row = check_point(&file, &p, index, &self.id, &rules)?;

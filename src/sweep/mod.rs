@@ -15,10 +15,14 @@
 //! "low,high" = "争先模式\ncompetition for first"
 //! ```
 //!
-//! Points are numbered from 0; in grid mode the first key varies slowest. Point `i` runs
-//! with master seed [`crate::rng::point_seed`]`(seed, i)`, so its results do not depend on
-//! the other points; the network (unless `network.redraw`) is drawn from the scenario's
-//! own seed, so every point sees the same network.
+//! Points are numbered from 0; in grid mode the first key varies slowest. By default every
+//! point runs with the sweep's own master seed (common random numbers): run r of every
+//! point starts from the same stream `run_rng(seed, r)`, so points are paired run by run
+//! and a point equals `policysim run` of its resolved scenario with that seed. With
+//! `crn = false` (or `--independent`) point `i` runs with master seed
+//! [`crate::rng::point_seed`]`(seed, i)` instead. Either way a point's results do not
+//! depend on the other points; the network (unless `network.redraw`) is drawn from the
+//! scenario's own seed, so every point sees the same network.
 
 pub mod chart;
 pub mod cli;
@@ -93,6 +97,9 @@ pub struct Sweep {
     pub mode: SweepMode,
     /// Quadrant labels for a two-key map.
     pub labels: Vec<QuadrantLabel>,
+    /// Points use independent seeds ([`crate::rng::point_seed`]) instead of common random
+    /// numbers (`crn = false` in `[sweep]`, `--independent`).
+    pub independent: bool,
 }
 
 impl Sweep {
@@ -104,6 +111,16 @@ impl Sweep {
                 self.keys.push(key.to_string());
                 self.values.push(values);
             }
+        }
+    }
+
+    /// The master seed of point `index` in a sweep with master seed `seed`: the sweep's own
+    /// seed (common random numbers), or [`crate::rng::point_seed`] with independent points.
+    pub fn point_seed(&self, seed: u64, index: usize) -> u64 {
+        if self.independent {
+            crate::rng::point_seed(seed, index as u64)
+        } else {
+            seed
         }
     }
 
@@ -194,6 +211,7 @@ impl Sweep {
     pub fn to_toml(&self) -> String {
         let mut sweep = toml::Table::new();
         sweep.insert("mode".into(), toml::Value::String(self.mode.name().into()));
+        sweep.insert("crn".into(), toml::Value::Boolean(!self.independent));
         for (k, v) in self.keys.iter().zip(&self.values) {
             sweep.insert(k.clone(), toml::Value::Array(v.clone()));
         }
@@ -319,6 +337,16 @@ pub fn parse_sweep(text: &str, path: &Path) -> Result<(Scenario, Sweep)> {
                 })?;
                 sweep.mode = SweepMode::parse(m)
                     .map_err(|e| Error::Input(format!("{}: {e}", at("mode"))))?;
+            }
+            "crn" => {
+                let crn = v.as_bool().ok_or_else(|| {
+                    Error::Input(format!(
+                        "{}: `sweep.crn` must be true (common random numbers: every point runs with the sweep's seed, the default) or false (independent points), found {}",
+                        at("crn"),
+                        value_text(v)
+                    ))
+                })?;
+                sweep.independent = !crn;
             }
             "labels" => {
                 sweep.labels = parse_labels(v)
