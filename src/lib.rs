@@ -58,6 +58,7 @@ pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulate;
 pub mod staging;
 pub mod stats;
