@@ -392,7 +392,14 @@ fn run_set_overrides_one_key_checked_like_the_file_and_recorded() {
     // The recorded scenario re-runs to the same results without the option.
     let again = Command::new(binary())
         .current_dir(dir.path())
-        .args(["run", "set/scenario.toml", "--quiet", "--no-charts", "--out", "again"])
+        .args([
+            "run",
+            "set/scenario.toml",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            "again",
+        ])
         .output()
         .unwrap();
     assert!(again.status.success());
@@ -414,7 +421,10 @@ fn run_set_overrides_one_key_checked_like_the_file_and_recorded() {
             ["--set", "learning.rate=0.1,0.3"],
             "`run` takes one value per key; to compare several values use `policysim sweep",
         ),
-        (["--set", "learning.rate"], "--set `learning.rate`: expected KEY=VALUE"),
+        (
+            ["--set", "learning.rate"],
+            "--set `learning.rate`: expected KEY=VALUE",
+        ),
     ] {
         let o = run(&[args[0], args[1], "--out", "bad"]);
         let err = String::from_utf8_lossy(&o.stderr);

@@ -154,10 +154,11 @@ fn read_metric(dir: &Path, column: &str, points: usize) -> Result<Vec<f64>> {
     }
     if !undefined.is_empty() {
         let shown: Vec<String> = undefined.iter().take(10).map(|i| i.to_string()).collect();
-        let hint = if column.ends_with("_km_median") {
-            " (fewer than half of the runs reached the level there: give more --steps, narrow the ranges, or analyse the share that reached it, e.g. --metric t50_reached)"
-        } else {
-            ""
+        let hint = match column.strip_suffix("_km_median") {
+            Some(t) => format!(
+                " (fewer than half of the runs reached the level there: give more --steps, narrow the ranges, or analyse the share of runs that reached it, --metric {t}_reached)"
+            ),
+            None => String::new(),
         };
         return Err(Error::Input(format!(
             "{}: `{column}` is undefined at {} of {points} points (point{} {}{}){hint}; the indices need a value at every point",
@@ -324,7 +325,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         &args, &base, &problem, &design, &column, &estimates, &y, &out,
     )?;
     if !args.quiet {
-        print_table(&problem, &column, &estimates);
+        print_table(&problem, &args.metric, &column, &estimates);
         eprintln!(
             "results in {}/{SENSITIVITY_CSV} (design in {DESIGN_CSV})",
             out.display()
@@ -438,7 +439,7 @@ fn write_analysis(
 }
 
 /// Prints the indices, ranked, one parameter a line.
-fn print_table(problem: &Problem, column: &str, estimates: &[Estimate]) {
+fn print_table(problem: &Problem, metric: &str, column: &str, estimates: &[Estimate]) {
     let indices = problem.method.indices();
     let mut rows: Vec<&[Estimate]> = estimates.chunks(indices.len()).collect();
     // ranked by ST (Sobol) or mu* (Morris)
@@ -449,7 +450,7 @@ fn print_table(problem: &Problem, column: &str, estimates: &[Estimate]) {
     };
     rows.sort_by(|a, b| b[key].estimate.total_cmp(&a[key].estimate));
     eprintln!(
-        "{} of {column} (95% bootstrap intervals):",
+        "{} of {metric} (sweep.csv column {column}; 95% bootstrap intervals):",
         match problem.method {
             Method::Sobol => "Sobol' indices",
             Method::Morris => "Morris elementary effects",

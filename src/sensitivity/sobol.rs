@@ -241,6 +241,15 @@ mod tests {
         for (p, e) in points.iter().zip(&expected) {
             assert_eq!(p.as_slice(), e.as_slice());
         }
+        // dimensions 21 and 40 (the last of the table), first 16 points, as SciPy 1.17's
+        // qmc.Sobol(d=40, scramble=False) gives them (all 40 dimensions x 64 points agree)
+        let d21 = [0, 8, 4, 12, 2, 10, 6, 14, 3, 11, 7, 15, 1, 9, 5, 13];
+        let d40 = [0, 8, 4, 12, 14, 6, 10, 2, 9, 1, 13, 5, 7, 15, 3, 11];
+        let points = sobol_points(16, MAX_DIMENSIONS);
+        for (i, p) in points.iter().enumerate() {
+            assert_eq!(p[20] * 16.0, f64::from(d21[i]), "dimension 21, point {i}");
+            assert_eq!(p[39] * 16.0, f64::from(d40[i]), "dimension 40, point {i}");
+        }
     }
 
     #[test]
