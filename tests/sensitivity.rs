@@ -285,6 +285,9 @@ fn an_undefined_metric_names_its_points_and_keeps_them() {
     // with innovation.rate near 0 and few steps, 90% is not reached at most points
     let (dir, file) = setup(SCENARIO);
     let out = dir.path().join("out");
+    ok(&["sensitivity", s(&file), "--out", s(&out), "--format", "png"]);
+    assert!(out.join("sensitivity.png").is_file());
+    std::fs::remove_file(out.join("sensitivity.csv")).unwrap();
     let e = refused(&[
         "sensitivity",
         s(&file),
@@ -311,6 +314,7 @@ fn an_undefined_metric_names_its_points_and_keeps_them() {
         "--no-charts",
     ]);
     assert!(err.contains("t90_reached"), "{err}");
+    assert!(!out.join("sensitivity.png").exists());
     let rows = indices(&out);
     assert_eq!(index(&rows, "central.pilot.sites", "ST"), [0.0; 3]);
 }

@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim sensitivity --help`.
 pub const SENSITIVITY_EXAMPLES: &str = "Examples:
-  policysim sensitivity scenarios/sensitivity.toml
+  policysim sensitivity examples/sensitivity.toml
   policysim sensitivity scenarios/pilot.toml --set learning.rate=0.1:0.9 --set central.pilot.sites=5:40 --samples 128
-  policysim sensitivity scenarios/sensitivity.toml --method morris --trajectories 20 --metric t50
-  policysim sensitivity scenarios/sensitivity.toml --shard 2/4 --out results/sens/shard-2
+  policysim sensitivity examples/sensitivity.toml --method morris --trajectories 20 --metric t50
+  policysim sensitivity examples/sensitivity.toml --shard 2/4 --out results/sens/shard-2
   policysim merge results/sens/shard-* --out results/sens/all --no-charts
-  policysim sensitivity scenarios/sensitivity.toml --analyse results/sens/all --metric t50
+  policysim sensitivity examples/sensitivity.toml --analyse results/sens/all --metric t50
 
 Re-running the same command resumes: finished points are verified and skipped.";
 
@@ -282,7 +282,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
                 "{}: {} design ({}), {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
                 base.name,
                 problem.method.name(),
-                sizes(&problem),
+                sizes(&problem, crate::charts::Lang::En),
                 report.computed,
                 report.in_shard,
                 report.skipped,
@@ -334,15 +334,22 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
     Ok(())
 }
 
-/// The sizes of the design in words: `N = 64, 320 points`.
-fn sizes(problem: &Problem) -> String {
+/// The sizes of the design in words: `N = 64, 320 points` (`N = 64，320 个点`).
+fn sizes(problem: &Problem, lang: crate::charts::Lang) -> String {
+    let points = match lang {
+        crate::charts::Lang::En => format!("{} points", problem.points()),
+        crate::charts::Lang::Zh => format!("{} 个点", problem.points()),
+    };
+    let sep = if lang == crate::charts::Lang::Zh {
+        "，"
+    } else {
+        ", "
+    };
     match problem.method {
-        Method::Sobol => format!("N = {}, {} points", problem.samples, problem.points()),
+        Method::Sobol => format!("N = {}{sep}{points}", problem.samples),
         Method::Morris => format!(
-            "r = {}, p = {}, {} points",
-            problem.trajectories,
-            problem.levels,
-            problem.points()
+            "r = {}, p = {}{sep}{points}",
+            problem.trajectories, problem.levels
         ),
     }
 }
@@ -368,7 +375,7 @@ fn write_analysis(
             metric: &args.metric,
             column,
             method: problem.method,
-            sizes: sizes(problem),
+            sizes: sizes(problem, args.lang),
             runs: base.runs,
             estimates,
         };
@@ -426,6 +433,13 @@ fn write_analysis(
     ));
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
+    }
+    // a chart of an earlier analysis (another metric or method) must not stay beside this one
+    for ext in ["png", "svg"] {
+        let path = out.join(format!("{CHART_STEM}.{ext}"));
+        if path.is_file() && !files.iter().any(|(p, _)| *p == path) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
     }
     if !args.quiet && !args.no_charts {
         for (path, _) in files.iter().filter(|(p, _)| {

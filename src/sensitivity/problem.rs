@@ -137,7 +137,7 @@ impl Problem {
                         self.trajectories
                     )));
                 }
-                if self.levels < 2 || self.levels % 2 != 0 || self.levels > MAX_LEVELS {
+                if self.levels < 2 || !self.levels.is_multiple_of(2) || self.levels > MAX_LEVELS {
                     return Err(Error::Input(format!(
                         "--levels (sensitivity.levels) must be an even number from 2 to {MAX_LEVELS} (Morris' step is p / (2 (p - 1)) levels), found {}",
                         self.levels
