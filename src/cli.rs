@@ -77,6 +77,9 @@ enum Command {
         after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
     )]
     Merge(crate::sweep::cli::MergeArgs),
+    /// Global sensitivity analysis: Sobol' indices or Morris effects of parameter ranges on one metric, run as a resumable sweep.
+    #[command(after_help = crate::sensitivity::cli::SENSITIVITY_EXAMPLES)]
+    Sensitivity(crate::sensitivity::cli::SensitivityArgs),
     /// Start a local web page to explore the model with sliders (prints the URL).
     #[command(
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
@@ -215,6 +218,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Fit(args) => crate::fit::cli::run(args),
         Command::Sweep(args) => crate::sweep::cli::sweep(args),
         Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
+        Command::Sensitivity(args) => crate::sensitivity::cli::run(args),
         Command::Check { file, set } => {
             let mut scenario = load_scenario(&file)?;
             apply_overrides(&mut scenario, &set)?;

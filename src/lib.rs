@@ -59,6 +59,7 @@ pub mod paired;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulate;
 pub mod staging;
 pub mod stats;

@@ -58,7 +58,7 @@ pub fn check_metric(metric: &str) -> Result<()> {
 }
 
 /// The chart title subject and axis description of a metric, in `lang`.
-fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
+pub fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
     let zh = style.lang == Lang::Zh;
     let unit = crate::charts::style::time_unit_name(time_unit, style.lang);
     let t = |p: &str| {
