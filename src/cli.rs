@@ -339,22 +339,40 @@ pub fn apply_overrides(scenario: &mut Scenario, sets: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn run(args: RunArgs) -> Result<()> {
-    let mut scenario = load_scenario(&args.file)?;
-    apply_overrides(&mut scenario, &args.set)?;
-    if let Some(r) = args.runs {
+/// Applies `--runs`, `--seed` and `--steps` (each overrides the scenario's key) and checks
+/// them and `--threads`: the options that `run`, `sweep` and `sensitivity` share.
+pub(crate) fn apply_run_options(
+    scenario: &mut Scenario,
+    runs: Option<u32>,
+    seed: Option<u64>,
+    steps: Option<u32>,
+    threads: Option<usize>,
+) -> Result<()> {
+    if let Some(r) = runs {
         scenario.runs = r;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = seed {
         scenario.seed = s;
     }
-    if let Some(t) = args.steps {
+    if let Some(t) = steps {
         scenario.steps = t;
     }
     if scenario.runs == 0 || scenario.steps == 0 {
         return Err(Error::Input("--runs and --steps must be at least 1".into()));
     }
-    check_threads(args.threads)?;
+    check_threads(threads)
+}
+
+fn run(args: RunArgs) -> Result<()> {
+    let mut scenario = load_scenario(&args.file)?;
+    apply_overrides(&mut scenario, &args.set)?;
+    apply_run_options(
+        &mut scenario,
+        args.runs,
+        args.seed,
+        args.steps,
+        args.threads,
+    )?;
     crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
     let cancel = interrupt_flag();
     let mut prepared = crate::ensemble::prepare(&scenario)?;

@@ -131,6 +131,18 @@ fn refuse_read_only(out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Opens (creating it if needed, never truncating it) a lock file for an advisory lock:
+/// the staging folders' and the merge's.
+pub(crate) fn open_lock_file(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
+}
+
 /// The lock file of a staging folder, held locked while this process writes it; removed
 /// when dropped.
 struct StagingLock {
@@ -142,13 +154,7 @@ impl StagingLock {
     /// Creates (or takes over a dead writer's) lock file of `staging` and locks it.
     fn acquire(staging: &Path) -> Result<StagingLock> {
         let path = lock_path(staging);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+        let mut file = open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

@@ -33,6 +33,9 @@ pub use server::Server;
 pub struct ExploreArgs {
     /// A scenario file to start from (shown as the first preset).
     pub scenario: Option<PathBuf>,
+    /// Override one dotted key of that scenario file, as `run --set` does (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", requires = "scenario")]
+    pub set: Vec<String>,
     /// Port to listen on (0 = any free port).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
@@ -70,6 +73,7 @@ impl Default for ExploreArgs {
     fn default() -> Self {
         ExploreArgs {
             scenario: None,
+            set: Vec::new(),
             port: 8080,
             host: "127.0.0.1".into(),
             lang: Lang::En,
@@ -285,7 +289,8 @@ impl Explorer {
         crate::cli::check_threads(options.threads)?;
         let mut presets = Vec::new();
         if let Some(path) = &options.scenario {
-            let scenario = load_scenario(path)?;
+            let mut scenario = load_scenario(path)?;
+            crate::cli::apply_overrides(&mut scenario, &options.set)?;
             presets.push(Preset {
                 id: "file".into(),
                 label_en: format!("{} (from {})", scenario.name, path.display()),

@@ -192,3 +192,27 @@ fn the_sentence_names_share_half_time_and_main_channel() {
         "{zh}"
     );
 }
+
+#[test]
+fn the_start_file_takes_set_overrides_checked_like_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = dir.path().join("mine.toml");
+    std::fs::write(&start, "name = \"mine\"\nsteps = 7\n").unwrap();
+    let args = |set: &[&str]| ExploreArgs {
+        scenario: Some(start.clone()),
+        set: set.iter().map(|s| s.to_string()).collect(),
+        scenarios: PathBuf::from("/nonexistent"),
+        ..ExploreArgs::default()
+    };
+    let e = Explorer::new(args(&["steps=12", "learning.rate=0.6"])).unwrap();
+    let s = e.scenario_for(&Map::new()).unwrap();
+    assert_eq!((s.steps, s.learning.rate), (12, 0.6));
+    let err = Explorer::new(args(&["learning.rat=0.6"]))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("--set learning.rat=0.6: unknown key `learning.rat`"),
+        "{err}"
+    );
+}

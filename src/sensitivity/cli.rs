@@ -175,21 +175,7 @@ fn read_metric(dir: &Path, column: &str, points: usize) -> Result<Vec<f64>> {
 /// Reads the file and the options into the base scenario and the problem.
 fn resolve(args: &SensitivityArgs) -> Result<(Scenario, Problem)> {
     let (mut base, mut problem) = load_problem(&args.file)?;
-    if let Some(r) = args.runs {
-        base.runs = r;
-    }
-    if let Some(s) = args.seed {
-        base.seed = s;
-    }
-    if let Some(t) = args.steps {
-        base.steps = t;
-    }
-    if base.runs == 0 || base.steps == 0 {
-        return Err(Error::Input("--runs and --steps must be at least 1".into()));
-    }
-    if args.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
+    crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
         problem.set(parse_range(s, &base)?);
     }

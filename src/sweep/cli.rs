@@ -194,21 +194,7 @@ fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
 /// Runs `policysim sweep`.
 pub fn sweep(args: SweepArgs) -> Result<()> {
     let (mut base, mut sweep) = load_sweep(&args.file)?;
-    if let Some(r) = args.runs {
-        base.runs = r;
-    }
-    if let Some(s) = args.seed {
-        base.seed = s;
-    }
-    if let Some(t) = args.steps {
-        base.steps = t;
-    }
-    if base.runs == 0 || base.steps == 0 {
-        return Err(Error::Input("--runs and --steps must be at least 1".into()));
-    }
-    if args.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
+    crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
         let (key, values) = parse_set(s)?;
         super::check_values(&base, &key, &values)?;

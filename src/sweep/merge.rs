@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -442,13 +442,7 @@ impl MergeLock {
         let path = out.with_file_name(format!(".{name}.merge-lock"));
         let mut told = false;
         loop {
-            let mut file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .read(true)
-                .write(true)
-                .open(&path)
-                .map_err(|e| Error::io(&path, e))?;
+            let mut file = crate::staging::open_lock_file(&path)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
