@@ -3,8 +3,8 @@
 
 use super::read::{CurvePoint, Summary};
 use super::style::{
-    category_color, channel_color, draw_legend, legend_width, LegendEntry, Style, Swatch,
-    BAND_ALPHA, CHANNELS, GREY, GRID, INK,
+    category_color, channel_color, draw_legend, legend_width, named_colors, LegendEntry, Style,
+    Swatch, BAND_ALPHA, CHANNELS, GREY, GRID, INK,
 };
 use super::{draw_err, Figure, RunData};
 use crate::Result;
@@ -716,16 +716,20 @@ impl<'a> RegionsChart<'a> {
                 .and_then(|p| p.iter().rev().find_map(|p| p.mean))
                 .unwrap_or(f64::NEG_INFINITY)
         };
+        // Colours follow the names, not the ranking: a region keeps its colour across
+        // every chart of every scenario.
+        let all: Vec<&str> = names.iter().map(String::as_str).collect();
+        let colors: std::collections::HashMap<&str, RGBColor> =
+            all.iter().copied().zip(named_colors(&all)).collect();
         let mut names: Vec<&String> = names.iter().collect();
         names.sort_by(|a, b| last(b).total_cmp(&last(a)).then(a.cmp(b)));
         let series = names
             .iter()
-            .enumerate()
-            .filter_map(|(i, n)| {
+            .filter_map(|n| {
                 let pts = self.data.curves.get(&format!("adopted_share.{kind}.{n}"))?;
                 Some(BandSeries::from_curve(
                     (*n).clone(),
-                    category_color(i),
+                    colors[n.as_str()],
                     pts,
                     |t| s.x_of(t),
                     100.0,

@@ -32,6 +32,59 @@ pub fn category_color(i: usize) -> RGBColor {
     OKABE_ITO[i % OKABE_ITO.len()]
 }
 
+/// Region and level names with a fixed colour, by their slot in [`OKABE_ITO`] (the
+/// shipped scenarios' belts and levels, the US Census regions).
+const NAMED_SLOTS: [(&str, usize); 10] = [
+    ("east", 0),
+    ("central", 1),
+    ("west", 2),
+    ("northeast", 0),
+    ("midwest", 1),
+    ("south", 2),
+    ("province", 0),
+    ("city", 1),
+    ("prefecture", 1),
+    ("county", 2),
+];
+
+/// The colours of the regions or levels `names` (in any order): a name keeps its colour in
+/// every chart of every scenario. Known names (east/central/west, the US Census regions,
+/// province/city/county) have fixed slots; any other name takes the slot of a hash of its
+/// text, moved to the next free slot only when two names of the same chart collide.
+pub fn named_colors(names: &[&str]) -> Vec<RGBColor> {
+    let n = OKABE_ITO.len();
+    let preferred = |name: &str| {
+        let lower = name.to_lowercase();
+        NAMED_SLOTS
+            .iter()
+            .find(|(k, _)| *k == lower)
+            .map(|&(_, slot)| slot)
+            .unwrap_or_else(|| {
+                // FNV-1a: stable across runs, machines and versions
+                let h = lower.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                3 + (h % (n as u64 - 3)) as usize
+            })
+    };
+    // Known names first (in name order), so that they always get their own slots.
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| (preferred(names[i]) >= 3, names[i].to_lowercase()));
+    let mut used = vec![false; n];
+    let mut slots = vec![0usize; names.len()];
+    for i in order {
+        let first = preferred(names[i]);
+        // more names than colours: colours repeat
+        let slot = (0..n)
+            .map(|k| (first + k) % n)
+            .find(|&k| !used[k])
+            .unwrap_or(first);
+        used[slot] = true;
+        slots[i] = slot;
+    }
+    slots.into_iter().map(|k| OKABE_ITO[k]).collect()
+}
+
 /// The five adoption channels in drawing order, with their series suffix.
 pub const CHANNELS: [&str; 5] = ["innovation", "learning", "competition", "pilot", "mandate"];
 
@@ -524,4 +577,31 @@ pub fn draw_legend<DB: DrawingBackend>(
         .map_err(draw_err)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod named_color_tests {
+    use super::*;
+
+    #[test]
+    fn a_region_keeps_its_colour_whatever_the_ranking_or_the_other_names() {
+        let a = named_colors(&["west", "east", "central"]);
+        let b = named_colors(&["central", "west", "east"]);
+        assert_eq!((a[1], a[2], a[0]), (b[2], b[0], b[1]));
+        assert_eq!(a[1], OKABE_ITO[0], "east");
+        // the US regions, and a name nobody listed: its colour depends on its text only
+        let us = named_colors(&["South", "West", "Northeast", "Midwest", "Pacific"]);
+        let alone = named_colors(&["Pacific", "Northeast"]);
+        assert_eq!(us[4], alone[0]);
+        assert_eq!(us[2], alone[1]);
+        // distinct within one chart while there are colours enough
+        let many: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let c = named_colors(&refs);
+        for i in 0..8 {
+            for j in 0..i {
+                assert_ne!(c[i], c[j], "{i} {j}");
+            }
+        }
+    }
 }
