@@ -62,23 +62,37 @@ pub fn hazard_bars(rows: &[HazardRow]) -> Vec<HazardBar> {
     bars
 }
 
-/// A compact count: `950`, `12,345`, `1.2M`.
+/// A compact count in one style for every bar: `950`, `6.1k`, `61k`, `406k`, `1.2M`.
 pub fn compact_count(v: f64) -> String {
     let v = v.round();
-    if v >= 1e6 {
+    if v >= 999_500.0 {
         format!("{:.1}M", v / 1e6)
-    } else if v >= 1e5 {
+    } else if v >= 9_950.0 {
         format!("{:.0}k", v / 1e3)
+    } else if v >= 1e3 {
+        format!("{:.1}k", v / 1e3)
     } else {
-        let s = format!("{v:.0}");
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out
+        format!("{v:.0}")
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn counts_share_one_style() {
+        let c = super::compact_count;
+        assert_eq!(
+            [
+                c(950.0),
+                c(6_140.0),
+                c(9_999.0),
+                c(61_162.0),
+                c(406_000.0),
+                c(999_999.0),
+                c(1_234_567.0)
+            ],
+            ["950", "6.1k", "10k", "61k", "406k", "1.0M", "1.2M"]
+        );
     }
 }
 

@@ -413,9 +413,7 @@ fn english_titles_axes_and_legends_are_text() {
         assert!(r.contains(want), "regions.svg lacks {want:?}");
     }
     let h = svg(tmp.path(), "hazard");
-    assert!(
-        h.contains("10+") && h.contains("n=20,000") && h.contains("Neighbours that have adopted")
-    );
+    assert!(h.contains("10+") && h.contains("n=20k") && h.contains("Neighbours that have adopted"));
     let m = svg(tmp.path(), "map");
     assert!(m.contains("Never adopted") && m.contains("Adoption step"));
 }
