@@ -98,6 +98,48 @@ pub fn runs_row(seed: u64, s: &RunSummary) -> String {
     row
 }
 
+/// The columns `runs.csv` adds after [`RUNS_HEADER`] for the incentives of MODEL.md 4c,
+/// only when the scenario switches them on (so that other outputs stay as they were):
+/// `penalised,deterred` with costs of failure, `final_mean_learning` with growing capacity.
+pub fn incentive_columns(scenario: &Scenario) -> Vec<&'static str> {
+    let mut cols = Vec::new();
+    let policy = scenario.model == crate::scenario::ModelKind::Policy;
+    if policy && (scenario.abandon.penalty > 0.0 || scenario.abandon.deterrence > 0.0) {
+        cols.extend(["penalised", "deterred"]);
+    }
+    if policy && scenario.learning.growth > 0.0 {
+        cols.push("final_mean_learning");
+    }
+    cols
+}
+
+/// The header of `runs.csv` for this scenario: [`RUNS_HEADER`] and its [`incentive_columns`].
+pub fn runs_header(scenario: &Scenario) -> String {
+    let mut h = RUNS_HEADER.to_string();
+    for c in incentive_columns(scenario) {
+        h.push(',');
+        h.push_str(c);
+    }
+    h
+}
+
+/// The cells of a run's [`incentive_columns`] (each with its leading comma; empty when off).
+pub fn incentive_cells(s: &RunSummary) -> String {
+    let mut row = String::new();
+    if s.penalised.is_some() || s.deterred.is_some() {
+        let _ = write!(
+            row,
+            ",{},{}",
+            s.penalised.map_or(String::new(), |v| v.to_string()),
+            s.deterred.map_or(String::new(), |v| v.to_string())
+        );
+    }
+    if let Some(l) = s.final_mean_learning {
+        let _ = write!(row, ",{}", num(l));
+    }
+    row
+}
+
 /// `curves.csv`: `step,series,mean,sd,p05,p50,p95`, one row per step and series.
 pub fn curves_csv(result: &EnsembleResult) -> String {
     let c = &result.curves;

@@ -56,7 +56,11 @@ pub mod series {
     ];
 }
 
-/// The names of every series a run of this network reports, in record order.
+/// Name of the series of the mean learning capacity of all governments (with `learning.growth` > 0).
+pub const MEAN_LEARNING: &str = "mean_learning";
+
+/// The names of every series a run of this network reports, in record order
+/// (a scenario with `learning.growth` > 0 adds [`MEAN_LEARNING`] at the end).
 pub fn series_names(network: &Network) -> Vec<String> {
     let mut names: Vec<String> = series::NAMES.iter().map(|s| s.to_string()).collect();
     if !network.region.is_empty() {
@@ -93,6 +97,12 @@ pub struct RunSummary {
     pub evaluation_bias: Option<f64>,
     /// Mean quality of adopters at the last step.
     pub final_mean_quality: Option<f64>,
+    /// Governments that failed and bore `abandon.penalty` (None when failure costs nothing).
+    pub penalised: Option<u32>,
+    /// Governments whose appetite a neighbour's failure lowered (`abandon.deterrence`).
+    pub deterred: Option<u32>,
+    /// Mean learning capacity L of all governments at the last step (None unless `learning.growth` > 0).
+    pub final_mean_learning: Option<f64>,
 }
 
 /// Everything one run produces.
@@ -121,6 +131,8 @@ pub struct Prepared {
     groups: Option<Groups>,
     /// Series names.
     pub series: Vec<String>,
+    /// Index of the `mean_learning` series (present only when `learning.growth` > 0).
+    mean_learning: Option<usize>,
     /// The checked parameters of a classic model (`None` for the policy model).
     pub classic: Option<ClassicSetup>,
     /// Keep bootstrap replicates of the mean adopted-share curve
@@ -157,6 +169,7 @@ impl Prepared {
                 initial: InitialAdopters::resolve(scenario, &network)?,
                 groups: None,
                 series: series_names(&network),
+                mean_learning: None,
                 network,
                 classic,
                 bootstrap_share: false,
@@ -194,13 +207,20 @@ impl Prepared {
         } else {
             None
         };
-        let series = series_names(&network);
+        let mut series = series_names(&network);
+        // capacity that grows is a state of the run: its mean is a series of its own
+        // (absent otherwise, so that the outputs of fixed capacity stay as they were)
+        let mean_learning = (scenario.learning.growth > 0.0).then(|| {
+            series.push(MEAN_LEARNING.to_string());
+            series.len() - 1
+        });
         Ok(Prepared {
             network,
             recipe,
             initial,
             groups,
             series,
+            mean_learning,
             classic: None,
             bootstrap_share: false,
         })
@@ -350,6 +370,11 @@ struct Run<'a> {
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f64>,
+    /// The costs of failure (None when they are zero).
+    failures: Option<abandon::Failures>,
+    /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
+    sum_learning: f64,
+    mean_learning: Option<usize>,
 }
 
 /// Per-government parts of the channel probabilities that do not change during a run.
@@ -462,9 +487,18 @@ pub fn run_or_cancel(
     }
     let weighted = classic.is_none() && scenario.learning.performance_weight != 0.0;
     let propensity = Propensities::new(scenario, &agents);
+    let failures = if classic.is_some() {
+        None
+    } else {
+        let ab = &scenario.abandon;
+        abandon::Failures::new(n, ab.penalty, ab.deterrence, scenario.central.tolerance)
+    };
     let mut r = Run {
         propensity,
         abandon_p: vec![0.0; n],
+        failures,
+        sum_learning: agents.learning.iter().sum(),
+        mean_learning: prepared.mean_learning,
         s: scenario,
         net,
         groups: prepared.groups.as_ref(),
@@ -601,6 +635,9 @@ pub fn run_or_cancel(
             _ => None,
         },
         final_mean_quality: (a > 0 && r.classic.is_none()).then(|| r.sum_q / a as f64),
+        penalised: r.failures.as_ref().map(abandon::Failures::penalised_count),
+        deterred: r.failures.as_ref().map(abandon::Failures::deterred_count),
+        final_mean_learning: r.mean_learning.map(|_| r.sum_learning / n.max(1) as f64),
     };
     Some(RunOutput {
         series: record,
@@ -661,6 +698,9 @@ impl Run<'_> {
             self.locked[i] = true;
         }
         if self.classic.is_none() {
+            if a.channel == Channel::Learning && t > 0 {
+                self.grow(i);
+            }
             let ab = &self.s.abandon;
             self.abandon_p[i] = abandon::probability(
                 a.quality + self.agents.fit[i],
@@ -715,6 +755,34 @@ impl Run<'_> {
         self.sum_q2 -= q * q;
         self.sum_y -= y;
         self.change_neighbourhood(i, -1, y);
+        if let Some(f) = self.failures.as_mut() {
+            // every abandonment is a failure: own evaluation below the threshold, or a failed pilot wound up
+            if self.net.complete {
+                f.fail(i, 0..self.n);
+            } else {
+                f.fail(i, self.net.observers(i).iter().map(|&o| o as usize));
+            }
+        }
+    }
+
+    /// Capacity that grows: i's L becomes L + growth * (1 - L), and what depends on L follows.
+    fn grow(&mut self, i: usize) {
+        let growth = self.s.learning.growth;
+        if growth <= 0.0 {
+            return;
+        }
+        let old = self.agents.learning[i];
+        let new = learning::grown(old, growth);
+        self.agents.learning[i] = new;
+        self.sum_learning += new - old;
+        let need = learning::need(&self.s.learning, self.agents.fit[i]);
+        self.propensity.learning[i] =
+            learning::propensity(self.s.learning.rate, new, need, self.agents.inertia[i]);
+        if self.status[i] == ADOPTED {
+            let ab = &self.s.abandon;
+            self.abandon_p[i] =
+                abandon::probability(self.performance(i), ab.threshold, ab.rate, new);
+        }
     }
 
     /// Updates neighbour counts, signals and group/region/level tallies when i adopts (+1) or abandons (-1).
@@ -799,6 +867,9 @@ impl Run<'_> {
             row[k] = *adopted as f64 / (*size).max(1) as f64;
             k += 1;
         }
+        if let Some(k) = self.mean_learning {
+            row[k] = self.sum_learning / self.n.max(1) as f64;
+        }
     }
 
     /// The centre acts at the start of step t: designate, evaluate, promote, wind up.
@@ -878,6 +949,10 @@ impl Run<'_> {
         match centre::evaluate(mean_perf, pilot.promote_above) {
             Verdict::Promote => {
                 self.centre.promoted_at.get_or_insert(t);
+                // every pilot of a batch that passes its evaluation learns by doing
+                for &i in &batch {
+                    self.grow(i as usize);
+                }
                 let best = *batch
                     .iter()
                     .max_by(|&&a, &&b| {
@@ -1214,6 +1289,11 @@ impl Run<'_> {
                 if comp_on {
                     let p_rivals = self.rivals_share(i, k_adopted, a_start);
                     probs[2] = model::clamp01(self.propensity.competition[i] * p_rivals * credit);
+                }
+                if let Some(f) = &self.failures {
+                    // the costs of failure: appetite for risk left after failures seen
+                    probs[0] *= f.appetite[i];
+                    probs[2] *= f.appetite[i];
                 }
                 if mandate_on {
                     probs[4] = centre::mandate_probability(

@@ -9,7 +9,7 @@ use crate::charts::{self, ChartOptions};
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::observed::Observed;
-use crate::output::{self, RUNS_HEADER};
+use crate::output;
 use crate::run::Prepared;
 use crate::scenario::Scenario;
 use std::io::{BufWriter, Write};
@@ -59,10 +59,12 @@ pub fn simulate(
             let runs_path = staging.join("runs.csv");
             let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
             let mut runs_csv = BufWriter::new(file);
-            writeln!(runs_csv, "{RUNS_HEADER}").map_err(|e| Error::io(&runs_path, e))?;
+            writeln!(runs_csv, "{}", output::runs_header(scenario))
+                .map_err(|e| Error::io(&runs_path, e))?;
             let seed = scenario.seed;
             let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
-                writeln!(runs_csv, "{}", output::runs_row(seed, s))
+                let extra = output::incentive_cells(s);
+                writeln!(runs_csv, "{}{extra}", output::runs_row(seed, s))
                     .map_err(|e| Error::io(&runs_path, e))
             };
             let mut result =

@@ -31,7 +31,7 @@ const SCENARIOS: &[&str] = &[
 const FILES: &[&str] = &["curves.csv", "runs.csv", "hazard.csv", "map.csv"];
 
 /// Example sweep files (each point with a reduced number of runs): their `sweep.csv`.
-const SWEEPS: &[&str] = &["scenarios/typology.toml"];
+const SWEEPS: &[&str] = &["scenarios/typology.toml", "scenarios/tolerance.toml"];
 
 /// FNV-1a, 64 bit: a stable fingerprint without extra dependencies.
 fn fnv1a(bytes: &[u8]) -> u64 {

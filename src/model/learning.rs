@@ -40,6 +40,12 @@ pub fn propensity(rate: f64, capacity: f64, need: f64, inertia: f64) -> f64 {
     rate * capacity * need * (1.0 - inertia)
 }
 
+/// Capacity that grows (干中学): L + growth * (1 - L), capped at 1 (growth > 1 would overshoot).
+#[inline]
+pub fn grown(capacity: f64, growth: f64) -> f64 {
+    (capacity + growth * (1.0 - capacity)).min(1.0)
+}
+
 /// Chooses whom to learn from among candidates, with probability proportional to
 /// `weight_j * exp(selectivity * L * (y_j + noise_j))`, noise_j ~ Normal(0, observation_noise * (1 - L)).
 ///
@@ -127,6 +133,18 @@ mod tests {
         assert!((probability(0.4, 0.5, 1.0, 0.5, 0.0) - 0.1).abs() < 1e-15);
         assert_eq!(probability(0.4, 0.5, 1.0, 0.0, 0.0), 0.0);
         assert_eq!(probability(0.4, 0.5, 1.0, 1.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn capacity_grows_towards_one_and_is_capped_there() {
+        assert!((grown(0.2, 0.5) - 0.6).abs() < 1e-15);
+        assert!((grown(grown(0.2, 0.5), 0.5) - 0.8).abs() < 1e-15);
+        assert_eq!(grown(0.3, 0.0), 0.3);
+        assert_eq!(grown(1.0, 0.7), 1.0);
+        assert_eq!(grown(0.0, 1.0), 1.0);
+        // growth above 1 would overshoot 1: the cap holds
+        assert_eq!(grown(0.0, 3.0), 1.0);
+        assert_eq!(grown(0.5, 2.5), 1.0);
     }
 
     /// Empirical choice frequencies against the softmax probabilities.

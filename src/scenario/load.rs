@@ -605,6 +605,7 @@ impl Scenario {
         c.finite("learning.need_weight", l.need_weight);
         c.non_negative("learning.selectivity", l.selectivity);
         c.non_negative("learning.observation_noise", l.observation_noise);
+        c.non_negative("learning.growth", l.growth);
 
         c.non_negative("competition.rate", self.competition.rate);
         c.non_negative(
@@ -618,9 +619,12 @@ impl Scenario {
 
         c.finite("abandon.threshold", self.abandon.threshold);
         c.unit("abandon.rate", self.abandon.rate);
+        c.unit("abandon.penalty", self.abandon.penalty);
+        c.unit("abandon.deterrence", self.abandon.deterrence);
 
         let central = &self.central;
         c.non_negative("central.recognition", central.recognition);
+        c.unit("central.tolerance", central.tolerance);
         let pilot = &central.pilot;
         if central.mode == CentralMode::Pilot && pilot.sites < 1 {
             c.push(
@@ -786,6 +790,19 @@ impl Scenario {
                 out.push((
                     "central.recognition".into(),
                     "central.recognition only multiplies competition credit, but competition.rate = 0, so it has no effect".into(),
+                ));
+            }
+            let ab = &self.abandon;
+            if central.tolerance > 0.0 && ab.penalty == 0.0 && ab.deterrence == 0.0 {
+                out.push((
+                    "central.tolerance".into(),
+                    "central.tolerance forgives the costs of failure, but abandon.penalty = abandon.deterrence = 0, so it has no effect".into(),
+                ));
+            }
+            if ab.penalty > 0.0 && ab.deterrence == 0.0 {
+                out.push((
+                    "abandon.penalty".into(),
+                    "abandon.penalty lowers only the abandoner's own innovation and competition, which an abandoned government no longer uses (it re-adopts only by learning), so without abandon.deterrence it does not change the diffusion".into(),
                 ));
             }
         }

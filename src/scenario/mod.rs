@@ -301,6 +301,8 @@ pub struct Learning {
     pub selectivity: f64,
     /// Noise sd of observed performance for a learner with L = 0 (shrinks as 1 - L).
     pub observation_noise: f64,
+    /// Capacity that grows (干中学): after learning or a passed pilot, L becomes L + growth * (1 - L), capped at 1.
+    pub growth: f64,
 }
 
 impl Default for Learning {
@@ -312,6 +314,7 @@ impl Default for Learning {
             need_weight: 0.0,
             selectivity: 2.0,
             observation_noise: 1.0,
+            growth: 0.0,
         }
     }
 }
@@ -381,6 +384,10 @@ pub struct Abandon {
     pub threshold: f64,
     /// Per-step probability is rate * L; 0 switches abandonment off.
     pub rate: f64,
+    /// Cost of failure to the abandoner: its innovation and competition times (1 - penalty * (1 - tolerance)).
+    pub penalty: f64,
+    /// Cost of failure to its observers: their innovation and competition times (1 - deterrence * (1 - tolerance)).
+    pub deterrence: f64,
 }
 
 impl Default for Abandon {
@@ -388,6 +395,8 @@ impl Default for Abandon {
         Abandon {
             threshold: -1.0,
             rate: 0.0,
+            penalty: 0.0,
+            deterrence: 0.0,
         }
     }
 }
@@ -400,6 +409,8 @@ pub struct Central {
     pub mode: CentralMode,
     /// Praise for early adopters: competition credit times (1 + recognition), in every mode.
     pub recognition: f64,
+    /// Tolerance of failure (容错免责): the share of the failure costs the centre forgives, in every mode.
+    pub tolerance: f64,
     /// Pilot designation and promotion (`[central.pilot]`).
     pub pilot: Pilot,
     /// Mandate, in mode `mandate` or after promotion by mandate (`[central.mandate]`).
@@ -413,6 +424,7 @@ impl Default for Central {
         Central {
             mode: CentralMode::None,
             recognition: 0.0,
+            tolerance: 0.0,
             pilot: Pilot::default(),
             mandate: Mandate::default(),
             endorse: Endorse::default(),

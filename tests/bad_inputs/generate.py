@@ -37,6 +37,15 @@ case('wrong_type_levels_table.toml', H + '[network]\nkind = "hierarchy"\nlevels 
 case('wrong_type_name_number.toml', 'name = 5\n', 2, 'key `name`')
 # --- ranges
 case('prob_above_one.toml', H + '[abandon]\nrate = 1.5\n', 2, 'key `abandon.rate`: must be in [0, 1], got 1.5')
+# incentives (MODEL.md 4c): every new key is range-checked with file:line:key
+case('penalty_above_one.toml', H + '[abandon]\nrate = 0.2\npenalty = 1.2\n', 2, 'penalty_above_one.toml:6:1: key `abandon.penalty`: must be in [0, 1], got 1.2')
+case('deterrence_negative.toml', H + '[abandon]\ndeterrence = -0.3\n', 2, 'deterrence_negative.toml:5:1: key `abandon.deterrence`: must be in [0, 1], got -0.3')
+case('deterrence_nan.toml', H + '[abandon]\ndeterrence = nan\n', 2, 'key `abandon.deterrence`: must be in [0, 1], got NaN')
+case('tolerance_above_one.toml', H + '[central]\ntolerance = 1.5\n', 2, 'tolerance_above_one.toml:5:1: key `central.tolerance`: must be in [0, 1], got 1.5')
+case('tolerance_string.toml', H + '[central]\ntolerance = "full"\n', 2, 'key `central.tolerance`: expected a number')
+case('growth_negative.toml', H + '[learning]\ngrowth = -0.1\n', 2, 'growth_negative.toml:5:1: key `learning.growth`: must be a finite number >= 0, got -0.1')
+case('growth_infinite.toml', H + '[learning]\ngrowth = inf\n', 2, 'key `learning.growth`: must be a finite number >= 0, got inf')
+case('unknown_key_tolerence.toml', H + '[central]\ntolerence = 0.5\n', 2, 'did you mean `central.tolerance`?')
 case('rate_negative.toml', H + '[learning]\nrate = -0.1\n', 2, 'key `learning.rate`: must be a finite number >= 0, got -0.1')
 case('prob_negative.toml', H + '[innovation]\nrate = -0.1\n', 2, 'key `innovation.rate`: must be in [0, 1]')
 case('prob_nan.toml', H + '[competition]\nrate = nan\n', 2, 'key `competition.rate`: must be a finite number >= 0, got NaN')
