@@ -42,13 +42,22 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// Re-draw every chart of a results folder from its CSV files, without re-running.
+    /// Re-draw the charts of a results folder (run, sweep or fit) from its files, without re-running.
     #[command(
-        after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --format svg --size 1200x800"
+        after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --out results/competition-zh\n  policysim plot results/typology --metric t50 --format svg\n  policysim plot results/fit-mothersaid --size 1200x800 --quiet"
     )]
     Plot {
-        /// A results folder written by `policysim run`.
+        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json) or `fit` (fit.json).
         dir: PathBuf,
+        /// Folder for the charts (default: the results folder itself, whose charts are replaced).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Sweep folders: the metric to map (repeatable; default: the metrics already drawn, else final_share).
+        #[arg(long)]
+        metric: Vec<String>,
+        /// No message on stderr.
+        #[arg(long, short)]
+        quiet: bool,
         #[command(flatten)]
         charts: ChartArgs,
     },
@@ -82,6 +91,27 @@ enum Command {
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
     )]
     Explore(crate::explore::ExploreArgs),
+    /// Print a shell completion script for bash, zsh or fish on stdout.
+    #[command(
+        after_help = "Examples:\n  policysim completions bash > ~/.local/share/bash-completion/completions/policysim\n  policysim completions zsh > ~/.zfunc/_policysim\n  policysim completions fish > ~/.config/fish/completions/policysim.fish"
+    )]
+    Completions {
+        /// The shell: bash, zsh or fish.
+        shell: CompletionShell,
+    },
+    /// List the shipped scenarios (scenarios/*.toml): name and description of each.
+    #[command(
+        after_help = "The scenarios folder is looked for in the current folder, then in the source tree the binary was built from."
+    )]
+    Scenarios,
+}
+
+/// The shells `policysim completions` writes scripts for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -225,15 +255,47 @@ fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", scenario.to_toml());
             Ok(())
         }
-        Command::Plot { dir, charts } => {
-            let written = charts::draw_run_charts(&dir, &charts.options())?;
-            eprintln!(
-                "{} chart files written in {}/",
-                written.len(),
-                dir.display()
+        Command::Plot {
+            dir,
+            out,
+            metric,
+            quiet,
+            charts,
+        } => {
+            let out = out.unwrap_or_else(|| dir.clone());
+            let (kind, written) = crate::plot::plot(&dir, &out, &metric, &charts.options())?;
+            if !quiet {
+                let what = match kind {
+                    crate::plot::FolderKind::Run => "run",
+                    crate::plot::FolderKind::Sweep => "sweep",
+                    crate::plot::FolderKind::Fit => "fit",
+                };
+                eprintln!(
+                    "{} chart {} of the {what} folder {} written in {}/",
+                    written.len(),
+                    if written.len() == 1 { "file" } else { "files" },
+                    dir.display(),
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "policysim",
+                &mut std::io::stdout(),
             );
             Ok(())
         }
+        Command::Scenarios => list_scenarios(),
         Command::Explore(args) => crate::explore::run_cli(args),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
@@ -271,6 +333,47 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
         written.len(),
         out.display()
     );
+    Ok(())
+}
+
+/// `policysim scenarios`: the name and the description line of every `scenarios/*.toml`,
+/// from `scenarios/` in the current folder, else in the source tree the binary was built from.
+fn list_scenarios() -> Result<()> {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = [PathBuf::from("scenarios"), built.clone()]
+        .into_iter()
+        .find(|d| d.is_dir())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "no scenarios folder: looked for ./scenarios and {}; run this in a clone of policysim",
+                built.display()
+            ))
+        })?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    let width = files
+        .iter()
+        .map(|p| p.display().to_string().len())
+        .max()
+        .unwrap_or(0);
+    for path in &files {
+        let description = match load_scenario(path) {
+            Ok(s) => s
+                .description
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            Err(e) => format!("(does not load: {e})"),
+        };
+        println!("{:width$}  {description}", path.display().to_string());
+    }
     Ok(())
 }
 
