@@ -499,8 +499,12 @@ fn run(args: RunArgs) -> Result<()> {
     if !args.quiet {
         let fs = result.runs.final_share.summary();
         eprintln!(
-            "{}: {} runs x {} steps on {} governments in {:.2} s",
-            scenario.name, scenario.runs, scenario.steps, result.n, result.wall_time_s
+            "{}: {} x {} on {} in {:.2} s",
+            scenario.name,
+            count_of(scenario.runs as usize, "run", "runs"),
+            count_of(scenario.steps as usize, "step", "steps"),
+            count_of(result.n, "government", "governments"),
+            result.wall_time_s
         );
         if let Some(fs) = fs {
             eprintln!("{}", crate::output::final_share_line(&fs));
@@ -511,10 +515,10 @@ fn run(args: RunArgs) -> Result<()> {
             let share = o.share();
             let simulated = result.mean_share();
             eprintln!(
-                "observed {}-{}: {} initial adopters, final share {:.3}; RMSE of the mean share {}",
+                "observed {}-{}: {}, final share {:.3}; RMSE of the mean share {}",
                 o.start_year,
                 o.start_year + o.steps as i32,
-                o.initial.len(),
+                count_of(o.initial.len(), "initial adopter", "initial adopters"),
                 share.last().copied().unwrap_or(0.0),
                 match (
                     crate::observed::share_rmse(&share, &simulated),
@@ -584,9 +588,75 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    bar.set_style(progress_style("runs"));
     bar
+}
+
+/// The progress bar style of `run` and `fit`: `{bar} 120/200 runs  500/s  ETA 12s`, the
+/// rate rounded (to 3 significant digits) and the ETA shown only once 5% is done and 2 s
+/// have passed (the first estimates of indicatif's smoothed ETA swing widely).
+pub(crate) fn progress_style(unit: &str) -> ProgressStyle {
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}  {{rate}}  {{calm_eta}}");
+    ProgressStyle::with_template(&template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", rounded_rate(s.per_sec()));
+            },
+        )
+        .with_key(
+            "calm_eta",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                if s.fraction() >= 0.05 && s.elapsed().as_secs_f64() >= 2.0 {
+                    let _ = write!(w, "ETA {}", indicatif::HumanDuration(s.eta()));
+                } else {
+                    let _ = write!(w, "ETA …");
+                }
+            },
+        )
+}
+
+/// A rate rounded for display: `500`, `42.3`, `0.87` (3 significant digits, no trailing zeros).
+pub(crate) fn rounded_rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "0".into();
+    }
+    if per_sec >= 100.0 {
+        return format!("{}", per_sec.round() as u64);
+    }
+    let decimals = if per_sec >= 10.0 { 1 } else { 2 };
+    let text = format!("{per_sec:.decimals$}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `1 initial adopter`, `3 initial adopters`: the count with the word in the right number.
+pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_rounded_to_three_significant_digits() {
+        assert_eq!(rounded_rate(499.8766), "500");
+        assert_eq!(rounded_rate(1234.5), "1235");
+        assert_eq!(rounded_rate(42.345), "42.3");
+        assert_eq!(rounded_rate(40.0), "40");
+        assert_eq!(rounded_rate(0.8712), "0.87");
+        assert_eq!(rounded_rate(0.0), "0");
+        assert_eq!(rounded_rate(f64::NAN), "0");
+    }
+
+    #[test]
+    fn counts_mind_singulars() {
+        assert_eq!(
+            count_of(1, "initial adopter", "initial adopters"),
+            "1 initial adopter"
+        );
+        assert_eq!(count_of(0, "run", "runs"), "0 runs");
+        assert_eq!(count_of(2, "run", "runs"), "2 runs");
+    }
 }

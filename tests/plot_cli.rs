@@ -1,5 +1,6 @@
 //! `plot --out` on every kind of results folder (run, sweep, fit), its refusals, and the
-//! `completions` and `scenarios` commands, all through the real binary.
+//! `completions` and `scenarios` commands, and what `fit` says on screen, all through the
+//! real binary.
 
 mod common;
 use common::binary;
@@ -224,4 +225,47 @@ fn scenarios_lists_every_shipped_scenario_with_its_description() {
         );
     }
     assert!(!text.contains("does not load"), "{text}");
+}
+
+#[test]
+fn fit_says_what_its_interval_is_warns_on_an_edge_and_names_a_better_bass_fit() {
+    // the dual-carbon fit: both estimates on an edge of their interval, Bass closer to the data
+    let tmp = tempfile::tempdir().unwrap();
+    let o = ok(
+        tmp.path(),
+        &[
+            "fit",
+            &scenario("china_cities.toml"),
+            "--observed",
+            &scenario("data/china_cities.csv"),
+            "--unit-column",
+            "name",
+            "--year-column",
+            "dual_carbon_year",
+            "--free",
+            "innovation.rate=0:1",
+            "--free",
+            "learning.rate=0:1",
+            "--out",
+            "fit",
+            "--no-charts",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("[interval: ABC 5–95% of "), "{err}");
+    assert!(err.contains(" accepted samples]"), "{err}");
+    assert!(
+        err.contains("warning: innovation.rate sits on the lower edge of its interval"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: learning.rate sits on the upper edge of its interval"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: the two-parameter Bass curve fits the observed curve better than the model"
+        ),
+        "{err}"
+    );
 }
