@@ -160,8 +160,20 @@ pub fn run(args: FitArgs) -> Result<()> {
         );
         if result.bass_rmse < result.best_eval.curve_rmse {
             eprintln!(
-                "note: the two-parameter Bass curve fits the observed curve better than the model (RMSE {:.4} < {:.4}): the free keys may not be the ones that matter, or the model misses what drove the adoptions",
-                result.bass_rmse, result.best_eval.curve_rmse
+                "note: the two-parameter Bass curve fits the observed curve better than the model (RMSE {:.4} < {:.4}); {}",
+                result.bass_rmse,
+                result.best_eval.curve_rmse,
+                if result.best_eval.curve_rmse - result.bass_rmse < result.best_eval.noise {
+                    format!(
+                        "the gap is smaller than the model's run-to-run noise ({:.4}), so it is no evidence against the model",
+                        result.best_eval.noise
+                    )
+                } else {
+                    format!(
+                        "the gap exceeds the model's run-to-run noise ({:.4}): the free keys or the model may miss what drove the adoptions",
+                        result.best_eval.noise
+                    )
+                }
             );
         }
         for e in &result.box_edges {
@@ -203,7 +215,7 @@ fn interval_meaning(r: &FitResult) -> String {
 /// (and the interval has width).
 fn interval_edge(best: f64, low: f64, high: f64) -> Option<&'static str> {
     let width = high - low;
-    if !(width > 0.0) {
+    if width.is_nan() || width <= 0.0 {
         return None;
     }
     let tol = 1e-9 * width.max(best.abs());
