@@ -42,13 +42,22 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// Re-draw every chart of a results folder from its CSV files, without re-running.
+    /// Re-draw the charts of a results folder (run, sweep or fit) from its files, without re-running.
     #[command(
-        after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --format svg --size 1200x800"
+        after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --out results/competition-zh\n  policysim plot results/typology --metric t50 --format svg\n  policysim plot results/fit-mothersaid --size 1200x800 --quiet"
     )]
     Plot {
-        /// A results folder written by `policysim run`.
+        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json) or `fit` (fit.json).
         dir: PathBuf,
+        /// Folder for the charts (default: the results folder itself, whose charts are replaced).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Sweep folders: the metric to map (repeatable; default: the metrics already drawn, else final_share).
+        #[arg(long)]
+        metric: Vec<String>,
+        /// No message on stderr.
+        #[arg(long, short)]
+        quiet: bool,
         #[command(flatten)]
         charts: ChartArgs,
     },
@@ -85,6 +94,27 @@ enum Command {
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
     )]
     Explore(crate::explore::ExploreArgs),
+    /// Print a shell completion script for bash, zsh or fish on stdout.
+    #[command(
+        after_help = "Examples:\n  policysim completions bash > ~/.local/share/bash-completion/completions/policysim\n  policysim completions zsh > ~/.zfunc/_policysim\n  policysim completions fish > ~/.config/fish/completions/policysim.fish"
+    )]
+    Completions {
+        /// The shell: bash, zsh or fish.
+        shell: CompletionShell,
+    },
+    /// List the shipped scenarios (scenarios/*.toml): name and description of each.
+    #[command(
+        after_help = "The scenarios folder is looked for in the current folder, then in the source tree the binary was built from."
+    )]
+    Scenarios,
+}
+
+/// The shells `policysim completions` writes scripts for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Chart options shared by `run`, `plot` and `compare`.
@@ -229,15 +259,47 @@ fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", scenario.to_toml());
             Ok(())
         }
-        Command::Plot { dir, charts } => {
-            let written = charts::draw_run_charts(&dir, &charts.options())?;
-            eprintln!(
-                "{} chart files written in {}/",
-                written.len(),
-                dir.display()
+        Command::Plot {
+            dir,
+            out,
+            metric,
+            quiet,
+            charts,
+        } => {
+            let out = out.unwrap_or_else(|| dir.clone());
+            let (kind, written) = crate::plot::plot(&dir, &out, &metric, &charts.options())?;
+            if !quiet {
+                let what = match kind {
+                    crate::plot::FolderKind::Run => "run",
+                    crate::plot::FolderKind::Sweep => "sweep",
+                    crate::plot::FolderKind::Fit => "fit",
+                };
+                eprintln!(
+                    "{} chart {} of the {what} folder {} written in {}/",
+                    written.len(),
+                    if written.len() == 1 { "file" } else { "files" },
+                    dir.display(),
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "policysim",
+                &mut std::io::stdout(),
             );
             Ok(())
         }
+        Command::Scenarios => list_scenarios(),
         Command::Explore(args) => crate::explore::run_cli(args),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
@@ -275,6 +337,47 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
         written.len(),
         out.display()
     );
+    Ok(())
+}
+
+/// `policysim scenarios`: the name and the description line of every `scenarios/*.toml`,
+/// from `scenarios/` in the current folder, else in the source tree the binary was built from.
+fn list_scenarios() -> Result<()> {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = [PathBuf::from("scenarios"), built.clone()]
+        .into_iter()
+        .find(|d| d.is_dir())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "no scenarios folder: looked for ./scenarios and {}; run this in a clone of policysim",
+                built.display()
+            ))
+        })?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    let width = files
+        .iter()
+        .map(|p| p.display().to_string().len())
+        .max()
+        .unwrap_or(0);
+    for path in &files {
+        let description = match load_scenario(path) {
+            Ok(s) => s
+                .description
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            Err(e) => format!("(does not load: {e})"),
+        };
+        println!("{:width$}  {description}", path.display().to_string());
+    }
     Ok(())
 }
 
@@ -418,8 +521,12 @@ fn run(args: RunArgs) -> Result<()> {
     if !args.quiet {
         let fs = result.runs.final_share.summary();
         eprintln!(
-            "{}: {} runs x {} steps on {} governments in {:.2} s",
-            scenario.name, scenario.runs, scenario.steps, result.n, result.wall_time_s
+            "{}: {} x {} on {} in {:.2} s",
+            scenario.name,
+            count_of(scenario.runs as usize, "run", "runs"),
+            count_of(scenario.steps as usize, "step", "steps"),
+            count_of(result.n, "government", "governments"),
+            result.wall_time_s
         );
         if let Some(fs) = fs {
             eprintln!("{}", crate::output::final_share_line(&fs));
@@ -430,10 +537,10 @@ fn run(args: RunArgs) -> Result<()> {
             let share = o.share();
             let simulated = result.mean_share();
             eprintln!(
-                "observed {}-{}: {} initial adopters, final share {:.3}; RMSE of the mean share {}",
+                "observed {}-{}: {}, final share {:.3}; RMSE of the mean share {}",
                 o.start_year,
                 o.start_year + o.steps as i32,
-                o.initial.len(),
+                count_of(o.initial.len(), "initial adopter", "initial adopters"),
                 share.last().copied().unwrap_or(0.0),
                 match (
                     crate::observed::share_rmse(&share, &simulated),
@@ -503,9 +610,75 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    bar.set_style(progress_style("runs"));
     bar
+}
+
+/// The progress bar style of `run` and `fit`: `{bar} 120/200 runs  500/s  ETA 12s`, the
+/// rate rounded (to 3 significant digits) and the ETA shown only once 5% is done and 2 s
+/// have passed (the first estimates of indicatif's smoothed ETA swing widely).
+pub(crate) fn progress_style(unit: &str) -> ProgressStyle {
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}  {{rate}}  {{calm_eta}}");
+    ProgressStyle::with_template(&template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", rounded_rate(s.per_sec()));
+            },
+        )
+        .with_key(
+            "calm_eta",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                if s.fraction() >= 0.05 && s.elapsed().as_secs_f64() >= 2.0 {
+                    let _ = write!(w, "ETA {}", indicatif::HumanDuration(s.eta()));
+                } else {
+                    let _ = write!(w, "ETA …");
+                }
+            },
+        )
+}
+
+/// A rate rounded for display: `500`, `42.3`, `0.87` (3 significant digits, no trailing zeros).
+pub(crate) fn rounded_rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "0".into();
+    }
+    if per_sec >= 100.0 {
+        return format!("{}", per_sec.round() as u64);
+    }
+    let decimals = if per_sec >= 10.0 { 1 } else { 2 };
+    let text = format!("{per_sec:.decimals$}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `1 initial adopter`, `3 initial adopters`: the count with the word in the right number.
+pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_rounded_to_three_significant_digits() {
+        assert_eq!(rounded_rate(499.8766), "500");
+        assert_eq!(rounded_rate(1234.5), "1235");
+        assert_eq!(rounded_rate(42.345), "42.3");
+        assert_eq!(rounded_rate(40.0), "40");
+        assert_eq!(rounded_rate(0.8712), "0.87");
+        assert_eq!(rounded_rate(0.0), "0");
+        assert_eq!(rounded_rate(f64::NAN), "0");
+    }
+
+    #[test]
+    fn counts_mind_singulars() {
+        assert_eq!(
+            count_of(1, "initial adopter", "initial adopters"),
+            "1 initial adopter"
+        );
+        assert_eq!(count_of(0, "run", "runs"), "0 runs");
+        assert_eq!(count_of(2, "run", "runs"), "2 runs");
+    }
 }

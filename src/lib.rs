@@ -56,6 +56,7 @@ pub mod network;
 pub mod observed;
 pub mod output;
 pub mod paired;
+pub mod plot;
 pub mod rng;
 pub mod run;
 pub mod scenario;

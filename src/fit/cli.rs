@@ -7,7 +7,7 @@ use crate::observed::read_observed;
 use crate::output::{csv_field, num, round_sig, write_atomic};
 use crate::scenario::load_scenario;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -113,10 +113,7 @@ pub fn run(args: FitArgs) -> Result<()> {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new(args.budget as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} evaluations  ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        bar.set_style(crate::cli::progress_style("evaluations"));
         bar
     };
     let started = std::time::Instant::now();
@@ -142,6 +139,7 @@ pub fn run(args: FitArgs) -> Result<()> {
             opts.runs,
             wall
         );
+        eprintln!("  best value  [interval: {}]", interval_meaning(&result));
         for (k, p) in opts.free.iter().enumerate() {
             let (best, (low, high)) = (result.best[k], result.interval[k]);
             if p.integer {
@@ -149,11 +147,35 @@ pub fn run(args: FitArgs) -> Result<()> {
             } else {
                 eprintln!("  {} = {best:.4}  [{low:.4}, {high:.4}]", p.key);
             }
+            if let Some(side) = interval_edge(best, low, high) {
+                eprintln!(
+                    "warning: {} sits on the {side} edge of its interval (the accepted samples lie to one side of the best point): the point estimate is not central, so report the interval with it",
+                    p.key
+                );
+            }
         }
         eprintln!(
             "  RMSE model {:.4}, Bass {:.4} (p = {:.4}, q = {:.4})",
             result.best_eval.curve_rmse, result.bass_rmse, result.bass.p, result.bass.q
         );
+        if result.bass_rmse < result.best_eval.curve_rmse {
+            eprintln!(
+                "note: the two-parameter Bass curve fits the observed curve better than the model (RMSE {:.4} < {:.4}); {}",
+                result.bass_rmse,
+                result.best_eval.curve_rmse,
+                if result.best_eval.curve_rmse - result.bass_rmse < result.best_eval.noise {
+                    format!(
+                        "the gap is smaller than the model's run-to-run noise ({:.4}), so it is no evidence against the model",
+                        result.best_eval.noise
+                    )
+                } else {
+                    format!(
+                        "the gap exceeds the model's run-to-run noise ({:.4}): the free keys or the model may miss what drove the adoptions",
+                        result.best_eval.noise
+                    )
+                }
+            );
+        }
         for e in &result.box_edges {
             let which = if e.side == "low" { "bottom" } else { "top" };
             eprintln!(
@@ -167,6 +189,43 @@ pub fn run(args: FitArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What the printed interval is: the ABC 5–95% range of N accepted samples, or (with
+/// fewer than 10) the min–max of every point within the tolerance.
+fn interval_meaning(r: &FitResult) -> String {
+    if r.interval_from_abc {
+        format!("ABC 5–95% of {} accepted samples", r.accepted)
+    } else {
+        let within = r
+            .evaluations
+            .iter()
+            .filter(|e| e.objective <= r.tolerance)
+            .count();
+        format!(
+            "min–max of the {within} evaluated {} within the ABC tolerance; only {} ABC {} accepted, too few for a 5–95% range",
+            if within == 1 { "point" } else { "points" },
+            r.accepted,
+            if r.accepted == 1 { "sample" } else { "samples" }
+        )
+    }
+}
+
+/// `Some("lower")` or `Some("upper")` when the estimate sits on that end of its interval
+/// (and the interval has width).
+fn interval_edge(best: f64, low: f64, high: f64) -> Option<&'static str> {
+    let width = high - low;
+    if width.is_nan() || width <= 0.0 {
+        return None;
+    }
+    let tol = 1e-9 * width.max(best.abs());
+    if (best - low).abs() <= tol {
+        Some("lower")
+    } else if (high - best).abs() <= tol {
+        Some("upper")
+    } else {
+        None
+    }
 }
 
 /// `fit.json`.

@@ -20,10 +20,20 @@ if [ -n "$need" ]; then
     $sudo apt-get install -y -qq $need >/dev/null
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-cargo build --release --quiet --bin policysim
+# the binary's path from cargo itself (so CARGO_TARGET_DIR or a build.target-dir setting is honoured)
+bin=$(cargo build --release --quiet --bin policysim --message-format=json \
+    | node -e 'let p = ""; require("readline").createInterface({ input: process.stdin })
+        .on("line", l => { try { const m = JSON.parse(l);
+            if (m.reason === "compiler-artifact" && m.target.name === "policysim"
+                && m.target.kind.includes("bin") && m.executable) p = m.executable; } catch (e) {} })
+        .on("close", () => console.log(p))')
+if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    echo "cargo did not report the policysim binary's path" >&2
+    exit 1
+fi
 
 log=$(mktemp)
-target/release/policysim explore --port 0 --runs 100 </dev/null >"$log" 2>&1 &
+"$bin" explore --port 0 --runs 100 </dev/null >"$log" 2>&1 &
 server=$!
 cleanup() {
     kill "$server" 2>/dev/null || true
@@ -46,6 +56,6 @@ if [ -z "$url" ]; then
 fi
 echo "explore server at $url"
 
-EXPLORE_URL="$url" POLICYSIM_BIN="$root/target/release/policysim" \
+EXPLORE_URL="$url" POLICYSIM_BIN="$bin" \
     SCREENSHOT="$root/docs/images/explore.png" OUT_DIR="$root/tests/e2e/out" \
     timeout 300 node tests/e2e/explore.spec.mjs

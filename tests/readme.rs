@@ -1,0 +1,141 @@
+//! The README's examples, run: every command of its ```sh blocks, in order, in a fresh
+//! folder holding a copy of `scenarios/` (as a fresh clone has), with `policysim` (and
+//! `cargo run --release --`) resolved to the built binary. Each must exit 0.
+//!
+//! Skipped, and only these (see [`skipped`]):
+//! - `cargo test ...` (this is a test) and `cargo bench ...` (benchmarks, minutes);
+//! - `policysim explore ...` (a server that runs until stopped; tests/explore_api.rs and
+//!   tests/e2e/run.sh test it);
+//! - any command whose line holds `# slow: skipped in tests/readme.rs` (a few
+//!   long sweeps, kept in the README because they are the point of their section).
+
+mod common;
+use std::path::Path;
+use std::process::Command;
+
+/// The marker that skips a slow README command here.
+const SLOW: &str = "# slow: skipped in tests/readme.rs";
+
+/// The commands of the README's ```sh blocks, in order, continuation lines joined.
+fn readme_commands(text: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut in_block = false;
+    let mut pending = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if !in_block {
+            in_block = trimmed == "```sh";
+            continue;
+        }
+        if trimmed == "```" {
+            in_block = false;
+            assert!(pending.is_empty(), "a ```sh block ends in a continuation");
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(head) = trimmed.strip_suffix('\\') {
+            pending.push_str(head.trim_end());
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(trimmed);
+        commands.push(std::mem::take(&mut pending));
+    }
+    assert!(!in_block, "an unclosed ```sh block");
+    commands
+}
+
+/// Why a README command is not run here, or None.
+fn skipped(command: &str) -> Option<&'static str> {
+    if command.contains(SLOW) {
+        Some("marked slow")
+    } else if command.starts_with("cargo test") || command.starts_with("cargo bench") {
+        Some("runs tests or benchmarks")
+    } else if command.contains("policysim explore") || command.contains("-- explore") {
+        Some("a server that runs until stopped")
+    } else {
+        None
+    }
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn readme_commands_are_found_in_order() {
+    let text = "x\n```sh\npolysim a \\\n  --b\n\n# c\n```\n```\nnot sh\n```\n```sh\nd   # slow: skipped in tests/readme.rs\n```\n";
+    let c = readme_commands(text);
+    assert_eq!(
+        c,
+        [
+            "polysim a --b",
+            "# c",
+            "d   # slow: skipped in tests/readme.rs"
+        ]
+    );
+    assert_eq!(skipped(&c[2]), Some("marked slow"));
+    assert_eq!(skipped(&c[0]), None);
+}
+
+#[test]
+fn every_readme_example_runs_in_order_on_a_fresh_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("clone");
+    copy_tree(&root.join("scenarios"), &work.join("scenarios"));
+    // `policysim` on the PATH is the binary under test
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(common::binary(), bin.join("policysim")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let commands = readme_commands(&readme);
+    let mut ran = 0;
+    for command in &commands {
+        if command.starts_with('#') {
+            continue;
+        }
+        if let Some(why) = skipped(command) {
+            eprintln!("skipped ({why}): {command}");
+            continue;
+        }
+        let command = command.replace("cargo run --release --", "policysim");
+        assert!(
+            command.starts_with("policysim "),
+            "a README command this test does not know how to run: {command}"
+        );
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .current_dir(&work)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "README command failed ({:?}): {command}\n{}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        ran += 1;
+    }
+    // the README has examples of run, check, plot, compare, sweep, fit, completions, scenarios
+    assert!(ran >= 15, "only {ran} README commands ran");
+}
