@@ -76,26 +76,6 @@ pub fn compact_count(v: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod count_tests {
-    #[test]
-    fn counts_share_one_style() {
-        let c = super::compact_count;
-        assert_eq!(
-            [
-                c(950.0),
-                c(6_140.0),
-                c(9_999.0),
-                c(61_162.0),
-                c(406_000.0),
-                c(999_999.0),
-                c(1_234_567.0)
-            ],
-            ["950", "6.1k", "10k", "61k", "406k", "1.0M", "1.2M"]
-        );
-    }
-}
-
 /// The hazard bar chart.
 pub struct HazardChart<'a> {
     summary: &'a Summary,
@@ -190,5 +170,25 @@ impl Figure for HazardChart<'_> {
             }))
             .map_err(draw_err)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn counts_share_one_style() {
+        let c = super::compact_count;
+        assert_eq!(
+            [
+                c(950.0),
+                c(6_140.0),
+                c(9_999.0),
+                c(61_162.0),
+                c(406_000.0),
+                c(999_999.0),
+                c(1_234_567.0)
+            ],
+            ["950", "6.1k", "10k", "61k", "406k", "1.0M", "1.2M"]
+        );
     }
 }
