@@ -606,11 +606,17 @@ pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
 
 /// A progress bar on stderr when it is a terminal and not silenced.
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    progress_bar_of(total, "runs", quiet)
+}
+
+/// A progress bar on stderr counting `unit` (hidden when quiet or not a terminal): the
+/// one style of `run`, `fit`, `sweep` and `sensitivity`.
+pub(crate) fn progress_bar_of(total: u64, unit: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    bar.set_style(progress_style("runs"));
+    bar.set_style(progress_style(unit));
     bar
 }
 

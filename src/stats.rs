@@ -305,6 +305,9 @@ mod tests {
             (0.975, 6.0, 2.446_911_851),
             (0.995, 10.0, 3.169_272_673),
             (0.95, 4.0, 2.131_846_786),
+            (0.99, 3.0, 4.540_702_858),
+            (0.95, 20.0, 1.724_718_243),
+            (0.995, 4.0, 4.604_094_871),
         ];
         for (p, df, want) in table {
             let got = t_quantile(p, df);
@@ -322,31 +325,6 @@ mod tests {
         assert!((t_quantile(p, 1.0) - cauchy).abs() < 1e-10);
         let two = (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt();
         assert!((t_quantile(p, 2.0) - two).abs() < 1e-10);
-    }
-
-    #[test]
-    fn t_quantiles_match_ten_digit_tables_fractional_and_infinite_df() {
-        // two-sided 95% (p = 0.975) and one-sided 99% (p = 0.99) values, 10 digits
-        let table = [
-            (0.975, 1.0, 12.706_204_74),
-            (0.975, 2.0, 4.302_652_730),
-            (0.975, 5.0, 2.570_581_836),
-            (0.975, 10.0, 2.228_138_852),
-            (0.975, 30.0, 2.042_272_456),
-            (0.975, 99.0, 1.984_216_952),
-            (0.975, 1000.0, 1.962_339_081),
-            (0.99, 3.0, 4.540_702_858),
-            (0.95, 20.0, 1.724_718_243),
-            (0.995, 4.0, 4.604_094_871),
-        ];
-        for (p, df, want) in table {
-            let got = t_quantile(p, df);
-            assert!(
-                (got - want).abs() < 1e-8,
-                "t({p}, {df}) = {got}, table {want}"
-            );
-            assert!((t_quantile(1.0 - p, df) + want).abs() < 1e-8);
-        }
         // the normal limit, and a fractional df between its neighbours
         assert!((t_quantile(0.975, f64::INFINITY) - 1.959_963_985).abs() < 1e-8);
         let frac = t_quantile(0.975, 7.5);

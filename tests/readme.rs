@@ -1,5 +1,5 @@
 //! The README's examples, run: every command of its ```sh blocks, in order, in a fresh
-//! folder holding a copy of `scenarios/` (as a fresh clone has), with `policysim` (and
+//! folder holding a copy of `scenarios/` and `examples/` (as a fresh clone has), with `policysim` (and
 //! `cargo run --release --`) resolved to the built binary. Each must exit 0.
 //!
 //! Skipped, and only these (see [`skipped`]):
@@ -96,7 +96,10 @@ fn every_readme_example_runs_in_order_on_a_fresh_folder() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("clone");
-    copy_tree(&root.join("scenarios"), &work.join("scenarios"));
+    // what the README's commands read: the example scenarios and the scripts
+    for folder in ["scenarios", "examples"] {
+        copy_tree(&root.join(folder), &work.join(folder));
+    }
     // `policysim` on the PATH is the binary under test
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();

@@ -13,9 +13,7 @@ use crate::scenario::Scenario;
 use crate::sweep::cli::Formats;
 use crate::sweep::{run_sweep, sweep_header, Shard, SweepOptions, SWEEP_CSV, SWEEP_JSON};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim sensitivity --help`.
@@ -223,16 +221,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         (None, Some(out)) => out.clone(),
         (None, None) => Path::new("results").join(format!("{}-sensitivity", base.name)),
     };
-    let bar = if args.quiet || args.analyse.is_some() || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} point-runs  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = crate::cli::progress_bar_of(0, "point-runs", args.quiet || args.analyse.is_some());
     let tick = |k: u64| bar.inc(k);
     let plan = |total: u64| bar.set_length(total);
     let options = SweepOptions {

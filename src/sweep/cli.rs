@@ -6,8 +6,6 @@ use super::{
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim sweep --help`.
@@ -254,16 +252,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{}-sweep", base.name)));
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} point-runs  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = crate::cli::progress_bar_of(0, "point-runs", args.quiet);
     let tick = |k: u64| bar.inc(k);
     let plan = |total: u64| bar.set_length(total);
     let options = SweepOptions {
