@@ -206,6 +206,22 @@ fn incentive_outputs_are_identical_whatever_the_thread_count() {
         "mean L grew from Beta(4, 2)'s 2/3: {l}"
     );
     assert!(read(&one, "curves.csv").contains(",mean_learning,"));
+    // A sweep point keeps the same per-run columns: under common random numbers its
+    // runs.csv is the run's, byte for byte.
+    let swept = dir.path().join("swept");
+    let o = Command::new(binary())
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--set",
+            "central.tolerance=0.3",
+        ])
+        .args(["--keep-points", "--quiet", "--no-charts", "--out"])
+        .arg(&swept)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&swept.join("points/0"), "runs.csv"), runs);
 }
 
 /// Learning with abandonment and re-adoption: capacity that grows should raise mean L.

@@ -17,7 +17,7 @@ use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::Error;
 use crate::model::Channel;
 use crate::observed::{read_observed, Observed, ObservedOptions};
-use crate::output::{self, RUNS_HEADER};
+use crate::output;
 use crate::scenario::{load_scenario, parse_scenario, NetworkKind, Scenario};
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -635,10 +635,11 @@ impl Explorer {
             None => (prepared, None),
         };
         let scenario = &scenario;
-        let mut runs_csv = format!("{RUNS_HEADER}\n");
+        let mut runs_csv = format!("{}\n", output::runs_header(scenario));
         let seed = scenario.seed;
         let mut on_run = |s: &crate::run::RunSummary| -> crate::Result<()> {
             runs_csv.push_str(&output::runs_row(seed, s));
+            runs_csv.push_str(&output::incentive_cells(s));
             runs_csv.push('\n');
             Ok(())
         };

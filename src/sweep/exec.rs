@@ -18,7 +18,7 @@ use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::model::Channel;
 use crate::observed::{share_rmse, Observed};
-use crate::output::{self, csv_field, num, write_atomic, RUNS_HEADER};
+use crate::output::{self, csv_field, num, write_atomic};
 use crate::run::series;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
@@ -487,12 +487,13 @@ fn run_point(
     let mut runs_csv = String::new();
     let keep = options.keep_points || options.baseline.is_some();
     if keep {
-        runs_csv.push_str(RUNS_HEADER);
+        runs_csv.push_str(&output::runs_header(scenario));
         runs_csv.push('\n');
     }
     let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
         if keep {
             runs_csv.push_str(&output::runs_row(seed, s));
+            runs_csv.push_str(&output::incentive_cells(s));
             runs_csv.push('\n');
         }
         Ok(())
