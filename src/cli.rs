@@ -309,17 +309,18 @@ fn dispatch(cli: Cli) -> Result<()> {
 /// folder), which may be new, empty or an earlier comparison, and nothing else.
 fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
     if crate::simulate::check_out_folder(out, "results/compare")? {
-        let foreign: Vec<String> = std::fs::read_dir(out)
+        let mut foreign: Vec<PathBuf> = std::fs::read_dir(out)
             .map_err(|e| Error::io(out, e))?
             .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !is_compare_output(name))
+            .map(|e| PathBuf::from(e.file_name()))
+            .filter(|name| !is_compare_output(&name.to_string_lossy()))
             .collect();
+        foreign.sort();
         if !foreign.is_empty() {
             return Err(Error::Input(format!(
                 "--out {}: holds files that `policysim compare` did not write ({}); choose a new or empty folder, or an earlier comparison's",
                 out.display(),
-                shown_list(&foreign)
+                crate::sweep::list_paths(&foreign)
             )));
         }
     }
@@ -328,8 +329,9 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
         .iter()
         .map(|d| charts::difference::RunValues::read(d))
         .collect::<Result<Vec<_>>>()?;
-    let written =
-        crate::simulate::write_staged(out, |staging| charts::draw_compare(dirs, staging, options))?;
+    let written = crate::simulate::write_staged(out, |staging| {
+        charts::draw_compare(dirs, &arms, staging, options)
+    })?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     print!("{}", charts::difference::report(&labels, &arms));
     eprintln!(
@@ -389,18 +391,6 @@ fn is_compare_output(name: &str) -> bool {
             .any(|e| name.ends_with(e))
 }
 
-/// Up to three names, then how many more.
-fn shown_list(names: &[String]) -> String {
-    let mut sorted = names.to_vec();
-    sorted.sort();
-    let shown: Vec<&str> = sorted.iter().take(3).map(String::as_str).collect();
-    if sorted.len() > 3 {
-        format!("{} and {} more", shown.join(", "), sorted.len() - 3)
-    } else {
-        shown.join(", ")
-    }
-}
-
 /// Prints the scenario's and the network's warnings on stderr (unless quiet).
 fn print_warnings(scenario: &Scenario, prepared: &Prepared, quiet: bool) {
     if quiet {
@@ -422,11 +412,7 @@ pub fn apply_overrides(scenario: &mut Scenario, sets: &[String]) -> Result<()> {
             )));
         };
         let (key, text) = (key.trim(), text.trim());
-        let parsed = format!("v = {text}")
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|mut t| t.remove("v"));
-        let value = match parsed {
+        let value = match crate::sweep::toml_value(text) {
             Some(v) => v,
             None if text.contains(',') || text.split(':').count() == 3 => {
                 return Err(Error::Input(format!(

@@ -47,17 +47,7 @@ pub struct Difference {
     pub rel_high: f64,
 }
 
-/// Mean and unbiased variance of a sample (variance NaN with fewer than 2 values).
-fn mean_var(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let var = if xs.len() < 2 {
-        f64::NAN
-    } else {
-        xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-    };
-    (mean, var)
-}
+use crate::stats::mean_var;
 
 /// The two-sided 95% critical value of Student's t with `df` degrees of freedom.
 fn t_crit(df: f64) -> f64 {

@@ -96,8 +96,9 @@ pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -
     outcome
 }
 
-/// What an interrupted run tells the user: nothing was written, and what `out_dir` holds.
-fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String {
+/// What an interrupted command tells the user: nothing was written, and what `out_dir`
+/// holds (`existed`: whether it was there before).
+pub(crate) fn interrupted_message(progress: &str, out_dir: &Path, existed: bool) -> String {
     let progress = if progress.is_empty() {
         String::new()
     } else {

@@ -191,6 +191,18 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// Mean and unbiased variance of a sample (variance NaN with fewer than 2 values).
+pub fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() < 2 {
+        f64::NAN
+    } else {
+        xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    };
+    (mean, var)
+}
+
 /// A mean with its 95% confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeanCi {
@@ -229,13 +241,8 @@ pub fn mean_ci_of(values: &[f64]) -> Option<MeanCi> {
     if v.is_empty() {
         return None;
     }
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = if v.len() > 1 {
-        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
+    let (mean, var) = mean_var(&v);
+    let sd = if v.len() > 1 { var.sqrt() } else { 0.0 };
     Some(mean_ci(v.len() as u64, mean, sd))
 }
 

@@ -194,8 +194,15 @@ fn add_differences(
 
 /// Overlays the adoption curves (mean + 5-95% band) of several results folders,
 /// labelled by scenario name, into `out/compare.{png,svg}` and writes `out/compare.csv`
-/// with their key summary figures side by side. Returns the files written.
-pub fn draw_compare(dirs: &[PathBuf], out: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+/// with their key summary figures side by side and, from `arms` (the folders' per-run
+/// values, [`super::difference::RunValues::read`], in the same order), each arm's
+/// difference to the first. Returns the files written.
+pub fn draw_compare(
+    dirs: &[PathBuf],
+    arms: &[super::difference::RunValues],
+    out: &Path,
+    opts: &ChartOptions,
+) -> Result<Vec<PathBuf>> {
     if dirs.is_empty() {
         return Err(Error::Input(
             "compare needs at least one results folder".into(),
@@ -223,13 +230,9 @@ pub fn draw_compare(dirs: &[PathBuf], out: &Path, opts: &ChartOptions) -> Result
             (label, r.clone())
         })
         .collect();
-    let arms = dirs
-        .iter()
-        .map(|d| super::difference::RunValues::read(d))
-        .collect::<Result<Vec<_>>>()?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let (mut header, mut rows) = compare_table(&folders);
-    add_differences(&arms, &mut header, &mut rows);
+    add_differences(arms, &mut header, &mut rows);
     let mut wtr = csv::Writer::from_writer(Vec::new());
     let csv_path = out.join("compare.csv");
     let fail = |e: csv::Error| Error::Failure(format!("{}: {e}", csv_path.display()));

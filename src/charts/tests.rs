@@ -680,12 +680,12 @@ fn compare_overlays_scenarios_and_writes_csv() {
         },
     );
     let out_dir = out.path().join("cmp");
-    let written = draw_compare(
-        &[a.path().to_path_buf(), b.path().to_path_buf()],
-        &out_dir,
-        &ChartOptions::default(),
-    )
-    .unwrap();
+    let dirs = [a.path().to_path_buf(), b.path().to_path_buf()];
+    let arms: Vec<_> = dirs
+        .iter()
+        .map(|d| super::difference::RunValues::read(d).unwrap())
+        .collect();
+    let written = draw_compare(&dirs, &arms, &out_dir, &ChartOptions::default()).unwrap();
     assert_eq!(
         names(&written),
         ["compare.png", "compare.svg", "compare.csv"]

@@ -120,10 +120,13 @@ pub fn run(args: FitArgs) -> Result<()> {
     let tick = |k: u64| bar.inc(k);
     let result = fit(&scenario, &prepared.network, &observed, &opts, &tick);
     bar.finish_and_clear();
-    let result = result.map_err(|e| match e {
-        Error::Interrupted(progress) => Error::Interrupted(nothing_written(&progress, &args.out)),
-        e => e,
-    })?;
+    let result =
+        result.map_err(|e| match e {
+            Error::Interrupted(progress) => Error::Interrupted(
+                crate::staging::interrupted_message(&progress, &args.out, args.out.exists()),
+            ),
+            e => e,
+        })?;
     let wall = started.elapsed().as_secs_f64();
     let charts = (!args.no_charts).then(|| ChartOptions {
         formats: args.format.clone(),
@@ -367,26 +370,6 @@ fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
 /// is checked by clap with [`crate::rng::parse_seed`], as for `run` and `sweep`).
 fn check_options(args: &FitArgs) -> Result<()> {
     crate::cli::check_threads(args.threads)
-}
-
-/// What an interrupted fit tells the user: nothing was written, and what `--out` holds.
-fn nothing_written(progress: &str, out: &Path) -> String {
-    let progress = if progress.is_empty() {
-        String::new()
-    } else {
-        format!("{progress}; ")
-    };
-    if out.exists() {
-        format!(
-            "{progress}no results written (previous results in {} are unchanged)",
-            out.display()
-        )
-    } else {
-        format!(
-            "{progress}no results written ({} was not created)",
-            out.display()
-        )
-    }
 }
 
 fn write_fit(

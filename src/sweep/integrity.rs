@@ -319,7 +319,7 @@ pub(super) fn clear_sweep(out: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// A list of relative paths for a message: the first few, then how many more.
-pub(super) fn list_paths(paths: &[PathBuf]) -> String {
+pub(crate) fn list_paths(paths: &[PathBuf]) -> String {
     let mut shown: Vec<String> = paths
         .iter()
         .take(5)
