@@ -13,12 +13,14 @@
 use crate::agents::{AgentRecipe, Agents};
 use crate::error::{Error, Result};
 use crate::initial::InitialAdopters;
-use crate::model::centre::{self, Candidates, Verdict};
+use crate::model::centre::{
+    self, Centre, Locals, Orders, ABANDONED, ADOPTED, NEVER, TEMPLATE_LINEAGE,
+};
 use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
 use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
 use crate::network::Network;
 use crate::rng::RunRng;
-use crate::scenario::{CentralMode, Promotion, Rivals, Sampler, Scenario};
+use crate::scenario::{CentralMode, Rivals, Sampler, Scenario};
 use rand::{Rng, RngExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -103,6 +105,12 @@ pub struct RunSummary {
     pub deterred: Option<u32>,
     /// Mean learning capacity L of all governments at the last step (None unless `learning.growth` > 0).
     pub final_mean_learning: Option<f64>,
+    /// Pilot batches designated (None unless pilot rounds or noisy evaluation are configured).
+    pub rounds_used: Option<u32>,
+    /// The centre's uptake of a local variant (mode `uptake`; None if it never took one up).
+    pub uptake: Option<centre::UptakeRecord>,
+    /// Every evaluation by the centre (pilot rounds, uptake reviews): the rows of `rounds.csv`.
+    pub evaluations: Vec<centre::Evaluation>,
 }
 
 /// Everything one run produces.
@@ -135,6 +143,8 @@ pub struct Prepared {
     mean_learning: Option<usize>,
     /// The checked parameters of a classic model (`None` for the policy model).
     pub classic: Option<ClassicSetup>,
+    /// Level index that pilots are designated among (`central.pilot.level`).
+    pub pilot_level: Option<u16>,
     /// Keep bootstrap replicates of the mean adopted-share curve
     /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
     /// observed adoptions; off unless a comparison with them asks for it.
@@ -172,6 +182,7 @@ impl Prepared {
                 mean_learning: None,
                 network,
                 classic,
+                pilot_level: None,
                 bootstrap_share: false,
             });
         }
@@ -194,6 +205,32 @@ impl Prepared {
                     .to_string(),
             ));
         }
+        let pilot_level = match &c.pilot.level {
+            Some(name) if c.mode == CentralMode::Pilot => {
+                match network.level_names.iter().position(|l| l == name) {
+                    Some(k) if !network.level.is_empty() => Some(k as u16),
+                    _ => {
+                        let known = if network.level_names.is_empty() {
+                            "the network has no levels (use a hierarchy, or a node file with a level column)".to_string()
+                        } else {
+                            format!(
+                                "its levels are {}",
+                                network
+                                    .level_names
+                                    .iter()
+                                    .map(|l| format!("\"{l}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        };
+                        return Err(Error::Input(format!(
+                            "key `central.pilot.level`: the network has no level \"{name}\"; {known}"
+                        )));
+                    }
+                }
+            }
+            _ => None,
+        };
         let groups = if scenario.competition.rivals == Rivals::SameParent
             && scenario.competition.rate > 0.0
         {
@@ -222,6 +259,7 @@ impl Prepared {
             series,
             mean_learning,
             classic: None,
+            pilot_level,
             bootstrap_share: false,
         })
     }
@@ -265,10 +303,6 @@ impl Groups {
     }
 }
 
-const NEVER: u8 = 0;
-const ADOPTED: u8 = 1;
-const ABANDONED: u8 = 2;
-
 /// An adoption decided during a step, applied at its end.
 #[derive(Debug, Clone, Copy)]
 struct Adoption {
@@ -278,34 +312,6 @@ struct Adoption {
     lineage: u32,
 }
 
-/// The centre's plan and record within one run.
-#[derive(Debug, Clone, Default)]
-struct CentreState {
-    template_quality: f64,
-    batch: Vec<u32>,
-    batch_size: usize,
-    designate_now: Vec<u32>,
-    evaluation_at: Option<u32>,
-    mandate_from: Option<u32>,
-    deadline_at: Option<u32>,
-    mandate_variant: (f64, u32),
-    endorsed: Option<Endorsement>,
-    promoted_at: Option<u32>,
-    first_evaluation: Option<f64>,
-}
-
-/// Promotion by endorsement: the pilots act as one extra neighbour of everyone, whose
-/// weight in the signal is the pilots' mean w and whose variant is the best pilot's
-/// (recorded at promotion).
-#[derive(Debug, Clone, Copy)]
-struct Endorsement {
-    weight: f64,
-    mean_w: f64,
-    quality: f64,
-    lineage: u32,
-    performance: f64,
-}
-
 /// Candidate id standing for the endorsed pilots when choosing whom to learn from.
 const ENDORSED_SOURCE: u32 = u32::MAX;
 
@@ -313,9 +319,6 @@ const ENDORSED_SOURCE: u32 = u32::MAX;
 /// (with replacement) from all adopters: an observation sample that keeps the cost of
 /// choosing a source bounded. Explicit networks always compare every adopting neighbour.
 pub const COMPLETE_OBSERVATION_SAMPLE: usize = 64;
-
-/// The lineage id of the centre's template.
-const TEMPLATE_LINEAGE: u32 = 0;
 
 /// The mutable state of one run.
 struct Run<'a> {
@@ -352,7 +355,11 @@ struct Run<'a> {
     step_abandoned: u32,
     hazard: Vec<(u64, u64)>,
     innovation_quality: Sampler,
-    centre: CentreState,
+    /// The government that started each lineage (`u32::MAX` for the centre's template).
+    inventor: Vec<u32>,
+    /// The centre (MODEL.md sections 4 and 4b) and what it ordered for this step.
+    centre: Centre<'a>,
+    orders: Orders,
     /// The classic model being run (`None` = the policy model).
     classic: Option<&'a ClassicSetup>,
     /// Classic models: per-node thresholds (`threshold`) or sender probabilities (`cascade`).
@@ -538,10 +545,14 @@ pub fn run_or_cancel(
         step_abandoned: 0,
         hazard: Vec::new(),
         innovation_quality,
-        centre: CentreState {
+        inventor: vec![u32::MAX],
+        centre: Centre::new(
+            &scenario.central,
+            &scenario.learning,
             template_quality,
-            ..CentreState::default()
-        },
+            prepared.pilot_level,
+        ),
+        orders: Orders::default(),
         rng,
         classic,
         node_values,
@@ -565,7 +576,7 @@ pub fn run_or_cancel(
             (0.0, TEMPLATE_LINEAGE)
         } else {
             let q = r.innovation_quality.draw(&mut r.rng);
-            (q, r.new_lineage())
+            (q, r.new_lineage(i))
         };
         r.adopt(
             Adoption {
@@ -593,7 +604,7 @@ pub fn run_or_cancel(
         r.step_new = [0; 5];
         r.step_abandoned = 0;
         if r.classic.is_none() {
-            r.centre_begin_step(t, &mut abandonments);
+            r.centre_acts(t, &mut abandonments);
         }
         r.decide(t, &mut adoptions, &mut abandonments);
         // wound-up pilots may also have decided to abandon on their own: count each once
@@ -605,10 +616,9 @@ pub fn run_or_cancel(
         for a in &adoptions {
             r.adopt(*a, t);
         }
-        for &i in &r.centre.designate_now.clone() {
+        for &i in &r.orders.designate {
             r.designated[i as usize] = false;
         }
-        r.centre.designate_now.clear();
         let row = &mut record[t as usize * n_series..(t as usize + 1) * n_series];
         r.record(row);
         let share = r.adopters.len() as f64 / n.max(1) as f64;
@@ -629,8 +639,8 @@ pub fn run_or_cancel(
         t50,
         t90,
         channel_shares: (total > 0).then(|| r.channel_total.map(|c| c as f64 / total as f64)),
-        promoted_at: r.centre.promoted_at,
-        evaluation_bias: match (r.centre.first_evaluation, mean_perf_end) {
+        promoted_at: r.centre.promoted_at(),
+        evaluation_bias: match (r.centre.first_evaluation(), mean_perf_end) {
             (Some(e), Some(m)) => Some(e - m),
             _ => None,
         },
@@ -638,6 +648,9 @@ pub fn run_or_cancel(
         penalised: r.failures.as_ref().map(abandon::Failures::penalised_count),
         deterred: r.failures.as_ref().map(abandon::Failures::deterred_count),
         final_mean_learning: r.mean_learning.map(|_| r.sum_learning / n.max(1) as f64),
+        rounds_used: reports_rounds(scenario).then(|| r.centre.rounds_used()),
+        uptake: r.centre.uptake(),
+        evaluations: r.centre.evaluations().to_vec(),
     };
     Some(RunOutput {
         series: record,
@@ -645,6 +658,14 @@ pub fn run_or_cancel(
         hazard: r.hazard,
         adopted_step: record_steps.then_some(r.adopted_step),
     })
+}
+
+/// Whether `runs.csv` reports the pilot rounds used: pilot mode with rounds or noisy evaluation.
+pub fn reports_rounds(scenario: &Scenario) -> bool {
+    let p = &scenario.central.pilot;
+    scenario.model == crate::scenario::ModelKind::Policy
+        && scenario.central.mode == CentralMode::Pilot
+        && (p.rounds > 1 || p.evaluation_noise > 0.0 || p.revise != crate::scenario::Revise::None)
 }
 
 fn mark_thresholds(
@@ -668,8 +689,10 @@ fn mark_thresholds(
 }
 
 impl Run<'_> {
-    fn new_lineage(&mut self) -> u32 {
+    /// A new lineage, invented by government `inventor`.
+    fn new_lineage(&mut self, inventor: u32) -> u32 {
         self.lineage_count.push(0);
+        self.inventor.push(inventor);
         (self.lineage_count.len() - 1) as u32
     }
 
@@ -872,148 +895,36 @@ impl Run<'_> {
         }
     }
 
-    /// The centre acts at the start of step t: designate, evaluate, promote, wind up.
-    fn centre_begin_step(&mut self, t: u32, abandonments: &mut Vec<u32>) {
-        let c = &self.s.central;
-        match c.mode {
-            CentralMode::Mandate => {
-                if t == c.mandate.start.max(1) && self.centre.mandate_from.is_none() {
-                    self.centre.mandate_from = Some(t);
-                    self.centre.promoted_at = Some(t);
-                    if c.mandate.deadline > 0 {
-                        self.centre.deadline_at = Some(t.saturating_add(c.mandate.deadline));
-                    }
-                    self.centre.mandate_variant = (self.centre.template_quality, TEMPLATE_LINEAGE);
-                }
-            }
-            CentralMode::Pilot => {
-                if t == c.pilot.start.max(1) {
-                    self.designate(c.pilot.sites, t);
-                }
-                if self.centre.evaluation_at == Some(t) {
-                    self.evaluate(t, abandonments);
-                }
-            }
-            CentralMode::None | CentralMode::Recognition => {}
-        }
-    }
-
-    /// Designates a batch of `size` pilots; they adopt at the end of step t.
-    fn designate(&mut self, size: usize, t: u32) {
-        let eligible: Vec<u32> = (0..self.n as u32)
-            .filter(|&i| self.status[i as usize] == NEVER)
-            .collect();
-        let cand = Candidates {
-            eligible: &eligible,
+    /// The centre acts at the start of step t ([`Centre::begin_step`]); the run carries out its orders.
+    fn centre_acts(&mut self, t: u32, abandonments: &mut Vec<u32>) {
+        self.orders.clear();
+        let locals = Locals {
+            status: &self.status,
+            quality: &self.quality,
+            lineage: &self.lineage,
+            fit: &self.agents.fit,
             learning: &self.agents.learning,
             competition: &self.agents.competition,
             region: &self.net.region,
             n_regions: self.net.region_names.len(),
+            level: &self.net.level,
+            adopters: &self.adopters,
+            inventor: &self.inventor,
         };
-        // Prepared::new has checked that representative selection has regions.
-        let chosen =
-            centre::select_pilots(self.s.central.pilot.selection, &cand, size, &mut self.rng)
-                .unwrap_or_default();
-        for &i in &chosen {
+        self.centre
+            .begin_step(t, &locals, &mut self.rng, &mut self.orders);
+        let orders = std::mem::take(&mut self.orders);
+        for &i in &orders.learn_by_doing {
+            self.grow(i as usize);
+        }
+        for &i in &orders.release {
+            self.locked[i as usize] = false;
+        }
+        for &i in &orders.designate {
             self.designated[i as usize] = true;
         }
-        self.centre.batch = chosen.clone();
-        self.centre.batch_size = size;
-        self.centre.designate_now = chosen;
-        self.centre.evaluation_at =
-            Some(t.saturating_add(self.s.central.pilot.evaluate_after.max(1)));
-    }
-
-    /// Evaluates the current batch of pilots and promotes or winds up.
-    fn evaluate(&mut self, t: u32, abandonments: &mut Vec<u32>) {
-        let pilot = &self.s.central.pilot;
-        self.centre.evaluation_at = None;
-        let batch: Vec<u32> = self
-            .centre
-            .batch
-            .iter()
-            .copied()
-            .filter(|&i| self.status[i as usize] == ADOPTED)
-            .collect();
-        if batch.is_empty() {
-            return;
-        }
-        let mean_perf = batch
-            .iter()
-            .map(|&i| self.performance(i as usize))
-            .sum::<f64>()
-            / batch.len() as f64;
-        if self.centre.first_evaluation.is_none() {
-            self.centre.first_evaluation = Some(mean_perf);
-        }
-        match centre::evaluate(mean_perf, pilot.promote_above) {
-            Verdict::Promote => {
-                self.centre.promoted_at.get_or_insert(t);
-                // every pilot of a batch that passes its evaluation learns by doing
-                for &i in &batch {
-                    self.grow(i as usize);
-                }
-                let best = *batch
-                    .iter()
-                    .max_by(|&&a, &&b| {
-                        self.quality[a as usize]
-                            .total_cmp(&self.quality[b as usize])
-                            .then(b.cmp(&a))
-                    })
-                    .expect("non-empty batch");
-                match pilot.promotion {
-                    Promotion::Mandate => {
-                        if self.centre.mandate_from.is_none() {
-                            self.centre.mandate_from = Some(t);
-                            let m = &self.s.central.mandate;
-                            if m.deadline > 0 {
-                                self.centre.deadline_at = Some(t.saturating_add(m.deadline));
-                            }
-                        }
-                        self.centre.mandate_variant =
-                            (self.quality[best as usize], self.lineage[best as usize]);
-                    }
-                    Promotion::Endorse => {
-                        let mean_w = batch
-                            .iter()
-                            .map(|&i| {
-                                learning::signal_weight(
-                                    &self.s.learning,
-                                    self.performance(i as usize),
-                                )
-                            })
-                            .sum::<f64>()
-                            / batch.len() as f64;
-                        self.centre.endorsed = Some(Endorsement {
-                            weight: self.s.central.endorse.weight,
-                            mean_w,
-                            quality: self.quality[best as usize],
-                            lineage: self.lineage[best as usize],
-                            performance: self.performance(best as usize),
-                        });
-                        for &i in &batch {
-                            self.locked[i as usize] = false;
-                        }
-                    }
-                    Promotion::Expand => {
-                        for &i in &batch {
-                            self.locked[i as usize] = false;
-                        }
-                        let next =
-                            (self.centre.batch_size as f64 * pilot.expand_factor).ceil() as usize;
-                        self.designate(next, t);
-                    }
-                }
-            }
-            Verdict::Fail => {
-                for &i in &batch {
-                    self.locked[i as usize] = false;
-                    if pilot.wind_up {
-                        abandonments.push(i);
-                    }
-                }
-            }
-        }
+        abandonments.extend_from_slice(&orders.wind_up);
+        self.orders = orders;
     }
 
     /// Every government decides for step t, reading only the state at the start of t:
@@ -1213,10 +1124,10 @@ impl Run<'_> {
         let share = a_start as f64 / n.max(1) as f64;
         let credit =
             competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
-        let mandate_on = self.centre.mandate_from.is_some_and(|m| t >= m);
-        let at_deadline = self.centre.deadline_at == Some(t);
+        let mandate_on = self.centre.mandate_on(t);
+        let at_deadline = self.centre.at_deadline(t);
         let abandon_on = s.abandon.rate > 0.0;
-        let endorsed = self.centre.endorsed;
+        let endorsed = self.centre.endorsed();
         let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
@@ -1245,7 +1156,7 @@ impl Run<'_> {
             if self.designated[i] {
                 let q = adapt::adapt(
                     &s.adapt,
-                    self.centre.template_quality,
+                    self.centre.template().0,
                     self.agents.learning[i],
                     &mut self.rng,
                 );
@@ -1253,7 +1164,7 @@ impl Run<'_> {
                     unit: i as u32,
                     channel: Channel::Pilot,
                     quality: q,
-                    lineage: TEMPLATE_LINEAGE,
+                    lineage: self.centre.template().1,
                 });
                 self.hazard[k_adopted].1 += 1;
                 continue;
@@ -1311,7 +1222,7 @@ impl Run<'_> {
             let (source_q, lineage) = match channel {
                 Channel::Innovation => {
                     let q = self.innovation_quality.draw(&mut self.rng);
-                    (q, self.new_lineage())
+                    (q, self.new_lineage(i as u32))
                 }
                 Channel::Learning => match self.learning_source(i) {
                     Some(source) => source,
@@ -1319,8 +1230,8 @@ impl Run<'_> {
                     None => continue,
                 },
                 Channel::Competition => self.competition_source(i),
-                Channel::Mandate => self.centre.mandate_variant,
-                Channel::Pilot => (self.centre.template_quality, TEMPLATE_LINEAGE),
+                Channel::Mandate => self.centre.mandate_variant(),
+                Channel::Pilot => self.centre.template(),
             };
             // innovation starts a new variant; every copied variant is adapted
             let quality = if channel == Channel::Innovation {
@@ -1395,11 +1306,11 @@ impl Run<'_> {
                 }
             }
         }
-        if let Some(e) = self.centre.endorsed.filter(|e| e.weight > 0.0) {
+        if let Some(e) = self.centre.endorsed().filter(|e| e.weight > 0.0) {
             chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
         }
         match chooser.chosen()? {
-            ENDORSED_SOURCE => self.centre.endorsed.map(|e| (e.quality, e.lineage)),
+            ENDORSED_SOURCE => self.centre.endorsed().map(|e| (e.quality, e.lineage)),
             j => Some((self.quality[j as usize], self.lineage[j as usize])),
         }
     }

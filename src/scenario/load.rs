@@ -505,6 +505,7 @@ fn mode_name(mode: CentralMode) -> &'static str {
         CentralMode::Recognition => "recognition",
         CentralMode::Pilot => "pilot",
         CentralMode::Mandate => "mandate",
+        CentralMode::Uptake => "uptake",
     }
 }
 
@@ -676,6 +677,37 @@ impl Scenario {
                 );
             }
         }
+        c.at_least_one("central.pilot.rounds", u64::from(pilot.rounds));
+        c.non_negative("central.pilot.evaluation_noise", pilot.evaluation_noise);
+        if let Some(level) = &pilot.level {
+            if level.trim().is_empty() {
+                c.push(
+                    "central.pilot.level",
+                    "must name a level of the network (e.g. \"county\"), got an empty string"
+                        .to_string(),
+                );
+            }
+        }
+        let uptake = &central.uptake;
+        c.at_least_one(
+            "central.uptake.review_every",
+            u64::from(uptake.review_every),
+        );
+        c.at_least_one(
+            "central.uptake.min_adopters",
+            u64::from(uptake.min_adopters),
+        );
+        if let Some(share) = uptake.trigger_share {
+            c.unit("central.uptake.trigger_share", share);
+        }
+        c.non_negative("central.uptake.evaluation_noise", uptake.evaluation_noise);
+        c.finite("central.uptake.promote_above", uptake.promote_above);
+        if uptake.promotion == Promotion::Expand {
+            c.push(
+                "central.uptake.promotion",
+                "must be \"mandate\" or \"endorse\": the centre takes a local variant up as national policy, it does not expand pilots; got \"expand\"".to_string(),
+            );
+        }
         c.unit("central.mandate.rate", central.mandate.rate);
         c.unit("central.mandate.resistance", central.mandate.resistance);
         c.unit("central.mandate.enforcement", central.mandate.enforcement);
@@ -763,21 +795,47 @@ impl Scenario {
                     format!("[central.pilot] is set but central.mode = \"{mode}\", so it is ignored (set central.mode = \"pilot\" to use it)"),
                 ));
             }
-            let mandate_used = central.mode == CentralMode::Mandate
-                || (central.mode == CentralMode::Pilot
-                    && central.pilot.promotion == Promotion::Mandate);
+            let promotes_by = |p: Promotion| {
+                (central.mode == CentralMode::Pilot && central.pilot.promotion == p)
+                    || (central.mode == CentralMode::Uptake && central.uptake.promotion == p)
+            };
+            let mandate_used =
+                central.mode == CentralMode::Mandate || promotes_by(Promotion::Mandate);
             if central.mandate != d.central.mandate && !mandate_used {
                 out.push((
                     "central.mandate".into(),
-                    format!("[central.mandate] is set but central.mode = \"{mode}\" (used only with mode \"mandate\", or \"pilot\" with promotion \"mandate\"), so it is ignored"),
+                    format!("[central.mandate] is set but central.mode = \"{mode}\" (used only with mode \"mandate\", or \"pilot\" / \"uptake\" with promotion \"mandate\"), so it is ignored"),
                 ));
             }
-            let endorse_used =
-                central.mode == CentralMode::Pilot && central.pilot.promotion == Promotion::Endorse;
-            if central.endorse != d.central.endorse && !endorse_used {
+            if central.endorse != d.central.endorse && !promotes_by(Promotion::Endorse) {
                 out.push((
                     "central.endorse".into(),
-                    "[central.endorse] is set but only used with central.mode = \"pilot\" and central.pilot.promotion = \"endorse\", so it is ignored".into(),
+                    "[central.endorse] is set but only used with central.mode = \"pilot\" or \"uptake\" and promotion = \"endorse\", so it is ignored".into(),
+                ));
+            }
+            if central.uptake != d.central.uptake && central.mode != CentralMode::Uptake {
+                out.push((
+                    "central.uptake".into(),
+                    format!("[central.uptake] is set but central.mode = \"{mode}\", so it is ignored (set central.mode = \"uptake\" to use it)"),
+                ));
+            }
+            let no_seeds = self.initial.count == 0
+                && self.initial.share.is_none_or(|s| s == 0.0)
+                && self.initial.file.is_none();
+            if central.mode == CentralMode::Uptake && self.innovation.rate == 0.0 && no_seeds {
+                out.push((
+                    "central.mode".into(),
+                    "central.mode = \"uptake\" takes up a local variant, but innovation.rate = 0 and [initial] gives no adopters, so no local variant can arise and the centre never takes one up".into(),
+                ));
+            }
+            let p = &central.pilot;
+            if central.mode == CentralMode::Pilot
+                && p.rounds == 1
+                && p.revise != crate::scenario::Revise::None
+            {
+                out.push((
+                    "central.pilot.revise".into(),
+                    "central.pilot.revise changes the template of the next round, but central.pilot.rounds = 1, so there is none".into(),
                 ));
             }
             if central.mode == CentralMode::Recognition && central.recognition == 0.0 {

@@ -417,6 +417,8 @@ pub struct Central {
     pub mandate: Mandate,
     /// Endorsement after promotion by endorse (`[central.endorse]`).
     pub endorse: Endorse,
+    /// Uptake of a local variant, in mode `uptake` (`[central.uptake]`, MODEL.md 4b).
+    pub uptake: Uptake,
 }
 
 impl Default for Central {
@@ -428,6 +430,7 @@ impl Default for Central {
             pilot: Pilot::default(),
             mandate: Mandate::default(),
             endorse: Endorse::default(),
+            uptake: Uptake::default(),
         }
     }
 }
@@ -445,6 +448,8 @@ pub enum CentralMode {
     Pilot,
     /// Top-down mandate from `central.mandate.start`.
     Mandate,
+    /// Review the local variants and take the best one up as national policy (吸纳, MODEL.md 4b).
+    Uptake,
 }
 
 /// Pilot designation, evaluation and promotion (`[central.pilot]`).
@@ -469,6 +474,14 @@ pub struct Pilot {
     pub expand_factor: f64,
     /// After a failed evaluation, pilots drop the policy (otherwise they keep it).
     pub wind_up: bool,
+    /// Pilot rounds in all: after a failed evaluation a new batch is designated while rounds remain.
+    pub rounds: u32,
+    /// Template of the next round: `none` (the same) or `best_pilot` (the best pilot as observed).
+    pub revise: Revise,
+    /// Sd of the centre's error in observing one site's performance (0 = perfect knowledge).
+    pub evaluation_noise: f64,
+    /// Designate pilots only among units of this level (a level name of the network).
+    pub level: Option<String>,
 }
 
 impl Default for Pilot {
@@ -483,6 +496,55 @@ impl Default for Pilot {
             promotion: Promotion::Mandate,
             expand_factor: 3.0,
             wind_up: false,
+            rounds: 1,
+            revise: Revise::None,
+            evaluation_noise: 0.0,
+            level: None,
+        }
+    }
+}
+
+/// The template of the next pilot round (`central.pilot.revise`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Revise {
+    /// The same template again.
+    #[default]
+    None,
+    /// The variant of the pilot with the highest observed performance (the centre learns from its experiment).
+    BestPilot,
+}
+
+/// Uptake of a local variant (`[central.uptake]`): reviews, noisy observation, promotion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Uptake {
+    /// Step of the first review.
+    pub start: u32,
+    /// Steps between reviews.
+    pub review_every: u32,
+    /// If set, reviews begin only once the adopted share has reached this (and `start` has come).
+    pub trigger_share: Option<f64>,
+    /// A lineage is reviewed only with at least this many current adopters.
+    pub min_adopters: u32,
+    /// Sd of the error in observing one adopter's performance: a lineage's mean is seen with sd noise / sqrt(adopters).
+    pub evaluation_noise: f64,
+    /// The best lineage's observed mean must exceed this to be taken up.
+    pub promote_above: f64,
+    /// `mandate` or `endorse`: how the variant taken up is promoted.
+    pub promotion: Promotion,
+}
+
+impl Default for Uptake {
+    fn default() -> Self {
+        Uptake {
+            start: 10,
+            review_every: 5,
+            trigger_share: None,
+            min_adopters: 3,
+            evaluation_noise: 0.0,
+            promote_above: 0.0,
+            promotion: Promotion::Mandate,
         }
     }
 }
