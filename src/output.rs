@@ -98,10 +98,12 @@ pub fn runs_row(seed: u64, s: &RunSummary) -> String {
     row
 }
 
-/// The columns `runs.csv` adds after [`RUNS_HEADER`] for the incentives of MODEL.md 4c,
-/// only when the scenario switches them on (so that other outputs stay as they were):
-/// `penalised,deterred` with costs of failure, `final_mean_learning` with growing capacity.
-pub fn incentive_columns(scenario: &Scenario) -> Vec<&'static str> {
+/// The columns `runs.csv` adds after [`RUNS_HEADER`], only when the scenario switches
+/// their mechanism on (so that other outputs stay as they were): `penalised,deterred`
+/// with costs of failure and `final_mean_learning` with growing capacity (MODEL.md 4c),
+/// `rounds_used` with pilot rounds or noisy pilot evaluation, and
+/// `uptake_at,uptake_inventor,uptake_regret` in mode `uptake` (MODEL.md 4b).
+pub fn optional_columns(scenario: &Scenario) -> Vec<&'static str> {
     let mut cols = Vec::new();
     let policy = scenario.model == crate::scenario::ModelKind::Policy;
     if policy && (scenario.abandon.penalty > 0.0 || scenario.abandon.deterrence > 0.0) {
@@ -110,21 +112,33 @@ pub fn incentive_columns(scenario: &Scenario) -> Vec<&'static str> {
     if policy && scenario.learning.growth > 0.0 {
         cols.push("final_mean_learning");
     }
+    if crate::run::reports_rounds(scenario) {
+        cols.push("rounds_used");
+    }
+    if reports_uptake(scenario) {
+        cols.extend(["uptake_at", "uptake_inventor", "uptake_regret"]);
+    }
     cols
 }
 
-/// The header of `runs.csv` for this scenario: [`RUNS_HEADER`] and its [`incentive_columns`].
+/// Whether the centre takes local variants up (policy model, mode `uptake`).
+pub fn reports_uptake(scenario: &Scenario) -> bool {
+    scenario.model == crate::scenario::ModelKind::Policy
+        && scenario.central.mode == crate::scenario::CentralMode::Uptake
+}
+
+/// The header of `runs.csv` for this scenario: [`RUNS_HEADER`] and its [`optional_columns`].
 pub fn runs_header(scenario: &Scenario) -> String {
     let mut h = RUNS_HEADER.to_string();
-    for c in incentive_columns(scenario) {
+    for c in optional_columns(scenario) {
         h.push(',');
         h.push_str(c);
     }
     h
 }
 
-/// The cells of a run's [`incentive_columns`] (each with its leading comma; empty when off).
-pub fn incentive_cells(s: &RunSummary) -> String {
+/// The cells of a run's [`optional_columns`] (each with its leading comma; empty when off).
+pub fn optional_cells(scenario: &Scenario, s: &RunSummary) -> String {
     let mut row = String::new();
     if s.penalised.is_some() || s.deterred.is_some() {
         let _ = write!(
@@ -137,7 +151,64 @@ pub fn incentive_cells(s: &RunSummary) -> String {
     if let Some(l) = s.final_mean_learning {
         let _ = write!(row, ",{}", num(l));
     }
+    if let Some(r) = s.rounds_used {
+        let _ = write!(row, ",{r}");
+    }
+    if reports_uptake(scenario) {
+        match &s.uptake {
+            Some(u) => {
+                let _ = write!(
+                    row,
+                    ",{},{},{}",
+                    u.step,
+                    csv_field(&s.uptake_inventor),
+                    num(u.regret)
+                );
+            }
+            // never taken up: empty cells, never a number
+            None => row.push_str(",,,"),
+        }
+    }
     row
+}
+
+/// Whether the run writes `rounds.csv` (the centre evaluates: pilot or uptake mode).
+pub fn writes_rounds(scenario: &Scenario) -> bool {
+    use crate::scenario::CentralMode;
+    scenario.model == crate::scenario::ModelKind::Policy
+        && matches!(
+            scenario.central.mode,
+            CentralMode::Pilot | CentralMode::Uptake
+        )
+}
+
+/// Header of `rounds.csv`: one row per evaluation by the centre.
+pub const ROUNDS_HEADER: &str = "run,round,step,sites,observed,true,verdict";
+
+/// The `rounds.csv` rows of one run (each ending in a newline): a pilot round's verdict is
+/// `promote` or `fail`, an uptake review's `take_up` or `wait`.
+pub fn rounds_rows(scenario: &Scenario, s: &RunSummary) -> String {
+    let uptake = reports_uptake(scenario);
+    let mut out = String::new();
+    for e in &s.evaluations {
+        let verdict = match (uptake, e.promoted) {
+            (false, true) => "promote",
+            (false, false) => "fail",
+            (true, true) => "take_up",
+            (true, false) => "wait",
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{verdict}",
+            s.run,
+            e.round,
+            e.step,
+            e.sites,
+            num(e.observed),
+            num(e.true_mean)
+        );
+    }
+    out
 }
 
 /// `curves.csv`: `step,series,mean,sd,p05,p50,p95`, one row per step and series.

@@ -61,6 +61,9 @@ pub mod series {
 /// Name of the series of the mean learning capacity of all governments (with `learning.growth` > 0).
 pub const MEAN_LEARNING: &str = "mean_learning";
 
+/// Name of the series of the share of governments on the lineage the centre took up (mode `uptake`; empty before the uptake).
+pub const UPTAKE_SHARE: &str = "uptake_lineage_share";
+
 /// The names of every series a run of this network reports, in record order
 /// (a scenario with `learning.growth` > 0 adds [`MEAN_LEARNING`] at the end).
 pub fn series_names(network: &Network) -> Vec<String> {
@@ -109,6 +112,8 @@ pub struct RunSummary {
     pub rounds_used: Option<u32>,
     /// The centre's uptake of a local variant (mode `uptake`; None if it never took one up).
     pub uptake: Option<centre::UptakeRecord>,
+    /// Id (node name) of the government that invented the lineage taken up (empty without uptake).
+    pub uptake_inventor: String,
     /// Every evaluation by the centre (pilot rounds, uptake reviews): the rows of `rounds.csv`.
     pub evaluations: Vec<centre::Evaluation>,
 }
@@ -141,6 +146,8 @@ pub struct Prepared {
     pub series: Vec<String>,
     /// Index of the `mean_learning` series (present only when `learning.growth` > 0).
     mean_learning: Option<usize>,
+    /// Index of the [`UPTAKE_SHARE`] series (present only in mode `uptake`).
+    uptake_share: Option<usize>,
     /// The checked parameters of a classic model (`None` for the policy model).
     pub classic: Option<ClassicSetup>,
     /// Level index that pilots are designated among (`central.pilot.level`).
@@ -180,6 +187,7 @@ impl Prepared {
                 groups: None,
                 series: series_names(&network),
                 mean_learning: None,
+                uptake_share: None,
                 network,
                 classic,
                 pilot_level: None,
@@ -251,6 +259,10 @@ impl Prepared {
             series.push(MEAN_LEARNING.to_string());
             series.len() - 1
         });
+        let uptake_share = (c.mode == CentralMode::Uptake).then(|| {
+            series.push(UPTAKE_SHARE.to_string());
+            series.len() - 1
+        });
         Ok(Prepared {
             network,
             recipe,
@@ -258,6 +270,7 @@ impl Prepared {
             groups,
             series,
             mean_learning,
+            uptake_share,
             classic: None,
             pilot_level,
             bootstrap_share: false,
@@ -382,6 +395,8 @@ struct Run<'a> {
     /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
     sum_learning: f64,
     mean_learning: Option<usize>,
+    /// Where the share on the lineage taken up is recorded (mode `uptake`).
+    uptake_share: Option<usize>,
 }
 
 /// Per-government parts of the channel probabilities that do not change during a run.
@@ -506,6 +521,7 @@ pub fn run_or_cancel(
         failures,
         sum_learning: agents.learning.iter().sum(),
         mean_learning: prepared.mean_learning,
+        uptake_share: prepared.uptake_share,
         s: scenario,
         net,
         groups: prepared.groups.as_ref(),
@@ -650,6 +666,11 @@ pub fn run_or_cancel(
         final_mean_learning: r.mean_learning.map(|_| r.sum_learning / n.max(1) as f64),
         rounds_used: reports_rounds(scenario).then(|| r.centre.rounds_used()),
         uptake: r.centre.uptake(),
+        uptake_inventor: r
+            .centre
+            .uptake()
+            .and_then(|u| net.names.get(u.inventor as usize).cloned())
+            .unwrap_or_default(),
         evaluations: r.centre.evaluations().to_vec(),
     };
     Some(RunOutput {
@@ -892,6 +913,9 @@ impl Run<'_> {
         }
         if let Some(k) = self.mean_learning {
             row[k] = self.sum_learning / self.n.max(1) as f64;
+        }
+        if let (Some(k), Some(u)) = (self.uptake_share, self.centre.uptake()) {
+            row[k] = f64::from(self.lineage_count[u.lineage as usize]) / self.n.max(1) as f64;
         }
     }
 

@@ -61,15 +61,33 @@ pub fn simulate(
             let mut runs_csv = BufWriter::new(file);
             writeln!(runs_csv, "{}", output::runs_header(scenario))
                 .map_err(|e| Error::io(&runs_path, e))?;
+            let rounds_path = staging.join("rounds.csv");
+            let mut rounds_csv = if output::writes_rounds(scenario) {
+                let file =
+                    std::fs::File::create(&rounds_path).map_err(|e| Error::io(&rounds_path, e))?;
+                let mut w = BufWriter::new(file);
+                writeln!(w, "{}", output::ROUNDS_HEADER).map_err(|e| Error::io(&rounds_path, e))?;
+                Some(w)
+            } else {
+                None
+            };
             let seed = scenario.seed;
             let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
-                let extra = output::incentive_cells(s);
+                let extra = output::optional_cells(scenario, s);
                 writeln!(runs_csv, "{}{extra}", output::runs_row(seed, s))
-                    .map_err(|e| Error::io(&runs_path, e))
+                    .map_err(|e| Error::io(&runs_path, e))?;
+                if let Some(w) = rounds_csv.as_mut() {
+                    w.write_all(output::rounds_rows(scenario, s).as_bytes())
+                        .map_err(|e| Error::io(&rounds_path, e))?;
+                }
+                Ok(())
             };
             let mut result =
                 run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
             runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
+            if let Some(w) = rounds_csv.as_mut() {
+                w.flush().map_err(|e| Error::io(&rounds_path, e))?;
+            }
             if let Some(o) = options.observed {
                 result.start_year = Some(o.start_year);
             }

@@ -639,7 +639,7 @@ impl Explorer {
         let seed = scenario.seed;
         let mut on_run = |s: &crate::run::RunSummary| -> crate::Result<()> {
             runs_csv.push_str(&output::runs_row(seed, s));
-            runs_csv.push_str(&output::incentive_cells(s));
+            runs_csv.push_str(&output::optional_cells(scenario, s));
             runs_csv.push('\n');
             Ok(())
         };

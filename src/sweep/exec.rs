@@ -493,7 +493,7 @@ fn run_point(
     let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
         if keep {
             runs_csv.push_str(&output::runs_row(seed, s));
-            runs_csv.push_str(&output::incentive_cells(s));
+            runs_csv.push_str(&output::optional_cells(scenario, s));
             runs_csv.push('\n');
         }
         Ok(())
