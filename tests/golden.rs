@@ -18,6 +18,7 @@ const SCENARIOS: &[&str] = &[
     "scenarios/competition.toml",
     "scenarios/pilot.toml",
     "scenarios/mandate.toml",
+    "scenarios/uptake.toml",
     "scenarios/classic/bass.toml",
     "scenarios/classic/si.toml",
     "scenarios/classic/threshold.toml",
@@ -28,7 +29,13 @@ const SCENARIOS: &[&str] = &[
     "benches/scenarios/si_er.toml",
 ];
 
-const FILES: &[&str] = &["curves.csv", "runs.csv", "hazard.csv", "map.csv"];
+const FILES: &[&str] = &[
+    "curves.csv",
+    "runs.csv",
+    "hazard.csv",
+    "map.csv",
+    "rounds.csv",
+];
 
 /// Example sweep files (each point with a reduced number of runs): their `sweep.csv`.
 const SWEEPS: &[&str] = &["scenarios/typology.toml", "scenarios/tolerance.toml"];
