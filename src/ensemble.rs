@@ -45,6 +45,12 @@ pub struct RunStats {
     pub final_mean_quality: Stat,
     /// Steps to 10%, 50% and 90% with the runs that never got there (censored times).
     pub times: [TimeToLevel; 3],
+    /// Uptake regret (runs in which the centre took a variant up).
+    pub uptake_regret: Stat,
+    /// Runs in which the centre took a local variant up.
+    pub runs_taken_up: u64,
+    /// Pilot batches designated (runs that report them).
+    pub rounds_used: Stat,
 }
 
 impl RunStats {
@@ -67,6 +73,11 @@ impl RunStats {
             .push(s.evaluation_bias.unwrap_or(f64::NAN));
         self.final_mean_quality
             .push(s.final_mean_quality.unwrap_or(f64::NAN));
+        self.uptake_regret
+            .push(s.uptake.map_or(f64::NAN, |u| u.regret));
+        self.runs_taken_up += u64::from(s.uptake.is_some());
+        self.rounds_used
+            .push(s.rounds_used.map_or(f64::NAN, f64::from));
     }
 }
 
@@ -88,6 +99,8 @@ pub struct Representative {
     pub adopted_step: Vec<u32>,
     /// The network of that run (differs between runs only with `network.redraw`).
     pub network: Network,
+    /// Adopters of every lineage at every step (mode `uptake`).
+    pub lineages: Option<crate::run::LineageTrace>,
 }
 
 /// What an ensemble produces.
@@ -307,6 +320,7 @@ fn representative(
     Ok(Representative {
         run,
         adopted_step: out.adopted_step.unwrap_or_default(),
+        lineages: out.lineages,
         network: prepared.into_owned().network,
     })
 }

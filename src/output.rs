@@ -237,6 +237,54 @@ pub fn curves_csv(result: &EnsembleResult) -> String {
     out
 }
 
+/// Rivals shown beside the lineage taken up in `lineages.csv` (the largest at their peak).
+pub const LINEAGE_RIVALS: usize = 5;
+
+/// `lineages.csv` of the representative run in mode `uptake`: per step the adopters and
+/// share of the lineage taken up (`group` = `taken_up`), of its [`LINEAGE_RIVALS`]
+/// largest rivals (`rival`, by peak adopters) and of all other lineages together (`rest`,
+/// no lineage id); `uptake_at` is the step of the uptake in that run (empty without one).
+/// Without an uptake the largest lineages are all `rival`.
+pub fn lineages_csv(result: &EnsembleResult) -> Option<String> {
+    let trace = result.representative.lineages.as_ref()?;
+    let net = &result.representative.network;
+    let n = net.n.max(1) as f64;
+    let lineages = trace.counts.last().map_or(0, Vec::len);
+    let at = |t: usize, l: usize| trace.counts[t].get(l).copied().unwrap_or(0);
+    let peak = |l: usize| (0..trace.counts.len()).map(|t| at(t, l)).max().unwrap_or(0);
+    let taken = trace.uptake.map(|u| u.lineage as usize);
+    let mut rivals: Vec<usize> = (0..lineages)
+        .filter(|&l| Some(l) != taken && peak(l) > 0)
+        .collect();
+    // largest peak first, lower id on ties
+    rivals.sort_by_key(|&l| (std::cmp::Reverse(peak(l)), l));
+    rivals.truncate(LINEAGE_RIVALS);
+    let shown: Vec<(usize, &str)> = taken
+        .map(|l| (l, "taken_up"))
+        .into_iter()
+        .chain(rivals.iter().map(|&l| (l, "rival")))
+        .collect();
+    let uptake_at = trace.uptake.map_or(String::new(), |u| u.step.to_string());
+    let mut out = String::from("step,group,lineage,inventor,adopters,share,uptake_at\n");
+    for (t, counts) in trace.counts.iter().enumerate() {
+        let mut rest: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+        for &(l, group) in &shown {
+            let c = at(t, l);
+            rest -= u64::from(c);
+            let inventor = trace
+                .inventor
+                .get(l)
+                .and_then(|&i| net.names.get(i as usize))
+                .map_or(String::new(), |s| csv_field(s));
+            let share = num(f64::from(c) / n);
+            let _ = writeln!(out, "{t},{group},{l},{inventor},{c},{share},{uptake_at}");
+        }
+        let share = num(rest as f64 / n);
+        let _ = writeln!(out, "{t},rest,,,{rest},{share},{uptake_at}");
+    }
+    Some(out)
+}
+
 /// `hazard.csv`: the empirical hazard of adopting by number of adopting neighbours.
 pub fn hazard_csv(result: &EnsembleResult) -> String {
     let mut out = String::from("neighbours_adopted,at_risk,adoptions,hazard\n");
@@ -343,6 +391,16 @@ pub fn summary_json(
         "evaluation_bias": stat_json(&r.evaluation_bias),
         "final_mean_quality": stat_json(&r.final_mean_quality),
     });
+    if let Value::Object(map) = &mut v {
+        if reports_uptake(scenario) {
+            // promoted_at above is the uptake step, over the runs that took one up
+            map.insert("runs_taken_up".into(), json!(r.runs_taken_up));
+            map.insert("uptake_regret".into(), stat_json(&r.uptake_regret));
+        }
+        if crate::run::reports_rounds(scenario) {
+            map.insert("rounds_used".into(), stat_json(&r.rounds_used));
+        }
+    }
     if let (Some(o), Value::Object(map)) = (observed, &mut v) {
         map.insert(
             "observed".into(),

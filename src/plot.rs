@@ -193,6 +193,7 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
         representative: crate::ensemble::Representative {
             run: 0,
             adopted_step: Vec::new(),
+            lineages: None,
             network: crate::ensemble::prepare(&scenario)?.network,
         },
         n: 0,

@@ -129,6 +129,19 @@ pub struct RunOutput {
     pub hazard: Vec<(u64, u64)>,
     /// Step of each government's first adoption (`u32::MAX` = never), when asked for.
     pub adopted_step: Option<Vec<u32>>,
+    /// Adopters of every lineage at every step, when asked for in mode `uptake`.
+    pub lineages: Option<LineageTrace>,
+}
+
+/// The adopters of every lineage at every step of one run (mode `uptake`, the representative run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineageTrace {
+    /// `counts[t][l]`: current adopters of lineage l at the end of step t (lineages born later are absent).
+    pub counts: Vec<Vec<u32>>,
+    /// The government that started each lineage (`u32::MAX` for the centre's template).
+    pub inventor: Vec<u32>,
+    /// The uptake, if the centre took a lineage up.
+    pub uptake: Option<centre::UptakeRecord>,
 }
 
 /// Everything about a scenario that every run shares: network, trait recipe, initial adopters.
@@ -605,6 +618,11 @@ pub fn run_or_cancel(
         );
     }
     r.record(&mut record[..n_series]);
+    let trace_lineages = record_steps && r.classic.is_none() && prepared.uptake_share.is_some();
+    let mut lineage_counts: Vec<Vec<u32>> = Vec::new();
+    if trace_lineages {
+        lineage_counts.push(r.lineage_count.clone());
+    }
 
     let mut adoptions: Vec<Adoption> = Vec::new();
     let mut abandonments: Vec<u32> = Vec::new();
@@ -637,6 +655,9 @@ pub fn run_or_cancel(
         }
         let row = &mut record[t as usize * n_series..(t as usize + 1) * n_series];
         r.record(row);
+        if trace_lineages {
+            lineage_counts.push(r.lineage_count.clone());
+        }
         let share = r.adopters.len() as f64 / n.max(1) as f64;
         mark_thresholds(share, t, &mut t10, &mut t50, &mut t90);
     }
@@ -678,6 +699,11 @@ pub fn run_or_cancel(
         summary,
         hazard: r.hazard,
         adopted_step: record_steps.then_some(r.adopted_step),
+        lineages: trace_lineages.then(|| LineageTrace {
+            counts: lineage_counts,
+            inventor: r.inventor,
+            uptake: r.centre.uptake(),
+        }),
     })
 }
 

@@ -142,6 +142,9 @@ pub fn write_outputs(
         }
     }
     w("scenario.toml", &recorded.to_toml())?;
+    if let Some(lineages) = output::lineages_csv(result) {
+        w("lineages.csv", &lineages)?;
+    }
     if let Some((nodes, edges)) = output::map_csv(result) {
         w("map.csv", &nodes)?;
         if let Some(edges) = edges {

@@ -120,20 +120,18 @@ fn uptake_after_competition_beats_a_centre_template_of_average_quality() {
         uptake(0.1, 3).replace("start = 8", "start = 10")
     );
     // the centre's own template: drawn like an invention (same mean and sd), mandated at 10
-    let own = format!(
-        r#"
+    let own = r#"
         [central]
         mode = "mandate"
         [central.pilot]
-        quality = {{ dist = "normal", mean = 0.0, sd = 0.5 }}
+        quality = { dist = "normal", mean = 0.0, sd = 0.5 }
         [central.mandate]
         start = 10
         rate = 0.3
         deadline = 0
-        "#
-    );
+        "#;
     let (_, up_rows) = ensemble(&scenario(&world("", &up)));
-    let (_, own_rows) = ensemble(&scenario(&world("", &own)));
+    let (_, own_rows) = ensemble(&scenario(&world("", own)));
     assert!(up_rows
         .iter()
         .all(|r| r.uptake.is_some_and(|u| u.step == 10)));

@@ -471,16 +471,21 @@ impl Figure for AdoptionChart<'_> {
         let mut markers = Vec::new();
         if let Some(at) = s.promoted_at.and_then(|p| p.p50) {
             let x = s.x_of(at);
+            let word = if s.central_mode.as_deref() == Some("uptake") {
+                super::uptake::uptake_marker(style.lang)
+            } else {
+                w.promotion
+            };
             let shown = if s.start_year.is_some() {
                 fmt_tick(x, 0)
             } else {
                 fmt_tick(x, if at.fract() == 0.0 { 0 } else { 1 })
             };
             let label = match (style.lang, s.start_year.is_some()) {
-                (super::Lang::En, true) => format!("{}: {shown}", w.promotion),
-                (super::Lang::En, false) => format!("{}: step {shown}", w.promotion),
-                (super::Lang::Zh, true) => format!("{}：{shown}年", w.promotion),
-                (super::Lang::Zh, false) => format!("{}：第{shown}步", w.promotion),
+                (super::Lang::En, true) => format!("{word}: {shown}"),
+                (super::Lang::En, false) => format!("{word}: step {shown}"),
+                (super::Lang::Zh, true) => format!("{word}：{shown}年"),
+                (super::Lang::Zh, false) => format!("{word}：第{shown}步"),
             };
             legend.push(LegendEntry::new(Swatch::Dashed(INK), label));
             markers.push(VMarker { x, color: INK });

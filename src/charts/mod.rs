@@ -18,6 +18,7 @@ pub mod map;
 pub mod read;
 pub mod style;
 pub mod text;
+pub mod uptake;
 
 #[cfg(test)]
 mod tests;
@@ -313,6 +314,11 @@ pub fn draw_run_charts(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> 
     if let Some(rows) = &data.hazard {
         if let Some(chart) = hazard::HazardChart::new(&data.summary, rows) {
             written.extend(save_figure(&chart, dir, "hazard", opts)?);
+        }
+    }
+    if let Some(rows) = uptake::read_lineages(&dir.join("lineages.csv"))? {
+        if let Some(chart) = uptake::UptakeChart::new(&data.summary, rows) {
+            written.extend(save_figure(&chart, dir, "uptake", opts)?);
         }
     }
     if let Some(nodes) = read::read_map(&dir.join("map.csv"))? {

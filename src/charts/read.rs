@@ -54,7 +54,7 @@ impl Curves {
     }
 }
 
-fn cell(path: &Path, line: u64, column: &str, text: &str) -> Result<Option<f64>> {
+pub(super) fn cell(path: &Path, line: u64, column: &str, text: &str) -> Result<Option<f64>> {
     let t = text.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("nan") {
         return Ok(None);
@@ -233,6 +233,8 @@ pub struct Summary {
     pub evaluation_bias: Option<Stat>,
     /// Final mean quality of adopters.
     pub final_mean_quality: Option<Stat>,
+    /// The centre's mode (`none`, `pilot`, `uptake`, ...).
+    pub central_mode: Option<String>,
 }
 
 impl Summary {
@@ -275,7 +277,7 @@ pub struct HazardRow {
     pub hazard: Option<f64>,
 }
 
-fn read_optional<T>(
+pub(super) fn read_optional<T>(
     path: &Path,
     cols: &[&str],
     mut row: impl FnMut(u64, &[&str]) -> Result<T>,
@@ -299,7 +301,7 @@ fn read_optional<T>(
     Ok(Some(out))
 }
 
-fn whole(path: &Path, line: u64, column: &str, t: &str) -> Result<u32> {
+pub(super) fn whole(path: &Path, line: u64, column: &str, t: &str) -> Result<u32> {
     t.parse().map_err(|_| {
         Error::input_in(
             path,
