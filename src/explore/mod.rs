@@ -175,7 +175,7 @@ pub struct ObservedData {
 
 /// The example scenarios embedded in the binary: (id, English label, Chinese label,
 /// Chinese description, TOML). The English description is the file's `description`.
-const EMBEDDED: [(&str, &str, &str, &str, &str); 4] = [
+const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
     (
         "baseline",
         "Baseline: local channels only",
@@ -203,6 +203,13 @@ const EMBEDDED: [(&str, &str, &str, &str, &str); 4] = [
         "中央强制推行",
         "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
         include_str!("../../scenarios/mandate.toml"),
+    ),
+    (
+        "uptake",
+        "Competition for first, then uptake",
+        "争先后吸纳",
+        "争先竞争与中央表彰之后，中央从第 12 年起每 3 年评估一次地方版本，把看起来最好的版本吸纳为国家政策并强制推行。",
+        include_str!("../../scenarios/uptake.toml"),
     ),
 ];
 

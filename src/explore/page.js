@@ -45,6 +45,11 @@ const OPTION_ZH = {
   none: "不介入", recognition: "表彰", pilot: "试点", mandate: "强制推行",
   random: "随机", capable: "能力最强", willing: "最积极", representative: "按地区分布",
   endorse: "树立典型", expand: "扩大试点",
+  uptake: "吸纳地方经验", best_pilot: "按最佳试点调整",
+};
+// Where a value means something else under one key (key -> value -> Chinese).
+const OPTION_ZH_BY_KEY = {
+  "central.pilot.revise": { none: "不调整" },
 };
 
 const state = {
@@ -207,8 +212,10 @@ function updateRelevance() {
   for (const div of document.querySelectorAll(".param")) {
     const key = div.dataset.key;
     let idle = false;
+    const uptakePromotion = currentValue("central.uptake.promotion");
     if (key.startsWith("central.pilot.")) idle = mode !== "pilot";
-    if (key.startsWith("central.mandate.")) idle = !(mode === "mandate" || (mode === "pilot" && promotion === "mandate"));
+    if (key.startsWith("central.uptake.")) idle = mode !== "uptake";
+    if (key.startsWith("central.mandate.")) idle = !(mode === "mandate" || (mode === "pilot" && promotion === "mandate") || (mode === "uptake" && uptakePromotion !== "endorse"));
     if (key === "central.mandate.start") idle = mode !== "mandate";
     div.classList.toggle("idle", idle);
   }
@@ -244,7 +251,8 @@ function applyLang() {
     div.querySelector("label").textContent = p.label[state.lang];
     div.querySelector(".help").textContent = p.help[state.lang];
     for (const opt of div.querySelectorAll("option")) {
-      opt.textContent = state.lang === "zh" ? `${OPTION_ZH[opt.value] || opt.value} (${opt.value})` : opt.value;
+      const zh = (OPTION_ZH_BY_KEY[p.key] || {})[opt.value] || OPTION_ZH[opt.value] || opt.value;
+      opt.textContent = state.lang === "zh" ? `${zh} (${opt.value})` : opt.value;
     }
   }
   const sel = $("preset");

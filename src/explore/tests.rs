@@ -19,8 +19,13 @@ fn obj(v: Value) -> Map<String, Value> {
 fn presets_are_the_embedded_examples_with_values() {
     let e = explorer();
     let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["baseline", "competition", "pilot", "mandate"]);
+    assert_eq!(
+        ids,
+        ["baseline", "competition", "pilot", "mandate", "uptake"]
+    );
     let j = e.presets_json();
+    assert_eq!(j["presets"][4]["values"]["central.mode"], "uptake");
+    assert_eq!(j["presets"][4]["values"]["central.uptake.start"], 12);
     assert_eq!(
         j["presets"][1]["values"]["competition.rivals"],
         "same_parent"
@@ -166,6 +171,7 @@ fn data_presets_and_the_start_file_are_loaded_from_disk() {
             "competition",
             "pilot",
             "mandate",
+            "uptake",
             "us_states"
         ],
         "a broken data preset is skipped"
