@@ -74,15 +74,21 @@ pub struct Score {
 
 /// Reads a multi-policy adoptions file (without a `policy` column: one policy).
 pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Result<Adoptions> {
-    let bytes = crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input_in(path, "observed adoptions file not found")
-        } else {
-            Error::input_in(path, format!("cannot read: {e}"))
-        }
-    })?;
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes).to_vec();
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let bytes =
+        crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::input_in(path, "observed adoptions file not found")
+            } else {
+                Error::input_in(path, format!("cannot read: {e}"))
+            }
+        })?;
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(&bytes)
+        .to_vec();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
@@ -94,7 +100,10 @@ pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Resu
         col(name).ok_or_else(|| {
             Error::input_in(
                 path,
-                format!("missing column \"{name}\" in the header (got \"{}\"); name it with {option}", header.join(",")),
+                format!(
+                    "missing column \"{name}\" in the header (got \"{}\"); name it with {option}",
+                    header.join(",")
+                ),
             )
         })
     };
@@ -112,7 +121,10 @@ pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Resu
         }
         let unit = field(unit_col);
         if unit.is_empty() {
-            return Err(Error::Input(format!("{}:{line}: empty unit in column \"{unit_column}\"", path.display())));
+            return Err(Error::Input(format!(
+                "{}:{line}: empty unit in column \"{unit_column}\"",
+                path.display()
+            )));
         }
         let u = *unit_index.entry(unit.to_string()).or_insert_with(|| {
             out.units.push(unit.to_string());
@@ -185,7 +197,11 @@ pub fn run(args: InnovativenessArgs) -> Result<()> {
             return Err(Error::Input(format!(
                 "--exclude-policy {p}: no such policy in {}{}",
                 args.observed.display(),
-                if close.is_empty() { String::new() } else { format!("; close names: {}", close.join(", ")) }
+                if close.is_empty() {
+                    String::new()
+                } else {
+                    format!("; close names: {}", close.join(", "))
+                }
             )));
         }
     }
@@ -195,18 +211,31 @@ pub fn run(args: InnovativenessArgs) -> Result<()> {
         .filter(|(name, years)| !years.is_empty() && !args.exclude_policy.contains(name))
         .collect();
     if used.is_empty() {
-        return Err(Error::input_in(&args.observed, "no policy with an adoption is left to score"));
+        return Err(Error::input_in(
+            &args.observed,
+            "no policy with an adoption is left to score",
+        ));
     }
     let text = match &args.nodes {
         None => {
             if data.units.len() < 2 {
-                return Err(Error::input_in(&args.observed, "innovativeness needs at least two units"));
+                return Err(Error::input_in(
+                    &args.observed,
+                    "innovativeness needs at least two units",
+                ));
             }
             let years: Vec<&HashMap<usize, i32>> = used.iter().map(|(_, y)| y).collect();
             let s = scores(data.units.len(), &years);
             let mut out = format!("unit,{},policies,adopted\n", csv_field(&args.column));
             for (u, s) in data.units.iter().zip(&s) {
-                let _ = writeln!(out, "{},{:.4},{},{}", csv_field(u), s.innovativeness, s.policies, s.adopted);
+                let _ = writeln!(
+                    out,
+                    "{},{:.4},{},{}",
+                    csv_field(u),
+                    s.innovativeness,
+                    s.policies,
+                    s.adopted
+                );
             }
             out
         }
@@ -231,8 +260,12 @@ fn with_node_file(
     data: &Adoptions,
     used: &[&(String, HashMap<usize, i32>)],
 ) -> Result<String> {
-    let bytes = std::fs::read(nodes).map_err(|e| Error::input_in(nodes, format!("cannot read the node file: {e}")))?;
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes).to_vec();
+    let bytes = std::fs::read(nodes)
+        .map_err(|e| Error::input_in(nodes, format!("cannot read the node file: {e}")))?;
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(&bytes)
+        .to_vec();
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let mut header: Vec<String> = reader
         .headers()
@@ -243,16 +276,28 @@ fn with_node_file(
     let id_col = header
         .iter()
         .position(|h| h.trim() == "id")
-        .ok_or_else(|| Error::input_in(nodes, "missing column \"id\" in the header of the node file"))?;
+        .ok_or_else(|| {
+            Error::input_in(
+                nodes,
+                "missing column \"id\" in the header of the node file",
+            )
+        })?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::input_in(nodes, format!("cannot read CSV: {e}")))?;
         rows.push(record.iter().map(str::to_string).collect());
     }
     if rows.len() < 2 {
-        return Err(Error::input_in(nodes, "innovativeness needs at least two nodes"));
+        return Err(Error::input_in(
+            nodes,
+            "innovativeness needs at least two nodes",
+        ));
     }
-    let node_of: HashMap<&str, usize> = rows.iter().enumerate().map(|(k, r)| (r[id_col].trim(), k)).collect();
+    let node_of: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r[id_col].trim(), k))
+        .collect();
     // re-index the adoptions by node; a unit that is not a node is an error
     let mut by_node: Vec<HashMap<usize, i32>> = Vec::new();
     for (policy, years) in used {
@@ -265,7 +310,11 @@ fn with_node_file(
                     "{}: unit \"{unit}\" (policy \"{policy}\") is not a node id of {}{}",
                     args.observed.display(),
                     nodes.display(),
-                    if close.is_empty() { String::new() } else { format!("; close names: {}", close.join(", ")) }
+                    if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; close names: {}", close.join(", "))
+                    }
                 )));
             };
             m.insert(k, y);
@@ -282,7 +331,13 @@ fn with_node_file(
         }
     };
     let mut out = String::new();
-    let line = |fields: &[String]| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    let line = |fields: &[String]| {
+        fields
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let _ = writeln!(out, "{}", line(&header));
     for (row, s) in rows.iter_mut().zip(&s) {
         row.resize(header.len(), String::new());
@@ -305,11 +360,19 @@ mod tests {
         let s = scores(4, &[&a, &b]);
         // a: ranks 1, 2.5, 2.5, 4 -> (4 - r) / 3 = 1, 0.5, 0.5, 0
         // b: ranks 2, 3.5, 3.5, 1 -> 2/3, 1/6, 1/6, 1
-        let want = [(1.0 + 2.0 / 3.0) / 2.0, (0.5 + 1.0 / 6.0) / 2.0, (0.5 + 1.0 / 6.0) / 2.0, 0.5];
+        let want = [
+            (1.0 + 2.0 / 3.0) / 2.0,
+            (0.5 + 1.0 / 6.0) / 2.0,
+            (0.5 + 1.0 / 6.0) / 2.0,
+            0.5,
+        ];
         for (s, w) in s.iter().zip(want) {
             assert!((s.innovativeness - w).abs() < 1e-12, "{s:?} vs {w}");
             assert_eq!(s.policies, 2);
         }
-        assert_eq!(s.iter().map(|s| s.adopted).collect::<Vec<_>>(), vec![2, 1, 1, 1]);
+        assert_eq!(
+            s.iter().map(|s| s.adopted).collect::<Vec<_>>(),
+            vec![2, 1, 1, 1]
+        );
     }
 }

@@ -82,9 +82,19 @@ pub fn draw_forecast_charts(
     opts: &ChartOptions,
 ) -> Result<Vec<PathBuf>> {
     let mut written = save_figure(&RocChart { f, name }, dir, "roc", opts)?;
-    written.extend(save_figure(&CalibrationChart { f, name }, dir, "calibration", opts)?);
+    written.extend(save_figure(
+        &CalibrationChart { f, name },
+        dir,
+        "calibration",
+        opts,
+    )?);
     if network.has_coordinates() {
-        written.extend(save_figure(&ForecastMap { f, network, name }, dir, "map", opts)?);
+        written.extend(save_figure(
+            &ForecastMap { f, network, name },
+            dir,
+            "map",
+            opts,
+        )?);
     }
     Ok(written)
 }
@@ -111,10 +121,10 @@ impl Figure for RocChart<'_> {
         let w = words(style);
         let area = titled(root, &style.title(self.name, w.roc), style)?;
         let p = self.f.at_horizon();
-        let mut series = Vec::new();
+        let mut series = vec![diagonal(w.chance)];
         let mut legend = Vec::new();
-        for m in 0..3 {
-            let pts = roc(&p[m], &self.f.outcome);
+        for (m, p) in p.iter().enumerate() {
+            let pts = roc(p, &self.f.outcome);
             series.push(BandSeries {
                 label: w.models[m].into(),
                 color: category_color(m),
@@ -123,13 +133,14 @@ impl Figure for RocChart<'_> {
                 band: None,
                 dashed: None,
             });
-            let auc = self.f.scores[m].auc.map_or("-".into(), |a| format!("{a:.3}"));
+            let auc = self.f.scores[m]
+                .auc
+                .map_or("-".into(), |a| format!("{a:.3}"));
             legend.push(LegendEntry::new(
                 Swatch::Line(category_color(m)),
                 format!("{} (AUC {auc})", w.models[m]),
             ));
         }
-        series.push(diagonal(w.chance));
         legend.push(LegendEntry::new(Swatch::Dashed(GREY), w.chance));
         let panel = LinesPanel {
             x_label: w.fpr.into(),
@@ -154,10 +165,10 @@ impl Figure for CalibrationChart<'_> {
         let w = words(style);
         let area = titled(root, &style.title(self.name, w.calibration), style)?;
         let p = self.f.at_horizon();
-        let mut series = Vec::new();
+        let mut series = vec![diagonal(w.perfect)];
         let mut legend = Vec::new();
-        for m in 0..3 {
-            let bins = calibration(&p[m], &self.f.outcome, CALIBRATION_BINS);
+        for (m, p) in p.iter().enumerate() {
+            let bins = calibration(p, &self.f.outcome, CALIBRATION_BINS);
             series.push(BandSeries {
                 label: w.models[m].into(),
                 color: category_color(m),
@@ -166,12 +177,20 @@ impl Figure for CalibrationChart<'_> {
                 band: None,
                 dashed: None,
             });
+            // a dot on every bin: each point followed by a gap at the same x
+            series.push(BandSeries {
+                label: w.models[m].into(),
+                color: category_color(m),
+                x: bins.iter().flat_map(|b| [b.mean_p, b.mean_p]).collect(),
+                line: bins.iter().flat_map(|b| [Some(b.observed), None]).collect(),
+                band: None,
+                dashed: None,
+            });
             legend.push(LegendEntry::new(
                 Swatch::Line(category_color(m)),
                 format!("{} (Brier {:.3})", w.models[m], self.f.scores[m].brier),
             ));
         }
-        series.push(diagonal(w.perfect));
         legend.push(LegendEntry::new(Swatch::Dashed(GREY), w.perfect));
         let panel = LinesPanel {
             x_label: w.forecast.into(),
@@ -200,25 +219,45 @@ impl Figure for ForecastMap<'_> {
         let area = titled(root, &style.title(self.name, w.map), style)?;
         let (aw, _) = area.dim_in_pixel();
         let (plot, legend) = area.split_horizontally(aw as i32 - style.px(420.0));
-        let plot = plot.margin(style.px(20.0), style.px(30.0), style.px(40.0), style.px(20.0));
+        let plot = plot.margin(
+            style.px(20.0),
+            style.px(30.0),
+            style.px(40.0),
+            style.px(20.0),
+        );
         let (pw, ph) = plot.dim_in_pixel();
         let span = |v: &[f64]| {
-            let (a, b) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
-            if b - a > 1e-9 { (a, b) } else { (a - 1.0, b + 1.0) }
+            let (a, b) = v
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                });
+            if b - a > 1e-9 {
+                (a, b)
+            } else {
+                (a - 1.0, b + 1.0)
+            }
         };
         let (x0, x1) = span(&net.x);
         let (y0, y1) = span(&net.y);
         let k = (pw as f64 / (x1 - x0)).min(ph as f64 / (y1 - y0));
-        let (ox, oy) = ((pw as f64 - (x1 - x0) * k) / 2.0, (ph as f64 - (y1 - y0) * k) / 2.0);
+        let (ox, oy) = (
+            (pw as f64 - (x1 - x0) * k) / 2.0,
+            (ph as f64 - (y1 - y0) * k) / 2.0,
+        );
         let at = |i: usize| {
-            ((ox + (net.x[i] - x0) * k).round() as i32, (oy + (y1 - net.y[i]) * k).round() as i32)
+            (
+                (ox + (net.x[i] - x0) * k).round() as i32,
+                (oy + (y1 - net.y[i]) * k).round() as i32,
+            )
         };
         if net.edge_count() <= crate::charts::map::MAX_EDGES && !net.complete {
             let edge = GREY.mix(0.35).stroke_width(style.px(1.0) as u32);
             for i in 0..net.n {
                 for &j in net.sources(i) {
-                    if (j as usize) < i {
-                        plot.draw(&PathElement::new(vec![at(i), at(j as usize)], edge)).map_err(draw_err)?;
+                    if net.directed || (j as usize) < i {
+                        plot.draw(&PathElement::new(vec![at(i), at(j as usize)], edge))
+                            .map_err(draw_err)?;
                     }
                 }
             }
@@ -231,10 +270,13 @@ impl Figure for ForecastMap<'_> {
         for (row, &i) in f.at_risk.iter().enumerate() {
             row_of[i] = Some(row);
         }
-        for i in 0..net.n {
-            match row_of[i] {
+        for (i, row) in row_of.iter().enumerate() {
+            match *row {
                 None => plot.draw(&Rectangle::new(
-                    [(at(i).0 - r * 3 / 4, at(i).1 - r * 3 / 4), (at(i).0 + r * 3 / 4, at(i).1 + r * 3 / 4)],
+                    [
+                        (at(i).0 - r * 3 / 4, at(i).1 - r * 3 / 4),
+                        (at(i).0 + r * 3 / 4, at(i).1 + r * 3 / 4),
+                    ],
                     INK.mix(0.75).filled(),
                 )),
                 Some(row) => plot.draw(&Circle::new(at(i), r, viridis(p[row]).filled())),
@@ -244,7 +286,8 @@ impl Figure for ForecastMap<'_> {
         let ring = category_color(1).stroke_width(style.px(4.0) as u32);
         for (row, &i) in f.at_risk.iter().enumerate() {
             if f.outcome[row] {
-                plot.draw(&Circle::new(at(i), r + style.px(5.0), ring)).map_err(draw_err)?;
+                plot.draw(&Circle::new(at(i), r + style.px(5.0), ring))
+                    .map_err(draw_err)?;
             }
         }
         // legend: colour bar of the probability, then the two marks
@@ -259,32 +302,76 @@ impl Figure for ForecastMap<'_> {
             Lang::En => format!("{} {horizon} years)", w.probability),
             Lang::Zh => format!("{}{horizon} 年内）", w.probability),
         };
-        legend.draw(&Text::new(title, (left, top - style.px(50.0)), font.clone())).map_err(draw_err)?;
+        legend
+            .draw(&Text::new(
+                title,
+                (left, top - style.px(50.0)),
+                font.clone(),
+            ))
+            .map_err(draw_err)?;
         let cells = 100;
         for c in 0..cells {
             // high probabilities at the top
             let a = top + bar_h * c / cells;
             let b = top + bar_h * (c + 1) / cells;
             let colour = viridis(1.0 - c as f64 / (cells - 1) as f64);
-            legend.draw(&Rectangle::new([(left, a), (left + bw, b.max(a + 1))], colour.filled())).map_err(draw_err)?;
+            legend
+                .draw(&Rectangle::new(
+                    [(left, a), (left + bw, b.max(a + 1))],
+                    colour.filled(),
+                ))
+                .map_err(draw_err)?;
         }
-        legend.draw(&Rectangle::new([(left, top), (left + bw, top + bar_h)], INK.stroke_width(1))).map_err(draw_err)?;
+        legend
+            .draw(&Rectangle::new(
+                [(left, top), (left + bw, top + bar_h)],
+                INK.stroke_width(1),
+            ))
+            .map_err(draw_err)?;
         let tick = style.tick_font().pos(Pos::new(HPos::Left, VPos::Center));
         for t in 0..=4 {
             let y = top + bar_h * t / 4;
             let v = 100.0 * (1.0 - t as f64 / 4.0);
-            legend.draw(&Text::new(format!("{}%", fmt_tick(v, 0)), (left + bw + style.px(14.0), y), tick.clone())).map_err(draw_err)?;
+            legend
+                .draw(&Text::new(
+                    format!("{}%", fmt_tick(v, 0)),
+                    (left + bw + style.px(14.0), y),
+                    tick.clone(),
+                ))
+                .map_err(draw_err)?;
         }
         let y1 = top + bar_h + style.px(70.0);
-        legend.draw(&Rectangle::new([(left + bw / 2 - r * 3 / 4, y1 - r * 3 / 4), (left + bw / 2 + r * 3 / 4, y1 + r * 3 / 4)], INK.mix(0.75).filled())).map_err(draw_err)?;
+        legend
+            .draw(&Rectangle::new(
+                [
+                    (left + bw / 2 - r * 3 / 4, y1 - r * 3 / 4),
+                    (left + bw / 2 + r * 3 / 4, y1 + r * 3 / 4),
+                ],
+                INK.mix(0.75).filled(),
+            ))
+            .map_err(draw_err)?;
         let before = match style.lang {
             Lang::En => format!("{} {}", w.adopted_before, f.split.year),
             Lang::Zh => format!("{}{}）", w.adopted_before, f.split.year),
         };
-        legend.draw(&Text::new(before, (left + bw + style.px(14.0), y1), font.clone())).map_err(draw_err)?;
+        legend
+            .draw(&Text::new(
+                before,
+                (left + bw + style.px(14.0), y1),
+                font.clone(),
+            ))
+            .map_err(draw_err)?;
         let y2 = y1 + style.px(60.0);
-        legend.draw(&Circle::new((left + bw / 2, y2), style.px(12.0), ring)).map_err(draw_err)?;
-        legend.draw(&Text::new(w.adopted_after.to_string(), (left + bw + style.px(14.0), y2), font)).map_err(draw_err)?;
+        legend
+            .draw(&Circle::new((left + bw / 2, y2), style.px(12.0), ring))
+            .map_err(draw_err)?;
+        legend
+            .draw(&Text::new(
+                w.adopted_after.to_string(),
+                (left + bw + style.px(14.0), y2),
+                font,
+            ))
+            .map_err(draw_err)?;
         Ok(())
     }
 }

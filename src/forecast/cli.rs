@@ -111,7 +111,11 @@ pub fn run(args: ForecastArgs) -> Result<()> {
         threads: args.threads,
         cancel,
     };
-    let work = if opts.free.is_empty() { 0 } else { opts.budget as u64 } + u64::from(opts.runs);
+    let work = if opts.free.is_empty() {
+        0
+    } else {
+        opts.budget as u64
+    } + u64::from(opts.runs);
     let bar = crate::cli::progress_bar_of(work, "evaluations and runs", args.quiet);
     let started = std::time::Instant::now();
     let tick = |k: u64| bar.inc(k);
@@ -154,7 +158,9 @@ pub fn run(args: ForecastArgs) -> Result<()> {
             super::chart::draw_forecast_charts(&f, &network, &name, out, c)?;
         }
         if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
-            return Err(Error::Interrupted("the forecast finished, its files did not".into()));
+            return Err(Error::Interrupted(
+                "the forecast finished, its files did not".into(),
+            ));
         }
         Ok(())
     })?;
@@ -168,7 +174,10 @@ pub fn run(args: ForecastArgs) -> Result<()> {
             opts.runs,
             wall
         );
-        eprintln!("  horizon {}: {:<10} {:>6} {:>7} {:>8}", args.horizon, "", "AUC", "Brier", "log loss");
+        eprintln!(
+            "  horizon {}: {:<10} {:>6} {:>7} {:>8}",
+            args.horizon, "", "AUC", "Brier", "log loss"
+        );
         for (m, s) in MODELS.iter().zip(&f.scores) {
             eprintln!(
                 "             {:<10} {:>6} {:>7.4} {:>8.4}",
@@ -178,7 +187,10 @@ pub fn run(args: ForecastArgs) -> Result<()> {
                 s.log_loss
             );
         }
-        eprintln!("results in {}/ (forecast.csv, forecast.json, charts)", args.out.display());
+        eprintln!(
+            "results in {}/ (forecast.csv, forecast.json, charts)",
+            args.out.display()
+        );
     }
     Ok(())
 }
@@ -211,7 +223,11 @@ pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
     for (row, &i) in f.at_risk.iter().enumerate() {
         let name = network.labels.get(i).unwrap_or(&network.names[i]);
         let _ = write!(out, "{},{}", csv_field(&network.names[i]), csv_field(name));
-        for p in f.policysim[row].iter().chain(&f.eha_p[row]).chain(&f.bass.p) {
+        for p in f.policysim[row]
+            .iter()
+            .chain(&f.eha_p[row])
+            .chain(&f.bass.p)
+        {
             let _ = write!(out, ",{}", num(*p));
         }
         let year = f.split.later[i].map_or(String::new(), |y| y.to_string());
@@ -222,7 +238,12 @@ pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
 
 /// `forecast.json`: the split, the fitted values, the three baselines' parameters and
 /// the scores at the horizon.
-pub fn forecast_json(args: &ForecastArgs, opts: &ForecastOptions, f: &Forecast, wall: f64) -> String {
+pub fn forecast_json(
+    args: &ForecastArgs,
+    opts: &ForecastOptions,
+    f: &Forecast,
+    wall: f64,
+) -> String {
     let fitted = f.fit.as_ref().map(|r| {
         let mut best = serde_json::Map::new();
         let mut interval = serde_json::Map::new();

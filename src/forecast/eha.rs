@@ -29,7 +29,13 @@ impl<'a> Covariates<'a> {
     pub fn new(scenario: &Scenario, network: &'a Network) -> Covariates<'a> {
         let a = &scenario.agents;
         let mut traits: Vec<(String, &'a [f64])> = Vec::new();
-        for spec in [&a.learning, &a.competition, &a.resources, &a.inertia, &a.fit] {
+        for spec in [
+            &a.learning,
+            &a.competition,
+            &a.resources,
+            &a.inertia,
+            &a.fit,
+        ] {
             if let TraitSpec::Column { from } = spec {
                 if let Some(col) = network.column(from) {
                     if !traits.iter().any(|(c, _)| c == from) {
@@ -150,7 +156,12 @@ impl Eha {
     /// The probability that each unit not adopted by the last training step adopts
     /// within 1..=horizon steps: p_k = 1 - (1 - h)^k, h the hazard at the covariates of
     /// the end of the training years. Units already adopted get None.
-    pub fn predict(&self, cov: &Covariates, observed: &Observed, horizon: u32) -> Vec<Option<Vec<f64>>> {
+    pub fn predict(
+        &self,
+        cov: &Covariates,
+        observed: &Observed,
+        horizon: u32,
+    ) -> Vec<Option<Vec<f64>>> {
         let names = cov.names();
         let keep: Vec<usize> = (0..names.len())
             .filter(|&k| !self.dropped.contains(&names[k]))
@@ -162,7 +173,9 @@ impl Eha {
                 (!a).then(|| {
                     let x: Vec<f64> = keep.iter().map(|&k| row[k]).collect();
                     let h = self.logit.probability(&x);
-                    (1..=horizon).map(|k| 1.0 - (1.0 - h).powi(k as i32)).collect()
+                    (1..=horizon)
+                        .map(|k| 1.0 - (1.0 - h).powi(k as i32))
+                        .collect()
                 })
             })
             .collect()
@@ -221,15 +234,28 @@ mod tests {
         }
         let eha = Eha::fit(&cov, &observed).unwrap();
         assert!(eha.dropped.is_empty() && eha.logit.converged);
-        for k in 0..4 {
-            let z = (eha.logit.coef[k] - truth[k]) / eha.logit.se[k];
+        // thousands of unit-years: every coefficient is pinned down to well under one unit
+        assert!(
+            eha.unit_years > 20_000 && eha.events > 1000,
+            "{} {}",
+            eha.unit_years,
+            eha.events
+        );
+        for (k, truth) in truth.iter().enumerate() {
+            assert!(
+                eha.logit.se[k] < 0.6,
+                "{}: se {}",
+                eha.logit.names[k],
+                eha.logit.se[k]
+            );
+            let z = (eha.logit.coef[k] - truth) / eha.logit.se[k];
             assert!(
                 z.abs() < 3.5,
                 "{}: {} ± {} vs {}",
                 eha.logit.names[k],
                 eha.logit.coef[k],
                 eha.logit.se[k],
-                truth[k]
+                truth
             );
         }
         // the carried hazard: p_k = 1 - (1 - h)^k, increasing in k
@@ -237,6 +263,9 @@ mod tests {
         let first = p.iter().flatten().next().unwrap();
         let h = first[0];
         assert!((first[2] - (1.0 - (1.0 - h).powi(3))).abs() < 1e-12);
-        assert!(p.iter().zip(&observed.adopted_step).all(|(p, s)| p.is_none() == s.is_some()));
+        assert!(p
+            .iter()
+            .zip(&observed.adopted_step)
+            .all(|(p, s)| p.is_none() == s.is_some()));
     }
 }

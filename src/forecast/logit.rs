@@ -2,6 +2,9 @@
 //! iteratively reweighted least squares), with standard errors from the inverse of the
 //! observed information at the optimum.
 
+// The matrix code indexes rows and columns as the formulas do.
+#![allow(clippy::needless_range_loop)]
+
 use crate::error::{Error, Result};
 
 /// A fitted logit P(y = 1 | x) = 1 / (1 + exp(-x·b)).
@@ -146,7 +149,10 @@ fn gradient_information(b: &[f64], x: &[Vec<f64>], y: &[bool]) -> (Vec<f64>, Vec
 /// Cholesky factor L (lower) of a symmetric positive-definite matrix, None when it is not.
 fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let d = a.len();
-    let scale = (0..d).map(|k| a[k][k].abs()).fold(0.0f64, f64::max).max(1e-300);
+    let scale = (0..d)
+        .map(|k| a[k][k].abs())
+        .fold(0.0f64, f64::max)
+        .max(1e-300);
     let mut l = vec![vec![0.0; d]; d];
     for j in 0..d {
         let mut s = a[j][j];
@@ -226,7 +232,14 @@ mod tests {
         for k in 0..3 {
             // 3.5 standard errors: a false alarm about once in 2000 seeds per coefficient
             let z = (fit.coef[k] - truth[k]) / fit.se[k];
-            assert!(z.abs() < 3.5, "{}: {} ± {} vs {}", names[k], fit.coef[k], fit.se[k], truth[k]);
+            assert!(
+                z.abs() < 3.5,
+                "{}: {} ± {} vs {}",
+                names[k],
+                fit.coef[k],
+                fit.se[k],
+                truth[k]
+            );
             // the standard error is that of 20,000 draws: small, but not zero
             assert!(fit.se[k] > 0.01 && fit.se[k] < 0.2, "{}", fit.se[k]);
         }
@@ -234,7 +247,9 @@ mod tests {
 
     #[test]
     fn collinear_covariates_are_refused_by_name() {
-        let x: Vec<Vec<f64>> = (0..10).map(|i| vec![1.0, i as f64, 2.0 * i as f64]).collect();
+        let x: Vec<Vec<f64>> = (0..10)
+            .map(|i| vec![1.0, i as f64, 2.0 * i as f64])
+            .collect();
         let y: Vec<bool> = (0..10).map(|i| i % 3 == 0).collect();
         let names: Vec<String> = ["intercept", "a", "twice_a"].map(String::from).to_vec();
         let e = fit_logit(&x, &y, &names).unwrap_err().to_string();

@@ -34,7 +34,12 @@ pub fn auc(p: &[f64], y: &[bool]) -> Option<f64> {
         return None;
     }
     let ranks = average_ranks(p);
-    let rank_sum: f64 = ranks.iter().zip(y).filter(|(_, &v)| v).map(|(r, _)| r).sum();
+    let rank_sum: f64 = ranks
+        .iter()
+        .zip(y)
+        .filter(|(_, &v)| v)
+        .map(|(r, _)| r)
+        .sum();
     let u = rank_sum - (pos * (pos + 1)) as f64 / 2.0;
     Some(u / (pos * neg) as f64)
 }
@@ -166,7 +171,10 @@ mod tests {
         assert!((log_loss(&[0.0], &[true]) + EPS.ln()).abs() < 1e-12);
         assert!((log_loss(&[1.0], &[true]) + (1.0 - EPS).ln()).abs() < 1e-12);
         assert_eq!(auc(&[0.1, 0.2], &[true, true]), None);
-        assert_eq!(average_ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+        assert_eq!(
+            average_ranks(&[3.0, 1.0, 3.0, 2.0]),
+            vec![3.5, 1.0, 3.5, 2.0]
+        );
     }
 
     #[test]

@@ -125,13 +125,22 @@ mod tests {
         s.central.mandate.deadline = 5;
         // not yet in force: 4 steps after the split
         let f = forecast_scenario(&s, 6, 8).unwrap();
-        assert_eq!((f.steps, f.central.mandate.start, f.central.mandate.deadline), (8, 4, 5));
+        assert_eq!(
+            (f.steps, f.central.mandate.start, f.central.mandate.deadline),
+            (8, 4, 5)
+        );
         // in force since step 10, deadline at step 15 = forecast step 3
         let f = forecast_scenario(&s, 12, 8).unwrap();
-        assert_eq!((f.central.mandate.start, f.central.mandate.deadline), (1, 2));
+        assert_eq!(
+            (f.central.mandate.start, f.central.mandate.deadline),
+            (1, 2)
+        );
         // the deadline has passed
         let f = forecast_scenario(&s, 15, 8).unwrap();
-        assert_eq!((f.central.mandate.start, f.central.mandate.deadline), (1, 0));
+        assert_eq!(
+            (f.central.mandate.start, f.central.mandate.deadline),
+            (1, 0)
+        );
         s.central.mode = CentralMode::Pilot;
         s.central.pilot.start = 3;
         assert!(forecast_scenario(&s, 5, 2).is_err());

@@ -61,10 +61,7 @@ impl Split {
         let later = full
             .adopted_step
             .iter()
-            .map(|s| {
-                s.filter(|&s| s > steps)
-                    .map(|s| full.start_year + s as i32)
-            })
+            .map(|s| s.filter(|&s| s > steps).map(|s| full.start_year + s as i32))
             .collect();
         Ok(Split {
             train,
@@ -119,7 +116,10 @@ mod tests {
     fn training_keeps_only_adoptions_up_to_the_year() {
         let s = Split::new(&observed(), 1992, 3).unwrap();
         assert_eq!(s.train.steps, 2);
-        assert_eq!(s.train.adopted_step, vec![Some(0), Some(2), None, None, None]);
+        assert_eq!(
+            s.train.adopted_step,
+            vec![Some(0), Some(2), None, None, None]
+        );
         assert_eq!(s.later, vec![None, None, Some(1993), Some(1996), None]);
         assert_eq!(s.at_risk(), vec![2, 3, 4]);
         assert!(s.adopted_within(2, 1) && !s.adopted_within(3, 3) && s.adopted_within(3, 4));
