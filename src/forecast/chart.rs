@@ -240,10 +240,13 @@ impl Figure for ForecastMap<'_> {
         };
         let (x0, x1) = span(&net.x);
         let (y0, y1) = span(&net.y);
-        let k = (pw as f64 / (x1 - x0)).min(ph as f64 / (y1 - y0));
+        // room for the largest mark (a ring around a dot) on every side
+        let pad = f64::from(style.px(14.0) + style.px(9.0));
+        let (fw, fh) = (pw as f64 - 2.0 * pad, ph as f64 - 2.0 * pad);
+        let k = (fw / (x1 - x0)).min(fh / (y1 - y0));
         let (ox, oy) = (
-            (pw as f64 - (x1 - x0) * k) / 2.0,
-            (ph as f64 - (y1 - y0) * k) / 2.0,
+            pad + (fw - (x1 - x0) * k) / 2.0,
+            pad + (fh - (y1 - y0) * k) / 2.0,
         );
         let at = |i: usize| {
             (

@@ -113,7 +113,7 @@ impl<'a> Covariates<'a> {
 pub struct Eha {
     /// The logit (only covariates that vary over the unit-years at risk).
     pub logit: Logit,
-    /// Covariates left out because they were constant on the training unit-years.
+    /// Covariates left out: constant on the training unit-years, or collinear with the others.
     pub dropped: Vec<String>,
     /// Unit-years at risk in the training years.
     pub unit_years: usize,
@@ -135,16 +135,27 @@ impl Eha {
                         .any(|r| (r[k] - x[0][k]).abs() > 1e-12 * (1.0 + x[0][k].abs()))
             })
             .collect();
+        let mut keep = keep;
+        // collinear covariates (e.g. two traits from the same column values): the last
+        // ones are left out until the rest can be told apart
+        let logit = loop {
+            let kept_names: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();
+            let xs: Vec<Vec<f64>> = x
+                .iter()
+                .map(|r| keep.iter().map(|&k| r[k]).collect())
+                .collect();
+            match fit_logit(&xs, &y, &kept_names) {
+                Ok(l) => break l,
+                Err(e) if keep.len() <= 1 => return Err(e),
+                Err(_) => {
+                    keep.pop();
+                }
+            }
+        };
         let dropped = (0..names.len())
             .filter(|k| !keep.contains(k))
             .map(|k| names[k].clone())
             .collect();
-        let kept_names: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();
-        let xs: Vec<Vec<f64>> = x
-            .iter()
-            .map(|r| keep.iter().map(|&k| r[k]).collect())
-            .collect();
-        let logit = fit_logit(&xs, &y, &kept_names)?;
         Ok(Eha {
             logit,
             dropped,

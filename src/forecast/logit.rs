@@ -14,7 +14,7 @@ pub struct Logit {
     pub names: Vec<String>,
     /// Coefficients b.
     pub coef: Vec<f64>,
-    /// Their standard errors.
+    /// Their standard errors (NaN when the information matrix is singular at b).
     pub se: Vec<f64>,
     /// Log-likelihood at b.
     pub log_likelihood: f64,
@@ -80,7 +80,14 @@ pub fn fit_logit(x: &[Vec<f64>], y: &[bool], names: &[String]) -> Result<Logit> 
     while iterations < MAX_ITER {
         iterations += 1;
         let (grad, info) = gradient_information(&b, x, y);
-        let step = solve(&info, &grad).ok_or_else(|| collinear(names))?;
+        let Some(step) = solve(&info, &grad) else {
+            if iterations == 1 {
+                // at b = 0 every weight is 1/4: a singular information is collinearity
+                return Err(collinear(names));
+            }
+            // the weights have vanished (separation: coefficients drifting off)
+            break;
+        };
         // step halving keeps every step uphill
         let mut scale = 1.0;
         let mut next: Vec<f64>;
@@ -103,8 +110,11 @@ pub fn fit_logit(x: &[Vec<f64>], y: &[bool], names: &[String]) -> Result<Logit> 
         }
     }
     let (_, info) = gradient_information(&b, x, y);
-    let inverse = invert(&info).ok_or_else(|| collinear(names))?;
-    let se = (0..d).map(|k| inverse[k][k].max(0.0).sqrt()).collect();
+    // no standard errors where the information is singular (a drifting fit)
+    let se = match invert(&info) {
+        Some(inverse) => (0..d).map(|k| inverse[k][k].max(0.0).sqrt()).collect(),
+        None => vec![f64::NAN; d],
+    };
     Ok(Logit {
         names: names.to_vec(),
         coef: b,
@@ -243,6 +253,16 @@ mod tests {
             // the standard error is that of 20,000 draws: small, but not zero
             assert!(fit.se[k] > 0.01 && fit.se[k] < 0.2, "{}", fit.se[k]);
         }
+    }
+
+    #[test]
+    fn a_fit_without_events_drifts_and_says_so() {
+        let x: Vec<Vec<f64>> = (0..50).map(|i| vec![1.0, (i % 7) as f64]).collect();
+        let y = vec![false; 50];
+        let names: Vec<String> = ["intercept", "a"].map(String::from).to_vec();
+        let fit = fit_logit(&x, &y, &names).unwrap();
+        assert!(!fit.converged);
+        assert!(fit.probability(&[1.0, 3.0]) < 1e-3, "{fit:?}");
     }
 
     #[test]
