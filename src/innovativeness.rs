@@ -241,6 +241,9 @@ pub fn run(args: InnovativenessArgs) -> Result<()> {
         }
         Some(nodes) => with_node_file(nodes, &args, &data, &used)?,
     };
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
     write_atomic(&args.out, text.as_bytes())?;
     if !args.quiet {
         eprintln!(
