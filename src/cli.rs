@@ -78,6 +78,12 @@ enum Command {
     /// Calibrate free scenario parameters to observed adoptions (plus a Bass-curve reference fit).
     #[command(after_help = crate::fit::cli::FIT_EXAMPLES)]
     Fit(crate::fit::cli::FitArgs),
+    /// Forecast which units adopt next: fit on the years up to --train-until, simulate on, and score against an event-history logit and a Bass curve.
+    #[command(after_help = crate::forecast::cli::FORECAST_EXAMPLES)]
+    Forecast(crate::forecast::cli::ForecastArgs),
+    /// Score each unit's innovativeness (how early it adopts) across the policies of a multi-policy file.
+    #[command(after_help = crate::innovativeness::INNOVATIVENESS_EXAMPLES)]
+    Innovativeness(crate::innovativeness::InnovativenessArgs),
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
     #[command(after_help = crate::sweep::cli::SWEEP_EXAMPLES)]
     Sweep(crate::sweep::cli::SweepArgs),
@@ -246,6 +252,8 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Fit(args) => crate::fit::cli::run(args),
+        Command::Forecast(args) => crate::forecast::cli::run(args),
+        Command::Innovativeness(args) => crate::innovativeness::run(args),
         Command::Sweep(args) => crate::sweep::cli::sweep(args),
         Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
         Command::Sensitivity(args) => crate::sensitivity::cli::run(args),

@@ -61,13 +61,19 @@ fn load_manifest() -> (Vec<Case>, Vec<(PathBuf, Option<String>)>) {
     (cases, oks)
 }
 
-/// Runs `policysim check FILE` or `policysim run FILE --out TMP/out --quiet [ARGS]` in `work`.
+/// Runs `policysim check FILE`, `policysim run FILE --out TMP/out --quiet [ARGS]`,
+/// `policysim forecast FILE --out TMP/out --quiet ARGS` or `policysim innovativeness
+/// --observed FILE --out TMP/out.csv --quiet ARGS` in `work` (`{corpus}` in ARGS is the
+/// corpus folder).
 fn invoke(mode: &str, file: &Path, work: &Path, args: &[String]) -> Output {
     let default_args = ["--threads".to_string(), "2".to_string()];
-    let args = if args.is_empty() {
-        &default_args[..]
+    let corpus = corpus_dir();
+    let args: Vec<String> = if args.is_empty() {
+        default_args.to_vec()
     } else {
-        args
+        args.iter()
+            .map(|a| a.replace("{corpus}", &corpus.to_string_lossy()))
+            .collect()
     };
     let mut cmd = Command::new(BIN);
     // 1 GiB "available": the huge cases stay refused on any machine, and endless inputs
@@ -77,13 +83,28 @@ fn invoke(mode: &str, file: &Path, work: &Path, args: &[String]) -> Output {
         .env("POLICYSIM_MEMORY_AVAILABLE", (1u64 << 30).to_string());
     match mode {
         "check" => cmd.arg("check").arg(file),
+        "forecast" => cmd
+            .arg("forecast")
+            .arg(file)
+            .arg("--out")
+            .arg(work.join("out"))
+            .arg("--quiet")
+            .args(&args),
+        "innovativeness" => cmd
+            .arg("innovativeness")
+            .arg("--observed")
+            .arg(file)
+            .arg("--out")
+            .arg(work.join("out.csv"))
+            .arg("--quiet")
+            .args(&args),
         _ => cmd
             .arg("run")
             .arg(file)
             .arg("--out")
             .arg(work.join("out"))
             .arg("--quiet")
-            .args(args),
+            .args(&args),
     };
     cmd.output().expect("start policysim")
 }

@@ -1,0 +1,304 @@
+//! The `policysim forecast` command: options, progress bar and output files.
+
+use super::{forecast, Forecast, ForecastOptions, MODELS};
+use crate::charts::{self, ChartFormat, ChartOptions, Lang};
+use crate::error::{Error, Result};
+use crate::fit::{parse_free, FreeParam};
+use crate::network::Network;
+use crate::observed::read_observed;
+use crate::output::{csv_field, num, round_sig, write_atomic};
+use crate::scenario::load_scenario;
+use clap::Args;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Examples shown by `policysim forecast --help`.
+pub const FORECAST_EXAMPLES: &str = "Examples:
+  policysim forecast scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
+    --policy mothersaid --train-until 1917 --horizon 5 \\
+    --free innovation.rate=0:0.5 --free learning.rate=0:3 --out results/forecast-mothersaid
+  policysim forecast scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
+    --policy antistalk --train-until 1992 --horizon 3 --out results/forecast-antistalk";
+
+/// Options of `policysim forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// The scenario file (TOML).
+    pub file: PathBuf,
+    /// CSV of observed adoptions: one row per unit with its adoption year.
+    #[arg(long)]
+    pub observed: PathBuf,
+    /// How to read the observed file.
+    #[command(flatten)]
+    pub reading: crate::cli::ObservedArgs,
+    /// The last training year: nothing fitted sees a later adoption.
+    #[arg(long)]
+    pub train_until: i32,
+    /// Years forecast after the training years (p1 .. pK).
+    #[arg(long)]
+    pub horizon: u32,
+    /// A key fitted on the training years, KEY=LOW:HIGH (repeat; none: the scenario as it is).
+    #[arg(long = "free", value_parser = parse_free)]
+    pub free: Vec<FreeParam>,
+    /// Runs per fit evaluation and of the forecast.
+    #[arg(long, default_value_t = 200)]
+    pub runs: u32,
+    /// Number of fit evaluations (with --free).
+    #[arg(long, default_value_t = 200)]
+    pub budget: usize,
+    /// Output folder for forecast.csv, forecast.json and the charts.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Master seed (overrides the scenario's `seed`; 0 to 2^63-1).
+    #[arg(long, value_parser = crate::rng::parse_seed)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar or messages on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart formats, comma-separated: png, svg or png,svg.
+    #[arg(long, value_parser = charts::parse_formats, default_value = "png,svg")]
+    pub format: std::vec::Vec<ChartFormat>,
+    /// Language of chart titles, axes and legends: en or zh (中文).
+    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    pub lang: Lang,
+    /// PNG size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
+    pub size: (u32, u32),
+}
+
+/// Runs `policysim forecast`.
+pub fn run(args: ForecastArgs) -> Result<()> {
+    let cancel = crate::cli::interrupt_flag();
+    crate::cli::check_threads(args.threads)?;
+    if args.horizon == 0 {
+        return Err(Error::Input(
+            "--horizon 0: the forecast needs at least one year (e.g. --horizon 5)".into(),
+        ));
+    }
+    let mut scenario = load_scenario(&args.file)?;
+    if let Some(s) = args.seed {
+        scenario.seed = s;
+    }
+    scenario.runs = args.runs.max(1);
+    check_destination(&args.out)?;
+    crate::limits::check_memory_holding(&scenario, crate::limits::thread_count(args.threads), 1)?;
+    let prepared = crate::ensemble::prepare(&scenario)?;
+    let free = crate::fit::check_free(&scenario, &args.free)?;
+    if !args.quiet {
+        for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
+            eprintln!("warning: {w}");
+        }
+        if let Some(w) = crate::observed::comparison_warning(&scenario) {
+            eprintln!("warning: {w}");
+        }
+    }
+    let network = prepared.network;
+    let observed = read_observed(&args.observed, &network, &args.reading.options())?;
+    let opts = ForecastOptions {
+        train_until: args.train_until,
+        horizon: args.horizon,
+        free,
+        runs: args.runs,
+        budget: args.budget,
+        seed: scenario.seed,
+        threads: args.threads,
+        cancel,
+    };
+    let work = if opts.free.is_empty() {
+        0
+    } else {
+        opts.budget as u64
+    } + u64::from(opts.runs);
+    let bar = crate::cli::progress_bar_of(work, "evaluations and runs", args.quiet);
+    let started = std::time::Instant::now();
+    let tick = |k: u64| bar.inc(k);
+    let result = forecast(&scenario, &network, &observed, &opts, &tick);
+    bar.finish_and_clear();
+    let f = result.map_err(|e| match e {
+        Error::Interrupted(_) => Error::Interrupted(crate::staging::interrupted_message(
+            "the forecast did not finish",
+            &args.out,
+            args.out.exists(),
+        )),
+        e => e,
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        for w in &observed.warnings {
+            eprintln!("warning: {w}");
+        }
+        if let Some(w) = f.split.horizon_warning(args.horizon) {
+            eprintln!("warning: {w}");
+        }
+        if !f.eha.logit.converged {
+            eprintln!("warning: the event-history logit did not converge (perfect separation on the training years?): its coefficients are drifting and its probabilities near 0 or 1");
+        }
+    }
+    let charts = (!args.no_charts).then(|| ChartOptions {
+        formats: args.format.clone(),
+        lang: args.lang,
+        size: args.size,
+    });
+    crate::simulate::write_staged(&args.out, |out| {
+        let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
+        w("forecast.csv", &forecast_csv(&f, &network))?;
+        w("forecast.json", &forecast_json(&args, &opts, &f, wall))?;
+        if let Some(c) = &charts {
+            let name = match &args.reading.policy {
+                Some(p) => format!("{} · {p}", f.scenario.name),
+                None => f.scenario.name.clone(),
+            };
+            super::chart::draw_forecast_charts(&f, &network, &name, out, c)?;
+        }
+        if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
+            return Err(Error::Interrupted(
+                "the forecast finished, its files did not".into(),
+            ));
+        }
+        Ok(())
+    })?;
+    if !args.quiet {
+        eprintln!(
+            "{}: forecast of {} units at risk after {}, {} years, {} runs, in {:.1} s",
+            f.scenario.name,
+            f.at_risk.len(),
+            f.split.year,
+            args.horizon,
+            opts.runs,
+            wall
+        );
+        eprintln!(
+            "  horizon {}: {:<10} {:>6} {:>7} {:>8}",
+            args.horizon, "", "AUC", "Brier", "log loss"
+        );
+        for (m, s) in MODELS.iter().zip(&f.scores) {
+            eprintln!(
+                "             {:<10} {:>6} {:>7.4} {:>8.4}",
+                m,
+                s.auc.map_or("-".into(), |a| format!("{a:.3}")),
+                s.brier,
+                s.log_loss
+            );
+        }
+        eprintln!(
+            "results in {}/ (forecast.csv, forecast.json, charts)",
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses an output folder a forecast must not replace: only a new or empty folder or
+/// an earlier forecast (`forecast.json`) qualify.
+fn check_destination(out: &Path) -> Result<()> {
+    if !crate::simulate::check_out_folder(out, "results/forecast")?
+        || out.join("forecast.json").is_file()
+    {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "--out {}: the folder holds other files and no earlier forecast (forecast.json); choose another --out (a forecast replaces the whole folder)",
+        out.display()
+    )))
+}
+
+/// `forecast.csv`: one row per unit not adopted by the last training year, wide:
+/// `unit,name,p1..pK,eha_p1..eha_pK,bass_p1..bass_pK,adopted_within_horizon,adopted_year`.
+pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
+    let k = f.bass.p.len();
+    let mut out = String::from("unit,name");
+    for prefix in ["p", "eha_p", "bass_p"] {
+        for j in 1..=k {
+            let _ = write!(out, ",{prefix}{j}");
+        }
+    }
+    out.push_str(",adopted_within_horizon,adopted_year\n");
+    for (row, &i) in f.at_risk.iter().enumerate() {
+        let name = network.labels.get(i).unwrap_or(&network.names[i]);
+        let _ = write!(out, "{},{}", csv_field(&network.names[i]), csv_field(name));
+        for p in f.policysim[row]
+            .iter()
+            .chain(&f.eha_p[row])
+            .chain(&f.bass.p)
+        {
+            let _ = write!(out, ",{}", num(*p));
+        }
+        let year = f.split.later[i].map_or(String::new(), |y| y.to_string());
+        let _ = writeln!(out, ",{},{year}", u8::from(f.outcome[row]));
+    }
+    out
+}
+
+/// `forecast.json`: the split, the fitted values, the three baselines' parameters and
+/// the scores at the horizon.
+pub fn forecast_json(
+    args: &ForecastArgs,
+    opts: &ForecastOptions,
+    f: &Forecast,
+    wall: f64,
+) -> String {
+    let fitted = f.fit.as_ref().map(|r| {
+        let mut best = serde_json::Map::new();
+        let mut interval = serde_json::Map::new();
+        for (k, p) in opts.free.iter().enumerate() {
+            let number = |x: f64| if p.integer { json!(x as i64) } else { json!(round_sig(x)) };
+            best.insert(p.key.clone(), number(r.best[k]));
+            interval.insert(p.key.clone(), json!([number(r.interval[k].0), number(r.interval[k].1)]));
+        }
+        json!({"best": best, "interval": interval, "rmse": round_sig(r.best_eval.curve_rmse), "evaluations": r.evaluations.len()})
+    });
+    let logit = &f.eha.logit;
+    let coefficients: Vec<Value> = (0..logit.names.len())
+        .map(|k| json!({"covariate": logit.names[k], "coef": round_sig(logit.coef[k]), "se": round_sig(logit.se[k])}))
+        .collect();
+    let mut scores = serde_json::Map::new();
+    for (m, s) in MODELS.iter().zip(&f.scores) {
+        scores.insert(
+            (*m).into(),
+            json!({"auc": s.auc.map(round_sig), "brier": round_sig(s.brier), "log_loss": round_sig(s.log_loss)}),
+        );
+    }
+    let adopters = f.outcome.iter().filter(|&&y| y).count();
+    let v = json!({
+        "tool": "policysim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": f.scenario.name,
+        "observed": args.observed.display().to_string(),
+        "policy": args.reading.policy,
+        "start_year": f.split.train.start_year,
+        "train_until": f.split.year,
+        "horizon": opts.horizon,
+        "last_observed_year": f.split.last_year,
+        "units": f.split.train.n(),
+        "adopted_by_train_until": f.split.train.n() - f.at_risk.len(),
+        "at_risk": f.at_risk.len(),
+        "adopted_within_horizon": adopters,
+        "fitted": fitted,
+        "eha": {
+            "coefficients": coefficients,
+            "dropped": f.eha.dropped,
+            "unit_years": f.eha.unit_years,
+            "events": f.eha.events,
+            "log_likelihood": round_sig(logit.log_likelihood),
+            "converged": logit.converged,
+            "covariates_over_horizon": "held at their values at the end of train_until",
+        },
+        "bass": {"p": round_sig(f.bass.fit.p), "q": round_sig(f.bass.fit.q), "t_offset": f.bass.offset,
+                 "probabilities": f.bass.p.iter().map(|p| round_sig(*p)).collect::<Vec<_>>()},
+        "scores": scores,
+        "log_loss_clip": super::score::EPS,
+        "runs": opts.runs,
+        "seed": opts.seed,
+        "wall_time_s": (wall * 1000.0).round() / 1000.0,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
