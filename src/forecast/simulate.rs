@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// which lies `elapsed` steps after the observed start. The centre's dates are counted
 /// from the start, so they move back by `elapsed`: a mandate already in force is in force
 /// from the first forecast step (its deadline kept at the same calendar year, or none
-/// when that has passed); pilots designated before the split cannot be restarted.
+/// when that has passed); pilots designated before the split cannot be restarted; an
+/// uptake's reviews go on from the first forecast step when they began before the split.
 pub fn forecast_scenario(scenario: &Scenario, elapsed: u32, horizon: u32) -> Result<Scenario> {
     let mut s = scenario.clone();
     s.steps = horizon;
@@ -43,6 +44,12 @@ pub fn forecast_scenario(scenario: &Scenario, elapsed: u32, horizon: u32) -> Res
                 )));
             }
             c.pilot.start = start - elapsed;
+        }
+        CentralMode::Uptake => {
+            // reviews that began before the split go on from the first forecast step
+            // (the observed adoptions carry no lineages, so no earlier uptake is known)
+            let start = c.uptake.start.max(1);
+            c.uptake.start = start.saturating_sub(elapsed).max(1);
         }
         CentralMode::None | CentralMode::Recognition => {}
     }
