@@ -9,6 +9,7 @@ pub mod classic;
 pub mod competition;
 pub mod innovation;
 pub mod learning;
+pub mod selection;
 
 /// The channel through which a government adopted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
