@@ -14,7 +14,8 @@ use crate::agents::{AgentRecipe, Agents};
 use crate::error::{Error, Result};
 use crate::initial::InitialAdopters;
 use crate::model::centre::{
-    self, Centre, Locals, Orders, ABANDONED, ADOPTED, NEVER, TEMPLATE_LINEAGE,
+    self, Centre, Endorsement, Locals, Orders, Scope, ABANDONED, ADOPTED, NEVER, NO_CENTRE,
+    TEMPLATE_LINEAGE,
 };
 use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
 use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
@@ -60,6 +61,10 @@ pub mod series {
 
 /// Name of the series of the mean learning capacity of all governments (with `learning.growth` > 0).
 pub const MEAN_LEARNING: &str = "mean_learning";
+
+/// Names of the series of the spread between the subtrees of centres at a level (with
+/// `central.scope` below national): the lowest, mean and highest adopted share among them.
+pub const CENTRE_SHARE: [&str; 3] = ["centre_share_min", "centre_share_mean", "centre_share_max"];
 
 /// Name of the series of the share of governments on the lineage the centre took up (mode `uptake`; empty before the uptake).
 pub const UPTAKE_SHARE: &str = "uptake_lineage_share";
@@ -116,6 +121,25 @@ pub struct RunSummary {
     pub uptake_inventor: String,
     /// Every evaluation by the centre (pilot rounds, uptake reviews): the rows of `rounds.csv`.
     pub evaluations: Vec<centre::Evaluation>,
+    /// With `central.scope` below national: each centre's outcome (the rows of `centres.csv`).
+    pub centres: Vec<CentreOutcome>,
+}
+
+/// What one centre of a scope below national did in a run, and how far its subtree got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreOutcome {
+    /// The government that is the centre.
+    pub unit: u32,
+    /// Governments under it.
+    pub units: u32,
+    /// Its first promotion (pilot, uptake) or mandate.
+    pub promoted_at: Option<u32>,
+    /// Pilot batches it designated.
+    pub rounds_used: u32,
+    /// Its uptake regret, if it took a variant up.
+    pub uptake_regret: Option<f64>,
+    /// Adopted share of the governments under it at the last step.
+    pub final_share: f64,
 }
 
 /// Everything one run produces.
@@ -165,6 +189,10 @@ pub struct Prepared {
     pub classic: Option<ClassicSetup>,
     /// Level index that pilots are designated among (`central.pilot.level`).
     pub pilot_level: Option<u16>,
+    /// Centres at a level (`central.scope` below national); `None` = one national centre.
+    pub scope: Option<Scope>,
+    /// Index of the first of the three series of the spread between centres' subtrees.
+    centre_share: Option<usize>,
     /// Keep bootstrap replicates of the mean adopted-share curve
     /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
     /// observed adoptions; off unless a comparison with them asks for it.
@@ -204,6 +232,8 @@ impl Prepared {
                 network,
                 classic,
                 pilot_level: None,
+                scope: None,
+                centre_share: None,
                 bootstrap_share: false,
             });
         }
@@ -252,6 +282,42 @@ impl Prepared {
             }
             _ => None,
         };
+        let scope = if c.scope == crate::scenario::NATIONAL {
+            None
+        } else {
+            let k = network
+                .level_names
+                .iter()
+                .position(|l| *l == c.scope)
+                .filter(|_| !network.level.is_empty() && !network.parent.is_empty());
+            let Some(k) = k else {
+                let known = if network.level_names.is_empty() || network.parent.is_empty() {
+                    "the network has no levels with parents (use a hierarchy, or a node file with level and parent columns)".to_string()
+                } else {
+                    format!(
+                        "its levels are {}",
+                        network
+                            .level_names
+                            .iter()
+                            .map(|l| format!("\"{l}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                return Err(Error::Input(format!(
+                    "key `central.scope`: must be \"national\" or a level of the network, but the network has no level \"{}\"; {known}",
+                    c.scope
+                )));
+            };
+            let scope = centre::assign_scope(&network.parent, &network.level, k as u16);
+            if scope.members.iter().all(Vec::is_empty) {
+                return Err(Error::Input(format!(
+                    "key `central.scope`: no government lies below a unit of level \"{}\", so its centres would act on nobody; choose a higher level",
+                    c.scope
+                )));
+            }
+            Some(scope)
+        };
         let groups = if scenario.competition.rivals == Rivals::SameParent
             && scenario.competition.rate > 0.0
         {
@@ -272,7 +338,11 @@ impl Prepared {
             series.push(MEAN_LEARNING.to_string());
             series.len() - 1
         });
-        let uptake_share = (c.mode == CentralMode::Uptake).then(|| {
+        let centre_share = scope.as_ref().map(|_| {
+            series.extend(CENTRE_SHARE.iter().map(|s| s.to_string()));
+            series.len() - CENTRE_SHARE.len()
+        });
+        let uptake_share = (c.mode == CentralMode::Uptake && scope.is_none()).then(|| {
             series.push(UPTAKE_SHARE.to_string());
             series.len() - 1
         });
@@ -286,6 +356,8 @@ impl Prepared {
             uptake_share,
             classic: None,
             pilot_level,
+            scope,
+            centre_share,
             bootstrap_share: false,
         })
     }
@@ -338,6 +410,37 @@ struct Adoption {
     lineage: u32,
 }
 
+/// What one centre has in force in a step, as the governments under it see it.
+#[derive(Debug, Clone, Copy)]
+struct CentreNow {
+    mandate_on: bool,
+    at_deadline: bool,
+    endorsed: Option<Endorsement>,
+    template: (f64, u32),
+    mandate_variant: (f64, u32),
+}
+
+impl CentreNow {
+    /// No centre: no mandate, no endorsement (the template is never used).
+    const NONE: CentreNow = CentreNow {
+        mandate_on: false,
+        at_deadline: false,
+        endorsed: None,
+        template: (0.0, TEMPLATE_LINEAGE),
+        mandate_variant: (0.0, TEMPLATE_LINEAGE),
+    };
+
+    fn of(c: &Centre, t: u32) -> CentreNow {
+        CentreNow {
+            mandate_on: c.mandate_on(t),
+            at_deadline: c.at_deadline(t),
+            endorsed: c.endorsed(),
+            template: c.template(),
+            mandate_variant: c.mandate_variant(),
+        }
+    }
+}
+
 /// Candidate id standing for the endorsed pilots when choosing whom to learn from.
 const ENDORSED_SOURCE: u32 = u32::MAX;
 
@@ -383,9 +486,18 @@ struct Run<'a> {
     innovation_quality: Sampler,
     /// The government that started each lineage (`u32::MAX` for the centre's template).
     inventor: Vec<u32>,
-    /// The centre (MODEL.md sections 4 and 4b) and what it ordered for this step.
-    centre: Centre<'a>,
+    /// The centres (MODEL.md sections 4, 4b and 4c): one national centre, or one per unit
+    /// of the `central.scope` level; and what they ordered for this step.
+    centres: Vec<Centre<'a>>,
     orders: Orders,
+    /// The centre each government is under (empty with one national centre).
+    centre_of: &'a [u32],
+    /// The government that is each centre (empty with one national centre).
+    centre_units: &'a [u32],
+    /// Current adopters under each centre (empty with one national centre).
+    centre_adopted: Vec<u32>,
+    /// Where the spread between centres' subtrees is recorded.
+    centre_share: Option<usize>,
     /// The classic model being run (`None` = the policy model).
     classic: Option<&'a ClassicSetup>,
     /// Classic models: per-node thresholds (`threshold`) or sender probabilities (`cascade`).
@@ -486,16 +598,38 @@ pub fn run_or_cancel(
         .quality
         .sampler()
         .unwrap_or(Sampler::Constant(0.0));
-    let template_quality = if classic.is_some() {
-        0.0
+    let centres: Vec<Centre> = if classic.is_some() {
+        vec![Centre::new(
+            &scenario.central,
+            &scenario.learning,
+            0.0,
+            None,
+        )]
     } else {
-        scenario
+        let template = scenario
             .central
             .pilot
             .quality
             .sampler()
-            .unwrap_or(Sampler::Constant(0.0))
-            .draw(&mut rng)
+            .unwrap_or(Sampler::Constant(0.0));
+        let new = |q: f64| {
+            Centre::new(
+                &scenario.central,
+                &scenario.learning,
+                q,
+                prepared.pilot_level,
+            )
+        };
+        match &prepared.scope {
+            // one template per centre, drawn in centre order
+            Some(scope) => scope
+                .members
+                .iter()
+                .enumerate()
+                .map(|(k, m)| new(template.draw(&mut rng)).scoped(k as u32, m))
+                .collect(),
+            None => vec![new(template.draw(&mut rng))],
+        }
     };
     let node_values = classic.map_or(Vec::new(), |c| c.draw_node_values(n, &mut rng));
     let cascade = matches!(classic, Some(ClassicSetup::Cascade(_)));
@@ -575,13 +709,21 @@ pub fn run_or_cancel(
         hazard: Vec::new(),
         innovation_quality,
         inventor: vec![u32::MAX],
-        centre: Centre::new(
-            &scenario.central,
-            &scenario.learning,
-            template_quality,
-            prepared.pilot_level,
-        ),
+        centres,
         orders: Orders::default(),
+        centre_of: prepared
+            .scope
+            .as_ref()
+            .map_or(&[], |s| s.centre_of.as_slice()),
+        centre_units: prepared
+            .scope
+            .as_ref()
+            .map_or(&[], |s| s.centres.as_slice()),
+        centre_adopted: prepared
+            .scope
+            .as_ref()
+            .map_or(Vec::new(), |s| vec![0; s.centres.len()]),
+        centre_share: prepared.centre_share,
         rng,
         classic,
         node_values,
@@ -662,38 +804,7 @@ pub fn run_or_cancel(
         mark_thresholds(share, t, &mut t10, &mut t50, &mut t90);
     }
 
-    let a = r.adopters.len();
-    let total: u64 = r.channel_total.iter().sum();
-    let mean_perf_end = if a > 0 {
-        Some(r.sum_y / a as f64)
-    } else {
-        None
-    };
-    let summary = RunSummary {
-        run,
-        final_share: a as f64 / n.max(1) as f64,
-        t10,
-        t50,
-        t90,
-        channel_shares: (total > 0).then(|| r.channel_total.map(|c| c as f64 / total as f64)),
-        promoted_at: r.centre.promoted_at(),
-        evaluation_bias: match (r.centre.first_evaluation(), mean_perf_end) {
-            (Some(e), Some(m)) => Some(e - m),
-            _ => None,
-        },
-        final_mean_quality: (a > 0 && r.classic.is_none()).then(|| r.sum_q / a as f64),
-        penalised: r.failures.as_ref().map(abandon::Failures::penalised_count),
-        deterred: r.failures.as_ref().map(abandon::Failures::deterred_count),
-        final_mean_learning: r.mean_learning.map(|_| r.sum_learning / n.max(1) as f64),
-        rounds_used: reports_rounds(scenario).then(|| r.centre.rounds_used()),
-        uptake: r.centre.uptake(),
-        uptake_inventor: r
-            .centre
-            .uptake()
-            .and_then(|u| net.names.get(u.inventor as usize).cloned())
-            .unwrap_or_default(),
-        evaluations: r.centre.evaluations().to_vec(),
-    };
+    let summary = r.summarise(run, [t10, t50, t90]);
     Some(RunOutput {
         series: record,
         summary,
@@ -701,8 +812,8 @@ pub fn run_or_cancel(
         adopted_step: record_steps.then_some(r.adopted_step),
         lineages: trace_lineages.then(|| LineageTrace {
             counts: lineage_counts,
+            uptake: r.centres[0].uptake(),
             inventor: r.inventor,
-            uptake: r.centre.uptake(),
         }),
     })
 }
@@ -903,6 +1014,98 @@ impl Run<'_> {
             let l = self.net.level[i] as usize;
             self.level_adopted[l] = self.level_adopted[l].wrapping_add_signed(delta);
         }
+        if let Some(&c) = self.centre_of.get(i).filter(|&&c| c != NO_CENTRE) {
+            self.centre_adopted[c as usize] =
+                self.centre_adopted[c as usize].wrapping_add_signed(delta);
+        }
+    }
+
+    /// What the finished run reports about itself (its row of `runs.csv`).
+    fn summarise(&self, run: u64, [t10, t50, t90]: [Option<u32>; 3]) -> RunSummary {
+        let n = self.n;
+        let a = self.adopters.len();
+        let total: u64 = self.channel_total.iter().sum();
+        let mean_perf_end = (a > 0).then(|| self.sum_y / a as f64);
+        let centres = &self.centres;
+        // the first promotion of any centre; with centres at a level, the mean of their first evaluations
+        let promoted_at = centres.iter().filter_map(Centre::promoted_at).min();
+        let first: Vec<f64> = centres
+            .iter()
+            .filter_map(Centre::first_evaluation)
+            .collect();
+        let first_evaluation =
+            (!first.is_empty()).then(|| first.iter().sum::<f64>() / first.len() as f64);
+        // the earliest uptake (lowest step, then lowest centre)
+        let uptake = centres
+            .iter()
+            .filter_map(Centre::uptake)
+            .min_by_key(|u| u.step);
+        let scoped = !self.centre_of.is_empty();
+        RunSummary {
+            run,
+            final_share: a as f64 / n.max(1) as f64,
+            t10,
+            t50,
+            t90,
+            channel_shares: (total > 0)
+                .then(|| self.channel_total.map(|c| c as f64 / total as f64)),
+            promoted_at,
+            evaluation_bias: match (first_evaluation, mean_perf_end) {
+                (Some(e), Some(m)) => Some(e - m),
+                _ => None,
+            },
+            final_mean_quality: (a > 0 && self.classic.is_none()).then(|| self.sum_q / a as f64),
+            penalised: self
+                .failures
+                .as_ref()
+                .map(abandon::Failures::penalised_count),
+            deterred: self
+                .failures
+                .as_ref()
+                .map(abandon::Failures::deterred_count),
+            final_mean_learning: self
+                .mean_learning
+                .map(|_| self.sum_learning / n.max(1) as f64),
+            rounds_used: reports_rounds(self.s)
+                .then(|| centres.iter().map(Centre::rounds_used).sum()),
+            uptake,
+            uptake_inventor: uptake
+                .and_then(|u| self.net.names.get(u.inventor as usize).cloned())
+                .unwrap_or_default(),
+            evaluations: centres
+                .iter()
+                .flat_map(|c| c.evaluations().iter().copied())
+                .collect(),
+            centres: if scoped {
+                centres
+                    .iter()
+                    .zip(&self.centre_adopted)
+                    .enumerate()
+                    .map(|(k, (c, &adopted))| CentreOutcome {
+                        unit: self.centre_units[k],
+                        units: c.size(n) as u32,
+                        promoted_at: c.promoted_at(),
+                        rounds_used: c.rounds_used(),
+                        uptake_regret: c.uptake().map(|u| u.regret),
+                        final_share: f64::from(adopted) / c.size(n).max(1) as f64,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The adopted share under each centre with at least one government under it.
+    fn centre_shares(&self) -> Vec<f64> {
+        self.centres
+            .iter()
+            .zip(&self.centre_adopted)
+            .filter_map(|(c, &a)| {
+                let size = c.size(self.n);
+                (size > 0).then(|| f64::from(a) / size as f64)
+            })
+            .collect()
     }
 
     /// Writes the state at the end of a step into one row of the record.
@@ -940,12 +1143,22 @@ impl Run<'_> {
         if let Some(k) = self.mean_learning {
             row[k] = self.sum_learning / self.n.max(1) as f64;
         }
-        if let (Some(k), Some(u)) = (self.uptake_share, self.centre.uptake()) {
+        if let Some(k) = self.centre_share {
+            let shares = self.centre_shares();
+            if !shares.is_empty() {
+                let m = shares.len() as f64;
+                row[k] = shares.iter().copied().fold(f64::INFINITY, f64::min);
+                row[k + 1] = shares.iter().sum::<f64>() / m;
+                row[k + 2] = shares.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            }
+        }
+        if let (Some(k), Some(u)) = (self.uptake_share, self.centres[0].uptake()) {
             row[k] = f64::from(self.lineage_count[u.lineage as usize]) / self.n.max(1) as f64;
         }
     }
 
-    /// The centre acts at the start of step t ([`Centre::begin_step`]); the run carries out its orders.
+    /// The centres act at the start of step t ([`Centre::begin_step`], in centre order); the
+    /// run carries out their orders.
     fn centre_acts(&mut self, t: u32, abandonments: &mut Vec<u32>) {
         self.orders.clear();
         let locals = Locals {
@@ -960,9 +1173,12 @@ impl Run<'_> {
             level: &self.net.level,
             adopters: &self.adopters,
             inventor: &self.inventor,
+            centre_of: self.centre_of,
+            centre_adopted: &self.centre_adopted,
         };
-        self.centre
-            .begin_step(t, &locals, &mut self.rng, &mut self.orders);
+        for centre in &mut self.centres {
+            centre.begin_step(t, &locals, &mut self.rng, &mut self.orders);
+        }
         let orders = std::mem::take(&mut self.orders);
         for &i in &orders.learn_by_doing {
             self.grow(i as usize);
@@ -1174,10 +1390,10 @@ impl Run<'_> {
         let share = a_start as f64 / n.max(1) as f64;
         let credit =
             competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
-        let mandate_on = self.centre.mandate_on(t);
-        let at_deadline = self.centre.at_deadline(t);
+        // what each centre has in force this step; a government under no centre sees none
+        let now: Vec<CentreNow> = self.centres.iter().map(|c| CentreNow::of(c, t)).collect();
+        let national = self.centre_of.is_empty();
         let abandon_on = s.abandon.rate > 0.0;
-        let endorsed = self.centre.endorsed();
         let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
@@ -1203,10 +1419,18 @@ impl Run<'_> {
                 }
                 self.hazard[k_adopted].0 += 1;
             }
+            let centre = if national {
+                now[0]
+            } else {
+                match self.centre_of[i] {
+                    NO_CENTRE => CentreNow::NONE,
+                    c => now[c as usize],
+                }
+            };
             if self.designated[i] {
                 let q = adapt::adapt(
                     &s.adapt,
-                    self.centre.template().0,
+                    centre.template.0,
                     self.agents.learning[i],
                     &mut self.rng,
                 );
@@ -1214,7 +1438,7 @@ impl Run<'_> {
                     unit: i as u32,
                     channel: Channel::Pilot,
                     quality: q,
-                    lineage: self.centre.template().1,
+                    lineage: centre.template.1,
                 });
                 self.hazard[k_adopted].1 += 1;
                 continue;
@@ -1238,7 +1462,7 @@ impl Run<'_> {
                 k_adopted as f64
             };
             let mut denom = degree;
-            if let Some(e) = endorsed {
+            if let Some(e) = centre.endorsed {
                 signal_sum += e.weight * e.mean_w;
                 denom += e.weight;
             }
@@ -1256,11 +1480,11 @@ impl Run<'_> {
                     probs[0] *= f.appetite[i];
                     probs[2] *= f.appetite[i];
                 }
-                if mandate_on {
+                if centre.mandate_on {
                     probs[4] = centre::mandate_probability(
                         &s.central.mandate,
                         self.agents.inertia[i],
-                        at_deadline,
+                        centre.at_deadline,
                     );
                 }
             }
@@ -1274,14 +1498,14 @@ impl Run<'_> {
                     let q = self.innovation_quality.draw(&mut self.rng);
                     (q, self.new_lineage(i as u32))
                 }
-                Channel::Learning => match self.learning_source(i) {
+                Channel::Learning => match self.learning_source(i, centre.endorsed) {
                     Some(source) => source,
                     // S_i > 0 only through rounding, with nobody to learn from: no adoption
                     None => continue,
                 },
                 Channel::Competition => self.competition_source(i),
-                Channel::Mandate => self.centre.mandate_variant(),
-                Channel::Pilot => self.centre.template(),
+                Channel::Mandate => centre.mandate_variant,
+                Channel::Pilot => centre.template,
             };
             // innovation starts a new variant; every copied variant is adapted
             let quality = if channel == Channel::Innovation {
@@ -1334,7 +1558,7 @@ impl Run<'_> {
     }
 
     /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
-    fn learning_source(&mut self, i: usize) -> Option<(f64, u32)> {
+    fn learning_source(&mut self, i: usize, endorsed: Option<Endorsement>) -> Option<(f64, u32)> {
         let mut chooser = learning::SourceChooser::new(&self.s.learning, self.agents.learning[i]);
         if self.net.complete {
             let a = self.adopters.len();
@@ -1356,11 +1580,11 @@ impl Run<'_> {
                 }
             }
         }
-        if let Some(e) = self.centre.endorsed().filter(|e| e.weight > 0.0) {
+        if let Some(e) = endorsed.filter(|e| e.weight > 0.0) {
             chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
         }
         match chooser.chosen()? {
-            ENDORSED_SOURCE => self.centre.endorsed().map(|e| (e.quality, e.lineage)),
+            ENDORSED_SOURCE => endorsed.map(|e| (e.quality, e.lineage)),
             j => Some((self.quality[j as usize], self.lineage[j as usize])),
         }
     }

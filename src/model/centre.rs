@@ -68,6 +68,11 @@ pub struct Locals<'a> {
     pub adopters: &'a [u32],
     /// The government that started each lineage (`u32::MAX` for the centre's template).
     pub inventor: &'a [u32],
+    /// The centre each government is under, with `central.scope` below national ([`NO_CENTRE`]
+    /// for none); empty for one national centre.
+    pub centre_of: &'a [u32],
+    /// Current adopters under each centre (empty for one national centre).
+    pub centre_adopted: &'a [u32],
 }
 
 impl Locals<'_> {
@@ -80,6 +85,56 @@ impl Locals<'_> {
     /// Adopted share of all governments.
     pub fn adopted_share(&self) -> f64 {
         self.adopters.len() as f64 / self.status.len().max(1) as f64
+    }
+}
+
+/// `centre_of` value of a government no centre acts on (a centre itself, or above the scope).
+pub const NO_CENTRE: u32 = u32::MAX;
+
+/// Centres at a level (`central.scope`, MODEL.md 4c, 四级联动): every government at that
+/// level is the centre of the governments below it (its descendants by parent links).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// The centre each government is under ([`NO_CENTRE`] for the centres themselves and
+    /// everything above or outside their subtrees).
+    pub centre_of: Vec<u32>,
+    /// The government that is each centre, in ascending id order.
+    pub centres: Vec<u32>,
+    /// The governments under each centre, in ascending id order.
+    pub members: Vec<Vec<u32>>,
+}
+
+/// Assigns every government below a unit of level `scope_level` to that unit's centre:
+/// the nearest ancestor of that level. `parent` uses `u32::MAX` for no parent.
+pub fn assign_scope(parent: &[u32], level: &[u16], scope_level: u16) -> Scope {
+    let n = parent.len();
+    let centres: Vec<u32> = (0..n as u32)
+        .filter(|&i| level.get(i as usize) == Some(&scope_level))
+        .collect();
+    let mut index = vec![NO_CENTRE; n];
+    for (k, &c) in centres.iter().enumerate() {
+        index[c as usize] = k as u32;
+    }
+    let mut centre_of = vec![NO_CENTRE; n];
+    let mut members = vec![Vec::new(); centres.len()];
+    for i in 0..n {
+        // walk up to the nearest ancestor at the scope level (levels are few: short walks)
+        let mut j = parent[i];
+        let mut steps = 0;
+        while j != u32::MAX && (j as usize) < n && steps <= n {
+            if level.get(j as usize) == Some(&scope_level) {
+                centre_of[i] = index[j as usize];
+                members[index[j as usize] as usize].push(i as u32);
+                break;
+            }
+            j = parent[j as usize];
+            steps += 1;
+        }
+    }
+    Scope {
+        centre_of,
+        centres,
+        members,
     }
 }
 
@@ -125,7 +180,9 @@ pub struct Endorsement {
 /// One evaluation by the centre: a pilot round or a review of the local variants (a row of `rounds.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evaluation {
-    /// 1 for the first evaluation of the run, then 2, 3, ...
+    /// The centre that evaluated (index into the run's centres; 0 for the national one).
+    pub centre: u32,
+    /// 1 for the centre's first evaluation of the run, then 2, 3, ...
     pub round: u32,
     /// Step at which it took place.
     pub step: u32,
@@ -184,6 +241,10 @@ pub struct Centre<'s> {
     first_evaluation: Option<f64>,
     evaluations: Vec<Evaluation>,
     uptake: Option<UptakeRecord>,
+    /// This centre's index among the run's centres (0 for the national one).
+    index: u32,
+    /// The governments under this centre (`None` = every government: the national centre).
+    members: Option<&'s [u32]>,
 }
 
 impl<'s> Centre<'s> {
@@ -212,6 +273,37 @@ impl<'s> Centre<'s> {
             first_evaluation: None,
             evaluations: Vec::new(),
             uptake: None,
+            index: 0,
+            members: None,
+        }
+    }
+
+    /// The same centre acting only on `members` (ascending ids), as centre number `index`
+    /// of a scope below national.
+    pub fn scoped(mut self, index: u32, members: &'s [u32]) -> Centre<'s> {
+        self.index = index;
+        self.members = Some(members);
+        self
+    }
+
+    /// Number of governments under this centre (`n` for the national one).
+    pub fn size(&self, n: usize) -> usize {
+        self.members.map_or(n, <[u32]>::len)
+    }
+
+    /// Whether government i is under this centre.
+    #[inline]
+    fn covers(&self, locals: &Locals, i: u32) -> bool {
+        self.members.is_none() || locals.centre_of[i as usize] == self.index
+    }
+
+    /// Adopted share among the governments under this centre.
+    fn adopted_share(&self, locals: &Locals) -> f64 {
+        match self.members {
+            None => locals.adopted_share(),
+            Some(m) => {
+                f64::from(locals.centre_adopted[self.index as usize]) / m.len().max(1) as f64
+            }
         }
     }
 
@@ -248,7 +340,7 @@ impl<'s> Centre<'s> {
                     let triggered = c
                         .uptake
                         .trigger_share
-                        .is_none_or(|s| locals.adopted_share() + 1e-12 >= s);
+                        .is_none_or(|s| self.adopted_share(locals) + 1e-12 >= s);
                     if triggered {
                         self.review(t, locals, rng);
                     }
@@ -322,7 +414,17 @@ impl<'s> Centre<'s> {
         rng: &mut R,
         orders: &mut Orders,
     ) {
-        let eligible: Vec<u32> = (0..locals.status.len() as u32)
+        let all: Vec<u32>;
+        let pool: &[u32] = match self.members {
+            Some(m) => m,
+            None => {
+                all = (0..locals.status.len() as u32).collect();
+                &all
+            }
+        };
+        let eligible: Vec<u32> = pool
+            .iter()
+            .copied()
             .filter(|&i| {
                 locals.status[i as usize] == NEVER
                     && self
@@ -343,7 +445,7 @@ impl<'s> Centre<'s> {
         self.batch = chosen.clone();
         self.batch_size = size;
         self.batches += 1;
-        orders.designate = chosen;
+        orders.designate.extend_from_slice(&chosen);
         self.evaluation_at = Some(t.saturating_add(self.central.pilot.evaluate_after.max(1)));
     }
 
@@ -373,6 +475,7 @@ impl<'s> Centre<'s> {
         self.first_evaluation.get_or_insert(true_mean);
         let verdict = evaluate(observed_mean, pilot.promote_above);
         self.evaluations.push(Evaluation {
+            centre: self.index,
             round: self.evaluations.len() as u32 + 1,
             step: t,
             sites: batch.len() as u32,
@@ -457,7 +560,7 @@ impl<'s> Centre<'s> {
     fn review<R: Rng + ?Sized>(&mut self, t: u32, locals: &Locals, rng: &mut R) {
         let u = &self.central.uptake;
         self.next_review = Some(t.saturating_add(u.review_every.max(1)));
-        let tallies = tally_lineages(locals);
+        let tallies = tally_lineages(locals, |i| self.covers(locals, i));
         let Some(pick) = pick_lineage(&tallies, u.min_adopters, u.evaluation_noise, rng) else {
             return;
         };
@@ -465,6 +568,7 @@ impl<'s> Centre<'s> {
         let tally = tallies[lineage as usize].expect("picked lineage in use");
         let promoted = observed > u.promote_above;
         self.evaluations.push(Evaluation {
+            centre: self.index,
             round: self.evaluations.len() as u32 + 1,
             step: t,
             sites: tally.adopters,
@@ -491,7 +595,7 @@ impl<'s> Centre<'s> {
                     .adopters
                     .iter()
                     .copied()
-                    .filter(|&i| locals.lineage[i as usize] == lineage)
+                    .filter(|&i| locals.lineage[i as usize] == lineage && self.covers(locals, i))
                     .collect();
                 self.endorse(&sites, locals, best);
             }
@@ -546,11 +650,17 @@ fn argmax(x: &[f64]) -> usize {
     best
 }
 
-/// Each lineage's tally among the current adopters (`None` for a lineage not in use).
-fn tally_lineages(locals: &Locals) -> Vec<Option<LineageTally>> {
+/// Each lineage's tally among the current adopters that `covered` accepts (`None` for a
+/// lineage not in use there).
+fn tally_lineages(locals: &Locals, covered: impl Fn(u32) -> bool) -> Vec<Option<LineageTally>> {
     let mut tallies: Vec<Option<LineageTally>> = vec![None; locals.inventor.len()];
     // ascending ids so that ties between equal variants go to the lowest id, whatever the adopters' order
-    let mut adopters = locals.adopters.to_vec();
+    let mut adopters: Vec<u32> = locals
+        .adopters
+        .iter()
+        .copied()
+        .filter(|&i| covered(i))
+        .collect();
     adopters.sort_unstable();
     for i in adopters {
         let l = locals.lineage[i as usize] as usize;

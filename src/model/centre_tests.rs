@@ -79,7 +79,7 @@ fn review_picks_the_highest_observed_mean_among_large_enough_lineages() {
         &[0.4, 0.5, 0.6, 0.9, 0.9, 0.1, 0.2, 0.3],
         &[1, 1, 1, 2, 2, 3, 3, 3],
     );
-    let tallies = tally_lineages(&w.locals());
+    let tallies = tally_lineages(&w.locals(), |_| true);
     let mut rng = run_rng(1, 0);
     assert_eq!(pick_lineage(&tallies, 3, 0.0, &mut rng), Some((1, 0.5)));
     // with min_adopters 2 the smaller but better lineage is seen and wins
@@ -96,7 +96,7 @@ fn review_noise_shrinks_with_the_square_root_of_adopters() {
     let mut rng = run_rng(2, 0);
     for n in [4usize, 16] {
         let w = World::new(&vec![0.0; n], &vec![1; n]);
-        let tallies = tally_lineages(&w.locals());
+        let tallies = tally_lineages(&w.locals(), |_| true);
         let reps = 20_000;
         let draws: Vec<f64> = (0..reps)
             .map(|_| pick_lineage(&tallies, 1, 2.0, &mut rng).unwrap().1)

@@ -688,6 +688,12 @@ impl Scenario {
                 );
             }
         }
+        if central.scope.trim().is_empty() {
+            c.push(
+                "central.scope",
+                "must be \"national\" or the name of a level of the network (e.g. \"province\"), got an empty string".to_string(),
+            );
+        }
         let uptake = &central.uptake;
         c.at_least_one(
             "central.uptake.review_every",
@@ -826,6 +832,14 @@ impl Scenario {
                 out.push((
                     "central.mode".into(),
                     "central.mode = \"uptake\" takes up a local variant, but innovation.rate = 0 and [initial] gives no adopters, so no local variant can arise and the centre never takes one up".into(),
+                ));
+            }
+            if central.scope != crate::scenario::NATIONAL
+                && matches!(central.mode, CentralMode::None | CentralMode::Recognition)
+            {
+                out.push((
+                    "central.scope".into(),
+                    format!("central.scope = \"{}\" places pilots, mandates and uptakes, but central.mode = \"{mode}\" has none, so it has no effect", central.scope),
                 ));
             }
             let p = &central.pilot;

@@ -419,6 +419,9 @@ pub struct Central {
     pub endorse: Endorse,
     /// Uptake of a local variant, in mode `uptake` (`[central.uptake]`, MODEL.md 4b).
     pub uptake: Uptake,
+    /// Where the centre's strategy is run: `national`, or a level name (each unit of that
+    /// level is the centre of the units below it: 四级联动, MODEL.md 4c).
+    pub scope: String,
 }
 
 impl Default for Central {
@@ -431,9 +434,13 @@ impl Default for Central {
             mandate: Mandate::default(),
             endorse: Endorse::default(),
             uptake: Uptake::default(),
+            scope: NATIONAL.to_string(),
         }
     }
 }
+
+/// `central.scope` of one national centre.
+pub const NATIONAL: &str = "national";
 
 /// The centre's strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
