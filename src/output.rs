@@ -118,7 +118,100 @@ pub fn optional_columns(scenario: &Scenario) -> Vec<&'static str> {
     if reports_uptake(scenario) {
         cols.extend(["uptake_at", "uptake_inventor", "uptake_regret"]);
     }
+    if reports_centres(scenario) {
+        cols.extend(CENTRE_COLUMNS);
+    }
     cols
+}
+
+/// Whether the scenario has centres at a level (`central.scope` below national, policy model).
+pub fn reports_centres(scenario: &Scenario) -> bool {
+    scenario.model == crate::scenario::ModelKind::Policy
+        && scenario.central.scope != crate::scenario::NATIONAL
+}
+
+/// The `runs.csv` columns of centres at a level: how many promoted, the spread of their
+/// promotion steps (min, median, max over the centres that promoted) and of the final
+/// shares of their subtrees (sd, min, max over centres with governments under them).
+pub const CENTRE_COLUMNS: [&str; 7] = [
+    "centres_promoted",
+    "centre_promoted_at_min",
+    "centre_promoted_at_median",
+    "centre_promoted_at_max",
+    "centre_share_sd",
+    "centre_share_min",
+    "centre_share_max",
+];
+
+/// The cells of [`CENTRE_COLUMNS`] for one run (with leading commas).
+fn centre_cells(s: &RunSummary) -> String {
+    let mut steps: Vec<f64> = s
+        .centres
+        .iter()
+        .filter_map(|c| c.promoted_at.map(f64::from))
+        .collect();
+    steps.sort_by(f64::total_cmp);
+    let shares: Vec<f64> = s
+        .centres
+        .iter()
+        .filter(|c| c.units > 0)
+        .map(|c| c.final_share)
+        .collect();
+    let (promoted_min, promoted_median, promoted_max) = if steps.is_empty() {
+        (String::new(), String::new(), String::new())
+    } else {
+        (
+            num(steps[0]),
+            num(crate::aggregate::quantile_sorted(&steps, 0.5)),
+            num(steps[steps.len() - 1]),
+        )
+    };
+    let (sd, min, max) = if shares.is_empty() {
+        (String::new(), String::new(), String::new())
+    } else {
+        let m = shares.iter().sum::<f64>() / shares.len() as f64;
+        // the spread among the centres themselves (population sd: they are all the centres)
+        let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
+        (
+            num(var.sqrt()),
+            num(shares.iter().copied().fold(f64::INFINITY, f64::min)),
+            num(shares.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+        )
+    };
+    format!(
+        ",{},{promoted_min},{promoted_median},{promoted_max},{sd},{min},{max}",
+        steps.len()
+    )
+}
+
+/// Header of `centres.csv`: one row per run and centre (centres at a level).
+pub const CENTRES_HEADER: &str =
+    "run,centre,name,units,promoted_at,rounds_used,uptake_regret,final_share";
+
+/// The `centres.csv` rows of one run (each ending in a newline); `centre` is the id of the
+/// government that is the centre, `name` its node-file name (or the id).
+pub fn centres_rows(network: &crate::network::Network, s: &RunSummary) -> String {
+    let mut out = String::new();
+    for c in &s.centres {
+        let i = c.unit as usize;
+        let id = network.names.get(i).map_or(String::new(), |v| csv_field(v));
+        let name = network
+            .labels
+            .get(i)
+            .filter(|l| !l.is_empty())
+            .map_or(id.clone(), |v| csv_field(v));
+        let _ = writeln!(
+            out,
+            "{},{id},{name},{},{},{},{},{}",
+            s.run,
+            c.units,
+            opt_u32(c.promoted_at),
+            c.rounds_used,
+            opt_f64(c.uptake_regret),
+            num(c.final_share)
+        );
+    }
+    out
 }
 
 /// Whether the centre takes local variants up (policy model, mode `uptake`).
@@ -169,6 +262,9 @@ pub fn optional_cells(scenario: &Scenario, s: &RunSummary) -> String {
             None => row.push_str(",,,"),
         }
     }
+    if reports_centres(scenario) {
+        row.push_str(&centre_cells(s));
+    }
     row
 }
 
@@ -183,11 +279,16 @@ pub fn writes_rounds(scenario: &Scenario) -> bool {
 }
 
 /// Header of `rounds.csv`: one row per evaluation by the centre.
-pub const ROUNDS_HEADER: &str = "run,round,step,sites,observed,true,verdict";
+pub const ROUNDS_HEADER: &str = "run,centre,round,step,sites,observed,true,verdict";
 
-/// The `rounds.csv` rows of one run (each ending in a newline): a pilot round's verdict is
-/// `promote` or `fail`, an uptake review's `take_up` or `wait`.
-pub fn rounds_rows(scenario: &Scenario, s: &RunSummary) -> String {
+/// The `rounds.csv` rows of one run (each ending in a newline): `centre` is `national` or
+/// the id of the government that is the centre; a pilot round's verdict is `promote` or
+/// `fail`, an uptake review's `take_up` or `wait`.
+pub fn rounds_rows(
+    scenario: &Scenario,
+    network: &crate::network::Network,
+    s: &RunSummary,
+) -> String {
     let uptake = reports_uptake(scenario);
     let mut out = String::new();
     for e in &s.evaluations {
@@ -197,9 +298,16 @@ pub fn rounds_rows(scenario: &Scenario, s: &RunSummary) -> String {
             (true, true) => "take_up",
             (true, false) => "wait",
         };
+        let centre = match s.centres.get(e.centre as usize) {
+            Some(c) => network
+                .names
+                .get(c.unit as usize)
+                .map_or(String::new(), |v| csv_field(v)),
+            None => "national".to_string(),
+        };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{verdict}",
+            "{},{centre},{},{},{},{},{},{verdict}",
             s.run,
             e.round,
             e.step,

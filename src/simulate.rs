@@ -71,14 +71,30 @@ pub fn simulate(
             } else {
                 None
             };
+            let centres_path = staging.join("centres.csv");
+            let mut centres_csv = if output::reports_centres(scenario) {
+                let file = std::fs::File::create(&centres_path)
+                    .map_err(|e| Error::io(&centres_path, e))?;
+                let mut w = BufWriter::new(file);
+                writeln!(w, "{}", output::CENTRES_HEADER)
+                    .map_err(|e| Error::io(&centres_path, e))?;
+                Some(w)
+            } else {
+                None
+            };
+            let network = &prepared.network;
             let seed = scenario.seed;
             let mut on_run = |s: &crate::run::RunSummary| -> Result<()> {
                 let extra = output::optional_cells(scenario, s);
                 writeln!(runs_csv, "{}{extra}", output::runs_row(seed, s))
                     .map_err(|e| Error::io(&runs_path, e))?;
                 if let Some(w) = rounds_csv.as_mut() {
-                    w.write_all(output::rounds_rows(scenario, s).as_bytes())
+                    w.write_all(output::rounds_rows(scenario, network, s).as_bytes())
                         .map_err(|e| Error::io(&rounds_path, e))?;
+                }
+                if let Some(w) = centres_csv.as_mut() {
+                    w.write_all(output::centres_rows(network, s).as_bytes())
+                        .map_err(|e| Error::io(&centres_path, e))?;
                 }
                 Ok(())
             };
@@ -87,6 +103,9 @@ pub fn simulate(
             runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
             if let Some(w) = rounds_csv.as_mut() {
                 w.flush().map_err(|e| Error::io(&rounds_path, e))?;
+            }
+            if let Some(w) = centres_csv.as_mut() {
+                w.flush().map_err(|e| Error::io(&centres_path, e))?;
             }
             if let Some(o) = options.observed {
                 result.start_year = Some(o.start_year);

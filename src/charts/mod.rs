@@ -9,6 +9,7 @@
 //!
 //! All text uses one embedded font ([`font`]) that covers Latin and Chinese.
 
+pub mod centres;
 pub mod compare;
 pub mod curves;
 pub mod difference;
@@ -310,6 +311,9 @@ pub fn draw_run_charts(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> 
     }
     if let Some(chart) = curves::RegionsChart::new(&data) {
         written.extend(save_figure(&chart, dir, "regions", opts)?);
+    }
+    if let Some(chart) = centres::CentresChart::new(&data) {
+        written.extend(save_figure(&chart, dir, "centres", opts)?);
     }
     if let Some(rows) = &data.hazard {
         if let Some(chart) = hazard::HazardChart::new(&data.summary, rows) {
