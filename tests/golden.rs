@@ -19,6 +19,7 @@ const SCENARIOS: &[&str] = &[
     "scenarios/pilot.toml",
     "scenarios/mandate.toml",
     "scenarios/uptake.toml",
+    "scenarios/provincial_pilots.toml",
     "scenarios/classic/bass.toml",
     "scenarios/classic/si.toml",
     "scenarios/classic/threshold.toml",
@@ -35,6 +36,7 @@ const FILES: &[&str] = &[
     "hazard.csv",
     "map.csv",
     "rounds.csv",
+    "centres.csv",
 ];
 
 /// Example sweep files (each point with a reduced number of runs): their `sweep.csv`.

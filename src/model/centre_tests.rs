@@ -68,6 +68,8 @@ impl World {
             level: &self.level,
             adopters: &self.adopters,
             inventor: &self.inventor,
+            centre_of: &[],
+            centre_adopted: &[],
         }
     }
 }
@@ -288,4 +290,65 @@ fn uptake_waits_below_promote_above_and_for_the_trigger_share() {
     w.lineage[2] = 2;
     centre.begin_step(2, &w.locals(), &mut rng, &mut orders);
     assert_eq!(centre.uptake().map(|u| u.step), Some(2));
+}
+
+#[test]
+fn scope_puts_every_unit_below_a_centre_under_exactly_one_centre() {
+    // 0 national; 1, 2 provinces; 3, 4 cities of 1; 5 city of 2; 6, 7 counties of 3 and 5
+    let none = u32::MAX;
+    let parent = [none, 0, 0, 1, 1, 2, 3, 5];
+    let level = [0u16, 1, 1, 2, 2, 2, 3, 3];
+    let s = assign_scope(&parent, &level, 1);
+    assert_eq!(s.centres, vec![1, 2]);
+    assert_eq!(s.members, vec![vec![3, 4, 6], vec![5, 7]]);
+    // the centres themselves and the unit above them are under no centre
+    for i in [0, 1, 2] {
+        assert_eq!(s.centre_of[i], NO_CENTRE);
+    }
+    for (k, members) in s.members.iter().enumerate() {
+        for &i in members {
+            assert_eq!(s.centre_of[i as usize], k as u32);
+        }
+    }
+    let total: usize = s.members.iter().map(Vec::len).sum();
+    assert_eq!(
+        total,
+        s.centre_of.iter().filter(|&&c| c != NO_CENTRE).count()
+    );
+    // at the lowest level nobody lies below
+    let s = assign_scope(&parent, &level, 3);
+    assert!(s.members.iter().all(Vec::is_empty));
+}
+
+#[test]
+fn each_centre_designates_its_own_sites_among_its_own_units() {
+    let none = u32::MAX;
+    let parent = [none, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2];
+    let level = [0u16, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2];
+    let scope = assign_scope(&parent, &level, 1);
+    let (c, l) = pilot_centre(1, Revise::None);
+    let mut centres: Vec<Centre> = scope
+        .members
+        .iter()
+        .enumerate()
+        .map(|(k, m)| Centre::new(&c, &l, 0.0, None).scoped(k as u32, m))
+        .collect();
+    let w = never_adopted(11);
+    let mut rng = run_rng(6, 0);
+    let mut orders = Orders::default();
+    let centre_adopted = vec![0u32; 2];
+    let locals = Locals {
+        centre_of: &scope.centre_of,
+        centre_adopted: &centre_adopted,
+        ..w.locals()
+    };
+    for centre in &mut centres {
+        centre.begin_step(1, &locals, &mut rng, &mut orders);
+    }
+    // sites = 2 per centre: 2 among 3..=6 and 2 among 7..=10
+    assert_eq!(orders.designate.len(), 4);
+    let (first, second) = orders.designate.split_at(2);
+    assert!(first.iter().all(|&i| (3..=6).contains(&i)), "{first:?}");
+    assert!(second.iter().all(|&i| (7..=10).contains(&i)), "{second:?}");
+    assert_eq!(centres[1].size(11), 4);
 }

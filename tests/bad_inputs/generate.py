@@ -89,6 +89,13 @@ case('uptake_promote_above_inf.toml', U + 'promote_above = inf\n', 2, 'key `cent
 case('uptake_promotion_expand.toml', U + 'promotion = "expand"\n', 2, 'uptake_promotion_expand.toml:7:1: key `central.uptake.promotion`: must be "mandate" or "endorse"')
 case('uptake_unknown_key.toml', U + 'review_evry = 3\n', 2, 'did you mean `central.uptake.review_every`?')
 case('uptake_start_string.toml', U + 'start = "soon"\n', 2, 'key `central.uptake.start`: expected a whole number')
+# centres at every level (MODEL.md 4c): central.scope names a level the network has
+HIER = H + '[network]\nkind = "hierarchy"\nk = 1\nlevels = [{ name = "province", count = 3 }, { name = "city", count = 9 }]\n'
+case('scope_unknown_level.toml', HIER + '[central]\nmode = "pilot"\nscope = "district"\n', 2, 'scope_unknown_level.toml:10:1: key `central.scope`: must be "national" or a level of the network, but the network has no level "district"; its levels are "province", "city"')
+case('scope_without_levels.toml', H + '[central]\nmode = "mandate"\nscope = "province"\n', 2, 'key `central.scope`: must be "national" or a level of the network, but the network has no level "province"; the network has no levels with parents')
+case('scope_lowest_level.toml', HIER + '[central]\nmode = "pilot"\nscope = "city"\n', 2, 'key `central.scope`: no government lies below a unit of level "city"')
+case('scope_empty.toml', H + '[central]\nmode = "pilot"\nscope = ""\n', 2, 'key `central.scope`: must be "national" or the name of a level')
+case('scope_number.toml', H + '[central]\nscope = 2\n', 2, 'key `central.scope`')
 case('expand_factor_one.toml', H + '[central]\nmode = "pilot"\n[central.pilot]\npromotion = "expand"\nexpand_factor = 1.0\n', 2, 'central.pilot.expand_factor')
 case('column_without_nodes.toml', H + '[agents]\nlearning = { from = "capacity" }\n', 2, 'network.nodes (the node CSV) is not set')
 case('directed_not_file.toml', H + '[network]\ndirected = true\n', 2, 'network.directed = true')
@@ -214,6 +221,7 @@ ok('ok_self_loops_duplicates.toml', 'name = "ok_loops"\nruns = 2\nsteps = 3\n[ne
 ok('ok_uptake_without_innovation.toml', 'name = "ok_uptake_off"\nruns = 2\nsteps = 3\n[innovation]\nrate = 0.0\n[central]\nmode = "uptake"\n', 'no local variant can arise')
 ok('ok_uptake_block_mode_none.toml', 'name = "ok_uptake_none"\nruns = 2\nsteps = 3\n[central.uptake]\nstart = 3\n', '[central.uptake] is set but central.mode = "none"')
 ok('ok_revise_one_round.toml', 'name = "ok_revise"\nruns = 2\nsteps = 3\n[central]\nmode = "pilot"\n[central.pilot]\nsites = 2\nrevise = "best_pilot"\n', 'there is none')
+ok('ok_scope_mode_none.toml', 'name = "ok_scope_none"\nruns = 2\nsteps = 3\n[network]\nkind = "hierarchy"\nk = 1\nlevels = [{ name = "province", count = 3 }, { name = "city", count = 9 }]\n[central]\nscope = "province"\n', 'has no effect')
 ok('ok_pilot_block_mode_none.toml', 'name = "ok_pilot_none"\nruns = 2\nsteps = 3\n[central.pilot]\nsites = 3\n', 'ignored')
 ok('ok_representative_with_regions.toml', 'name = "ok_repr"\nruns = 2\nsteps = 3\n[network]\nkind = "file"\nedges = "data/edges_bom_crlf.csv"\nnodes = "data/nodes_bom_crlf.csv"\n[central]\nmode = "pilot"\n[central.pilot]\nsites = 2\nselection = "representative"\n')
 
