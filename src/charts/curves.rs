@@ -3,8 +3,8 @@
 
 use super::read::{CurvePoint, Summary};
 use super::style::{
-    category_color, channel_color, draw_legend, legend_width, named_colors, LegendEntry, Style,
-    Swatch, BAND_ALPHA, CHANNELS, GREY, GRID, INK,
+    band_edge, band_note, category_color, channel_color, draw_legend, legend_width, named_colors,
+    LegendEntry, Style, Swatch, BAND_ALPHA, CHANNELS, GREY, GRID, INK,
 };
 use super::{draw_err, Figure, RunData};
 use crate::Result;
@@ -147,6 +147,9 @@ pub struct LinesPanel {
     pub band_label: Option<String>,
     /// The x axis shows whole numbers only (steps, years).
     pub x_integer: bool,
+    /// Width of the legend column in pixels, to line up the plots of stacked panels;
+    /// otherwise what the entries need.
+    pub legend_width: Option<i32>,
 }
 
 /// Splits `values` into runs of consecutive present values: `(x, y)` segments.
@@ -192,7 +195,7 @@ pub fn fmt_tick(v: f64, dec: usize) -> String {
     }
 }
 
-/// The x range of the series (at least one unit wide).
+/// The x range of the series (one unit wide around a single x value).
 fn x_range(series: &[BandSeries]) -> (f64, f64) {
     let (lo, hi) = series
         .iter()
@@ -203,10 +206,10 @@ fn x_range(series: &[BandSeries]) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    if hi - lo < 1.0 {
-        (lo, lo + 1.0)
-    } else {
+    if hi > lo {
         (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
     }
 }
 
@@ -252,12 +255,75 @@ pub fn with_legend<DB: DrawingBackend>(
     legend: &[LegendEntry],
     style: &Style,
 ) -> Result<DrawingArea<DB, Shift>> {
+    with_legend_width(area, legend, None, style)
+}
+
+/// The width in pixels the legend column of `panel` takes in `area`.
+pub fn panel_legend_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &LinesPanel,
+    style: &Style,
+) -> i32 {
+    let legend = panel
+        .legend
+        .clone()
+        .unwrap_or_else(|| automatic_legend(panel, style));
+    legend_width(area, &legend, style.px(40.0), style)
+}
+
+/// [`with_legend`] with a legend column `width` pixels wide (None: what it needs).
+fn with_legend_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &[LegendEntry],
+    width: Option<i32>,
+    style: &Style,
+) -> Result<DrawingArea<DB, Shift>> {
     let (w, _) = area.dim_in_pixel();
     let top = style.px(40.0);
-    let lw = legend_width(area, legend, top, style).min(w as i32 / 2);
+    let lw = width
+        .unwrap_or_else(|| legend_width(area, legend, top, style))
+        .min(w as i32 / 2);
     let (plot, leg) = area.split_horizontally(w as i32 - lw);
     draw_legend(&leg, legend, top, style)?;
     Ok(plot)
+}
+
+/// The legend of a panel without its own: one entry per series, then what the bands
+/// show. When every band has the same colour, the series get line swatches and the band
+/// entry that colour; bands of several colours are drawn beside their series' line
+/// (line-and-band swatches) and explained by a note, so no swatch has a colour that
+/// nothing drawn has.
+pub fn automatic_legend(panel: &LinesPanel, style: &Style) -> Vec<LegendEntry> {
+    let mut colors = panel
+        .series
+        .iter()
+        .filter(|s| s.band.is_some())
+        .map(|s| s.color);
+    let first = colors.next();
+    let one_colour = first.filter(|&f| colors.all(|c| c == f));
+    let mut l: Vec<LegendEntry> = panel
+        .series
+        .iter()
+        .map(|s| {
+            let sw = if s.band.is_some() && one_colour.is_none() {
+                Swatch::LineBand(s.color)
+            } else {
+                Swatch::Line(s.color)
+            };
+            LegendEntry::new(sw, s.label.clone())
+        })
+        .collect();
+    if first.is_some() {
+        let label = panel
+            .band_label
+            .clone()
+            .unwrap_or_else(|| style.words().band.to_string());
+        l.push(match one_colour {
+            Some(c) => LegendEntry::new(Swatch::Band(c), label),
+            None => LegendEntry::new(Swatch::Note, band_note(&label, style.lang)),
+        });
+    }
+    l
 }
 
 /// Draws a [`LinesPanel`] into `area`: bands, lines, dashed lines, markers, legend.
@@ -270,29 +336,11 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
         Some(t) => area.titled(t, style.axis_font()).map_err(draw_err)?,
         None => area.clone(),
     };
-    let legend = panel.legend.clone().unwrap_or_else(|| {
-        let mut l: Vec<LegendEntry> = panel
-            .series
-            .iter()
-            .map(|s| {
-                let sw = if s.band.is_some() {
-                    Swatch::LineBand(s.color)
-                } else {
-                    Swatch::Line(s.color)
-                };
-                LegendEntry::new(sw, s.label.clone())
-            })
-            .collect();
-        if panel.series.iter().any(|s| s.band.is_some()) {
-            let label = panel
-                .band_label
-                .clone()
-                .unwrap_or_else(|| style.words().band.to_string());
-            l.push(LegendEntry::new(Swatch::Band(GREY), label));
-        }
-        l
-    });
-    let plot = with_legend(&area, &legend, style)?;
+    let legend = panel
+        .legend
+        .clone()
+        .unwrap_or_else(|| automatic_legend(panel, style));
+    let plot = with_legend_width(&area, &legend, panel.legend_width, style)?;
     let (x0, x1) = x_range(&panel.series);
     let (y0, y1) = panel.y_range.unwrap_or_else(|| {
         y_range_of(
@@ -317,10 +365,7 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
             for edge in [lo, hi] {
                 for seg in segments(&s.x, edge) {
                     chart
-                        .draw_series(LineSeries::new(
-                            seg,
-                            s.color.mix(0.45).stroke_width(style.px(1.5) as u32),
-                        ))
+                        .draw_series(LineSeries::new(seg, band_edge(s.color, style)))
                         .map_err(draw_err)?;
                 }
             }
@@ -651,7 +696,7 @@ impl Figure for QualityChart<'_> {
         let s = &self.data.summary;
         let w = style.words();
         let area = titled(root, &style.title(&s.scenario, w.quality_title), style)?;
-        let series = [
+        let series: Vec<BandSeries> = [
             ("mean_quality", w.mean_quality, 0),
             ("mean_performance", w.mean_performance, 1),
         ]
@@ -669,14 +714,35 @@ impl Figure for QualityChart<'_> {
             ))
         })
         .collect();
-        let panel = LinesPanel {
+        // One panel per series on a shared y axis: the two bands nearly coincide
+        // (performance = quality + fit), and overlaid they would blend into a colour
+        // neither has.
+        let both = LinesPanel {
+            series: series.clone(),
+            ..Default::default()
+        };
+        let plot = with_legend(&area, &automatic_legend(&both, style), style)?;
+        let y_range = y_range_of(series.iter().flat_map(|s| s.values()), false);
+        let panel = |series: BandSeries, y_label: &str| LinesPanel {
+            subtitle: Some(series.label.clone()),
             x_label: x_label(s, style),
-            y_label: w.quality_axis.to_string(),
-            series,
+            y_label: y_label.to_string(),
+            series: vec![series],
+            y_range: Some(y_range),
+            legend: Some(Vec::new()),
             x_integer: true,
             ..Default::default()
         };
-        draw_lines_with_bands(&area, &panel, style)
+        let mut series = series.into_iter();
+        match (series.next(), series.next()) {
+            (Some(a), Some(b)) => {
+                let (left, right) = plot.split_horizontally(plot.dim_in_pixel().0 as i32 / 2);
+                draw_lines_with_bands(&left, &panel(a, w.quality_axis), style)?;
+                draw_lines_with_bands(&right, &panel(b, ""), style)
+            }
+            (Some(a), None) => draw_lines_with_bands(&plot, &panel(a, w.quality_axis), style),
+            _ => Ok(()),
+        }
     }
 }
 

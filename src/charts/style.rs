@@ -429,10 +429,12 @@ pub enum Swatch {
     Line(RGBColor),
     /// A dashed line.
     Dashed(RGBColor),
-    /// A shaded band (translucent box).
+    /// A shaded band: a light box with outlined top and bottom edges, as bands are drawn.
     Band(RGBColor),
     /// A solid line over a shaded band.
     LineBand(RGBColor),
+    /// No mark: the label is a note about the chart (e.g. what every band means).
+    Note,
     /// A filled box.
     Box(RGBColor),
     /// A filled dot.
@@ -458,8 +460,23 @@ impl LegendEntry {
     }
 }
 
-/// Band transparency.
-pub const BAND_ALPHA: f64 = 0.2;
+/// Band fill opacity: light, so that overlapping bands stay readable (each keeps its
+/// outlined edges, see [`band_edge`]).
+pub const BAND_ALPHA: f64 = 0.12;
+
+/// The stroke of a band's lower and upper edges (in the legend swatch too).
+pub fn band_edge(color: RGBColor, style: &Style) -> ShapeStyle {
+    color.mix(0.8).stroke_width(style.px(2.0) as u32)
+}
+
+/// The legend note that says what the bands of several colours show, e.g.
+/// `Bands: 5–95% of runs`.
+pub fn band_note(what: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Bands: {what}"),
+        Lang::Zh => format!("阴影带：{what}"),
+    }
+}
 
 /// How many legend rows fit in `height` pixels below `top`.
 fn legend_rows(height: u32, top: i32, style: &Style) -> usize {
@@ -549,6 +566,13 @@ pub fn draw_legend<DB: DrawingBackend>(
                     c.mix(BAND_ALPHA).filled(),
                 ))
                 .map_err(draw_err)?;
+                for edge in [y - hh, y + hh] {
+                    area.draw(&PathElement::new(
+                        vec![(x, edge), (x + sw, edge)],
+                        band_edge(c, style),
+                    ))
+                    .map_err(draw_err)?;
+                }
                 if let Swatch::LineBand(_) = e.swatch {
                     area.draw(&PathElement::new(
                         vec![(x, y), (x + sw, y)],
@@ -568,6 +592,7 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Dot(c) => area
                 .draw(&Circle::new((x + sw / 2, y), style.px(9.0), c.filled()))
                 .map_err(draw_err)?,
+            Swatch::Note => {}
         }
         area.draw(&Text::new(
             e.label.clone(),

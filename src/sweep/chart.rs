@@ -3,7 +3,9 @@
 //! for one key (or a zip), the metric against the key with its 90% band.
 
 use super::exec::{SWEEP_CSV, SWEEP_JSON};
-use crate::charts::curves::{draw_lines_with_bands, fmt_tick, titled, BandSeries, LinesPanel};
+use crate::charts::curves::{
+    draw_lines_with_bands, fmt_tick, panel_legend_width, titled, BandSeries, LinesPanel,
+};
 use crate::charts::style::{category_color, viridis, Style, GREY, INK};
 use crate::charts::{draw_err, save_figure, ChartOptions, Figure, Lang};
 use crate::error::{Error, Result};
@@ -661,7 +663,7 @@ impl Figure for Line<'_> {
             let names: Vec<&str> = d.ticks[0].iter().map(|t| t.0.as_str()).collect();
             format!("{} ({})", d.keys[0], names.join(" | "))
         };
-        let panel = LinesPanel {
+        let mut panel = LinesPanel {
             x_label: x_label.clone(),
             y_label: metric_text.clone(),
             series: vec![series],
@@ -677,7 +679,6 @@ impl Figure for Line<'_> {
         // the difference to the baseline point, with its 95% confidence band, below
         let height = area.dim_in_pixel().1;
         let (upper, lower) = area.split_vertically(height * 3 / 5);
-        draw_lines_with_bands(&upper, &panel, style)?;
         let n = n.min(diffs.len());
         let zh = style.lang == crate::charts::Lang::Zh;
         let baseline = d.baseline.clone().unwrap_or_default();
@@ -703,7 +704,7 @@ impl Figure for Line<'_> {
             )),
             dashed: None,
         };
-        let diff_panel = LinesPanel {
+        let mut diff_panel = LinesPanel {
             x_label,
             y_label: if zh {
                 "差值".into()
@@ -716,6 +717,15 @@ impl Figure for Line<'_> {
             band_label: Some(band),
             ..Default::default()
         };
+        // the same legend width above and below, so that the x axes line up
+        let width = panel_legend_width(&upper, &panel, style).max(panel_legend_width(
+            &lower,
+            &diff_panel,
+            style,
+        ));
+        panel.legend_width = Some(width);
+        diff_panel.legend_width = Some(width);
+        draw_lines_with_bands(&upper, &panel, style)?;
         draw_lines_with_bands(&lower, &diff_panel, style)
     }
 }

@@ -1,0 +1,168 @@
+//! Charts a reader can trust (issue 18), checked in the SVGs the binary writes: legend
+//! swatches match what is drawn, overlapping bands stay apart, small values stay
+//! visible, colour scales and ticks are chosen as documented.
+
+mod common;
+use common::binary;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+fn policysim(args: &[&str]) -> std::process::Output {
+    let o = Command::new(binary()).args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn scenario(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The value of attribute `name` in one SVG tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+/// Every `<element ...>` tag of an SVG.
+fn tags<'a>(svg: &'a str, element: &str) -> Vec<&'a str> {
+    let open = format!("<{element} ");
+    svg.match_indices(&open)
+        .map(|(i, _)| {
+            let end = svg[i..].find('>').unwrap();
+            &svg[i..i + end]
+        })
+        .collect()
+}
+
+/// The band opacity of the charts (style::BAND_ALPHA).
+const BAND: &str = "0.12";
+
+/// Fill colours of the shaded bands (translucent polygons) of an SVG.
+fn band_colours(svg: &str) -> BTreeSet<String> {
+    tags(svg, "polygon")
+        .into_iter()
+        .filter(|t| attr(t, "opacity") == Some(BAND))
+        .filter_map(|t| attr(t, "fill").map(str::to_string))
+        .collect()
+}
+
+/// Fill colours of the legend's band swatches (translucent rectangles) of an SVG.
+fn swatch_colours(svg: &str) -> BTreeSet<String> {
+    tags(svg, "rect")
+        .into_iter()
+        .filter(|t| attr(t, "opacity") == Some(BAND))
+        .filter_map(|t| attr(t, "fill").map(str::to_string))
+        .collect()
+}
+
+/// Every band has a legend swatch of its colour, and every band swatch the colour of a band.
+fn assert_swatches_match_bands(svg: &str, chart: &str) {
+    let bands = band_colours(svg);
+    assert!(!bands.is_empty(), "{chart}: no band drawn");
+    assert_eq!(
+        bands,
+        swatch_colours(svg),
+        "{chart}: band colours and legend swatches differ"
+    );
+}
+
+/// The x extent of a polygon's points.
+fn x_extent(tag: &str) -> (f64, f64) {
+    attr(tag, "points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| p.split(',').next().unwrap().parse::<f64>().unwrap())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        })
+}
+
+fn run_small(dir: &Path, file: &str, name: &str) -> String {
+    let out = dir.join(name);
+    policysim(&[
+        "run",
+        &scenario(file),
+        "--out",
+        out.to_str().unwrap(),
+        "--runs",
+        "12",
+        "--steps",
+        "20",
+        "--quiet",
+        "--format",
+        "svg",
+    ]);
+    out.to_string_lossy().into_owned()
+}
+
+#[test]
+fn legend_swatches_match_the_bands_of_compare_quality_and_sweep_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = run_small(dir.path(), "baseline.toml", "baseline");
+    let b = run_small(dir.path(), "competition.toml", "competition");
+    let cmp = dir.path().join("cmp");
+    policysim(&[
+        "compare",
+        &a,
+        &b,
+        "--out",
+        cmp.to_str().unwrap(),
+        "--format",
+        "svg",
+    ]);
+    let compare = std::fs::read_to_string(cmp.join("compare.svg")).unwrap();
+    assert_swatches_match_bands(&compare, "compare");
+    assert_eq!(band_colours(&compare).len(), 2, "one band per scenario");
+    assert!(compare.contains("Bands: 5–95% of runs"), "the bands' note");
+
+    // quality: the two bands in two panels side by side, never on top of each other
+    let quality = std::fs::read_to_string(Path::new(&b).join("quality.svg")).unwrap();
+    assert_swatches_match_bands(&quality, "quality");
+    let polygons: Vec<(f64, f64)> = tags(&quality, "polygon")
+        .into_iter()
+        .filter(|t| attr(t, "opacity") == Some(BAND))
+        .map(x_extent)
+        .collect();
+    assert_eq!(polygons.len(), 2, "quality and performance bands");
+    let (l, r) = (polygons[0], polygons[1]);
+    assert!(l.1 < r.0 || r.1 < l.0, "the bands overlap: {l:?} {r:?}");
+
+    // the one-key sweep chart, with its difference panel
+    let sweep = dir.path().join("sweep");
+    policysim(&[
+        "sweep",
+        &scenario("competition.toml"),
+        "--set",
+        "competition.rate=0,0.4",
+        "--runs",
+        "4",
+        "--steps",
+        "10",
+        "--baseline",
+        "--out",
+        sweep.to_str().unwrap(),
+        "--quiet",
+        "--format",
+        "svg",
+    ]);
+    let line = std::fs::read_to_string(sweep.join("sweep_final_share_line.svg")).unwrap();
+    assert_swatches_match_bands(&line, "sweep line");
+    assert_eq!(
+        band_colours(&line).len(),
+        2,
+        "the spread and the difference's CI"
+    );
+    // the adoption chart too
+    let adoption = std::fs::read_to_string(Path::new(&b).join("adoption.svg")).unwrap();
+    assert_swatches_match_bands(&adoption, "adoption");
+}
