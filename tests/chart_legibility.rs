@@ -166,3 +166,41 @@ fn legend_swatches_match_the_bands_of_compare_quality_and_sweep_charts() {
     let adoption = std::fs::read_to_string(Path::new(&b).join("adoption.svg")).unwrap();
     assert_swatches_match_bands(&adoption, "adoption");
 }
+
+/// Heights of the rectangles of one fill colour in an SVG.
+fn rect_heights(svg: &str, fill: &str) -> Vec<f64> {
+    tags(svg, "rect")
+        .into_iter()
+        .filter(|t| attr(t, "fill") == Some(fill) && attr(t, "opacity") == Some("1"))
+        .filter_map(|t| attr(t, "height")?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn abandonments_are_drawn_on_their_own_scale_not_lost_in_the_zero_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_small(dir.path(), "competition.toml", "competition");
+    let runs = std::fs::read_to_string(Path::new(&out).join("curves.csv")).unwrap();
+    // the premise: a few abandonments a year against a peak of many adoptions
+    let peak = |series: &str| {
+        runs.lines()
+            .filter(|l| l.split(',').nth(1) == Some(series))
+            .filter_map(|l| l.split(',').nth(2)?.parse::<f64>().ok())
+            .fold(0.0f64, f64::max)
+    };
+    let (abandoned, learning) = (peak("abandoned"), peak("new_learning"));
+    assert!(
+        abandoned > 0.0 && abandoned < learning / 10.0,
+        "{abandoned} {learning}"
+    );
+    let svg = std::fs::read_to_string(Path::new(&out).join("channels.svg")).unwrap();
+    // grey bars (GREY = #A0A0A0); the legend swatch is 24 px high
+    let tallest = rect_heights(&svg, "#A0A0A0")
+        .into_iter()
+        .fold(0.0f64, f64::max);
+    assert!(
+        tallest >= 100.0,
+        "the tallest abandonment bar is {tallest} px high in a 1000 px chart"
+    );
+    assert!(svg.contains("Abandoned"));
+}

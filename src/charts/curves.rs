@@ -20,10 +20,22 @@ fn time_axes<'a, DB: DrawingBackend>(
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    time_axes_sized(plot, style, (x0, x1), (y0, y1), 100.0)
+}
+
+/// [`time_axes`] with an x label area of `x_area` pixels (at 1600x1000): less for a
+/// panel whose x axis has tick labels but no description.
+fn time_axes_sized<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_area: f64,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     ChartBuilder::on(plot)
         .margin(style.px(24.0))
         .margin_left(style.px(10.0))
-        .x_label_area_size(style.px(100.0))
+        .x_label_area_size(style.px(x_area))
         .y_label_area_size(style.px(120.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(draw_err)
@@ -451,6 +463,35 @@ pub fn configure_mesh<DB: DrawingBackend>(
     x_integer: bool,
     style: &Style,
 ) -> Result<()> {
+    configure_mesh_with(
+        chart,
+        x_label,
+        y_label,
+        (x0, x1),
+        (y0, y1),
+        x_integer,
+        8,
+        style,
+    )
+}
+
+/// [`configure_mesh`] with about `y_ticks` tick labels on the y axis (a short panel
+/// takes fewer).
+#[allow(clippy::too_many_arguments)]
+fn configure_mesh_with<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_label: &str,
+    y_label: &str,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_integer: bool,
+    y_ticks: usize,
+    style: &Style,
+) -> Result<()> {
     let xdec = if x_integer || (x1 - x0) >= 5.0 {
         0
     } else {
@@ -474,7 +515,7 @@ pub fn configure_mesh<DB: DrawingBackend>(
         .axis_desc_style(style.axis_font())
         .label_style(style.tick_font())
         .x_labels(nx)
-        .y_labels(8)
+        .y_labels(y_ticks)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .light_line_style(TRANSPARENT)
@@ -544,7 +585,8 @@ impl Figure for AdoptionChart<'_> {
     }
 }
 
-/// New adoptions per step stacked by channel (means over runs), abandonments below zero.
+/// New adoptions per step stacked by channel (means over runs); abandonments below, in a
+/// panel with its own scale.
 pub struct ChannelsChart<'a> {
     data: &'a RunData,
     /// (channel, mean per step) for the channels that are not zero throughout.
@@ -615,21 +657,11 @@ impl Figure for ChannelsChart<'_> {
                 tops[i] += v;
             }
         }
-        let bottom = self
-            .abandoned
-            .as_ref()
-            .map(|a| a.iter().fold(0.0f64, |m, p| m.max(p.1)))
-            .unwrap_or(0.0);
         let top = tops.iter().fold(0.0f64, |m, v| m.max(*v));
         let (x0, x1) = (
             xs.first().copied().unwrap_or(0.0) - 0.5,
             xs.last().copied().unwrap_or(1.0) + 0.5,
         );
-        let (y0, y1) = (
-            if bottom > 0.0 { -bottom * 1.05 } else { 0.0 },
-            (top * 1.05).max(1e-9),
-        );
-        let mut chart = time_axes(&plot, style, (x0, x1), (y0, y1))?;
         let y_label = match style.lang {
             super::Lang::En => format!(
                 "{} {} (mean over runs)",
@@ -638,16 +670,34 @@ impl Figure for ChannelsChart<'_> {
             ),
             super::Lang::Zh => format!("{}{}（模拟均值）", style.per_unit(s.unit()), w.governments),
         };
+        // Abandonments are often a hundredth of the adoptions: below the adoptions, in a
+        // panel of their own with their own scale, so that they never vanish in the zero line.
+        let (upper, lower) = match &self.abandoned {
+            Some(_) => {
+                let h = plot.dim_in_pixel().1 as i32;
+                let (u, l) = plot.split_vertically(h * 2 / 3);
+                (u, Some(l))
+            }
+            None => (plot, None),
+        };
+        let half = 0.42;
+        let x_area = if lower.is_some() { 50.0 } else { 100.0 };
+        let y_top = (top * 1.05).max(1e-9);
+        let mut chart = time_axes_sized(&upper, style, (x0, x1), (0.0, y_top), x_area)?;
+        let upper_x_label = if lower.is_some() {
+            String::new()
+        } else {
+            x_label(s, style)
+        };
         configure_mesh(
             &mut chart,
-            &x_label(s, style),
+            &upper_x_label,
             &y_label,
             (x0, x1),
-            (y0, y1),
+            (0.0, y_top),
             true,
             style,
         )?;
-        let half = 0.42;
         chart
             .draw_series(
                 rects.iter().map(|(x, a, b, c)| {
@@ -655,19 +705,26 @@ impl Figure for ChannelsChart<'_> {
                 }),
             )
             .map_err(draw_err)?;
-        if let Some(ab) = &self.abandoned {
+        if let (Some(ab), Some(lower)) = (&self.abandoned, lower) {
+            let most = ab.iter().fold(0.0f64, |m, p| m.max(p.1));
+            let y1 = (most * 1.15).max(1e-9);
+            let mut chart = time_axes(&lower, style, (x0, x1), (0.0, y1))?;
+            configure_mesh_with(
+                &mut chart,
+                &x_label(s, style),
+                w.abandoned,
+                (x0, x1),
+                (0.0, y1),
+                true,
+                4,
+                style,
+            )?;
             chart
                 .draw_series(
                     ab.iter().filter(|p| p.1 > 0.0).map(|(x, v)| {
-                        Rectangle::new([(x - half, -v), (x + half, 0.0)], GREY.filled())
+                        Rectangle::new([(x - half, 0.0), (x + half, *v)], GREY.filled())
                     }),
                 )
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    vec![(x0, 0.0), (x1, 0.0)],
-                    INK.stroke_width(style.px(2.0) as u32),
-                ))
                 .map_err(draw_err)?;
         }
         Ok(())
