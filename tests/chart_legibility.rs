@@ -204,3 +204,103 @@ fn abandonments_are_drawn_on_their_own_scale_not_lost_in_the_zero_line() {
     );
     assert!(svg.contains("Abandoned"));
 }
+
+/// The text of every `<text>` element of an SVG, trimmed.
+fn texts(svg: &str) -> Vec<String> {
+    svg.match_indices("<text ")
+        .filter_map(|(i, _)| {
+            let rest = &svg[i..];
+            let open = rest.find('>')? + 1;
+            let close = rest.find("</text>")?;
+            Some(rest[open..close].trim().to_string())
+        })
+        .collect()
+}
+
+/// The numbers among the texts (tick labels).
+fn numbers(svg: &str) -> Vec<f64> {
+    texts(svg).iter().filter_map(|t| t.parse().ok()).collect()
+}
+
+/// The x position of the first `<text>` whose content is `want`.
+fn text_x(svg: &str, want: &str) -> f64 {
+    svg.match_indices("<text ")
+        .find_map(|(i, _)| {
+            let rest = &svg[i..];
+            let open = rest.find('>')? + 1;
+            let close = rest.find("</text>")?;
+            (rest[open..close].trim() == want).then(|| attr(rest, "x")?.parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no text {want}"))
+}
+
+#[test]
+fn the_us_map_labels_states_by_postal_code_and_ticks_its_years_roundly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("us");
+    policysim(&[
+        "run",
+        &scenario("us_states.toml"),
+        "--observed",
+        &scenario("data/spid_sample.csv"),
+        "--policy",
+        "mothersaid",
+        "--runs",
+        "12",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--format",
+        "svg",
+    ]);
+    let csv = std::fs::read_to_string(out.join("map.csv")).unwrap();
+    assert!(csv.starts_with("node,name,x,y,region,level,adopted_step,label\n"));
+    assert!(
+        csv.contains(",California,") && csv.contains(",CA\n"),
+        "{csv}"
+    );
+    let svg = std::fs::read_to_string(out.join("map.svg")).unwrap();
+    let t = texts(&svg);
+    for code in ["CA", "NY", "TX", "AK", "HI", "RI"] {
+        assert!(t.iter().any(|x| x == code), "{code} not on the map");
+    }
+    assert_eq!(
+        t.iter()
+            .filter(|x| x.len() == 2 && x.chars().all(|c| c.is_ascii_uppercase()))
+            .count(),
+        50
+    );
+    // the colour bar's ticks: calendar years, round (multiples of 5), more than one
+    let years: Vec<f64> = numbers(&svg);
+    assert!(years.len() >= 2, "{years:?}");
+    for y in &years {
+        assert!((1911.0..=1931.0).contains(y) && y % 5.0 == 0.0, "tick {y}");
+    }
+}
+
+#[test]
+fn the_map_s_colour_bar_sits_beside_the_map_with_round_ticks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_small(dir.path(), "competition.toml", "competition");
+    let svg = std::fs::read_to_string(Path::new(&out).join("map.svg")).unwrap();
+    let ticks = numbers(&svg);
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    let step = ticks[1] - ticks[0];
+    assert!(
+        [1.0, 2.0, 5.0, 10.0].contains(&step),
+        "tick step {step}: {ticks:?}"
+    );
+    assert!(ticks.iter().all(|t| t % step == 0.0), "{ticks:?}");
+    // the rightmost dot of the map (the last circle is the legend's never-adopted dot)
+    let circles = tags(&svg, "circle");
+    let right = circles[..circles.len() - 1]
+        .iter()
+        .filter_map(|c| attr(c, "cx")?.parse::<f64>().ok())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let bar_text = text_x(&svg, &format!("{}", ticks[0]));
+    assert!(
+        bar_text - right < 160.0,
+        "an empty band of {} px between the map (right edge {right}) and its colour bar",
+        bar_text - right
+    );
+}

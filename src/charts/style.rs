@@ -85,6 +85,51 @@ pub fn named_colors(names: &[&str]) -> Vec<RGBColor> {
     slots.into_iter().map(|k| OKABE_ITO[k]).collect()
 }
 
+/// About `target` round tick values ("nice numbers": 1, 2 or 5 times a power of ten
+/// apart) from `lo` to `hi`, all inside the range; whole numbers when the range spans 5 or
+/// more. Empty for an empty or non-finite range.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    if hi - lo < 1e-12 {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= raw * 0.999)
+        .unwrap_or(10.0 * magnitude);
+    let step = if hi - lo >= 5.0 {
+        step.max(1.0).round()
+    } else {
+        step
+    };
+    let first = (lo / step - 1e-9).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    (first..=last)
+        // k * step, rounded to the step's decimals so that 0.30000000000000004 prints as 0.3
+        .map(|k| {
+            let v = k as f64 * step;
+            let d = 10f64.powi((-step.log10().floor()).max(0.0) as i32 + 1);
+            (v * d).round() / d
+        })
+        .collect()
+}
+
+/// Decimals that print every one of `ticks` exactly (at most 6).
+pub fn tick_decimals(ticks: &[f64]) -> usize {
+    (0..=6)
+        .find(|&d| {
+            ticks
+                .iter()
+                .all(|t| (format!("{t:.d$}").parse::<f64>().unwrap_or(f64::NAN) - t).abs() < 1e-9)
+        })
+        .unwrap_or(6)
+}
+
 /// The five adoption channels in drawing order, with their series suffix.
 pub const CHANNELS: [&str; 5] = ["innovation", "learning", "competition", "pilot", "mandate"];
 
@@ -607,6 +652,23 @@ pub fn draw_legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod named_color_tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers_inside_the_range() {
+        assert_eq!(
+            nice_ticks(1.0, 30.0, 6),
+            [5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
+        );
+        assert_eq!(nice_ticks(1911.0, 1929.0, 6), [1915.0, 1920.0, 1925.0]);
+        assert_eq!(nice_ticks(0.877, 0.966, 5), [0.88, 0.9, 0.92, 0.94, 0.96]);
+        assert_eq!(nice_ticks(0.0, 1.0, 5), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(2.0, 4.0, 6), [2.0, 2.5, 3.0, 3.5, 4.0]);
+        assert_eq!(nice_ticks(0.0, 7.0, 6), [0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(nice_ticks(3.0, 3.0, 6), [3.0]);
+        assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
+        assert_eq!(tick_decimals(&[0.88, 0.9]), 2);
+        assert_eq!(tick_decimals(&[1915.0, 1920.0]), 0);
+    }
 
     #[test]
     fn a_region_keeps_its_colour_whatever_the_ranking_or_the_other_names() {
