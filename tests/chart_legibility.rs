@@ -304,3 +304,190 @@ fn the_map_s_colour_bar_sits_beside_the_map_with_round_ticks() {
         bar_text - right
     );
 }
+
+/// A two-key sweep of the competition example (2 x 2 points, 4 runs), with extra lines in
+/// its `[sweep]` table; returns the folder.
+fn small_map(dir: &Path, name: &str, extra: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(scenario("competition.toml")).unwrap();
+    let file = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &file,
+        format!(
+            "{text}\n[sweep]\n{extra}\n\"competition.rate\" = [0.2, 0.4]\n\"central.recognition\" = [0.0, 1.0]\n\n[sweep.axis_labels]\n\"competition.rate\" = {{ en = \"Rivalry\", zh = \"竞争强度\" }}\n\"central.recognition\" = \"Praise\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join(name);
+    policysim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--runs",
+        "4",
+        "--steps",
+        "12",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--format",
+        "svg",
+    ]);
+    out
+}
+
+/// The `final_share_mean` column of a sweep.csv.
+fn final_shares(dir: &Path) -> Vec<f64> {
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let c = header
+        .iter()
+        .position(|h| *h == "final_share_mean")
+        .unwrap();
+    lines
+        .map(|l| l.split(',').nth(c).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_small_sweep_s_colour_scale_fits_its_data_unless_the_file_fixes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_map(dir.path(), "data", "");
+    let shares = final_shares(&data);
+    let (lo, hi) = shares
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    assert!(hi - lo < 0.5, "the premise: a narrow range {lo}..{hi}");
+    let svg = std::fs::read_to_string(data.join("sweep_final_share_map.svg")).unwrap();
+    assert!(svg.contains("Colour: data range"));
+    // the colour-bar ticks lie inside the data's range (the axis ticks are the swept
+    // values 0.2, 0.4 and 0, 1, outside it); a fixed 0-1 scale would have one there at most
+    let ticks = numbers(&svg);
+    let bar: Vec<f64> = ticks
+        .iter()
+        .copied()
+        .filter(|v| (lo..=hi).contains(v))
+        .collect();
+    assert!(bar.len() >= 2, "ticks {ticks:?} for data {lo}..{hi}");
+    // the readable axis names, not the raw keys
+    let t = texts(&svg);
+    assert!(
+        t.iter().any(|x| x == "Rivalry") && t.iter().any(|x| x == "Praise"),
+        "{t:?}"
+    );
+
+    let fixed = small_map(dir.path(), "fixed", "color_range = [0.0, 1.0]");
+    let svg = std::fs::read_to_string(fixed.join("sweep_final_share_map.svg")).unwrap();
+    assert!(svg.contains("Colour: fixed range"));
+    let n = numbers(&svg);
+    for want in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        assert!(
+            n.contains(&want),
+            "fixed scale lacks the tick {want}: {n:?}"
+        );
+    }
+    // Chinese axis names from the same file
+    policysim(&[
+        "plot",
+        fixed.to_str().unwrap(),
+        "--lang",
+        "zh",
+        "--format",
+        "svg",
+        "--out",
+        dir.path().join("zh").to_str().unwrap(),
+        "-q",
+    ]);
+    let zh = std::fs::read_to_string(dir.path().join("zh/sweep_final_share_map.svg")).unwrap();
+    assert!(texts(&zh).iter().any(|x| x == "竞争强度"));
+    assert!(zh.contains("色标：固定范围"));
+}
+
+#[test]
+fn the_rmse_map_marks_its_lowest_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rmse");
+    policysim(&[
+        "sweep",
+        &scenario("us_states.toml"),
+        "--observed",
+        &scenario("data/spid_sample.csv"),
+        "--policy",
+        "mothersaid",
+        "--set",
+        "innovation.rate=0.1,0.4,0.7",
+        "--set",
+        "learning.rate=0,0.5,1",
+        "--runs",
+        "8",
+        "--metric",
+        "observed_rmse",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--format",
+        "svg",
+    ]);
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let c = header.iter().position(|h| *h == "observed_rmse").unwrap();
+    let rmse: Vec<f64> = lines
+        .map(|l| l.split(',').nth(c).unwrap().parse().unwrap())
+        .collect();
+    let min = rmse.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(rmse.iter().filter(|&&v| v == min).count(), 1, "{rmse:?}");
+    let svg = std::fs::read_to_string(out.join("sweep_observed_rmse_map.svg")).unwrap();
+    // the mark: a dark outline 5 px wide (the first is the map's, the second the legend's
+    // swatch) around one cell
+    let mark = tags(&svg, "polyline")
+        .into_iter()
+        .find(|r| attr(r, "stroke") == Some("#282828") && attr(r, "stroke-width") == Some("5"))
+        .expect("no best-cell mark");
+    let corners: Vec<(i64, i64)> = attr(mark, "points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    let (x0, y0) = (
+        corners.iter().map(|c| c.0).min().unwrap(),
+        corners.iter().map(|c| c.1).min().unwrap(),
+    );
+    let (x1, y1) = (
+        corners.iter().map(|c| c.0).max().unwrap(),
+        corners.iter().map(|c| c.1).max().unwrap(),
+    );
+    let want = [x0, y0, x1 - x0, y1 - y0].map(|v| v.to_string());
+    let rects = tags(&svg, "rect");
+    let cell = rects
+        .iter()
+        .find(|r| {
+            attr(r, "fill") != Some("none")
+                && ["x", "y", "width", "height"].map(|a| attr(r, a).unwrap_or("").to_string())
+                    == want
+        })
+        .expect("the mark outlines no cell");
+    // on a scale fitted to the data the lowest value is viridis' darkest colour, and only
+    // the lowest cell has it (among the cells: rectangles of the cell's size; the colour
+    // bar's darkest strip has it too)
+    assert_eq!(attr(cell, "fill"), Some("#440154"), "{cell}");
+    let same_size =
+        |r: &&&str| attr(r, "width") == Some(&want[2]) && attr(r, "height") == Some(&want[3]);
+    assert_eq!(
+        rects
+            .iter()
+            .filter(same_size)
+            .filter(|r| attr(r, "fill") == Some("#440154"))
+            .count(),
+        1
+    );
+    assert!(
+        texts(&svg).contains(&format!("lowest: {min:.3}")),
+        "{:?}",
+        texts(&svg)
+    );
+}
