@@ -86,7 +86,8 @@ pub fn named_colors(names: &[&str]) -> Vec<RGBColor> {
 }
 
 /// About `target` round tick values ("nice numbers": 1, 2 or 5 times a power of ten
-/// apart) from `lo` to `hi`, all inside the range; whole numbers when the range spans 5 or
+/// apart, the spacing whose count is closest to `target`) from `lo` to `hi`, all inside
+/// the range; whole numbers when the range spans 5 or
 /// more. Empty for an empty or non-finite range.
 pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite()) || hi < lo {
@@ -97,11 +98,15 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / target.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|&s| s >= raw * 0.999)
-        .unwrap_or(10.0 * magnitude);
+    let count = |s: f64| ((hi / s + 1e-9).floor() - (lo / s - 1e-9).ceil() + 1.0).max(0.0);
+    // the step whose number of ticks is closest to the target (the larger on a tie)
+    let mut step = 10.0 * magnitude;
+    for m in [5.0, 2.0, 1.0] {
+        let s = m * magnitude;
+        if (count(s) - target as f64).abs() < (count(step) - target as f64).abs() {
+            step = s;
+        }
+    }
     let step = if hi - lo >= 5.0 {
         step.max(1.0).round()
     } else {
@@ -665,6 +670,8 @@ mod named_color_tests {
         assert_eq!(nice_ticks(2.0, 4.0, 6), [2.0, 2.5, 3.0, 3.5, 4.0]);
         assert_eq!(nice_ticks(0.0, 7.0, 6), [0.0, 2.0, 4.0, 6.0]);
         assert_eq!(nice_ticks(3.0, 3.0, 6), [3.0]);
+        // a range just over five 0.2-steps still gets them, not two 0.5-steps
+        assert_eq!(nice_ticks(-0.1, 0.95, 5), [0.0, 0.2, 0.4, 0.6, 0.8]);
         assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
         assert_eq!(tick_decimals(&[0.88, 0.9]), 2);
         assert_eq!(tick_decimals(&[1915.0, 1920.0]), 0);
