@@ -610,7 +610,7 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
     if !net.has_coordinates() {
         return None;
     }
-    let mut nodes = String::from("node,name,x,y,region,level,adopted_step\n");
+    let mut nodes = String::from("node,name,x,y,region,level,adopted_step,label\n");
     for i in 0..net.n {
         let region = net
             .region
@@ -621,9 +621,10 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
             .get(i)
             .map_or("", |&l| net.level_names[l as usize].as_str());
         let step = rep.adopted_step.get(i).copied().unwrap_or(u32::MAX);
+        let label = net.labels.get(i).map_or("", String::as_str);
         let _ = writeln!(
             nodes,
-            "{i},{},{},{},{},{},{}",
+            "{i},{},{},{},{},{},{},{}",
             csv_field(&net.names[i]),
             num(net.x[i]),
             num(net.y[i]),
@@ -633,7 +634,8 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
                 String::new()
             } else {
                 step.to_string()
-            }
+            },
+            csv_field(label)
         );
     }
     let edges = (!net.complete && net.edge_count() <= MAP_EDGE_LIMIT).then(|| {

@@ -142,3 +142,80 @@ fn every_readme_example_runs_in_order_on_a_fresh_folder() {
     // the README has examples of run, check, plot, compare, sweep, fit, completions, scenarios
     assert!(ran >= 15, "only {ran} README commands ran");
 }
+
+/// The resolved scenario (`policysim check FILE`) as dotted keys and values.
+fn resolved(file: &str) -> std::collections::BTreeMap<String, String> {
+    fn flatten(
+        prefix: &str,
+        table: &toml::Table,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        for (key, value) in table {
+            let key = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::Table(t) if !t.contains_key("dist") => flatten(&key, t, out),
+                v => {
+                    out.insert(key, v.to_string());
+                }
+            }
+        }
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let o = Command::new(common::binary())
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "check {file}");
+    let table: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+/// The README promises that each arrangement example differs from the baseline only by
+/// the keys of the arrangement it names (issue 18: competition.toml used to raise
+/// learning capacity and adaptation too).
+#[test]
+fn each_arrangement_example_differs_from_the_baseline_only_by_its_arrangement() {
+    let baseline = resolved("scenarios/baseline.toml");
+    let allowed: [(&str, &[&str]); 3] = [
+        (
+            "scenarios/competition.toml",
+            &[
+                "agents.competition",
+                "competition.",
+                "central.mode",
+                "central.recognition",
+            ],
+        ),
+        ("scenarios/pilot.toml", &["central."]),
+        ("scenarios/mandate.toml", &["central."]),
+    ];
+    for (file, keys) in allowed {
+        let example = resolved(file);
+        assert_eq!(
+            baseline.keys().collect::<Vec<_>>(),
+            example.keys().collect::<Vec<_>>(),
+            "{file}: other keys than the baseline's"
+        );
+        let changed: Vec<&String> = baseline
+            .iter()
+            .filter(|(k, v)| example[*k] != **v)
+            .map(|(k, _)| k)
+            .filter(|k| *k != "name" && *k != "description")
+            .collect();
+        assert!(!changed.is_empty(), "{file} is the baseline");
+        for key in changed {
+            assert!(
+                keys.iter()
+                    .any(|a| key == a || (a.ends_with('.') && key.starts_with(a))),
+                "{file} changes `{key}`, which is not part of its arrangement"
+            );
+        }
+    }
+}

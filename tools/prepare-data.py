@@ -3,7 +3,8 @@
 
 Reads the copies of the shared data in scenarios/data/ and writes, next to them:
 
-- us_states_nodes.csv      id (state name), region (Census region), x, y (the state's
+- us_states_nodes.csv      id (state name), name (the USPS two-letter code, the map's
+                           label), region (Census region), x, y (the state's
                            centroid in the geoAlbersUsa projection, north up: a copy of
                            x, y of us_states_centroids.csv, written by
                            tools/us-state-centroids.mjs)
@@ -67,15 +68,35 @@ def rank_scaled(values):
     return [r / top for r in ranks]
 
 
+# The USPS two-letter state abbreviations (USPS Publication 28, Appendix B; the same
+# codes as ANSI INCITS 38 / the former FIPS 5-2).
+POSTAL = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
+    "Colorado": "CO", "Connecticut": "CT", "Delaware": "DE", "Florida": "FL", "Georgia": "GA",
+    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA",
+    "Kansas": "KS", "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD",
+    "Massachusetts": "MA", "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS",
+    "Missouri": "MO", "Montana": "MT", "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH",
+    "New Jersey": "NJ", "New Mexico": "NM", "New York": "NY", "North Carolina": "NC",
+    "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK", "Oregon": "OR", "Pennsylvania": "PA",
+    "Rhode Island": "RI", "South Carolina": "SC", "South Dakota": "SD", "Tennessee": "TN",
+    "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
+    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+}
+
+
 def us_states():
     states = read("us_states.csv")
     centroids = {c["id"]: c for c in read("us_states_centroids.csv")}
     names = [s["unit"] for s in states]
     if sorted(centroids) != sorted(names):
         raise SystemExit("us_states_centroids.csv does not list exactly the states of us_states.csv")
-    rows = [[s["unit"], s["region"], centroids[s["unit"]]["x"], centroids[s["unit"]]["y"]]
+    if sorted(POSTAL) != sorted(names):
+        raise SystemExit("POSTAL does not list exactly the states of us_states.csv")
+    rows = [[s["unit"], POSTAL[s["unit"]], s["region"], centroids[s["unit"]]["x"],
+             centroids[s["unit"]]["y"]]
             for s in states]
-    write("us_states_nodes.csv", ["id", "region", "x", "y"], rows)
+    write("us_states_nodes.csv", ["id", "name", "region", "x", "y"], rows)
     edges = read("us_states_contiguity.csv")
     write("us_states_edges.csv", ["source", "target"], [[e["source"], e["target"]] for e in edges])
 

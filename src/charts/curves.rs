@@ -1,10 +1,11 @@
 //! Charts of `curves.csv` over time: the generic "lines with bands" panel and the
-//! adoption, channels, quality and regions charts built on it.
+//! adoption, quality and regions charts built on it (the channels chart is in
+//! [`super::channels`]).
 
 use super::read::{CurvePoint, Summary};
 use super::style::{
-    category_color, channel_color, draw_legend, legend_width, named_colors, LegendEntry, Style,
-    Swatch, BAND_ALPHA, CHANNELS, GREY, GRID, INK,
+    band_edge, band_note, category_color, draw_legend, legend_width, named_colors, LegendEntry,
+    Style, Swatch, BAND_ALPHA, GRID, INK,
 };
 use super::{draw_err, Figure, RunData};
 use crate::Result;
@@ -20,10 +21,22 @@ fn time_axes<'a, DB: DrawingBackend>(
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    time_axes_sized(plot, style, (x0, x1), (y0, y1), 100.0)
+}
+
+/// [`time_axes`] with an x label area of `x_area` pixels (at 1600x1000): less for a
+/// panel whose x axis has tick labels but no description.
+pub(super) fn time_axes_sized<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_area: f64,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     ChartBuilder::on(plot)
         .margin(style.px(24.0))
         .margin_left(style.px(10.0))
-        .x_label_area_size(style.px(100.0))
+        .x_label_area_size(style.px(x_area))
         .y_label_area_size(style.px(120.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(draw_err)
@@ -147,6 +160,9 @@ pub struct LinesPanel {
     pub band_label: Option<String>,
     /// The x axis shows whole numbers only (steps, years).
     pub x_integer: bool,
+    /// Width of the legend column in pixels, to line up the plots of stacked panels;
+    /// otherwise what the entries need.
+    pub legend_width: Option<i32>,
 }
 
 /// Splits `values` into runs of consecutive present values: `(x, y)` segments.
@@ -192,7 +208,7 @@ pub fn fmt_tick(v: f64, dec: usize) -> String {
     }
 }
 
-/// The x range of the series (at least one unit wide).
+/// The x range of the series (one unit wide around a single x value).
 fn x_range(series: &[BandSeries]) -> (f64, f64) {
     let (lo, hi) = series
         .iter()
@@ -203,10 +219,10 @@ fn x_range(series: &[BandSeries]) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    if hi - lo < 1.0 {
-        (lo, lo + 1.0)
-    } else {
+    if hi > lo {
         (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
     }
 }
 
@@ -252,12 +268,75 @@ pub fn with_legend<DB: DrawingBackend>(
     legend: &[LegendEntry],
     style: &Style,
 ) -> Result<DrawingArea<DB, Shift>> {
+    with_legend_width(area, legend, None, style)
+}
+
+/// The width in pixels the legend column of `panel` takes in `area`.
+pub fn panel_legend_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &LinesPanel,
+    style: &Style,
+) -> i32 {
+    let legend = panel
+        .legend
+        .clone()
+        .unwrap_or_else(|| automatic_legend(panel, style));
+    legend_width(area, &legend, style.px(40.0), style)
+}
+
+/// [`with_legend`] with a legend column `width` pixels wide (None: what it needs).
+fn with_legend_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &[LegendEntry],
+    width: Option<i32>,
+    style: &Style,
+) -> Result<DrawingArea<DB, Shift>> {
     let (w, _) = area.dim_in_pixel();
     let top = style.px(40.0);
-    let lw = legend_width(area, legend, top, style).min(w as i32 / 2);
+    let lw = width
+        .unwrap_or_else(|| legend_width(area, legend, top, style))
+        .min(w as i32 / 2);
     let (plot, leg) = area.split_horizontally(w as i32 - lw);
     draw_legend(&leg, legend, top, style)?;
     Ok(plot)
+}
+
+/// The legend of a panel without its own: one entry per series, then what the bands
+/// show. When every band has the same colour, the series get line swatches and the band
+/// entry that colour; bands of several colours are drawn beside their series' line
+/// (line-and-band swatches) and explained by a note, so no swatch has a colour that
+/// nothing drawn has.
+pub fn automatic_legend(panel: &LinesPanel, style: &Style) -> Vec<LegendEntry> {
+    let mut colors = panel
+        .series
+        .iter()
+        .filter(|s| s.band.is_some())
+        .map(|s| s.color);
+    let first = colors.next();
+    let one_colour = first.filter(|&f| colors.all(|c| c == f));
+    let mut l: Vec<LegendEntry> = panel
+        .series
+        .iter()
+        .map(|s| {
+            let sw = if s.band.is_some() && one_colour.is_none() {
+                Swatch::LineBand(s.color)
+            } else {
+                Swatch::Line(s.color)
+            };
+            LegendEntry::new(sw, s.label.clone())
+        })
+        .collect();
+    if first.is_some() {
+        let label = panel
+            .band_label
+            .clone()
+            .unwrap_or_else(|| style.words().band.to_string());
+        l.push(match one_colour {
+            Some(c) => LegendEntry::new(Swatch::Band(c), label),
+            None => LegendEntry::new(Swatch::Note, band_note(&label, style.lang)),
+        });
+    }
+    l
 }
 
 /// Draws a [`LinesPanel`] into `area`: bands, lines, dashed lines, markers, legend.
@@ -270,29 +349,11 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
         Some(t) => area.titled(t, style.axis_font()).map_err(draw_err)?,
         None => area.clone(),
     };
-    let legend = panel.legend.clone().unwrap_or_else(|| {
-        let mut l: Vec<LegendEntry> = panel
-            .series
-            .iter()
-            .map(|s| {
-                let sw = if s.band.is_some() {
-                    Swatch::LineBand(s.color)
-                } else {
-                    Swatch::Line(s.color)
-                };
-                LegendEntry::new(sw, s.label.clone())
-            })
-            .collect();
-        if panel.series.iter().any(|s| s.band.is_some()) {
-            let label = panel
-                .band_label
-                .clone()
-                .unwrap_or_else(|| style.words().band.to_string());
-            l.push(LegendEntry::new(Swatch::Band(GREY), label));
-        }
-        l
-    });
-    let plot = with_legend(&area, &legend, style)?;
+    let legend = panel
+        .legend
+        .clone()
+        .unwrap_or_else(|| automatic_legend(panel, style));
+    let plot = with_legend_width(&area, &legend, panel.legend_width, style)?;
     let (x0, x1) = x_range(&panel.series);
     let (y0, y1) = panel.y_range.unwrap_or_else(|| {
         y_range_of(
@@ -317,10 +378,7 @@ pub fn draw_lines_with_bands<DB: DrawingBackend>(
             for edge in [lo, hi] {
                 for seg in segments(&s.x, edge) {
                     chart
-                        .draw_series(LineSeries::new(
-                            seg,
-                            s.color.mix(0.45).stroke_width(style.px(1.5) as u32),
-                        ))
+                        .draw_series(LineSeries::new(seg, band_edge(s.color, style)))
                         .map_err(draw_err)?;
                 }
             }
@@ -406,6 +464,35 @@ pub fn configure_mesh<DB: DrawingBackend>(
     x_integer: bool,
     style: &Style,
 ) -> Result<()> {
+    configure_mesh_with(
+        chart,
+        x_label,
+        y_label,
+        (x0, x1),
+        (y0, y1),
+        x_integer,
+        8,
+        style,
+    )
+}
+
+/// [`configure_mesh`] with about `y_ticks` tick labels on the y axis (a short panel
+/// takes fewer).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn configure_mesh_with<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_label: &str,
+    y_label: &str,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_integer: bool,
+    y_ticks: usize,
+    style: &Style,
+) -> Result<()> {
     let xdec = if x_integer || (x1 - x0) >= 5.0 {
         0
     } else {
@@ -429,7 +516,7 @@ pub fn configure_mesh<DB: DrawingBackend>(
         .axis_desc_style(style.axis_font())
         .label_style(style.tick_font())
         .x_labels(nx)
-        .y_labels(8)
+        .y_labels(y_ticks)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .light_line_style(TRANSPARENT)
@@ -440,7 +527,7 @@ pub fn configure_mesh<DB: DrawingBackend>(
         .map_err(draw_err)
 }
 
-fn x_label(summary: &Summary, style: &Style) -> String {
+pub(super) fn x_label(summary: &Summary, style: &Style) -> String {
     style.x_label(summary.unit(), summary.start_year.is_some())
 }
 
@@ -504,136 +591,6 @@ impl Figure for AdoptionChart<'_> {
     }
 }
 
-/// New adoptions per step stacked by channel (means over runs), abandonments below zero.
-pub struct ChannelsChart<'a> {
-    data: &'a RunData,
-    /// (channel, mean per step) for the channels that are not zero throughout.
-    layers: Vec<(&'static str, Vec<(f64, f64)>)>,
-    abandoned: Option<Vec<(f64, f64)>>,
-}
-
-fn nonzero_means(points: &[CurvePoint], x_of: impl Fn(f64) -> f64) -> Option<Vec<(f64, f64)>> {
-    let v: Vec<(f64, f64)> = points
-        .iter()
-        .map(|p| (x_of(p.step as f64), p.mean.unwrap_or(0.0)))
-        .collect();
-    v.iter().any(|p| p.1.abs() > 0.0).then_some(v)
-}
-
-impl<'a> ChannelsChart<'a> {
-    /// The chart, or `None` when no channel has any adoption.
-    pub fn new(data: &'a RunData) -> Option<ChannelsChart<'a>> {
-        let s = &data.summary;
-        let layers: Vec<_> = CHANNELS
-            .iter()
-            .filter_map(|c| {
-                let pts = data.curves.get(&format!("new_{c}"))?;
-                Some((*c, nonzero_means(pts, |t| s.x_of(t))?))
-            })
-            .collect();
-        if layers.is_empty() {
-            return None;
-        }
-        let abandoned = data
-            .curves
-            .get("abandoned")
-            .and_then(|p| nonzero_means(p, |t| s.x_of(t)));
-        Some(ChannelsChart {
-            data,
-            layers,
-            abandoned,
-        })
-    }
-}
-
-impl Figure for ChannelsChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
-        let s = &self.data.summary;
-        let w = style.words();
-        let area = titled(root, &style.title(&s.scenario, w.channels_title), style)?;
-        let mut legend: Vec<LegendEntry> = self
-            .layers
-            .iter()
-            .rev()
-            .map(|(c, _)| LegendEntry::new(Swatch::Box(channel_color(c)), style.channel_name(c)))
-            .collect();
-        if self.abandoned.is_some() {
-            legend.push(LegendEntry::new(Swatch::Box(GREY), w.abandoned));
-        }
-        let plot = with_legend(&area, &legend, style)?;
-
-        // Stack per x.
-        let xs: Vec<f64> = self.layers[0].1.iter().map(|p| p.0).collect();
-        let mut tops = vec![0.0f64; xs.len()];
-        let mut rects = Vec::new();
-        for (c, pts) in &self.layers {
-            for (i, (_, v)) in pts.iter().enumerate().take(xs.len()) {
-                let v = v.max(0.0);
-                if v > 0.0 {
-                    rects.push((xs[i], tops[i], tops[i] + v, channel_color(c)));
-                }
-                tops[i] += v;
-            }
-        }
-        let bottom = self
-            .abandoned
-            .as_ref()
-            .map(|a| a.iter().fold(0.0f64, |m, p| m.max(p.1)))
-            .unwrap_or(0.0);
-        let top = tops.iter().fold(0.0f64, |m, v| m.max(*v));
-        let (x0, x1) = (
-            xs.first().copied().unwrap_or(0.0) - 0.5,
-            xs.last().copied().unwrap_or(1.0) + 0.5,
-        );
-        let (y0, y1) = (
-            if bottom > 0.0 { -bottom * 1.05 } else { 0.0 },
-            (top * 1.05).max(1e-9),
-        );
-        let mut chart = time_axes(&plot, style, (x0, x1), (y0, y1))?;
-        let y_label = match style.lang {
-            super::Lang::En => format!(
-                "{} {} (mean over runs)",
-                w.governments,
-                style.per_unit(s.unit())
-            ),
-            super::Lang::Zh => format!("{}{}（模拟均值）", style.per_unit(s.unit()), w.governments),
-        };
-        configure_mesh(
-            &mut chart,
-            &x_label(s, style),
-            &y_label,
-            (x0, x1),
-            (y0, y1),
-            true,
-            style,
-        )?;
-        let half = 0.42;
-        chart
-            .draw_series(
-                rects.iter().map(|(x, a, b, c)| {
-                    Rectangle::new([(x - half, *a), (x + half, *b)], c.filled())
-                }),
-            )
-            .map_err(draw_err)?;
-        if let Some(ab) = &self.abandoned {
-            chart
-                .draw_series(
-                    ab.iter().filter(|p| p.1 > 0.0).map(|(x, v)| {
-                        Rectangle::new([(x - half, -v), (x + half, 0.0)], GREY.filled())
-                    }),
-                )
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    vec![(x0, 0.0), (x1, 0.0)],
-                    INK.stroke_width(style.px(2.0) as u32),
-                ))
-                .map_err(draw_err)?;
-        }
-        Ok(())
-    }
-}
-
 /// Mean quality and mean performance of current adopters with 5-95% bands.
 pub struct QualityChart<'a> {
     data: &'a RunData,
@@ -656,7 +613,7 @@ impl Figure for QualityChart<'_> {
         let s = &self.data.summary;
         let w = style.words();
         let area = titled(root, &style.title(&s.scenario, w.quality_title), style)?;
-        let series = [
+        let series: Vec<BandSeries> = [
             ("mean_quality", w.mean_quality, 0),
             ("mean_performance", w.mean_performance, 1),
         ]
@@ -674,14 +631,35 @@ impl Figure for QualityChart<'_> {
             ))
         })
         .collect();
-        let panel = LinesPanel {
+        // One panel per series on a shared y axis: the two bands nearly coincide
+        // (performance = quality + fit), and overlaid they would blend into a colour
+        // neither has.
+        let both = LinesPanel {
+            series: series.clone(),
+            ..Default::default()
+        };
+        let plot = with_legend(&area, &automatic_legend(&both, style), style)?;
+        let y_range = y_range_of(series.iter().flat_map(|s| s.values()), false);
+        let panel = |series: BandSeries, y_label: &str| LinesPanel {
+            subtitle: Some(series.label.clone()),
             x_label: x_label(s, style),
-            y_label: w.quality_axis.to_string(),
-            series,
+            y_label: y_label.to_string(),
+            series: vec![series],
+            y_range: Some(y_range),
+            legend: Some(Vec::new()),
             x_integer: true,
             ..Default::default()
         };
-        draw_lines_with_bands(&area, &panel, style)
+        let mut series = series.into_iter();
+        match (series.next(), series.next()) {
+            (Some(a), Some(b)) => {
+                let (left, right) = plot.split_horizontally(plot.dim_in_pixel().0 as i32 / 2);
+                draw_lines_with_bands(&left, &panel(a, w.quality_axis), style)?;
+                draw_lines_with_bands(&right, &panel(b, ""), style)
+            }
+            (Some(a), None) => draw_lines_with_bands(&plot, &panel(a, w.quality_axis), style),
+            _ => Ok(()),
+        }
     }
 }
 

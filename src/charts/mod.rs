@@ -10,6 +10,7 @@
 //! All text uses one embedded font ([`font`]) that covers Latin and Chinese.
 
 pub mod centres;
+pub mod channels;
 pub mod compare;
 pub mod curves;
 pub mod difference;
@@ -303,7 +304,7 @@ pub fn draw_run_charts(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> 
         "adoption",
         opts,
     )?);
-    if let Some(chart) = curves::ChannelsChart::new(&data) {
+    if let Some(chart) = channels::ChannelsChart::new(&data) {
         written.extend(save_figure(&chart, dir, "channels", opts)?);
     }
     if let Some(chart) = curves::QualityChart::new(&data) {

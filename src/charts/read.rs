@@ -277,6 +277,9 @@ pub struct HazardRow {
     pub hazard: Option<f64>,
 }
 
+/// Reads a CSV file that may be absent: the cells of columns `cols` per row (a name
+/// ending in `?` is an optional column: its cells are empty when the header lacks it,
+/// as in files written by earlier versions).
 pub(super) fn read_optional<T>(
     path: &Path,
     cols: &[&str],
@@ -287,7 +290,18 @@ pub(super) fn read_optional<T>(
     }
     let mut rdr = open_csv(path)?;
     let headers = rdr.headers().map_err(|e| csv_err(path, e))?.clone();
-    let idx = header_index(path, &headers, cols)?;
+    let required: Vec<&str> = cols.iter().filter(|c| !c.ends_with('?')).copied().collect();
+    header_index(path, &headers, &required)?;
+    let idx: Vec<usize> = cols
+        .iter()
+        .map(|c| {
+            let c = c.trim_end_matches('?');
+            headers
+                .iter()
+                .position(|h| h.trim() == c)
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -368,13 +382,24 @@ pub struct MapNode {
     pub level: String,
     /// Step of adoption in the representative run; `None` = never adopted.
     pub adopted_step: Option<f64>,
+    /// Short label drawn on the map (the node file's `name`, e.g. a postal code; may be empty).
+    pub label: String,
 }
 
 /// Reads `map.csv`; `Ok(None)` when the file does not exist.
 pub fn read_map(path: &Path) -> Result<Option<Vec<MapNode>>> {
     read_optional(
         path,
-        &["node", "name", "x", "y", "region", "level", "adopted_step"],
+        &[
+            "node",
+            "name",
+            "x",
+            "y",
+            "region",
+            "level",
+            "adopted_step",
+            "label?",
+        ],
         |line, c| {
             let coord = |i: usize, name: &str| {
                 cell(path, line, name, c[i])?
@@ -388,6 +413,7 @@ pub fn read_map(path: &Path) -> Result<Option<Vec<MapNode>>> {
                 region: c[4].to_string(),
                 level: c[5].to_string(),
                 adopted_step: cell(path, line, "adopted_step", c[6])?,
+                label: c[7].to_string(),
             })
         },
     )

@@ -85,6 +85,56 @@ pub fn named_colors(names: &[&str]) -> Vec<RGBColor> {
     slots.into_iter().map(|k| OKABE_ITO[k]).collect()
 }
 
+/// About `target` round tick values ("nice numbers": 1, 2 or 5 times a power of ten
+/// apart, the spacing whose count is closest to `target`) from `lo` to `hi`, all inside
+/// the range; whole numbers when the range spans 5 or
+/// more. Empty for an empty or non-finite range.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    if hi - lo < 1e-12 {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let count = |s: f64| ((hi / s + 1e-9).floor() - (lo / s - 1e-9).ceil() + 1.0).max(0.0);
+    // the step whose number of ticks is closest to the target (the larger on a tie)
+    let mut step = 10.0 * magnitude;
+    for m in [5.0, 2.0, 1.0] {
+        let s = m * magnitude;
+        if (count(s) - target as f64).abs() < (count(step) - target as f64).abs() {
+            step = s;
+        }
+    }
+    let step = if hi - lo >= 5.0 {
+        step.max(1.0).round()
+    } else {
+        step
+    };
+    let first = (lo / step - 1e-9).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    (first..=last)
+        // k * step, rounded to the step's decimals so that 0.30000000000000004 prints as 0.3
+        .map(|k| {
+            let v = k as f64 * step;
+            let d = 10f64.powi((-step.log10().floor()).max(0.0) as i32 + 1);
+            (v * d).round() / d
+        })
+        .collect()
+}
+
+/// Decimals that print every one of `ticks` exactly (at most 6).
+pub fn tick_decimals(ticks: &[f64]) -> usize {
+    (0..=6)
+        .find(|&d| {
+            ticks
+                .iter()
+                .all(|t| (format!("{t:.d$}").parse::<f64>().unwrap_or(f64::NAN) - t).abs() < 1e-9)
+        })
+        .unwrap_or(6)
+}
+
 /// The five adoption channels in drawing order, with their series suffix.
 pub const CHANNELS: [&str; 5] = ["innovation", "learning", "competition", "pilot", "mandate"];
 
@@ -429,10 +479,12 @@ pub enum Swatch {
     Line(RGBColor),
     /// A dashed line.
     Dashed(RGBColor),
-    /// A shaded band (translucent box).
+    /// A shaded band: a light box with outlined top and bottom edges, as bands are drawn.
     Band(RGBColor),
     /// A solid line over a shaded band.
     LineBand(RGBColor),
+    /// No mark: the label is a note about the chart (e.g. what every band means).
+    Note,
     /// A filled box.
     Box(RGBColor),
     /// A filled dot.
@@ -458,8 +510,23 @@ impl LegendEntry {
     }
 }
 
-/// Band transparency.
-pub const BAND_ALPHA: f64 = 0.2;
+/// Band fill opacity: light, so that overlapping bands stay readable (each keeps its
+/// outlined edges, see [`band_edge`]).
+pub const BAND_ALPHA: f64 = 0.12;
+
+/// The stroke of a band's lower and upper edges (in the legend swatch too).
+pub fn band_edge(color: RGBColor, style: &Style) -> ShapeStyle {
+    color.mix(0.8).stroke_width(style.px(2.0) as u32)
+}
+
+/// The legend note that says what the bands of several colours show, e.g.
+/// `Bands: 5–95% of runs`.
+pub fn band_note(what: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Bands: {what}"),
+        Lang::Zh => format!("阴影带：{what}"),
+    }
+}
 
 /// How many legend rows fit in `height` pixels below `top`.
 fn legend_rows(height: u32, top: i32, style: &Style) -> usize {
@@ -549,6 +616,13 @@ pub fn draw_legend<DB: DrawingBackend>(
                     c.mix(BAND_ALPHA).filled(),
                 ))
                 .map_err(draw_err)?;
+                for edge in [y - hh, y + hh] {
+                    area.draw(&PathElement::new(
+                        vec![(x, edge), (x + sw, edge)],
+                        band_edge(c, style),
+                    ))
+                    .map_err(draw_err)?;
+                }
                 if let Swatch::LineBand(_) = e.swatch {
                     area.draw(&PathElement::new(
                         vec![(x, y), (x + sw, y)],
@@ -568,6 +642,7 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Dot(c) => area
                 .draw(&Circle::new((x + sw / 2, y), style.px(9.0), c.filled()))
                 .map_err(draw_err)?,
+            Swatch::Note => {}
         }
         area.draw(&Text::new(
             e.label.clone(),
@@ -582,6 +657,25 @@ pub fn draw_legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod named_color_tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers_inside_the_range() {
+        assert_eq!(
+            nice_ticks(1.0, 30.0, 6),
+            [5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
+        );
+        assert_eq!(nice_ticks(1911.0, 1929.0, 6), [1915.0, 1920.0, 1925.0]);
+        assert_eq!(nice_ticks(0.877, 0.966, 5), [0.88, 0.9, 0.92, 0.94, 0.96]);
+        assert_eq!(nice_ticks(0.0, 1.0, 5), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(2.0, 4.0, 6), [2.0, 2.5, 3.0, 3.5, 4.0]);
+        assert_eq!(nice_ticks(0.0, 7.0, 6), [0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(nice_ticks(3.0, 3.0, 6), [3.0]);
+        // a range just over five 0.2-steps still gets them, not two 0.5-steps
+        assert_eq!(nice_ticks(-0.1, 0.95, 5), [0.0, 0.2, 0.4, 0.6, 0.8]);
+        assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
+        assert_eq!(tick_decimals(&[0.88, 0.9]), 2);
+        assert_eq!(tick_decimals(&[1915.0, 1920.0]), 0);
+    }
 
     #[test]
     fn a_region_keeps_its_colour_whatever_the_ranking_or_the_other_names() {

@@ -187,7 +187,7 @@ const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
         "competition",
         "Competition for first",
         "争先模式",
-        "争先：学习能力和竞争意愿都高，同一上级下的地方政府互为对手，中央表彰先行者。",
+        "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者；其余与基线相同。",
         include_str!("../../scenarios/competition.toml"),
     ),
     (

@@ -228,7 +228,7 @@ pub fn parse_problem(text: &str, path: &Path) -> Result<(Scenario, Problem)> {
     if let Some(sweep) = table.get("sweep").and_then(toml::Value::as_table) {
         if problem.parameters.is_empty() {
             for key in in_file_order(text, "sweep", sweep) {
-                if ["mode", "labels", "crn"].contains(&key.as_str()) {
+                if ["mode", "labels", "axis_labels", "color_range", "crn"].contains(&key.as_str()) {
                     continue;
                 }
                 let p = range_of_sweep(key, &sweep[key])

@@ -1,16 +1,18 @@
 //! Sweep charts drawn from a sweep folder (`sweep.csv`, `sweep.json`): for two swept keys
-//! in a grid, a heatmap of one metric with the quadrant labels on it (the typology map);
-//! for one key (or a zip), the metric against the key with its 90% band.
+//! in a grid, a heatmap of one metric with the quadrant labels beside it (the typology
+//! map, [`super::heatmap`]); for one key (or a zip), the metric against the key with its
+//! 90% band.
 
 use super::exec::{SWEEP_CSV, SWEEP_JSON};
-use crate::charts::curves::{draw_lines_with_bands, fmt_tick, titled, BandSeries, LinesPanel};
-use crate::charts::style::{category_color, viridis, Style, GREY, INK};
-use crate::charts::{draw_err, save_figure, ChartOptions, Figure, Lang};
+use crate::charts::curves::{
+    draw_lines_with_bands, panel_legend_width, titled, BandSeries, LinesPanel,
+};
+use crate::charts::style::{category_color, Style};
+use crate::charts::{save_figure, ChartOptions, Figure, Lang};
 use crate::error::{Error, Result};
 use crate::model::Channel;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +40,7 @@ pub fn metrics() -> Vec<String> {
 }
 
 /// The level (10, 50, 90) of a time metric, None for other metrics.
-fn time_level(metric: &str) -> Option<&str> {
+pub(super) fn time_level(metric: &str) -> Option<&str> {
     TIME_METRICS
         .contains(&metric)
         .then(|| metric.trim_start_matches('t'))
@@ -97,22 +99,27 @@ pub fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
 type Banded = (Option<f64>, Option<f64>, Option<f64>);
 
 /// What a sweep folder offers for drawing.
-struct SweepData {
-    scenario: String,
-    time_unit: String,
-    runs: u64,
+pub(super) struct SweepData {
+    pub(super) scenario: String,
+    pub(super) time_unit: String,
+    pub(super) runs: u64,
     mode: String,
-    keys: Vec<String>,
+    pub(super) keys: Vec<String>,
     /// Per key: tick text and position (number, distribution mean, or None).
-    ticks: Vec<Vec<(String, Option<f64>)>>,
+    pub(super) ticks: Vec<Vec<(String, Option<f64>)>>,
     /// Per key: true when its values are distributions (ticks are their means).
-    dist: Vec<bool>,
-    labels: Vec<(bool, bool, String)>,
+    pub(super) dist: Vec<bool>,
+    /// Quadrant labels: (x high, y high, text).
+    pub(super) labels: Vec<(bool, bool, String)>,
+    /// Readable axis names by key: (English, Chinese).
+    pub(super) axis_labels: std::collections::HashMap<String, (String, String)>,
+    /// A fixed colour scale of the map (`color_range`); None: the data's range.
+    pub(super) color_range: Option<(f64, f64)>,
     /// Per point: (value, low, high) of the metric: the mean and the 5-95% spread, or for a
     /// time the Kaplan–Meier median and its 95% CI.
-    values: Vec<(Option<f64>, Option<f64>, Option<f64>)>,
+    pub(super) values: Vec<(Option<f64>, Option<f64>, Option<f64>)>,
     /// Per point, for a time: true when fewer than half of the runs reached the level.
-    not_reached: Vec<bool>,
+    pub(super) not_reached: Vec<bool>,
     /// With `--baseline`: per point (difference, 95% CI low, high) to the baseline point.
     diffs: Option<Vec<Banded>>,
     /// The baseline as `key = value` (with `--baseline`).
@@ -170,6 +177,20 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
                 .collect()
         })
         .unwrap_or_default();
+
+    let axis_labels = meta["axis_labels"]
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), (str_of(&v["en"]), str_of(&v["zh"]))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let color_range = meta["color_range"].as_array().and_then(|a| {
+        let lo = a.first()?.as_f64()?;
+        let hi = a.get(1)?.as_f64()?;
+        (lo < hi).then_some((lo, hi))
+    });
 
     let csv_path = dir.join(SWEEP_CSV);
     let mut reader = csv::Reader::from_path(&csv_path)
@@ -237,6 +258,8 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         ticks,
         dist,
         labels,
+        axis_labels,
+        color_range,
         values,
         not_reached,
         diffs,
@@ -260,7 +283,7 @@ pub fn draw_sweep_charts(dir: &Path, metric: &str, opts: &ChartOptions) -> Resul
             ));
         }
         return save_figure(
-            &Heatmap {
+            &super::heatmap::Heatmap {
                 data: &data,
                 metric,
             },
@@ -283,321 +306,25 @@ pub fn draw_sweep_charts(dir: &Path, metric: &str, opts: &ChartOptions) -> Resul
     Ok(Vec::new())
 }
 
-/// The typology map: one cell per point, coloured by the metric, quadrant labels on top.
-struct Heatmap<'a> {
-    data: &'a SweepData,
-    metric: &'a str,
-}
-
-/// The axis description of key `k`.
-fn key_label(data: &SweepData, k: usize, style: &Style) -> String {
+/// The axis description of key `k`: its name from `[sweep.axis_labels]` in the chart's
+/// language (else the dotted key), and for distributions what the ticks are.
+pub(super) fn key_label(data: &SweepData, k: usize, style: &Style) -> String {
+    let key = &data.keys[k];
+    let name = data
+        .axis_labels
+        .get(key)
+        .map(|(en, zh)| if style.lang == Lang::Zh { zh } else { en })
+        .filter(|n| !n.is_empty())
+        .unwrap_or(key)
+        .clone();
     if data.dist[k] {
         match style.lang {
-            Lang::Zh => format!("{}(分布均值)", data.keys[k]),
-            Lang::En => format!("{} (mean of the distribution)", data.keys[k]),
+            Lang::Zh => format!("{name}(分布均值)"),
+            Lang::En => format!("{name} (mean of the distribution)"),
         }
     } else {
-        data.keys[k].clone()
+        name
     }
-}
-
-/// The tick label of a value: its number (a distribution's mean) or its text.
-fn tick_text(t: &(String, Option<f64>), dist: bool) -> String {
-    match t.1 {
-        Some(v) if dist => format!("{}", (v * 1000.0).round() / 1000.0),
-        _ => t.0.clone(),
-    }
-}
-
-impl Figure for Heatmap<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
-        let d = self.data;
-        let metric_text = metric_label(self.metric, style, &d.time_unit);
-        // the RMSE is one number per point, computed from the mean curve of its runs
-        let any_not_reached = d.not_reached.iter().any(|&x| x);
-        let subject = match (style.lang, self.metric == "observed_rmse") {
-            _ if time_level(self.metric).is_some() => metric_text.clone(),
-            (Lang::Zh, false) => format!("{metric_text}({} 次运行的均值)", d.runs),
-            (Lang::En, false) => format!("{metric_text} (mean of {} runs)", d.runs),
-            (Lang::Zh, true) => format!("{metric_text}({} 次运行的平均曲线)", d.runs),
-            (Lang::En, true) => format!("{metric_text} (mean curve of {} runs)", d.runs),
-        };
-        let area = titled(root, &style.title(&d.scenario, &subject), style)?;
-        // a time says what is shown of it, and what the hatched cells mean
-        let area = match time_level(self.metric) {
-            Some(p) => {
-                let hatched = match (style.lang, any_not_reached) {
-                    (Lang::Zh, true) => format!(";斜线 = 不到一半的运行达到{p}%"),
-                    (Lang::En, true) => {
-                        format!("; hatched = fewer than half of the runs reached {p}%")
-                    }
-                    (_, false) => String::new(),
-                };
-                let sub = match style.lang {
-                    Lang::Zh => format!("{} 次运行的Kaplan–Meier中位数{hatched}", d.runs),
-                    Lang::En => format!("Kaplan–Meier median over {} runs{hatched}", d.runs),
-                };
-                area.titled(&sub, style.axis_font()).map_err(draw_err)?
-            }
-            None => area,
-        };
-        let (w, h) = area.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
-        let bar_w = style.px(260.0);
-        let left = style.px(200.0);
-        let right = w - bar_w - style.px(30.0);
-        let top = style.px(10.0);
-        let bottom = h - style.px(140.0);
-        let (nx, ny) = (d.ticks[0].len(), d.ticks[1].len());
-        let cw = (right - left) as f64 / nx as f64;
-        let ch = (bottom - top) as f64 / ny as f64;
-        let x_at = |i: f64| left + (i * cw).round() as i32;
-        let y_at = |j: f64| bottom - (j * ch).round() as i32;
-
-        let present: Vec<f64> = d.values.iter().filter_map(|v| v.0).collect();
-        let fixed01 = self.metric == "final_share" || self.metric.starts_with("share_");
-        let (mut lo, mut hi) = present
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        if fixed01 || present.is_empty() {
-            (lo, hi) = (0.0, 1.0);
-        } else if hi - lo < 1e-12 {
-            (lo, hi) = (lo - 0.5, hi + 0.5);
-        }
-        let t_of = |v: f64| (v - lo) / (hi - lo);
-
-        for ix in 0..nx {
-            for iy in 0..ny {
-                let (x0, x1) = (x_at(ix as f64), x_at(ix as f64 + 1.0));
-                let (y0, y1) = (y_at(iy as f64 + 1.0), y_at(iy as f64));
-                let rect = [(x0, y0), (x1, y1)];
-                let point = ix * ny + iy;
-                match d.values[point].0 {
-                    _ if d.not_reached[point] => draw_hatched(&area, rect, style)?,
-                    Some(v) => area
-                        .draw(&Rectangle::new(rect, viridis(t_of(v)).filled()))
-                        .map_err(draw_err)?,
-                    None => area
-                        .draw(&Rectangle::new(rect, GREY.mix(0.4).filled()))
-                        .map_err(draw_err)?,
-                }
-            }
-        }
-        area.draw(&Rectangle::new(
-            [(left, top), (right, bottom)],
-            INK.stroke_width(style.px(2.0) as u32),
-        ))
-        .map_err(draw_err)?;
-
-        // Ticks: at cell centres, thinned to at most about 12 labels per axis.
-        let tick_font = style.tick_font();
-        let every = |n: usize| n.div_ceil(12).max(1);
-        for ix in (0..nx).step_by(every(nx)) {
-            let x = x_at(ix as f64 + 0.5);
-            area.draw(&PathElement::new(
-                vec![(x, bottom), (x, bottom + style.px(8.0))],
-                INK.stroke_width(style.px(2.0) as u32),
-            ))
-            .map_err(draw_err)?;
-            area.draw(&Text::new(
-                tick_text(&d.ticks[0][ix], d.dist[0]),
-                (x, bottom + style.px(14.0)),
-                tick_font.pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(draw_err)?;
-        }
-        for iy in (0..ny).step_by(every(ny)) {
-            let y = y_at(iy as f64 + 0.5);
-            area.draw(&PathElement::new(
-                vec![(left - style.px(8.0), y), (left, y)],
-                INK.stroke_width(style.px(2.0) as u32),
-            ))
-            .map_err(draw_err)?;
-            area.draw(&Text::new(
-                tick_text(&d.ticks[1][iy], d.dist[1]),
-                (left - style.px(14.0), y),
-                tick_font.pos(Pos::new(HPos::Right, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
-        }
-        let axis = style.axis_font();
-        area.draw(&Text::new(
-            key_label(d, 0, style),
-            ((left + right) / 2, bottom + style.px(70.0)),
-            axis.pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(draw_err)?;
-        area.draw(&Text::new(
-            key_label(d, 1, style),
-            (style.px(30.0), (top + bottom) / 2),
-            axis.transform(FontTransform::Rotate270)
-                .pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(draw_err)?;
-
-        // Quadrant labels, on a light box so they read over any colour.
-        let font = style.font(34.0);
-        for (x_high, y_high, text) in &d.labels {
-            let cx = left + ((right - left) as f64 * if *x_high { 0.75 } else { 0.25 }) as i32;
-            let cy = bottom - ((bottom - top) as f64 * if *y_high { 0.75 } else { 0.25 }) as i32;
-            let lines: Vec<&str> = text.lines().collect();
-            let line_h = style.px(46.0);
-            let mut tw = 0;
-            for l in &lines {
-                let (lw, _) = area.estimate_text_size(l, &font).map_err(draw_err)?;
-                tw = tw.max(lw as i32);
-            }
-            let th = line_h * lines.len() as i32;
-            let pad = style.px(14.0);
-            area.draw(&Rectangle::new(
-                [
-                    (cx - tw / 2 - pad, cy - th / 2 - pad),
-                    (cx + tw / 2 + pad, cy + th / 2 + pad),
-                ],
-                WHITE.mix(0.82).filled(),
-            ))
-            .map_err(draw_err)?;
-            area.draw(&Rectangle::new(
-                [
-                    (cx - tw / 2 - pad, cy - th / 2 - pad),
-                    (cx + tw / 2 + pad, cy + th / 2 + pad),
-                ],
-                INK.stroke_width(style.px(1.5) as u32),
-            ))
-            .map_err(draw_err)?;
-            for (i, l) in lines.iter().enumerate() {
-                let y = cy - th / 2 + line_h * i as i32 + line_h / 2;
-                area.draw(&Text::new(
-                    l.to_string(),
-                    (cx, y),
-                    font.pos(Pos::new(HPos::Center, VPos::Center)),
-                ))
-                .map_err(draw_err)?;
-            }
-        }
-
-        // Colour bar: high values at the top.
-        let bx = right + style.px(60.0);
-        let bw = style.px(36.0);
-        let cells = 100;
-        for i in 0..cells {
-            let a = top + (bottom - top) * i / cells;
-            let b = top + (bottom - top) * (i + 1) / cells;
-            let c = viridis(1.0 - i as f64 / (cells - 1) as f64);
-            area.draw(&Rectangle::new(
-                [(bx, a), (bx + bw, b.max(a + 1))],
-                c.filled(),
-            ))
-            .map_err(draw_err)?;
-        }
-        area.draw(&Rectangle::new(
-            [(bx, top), (bx + bw, bottom)],
-            INK.stroke_width(1),
-        ))
-        .map_err(draw_err)?;
-        let span = hi - lo;
-        let dec = if span >= 20.0 {
-            0
-        } else if span >= 2.0 {
-            1
-        } else {
-            2
-        };
-        let ticks = 5;
-        for i in 0..=ticks {
-            let v = hi - span * i as f64 / ticks as f64;
-            let y = top + (bottom - top) * i / ticks;
-            area.draw(&PathElement::new(
-                vec![(bx + bw, y), (bx + bw + style.px(8.0), y)],
-                INK.stroke_width(style.px(2.0) as u32),
-            ))
-            .map_err(draw_err)?;
-            area.draw(&Text::new(
-                fmt_tick(v, dec),
-                (bx + bw + style.px(14.0), y),
-                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
-        }
-        if let (true, Some(p)) = (any_not_reached, time_level(self.metric)) {
-            // bottom right, below the axis label: the swatch, then its text up to the edge
-            let text = match style.lang {
-                Lang::Zh => format!("不到一半的运行达到{p}%"),
-                Lang::En => format!("fewer than half of the runs reached {p}%"),
-            };
-            let (tw, _) = area
-                .estimate_text_size(&text, &tick_font)
-                .map_err(draw_err)?;
-            let y = h - style.px(18.0);
-            let tx = w - style.px(10.0) - tw as i32;
-            let swatch = [
-                (tx - style.px(14.0) - bw, y - style.px(12.0)),
-                (tx - style.px(14.0), y + style.px(12.0)),
-            ];
-            draw_hatched(&area, swatch, style)?;
-            area.draw(&Rectangle::new(swatch, INK.stroke_width(1)))
-                .map_err(draw_err)?;
-            area.draw(&Text::new(
-                text,
-                (tx, y),
-                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
-        }
-        let no_value = d
-            .values
-            .iter()
-            .zip(&d.not_reached)
-            .any(|(v, &nr)| v.0.is_none() && !nr);
-        if no_value {
-            let y = bottom + style.px(40.0);
-            area.draw(&Rectangle::new(
-                [(bx, y - style.px(12.0)), (bx + bw, y + style.px(12.0))],
-                GREY.mix(0.4).filled(),
-            ))
-            .map_err(draw_err)?;
-            let none = match style.lang {
-                Lang::Zh => "无值",
-                Lang::En => "no value",
-            };
-            area.draw(&Text::new(
-                none,
-                (bx + bw + style.px(14.0), y),
-                tick_font.pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
-        }
-        Ok(())
-    }
-}
-
-/// A cell (or legend swatch) for "fewer than half of the runs reached the level": white
-/// with dark diagonal hatching, unlike any colour of the scale.
-fn draw_hatched<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    rect: [(i32, i32); 2],
-    style: &Style,
-) -> Result<()> {
-    let [(x0, y0), (x1, y1)] = rect;
-    let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
-    area.draw(&Rectangle::new(rect, WHITE.filled()))
-        .map_err(draw_err)?;
-    let gap = style.px(10.0).max(4);
-    let line = INK.mix(0.7).stroke_width(style.px(2.0).max(1) as u32);
-    // lines x + y = c across the rectangle
-    let mut c = x0 + y0 + gap;
-    while c < x1 + y1 {
-        let xa = x0.max(c - y1);
-        let xb = x1.min(c - y0);
-        if xa < xb {
-            area.draw(&PathElement::new(vec![(xa, c - xa), (xb, c - xb)], line))
-                .map_err(draw_err)?;
-        }
-        c += gap;
-    }
-    Ok(())
 }
 
 /// The metric against the (first) swept key, with its 90% band.
@@ -661,7 +388,7 @@ impl Figure for Line<'_> {
             let names: Vec<&str> = d.ticks[0].iter().map(|t| t.0.as_str()).collect();
             format!("{} ({})", d.keys[0], names.join(" | "))
         };
-        let panel = LinesPanel {
+        let mut panel = LinesPanel {
             x_label: x_label.clone(),
             y_label: metric_text.clone(),
             series: vec![series],
@@ -677,7 +404,6 @@ impl Figure for Line<'_> {
         // the difference to the baseline point, with its 95% confidence band, below
         let height = area.dim_in_pixel().1;
         let (upper, lower) = area.split_vertically(height * 3 / 5);
-        draw_lines_with_bands(&upper, &panel, style)?;
         let n = n.min(diffs.len());
         let zh = style.lang == crate::charts::Lang::Zh;
         let baseline = d.baseline.clone().unwrap_or_default();
@@ -703,7 +429,7 @@ impl Figure for Line<'_> {
             )),
             dashed: None,
         };
-        let diff_panel = LinesPanel {
+        let mut diff_panel = LinesPanel {
             x_label,
             y_label: if zh {
                 "差值".into()
@@ -716,6 +442,15 @@ impl Figure for Line<'_> {
             band_label: Some(band),
             ..Default::default()
         };
+        // the same legend width above and below, so that the x axes line up
+        let width = panel_legend_width(&upper, &panel, style).max(panel_legend_width(
+            &lower,
+            &diff_panel,
+            style,
+        ));
+        panel.legend_width = Some(width);
+        diff_panel.legend_width = Some(width);
+        draw_lines_with_bands(&upper, &panel, style)?;
         draw_lines_with_bands(&lower, &diff_panel, style)
     }
 }

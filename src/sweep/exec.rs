@@ -134,8 +134,11 @@ fn identity_text(
     observed: Option<&Observed>,
     data: &BTreeMap<String, String>,
 ) -> String {
+    // what a point computes: chart labels and colours do not change its results
     let bare = Sweep {
         labels: Vec::new(),
+        axis_labels: Vec::new(),
+        color_range: None,
         ..sweep.clone()
     };
     let mut text = format!(
@@ -599,6 +602,12 @@ fn sweep_json(
         "points": sweep.len(),
         "shard": shard.map(|s| s.to_string()),
         "labels": labels,
+        "axis_labels": sweep
+            .axis_labels
+            .iter()
+            .map(|l| (l.key.clone(), json!({"en": l.en, "zh": l.zh})))
+            .collect::<serde_json::Map<String, Value>>(),
+        "color_range": sweep.color_range.map(|(lo, hi)| json!([lo, hi])),
         "csv_header": header,
         "data_files": data,
         "baseline": Value::Null,

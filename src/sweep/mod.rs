@@ -11,8 +11,13 @@
 //! "learning.rate" = [0.1, 0.3]
 //! "agents.learning" = [ { dist = "beta", a = 2, b = 5 }, { dist = "beta", a = 5, b = 2 } ]
 //!
+//! color_range = [0.0, 1.0]                             # optional: fix the map's colour scale
+//!
 //! [sweep.labels]             # quadrants of a two-key map: "<x>,<y>" with low/high
 //! "low,high" = "争先模式\ncompetition for first"
+//!
+//! [sweep.axis_labels]        # optional readable axis names, one language or en and zh
+//! "central.recognition" = { en = "Central recognition", zh = "中央表彰" }
 //! ```
 //!
 //! Points are numbered from 0; in grid mode the first key varies slowest. By default every
@@ -28,6 +33,7 @@ pub mod baseline;
 pub mod chart;
 pub mod cli;
 mod exec;
+mod heatmap;
 mod integrity;
 pub(crate) use integrity::list_paths;
 mod merge;
@@ -88,6 +94,18 @@ pub struct QuadrantLabel {
     pub text: String,
 }
 
+/// A readable name for the axis of a swept key, in English and Chinese (a name given in
+/// one language only is used for both).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxisLabel {
+    /// The swept dotted key.
+    pub key: String,
+    /// The English name.
+    pub en: String,
+    /// The Chinese name.
+    pub zh: String,
+}
+
 /// A sweep definition: keys, their values, how they combine, and map labels.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sweep {
@@ -99,6 +117,10 @@ pub struct Sweep {
     pub mode: SweepMode,
     /// Quadrant labels for a two-key map.
     pub labels: Vec<QuadrantLabel>,
+    /// Readable axis names of swept keys (`[sweep.axis_labels]`).
+    pub axis_labels: Vec<AxisLabel>,
+    /// A fixed colour scale (low, high) for the maps (`color_range`); None: the data's range.
+    pub color_range: Option<(f64, f64)>,
     /// Points use independent seeds ([`crate::rng::point_seed`]) instead of common random
     /// numbers (`crn = false` in `[sweep]`, `--independent`).
     pub independent: bool,
@@ -214,6 +236,12 @@ impl Sweep {
         let mut sweep = toml::Table::new();
         sweep.insert("mode".into(), toml::Value::String(self.mode.name().into()));
         sweep.insert("crn".into(), toml::Value::Boolean(!self.independent));
+        if let Some((lo, hi)) = self.color_range {
+            sweep.insert(
+                "color_range".into(),
+                toml::Value::Array(vec![toml::Value::Float(lo), toml::Value::Float(hi)]),
+            );
+        }
         for (k, v) in self.keys.iter().zip(&self.values) {
             sweep.insert(k.clone(), toml::Value::Array(v.clone()));
         }
@@ -233,6 +261,19 @@ impl Sweep {
                     "{} = {}\n",
                     toml_key(&key),
                     toml::Value::String(l.text.clone())
+                ));
+            }
+        }
+        if !self.axis_labels.is_empty() {
+            out.push_str("\n[sweep.axis_labels]\n");
+            for l in &self.axis_labels {
+                let mut t = toml::Table::new();
+                t.insert("en".into(), toml::Value::String(l.en.clone()));
+                t.insert("zh".into(), toml::Value::String(l.zh.clone()));
+                out.push_str(&format!(
+                    "{} = {}\n",
+                    toml_key(&l.key),
+                    toml::Value::Table(t)
                 ));
             }
         }
@@ -354,6 +395,16 @@ pub fn parse_sweep(text: &str, path: &Path) -> Result<(Scenario, Sweep)> {
                 sweep.labels = parse_labels(v)
                     .map_err(|e| Error::Input(format!("{}: `sweep.labels`: {e}", at("labels"))))?;
             }
+            "axis_labels" => {
+                sweep.axis_labels = parse_axis_labels(v).map_err(|e| {
+                    Error::Input(format!("{}: `sweep.axis_labels`: {e}", at("axis_labels")))
+                })?;
+            }
+            "color_range" => {
+                sweep.color_range = Some(parse_color_range(v).map_err(|e| {
+                    Error::Input(format!("{}: `sweep.color_range`: {e}", at("color_range")))
+                })?);
+            }
             _ => {
                 let values = parse_values(v)
                     .map_err(|e| Error::Input(format!("{}: sweep key `{key}`: {e}", at(key))))?;
@@ -362,6 +413,18 @@ pub fn parse_sweep(text: &str, path: &Path) -> Result<(Scenario, Sweep)> {
                 sweep.set(key, values);
             }
         }
+    }
+    if let Some(l) = sweep
+        .axis_labels
+        .iter()
+        .find(|l| !sweep.keys.contains(&l.key))
+    {
+        return Err(Error::Input(format!(
+            "{}: `sweep.axis_labels`: \"{}\" is not a swept key of this file (swept: {})",
+            at("axis_labels"),
+            l.key,
+            sweep.keys.join(", ")
+        )));
     }
     Ok((scenario, sweep))
 }
@@ -407,6 +470,9 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
                 return Some(i + 1);
             }
             if key == "labels" && l.starts_with("[sweep.labels") {
+                return Some(i + 1);
+            }
+            if key == "axis_labels" && l.starts_with("[sweep.axis_labels") {
                 return Some(i + 1);
             }
             continue;
@@ -540,6 +606,66 @@ fn parse_labels(v: &toml::Value) -> std::result::Result<Vec<QuadrantLabel>, Stri
     Ok(out)
 }
 
+fn parse_axis_labels(v: &toml::Value) -> std::result::Result<Vec<AxisLabel>, String> {
+    let example = "e.g. [sweep.axis_labels] \"agents.learning\" = { en = \"Local learning capacity\", zh = \"地方学习能力\" }";
+    let t = v
+        .as_table()
+        .ok_or_else(|| format!("must be a table of swept key = name, {example}"))?;
+    let mut out = Vec::new();
+    for (key, name) in t {
+        let (en, zh) = match name {
+            toml::Value::String(s) => (s.clone(), s.clone()),
+            toml::Value::Table(n) => {
+                if let Some(k) = n.keys().find(|k| *k != "en" && *k != "zh") {
+                    return Err(format!(
+                        "the name of \"{key}\" has an unknown language `{k}` (allowed: en, zh)"
+                    ));
+                }
+                let text = |lang: &str| -> std::result::Result<Option<String>, String> {
+                    match n.get(lang) {
+                        None => Ok(None),
+                        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+                        Some(_) => Err(format!("the {lang} name of \"{key}\" must be a string")),
+                    }
+                };
+                match (text("en")?, text("zh")?) {
+                    (Some(en), Some(zh)) => (en, zh),
+                    (Some(one), None) | (None, Some(one)) => (one.clone(), one),
+                    (None, None) => {
+                        return Err(format!("the name of \"{key}\" is empty; {example}"))
+                    }
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "the name of \"{key}\" must be a string or {{ en = \"...\", zh = \"...\" }}"
+                ))
+            }
+        };
+        out.push(AxisLabel {
+            key: key.clone(),
+            en,
+            zh,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_color_range(v: &toml::Value) -> std::result::Result<(f64, f64), String> {
+    let bad = || {
+        format!("must be [low, high], two numbers with low < high, e.g. color_range = [0.0, 1.0]; found {}", value_text(v))
+    };
+    let a = v.as_array().ok_or_else(bad)?;
+    let num = |x: &toml::Value| x.as_float().or_else(|| x.as_integer().map(|i| i as f64));
+    match a.as_slice() {
+        [lo, hi] => match (num(lo), num(hi)) {
+            (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => Ok((lo, hi)),
+            _ => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
+}
+
 /// Reads option text as one TOML value (`0.3`, `"pilot"`, `{ dist = "beta", a = 2 }`,
 /// `[...]`); None when it is not one (the callers then take it as plain text).
 pub fn toml_value(text: &str) -> Option<toml::Value> {
@@ -608,6 +734,33 @@ pub fn parse_set(arg: &str) -> Result<(String, Vec<toml::Value>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_labels_and_colour_range_parse_and_bad_ones_name_the_line() {
+        let ok = "name = \"t\"\n[sweep]\ncolor_range = [0, 1]\n\"learning.rate\" = [0.1, 0.3]\n\n[sweep.axis_labels]\n\"learning.rate\" = { en = \"Learning\", zh = \"学习\" }\n";
+        let (_, sweep) = parse_sweep(ok, Path::new("s.toml")).unwrap();
+        assert_eq!(sweep.color_range, Some((0.0, 1.0)));
+        assert_eq!(sweep.axis_labels[0].zh, "学习");
+        // what the sweep writes down reads back the same
+        let again = format!("name = \"t\"\n{}", sweep.to_toml());
+        assert_eq!(parse_sweep(&again, Path::new("s.toml")).unwrap().1, sweep);
+        let err = |text: &str| {
+            parse_sweep(text, Path::new("s.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err(
+            "[sweep]\n\"learning.rate\" = [0.1]\n[sweep.axis_labels]\n\"learning.rat\" = \"L\"\n",
+        );
+        assert!(
+            e.contains("s.toml:3") && e.contains("learning.rat") && e.contains("not a swept key"),
+            "{e}"
+        );
+        let e = err("[sweep]\n\"learning.rate\" = [0.1]\n[sweep.axis_labels]\n\"learning.rate\" = { fr = \"L\" }\n");
+        assert!(e.contains("unknown language `fr`"), "{e}");
+        let e = err("[sweep]\ncolor_range = [1, 0]\n\"learning.rate\" = [0.1]\n");
+        assert!(e.contains("s.toml:2") && e.contains("low < high"), "{e}");
+    }
 
     #[test]
     fn ranges_count_robustly() {
