@@ -1550,7 +1550,7 @@ p = { dist = "beta", a = 1, b = 9 }
         let m = err("name = \"x\"\n[central]\nmode = \"pilots\"\n");
         assert_eq!(
             m,
-            "/tmp/s.toml:3:8: key `central.mode`: unknown value \"pilots\"; did you mean \"pilot\"? allowed: \"none\", \"recognition\", \"pilot\", \"mandate\""
+            "/tmp/s.toml:3:8: key `central.mode`: unknown value \"pilots\"; did you mean \"pilot\"? allowed: \"none\", \"recognition\", \"pilot\", \"mandate\", \"uptake\""
         );
         let m = err("name = \"x\"\n[agents]\nlearning = true\n");
         assert!(
