@@ -46,6 +46,7 @@ const OPTION_ZH = {
   random: "随机", capable: "能力最强", willing: "最积极", representative: "按地区分布",
   endorse: "树立典型", expand: "扩大试点",
   uptake: "吸纳地方经验", best_pilot: "按最佳试点调整",
+  national: "全国", province: "省", city: "市",
 };
 // Where a value means something else under one key (key -> value -> Chinese).
 const OPTION_ZH_BY_KEY = {
@@ -215,6 +216,7 @@ function updateRelevance() {
     const uptakePromotion = currentValue("central.uptake.promotion");
     if (key.startsWith("central.pilot.")) idle = mode !== "pilot";
     if (key.startsWith("central.uptake.")) idle = mode !== "uptake";
+    if (key === "central.scope") idle = !["pilot", "mandate", "uptake"].includes(mode);
     if (key.startsWith("central.mandate.")) idle = !(mode === "mandate" || (mode === "pilot" && promotion === "mandate") || (mode === "uptake" && uptakePromotion !== "endorse"));
     if (key === "central.mandate.start") idle = mode !== "mandate";
     div.classList.toggle("idle", idle);

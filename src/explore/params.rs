@@ -98,6 +98,8 @@ pub const PARAMS: &[Param] = &[
       ("Yearly chance that an adopter whose policy performs badly drops it (times its learning capacity).", "政策表现差的采纳者每年放弃该政策的概率（乘以其学习能力）。")),
     p("central.mode", "central", Kind::Select(&["none", "recognition", "pilot", "mandate", "uptake"]), ("Central intervention", "中央介入方式"),
       ("What the centre does: nothing, praise early adopters, designate pilots then promote, mandate, or take the best local version up as national policy.", "中央的做法：不介入、表彰先行者、先试点后推广、强制推行，或吸纳地方最佳版本上升为国家政策。")),
+    p("central.scope", "central", Kind::Select(&["national", "province", "city"]), ("Centres at level", "中心层级"),
+      ("One national centre, or every province (city) acting as the centre for the units below it; needs a network with those levels.", "一个全国中心，或每个省（市）作为其下辖单位的中心；需要具有相应层级的网络。")),
     p("central.pilot.selection", "central", Kind::Select(&["random", "capable", "willing", "representative"]), ("Pilot selection", "试点选择"),
       ("How pilot sites are chosen: at random, the most capable, the most eager, or spread over regions.", "如何选择试点：随机、能力最强、最积极，或按地区分布。")),
     p("central.pilot.sites", "central", Kind::Int(1, 200), ("Pilot sites", "试点数量"),
