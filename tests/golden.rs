@@ -40,7 +40,11 @@ const FILES: &[&str] = &[
 ];
 
 /// Example sweep files (each point with a reduced number of runs): their `sweep.csv`.
-const SWEEPS: &[&str] = &["scenarios/typology.toml", "scenarios/tolerance.toml"];
+const SWEEPS: &[&str] = &[
+    "scenarios/typology.toml",
+    "scenarios/tolerance.toml",
+    "scenarios/centre_designs.toml",
+];
 
 /// FNV-1a, 64 bit: a stable fingerprint without extra dependencies.
 fn fnv1a(bytes: &[u8]) -> u64 {

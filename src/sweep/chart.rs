@@ -385,8 +385,13 @@ impl Figure for Line<'_> {
         let x_label = if numeric {
             key_label(d, 0, style)
         } else {
-            let names: Vec<&str> = d.ticks[0].iter().map(|t| t.0.as_str()).collect();
-            format!("{} ({})", d.keys[0], names.join(" | "))
+            // a readable name (`[sweep.axis_labels]`) says what the points are by itself
+            if d.axis_labels.contains_key(&d.keys[0]) {
+                key_label(d, 0, style)
+            } else {
+                let names: Vec<&str> = d.ticks[0].iter().map(|t| t.0.as_str()).collect();
+                format!("{} ({})", d.keys[0], names.join(" | "))
+            }
         };
         let mut panel = LinesPanel {
             x_label: x_label.clone(),
