@@ -51,6 +51,14 @@ pub struct RunStats {
     pub runs_taken_up: u64,
     /// Pilot batches designated (runs that report them).
     pub rounds_used: Stat,
+    /// Governments penalised for a failure (with costs of failure).
+    pub penalised: Stat,
+    /// Governments deterred by a neighbour's failure (with costs of failure).
+    pub deterred: Stat,
+    /// Mean learning capacity at the last step (with `learning.growth` > 0).
+    pub final_mean_learning: Stat,
+    /// Sd across centres of their subtrees' final shares (with `central.scope` below national).
+    pub centre_share_sd: Stat,
 }
 
 impl RunStats {
@@ -78,6 +86,12 @@ impl RunStats {
         self.runs_taken_up += u64::from(s.uptake.is_some());
         self.rounds_used
             .push(s.rounds_used.map_or(f64::NAN, f64::from));
+        self.penalised.push(s.penalised.map_or(f64::NAN, f64::from));
+        self.deterred.push(s.deterred.map_or(f64::NAN, f64::from));
+        self.final_mean_learning
+            .push(s.final_mean_learning.unwrap_or(f64::NAN));
+        self.centre_share_sd
+            .push(crate::output::centre_share_spread(s).map_or(f64::NAN, |(sd, _, _)| sd));
     }
 }
 

@@ -143,6 +143,27 @@ pub const CENTRE_COLUMNS: [&str; 7] = [
     "centre_share_max",
 ];
 
+/// The spread of the final shares of the centres' subtrees in one run: (sd, min, max) over
+/// the centres with governments under them (population sd: they are all the centres).
+pub fn centre_share_spread(s: &RunSummary) -> Option<(f64, f64, f64)> {
+    let shares: Vec<f64> = s
+        .centres
+        .iter()
+        .filter(|c| c.units > 0)
+        .map(|c| c.final_share)
+        .collect();
+    if shares.is_empty() {
+        return None;
+    }
+    let m = shares.iter().sum::<f64>() / shares.len() as f64;
+    let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
+    Some((
+        var.sqrt(),
+        shares.iter().copied().fold(f64::INFINITY, f64::min),
+        shares.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    ))
+}
+
 /// The cells of [`CENTRE_COLUMNS`] for one run (with leading commas).
 fn centre_cells(s: &RunSummary) -> String {
     let mut steps: Vec<f64> = s
@@ -151,12 +172,6 @@ fn centre_cells(s: &RunSummary) -> String {
         .filter_map(|c| c.promoted_at.map(f64::from))
         .collect();
     steps.sort_by(f64::total_cmp);
-    let shares: Vec<f64> = s
-        .centres
-        .iter()
-        .filter(|c| c.units > 0)
-        .map(|c| c.final_share)
-        .collect();
     let (promoted_min, promoted_median, promoted_max) = if steps.is_empty() {
         (String::new(), String::new(), String::new())
     } else {
@@ -166,17 +181,9 @@ fn centre_cells(s: &RunSummary) -> String {
             num(steps[steps.len() - 1]),
         )
     };
-    let (sd, min, max) = if shares.is_empty() {
-        (String::new(), String::new(), String::new())
-    } else {
-        let m = shares.iter().sum::<f64>() / shares.len() as f64;
-        // the spread among the centres themselves (population sd: they are all the centres)
-        let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
-        (
-            num(var.sqrt()),
-            num(shares.iter().copied().fold(f64::INFINITY, f64::min)),
-            num(shares.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
-        )
+    let (sd, min, max) = match centre_share_spread(s) {
+        Some((sd, min, max)) => (num(sd), num(min), num(max)),
+        None => (String::new(), String::new(), String::new()),
     };
     format!(
         ",{},{promoted_min},{promoted_median},{promoted_max},{sd},{min},{max}",
@@ -507,6 +514,20 @@ pub fn summary_json(
         }
         if crate::run::reports_rounds(scenario) {
             map.insert("rounds_used".into(), stat_json(&r.rounds_used));
+        }
+        let policy = scenario.model == crate::scenario::ModelKind::Policy;
+        if policy && (scenario.abandon.penalty > 0.0 || scenario.abandon.deterrence > 0.0) {
+            map.insert("penalised".into(), stat_json(&r.penalised));
+            map.insert("deterred".into(), stat_json(&r.deterred));
+        }
+        if policy && scenario.learning.growth > 0.0 {
+            map.insert(
+                "final_mean_learning".into(),
+                stat_json(&r.final_mean_learning),
+            );
+        }
+        if reports_centres(scenario) {
+            map.insert("centre_share_sd".into(), stat_json(&r.centre_share_sd));
         }
     }
     if let (Some(o), Value::Object(map)) = (observed, &mut v) {

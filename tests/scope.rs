@@ -147,6 +147,22 @@ fn scoped_centres_are_identical_whatever_the_thread_count() {
         outputs.push(files);
     }
     assert_eq!(outputs[0], outputs[1]);
+    // summary.json's centre_share_sd is the mean of the runs' spreads in runs.csv
+    let runs = String::from_utf8(outputs[0][0].clone()).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let k = header.iter().position(|h| *h == "centre_share_sd").unwrap();
+    let sds: Vec<f64> = runs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(k).unwrap().parse().unwrap())
+        .collect();
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out-1/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let mean = sds.iter().sum::<f64>() / sds.len() as f64;
+    let reported = summary["centre_share_sd"]["mean"].as_f64().unwrap();
+    assert!((reported - mean).abs() < 1e-9, "{reported} vs {mean}");
     let centres = String::from_utf8(outputs[0][1].clone()).unwrap();
     assert!(centres
         .starts_with("run,centre,name,units,promoted_at,rounds_used,uptake_regret,final_share\n"));
