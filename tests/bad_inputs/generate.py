@@ -128,6 +128,17 @@ case('forecast.toml', None, 2, 'forecast_observed.csv (policy early) (the last i
 case('forecast.toml', None, 2, 'the file holds 2 policies; choose one with --policy', modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--train-until', '2001', '--horizon', '2'])
 case('forecast.toml', None, 2, '--free learning.rat: unknown scenario key', modes=['forecast'], args=FO + ['--train-until', '2001', '--horizon', '2', '--free', 'learning.rat=0:1'])
 case('forecast.toml', None, 2, "--runs must be at least 2", modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--policy', 'late', '--runs', '1', '--train-until', '2001', '--horizon', '2'])
+# --evaluate-all: every policy of the file, each split by --train-share
+w('data/forecast_one_policy.csv', 'unit,adopt_year\na,2000\nb,2001\nc,2003\n')
+w('data/forecast_short.csv', 'unit,policy,adopt_year\na,x,2000\nb,x,2001\na,y,2000\nb,y,2000\nc,y,2001\n')
+FA = ['--runs', '4', '--horizon', '2', '--evaluate-all']
+case('forecast.toml', None, 2, "the argument '--evaluate-all' cannot be used with '--train-until <TRAIN_UNTIL>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-until', '2001'])
+case('forecast.toml', None, 2, "the argument '--evaluate-all' cannot be used with '--policy <POLICY>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--policy', 'late'])
+case('forecast.toml', None, 2, "invalid value '1.5' for '--train-share <TRAIN_SHARE>': `1.5`: expected a share above 0 and below 1", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '1.5'])
+case('forecast.toml', None, 2, "invalid value '3/3' for '--train-share <TRAIN_SHARE>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '3/3'])
+case('forecast.toml', None, 2, "--train-share applies to --evaluate-all", modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '1/3', '--horizon', '2', '--train-until', '2001'])
+case('forecast.toml', None, 2, 'forecast_one_policy.csv: --evaluate-all needs a "policy" column', modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_one_policy.csv'])
+case('forecast.toml', None, 2, '--evaluate-all: none of the 2 policies of', modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_short.csv'])
 w('data/forecast_bad_year.csv', 'unit,adopt_year\na,2000\nb,soon\n')
 case('data/forecast_bad_year.csv', None, 2, 'forecast_bad_year.csv:3: column "adopt_year": "soon" is not a year', modes=['innovativeness'], args=['--unit-column', 'unit'])
 case('data/forecast_observed.csv', None, 2, '--exclude-policy lat: no such policy', modes=['innovativeness'], args=['--exclude-policy', 'lat'])
