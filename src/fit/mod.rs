@@ -12,6 +12,8 @@ pub mod bass;
 pub mod chart;
 pub mod cli;
 pub mod optim;
+pub mod pooled;
+pub mod pooled_cli;
 pub mod search;
 
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
@@ -497,15 +499,9 @@ pub fn min_budget(d: usize) -> usize {
     4 * d + 8
 }
 
-/// Fits the free parameters of `scenario` to `observed` (matched to `network`, the
-/// scenario's network); calls `progress(1)` after each evaluation.
-pub fn fit(
-    scenario: &Scenario,
-    network: &Network,
-    observed: &Observed,
-    opts: &FitOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<FitResult> {
+/// The options of a fit checked against the scenario (free keys, budget, runs), the
+/// free keys marked whole-number where they are.
+fn checked_options(scenario: &Scenario, opts: &FitOptions) -> Result<FitOptions> {
     let d = opts.free.len();
     if d == 0 {
         return Err(Error::Input(
@@ -524,39 +520,68 @@ pub fn fit(
     }
     Observed::check_scenario(scenario)?;
     let free = check_free(scenario, &opts.free)?;
-    let opts = &FitOptions {
+    Ok(FitOptions {
         free,
         ..opts.clone()
-    };
-    let ev = Evaluator {
-        base: scenario,
-        network,
-        observed,
-        opts,
-        obs_share: observed.share(),
-        obs_hazard: observed.hazard(network),
-        rebuild_network: opts.free.iter().any(|p| p.key.starts_with("network.")),
-    };
-    // both corners must be valid scenarios
-    let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
-    let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
-    ev.scenario(&lows)?;
-    let highest = ev.scenario(&highs)?;
-    // Every size in the box must fit: the memory estimate grows with each network key
-    // (n, k, m, p, mean_degree), so the top corner needs the most. The fit holds the
-    // scenario's network besides the one each evaluation uses.
-    crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
-        .map_err(|e| match e {
-            Error::Input(m) if ev.rebuild_network => Error::Input(format!(
-                "--free: at the top of the search box ({}): {m}",
-                opts.free
-                    .iter()
-                    .map(|p| format!("{} = {}", p.key, p.high))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            e => e,
-        })?;
+    })
+}
+
+impl<'a> Evaluator<'a> {
+    /// The evaluator of `scenario` against `observed` on `network`.
+    fn new(
+        base: &'a Scenario,
+        network: &'a Network,
+        observed: &'a Observed,
+        opts: &'a FitOptions,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            base,
+            network,
+            observed,
+            opts,
+            obs_share: observed.share(),
+            obs_hazard: observed.hazard(network),
+            rebuild_network: opts.free.iter().any(|p| p.key.starts_with("network.")),
+        }
+    }
+
+    /// Both corners of the box must be valid scenarios, and every size in the box must
+    /// fit in memory: the estimate grows with each network key (n, k, m, p,
+    /// mean_degree), so the top corner needs the most. The fit holds the scenario's
+    /// network besides the one each evaluation uses.
+    fn check_box(&self) -> Result<()> {
+        let opts = self.opts;
+        let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
+        let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
+        self.scenario(&lows)?;
+        let highest = self.scenario(&highs)?;
+        crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
+            .map_err(|e| match e {
+                Error::Input(m) if self.rebuild_network => Error::Input(format!(
+                    "--free: at the top of the search box ({}): {m}",
+                    opts.free
+                        .iter()
+                        .map(|p| format!("{} = {}", p.key, p.high))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                e => e,
+            })
+    }
+}
+
+/// Fits the free parameters of `scenario` to `observed` (matched to `network`, the
+/// scenario's network); calls `progress(1)` after each evaluation.
+pub fn fit(
+    scenario: &Scenario,
+    network: &Network,
+    observed: &Observed,
+    opts: &FitOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FitResult> {
+    let opts = &checked_options(scenario, opts)?;
+    let ev = Evaluator::new(scenario, network, observed, opts);
+    ev.check_box()?;
     let mut final_run: Option<(Scenario, EnsembleResult)> = None;
     let mut hazard_noise_at_best: Option<f64> = None;
     let evaluate = |phase: &'static str, values: &[f64]| ev.evaluate(phase, values);
@@ -578,56 +603,67 @@ pub fn fit(
         Ok(tolerance(best, noise))
     };
     let found = search::search(opts, &evaluate, &mut tolerance_at, progress)?;
-    let (best_scenario, ensemble) =
-        final_run.expect("the search ends with the best point's ensemble");
-    let search::Search {
-        evaluations: evals,
-        best: best_eval,
-        tolerance: tol,
-        accepted,
-        interval_from_abc,
-        interval,
-    } = found;
-    let hazard_noise = hazard_noise_at_best;
-    let curve = curve_of(&ensemble);
-    // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
-    let bass_offset = if observed.initial.is_empty() {
-        0.0
-    } else {
-        1.0
-    };
-    let points: Vec<(f64, f64)> = ev
-        .obs_share
-        .iter()
-        .enumerate()
-        .map(|(t, &y)| (t as f64 + bass_offset, y))
-        .collect();
-    let bass = fit_bass(&points);
-    let t_max = ev.obs_share.len() - 1;
-    let bass_rmse = ((1..=t_max)
-        .map(|t| (bass.share(t as f64 + bass_offset) - ev.obs_share[t]).powi(2))
-        .sum::<f64>()
-        / t_max as f64)
-        .sqrt();
-    let box_edges = box_edges(scenario, &opts.free, &best_eval.values, &interval);
-    Ok(FitResult {
-        box_edges,
-        best: best_eval.values.clone(),
-        interval,
-        best_eval,
-        accepted,
-        interval_from_abc,
-        evaluations: evals,
-        tolerance: tol,
-        hazard_noise,
-        observed_share: ev.obs_share.clone(),
-        curve,
-        bass,
-        bass_offset,
-        bass_rmse,
-        scenario: best_scenario,
-        ensemble,
-    })
+    let last = final_run.expect("the search ends with the best point's ensemble");
+    let best = found.best.clone();
+    Ok(ev.result(&found, best, hazard_noise_at_best, last))
+}
+
+impl Evaluator<'_> {
+    /// The fit's result for these observed adoptions: the search's values and interval,
+    /// `best` (the evaluation of this policy at the best point), the ensemble there, the
+    /// simulated curve and the Bass curve fitted to the observed share.
+    fn result(
+        &self,
+        found: &search::Search,
+        best: Evaluation,
+        hazard_noise: Option<f64>,
+        (best_scenario, ensemble): (Scenario, EnsembleResult),
+    ) -> FitResult {
+        let curve = curve_of(&ensemble);
+        // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
+        let bass_offset = if self.observed.initial.is_empty() {
+            0.0
+        } else {
+            1.0
+        };
+        let points: Vec<(f64, f64)> = self
+            .obs_share
+            .iter()
+            .enumerate()
+            .map(|(t, &y)| (t as f64 + bass_offset, y))
+            .collect();
+        let bass = fit_bass(&points);
+        let t_max = self.obs_share.len() - 1;
+        let bass_rmse = ((1..=t_max)
+            .map(|t| (bass.share(t as f64 + bass_offset) - self.obs_share[t]).powi(2))
+            .sum::<f64>()
+            / t_max as f64)
+            .sqrt();
+        let box_edges = box_edges(
+            self.base,
+            &self.opts.free,
+            &found.best.values,
+            &found.interval,
+        );
+        FitResult {
+            box_edges,
+            best: found.best.values.clone(),
+            interval: found.interval.clone(),
+            best_eval: best,
+            accepted: found.accepted,
+            interval_from_abc: found.interval_from_abc,
+            evaluations: found.evaluations.clone(),
+            tolerance: found.tolerance,
+            hazard_noise,
+            observed_share: self.obs_share.clone(),
+            curve,
+            bass,
+            bass_offset,
+            bass_rmse,
+            scenario: best_scenario,
+            ensemble,
+        }
+    }
 }
 
 /// The evaluation with the smallest objective (the first on ties).
