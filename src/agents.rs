@@ -20,6 +20,17 @@ pub struct Agents {
     pub fit: Vec<f64>,
 }
 
+/// A trait read from the node file as a scenario writes it, for messages.
+fn trait_text(spec: &TraitSpec) -> String {
+    match spec {
+        TraitSpec::Indicators(i) => format!("{{ from = {}, ... }}", i.columns_text()),
+        _ => format!(
+            "{{ from = \"{}\" }}",
+            spec.node_columns().unwrap_or_default()
+        ),
+    }
+}
+
 /// How one trait is filled: drawn from a sampler or copied from a node column.
 #[derive(Debug, Clone)]
 enum TraitSource {
@@ -38,15 +49,14 @@ impl AgentRecipe {
     pub fn new(scenario: &Scenario, network: &Network) -> Result<AgentRecipe> {
         let a = &scenario.agents;
         let source = |key: &str, spec: &TraitSpec| -> Result<TraitSource> {
-            match spec {
-                TraitSpec::Column { from } => match network.column(from) {
-                    Some(col) if col.len() == network.n => Ok(TraitSource::Column(col.to_vec())),
-                    _ => Err(Error::Input(format!(
-                        "agents.{key} = {{ from = \"{from}\" }}: the node file has no numeric column `{from}`{}",
-                        network.columns_hint()
-                    ))),
-                },
-                other => Ok(TraitSource::Draw(other.sampler().expect("not a column"))),
+            match spec.node_values(network.n, |c| network.column(c)) {
+                Some(Ok(values)) => Ok(TraitSource::Column(values)),
+                Some(Err(e)) => Err(Error::Input(format!(
+                    "agents.{key} = {}: {e}{}",
+                    trait_text(spec),
+                    network.columns_hint()
+                ))),
+                None => Ok(TraitSource::Draw(spec.sampler().expect("not a column"))),
             }
         };
         Ok(AgentRecipe {
@@ -111,6 +121,24 @@ mod tests {
         );
         assert_eq!(a.resources[250], 0.5);
         assert!(a.inertia.iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn an_index_of_columns_is_read_as_written_in_the_scenario() {
+        let s = crate::scenario::parse_scenario(
+            "[network]\nkind = \"file\"\nedges = \"e.csv\"\nnodes = \"n.csv\"\n[agents]\nresources = { from = [\"gdp\", \"revenue\"], weights = [3, 1], normalise = \"minmax\" }\nlearning = { from = \"gdp\", normalise = \"rank\" }\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let mut net = Network::complete(3);
+        net.columns.push(("gdp".into(), vec![0.0, 5.0, 10.0]));
+        net.columns.push(("revenue".into(), vec![30.0, 10.0, 20.0]));
+        let a = AgentRecipe::new(&s, &net)
+            .unwrap()
+            .draw(3, &mut run_rng(1, 0));
+        // gdp -> 0, .5, 1 and revenue -> 1, 0, .5, weighted 3/4 and 1/4
+        assert_eq!(a.resources, vec![0.25, 0.375, 0.875]);
+        assert_eq!(a.learning, vec![0.0, 0.5, 1.0]);
     }
 
     #[test]

@@ -213,9 +213,9 @@ impl Prepared {
             ("innovation.quality", &scenario.innovation.quality),
             ("central.pilot.quality", &scenario.central.pilot.quality),
         ] {
-            if let crate::scenario::TraitSpec::Column { from } = spec {
+            if let Some(from) = spec.node_columns() {
                 return Err(Error::Input(format!(
-                    "{key} = {{ from = \"{from}\" }}: a variant's quality is a number or a distribution, not a node column"
+                    "{key} reads node-file column `{from}`: a variant's quality is a number or a distribution, not a node column"
                 )));
             }
         }

@@ -11,8 +11,9 @@ Reads the copies of the shared data in scenarios/data/ and writes, next to them:
 - us_states_edges.csv      source,target: shared land borders (a copy of us_states_contiguity.csv)
 - china_cities_nodes.csv   id (admin code), name, region (east/central/west belt),
                            province (text, ignored by policysim), x = longitude,
-                           y = latitude, population, gdp, gdp_per_person,
-                           resources = GDP per person rank-scaled to [0, 1]
+                           y = latitude, population, gdp, gdp_per_person (the
+                           scenario rank-scales it itself: resources = { from =
+                           "gdp_per_person", normalise = "rank" })
 - china_cities_edges.csv   source,target: each city linked to its K nearest cities by
                            great-circle distance, plus every pair of cities of the same
                            province (each undirected pair written once)
@@ -50,22 +51,6 @@ def great_circle_km(lon1, lat1, lon2, lat2):
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def rank_scaled(values):
-    """Ranks (ties share their mean rank) mapped linearly to [0, 1]."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2
-        i = j + 1
-    top = max(len(values) - 1, 1)
-    return [r / top for r in ranks]
 
 
 # The USPS two-letter state abbreviations (USPS Publication 28, Appendix B; the same
@@ -108,14 +93,13 @@ def china_cities():
     lat = [float(c["lat"]) for c in cities]
     # population in 10,000 persons, gdp in 100 million CNY -> CNY 10,000 per person
     gpp = [float(c["gdp"]) / float(c["population"]) for c in cities]
-    res = rank_scaled(gpp)
     rows = []
-    for c, g, r in zip(cities, gpp, res):
+    for c, g in zip(cities, gpp):
         rows.append([c["code"], c["name"], c["region"], c["province"], c["lon"], c["lat"],
-                     c["population"], c["gdp"], f"{g:.4f}", f"{r:.4f}"])
+                     c["population"], c["gdp"], f"{g:.4f}"])
     write("china_cities_nodes.csv",
           ["id", "name", "region", "province", "x", "y", "population", "gdp",
-           "gdp_per_person", "resources"], rows)
+           "gdp_per_person"], rows)
     pairs = set()
     for i in range(n):
         d = sorted((great_circle_km(lon[i], lat[i], lon[j], lat[j]), j) for j in range(n) if j != i)

@@ -32,6 +32,9 @@ pub struct FitArgs {
     /// How to read the observed file.
     #[command(flatten)]
     pub reading: crate::cli::ObservedArgs,
+    /// Fit the free keys, shared, to every policy of the observed file (pooled; see also --policy a,b,c).
+    #[arg(long, conflicts_with = "policy")]
+    pub all_policies: bool,
     /// A free parameter and its search range, KEY=LOW:HIGH (repeat for several).
     #[arg(long = "free", value_parser = parse_free, required = true)]
     pub free: Vec<FreeParam>,
@@ -93,6 +96,9 @@ pub fn run(args: FitArgs) -> Result<()> {
         if let Some(w) = crate::observed::comparison_warning(&scenario) {
             eprintln!("warning: {w}");
         }
+    }
+    if let Some(policies) = super::pooled_cli::pooled_policies(&args)? {
+        return super::pooled_cli::run(&args, &scenario, &prepared.network, &policies, cancel);
     }
     let observed = read_observed(&args.observed, &prepared.network, &args.reading.options())?;
     if !args.quiet {
@@ -196,7 +202,7 @@ pub fn run(args: FitArgs) -> Result<()> {
 
 /// What the printed interval is: the ABC 5–95% range of N accepted samples, or (with
 /// fewer than 10) the min–max of every point within the tolerance.
-fn interval_meaning(r: &FitResult) -> String {
+pub(super) fn interval_meaning(r: &FitResult) -> String {
     if r.interval_from_abc {
         format!("ABC 5–95% of {} accepted samples", r.accepted)
     } else {
@@ -413,7 +419,7 @@ fn write_fit(
 
 /// `fitted/`: the best-fitting scenario as a results folder (with its initial adopters
 /// file, so `policysim run fitted/scenario.toml` reproduces it).
-fn write_fitted(
+pub(super) fn write_fitted(
     dir: &Path,
     observed: &crate::observed::Observed,
     r: &FitResult,

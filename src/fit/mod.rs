@@ -12,12 +12,14 @@ pub mod bass;
 pub mod chart;
 pub mod cli;
 pub mod optim;
+pub mod pooled;
+pub mod pooled_cli;
+pub mod search;
 
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::observed::{share_rmse, Observed};
-use crate::rng::{point_seed, run_rng};
 use crate::run::Prepared;
 use crate::scenario::Scenario;
 use bass::{fit_bass, BassFit};
@@ -497,15 +499,9 @@ pub fn min_budget(d: usize) -> usize {
     4 * d + 8
 }
 
-/// Fits the free parameters of `scenario` to `observed` (matched to `network`, the
-/// scenario's network); calls `progress(1)` after each evaluation.
-pub fn fit(
-    scenario: &Scenario,
-    network: &Network,
-    observed: &Observed,
-    opts: &FitOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<FitResult> {
+/// The options of a fit checked against the scenario (free keys, budget, runs), the
+/// free keys marked whole-number where they are.
+fn checked_options(scenario: &Scenario, opts: &FitOptions) -> Result<FitOptions> {
     let d = opts.free.len();
     if d == 0 {
         return Err(Error::Input(
@@ -524,231 +520,150 @@ pub fn fit(
     }
     Observed::check_scenario(scenario)?;
     let free = check_free(scenario, &opts.free)?;
-    let opts = &FitOptions {
+    Ok(FitOptions {
         free,
         ..opts.clone()
-    };
-    let ev = Evaluator {
-        base: scenario,
-        network,
-        observed,
-        opts,
-        obs_share: observed.share(),
-        obs_hazard: observed.hazard(network),
-        rebuild_network: opts.free.iter().any(|p| p.key.starts_with("network.")),
-    };
-    // both corners must be valid scenarios
-    let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
-    let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
-    ev.scenario(&lows)?;
-    let highest = ev.scenario(&highs)?;
-    // Every size in the box must fit: the memory estimate grows with each network key
-    // (n, k, m, p, mean_degree), so the top corner needs the most. The fit holds the
-    // scenario's network besides the one each evaluation uses.
-    crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
-        .map_err(|e| match e {
-            Error::Input(m) if ev.rebuild_network => Error::Input(format!(
-                "--free: at the top of the search box ({}): {m}",
-                opts.free
-                    .iter()
-                    .map(|p| format!("{} = {}", p.key, p.high))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            e => e,
-        })?;
-    let to_values = |u: &[f64]| -> Vec<f64> {
-        u.iter()
-            .zip(&opts.free)
-            .map(|(&u, p)| p.value_at(u))
-            .collect()
-    };
-    let to_unit = |x: &[f64]| -> Vec<f64> {
-        x.iter()
-            .zip(&opts.free)
-            .map(|(&x, p)| p.unit_of(x))
-            .collect()
-    };
-    let (n_design, n_opt, n_abc) = split_budget(opts.budget, d);
-    let mut rng = run_rng(point_seed(opts.seed, 0xF1_7000), 0);
-    let mut evals: Vec<Evaluation> = Vec::with_capacity(opts.budget);
-    let run = |phase: &'static str, values: &[f64], evals: &mut Vec<Evaluation>| -> Result<f64> {
-        let e = ev.evaluate(phase, values).map_err(|e| match e {
-            Error::Interrupted(_) => Error::Interrupted(format!(
-                "{} of {} evaluations finished",
-                evals.len(),
+    })
+}
+
+impl<'a> Evaluator<'a> {
+    /// The evaluator of `scenario` against `observed` on `network`.
+    fn new(
+        base: &'a Scenario,
+        network: &'a Network,
+        observed: &'a Observed,
+        opts: &'a FitOptions,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            base,
+            network,
+            observed,
+            opts,
+            obs_share: observed.share(),
+            obs_hazard: observed.hazard(network),
+            rebuild_network: opts.free.iter().any(|p| p.key.starts_with("network.")),
+        }
+    }
+
+    /// Both corners of the box must be valid scenarios, and every size in the box must
+    /// fit in memory: the estimate grows with each network key (n, k, m, p,
+    /// mean_degree), so the top corner needs the most. The fit holds the scenario's
+    /// network besides the one each evaluation uses.
+    fn check_box(&self) -> Result<()> {
+        let opts = self.opts;
+        let lows: Vec<f64> = opts.free.iter().map(|p| p.low).collect();
+        let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
+        self.scenario(&lows)?;
+        let highest = self.scenario(&highs)?;
+        crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
+            .map_err(|e| match e {
+                Error::Input(m) if self.rebuild_network => Error::Input(format!(
+                    "--free: at the top of the search box ({}): {m}",
+                    opts.free
+                        .iter()
+                        .map(|p| format!("{} = {}", p.key, p.high))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                e => e,
+            })
+    }
+}
+
+/// Fits the free parameters of `scenario` to `observed` (matched to `network`, the
+/// scenario's network); calls `progress(1)` after each evaluation.
+pub fn fit(
+    scenario: &Scenario,
+    network: &Network,
+    observed: &Observed,
+    opts: &FitOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FitResult> {
+    let opts = &checked_options(scenario, opts)?;
+    let ev = Evaluator::new(scenario, network, observed, opts);
+    ev.check_box()?;
+    let mut final_run: Option<(Scenario, EnsembleResult)> = None;
+    let mut hazard_noise_at_best: Option<f64> = None;
+    let evaluate = |phase: &'static str, values: &[f64]| ev.evaluate(phase, values);
+    // the tolerance at the best point: its ensemble (kept when it is the final one,
+    // which the outputs show) gives the hazard's run-to-run noise
+    let mut tolerance_at = |best: &Evaluation, last: bool| -> Result<f64> {
+        let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
+            Error::Interrupted(_) if last => Error::Interrupted(format!(
+                "all {} evaluations finished, the best point's ensemble did not",
                 opts.budget
             )),
             e => e,
         })?;
-        let v = e.objective;
-        evals.push(e);
-        progress(1);
-        Ok(v)
+        let noise = ev.hazard_noise(&best.values, &run.hazard)?;
+        if last {
+            final_run = Some((s, run));
+            hazard_noise_at_best = noise;
+        }
+        Ok(tolerance(best, noise))
     };
-    // 1. design
-    let zeros = vec![0.0; d];
-    let ones = vec![1.0; d];
-    for u in optim::latin_hypercube(n_design, &zeros, &ones, &mut rng) {
-        run("design", &to_values(&u), &mut evals)?;
-    }
-    // 2. Nelder–Mead in logit space from the best design point
-    let best_design = best_of(&evals).values.clone();
-    let start: Vec<f64> = to_unit(&best_design)
-        .iter()
-        .map(|u| logit(u.clamp(0.02, 0.98)))
-        .collect();
-    let mut failure: Option<Error> = None;
-    {
-        let mut objective = |z: &[f64]| -> f64 {
-            if failure.is_some() {
-                return f64::INFINITY;
-            }
-            let u: Vec<f64> = z.iter().map(|&z| logistic(z)).collect();
-            match run("optimise", &to_values(&u), &mut evals) {
-                Ok(v) => v,
-                Err(e) => {
-                    failure = Some(e);
-                    f64::INFINITY
-                }
-            }
+    let found = search::search(opts, &evaluate, &mut tolerance_at, progress)?;
+    let last = final_run.expect("the search ends with the best point's ensemble");
+    let best = found.best.clone();
+    Ok(ev.result(&found, best, hazard_noise_at_best, last))
+}
+
+impl Evaluator<'_> {
+    /// The fit's result for these observed adoptions: the search's values and interval,
+    /// `best` (the evaluation of this policy at the best point), the ensemble there, the
+    /// simulated curve and the Bass curve fitted to the observed share.
+    fn result(
+        &self,
+        found: &search::Search,
+        best: Evaluation,
+        hazard_noise: Option<f64>,
+        (best_scenario, ensemble): (Scenario, EnsembleResult),
+    ) -> FitResult {
+        let curve = curve_of(&ensemble);
+        // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
+        let bass_offset = if self.observed.initial.is_empty() {
+            0.0
+        } else {
+            1.0
         };
-        // simulated outcomes are step functions of the parameters under common random
-        // numbers: below 0.01 on the logit scale the simplex only chases that granularity.
-        // On such a rough surface a simplex often collapses before the optimum, so it is
-        // restarted from the best point so far, with half the previous size, while the
-        // optimiser's budget lasts.
-        let mut start = start;
-        let mut step = 1.0;
-        let mut used = 0;
-        while n_opt.saturating_sub(used) > d + 1 {
-            let log = optim::nelder_mead(&mut objective, &start, step, 0.01, n_opt - used);
-            used += log.len();
-            match log.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
-                // (infinite: an evaluation failed, the error is reported below)
-                Some((z, v)) if v.is_finite() => start.clone_from(z),
-                _ => break,
-            }
-            step = (step * 0.5).max(0.05);
+        let points: Vec<(f64, f64)> = self
+            .obs_share
+            .iter()
+            .enumerate()
+            .map(|(t, &y)| (t as f64 + bass_offset, y))
+            .collect();
+        let bass = fit_bass(&points);
+        let t_max = self.obs_share.len() - 1;
+        let bass_rmse = ((1..=t_max)
+            .map(|t| (bass.share(t as f64 + bass_offset) - self.obs_share[t]).powi(2))
+            .sum::<f64>()
+            / t_max as f64)
+            .sqrt();
+        let box_edges = box_edges(
+            self.base,
+            &self.opts.free,
+            &found.best.values,
+            &found.interval,
+        );
+        FitResult {
+            box_edges,
+            best: found.best.values.clone(),
+            interval: found.interval.clone(),
+            best_eval: best,
+            accepted: found.accepted,
+            interval_from_abc: found.interval_from_abc,
+            evaluations: found.evaluations.clone(),
+            tolerance: found.tolerance,
+            hazard_noise,
+            observed_share: self.obs_share.clone(),
+            curve,
+            bass,
+            bass_offset,
+            bass_rmse,
+            scenario: best_scenario,
+            ensemble,
         }
     }
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    // 3. ABC: uniform design over the neighbourhood of the accepted points
-    let best = best_of(&evals).clone();
-    let (_, best_run) = ev.ensemble(&best.values)?;
-    let tol = tolerance(&best, ev.hazard_noise(&best.values, &best_run.hazard)?);
-    let accepted_units: Vec<Vec<f64>> = evals
-        .iter()
-        .filter(|e| e.objective <= tol)
-        .map(|e| to_unit(&e.values))
-        .collect();
-    let mut lo = vec![0.0; d];
-    let mut hi = vec![1.0; d];
-    for k in 0..d {
-        let a = accepted_units
-            .iter()
-            .map(|u| u[k])
-            .fold(f64::INFINITY, f64::min);
-        let b = accepted_units
-            .iter()
-            .map(|u| u[k])
-            .fold(f64::NEG_INFINITY, f64::max);
-        let w = (b - a).max(0.1);
-        lo[k] = (a - w).max(0.0);
-        hi[k] = (b + w).min(1.0);
-    }
-    let abc_start = evals.len();
-    let remaining = opts.budget.saturating_sub(evals.len()).max(n_abc);
-    for u in optim::latin_hypercube(remaining, &lo, &hi, &mut rng) {
-        run("abc", &to_values(&u), &mut evals)?;
-    }
-    let best_eval = best_of(&evals).clone();
-    let (best_scenario, ensemble) = ev.ensemble(&best_eval.values).map_err(|e| match e {
-        Error::Interrupted(_) => Error::Interrupted(format!(
-            "all {} evaluations finished, the best point's ensemble did not",
-            evals.len()
-        )),
-        e => e,
-    })?;
-    let hazard_noise = ev.hazard_noise(&best_eval.values, &ensemble.hazard)?;
-    let tol = tolerance(&best_eval, hazard_noise);
-    let abc_accepted: Vec<&Evaluation> = evals[abc_start..]
-        .iter()
-        .filter(|e| e.objective <= tol)
-        .collect();
-    let interval_from_abc = abc_accepted.len() >= 10;
-    let best_values = best_eval.values.clone();
-    let interval: Vec<(f64, f64)> = (0..d)
-        .map(|k| {
-            let mut v: Vec<f64> = if interval_from_abc {
-                abc_accepted.iter().map(|e| e.values[k]).collect()
-            } else {
-                evals
-                    .iter()
-                    .filter(|e| e.objective <= tol)
-                    .map(|e| e.values[k])
-                    .collect()
-            };
-            v.sort_by(f64::total_cmp);
-            let (a, b) = if interval_from_abc {
-                (
-                    crate::aggregate::quantile_sorted(&v, 0.05),
-                    crate::aggregate::quantile_sorted(&v, 0.95),
-                )
-            } else {
-                (v[0], v[v.len() - 1])
-            };
-            // widened to include the best point (which can sit at the edge, e.g. on a bound)
-            let (a, b) = (a.min(best_values[k]), b.max(best_values[k]));
-            if opts.free[k].integer {
-                // quantiles of whole numbers, widened to the whole numbers around them
-                (a.floor(), b.ceil())
-            } else {
-                (a, b)
-            }
-        })
-        .collect();
-    let curve = curve_of(&ensemble);
-    // Bass: t = step + 1 when the first year's adopters are given (they adopted during year 1)
-    let bass_offset = if observed.initial.is_empty() {
-        0.0
-    } else {
-        1.0
-    };
-    let points: Vec<(f64, f64)> = ev
-        .obs_share
-        .iter()
-        .enumerate()
-        .map(|(t, &y)| (t as f64 + bass_offset, y))
-        .collect();
-    let bass = fit_bass(&points);
-    let t_max = ev.obs_share.len() - 1;
-    let bass_rmse = ((1..=t_max)
-        .map(|t| (bass.share(t as f64 + bass_offset) - ev.obs_share[t]).powi(2))
-        .sum::<f64>()
-        / t_max as f64)
-        .sqrt();
-    let box_edges = box_edges(scenario, &opts.free, &best_eval.values, &interval);
-    Ok(FitResult {
-        box_edges,
-        best: best_eval.values.clone(),
-        interval,
-        best_eval,
-        accepted: abc_accepted.len(),
-        interval_from_abc,
-        evaluations: evals,
-        tolerance: tol,
-        hazard_noise,
-        observed_share: ev.obs_share.clone(),
-        curve,
-        bass,
-        bass_offset,
-        bass_rmse,
-        scenario: best_scenario,
-        ensemble,
-    })
 }
 
 /// The evaluation with the smallest objective (the first on ties).

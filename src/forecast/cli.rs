@@ -19,7 +19,10 @@ pub const FORECAST_EXAMPLES: &str = "Examples:
     --policy mothersaid --train-until 1917 --horizon 5 \\
     --free innovation.rate=0:0.5 --free learning.rate=0:3 --out results/forecast-mothersaid
   policysim forecast scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
-    --policy antistalk --train-until 1992 --horizon 3 --out results/forecast-antistalk";
+    --policy antistalk --train-until 1992 --horizon 3 --out results/forecast-antistalk
+  policysim forecast scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
+    --evaluate-all --train-share 1/3 --horizon 5 \\
+    --free innovation.rate=0:1 --free learning.rate=0:1 --out results/forecast-all";
 
 /// Options of `policysim forecast`.
 #[derive(Debug, Args)]
@@ -33,8 +36,20 @@ pub struct ForecastArgs {
     #[command(flatten)]
     pub reading: crate::cli::ObservedArgs,
     /// The last training year: nothing fitted sees a later adoption.
-    #[arg(long)]
-    pub train_until: i32,
+    #[arg(
+        long,
+        required_unless_present = "evaluate_all",
+        conflicts_with = "evaluate_all"
+    )]
+    pub train_until: Option<i32>,
+    /// Forecast every policy of the observed file, each split by --train-share, and write
+    /// one row per policy and the means (evaluation.csv, evaluation_means.csv, evaluation.json, evaluation.md).
+    #[arg(long, conflicts_with = "policy")]
+    pub evaluate_all: bool,
+    /// With --evaluate-all: train until the year in which this share of a policy's
+    /// eventual adopters had adopted (a fraction such as 1/3 or a decimal such as 0.25).
+    #[arg(long, value_parser = super::evaluate::parse_train_share)]
+    pub train_share: Option<super::evaluate::TrainShare>,
     /// Years forecast after the training years (p1 .. pK).
     #[arg(long)]
     pub horizon: u32,
@@ -77,6 +92,11 @@ pub struct ForecastArgs {
 pub fn run(args: ForecastArgs) -> Result<()> {
     let cancel = crate::cli::interrupt_flag();
     crate::cli::check_threads(args.threads)?;
+    if args.train_share.is_some() && !args.evaluate_all {
+        return Err(Error::Input(
+            "--train-share applies to --evaluate-all (every policy, each split by the share); for one policy give --train-until YEAR".into(),
+        ));
+    }
     if args.horizon == 0 {
         return Err(Error::Input(
             "--horizon 0: the forecast needs at least one year (e.g. --horizon 5)".into(),
@@ -87,7 +107,7 @@ pub fn run(args: ForecastArgs) -> Result<()> {
         scenario.seed = s;
     }
     scenario.runs = args.runs.max(1);
-    check_destination(&args.out)?;
+    check_destination(&args.out, args.evaluate_all)?;
     crate::limits::check_memory_holding(&scenario, crate::limits::thread_count(args.threads), 1)?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     let free = crate::fit::check_free(&scenario, &args.free)?;
@@ -100,9 +120,12 @@ pub fn run(args: ForecastArgs) -> Result<()> {
         }
     }
     let network = prepared.network;
+    if args.evaluate_all {
+        return run_all(&args, &scenario, &network, free, cancel);
+    }
     let observed = read_observed(&args.observed, &network, &args.reading.options())?;
     let opts = ForecastOptions {
-        train_until: args.train_until,
+        train_until: args.train_until.unwrap_or_default(),
         horizon: args.horizon,
         free,
         runs: args.runs,
@@ -196,17 +219,163 @@ pub fn run(args: ForecastArgs) -> Result<()> {
 }
 
 /// Refuses an output folder a forecast must not replace: only a new or empty folder or
-/// an earlier forecast (`forecast.json`) qualify.
-fn check_destination(out: &Path) -> Result<()> {
-    if !crate::simulate::check_out_folder(out, "results/forecast")?
-        || out.join("forecast.json").is_file()
-    {
+/// an earlier forecast (`forecast.json`; with `--evaluate-all` an earlier evaluation,
+/// `evaluation.json`) qualify.
+fn check_destination(out: &Path, all: bool) -> Result<()> {
+    let (mark, what) = if all {
+        ("evaluation.json", "evaluation")
+    } else {
+        ("forecast.json", "forecast")
+    };
+    if !crate::simulate::check_out_folder(out, "results/forecast")? || out.join(mark).is_file() {
         return Ok(());
     }
     Err(Error::Input(format!(
-        "--out {}: the folder holds other files and no earlier forecast (forecast.json); choose another --out (a forecast replaces the whole folder)",
+        "--out {}: the folder holds other files and no earlier {what} ({mark}); choose another --out (a forecast replaces the whole folder)",
         out.display()
     )))
+}
+
+/// Runs `policysim forecast --evaluate-all`: every policy of the file, one after the
+/// other, each split by `--train-share`; the table and the means into `--out`.
+fn run_all(
+    args: &ForecastArgs,
+    scenario: &crate::scenario::Scenario,
+    network: &Network,
+    free: Vec<FreeParam>,
+    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+) -> Result<()> {
+    use super::evaluate;
+    let share = args.train_share.unwrap_or_default();
+    let policies = crate::observed::policies(&args.observed)?;
+    let opts = ForecastOptions {
+        train_until: 0,
+        horizon: args.horizon,
+        free,
+        runs: args.runs,
+        budget: args.budget,
+        seed: scenario.seed,
+        threads: args.threads,
+        cancel,
+    };
+    let total = evaluate::work_per_policy(&opts) * policies.len() as u64;
+    let bar = crate::cli::progress_bar_of(
+        total,
+        &format!("evaluations and runs ({} policies)", policies.len()),
+        args.quiet,
+    );
+    let started = std::time::Instant::now();
+    let tick = |k: u64| bar.inc(k);
+    let reading = args.reading.options();
+    let result = evaluate::evaluate_all(
+        scenario,
+        network,
+        &args.observed,
+        &reading,
+        share,
+        &opts,
+        &tick,
+    );
+    bar.finish_and_clear();
+    let rows = result.map_err(|e| match e {
+        Error::Interrupted(_) => Error::Interrupted(crate::staging::interrupted_message(
+            "the evaluation did not finish",
+            &args.out,
+            args.out.exists(),
+        )),
+        e => e,
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    let evaluated = rows.iter().filter(|r| r.outcome.is_ok()).count();
+    if evaluated == 0 {
+        let reasons: Vec<String> = rows
+            .iter()
+            .take(5)
+            .filter_map(|r| {
+                r.outcome
+                    .as_ref()
+                    .err()
+                    .map(|w| format!("{}: {w}", r.policy))
+            })
+            .collect();
+        return Err(Error::Input(format!(
+            "--evaluate-all: none of the {} policies of {} could be evaluated ({})",
+            rows.len(),
+            args.observed.display(),
+            reasons.join("; ")
+        )));
+    }
+    let means = evaluate::means(&rows);
+    let keys: Vec<String> = opts.free.iter().map(|p| p.key.clone()).collect();
+    let settings = json!({
+        "scenario": scenario.name,
+        "observed": args.observed.display().to_string(),
+        "train_share": share.to_string(),
+        "split_rule": "train until the first year by whose end at least train_share of the policy's eventual adopters had adopted (the year after the first adoption when that is its year)",
+        "horizon": opts.horizon,
+        "free": opts.free.iter().map(|p| json!({"key": p.key, "low": p.low, "high": p.high})).collect::<Vec<_>>(),
+        "runs": opts.runs,
+        "budget": if opts.free.is_empty() { Value::Null } else { json!(opts.budget) },
+        "seed": opts.seed,
+        "wall_time_s": (wall * 1000.0).round() / 1000.0,
+    });
+    crate::simulate::write_staged(&args.out, |out| {
+        let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
+        w("evaluation.csv", &evaluate::evaluation_csv(&rows, &keys))?;
+        w("evaluation_means.csv", &evaluate::means_csv(&means))?;
+        w(
+            "evaluation.json",
+            &evaluate::evaluation_json(&rows, &means, settings, &keys),
+        )?;
+        w(
+            "evaluation.md",
+            &evaluate::evaluation_markdown(&rows, &means, opts.horizon),
+        )?;
+        if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
+            return Err(Error::Interrupted(
+                "the evaluation finished, its files did not".into(),
+            ));
+        }
+        Ok(())
+    })?;
+    if !args.quiet {
+        for r in &rows {
+            if let Err(why) = &r.outcome {
+                eprintln!("warning: policy {} not evaluated: {why}", r.policy);
+            }
+        }
+        eprintln!(
+            "{}: {evaluated} of {} policies evaluated (train share {share}, horizon {}) in {:.1} s",
+            scenario.name,
+            rows.len(),
+            opts.horizon,
+            wall
+        );
+        eprintln!(
+            "  mean over the policies  {:>6} {:>7} {:>8}",
+            "AUC", "Brier", "log loss"
+        );
+        for f in ["policysim", "eha", "bass", "policysim-eha"] {
+            let get = |m: &str| {
+                means
+                    .iter()
+                    .find(|r| r.forecast == f && r.measure == m)
+                    .and_then(|r| r.ci)
+                    .map_or("-".to_string(), |c| format!("{:.3}", c.mean))
+            };
+            eprintln!(
+                "  {f:<22} {:>6} {:>7} {:>8}",
+                get("auc"),
+                get("brier"),
+                get("log_loss")
+            );
+        }
+        eprintln!(
+            "results in {}/ (evaluation.csv, evaluation_means.csv, evaluation.json, evaluation.md)",
+            args.out.display()
+        );
+    }
+    Ok(())
 }
 
 /// `forecast.csv`: one row per unit not adopted by the last training year, wide:

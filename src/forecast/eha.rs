@@ -14,8 +14,9 @@ use crate::scenario::{Scenario, TraitSpec};
 #[derive(Debug, Clone)]
 pub struct Covariates<'a> {
     network: &'a Network,
-    /// Node columns used as traits: (column name, value per node).
-    traits: Vec<(String, &'a [f64])>,
+    /// Node columns used as traits: (column name, or `agents.KEY` for an index of
+    /// columns, and the value per node).
+    traits: Vec<(String, Vec<f64>)>,
 }
 
 /// Name of the neighbour covariate (absent on a complete network, where it is the national share).
@@ -25,22 +26,27 @@ pub const NATIONAL: &str = "national_adopted_share";
 
 impl<'a> Covariates<'a> {
     /// The covariates for `scenario` on `network`: every node column a trait is read
-    /// from (`agents.* = { from = "column" }`), once each.
+    /// from (`agents.* = { from = "column" }`), once each, and every trait built from an
+    /// index of columns (`agents.resources = { from = [...], normalise = ... }`) as the
+    /// index the model sees, named `agents.resources`.
     pub fn new(scenario: &Scenario, network: &'a Network) -> Covariates<'a> {
         let a = &scenario.agents;
-        let mut traits: Vec<(String, &'a [f64])> = Vec::new();
-        for spec in [
-            &a.learning,
-            &a.competition,
-            &a.resources,
-            &a.inertia,
-            &a.fit,
+        let mut traits: Vec<(String, Vec<f64>)> = Vec::new();
+        for (key, spec) in [
+            ("learning", &a.learning),
+            ("competition", &a.competition),
+            ("resources", &a.resources),
+            ("inertia", &a.inertia),
+            ("fit", &a.fit),
         ] {
-            if let TraitSpec::Column { from } = spec {
-                if let Some(col) = network.column(from) {
-                    if !traits.iter().any(|(c, _)| c == from) {
-                        traits.push((from.clone(), col));
-                    }
+            let name = match spec {
+                TraitSpec::Column { from } => from.clone(),
+                TraitSpec::Indicators(_) => format!("agents.{key}"),
+                _ => continue,
+            };
+            if let Some(Ok(values)) = spec.node_values(network.n, |c| network.column(c)) {
+                if !traits.iter().any(|(c, v)| c == &name || v == &values) {
+                    traits.push((name, values));
                 }
             }
         }
@@ -198,6 +204,29 @@ mod tests {
     use super::*;
     use crate::forecast::logit::logistic;
     use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn an_index_of_columns_is_one_covariate_with_the_values_the_model_sees() {
+        let mut net = Network::from_edges(3, &[(0, 1), (1, 2)], None, false);
+        net.columns = vec![
+            ("gdp".into(), vec![1.0, 2.0, 4.0]),
+            ("revenue".into(), vec![3.0, 1.0, 2.0]),
+        ];
+        let mut scenario = Scenario::default();
+        scenario.agents.resources = TraitSpec::Indicators(crate::scenario::Indicators {
+            from: vec!["gdp".into(), "revenue".into()],
+            weights: None,
+            normalise: crate::scenario::Normalise::Rank,
+        });
+        scenario.agents.learning = TraitSpec::Column { from: "gdp".into() };
+        let cov = Covariates::new(&scenario, &net);
+        assert_eq!(
+            cov.names(),
+            ["intercept", NEIGHBOURS, NATIONAL, "gdp", "agents.resources"].map(String::from)
+        );
+        // ranks (0, .5, 1) and (1, 0, .5), averaged
+        assert_eq!(cov.traits[1].1, vec![0.5, 0.25, 0.75]);
+    }
 
     /// A diffusion on a ring lattice whose yearly hazard is a known logit of the three
     /// covariates the baseline uses; the fit must find the coefficients again.

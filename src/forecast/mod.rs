@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod cli;
 pub mod eha;
+pub mod evaluate;
 pub mod logit;
 pub mod score;
 pub mod simulate;

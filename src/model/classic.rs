@@ -178,6 +178,15 @@ impl ClassicSetup {
                             )))
                         }
                     },
+                    TraitSpec::Indicators(i) => ThresholdSource::Column(
+                        i.values(network.n, |c| network.column(c)).map_err(|e| {
+                            Error::Input(format!(
+                                "threshold.value = {{ from = {}, ... }}: {e}{}",
+                                i.columns_text(),
+                                network.columns_hint()
+                            ))
+                        })?,
+                    ),
                     other => ThresholdSource::Draw(other.sampler().expect("not a column")),
                 })
             }
@@ -191,6 +200,12 @@ impl ClassicSetup {
                         )));
                     }
                     cascade_edge_probabilities(network)?
+                }
+                TraitSpec::Indicators(i) => {
+                    return Err(Error::Input(format!(
+                        "cascade.p = {{ from = {}, ... }}: cascade probabilities can only come from the edge file's weights; write cascade.p = {{ from = \"weight\" }}",
+                        i.columns_text()
+                    )));
                 }
             }),
         }))

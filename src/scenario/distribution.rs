@@ -1,10 +1,13 @@
-//! Traits and qualities: a constant, a distribution, or a node-file column.
+//! Traits and qualities: a constant, a distribution, a node-file column, or an index of
+//! several normalised columns.
 
+use super::indicators::{Indicators, Normalise};
 use rand::Rng;
 use rand_distr::{Beta, Distribution as _, Normal, Uniform};
 use serde::{Deserialize, Serialize};
 
-/// A value given per government (or per variant): a number, a distribution, or a column.
+/// A value given per government (or per variant): a number, a distribution, a column, or
+/// an index of normalised columns.
 ///
 /// Deserialised by hand (not `untagged`) so that a mistake gets a precise message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -19,6 +22,9 @@ pub enum TraitSpec {
         /// Column name in the node file.
         from: String,
     },
+    /// Built from node-file columns, each normalised, then weighted:
+    /// `{ from = ["a", "b"], weights = [0.6, 0.4], normalise = "minmax" }`.
+    Indicators(Indicators),
 }
 
 /// A probability distribution for a trait: `{ dist = "beta", a = 5.0, b = 2.0 }` and friends.
@@ -177,7 +183,37 @@ impl TraitSpec {
         match self {
             TraitSpec::Constant(v) => Some(Sampler::Constant(*v)),
             TraitSpec::Dist(d) => Some(d.sampler()),
-            TraitSpec::Column { .. } => None,
+            TraitSpec::Column { .. } | TraitSpec::Indicators(_) => None,
+        }
+    }
+
+    /// The node-file columns the trait reads, as a message names them (`a` or `a`, `b`);
+    /// None for a number or a distribution.
+    pub fn node_columns(&self) -> Option<String> {
+        match self {
+            TraitSpec::Column { from } => Some(from.clone()),
+            TraitSpec::Indicators(i) => Some(i.from.join("`, `")),
+            _ => None,
+        }
+    }
+
+    /// The value per node of a trait read from the node file (a column, or an index
+    /// of columns), looking columns up with `column`; None for a number or a
+    /// distribution; the error names the missing column.
+    pub fn node_values<'a>(
+        &self,
+        n: usize,
+        column: impl Fn(&str) -> Option<&'a [f64]>,
+    ) -> Option<Result<Vec<f64>, String>> {
+        match self {
+            TraitSpec::Column { from } => Some(
+                column(from)
+                    .filter(|c| c.len() == n)
+                    .map(<[f64]>::to_vec)
+                    .ok_or_else(|| format!("the node file has no numeric column `{from}`")),
+            ),
+            TraitSpec::Indicators(i) => Some(i.values(n, column)),
+            _ => None,
         }
     }
 
@@ -196,12 +232,14 @@ const DIST_KEYS: [(&str, [&str; 2]); 3] = [
 
 /// What `TraitSpec` accepts, for error messages.
 const TRAIT_FORMS: &str = "a number, a distribution `{ dist = \"beta\", a = 2.0, b = 5.0 }` \
-(or `uniform` with low/high, `normal` with mean/sd) or a node-file column `{ from = \"column\" }`";
+(or `uniform` with low/high, `normal` with mean/sd), a node-file column `{ from = \"column\" }` \
+or an index of columns `{ from = [\"a\", \"b\"], weights = [0.6, 0.4], normalise = \"minmax\" }`";
 
 /// One value inside a trait's inline table.
 enum Scalar {
     Num(f64),
     Str(String),
+    List(Vec<Scalar>),
     Other(&'static str),
 }
 
@@ -236,8 +274,11 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Other("a table"))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Scalar, A::Error> {
-                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an array"))
+                let mut items = Vec::new();
+                while let Some(x) = s.next_element::<Scalar>()? {
+                    items.push(x);
+                }
+                Ok(Scalar::List(items))
             }
         }
         d.deserialize_any(V)
@@ -279,9 +320,13 @@ impl<'de> Deserialize<'de> for TraitSpec {
 /// Builds a trait from the entries of its inline table; the error says what is allowed.
 fn trait_from_entries(entries: Vec<(String, Scalar)>) -> Result<TraitSpec, String> {
     let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    if get("from").is_some() && (entries.len() > 1 || matches!(get("from"), Some(Scalar::List(_))))
+    {
+        return indicators_from_entries(&entries);
+    }
     if let Some(from) = get("from") {
         let Scalar::Str(column) = from else {
-            return Err("`from` must be a column name (a string)".to_string());
+            return Err("`from` must be a column name (a string) or a list of them".to_string());
         };
         if let Some((k, _)) = entries.iter().find(|(k, _)| k != "from") {
             return Err(format!(
@@ -324,9 +369,10 @@ fn trait_from_entries(entries: Vec<(String, Scalar)>) -> Result<TraitSpec, Strin
                     "`{k}` of a {name} distribution must be a number, found string \"{s}\""
                 ))
             }
-            Scalar::Other(t) => {
+            other => {
                 return Err(format!(
-                    "`{k}` of a {name} distribution must be a number, found {t}"
+                    "`{k}` of a {name} distribution must be a number, found {}",
+                    other.kind()
                 ))
             }
         }
@@ -343,5 +389,80 @@ fn trait_from_entries(entries: Vec<(String, Scalar)>) -> Result<TraitSpec, Strin
         "beta" => Distribution::Beta { a: x, b: y },
         "uniform" => Distribution::Uniform { low: x, high: y },
         _ => Distribution::Normal { mean: x, sd: y },
+    }))
+}
+
+impl Scalar {
+    /// What the value is, for a message.
+    fn kind(&self) -> String {
+        match self {
+            Scalar::Num(x) => format!("the number {x}"),
+            Scalar::Str(s) => format!("the string \"{s}\""),
+            Scalar::List(_) => "an array".into(),
+            Scalar::Other(t) => (*t).into(),
+        }
+    }
+}
+
+/// An index of node-file columns from its entries: `from` (a column or a list of
+/// columns), `normalise` (required), `weights` (optional, one per column).
+fn indicators_from_entries(entries: &[(String, Scalar)]) -> Result<TraitSpec, String> {
+    const FORM: &str = "{ from = [\"a\", \"b\"], weights = [0.6, 0.4], normalise = \"minmax\" }";
+    let mut from: Vec<String> = Vec::new();
+    let mut weights: Option<Vec<f64>> = None;
+    let mut normalise: Option<Normalise> = None;
+    for (k, v) in entries {
+        match (k.as_str(), v) {
+            ("from", Scalar::Str(c)) => from.push(c.clone()),
+            ("from", Scalar::List(items)) => {
+                for (i, x) in items.iter().enumerate() {
+                    let Scalar::Str(c) = x else {
+                        return Err(format!("`from[{i}]` must be a column name (a string), found {}", x.kind()));
+                    };
+                    from.push(c.clone());
+                }
+            }
+            ("from", other) => {
+                return Err(format!("`from` must be a column name or a list of them, found {}", other.kind()))
+            }
+            ("weights", Scalar::List(items)) => {
+                let mut w = Vec::with_capacity(items.len());
+                for (i, x) in items.iter().enumerate() {
+                    let Scalar::Num(v) = x else {
+                        return Err(format!("`weights[{i}]` must be a number, found {}", x.kind()));
+                    };
+                    w.push(*v);
+                }
+                weights = Some(w);
+            }
+            ("weights", other) => {
+                return Err(format!("`weights` must be a list of numbers, one per column of `from`, found {}", other.kind()))
+            }
+            ("normalise", Scalar::Str(name)) => {
+                normalise = Some(Normalise::parse(name).ok_or_else(|| {
+                    format!("unknown normalise \"{name}\"; allowed: {}", Normalise::NAMES)
+                })?);
+            }
+            ("normalise", other) => {
+                return Err(format!("`normalise` must be {}, found {}", Normalise::NAMES, other.kind()))
+            }
+            ("normalize", _) => return Err("unknown key `normalize`; did you mean `normalise`?".into()),
+            (k, _) => {
+                return Err(format!(
+                    "unexpected key `{k}` in an index of node-file columns {FORM} (it takes `from`, `weights` and `normalise`)"
+                ))
+            }
+        }
+    }
+    let Some(normalise) = normalise else {
+        return Err(format!(
+            "an index of node-file columns needs `normalise` ({}), e.g. {FORM}; a single raw column is `{{ from = \"column\" }}`",
+            Normalise::NAMES
+        ));
+    };
+    Ok(TraitSpec::Indicators(Indicators {
+        from,
+        weights,
+        normalise,
     }))
 }

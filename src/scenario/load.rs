@@ -480,6 +480,11 @@ impl Checker {
                     self.push(key, "the node-file column name is empty".to_string());
                 }
             }
+            TraitSpec::Indicators(i) => {
+                if let Err(e) = i.check() {
+                    self.push(key, e);
+                }
+            }
         }
     }
 }
@@ -670,7 +675,7 @@ impl Scenario {
             ("innovation.quality", &self.innovation.quality),
             ("central.pilot.quality", &pilot.quality),
         ] {
-            if let TraitSpec::Column { from } = spec {
+            if let Some(from) = spec.node_columns() {
                 c.push(
                     key,
                     format!("is drawn for each new variant, so it cannot be read from node-file column `{from}`; give a number or a distribution"),
@@ -765,7 +770,7 @@ impl Scenario {
                 ("threshold.value", &self.threshold.value),
             ];
             for (key, spec) in traits {
-                if let TraitSpec::Column { from } = spec {
+                if let Some(from) = spec.node_columns() {
                     c.push(
                         key,
                         format!("reads node-file column `{from}`, but network.nodes (the node CSV) is not set"),

@@ -6,10 +6,12 @@
 //! folder of the file.
 
 mod distribution;
+mod indicators;
 mod load;
 
 pub use distribution::Sampler;
 pub use distribution::{Distribution, TraitSpec};
+pub use indicators::{Indicators, Normalise};
 pub use load::{load_scenario, parse_scenario, parse_scenario_except, read_scenario_text};
 
 use serde::{Deserialize, Serialize};

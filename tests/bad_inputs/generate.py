@@ -135,6 +135,17 @@ case('forecast.toml', None, 2, 'forecast_observed.csv (policy early) (the last i
 case('forecast.toml', None, 2, 'the file holds 2 policies; choose one with --policy', modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--train-until', '2001', '--horizon', '2'])
 case('forecast.toml', None, 2, '--free learning.rat: unknown scenario key', modes=['forecast'], args=FO + ['--train-until', '2001', '--horizon', '2', '--free', 'learning.rat=0:1'])
 case('forecast.toml', None, 2, "--runs must be at least 2", modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--policy', 'late', '--runs', '1', '--train-until', '2001', '--horizon', '2'])
+# --evaluate-all: every policy of the file, each split by --train-share
+w('data/forecast_one_policy.csv', 'unit,adopt_year\na,2000\nb,2001\nc,2003\n')
+w('data/forecast_short.csv', 'unit,policy,adopt_year\na,x,2000\nb,x,2001\na,y,2000\nb,y,2000\nc,y,2001\n')
+FA = ['--runs', '4', '--horizon', '2', '--evaluate-all']
+case('forecast.toml', None, 2, "the argument '--evaluate-all' cannot be used with '--train-until <TRAIN_UNTIL>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-until', '2001'])
+case('forecast.toml', None, 2, "the argument '--evaluate-all' cannot be used with '--policy <POLICY>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--policy', 'late'])
+case('forecast.toml', None, 2, "invalid value '1.5' for '--train-share <TRAIN_SHARE>': `1.5`: expected a share above 0 and below 1", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '1.5'])
+case('forecast.toml', None, 2, "invalid value '3/3' for '--train-share <TRAIN_SHARE>'", modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '3/3'])
+case('forecast.toml', None, 2, "--train-share applies to --evaluate-all", modes=['forecast'], args=['--observed', '{corpus}/data/forecast_observed.csv', '--train-share', '1/3', '--horizon', '2', '--train-until', '2001'])
+case('forecast.toml', None, 2, 'forecast_one_policy.csv: --evaluate-all needs a "policy" column', modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_one_policy.csv'])
+case('forecast.toml', None, 2, '--evaluate-all: none of the 2 policies of', modes=['forecast'], args=FA + ['--observed', '{corpus}/data/forecast_short.csv'])
 w('data/forecast_bad_year.csv', 'unit,adopt_year\na,2000\nb,soon\n')
 case('data/forecast_bad_year.csv', None, 2, 'forecast_bad_year.csv:3: column "adopt_year": "soon" is not a year', modes=['innovativeness'], args=['--unit-column', 'unit'])
 case('data/forecast_observed.csv', None, 2, '--exclude-policy lat: no such policy', modes=['innovativeness'], args=['--exclude-policy', 'lat'])
@@ -192,6 +203,24 @@ filecase('nodes_empty_id.toml', 'edges = "data/edges_ab.csv"\nnodes = "data/node
 w('data/nodes_trait.csv', 'id,capacity\na,0.5\nb,high\nc,0.2\n')
 filecase('nodes_trait_non_numeric.toml', 'edges = "data/edges_ab.csv"\nnodes = "data/nodes_trait.csv"\n', 2, 'nodes_trait.csv:3', extra='[agents]\nlearning = { from = "capacity" }\n')
 filecase('nodes_trait_column_missing.toml', 'edges = "data/edges_ab.csv"\nnodes = "data/nodes_abc.csv"\n', 2, 'capacity', extra='[agents]\nlearning = { from = "capacity" }\n')
+# traits from indicator systems (指标体系): several node-file columns, normalised, weighted
+w('data/nodes_indicators.csv', 'id,gdp,revenue\na,1.0,5\nb,2.5,3\nc,4.0,1\n')
+IN = 'edges = "data/edges_ab.csv"\nnodes = "data/nodes_indicators.csv"\n'
+def indcase(name, spec, frag):
+    filecase(name, IN, 2, frag, extra='[agents]\nresources = ' + spec + '\n')
+indcase('indicators_weights_length.toml', '{ from = ["gdp", "revenue"], weights = [0.6], normalise = "minmax" }', 'indicators_weights_length.toml:9:1: key `agents.resources`: `weights` has 1 values for 2 columns in `from`; give one weight per column')
+indcase('indicators_weight_negative.toml', '{ from = ["gdp", "revenue"], weights = [0.6, -0.4], normalise = "minmax" }', 'indicators_weight_negative.toml:9:1: key `agents.resources`: `weights[1]` must be a finite number >= 0, got -0.4')
+indcase('indicators_weight_nan.toml', '{ from = ["gdp", "revenue"], weights = [nan, 1], normalise = "rank" }', 'key `agents.resources`: `weights[0]` must be a finite number >= 0, got NaN')
+indcase('indicators_weights_zero.toml', '{ from = ["gdp", "revenue"], weights = [0, 0], normalise = "zscore" }', 'indicators_weights_zero.toml:9:1: key `agents.resources`: `weights` sum to 0')
+indcase('indicators_normalise_unknown.toml', '{ from = ["gdp", "revenue"], normalise = "minmix" }', 'indicators_normalise_unknown.toml:9:13: key `agents.resources`: unknown normalise "minmix"; allowed: "minmax", "zscore" or "rank"')
+indcase('indicators_normalise_missing.toml', '{ from = ["gdp", "revenue"], weights = [1, 1] }', 'key `agents.resources`: an index of node-file columns needs `normalise`')
+indcase('indicators_normalize_spelling.toml', '{ from = ["gdp", "revenue"], normalize = "rank" }', 'did you mean `normalise`?')
+indcase('indicators_column_not_string.toml', '{ from = ["gdp", 3], normalise = "rank" }', 'key `agents.resources`: `from[1]` must be a column name (a string), found the number 3')
+indcase('indicators_column_twice.toml', '{ from = ["gdp", "gdp"], normalise = "rank" }', '`from[1]` = "gdp" is the same column as `from[0]`')
+indcase('indicators_column_missing.toml', '{ from = ["gdp", "fiscal"], weights = [0.5, 0.5], normalise = "minmax" }', 'indicators_column_missing.toml:9:1: agents.resources = { from = ["gdp", "fiscal"], ... }: the node file has no numeric column `fiscal` (numeric columns: gdp, revenue)')
+indcase('indicators_unknown_key.toml', '{ from = ["gdp", "revenue"], normalise = "rank", weight = [1, 2] }', 'unexpected key `weight` in an index of node-file columns')
+case('indicators_without_nodes.toml', H + '[agents]\nresources = { from = ["gdp", "revenue"], normalise = "rank" }\n', 2, 'reads node-file column `gdp`, `revenue`, but network.nodes (the node CSV) is not set')
+case('indicators_quality.toml', H + '[network]\nkind = "file"\n' + IN + '[innovation]\nquality = { from = ["gdp"], normalise = "rank" }\n', 2, 'key `innovation.quality`: is drawn for each new variant, so it cannot be read from node-file column `gdp`')
 # --- initial adopters file
 w('data/initial_unknown.txt', 'a\nb\nnobody\n')
 filecase('initial_unknown_node.toml', 'edges = "data/edges_ab.csv"\n', 2, 'initial_unknown.txt:3: unknown node "nobody"', extra='[initial]\nfile = "data/initial_unknown.txt"\n')
@@ -223,6 +252,7 @@ ok('ok_uptake_block_mode_none.toml', 'name = "ok_uptake_none"\nruns = 2\nsteps =
 ok('ok_revise_one_round.toml', 'name = "ok_revise"\nruns = 2\nsteps = 3\n[central]\nmode = "pilot"\n[central.pilot]\nsites = 2\nrevise = "best_pilot"\n', 'there is none')
 ok('ok_scope_mode_none.toml', 'name = "ok_scope_none"\nruns = 2\nsteps = 3\n[network]\nkind = "hierarchy"\nk = 1\nlevels = [{ name = "province", count = 3 }, { name = "city", count = 9 }]\n[central]\nscope = "province"\n', 'has no effect')
 ok('ok_pilot_block_mode_none.toml', 'name = "ok_pilot_none"\nruns = 2\nsteps = 3\n[central.pilot]\nsites = 3\n', 'ignored')
+ok('ok_indicators.toml', 'name = "ok_indicators"\nruns = 2\nsteps = 3\n[network]\nkind = "file"\nedges = "data/edges_ab.csv"\nnodes = "data/nodes_indicators.csv"\n[agents]\nresources = { from = ["gdp", "revenue"], weights = [0.6, 0.4], normalise = "minmax" }\nlearning = { from = "gdp", normalise = "rank" }\ninertia = { from = ["revenue"], normalise = "zscore" }\n')
 ok('ok_representative_with_regions.toml', 'name = "ok_repr"\nruns = 2\nsteps = 3\n[network]\nkind = "file"\nedges = "data/edges_bom_crlf.csv"\nnodes = "data/nodes_bom_crlf.csv"\n[central]\nmode = "pilot"\n[central.pilot]\nsites = 2\nselection = "representative"\n')
 
 def q(s):
