@@ -262,7 +262,7 @@ fn uptake_and_pilot_rounds_are_identical_whatever_the_thread_count() {
         let two = run_files(dir.path(), &text, "2", &files);
         assert_eq!(one, two);
         let rounds = String::from_utf8(one[1].clone()).unwrap();
-        assert!(rounds.starts_with("run,round,step,sites,observed,true,verdict\n"));
+        assert!(rounds.starts_with("run,centre,round,step,sites,observed,true,verdict\n"));
         assert!(
             rounds.lines().count() > 40,
             "one row per evaluation at least"
