@@ -261,19 +261,11 @@ impl Prepared {
                 match network.level_names.iter().position(|l| l == name) {
                     Some(k) if !network.level.is_empty() => Some(k as u16),
                     _ => {
-                        let known = if network.level_names.is_empty() {
-                            "the network has no levels (use a hierarchy, or a node file with a level column)".to_string()
-                        } else {
-                            format!(
-                                "its levels are {}",
-                                network
-                                    .level_names
-                                    .iter()
-                                    .map(|l| format!("\"{l}\""))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        };
+                        let known = levels_there_are(
+                            &network,
+                            network.level_names.is_empty(),
+                            "the network has no levels (use a hierarchy, or a node file with a level column)",
+                        );
                         return Err(Error::Input(format!(
                             "key `central.pilot.level`: the network has no level \"{name}\"; {known}"
                         )));
@@ -291,19 +283,11 @@ impl Prepared {
                 .position(|l| *l == c.scope)
                 .filter(|_| !network.level.is_empty() && !network.parent.is_empty());
             let Some(k) = k else {
-                let known = if network.level_names.is_empty() || network.parent.is_empty() {
-                    "the network has no levels with parents (use a hierarchy, or a node file with level and parent columns)".to_string()
-                } else {
-                    format!(
-                        "its levels are {}",
-                        network
-                            .level_names
-                            .iter()
-                            .map(|l| format!("\"{l}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
+                let known = levels_there_are(
+                    &network,
+                    network.level_names.is_empty() || network.parent.is_empty(),
+                    "the network has no levels with parents (use a hierarchy, or a node file with level and parent columns)",
+                );
                 return Err(Error::Input(format!(
                     "key `central.scope`: must be \"national\" or a level of the network, but the network has no level \"{}\"; {known}",
                     c.scope
@@ -360,6 +344,21 @@ impl Prepared {
             centre_share,
             bootstrap_share: false,
         })
+    }
+}
+
+/// The end of a message about a level the network lacks: `none` when it has no usable
+/// levels, else the names of the levels it has.
+fn levels_there_are(network: &Network, no_levels: bool, none: &str) -> String {
+    if no_levels {
+        none.to_string()
+    } else {
+        let names: Vec<String> = network
+            .level_names
+            .iter()
+            .map(|l| format!("\"{l}\""))
+            .collect();
+        format!("its levels are {}", names.join(", "))
     }
 }
 

@@ -4,7 +4,7 @@
 //! comparison is made in standard errors.
 
 mod common;
-use common::{binary, ensemble, scenario};
+use common::{binary, ensemble, mean_se, scenario};
 use policysim::model::centre::assign_scope;
 use std::process::Command;
 
@@ -76,13 +76,6 @@ fn spread_across_provinces(text: &str) -> Vec<f64> {
                 .sqrt()
         })
         .collect()
-}
-
-fn mean_se(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
 }
 
 #[test]

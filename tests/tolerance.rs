@@ -2,7 +2,7 @@
 //! capacity that grows (干中学). Fixed seeds; every comparison is made in standard errors.
 
 mod common;
-use common::{binary, curve, ensemble, scenario};
+use common::{assert_more, binary, curve, ensemble, scenario};
 use policysim::ensemble::EnsembleResult;
 use policysim::run::RunSummary;
 use std::path::Path;
@@ -67,18 +67,6 @@ fn total(s: &policysim::Scenario, series: &str) -> (f64, f64) {
 fn at_end(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
     let (m, s) = curve(result, series, step);
     (m, s / (RUNS as f64).sqrt())
-}
-
-fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
-    let se = (low.1 * low.1 + high.1 * high.1).sqrt();
-    assert!(
-        high.0 - low.0 > 3.0 * se,
-        "{what}: {} (se {}) should exceed {} (se {}) by 3 standard errors",
-        high.0,
-        high.1,
-        low.0,
-        low.1
-    );
 }
 
 #[test]

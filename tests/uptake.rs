@@ -3,7 +3,7 @@
 //! comparison is made in standard errors (Welch for means, the binomial for shares).
 
 mod common;
-use common::{binary, ensemble, scenario};
+use common::{assert_more, binary, ensemble, mean_se, scenario};
 use policysim::run::RunSummary;
 use std::process::Command;
 
@@ -53,26 +53,6 @@ fn uptake(noise: f64, min_adopters: u32) -> String {
         promote_above = -100.0
         "#
     )
-}
-
-/// Mean and standard error of the values.
-fn mean_se(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
-}
-
-fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
-    let se = (low.1 * low.1 + high.1 * high.1).sqrt();
-    assert!(
-        high.0 - low.0 > 3.0 * se,
-        "{what}: {} (se {}) should exceed {} (se {}) by 3 standard errors",
-        high.0,
-        high.1,
-        low.0,
-        low.1
-    );
 }
 
 fn regrets(rows: &[RunSummary]) -> Vec<f64> {

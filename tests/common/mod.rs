@@ -69,3 +69,24 @@ pub fn assert_share_follows(
     }
     max_z
 }
+
+/// Mean and standard error of the mean of the values.
+pub fn mean_se(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
+
+/// Asserts that `high` (mean, se) exceeds `low` by more than 3 standard errors of the difference.
+pub fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
+    let se = (low.1 * low.1 + high.1 * high.1).sqrt();
+    assert!(
+        high.0 - low.0 > 3.0 * se,
+        "{what}: {} (se {}) should exceed {} (se {}) by 3 standard errors",
+        high.0,
+        high.1,
+        low.0,
+        low.1
+    );
+}
