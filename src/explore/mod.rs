@@ -9,24 +9,29 @@
 
 mod http;
 pub mod params;
+pub mod presets;
+pub mod sentences;
 pub mod server;
+pub mod values;
 mod zip;
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::Error;
-use crate::model::Channel;
 use crate::observed::{read_observed, Observed, ObservedOptions};
 use crate::output;
-use crate::scenario::{load_scenario, parse_scenario, NetworkKind, Scenario};
+use crate::scenario::{NetworkKind, Scenario};
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use presets::{ObservedData, Preset};
+pub use sentences::sentence;
 pub use server::Server;
+pub use values::{json_to_toml, percent_decode, toml_to_json};
 
 /// Options of `policysim explore`.
 #[derive(Debug, Clone, Args)]
@@ -144,103 +149,6 @@ impl From<Error> for ApiError {
     }
 }
 
-/// One preset: an example scenario the page can start from.
-#[derive(Debug, Clone)]
-pub struct Preset {
-    /// Identifier used in requests (`"preset": "competition"`).
-    pub id: String,
-    /// Label in English.
-    pub label_en: String,
-    /// Label in Chinese.
-    pub label_zh: String,
-    /// The description in Chinese (the English one is the scenario's `description`).
-    pub description_zh: Option<String>,
-    /// The scenario.
-    pub scenario: Scenario,
-    /// Real adoptions the page can compare this preset with (the data presets).
-    pub observed: Option<ObservedData>,
-}
-
-/// Observed adoptions a preset can be compared with: a file, how to read it, and its
-/// policies (empty when it holds one series).
-#[derive(Debug, Clone)]
-pub struct ObservedData {
-    /// The file.
-    pub path: PathBuf,
-    /// Columns of unit and year.
-    pub options: ObservedOptions,
-    /// The values of its `policy` column.
-    pub policies: Vec<String>,
-}
-
-/// The example scenarios embedded in the binary: (id, English label, Chinese label,
-/// Chinese description, TOML). The English description is the file's `description`.
-const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
-    (
-        "baseline",
-        "Baseline: local channels only",
-        "基线：仅地方渠道",
-        "中国规模的行政层级上只有地方自主探索和府际学习；没有竞争，也没有中央介入。",
-        include_str!("../../scenarios/baseline.toml"),
-    ),
-    (
-        "competition",
-        "Competition for first",
-        "争先模式",
-        "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者；其余与基线相同。",
-        include_str!("../../scenarios/competition.toml"),
-    ),
-    (
-        "pilot",
-        "Pilot, then promote",
-        "试点—推广",
-        "先试点后推广：选取 30 个有代表性的试点，3 年后评估，评估通过后以强制方式推广。",
-        include_str!("../../scenarios/pilot.toml"),
-    ),
-    (
-        "mandate",
-        "Top-down mandate",
-        "中央强制推行",
-        "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
-        include_str!("../../scenarios/mandate.toml"),
-    ),
-    (
-        "uptake",
-        "Competition for first, then uptake",
-        "争先后吸纳",
-        "争先竞争与中央表彰之后，中央从第 12 年起每 3 年评估一次地方版本，把看起来最好的版本吸纳为国家政策并强制推行。",
-        include_str!("../../scenarios/uptake.toml"),
-    ),
-];
-
-/// Presets read from disk when present (they reference data files by relative path):
-/// (id, English label, Chinese label, Chinese description, observed adoptions as
-/// (file beside the scenario, unit column, year column)).
-type OnDisk = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    (&'static str, &'static str, &'static str),
-);
-const ON_DISK: [OnDisk; 2] = [
-    (
-        "us_states",
-        "US states (real data)",
-        "美国各州（真实数据）",
-        "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
-        ("data/spid_sample.csv", "unit", "adopt_year"),
-    ),
-    (
-        "china_cities",
-        "China cities (real data)",
-        "中国城市（真实数据）",
-        "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
-        ("data/china_cities.csv", "name", "dual_carbon_year"),
-    ),
-];
-
-/// Keys naming files: the page may not change them (no file access beyond the presets').
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
@@ -294,68 +202,7 @@ impl Explorer {
             )));
         }
         crate::cli::check_threads(options.threads)?;
-        let mut presets = Vec::new();
-        if let Some(path) = &options.scenario {
-            let mut scenario = load_scenario(path)?;
-            crate::cli::apply_overrides(&mut scenario, &options.set)?;
-            presets.push(Preset {
-                id: "file".into(),
-                label_en: format!("{} (from {})", scenario.name, path.display()),
-                label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
-                description_zh: None,
-                scenario,
-                observed: None,
-            });
-        }
-        for (id, en, zh, description_zh, text) in EMBEDDED {
-            let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
-            presets.push(Preset {
-                id: id.into(),
-                label_en: en.into(),
-                label_zh: zh.into(),
-                description_zh: Some(description_zh.into()),
-                scenario,
-                observed: None,
-            });
-        }
-        for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
-            let path = options.scenarios.join(format!("{id}.toml"));
-            if !path.is_file() {
-                continue;
-            }
-            match load_scenario(&path) {
-                Ok(scenario) => {
-                    let data = options.scenarios.join(file);
-                    let observed = match crate::observed::policies(&data) {
-                        Ok(policies) => Some(ObservedData {
-                            path: data,
-                            options: ObservedOptions {
-                                unit_column: unit.into(),
-                                year_column: year.into(),
-                                policy: None,
-                                start_year: None,
-                            },
-                            policies,
-                        }),
-                        Err(e) => {
-                            eprintln!(
-                                "warning: preset {id}: no comparison with real adoptions: {e}"
-                            );
-                            None
-                        }
-                    };
-                    presets.push(Preset {
-                        id: id.into(),
-                        label_en: en.into(),
-                        label_zh: zh.into(),
-                        description_zh: Some(description_zh.into()),
-                        scenario,
-                        observed,
-                    })
-                }
-                Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
-            }
-        }
+        let presets = presets::load_presets(&options)?;
         Ok(Explorer {
             options,
             presets,
@@ -831,73 +678,6 @@ fn network_size(s: &Scenario) -> (Option<usize>, f64) {
     (n, edges)
 }
 
-/// The one-line summary: final share, when half adopted, the main channel.
-pub fn sentence(
-    scenario: &Scenario,
-    result: &EnsembleResult,
-    observed: Option<&Observed>,
-    lang: Lang,
-) -> String {
-    let r = &result.runs;
-    let mut parts = Vec::new();
-    if let Some(fs) = r.final_share.summary() {
-        parts.push(match lang {
-            Lang::En => format!("final share {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
-            Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
-        });
-    }
-    let reached = r.t50.count();
-    let runs = u64::from(scenario.runs);
-    let unit = scenario.time_unit.as_str();
-    match r.t50.summary() {
-        Some(t) if reached * 2 >= runs => parts.push(match lang {
-            Lang::En => format!("half the units adopted by {unit} {:.0}", t.p50),
-            Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
-            Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
-        }),
-        _ if reached == 0 => parts.push(match lang {
-            Lang::En => "half the units adopted in none of the runs".to_string(),
-            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
-        }),
-        _ => parts.push(match lang {
-            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
-            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
-        }),
-    }
-    let best = Channel::ALL
-        .iter()
-        .zip(&r.channel_shares)
-        .filter_map(|(c, s)| s.summary().map(|s| (*c, s.mean)))
-        .filter(|(_, m)| m.is_finite())
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((channel, share)) = best {
-        let pct = (share * 100.0).round();
-        parts.push(match lang {
-            Lang::En => format!("{pct:.0}% through {}", channel.name()),
-            Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
-        });
-    }
-    if let Some(rmse) =
-        observed.and_then(|o| crate::observed::share_rmse(&o.share(), &result.mean_share()))
-    {
-        parts.push(match lang {
-            Lang::En => format!("RMSE against the real adoptions {rmse:.3}"),
-            Lang::Zh => format!("与实际采纳的均方根误差 {rmse:.3}"),
-        });
-    }
-    parts.join(if lang == Lang::Zh { "；" } else { "; " })
-}
-
-fn channel_zh(c: Channel) -> &'static str {
-    match c {
-        Channel::Innovation => "自主探索",
-        Channel::Learning => "府际学习",
-        Channel::Competition => "争先竞争",
-        Channel::Pilot => "试点",
-        Channel::Mandate => "中央指令",
-    }
-}
-
 /// The representative run for the page's animated map: coordinates, adoption step per
 /// government (-1 = never), regions and edges (as a flat list of pairs, when not too many).
 fn map_json(result: &EnsembleResult) -> Value {
@@ -932,78 +712,6 @@ fn map_json(result: &EnsembleResult) -> Value {
         "edges": edges,
         "steps": result.curves.rows.saturating_sub(1),
     })
-}
-
-/// Converts a request's JSON value into a TOML value (`null` is refused, naming the key).
-pub fn json_to_toml(key: &str, v: &Value) -> Result<toml::Value, ApiError> {
-    Ok(match v {
-        Value::Null => {
-            return Err(ApiError::bad(format!(
-                "key `{key}`: null is not a value (leave the key out to keep the preset's value)"
-            )))
-        }
-        Value::Bool(b) => toml::Value::Boolean(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => toml::Value::Integer(i),
-            None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => toml::Value::String(s.clone()),
-        Value::Array(a) => toml::Value::Array(
-            a.iter()
-                .map(|x| json_to_toml(key, x))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(o) => {
-            let mut t = toml::Table::new();
-            for (k, x) in o {
-                t.insert(k.clone(), json_to_toml(&format!("{key}.{k}"), x)?);
-            }
-            toml::Value::Table(t)
-        }
-    })
-}
-
-/// Converts a TOML value into JSON (dates become strings).
-pub fn toml_to_json(v: &toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => json!(i),
-        toml::Value::Float(f) => json!(f),
-        toml::Value::Boolean(b) => json!(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(
-            t.iter()
-                .map(|(k, x)| (k.clone(), toml_to_json(x)))
-                .collect(),
-        ),
-    }
-}
-
-/// Decodes `%XX` escapes and `+` (space) of a URL query component.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]
