@@ -7,6 +7,7 @@
 //! onto HTTP (over the bounded connection layer in `http.rs`); the page itself
 //! (`page.html`, `page.js`, `page.css`) is embedded in the binary.
 
+mod bundle;
 mod http;
 pub mod params;
 pub mod presets;
@@ -18,7 +19,7 @@ mod zip;
 use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::Error;
-use crate::observed::{read_observed, Observed, ObservedOptions};
+use crate::observed::{read_observed, ObservedOptions};
 use crate::output;
 use crate::scenario::{NetworkKind, Scenario};
 use clap::Args;
@@ -117,6 +118,8 @@ pub struct ApiError {
     pub status: u16,
     /// What went wrong.
     pub message: String,
+    /// The same in Chinese, where the server has it (the page shows it in 中文).
+    pub message_zh: Option<String>,
 }
 
 impl ApiError {
@@ -125,12 +128,22 @@ impl ApiError {
         ApiError {
             status: 400,
             message: message.into(),
+            message_zh: None,
         }
     }
 
-    /// The error as the JSON body `{"error": message}`.
+    /// The same error with its Chinese wording.
+    pub fn zh(mut self, message: impl Into<String>) -> ApiError {
+        self.message_zh = Some(message.into());
+        self
+    }
+
+    /// The error as the JSON body `{"error": message, "error_zh": ...}`.
     pub fn to_json(&self) -> String {
-        json!({ "error": self.message }).to_string()
+        match &self.message_zh {
+            Some(zh) => json!({ "error": self.message, "error_zh": zh }).to_string(),
+            None => json!({ "error": self.message }).to_string(),
+        }
     }
 }
 
@@ -141,18 +154,29 @@ impl From<Error> for ApiError {
             Error::Interrupted(_) => 409,
             _ => 500,
         };
-        let message = match e {
-            Error::Interrupted(_) => "cancelled: a newer request replaced this one".to_string(),
-            other => other.to_string(),
-        };
-        ApiError { status, message }
+        match e {
+            Error::Interrupted(_) => ApiError {
+                status,
+                message: "cancelled: a newer request of the same page replaced this one".into(),
+                message_zh: Some("已取消：同一页面的新请求取代了这次运行".into()),
+            },
+            other => ApiError {
+                status,
+                message: other.to_string(),
+                message_zh: None,
+            },
+        }
     }
 }
 
+/// Keys naming files: the page may not change them (no file access beyond the presets').
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
-const RESERVED: [&str; 4] = ["preset", "reference", "lang", "observed"];
+const RESERVED: [&str; 5] = ["preset", "reference", "lang", "observed", "page"];
+
+/// How many pages' running requests are remembered (each page cancels only its own).
+const MAX_PAGES: usize = 64;
 
 /// How many finished results are kept for downloads and reference overlays.
 const KEEP_RESULTS: usize = 8;
@@ -169,16 +193,36 @@ type Files = Vec<(String, Vec<u8>)>;
 /// A finished result kept for downloads and as a reference.
 struct Stored {
     id: u64,
-    label: String,
+    /// The preset's label (English, Chinese), for the comparison chart's legend.
+    label: (String, String),
+    /// What the download is named after: the preset and the changed keys.
+    stem: String,
     files: Files,
     data: RunData,
+}
+
+/// What a run request asks for besides its scenario.
+pub struct RunRequest<'a> {
+    /// Language of the charts.
+    pub lang: Lang,
+    /// The id of an earlier result to compare with.
+    pub reference: Option<u64>,
+    /// Real adoptions to start from and compare with (a file and how to read it).
+    pub observed: Option<&'a (PathBuf, ObservedOptions)>,
+    /// The page (browser tab) that asked: a newer request cancels only its own page's.
+    pub page: &'a str,
+    /// The preset the scenario came from.
+    pub preset: &'a Preset,
+    /// File name stem for the downloads (the preset and what was changed).
+    pub stem: String,
 }
 
 /// The explore API: presets, validation, caps, one simulation at a time.
 pub struct Explorer {
     options: ExploreArgs,
     presets: Vec<Preset>,
-    current: Mutex<Option<Arc<AtomicBool>>>,
+    /// The running (or waiting) request of each page: (page, cancel flag).
+    current: Mutex<Vec<(String, Arc<AtomicBool>)>>,
     run_lock: Mutex<()>,
     results: Mutex<VecDeque<Arc<Stored>>>,
     next_id: AtomicU64,
@@ -206,7 +250,7 @@ impl Explorer {
         Ok(Explorer {
             options,
             presets,
-            current: Mutex::new(None),
+            current: Mutex::new(Vec::new()),
             run_lock: Mutex::new(()),
             results: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(1),
@@ -311,7 +355,8 @@ impl Explorer {
                     "key `observed`: choose one of the {} policies (e.g. {})",
                     data.policies.len(),
                     some.join(", ")
-                )));
+                ))
+                .zh(format!("请从 {} 项政策中选择一项", data.policies.len())));
             }
             Some(p) if !data.policies.contains(p) => {
                 let close =
@@ -360,12 +405,63 @@ impl Explorer {
     /// Builds the scenario a query string describes (`preset=...&learning.rate=0.5`;
     /// values in TOML value syntax, as `--set` would take them).
     pub fn scenario_for_query(&self, query: &str) -> Result<Scenario, ApiError> {
+        self.scenario_for(&Self::request_for_query(query))
+    }
+
+    /// `GET /api/scenario.toml?...`: the scenario a query describes as a portable TOML
+    /// file (data files named relative to the preset's folder; with `observed`, the
+    /// observed span of years and the command that starts from the observed first
+    /// adopters) and its file name, after the preset and what was changed.
+    pub fn scenario_download(&self, query: &str) -> Result<(String, String), ApiError> {
+        let request = Self::request_for_query(query);
+        let mut scenario = self.scenario_for(&request)?;
+        let preset = self.preset_for(&request)?;
+        let base = preset.scenario.base_dir.clone();
+        let stem = values::file_stem(&preset.id, &request);
+        let mut note = if scenario.network.edges.is_some() || scenario.network.nodes.is_some() {
+            format!(
+                "Data files are named relative to the folder of {}.toml: save this file there.",
+                preset.id
+            )
+        } else {
+            "It reads no data files: `policysim run` it from anywhere.".to_string()
+        };
+        if let Some((path, options)) = self.observed_for(&request)? {
+            let prepared = prepare(&scenario)?;
+            let o = read_observed(&path, &prepared.network, &options)?;
+            o.apply(&mut scenario, None);
+            self.check_caps(&scenario)?;
+            let policy = options
+                .policy
+                .as_ref()
+                .map(|p| format!(" --policy {p}"))
+                .unwrap_or_default();
+            note.push_str(&format!(
+                "\n# Steps span the observed years; to start from the observed first adopters as\n\
+                 # the page did, run it from that folder with:\n\
+                 #   policysim run {stem}.toml --observed {} --unit-column {} --year-column {}{policy}",
+                bundle::relative_to(&base, &path).display(),
+                options.unit_column,
+                options.year_column,
+            ));
+        }
+        let header = bundle::header(preset, &stem, &note);
+        let (text, _) =
+            bundle::portable_toml(&scenario, &header, |p| bundle::relative_to(&base, p));
+        Ok((format!("{stem}.toml"), text))
+    }
+
+    /// The request a query string describes: values in TOML value syntax (as `--set`
+    /// takes them), `observed=true` the boolean.
+    fn request_for_query(query: &str) -> Map<String, Value> {
         let mut request = Map::new();
         let mut texts = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (percent_decode(k), percent_decode(v));
-            if RESERVED.contains(&k.as_str()) {
+            if k == "observed" && (v == "true" || v == "false") {
+                request.insert(k, Value::Bool(v == "true"));
+            } else if RESERVED.contains(&k.as_str()) {
                 request.insert(k, Value::String(v));
             } else {
                 texts.push((k, v));
@@ -383,7 +479,7 @@ impl Explorer {
                 .unwrap_or(toml::Value::String(v));
             request.insert(k, toml_to_json(&value));
         }
-        self.scenario_for(&request)
+        request
     }
 
     /// Refuses a scenario that exceeds the server's caps on runs, steps and network size.
@@ -393,11 +489,19 @@ impl Explorer {
             return Err(ApiError::bad(format!(
                 "key `runs`: {} is outside what this server allows (1 to {}, --max-runs)",
                 s.runs, o.max_runs
+            ))
+            .zh(format!(
+                "模拟次数 {} 超出本服务器允许的范围（1 到 {}）",
+                s.runs, o.max_runs
             )));
         }
         if s.steps == 0 || s.steps > o.max_steps {
             return Err(ApiError::bad(format!(
                 "key `steps`: {} is outside what this server allows (1 to {}, --max-steps)",
+                s.steps, o.max_steps
+            ))
+            .zh(format!(
+                "年数（步数）{} 超出本服务器允许的范围（1 到 {}）",
                 s.steps, o.max_steps
             )));
         }
@@ -410,11 +514,18 @@ impl Explorer {
             return Err(ApiError::bad(format!(
                 "key `{key}`: {n} governments is more than this server allows ({}, --max-nodes)",
                 o.max_nodes
+            ))
+            .zh(format!(
+                "{n} 个政府超过本服务器允许的上限（{}）",
+                o.max_nodes
             )));
         }
         if edges > MAX_EDGES {
             return Err(ApiError::bad(format!(
                 "key `network`: about {edges:.0} edges is more than this server allows ({MAX_EDGES:.0})"
+            ))
+            .zh(format!(
+                "约 {edges:.0} 条关联超过本服务器允许的上限（{MAX_EDGES:.0}）"
             )));
         }
         Ok(())
@@ -449,24 +560,73 @@ impl Explorer {
         };
         let reference = request.get("reference").and_then(Value::as_u64);
         let observed = self.observed_for(&request)?;
-        self.run(&scenario, lang, reference, observed.as_ref(), cancel)
+        let page = match request.get("page") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(p)) if p.len() <= 64 => p.as_str(),
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "key `page`: expected a short text naming the page, found {other}"
+                )))
+            }
+        };
+        let preset = self.preset_for(&request)?;
+        let stem = values::file_stem(&preset.id, &request);
+        let ask = RunRequest {
+            lang,
+            reference,
+            observed: observed.as_ref(),
+            page,
+            preset,
+            stem,
+        };
+        self.run(&scenario, &ask, cancel)
     }
 
-    /// Runs `scenario` (cancelling any running simulation) and builds the response; with
-    /// `observed` (a file and how to read it), the runs start from the observed first
-    /// adopters, span the observed years and are compared with them. The run stops
-    /// (409) once `flag` is set, by the caller or by a newer request.
+    /// Registers `flag` as the running request of `page`, cancelling that page's
+    /// earlier request (other pages' requests run after it, uncancelled).
+    fn supersede(&self, page: &str, flag: &Arc<AtomicBool>) {
+        let mut current = lock(&self.current);
+        current.retain(|(p, old)| {
+            if p == page {
+                old.store(true, Ordering::Relaxed);
+            }
+            p != page
+        });
+        current.push((page.to_string(), Arc::clone(flag)));
+        if current.len() > MAX_PAGES {
+            current.remove(0);
+        }
+    }
+
+    /// Forgets `flag` once its request has finished.
+    fn finished(&self, flag: &Arc<AtomicBool>) {
+        lock(&self.current).retain(|(_, f)| !Arc::ptr_eq(f, flag));
+    }
+
+    /// Runs `scenario` (cancelling the running request of the same page; other pages'
+    /// requests wait their turn) and builds the response; with `ask.observed`, the runs
+    /// start from the observed first adopters, span the observed years and are compared
+    /// with them. The run stops (409) once `flag` is set, by the caller or by a newer
+    /// request of the same page.
     pub fn run(
         &self,
         scenario: &Scenario,
-        lang: Lang,
-        reference: Option<u64>,
-        observed: Option<&(PathBuf, ObservedOptions)>,
+        ask: &RunRequest<'_>,
         flag: Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
-        if let Some(old) = lock(&self.current).replace(flag.clone()) {
-            old.store(true, Ordering::Relaxed);
-        }
+        self.supersede(ask.page, &flag);
+        let out = self.run_registered(scenario, ask, &flag);
+        self.finished(&flag);
+        out
+    }
+
+    fn run_registered(
+        &self,
+        scenario: &Scenario,
+        ask: &RunRequest<'_>,
+        flag: &Arc<AtomicBool>,
+    ) -> Result<Value, ApiError> {
+        let (lang, reference, observed) = (ask.lang, ask.reference, ask.observed);
         let _one_at_a_time = lock(&self.run_lock);
         if flag.load(Ordering::Relaxed) {
             return Err(Error::Interrupted(String::new()).into());
@@ -475,6 +635,10 @@ impl Explorer {
         if prepared.network.n > self.options.max_nodes {
             return Err(ApiError::bad(format!(
                 "key `network`: {} governments is more than this server allows ({}, --max-nodes)",
+                prepared.network.n, self.options.max_nodes
+            ))
+            .zh(format!(
+                "{} 个政府超过本服务器允许的上限（{}）",
                 prepared.network.n, self.options.max_nodes
             )));
         }
@@ -500,15 +664,34 @@ impl Explorer {
         let options = EnsembleOptions {
             threads: self.options.threads,
             progress: None,
-            cancel: Some(&flag),
+            cancel: Some(flag),
         };
         let mut result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
         if let Some(o) = &observed {
             result.start_year = Some(o.start_year);
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (files, data) =
-            draw_in_temp(scenario, &result, &runs_csv, lang, id, observed.as_ref())?;
+        let preset = ask.preset;
+        let title = match lang {
+            Lang::En => preset.label_en.as_str(),
+            Lang::Zh => preset.label_zh.as_str(),
+        };
+        let (files, data) = bundle::draw_in_temp(
+            scenario,
+            &result,
+            &runs_csv,
+            &bundle::Drawing {
+                lang,
+                id,
+                title,
+                observed: observed.as_ref(),
+                header: &bundle::header(
+                    preset,
+                    &ask.stem,
+                    "Data files, if any, are under data/ beside this file.",
+                ),
+            },
+        )?;
         let mut charts = Map::new();
         for (name, bytes) in &files {
             if let Some(stem) = name.strip_suffix(".svg") {
@@ -518,15 +701,20 @@ impl Explorer {
                 );
             }
         }
-        let label = scenario.name.clone();
-        if let Some(reference) = reference.and_then(|r| self.touch(r)) {
+        let label = (preset.label_en.clone(), preset.label_zh.clone());
+        let pick = |l: &(String, String)| match lang {
+            Lang::En => l.0.clone(),
+            Lang::Zh => l.1.clone(),
+        };
+        let kept = reference.and_then(|r| self.touch(r));
+        if let Some(reference) = &kept {
             let chart = charts::compare::CompareChart {
                 runs: vec![
                     (
-                        reference_label(lang, &reference.label),
+                        reference_label(lang, &pick(&reference.label)),
                         reference.data.clone(),
                     ),
-                    (current_label(lang, &label), data.clone()),
+                    (current_label(lang, &pick(&label)), data.clone()),
                 ],
             };
             let opts = chart_options(lang);
@@ -548,6 +736,10 @@ impl Explorer {
                 "en": sentence(scenario, &result, observed.as_ref(), Lang::En),
                 "zh": sentence(scenario, &result, observed.as_ref(), Lang::Zh),
             },
+            "why": {
+                "en": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::En),
+                "zh": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::Zh),
+            },
             "charts": charts,
             "map": map_json(&result),
             "warnings": scenario.warnings,
@@ -557,6 +749,7 @@ impl Explorer {
         results.push_back(Arc::new(Stored {
             id,
             label,
+            stem: ask.stem.clone(),
             files,
             data,
         }));
@@ -580,9 +773,12 @@ impl Explorer {
         Some(stored)
     }
 
-    /// `GET /api/download/ID.zip`: the result's scenario TOML, CSVs, summary and SVG charts.
-    pub fn download_zip(&self, id: u64) -> Option<Vec<u8>> {
-        self.stored(id).map(|s| zip::zip_stored(&s.files))
+    /// `GET /api/download/ID.zip`: the result's scenario TOML (with the data files it
+    /// reads, under `data/`), CSVs, summary and SVG charts, and the file name to save it
+    /// as (after the preset and what was changed).
+    pub fn download_zip(&self, id: u64) -> Option<(String, Vec<u8>)> {
+        self.stored(id)
+            .map(|s| (format!("{}-results.zip", s.stem), zip::zip_stored(&s.files)))
     }
 }
 
@@ -612,47 +808,6 @@ fn current_label(lang: Lang, name: &str) -> String {
         Lang::En => format!("current ({name})"),
         Lang::Zh => format!("当前（{name}）"),
     }
-}
-
-/// Writes the outputs into a private temporary folder, draws the SVG charts, and reads
-/// everything back into memory (the folder is removed).
-fn draw_in_temp(
-    scenario: &Scenario,
-    result: &EnsembleResult,
-    runs_csv: &str,
-    lang: Lang,
-    id: u64,
-    observed: Option<&Observed>,
-) -> Result<(Files, RunData), ApiError> {
-    // unique per process and call, even with several explorers in one process
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "policysim-explore-{}-{id}-{}",
-        std::process::id(),
-        SEQUENCE.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let work = (|| -> crate::Result<(Files, RunData)> {
-        crate::simulate::write_outputs(scenario, &dir, result, observed)?;
-        output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
-        charts::draw_run_charts(&dir, &chart_options(lang))?;
-        let data = RunData::read(&dir)?;
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            files.push((name, bytes));
-        }
-        files.sort();
-        Ok((files, data))
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(work?)
 }
 
 /// The number of governments (when known before building) and the expected number of edges.

@@ -78,7 +78,9 @@ fn json_reply(v: &serde_json::Value) -> Reply {
 }
 
 fn error_reply(e: &ApiError) -> Reply {
-    Reply::error(e.status, &e.message)
+    let mut reply = Reply::error(e.status, &e.message);
+    reply.body = e.to_json().into_bytes();
+    reply
 }
 
 fn handle(explorer: &Explorer, request: &Request, loopback: bool) -> Reply {
@@ -153,10 +155,10 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
         ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
         ("POST", "/api/run") => run(explorer, request),
-        ("GET", "/api/scenario.toml") => match explorer.scenario_for_query(query) {
-            Ok(s) => {
-                let mut reply = Reply::ok("application/toml; charset=utf-8", s.to_toml());
-                reply.filename = Some(format!("{}.toml", safe_name(&s.name)));
+        ("GET", "/api/scenario.toml") => match explorer.scenario_download(query) {
+            Ok((name, text)) => {
+                let mut reply = Reply::ok("application/toml; charset=utf-8", text);
+                reply.filename = Some(safe_name(&name));
                 reply
             }
             Err(e) => error_reply(&e),
@@ -167,10 +169,10 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
                 .trim_end_matches(".zip")
                 .parse::<u64>()
                 .ok();
-            match id.and_then(|id| explorer.download_zip(id).map(|z| (id, z))) {
-                Some((id, zip)) => {
+            match id.and_then(|id| explorer.download_zip(id)) {
+                Some((name, zip)) => {
                     let mut reply = Reply::ok("application/zip", zip);
-                    reply.filename = Some(format!("policysim-explore-{id}.zip"));
+                    reply.filename = Some(safe_name(&name));
                     reply
                 }
                 None => Reply::error(
@@ -217,12 +219,12 @@ fn run(explorer: &Explorer, request: &Request) -> Reply {
     }
 }
 
-/// A file name made of letters, digits, `-` and `_` only.
+/// A file name made of letters, digits, `-`, `_`, `=` and `.` only.
 fn safe_name(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=' | '.') {
                 c
             } else {
                 '_'

@@ -74,3 +74,40 @@ pub fn percent_decode(s: &str) -> String {
 fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
+
+/// A file name stem after what a request changed: the preset, then `key-value` for each
+/// changed key (a trait's beta by its mean) and the real adoptions compared with, in
+/// letters, digits, `.`, `-`, `_` and `=` only, at most 120 characters.
+pub fn file_stem(preset: &str, request: &serde_json::Map<String, Value>) -> String {
+    let mut parts = vec![preset.to_string()];
+    for (key, value) in request {
+        let text = match value {
+            Value::Object(o) if o.get("dist").and_then(Value::as_str) == Some("beta") => {
+                let a = o.get("a").and_then(Value::as_f64).unwrap_or(f64::NAN);
+                let b = o.get("b").and_then(Value::as_f64).unwrap_or(f64::NAN);
+                format!("{:.2}", a / (a + b))
+            }
+            Value::String(s) => s.clone(),
+            Value::Bool(true) if key == "observed" => "real".into(),
+            other => other.to_string(),
+        };
+        match key.as_str() {
+            "preset" | "lang" | "page" | "reference" | "runs" => continue,
+            "observed" => parts.push(format!("observed={text}")),
+            _ => parts.push(format!("{key}={text}")),
+        }
+    }
+    let stem: String = parts
+        .join("_")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '=') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(120)
+        .collect();
+    stem.trim_end_matches(['.', '-', '_']).to_string()
+}
