@@ -1,104 +1,8 @@
 // policysim explore: the page. Thin by design: the server validates, runs and draws;
 // this script builds the controls, sends the changed keys and shows what comes back.
 // The whole setting lives in the page's URL, so a link opens exactly that setting.
+// The words of the page, in both languages, are in words.js (loaded first).
 "use strict";
-
-const WORDS = {
-  en: {
-    page_title: "How a policy spreads between governments · policysim explore",
-    title: "How a policy spreads between governments",
-    preset: "Preset", runs: "Runs", auto: "run on every change", run: "Run",
-    runs_help: "How many runs with different random draws; the band shows their spread.",
-    keep: "Keep as reference", clear: "Clear reference", copy_link: "Copy link",
-    to_controls: "Parameters ↓", why: "Why",
-    download_toml: "Download scenario (TOML)", download_zip: "Download results (ZIP: CSV, charts)",
-    compare: "Adoption: current vs. reference",
-    adoption: "Cumulative adoption (mean and 5–95% band)",
-    channels: "Through which channel governments adopted",
-    regions: "Adoption by region",
-    quality: "Quality of the versions in use",
-    hazard: "Chance to adopt by number of adopting neighbours",
-    map_anim: "Map of the representative run: who has adopted by the chosen year",
-    map: "Map of the representative run (adoption year)",
-    play: "Play", pause: "Pause",
-    footer: "The model: MODEL.md and docs/model.md. Everything runs on this computer; nothing is sent elsewhere.",
-    running: "running…", done: (n, s) => `${n} runs in ${s} s`,
-    step: (t, a, n) => `year ${t}: ${a} of ${n} adopted`,
-    step_year: (y, a, n) => `${y}: ${a} of ${n} adopted`,
-    reference: "reference", from_data: "from data", override: "set a mean instead of the data",
-    toggle: "中文", lang_aria: "switch to Chinese",
-    observed: "Compare with real adoptions", observed_none: "no", observed_yes: "yes (the data's adoption years)",
-    observed_steps: "the observed years",
-    runbar: "run", results: "results", parameters: "parameters", link_box: "link to this setting",
-    step_aria: "year shown on the map",
-    map_aria: (s) => `Animated map of the representative run. ${s}`,
-    chart_alt: (c, s) => `${c}. ${s}`,
-    copied: "link copied", copy_failed: "copy the link from the box",
-    stale: "The charts show the previous settings: press Run to see these.",
-    superseded: "This run was replaced by a newer request of this page before it finished; the charts show the previous settings. Press Run.",
-    ref_cleared: "The reference was cleared: it belongs to another preset.",
-    runs_bad: (max) => `Runs: enter a whole number from 1 to ${max}.`,
-    server_error: (m) => m,
-  },
-  zh: {
-    page_title: "政策如何在政府间扩散 · policysim 探索",
-    title: "政策如何在政府间扩散",
-    preset: "预设情景", runs: "模拟次数", auto: "改动后自动运行", run: "运行",
-    runs_help: "使用不同随机抽样的模拟次数；阴影带显示其离散程度。",
-    keep: "保留为参照", clear: "清除参照", copy_link: "复制链接",
-    to_controls: "参数 ↓", why: "原因",
-    download_toml: "下载情景文件（TOML）", download_zip: "下载结果（ZIP：CSV、图表）",
-    compare: "采纳曲线：当前与参照",
-    adoption: "累计采纳（均值与 5–95% 区间）",
-    channels: "各政府通过哪种渠道采纳",
-    regions: "各地区的采纳",
-    quality: "在用政策版本的质量",
-    hazard: "按已采纳邻居数计的采纳概率",
-    map_anim: "代表性模拟的地图：所选年份前已采纳的单位",
-    map: "代表性模拟的地图（采纳年份）",
-    play: "播放", pause: "暂停",
-    footer: "模型说明见 MODEL.md 与 docs/model.md。所有计算都在本机完成，不向外发送数据。",
-    running: "运行中…", done: (n, s) => `${n} 次模拟，用时 ${s} 秒`,
-    step: (t, a, n) => `第 ${t} 年：${a} / ${n} 已采纳`,
-    step_year: (y, a, n) => `${y} 年：${a} / ${n} 已采纳`,
-    reference: "参照", from_data: "来自数据", override: "改用均值（不用数据）",
-    toggle: "English", lang_aria: "切换到英文",
-    observed: "与实际采纳比较", observed_none: "不比较", observed_yes: "是（数据中的采纳年份）",
-    observed_steps: "按实际年份",
-    runbar: "运行", results: "结果", parameters: "参数", link_box: "本设置的链接",
-    step_aria: "地图显示的年份",
-    map_aria: (s) => `代表性模拟的动态地图。${s}`,
-    chart_alt: (c, s) => `${c}。${s}`,
-    copied: "链接已复制", copy_failed: "请从框中复制链接",
-    stale: "图表显示的是之前的设置：请点“运行”查看当前设置。",
-    superseded: "本页面的新请求在这次运行完成前取代了它；图表显示的是之前的设置。请点“运行”。",
-    ref_cleared: "参照已清除：它属于另一个预设情景。",
-    runs_bad: (max) => `模拟次数：请输入 1 到 ${max} 之间的整数。`,
-    server_error: (m) => `服务器拒绝了这次请求（原文）：${m}`,
-  },
-};
-
-// Names of the select options (the scenario-file values are the keys).
-const OPTION = {
-  en: {
-    neighbours: "neighbours", same_parent: "units under the same parent", all: "all units",
-    none: "none", recognition: "recognition", pilot: "pilot, then promote", mandate: "mandate",
-    random: "at random", capable: "the most capable", willing: "the most willing", representative: "spread over regions",
-    endorse: "endorse as an example", expand: "expand the pilots",
-    uptake: "take the best local version up", best_pilot: "the best pilot's version",
-  },
-  zh: {
-    neighbours: "邻居", same_parent: "同一上级下的单位", all: "所有单位",
-    none: "不介入", recognition: "表彰", pilot: "试点", mandate: "强制推行",
-    random: "随机", capable: "能力最强", willing: "最积极", representative: "按地区分布",
-    endorse: "树立典型", expand: "扩大试点",
-    uptake: "吸纳地方经验", best_pilot: "按最佳试点调整",
-  },
-};
-// Where a value means something else under one key (key -> lang -> value -> name).
-const OPTION_BY_KEY = {
-  "central.pilot.revise": { en: { none: "the same again" }, zh: { none: "不调整" } },
-};
 
 const state = {
   lang: "en",
@@ -112,6 +16,8 @@ const state = {
   referenceId: null,
   referenceSentence: null,
   referenceQuery: null, // the setting of the reference, for the URL
+  referenceResult: null, // the reference's whole response (its charts, side by side)
+  refBlobUrls: [],
   controller: null, // AbortController of the request in flight
   blobUrls: [],
   step: 0,
@@ -197,6 +103,7 @@ function settingQuery(withRef) {
   if (withRef) {
     q.set("lang", state.lang);
     if (!$("auto").checked) q.set("auto", "0");
+    if ($("side-by-side").checked) q.set("side", "1");
     if (state.referenceQuery) q.set("ref", state.referenceQuery);
   }
   return q;
@@ -392,7 +299,10 @@ function applyLang() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-t]")) {
     const v = WORDS[state.lang][el.dataset.t];
-    if (typeof v === "string") el.textContent = v;
+    if (typeof v !== "string") continue;
+    const side = el.querySelector(":scope > .side");
+    el.textContent = v;
+    if (side) el.prepend(side);
   }
   for (const el of document.querySelectorAll("[data-t-aria]")) {
     el.setAttribute("aria-label", w(el.dataset.tAria));
@@ -577,6 +487,69 @@ function showSummary() {
     img.alt = res ? w("chart_alt")(w(name), sentence) : w(name);
   }
   $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
+  showSideBySide();
+}
+
+// A difference of two means with its 95% interval (from each mean's own interval;
+// the two settings' runs are treated as independent, which makes it wider, not narrower).
+function difference(a, b) {
+  if (!a || !b || typeof a.mean !== "number" || typeof b.mean !== "number") return null;
+  const se = (s) => (typeof s.ci_high === "number" && typeof s.ci_low === "number" ? (s.ci_high - s.ci_low) / 3.92 : 0);
+  const d = b.mean - a.mean;
+  const h = 1.96 * Math.sqrt(se(a) ** 2 + se(b) ** 2);
+  const f = (x) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(2);
+  return `${f(d)} [${f(d - h)}, ${f(d + h)}]`;
+}
+
+// The reference's charts beside the current ones (the same charts, labelled), and the
+// difference line.
+function showSideBySide() {
+  const ref = state.referenceResult;
+  const res = state.result;
+  $("side-bar").hidden = !(ref && res);
+  const on = !!(ref && res && $("side-by-side").checked);
+  $("results").classList.toggle("sbs", on);
+  for (const f of document.querySelectorAll("figure.ref")) f.remove();
+  state.refBlobUrls.forEach((u) => URL.revokeObjectURL(u));
+  state.refBlobUrls = [];
+  const fs = ref && res ? difference(ref.summary.final_share, res.summary.final_share) : null;
+  let t50 = "";
+  const ta = ref && ref.summary.t50 && ref.summary.t50.km_median;
+  const tb = res && res.summary.t50 && res.summary.t50.km_median;
+  if (typeof ta === "number" && typeof tb === "number") t50 = w("diff_t50")(ta, tb);
+  $("difference").textContent = fs ? w("difference")(fs, t50) : "";
+  const names = ["adoption", "channels", "regions", "quality", "hazard", "map"];
+  for (const [k, name] of names.entries()) {
+    const cur = $("chart-" + name);
+    cur.style.order = on ? String(2 * k + 2) : "";
+    cur.classList.toggle("cur", on);
+    let side = cur.querySelector(".side");
+    if (!side) {
+      side = document.createElement("span");
+      side.className = "side";
+      cur.querySelector("figcaption").prepend(side);
+    }
+    side.textContent = `${w("current")}: `;
+    if (!on || cur.hidden || !ref.charts[name]) continue;
+    const fig = document.createElement("figure");
+    fig.className = "ref";
+    fig.style.order = String(2 * k + 1);
+    const img = document.createElement("img");
+    const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
+    state.refBlobUrls.push(url);
+    img.src = url;
+    img.alt = w("chart_alt")(`${w("reference")}: ${w(name)}`, ref.sentence[state.lang]);
+    const cap = document.createElement("figcaption");
+    const label = document.createElement("span");
+    label.className = "side";
+    label.textContent = `${w("reference")}: `;
+    cap.append(label, document.createTextNode(w(name)));
+    fig.append(img, cap);
+    fig.dataset.chart = name;
+    $("charts").insertBefore(fig, cur);
+  }
+  $("map-anim").style.order = on ? "100" : "";
+  $("chart-compare").style.order = on ? "99" : "";
 }
 
 // ---------- the animated map ----------
@@ -710,6 +683,7 @@ function selectPreset(id) {
 }
 
 function keepReference(result, query) {
+  state.referenceResult = result;
   state.referenceId = result.id;
   state.referenceSentence = result.sentence;
   state.referenceQuery = query;
@@ -718,6 +692,7 @@ function keepReference(result, query) {
 }
 
 function clearReference() {
+  state.referenceResult = null;
   state.referenceId = null;
   state.referenceSentence = null;
   state.referenceQuery = null;
@@ -749,6 +724,7 @@ async function init() {
   const lang = q.get("lang") || config.lang;
   state.lang = lang === "zh" ? "zh" : "en";
   if (q.get("auto") === "0") $("auto").checked = false;
+  if (q.get("side") === "1") $("side-by-side").checked = true;
   const sel = $("preset");
   for (const p of state.presets) {
     const opt = document.createElement("option");
@@ -780,12 +756,16 @@ async function init() {
   });
   $("auto").addEventListener("change", saveUrl);
   $("run").addEventListener("click", run);
-  $("lang-toggle").addEventListener("click", () => {
+  $("lang-toggle").addEventListener("click", async () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     applyLang();
     saveUrl();
-    if (state.result) run(); // redraw the charts in the other language
+    if (!state.result) return;
+    // redraw the charts in the other language (the reference's too, when shown beside)
+    if (state.referenceResult && $("side-by-side").checked) await openSetting(new URLSearchParams(location.search));
+    else run();
   });
+  $("side-by-side").addEventListener("change", () => { saveUrl(); showSideBySide(); });
   $("keep-ref").addEventListener("click", () => {
     if (!state.result) return;
     keepReference(state.result, state.shown);
@@ -799,10 +779,16 @@ async function init() {
     drawMap();
   });
   $("play").addEventListener("click", togglePlay);
-  // a reference in the URL: run its setting first and keep it, then the current setting
+  document.body.dataset.ready = "1";
+  await openSetting(q);
+}
+
+// Opens a setting: with a reference (`ref=`), runs the reference's setting first and
+// keeps it, then the setting itself.
+async function openSetting(q) {
   if (q.has("ref")) {
-    const refQuery = new URLSearchParams(q.get("ref"));
-    applyQuery(refQuery);
+    clearReference();
+    applyQuery(new URLSearchParams(q.get("ref")));
     applyLang();
     const res = await run();
     if (res) keepReference(res, state.shown);
@@ -810,7 +796,6 @@ async function init() {
   applyQuery(q);
   applyLang();
   saveUrl();
-  document.body.dataset.ready = "1";
   await run();
 }
 
