@@ -1,32 +1,42 @@
 //! `policysim explore`: an interactive page in the browser for students.
 //!
-//! This module holds the API, independent of HTTP ([`Explorer`]): the presets, the
-//! parameters the page shows, building a scenario from a request (with the same
-//! validation as scenario files), the per-request caps, running one simulation at a time
-//! (a newer request cancels the running one) and the download bundle. [`server`] maps it
-//! onto HTTP (over the bounded connection layer in `http.rs`); the page itself
-//! (`page.html`, `page.js`, `page.css`) is embedded in the binary.
+//! This module holds the API, independent of HTTP ([`Explorer`]): running one
+//! simulation at a time (a newer request of the same page cancels that page's running
+//! one; other pages wait their turn) and keeping the results. Around it: [`presets`],
+//! [`params`] (the page's parameters), `requests.rs` (a scenario from a request, with
+//! the same validation as scenario files, the caps, the scenario download),
+//! [`sentences`] (the summary and the why), `bundle.rs` (a result's files and portable
+//! downloads), [`values`]. [`server`] maps it onto HTTP (over the bounded connection
+//! layer in `http.rs`); the page itself (`page.html`, `words.js`, `page.js`,
+//! `page.css`) is embedded in the binary.
 
+mod bundle;
 mod http;
 pub mod params;
+pub mod presets;
+mod requests;
+pub mod sentences;
 pub mod server;
+pub mod values;
 mod zip;
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::Error;
-use crate::model::Channel;
-use crate::observed::{read_observed, Observed, ObservedOptions};
+use crate::observed::{read_observed, ObservedOptions};
 use crate::output;
-use crate::scenario::{load_scenario, parse_scenario, NetworkKind, Scenario};
+use crate::scenario::Scenario;
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use presets::{ObservedData, Preset};
+pub use sentences::sentence;
 pub use server::Server;
+pub use values::{json_to_toml, percent_decode, toml_to_json};
 
 /// Options of `policysim explore`.
 #[derive(Debug, Clone, Args)]
@@ -112,6 +122,8 @@ pub struct ApiError {
     pub status: u16,
     /// What went wrong.
     pub message: String,
+    /// The same in Chinese, where the server has it (the page shows it in 中文).
+    pub message_zh: Option<String>,
 }
 
 impl ApiError {
@@ -120,12 +132,22 @@ impl ApiError {
         ApiError {
             status: 400,
             message: message.into(),
+            message_zh: None,
         }
     }
 
-    /// The error as the JSON body `{"error": message}`.
+    /// The same error with its Chinese wording.
+    pub fn zh(mut self, message: impl Into<String>) -> ApiError {
+        self.message_zh = Some(message.into());
+        self
+    }
+
+    /// The error as the JSON body `{"error": message, "error_zh": ...}`.
     pub fn to_json(&self) -> String {
-        json!({ "error": self.message }).to_string()
+        match &self.message_zh {
+            Some(zh) => json!({ "error": self.message, "error_zh": zh }).to_string(),
+            None => json!({ "error": self.message }).to_string(),
+        }
     }
 }
 
@@ -136,115 +158,29 @@ impl From<Error> for ApiError {
             Error::Interrupted(_) => 409,
             _ => 500,
         };
-        let message = match e {
-            Error::Interrupted(_) => "cancelled: a newer request replaced this one".to_string(),
-            other => other.to_string(),
-        };
-        ApiError { status, message }
+        match e {
+            Error::Interrupted(_) => ApiError {
+                status,
+                message: "cancelled: a newer request of the same page replaced this one".into(),
+                message_zh: Some("已取消：同一页面的新请求取代了这次运行".into()),
+            },
+            other => ApiError {
+                status,
+                message: other.to_string(),
+                message_zh: None,
+            },
+        }
     }
 }
-
-/// One preset: an example scenario the page can start from.
-#[derive(Debug, Clone)]
-pub struct Preset {
-    /// Identifier used in requests (`"preset": "competition"`).
-    pub id: String,
-    /// Label in English.
-    pub label_en: String,
-    /// Label in Chinese.
-    pub label_zh: String,
-    /// The description in Chinese (the English one is the scenario's `description`).
-    pub description_zh: Option<String>,
-    /// The scenario.
-    pub scenario: Scenario,
-    /// Real adoptions the page can compare this preset with (the data presets).
-    pub observed: Option<ObservedData>,
-}
-
-/// Observed adoptions a preset can be compared with: a file, how to read it, and its
-/// policies (empty when it holds one series).
-#[derive(Debug, Clone)]
-pub struct ObservedData {
-    /// The file.
-    pub path: PathBuf,
-    /// Columns of unit and year.
-    pub options: ObservedOptions,
-    /// The values of its `policy` column.
-    pub policies: Vec<String>,
-}
-
-/// The example scenarios embedded in the binary: (id, English label, Chinese label,
-/// Chinese description, TOML). The English description is the file's `description`.
-const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
-    (
-        "baseline",
-        "Baseline: local channels only",
-        "基线：仅地方渠道",
-        "中国规模的行政层级上只有地方自主探索和府际学习；没有竞争，也没有中央介入。",
-        include_str!("../../scenarios/baseline.toml"),
-    ),
-    (
-        "competition",
-        "Competition for first",
-        "争先模式",
-        "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者；其余与基线相同。",
-        include_str!("../../scenarios/competition.toml"),
-    ),
-    (
-        "pilot",
-        "Pilot, then promote",
-        "试点—推广",
-        "先试点后推广：选取 30 个有代表性的试点，3 年后评估，评估通过后以强制方式推广。",
-        include_str!("../../scenarios/pilot.toml"),
-    ),
-    (
-        "mandate",
-        "Top-down mandate",
-        "中央强制推行",
-        "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
-        include_str!("../../scenarios/mandate.toml"),
-    ),
-    (
-        "uptake",
-        "Competition for first, then uptake",
-        "争先后吸纳",
-        "争先竞争与中央表彰之后，中央从第 12 年起每 3 年评估一次地方版本，把看起来最好的版本吸纳为国家政策并强制推行。",
-        include_str!("../../scenarios/uptake.toml"),
-    ),
-];
-
-/// Presets read from disk when present (they reference data files by relative path):
-/// (id, English label, Chinese label, Chinese description, observed adoptions as
-/// (file beside the scenario, unit column, year column)).
-type OnDisk = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    (&'static str, &'static str, &'static str),
-);
-const ON_DISK: [OnDisk; 2] = [
-    (
-        "us_states",
-        "US states (real data)",
-        "美国各州（真实数据）",
-        "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
-        ("data/spid_sample.csv", "unit", "adopt_year"),
-    ),
-    (
-        "china_cities",
-        "China cities (real data)",
-        "中国城市（真实数据）",
-        "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
-        ("data/china_cities.csv", "name", "dual_carbon_year"),
-    ),
-];
 
 /// Keys naming files: the page may not change them (no file access beyond the presets').
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
-const RESERVED: [&str; 4] = ["preset", "reference", "lang", "observed"];
+const RESERVED: [&str; 5] = ["preset", "reference", "lang", "observed", "page"];
+
+/// How many pages' running requests are remembered (each page cancels only its own).
+const MAX_PAGES: usize = 64;
 
 /// How many finished results are kept for downloads and reference overlays.
 const KEEP_RESULTS: usize = 8;
@@ -261,16 +197,36 @@ type Files = Vec<(String, Vec<u8>)>;
 /// A finished result kept for downloads and as a reference.
 struct Stored {
     id: u64,
-    label: String,
+    /// The preset's label (English, Chinese), for the comparison chart's legend.
+    label: (String, String),
+    /// What the download is named after: the preset and the changed keys.
+    stem: String,
     files: Files,
     data: RunData,
+}
+
+/// What a run request asks for besides its scenario.
+pub struct RunRequest<'a> {
+    /// Language of the charts.
+    pub lang: Lang,
+    /// The id of an earlier result to compare with.
+    pub reference: Option<u64>,
+    /// Real adoptions to start from and compare with (a file and how to read it).
+    pub observed: Option<&'a (PathBuf, ObservedOptions)>,
+    /// The page (browser tab) that asked: a newer request cancels only its own page's.
+    pub page: &'a str,
+    /// The preset the scenario came from.
+    pub preset: &'a Preset,
+    /// File name stem for the downloads (the preset and what was changed).
+    pub stem: String,
 }
 
 /// The explore API: presets, validation, caps, one simulation at a time.
 pub struct Explorer {
     options: ExploreArgs,
     presets: Vec<Preset>,
-    current: Mutex<Option<Arc<AtomicBool>>>,
+    /// The running (or waiting) request of each page: (page, cancel flag).
+    current: Mutex<Vec<(String, Arc<AtomicBool>)>>,
     run_lock: Mutex<()>,
     results: Mutex<VecDeque<Arc<Stored>>>,
     next_id: AtomicU64,
@@ -294,72 +250,11 @@ impl Explorer {
             )));
         }
         crate::cli::check_threads(options.threads)?;
-        let mut presets = Vec::new();
-        if let Some(path) = &options.scenario {
-            let mut scenario = load_scenario(path)?;
-            crate::cli::apply_overrides(&mut scenario, &options.set)?;
-            presets.push(Preset {
-                id: "file".into(),
-                label_en: format!("{} (from {})", scenario.name, path.display()),
-                label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
-                description_zh: None,
-                scenario,
-                observed: None,
-            });
-        }
-        for (id, en, zh, description_zh, text) in EMBEDDED {
-            let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
-            presets.push(Preset {
-                id: id.into(),
-                label_en: en.into(),
-                label_zh: zh.into(),
-                description_zh: Some(description_zh.into()),
-                scenario,
-                observed: None,
-            });
-        }
-        for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
-            let path = options.scenarios.join(format!("{id}.toml"));
-            if !path.is_file() {
-                continue;
-            }
-            match load_scenario(&path) {
-                Ok(scenario) => {
-                    let data = options.scenarios.join(file);
-                    let observed = match crate::observed::policies(&data) {
-                        Ok(policies) => Some(ObservedData {
-                            path: data,
-                            options: ObservedOptions {
-                                unit_column: unit.into(),
-                                year_column: year.into(),
-                                policy: None,
-                                start_year: None,
-                            },
-                            policies,
-                        }),
-                        Err(e) => {
-                            eprintln!(
-                                "warning: preset {id}: no comparison with real adoptions: {e}"
-                            );
-                            None
-                        }
-                    };
-                    presets.push(Preset {
-                        id: id.into(),
-                        label_en: en.into(),
-                        label_zh: zh.into(),
-                        description_zh: Some(description_zh.into()),
-                        scenario,
-                        observed,
-                    })
-                }
-                Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
-            }
-        }
+        let presets = presets::load_presets(&options)?;
         Ok(Explorer {
             options,
             presets,
-            current: Mutex::new(None),
+            current: Mutex::new(Vec::new()),
             run_lock: Mutex::new(()),
             results: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(1),
@@ -410,169 +305,6 @@ impl Explorer {
         config
     }
 
-    /// Builds the scenario a request describes: a preset (default: the first) with the
-    /// request's dotted keys applied in order, validated as a scenario file is, and capped.
-    pub fn scenario_for(&self, request: &Map<String, Value>) -> Result<Scenario, ApiError> {
-        let preset = self.preset_for(request)?;
-        let mut scenario = preset.scenario.clone();
-        scenario.runs = self.options.runs;
-        for (key, value) in request {
-            if RESERVED.contains(&key.as_str()) {
-                continue;
-            }
-            let value = json_to_toml(key, value)?;
-            scenario.set_dotted(key, value).map_err(ApiError::from)?;
-        }
-        for key in PATH_KEYS {
-            if scenario.get_dotted(key) != preset.scenario.get_dotted(key) {
-                return Err(ApiError::bad(format!(
-                    "key `{key}`: file paths cannot be changed from the explore page"
-                )));
-            }
-        }
-        self.check_caps(&scenario)?;
-        Ok(scenario)
-    }
-
-    /// The real adoptions a request asks to compare with (`"observed": true`, or the
-    /// name of a policy for a preset with several), read from its preset's data.
-    pub fn observed_for(
-        &self,
-        request: &Map<String, Value>,
-    ) -> Result<Option<(PathBuf, ObservedOptions)>, ApiError> {
-        let preset = self.preset_for(request)?;
-        let policy = match request.get("observed") {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => return Ok(None),
-            Some(Value::Bool(true)) => None,
-            Some(Value::String(p)) => Some(p.clone()),
-            Some(other) => {
-                return Err(ApiError::bad(format!(
-                    "key `observed`: expected true or a policy name, found {other}"
-                )))
-            }
-        };
-        let Some(data) = &preset.observed else {
-            return Err(ApiError::bad(format!(
-                "key `observed`: the preset \"{}\" has no real adoptions to compare with",
-                preset.id
-            )));
-        };
-        match &policy {
-            None if !data.policies.is_empty() => {
-                let some: Vec<&str> = data.policies.iter().take(8).map(String::as_str).collect();
-                return Err(ApiError::bad(format!(
-                    "key `observed`: choose one of the {} policies (e.g. {})",
-                    data.policies.len(),
-                    some.join(", ")
-                )));
-            }
-            Some(p) if !data.policies.contains(p) => {
-                let close =
-                    crate::observed::close_names(p, data.policies.iter().map(String::as_str));
-                return Err(ApiError::bad(format!(
-                    "key `observed`: unknown policy \"{p}\"{}",
-                    if close.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; close names: {}", close.join(", "))
-                    }
-                )));
-            }
-            _ => {}
-        }
-        Ok(Some((
-            data.path.clone(),
-            ObservedOptions {
-                policy,
-                ..data.options.clone()
-            },
-        )))
-    }
-
-    /// The preset a request names (default: the first).
-    fn preset_for(&self, request: &Map<String, Value>) -> Result<&Preset, ApiError> {
-        Ok(match request.get("preset") {
-            None | Some(Value::Null) => &self.presets[0],
-            Some(Value::String(id)) => {
-                self.presets.iter().find(|p| &p.id == id).ok_or_else(|| {
-                    let ids: Vec<&str> = self.presets.iter().map(|p| p.id.as_str()).collect();
-                    ApiError::bad(format!(
-                        "key `preset`: unknown preset \"{id}\" (available: {})",
-                        ids.join(", ")
-                    ))
-                })?
-            }
-            Some(other) => {
-                return Err(ApiError::bad(format!(
-                    "key `preset`: expected a preset name, found {other}"
-                )))
-            }
-        })
-    }
-
-    /// Builds the scenario a query string describes (`preset=...&learning.rate=0.5`;
-    /// values in TOML value syntax, as `--set` would take them).
-    pub fn scenario_for_query(&self, query: &str) -> Result<Scenario, ApiError> {
-        let mut request = Map::new();
-        let mut texts = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let (k, v) = (percent_decode(k), percent_decode(v));
-            if RESERVED.contains(&k.as_str()) {
-                request.insert(k, Value::String(v));
-            } else {
-                texts.push((k, v));
-            }
-        }
-        // Build through the JSON path so caps and path checks are the same; values parse as TOML.
-        for (k, v) in texts {
-            let value = v
-                .parse::<toml::Value>()
-                .or_else(|_| {
-                    format!("x = {v}")
-                        .parse::<toml::Table>()
-                        .map(|t| t["x"].clone())
-                })
-                .unwrap_or(toml::Value::String(v));
-            request.insert(k, toml_to_json(&value));
-        }
-        self.scenario_for(&request)
-    }
-
-    /// Refuses a scenario that exceeds the server's caps on runs, steps and network size.
-    fn check_caps(&self, s: &Scenario) -> Result<(), ApiError> {
-        let o = &self.options;
-        if s.runs == 0 || s.runs > o.max_runs {
-            return Err(ApiError::bad(format!(
-                "key `runs`: {} is outside what this server allows (1 to {}, --max-runs)",
-                s.runs, o.max_runs
-            )));
-        }
-        if s.steps == 0 || s.steps > o.max_steps {
-            return Err(ApiError::bad(format!(
-                "key `steps`: {} is outside what this server allows (1 to {}, --max-steps)",
-                s.steps, o.max_steps
-            )));
-        }
-        let (n, edges) = network_size(s);
-        if let Some(n) = n.filter(|&n| n > o.max_nodes) {
-            let key = match s.network.kind {
-                NetworkKind::Hierarchy => "network.levels",
-                _ => "network.n",
-            };
-            return Err(ApiError::bad(format!(
-                "key `{key}`: {n} governments is more than this server allows ({}, --max-nodes)",
-                o.max_nodes
-            )));
-        }
-        if edges > MAX_EDGES {
-            return Err(ApiError::bad(format!(
-                "key `network`: about {edges:.0} edges is more than this server allows ({MAX_EDGES:.0})"
-            )));
-        }
-        Ok(())
-    }
-
     /// `POST /api/run`: runs the request's ensemble and returns the summary, a sentence
     /// (en, zh), the charts as SVG text, the representative run's map and a download id.
     pub fn run_json(&self, body: &str) -> Result<Value, ApiError> {
@@ -602,24 +334,73 @@ impl Explorer {
         };
         let reference = request.get("reference").and_then(Value::as_u64);
         let observed = self.observed_for(&request)?;
-        self.run(&scenario, lang, reference, observed.as_ref(), cancel)
+        let page = match request.get("page") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(p)) if p.len() <= 64 => p.as_str(),
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "key `page`: expected a short text naming the page, found {other}"
+                )))
+            }
+        };
+        let preset = self.preset_for(&request)?;
+        let stem = values::file_stem(&preset.id, &request);
+        let ask = RunRequest {
+            lang,
+            reference,
+            observed: observed.as_ref(),
+            page,
+            preset,
+            stem,
+        };
+        self.run(&scenario, &ask, cancel)
     }
 
-    /// Runs `scenario` (cancelling any running simulation) and builds the response; with
-    /// `observed` (a file and how to read it), the runs start from the observed first
-    /// adopters, span the observed years and are compared with them. The run stops
-    /// (409) once `flag` is set, by the caller or by a newer request.
+    /// Registers `flag` as the running request of `page`, cancelling that page's
+    /// earlier request (other pages' requests run after it, uncancelled).
+    fn supersede(&self, page: &str, flag: &Arc<AtomicBool>) {
+        let mut current = lock(&self.current);
+        current.retain(|(p, old)| {
+            if p == page {
+                old.store(true, Ordering::Relaxed);
+            }
+            p != page
+        });
+        current.push((page.to_string(), Arc::clone(flag)));
+        if current.len() > MAX_PAGES {
+            current.remove(0);
+        }
+    }
+
+    /// Forgets `flag` once its request has finished.
+    fn finished(&self, flag: &Arc<AtomicBool>) {
+        lock(&self.current).retain(|(_, f)| !Arc::ptr_eq(f, flag));
+    }
+
+    /// Runs `scenario` (cancelling the running request of the same page; other pages'
+    /// requests wait their turn) and builds the response; with `ask.observed`, the runs
+    /// start from the observed first adopters, span the observed years and are compared
+    /// with them. The run stops (409) once `flag` is set, by the caller or by a newer
+    /// request of the same page.
     pub fn run(
         &self,
         scenario: &Scenario,
-        lang: Lang,
-        reference: Option<u64>,
-        observed: Option<&(PathBuf, ObservedOptions)>,
+        ask: &RunRequest<'_>,
         flag: Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
-        if let Some(old) = lock(&self.current).replace(flag.clone()) {
-            old.store(true, Ordering::Relaxed);
-        }
+        self.supersede(ask.page, &flag);
+        let out = self.run_registered(scenario, ask, &flag);
+        self.finished(&flag);
+        out
+    }
+
+    fn run_registered(
+        &self,
+        scenario: &Scenario,
+        ask: &RunRequest<'_>,
+        flag: &Arc<AtomicBool>,
+    ) -> Result<Value, ApiError> {
+        let (lang, reference, observed) = (ask.lang, ask.reference, ask.observed);
         let _one_at_a_time = lock(&self.run_lock);
         if flag.load(Ordering::Relaxed) {
             return Err(Error::Interrupted(String::new()).into());
@@ -628,6 +409,10 @@ impl Explorer {
         if prepared.network.n > self.options.max_nodes {
             return Err(ApiError::bad(format!(
                 "key `network`: {} governments is more than this server allows ({}, --max-nodes)",
+                prepared.network.n, self.options.max_nodes
+            ))
+            .zh(format!(
+                "{} 个政府超过本服务器允许的上限（{}）",
                 prepared.network.n, self.options.max_nodes
             )));
         }
@@ -653,15 +438,34 @@ impl Explorer {
         let options = EnsembleOptions {
             threads: self.options.threads,
             progress: None,
-            cancel: Some(&flag),
+            cancel: Some(flag),
         };
         let mut result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
         if let Some(o) = &observed {
             result.start_year = Some(o.start_year);
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (files, data) =
-            draw_in_temp(scenario, &result, &runs_csv, lang, id, observed.as_ref())?;
+        let preset = ask.preset;
+        let title = match lang {
+            Lang::En => preset.label_en.as_str(),
+            Lang::Zh => preset.label_zh.as_str(),
+        };
+        let (files, data) = bundle::draw_in_temp(
+            scenario,
+            &result,
+            &runs_csv,
+            &bundle::Drawing {
+                lang,
+                id,
+                title,
+                observed: observed.as_ref(),
+                header: &bundle::header(
+                    preset,
+                    &ask.stem,
+                    "Data files, if any, are under data/ beside this file.",
+                ),
+            },
+        )?;
         let mut charts = Map::new();
         for (name, bytes) in &files {
             if let Some(stem) = name.strip_suffix(".svg") {
@@ -671,15 +475,20 @@ impl Explorer {
                 );
             }
         }
-        let label = scenario.name.clone();
-        if let Some(reference) = reference.and_then(|r| self.touch(r)) {
+        let label = (preset.label_en.clone(), preset.label_zh.clone());
+        let pick = |l: &(String, String)| match lang {
+            Lang::En => l.0.clone(),
+            Lang::Zh => l.1.clone(),
+        };
+        let kept = reference.and_then(|r| self.touch(r));
+        if let Some(reference) = &kept {
             let chart = charts::compare::CompareChart {
                 runs: vec![
                     (
-                        reference_label(lang, &reference.label),
+                        reference_label(lang, &pick(&reference.label)),
                         reference.data.clone(),
                     ),
-                    (current_label(lang, &label), data.clone()),
+                    (current_label(lang, &pick(&label)), data.clone()),
                 ],
             };
             let opts = chart_options(lang);
@@ -701,6 +510,10 @@ impl Explorer {
                 "en": sentence(scenario, &result, observed.as_ref(), Lang::En),
                 "zh": sentence(scenario, &result, observed.as_ref(), Lang::Zh),
             },
+            "why": {
+                "en": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::En),
+                "zh": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::Zh),
+            },
             "charts": charts,
             "map": map_json(&result),
             "warnings": scenario.warnings,
@@ -710,6 +523,7 @@ impl Explorer {
         results.push_back(Arc::new(Stored {
             id,
             label,
+            stem: ask.stem.clone(),
             files,
             data,
         }));
@@ -733,9 +547,12 @@ impl Explorer {
         Some(stored)
     }
 
-    /// `GET /api/download/ID.zip`: the result's scenario TOML, CSVs, summary and SVG charts.
-    pub fn download_zip(&self, id: u64) -> Option<Vec<u8>> {
-        self.stored(id).map(|s| zip::zip_stored(&s.files))
+    /// `GET /api/download/ID.zip`: the result's scenario TOML (with the data files it
+    /// reads, under `data/`), CSVs, summary and SVG charts, and the file name to save it
+    /// as (after the preset and what was changed).
+    pub fn download_zip(&self, id: u64) -> Option<(String, Vec<u8>)> {
+        self.stored(id)
+            .map(|s| (format!("{}-results.zip", s.stem), zip::zip_stored(&s.files)))
     }
 }
 
@@ -764,137 +581,6 @@ fn current_label(lang: Lang, name: &str) -> String {
     match lang {
         Lang::En => format!("current ({name})"),
         Lang::Zh => format!("当前（{name}）"),
-    }
-}
-
-/// Writes the outputs into a private temporary folder, draws the SVG charts, and reads
-/// everything back into memory (the folder is removed).
-fn draw_in_temp(
-    scenario: &Scenario,
-    result: &EnsembleResult,
-    runs_csv: &str,
-    lang: Lang,
-    id: u64,
-    observed: Option<&Observed>,
-) -> Result<(Files, RunData), ApiError> {
-    // unique per process and call, even with several explorers in one process
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "policysim-explore-{}-{id}-{}",
-        std::process::id(),
-        SEQUENCE.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let work = (|| -> crate::Result<(Files, RunData)> {
-        crate::simulate::write_outputs(scenario, &dir, result, observed)?;
-        output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
-        charts::draw_run_charts(&dir, &chart_options(lang))?;
-        let data = RunData::read(&dir)?;
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            files.push((name, bytes));
-        }
-        files.sort();
-        Ok((files, data))
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(work?)
-}
-
-/// The number of governments (when known before building) and the expected number of edges.
-fn network_size(s: &Scenario) -> (Option<usize>, f64) {
-    let net = &s.network;
-    let n = match net.kind {
-        NetworkKind::Hierarchy => Some(net.levels.iter().map(|l| l.count).sum()),
-        NetworkKind::File => None,
-        _ => Some(net.n),
-    };
-    let nf = n.unwrap_or(0) as f64;
-    let edges = match net.kind {
-        NetworkKind::ErdosRenyi => match (net.p, net.mean_degree) {
-            (Some(p), _) => p * nf * nf / 2.0,
-            (None, Some(d)) => d * nf / 2.0,
-            _ => 0.0,
-        },
-        NetworkKind::Ring | NetworkKind::WattsStrogatz | NetworkKind::Spatial => net.k as f64 * nf,
-        NetworkKind::Hierarchy => (net.k as f64 + 1.0) * nf,
-        NetworkKind::BarabasiAlbert => net.m as f64 * nf,
-        NetworkKind::Complete | NetworkKind::File => 0.0,
-    };
-    (n, edges)
-}
-
-/// The one-line summary: final share, when half adopted, the main channel.
-pub fn sentence(
-    scenario: &Scenario,
-    result: &EnsembleResult,
-    observed: Option<&Observed>,
-    lang: Lang,
-) -> String {
-    let r = &result.runs;
-    let mut parts = Vec::new();
-    if let Some(fs) = r.final_share.summary() {
-        parts.push(match lang {
-            Lang::En => format!("final share {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
-            Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
-        });
-    }
-    let reached = r.t50.count();
-    let runs = u64::from(scenario.runs);
-    let unit = scenario.time_unit.as_str();
-    match r.t50.summary() {
-        Some(t) if reached * 2 >= runs => parts.push(match lang {
-            Lang::En => format!("half the units adopted by {unit} {:.0}", t.p50),
-            Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
-            Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
-        }),
-        _ if reached == 0 => parts.push(match lang {
-            Lang::En => "half the units adopted in none of the runs".to_string(),
-            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
-        }),
-        _ => parts.push(match lang {
-            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
-            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
-        }),
-    }
-    let best = Channel::ALL
-        .iter()
-        .zip(&r.channel_shares)
-        .filter_map(|(c, s)| s.summary().map(|s| (*c, s.mean)))
-        .filter(|(_, m)| m.is_finite())
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((channel, share)) = best {
-        let pct = (share * 100.0).round();
-        parts.push(match lang {
-            Lang::En => format!("{pct:.0}% through {}", channel.name()),
-            Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
-        });
-    }
-    if let Some(rmse) =
-        observed.and_then(|o| crate::observed::share_rmse(&o.share(), &result.mean_share()))
-    {
-        parts.push(match lang {
-            Lang::En => format!("RMSE against the real adoptions {rmse:.3}"),
-            Lang::Zh => format!("与实际采纳的均方根误差 {rmse:.3}"),
-        });
-    }
-    parts.join(if lang == Lang::Zh { "；" } else { "; " })
-}
-
-fn channel_zh(c: Channel) -> &'static str {
-    match c {
-        Channel::Innovation => "自主探索",
-        Channel::Learning => "府际学习",
-        Channel::Competition => "争先竞争",
-        Channel::Pilot => "试点",
-        Channel::Mandate => "中央指令",
     }
 }
 
@@ -932,78 +618,6 @@ fn map_json(result: &EnsembleResult) -> Value {
         "edges": edges,
         "steps": result.curves.rows.saturating_sub(1),
     })
-}
-
-/// Converts a request's JSON value into a TOML value (`null` is refused, naming the key).
-pub fn json_to_toml(key: &str, v: &Value) -> Result<toml::Value, ApiError> {
-    Ok(match v {
-        Value::Null => {
-            return Err(ApiError::bad(format!(
-                "key `{key}`: null is not a value (leave the key out to keep the preset's value)"
-            )))
-        }
-        Value::Bool(b) => toml::Value::Boolean(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => toml::Value::Integer(i),
-            None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => toml::Value::String(s.clone()),
-        Value::Array(a) => toml::Value::Array(
-            a.iter()
-                .map(|x| json_to_toml(key, x))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(o) => {
-            let mut t = toml::Table::new();
-            for (k, x) in o {
-                t.insert(k.clone(), json_to_toml(&format!("{key}.{k}"), x)?);
-            }
-            toml::Value::Table(t)
-        }
-    })
-}
-
-/// Converts a TOML value into JSON (dates become strings).
-pub fn toml_to_json(v: &toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => json!(i),
-        toml::Value::Float(f) => json!(f),
-        toml::Value::Boolean(b) => json!(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(
-            t.iter()
-                .map(|(k, x)| (k.clone(), toml_to_json(x)))
-                .collect(),
-        ),
-    }
-}
-
-/// Decodes `%XX` escapes and `+` (space) of a URL query component.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]

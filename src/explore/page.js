@@ -1,57 +1,8 @@
 // policysim explore: the page. Thin by design: the server validates, runs and draws;
 // this script builds the controls, sends the changed keys and shows what comes back.
+// The whole setting lives in the page's URL, so a link opens exactly that setting.
+// The words of the page, in both languages, are in words.js (loaded first).
 "use strict";
-
-const WORDS = {
-  en: {
-    title: "How a policy spreads between governments",
-    preset: "Preset", runs: "Runs", auto: "run on every change", run: "Run",
-    keep: "Keep as reference", clear: "Clear reference",
-    download_toml: "Download scenario (TOML)", download_zip: "Download results (ZIP: CSV, charts)",
-    compare: "Adoption: current vs. reference",
-    adoption: "Cumulative adoption (mean and 5–95% band)",
-    channels: "Through which channel governments adopted",
-    quality: "Quality of the versions in use",
-    map_anim: "Map of the representative run: who has adopted by the chosen year",
-    map: "Map of the representative run (adoption year)",
-    play: "Play", pause: "Pause",
-    footer: "The model: MODEL.md and docs/model.md. Everything runs on this computer; nothing is sent elsewhere.",
-    running: "running…", done: (n, s) => `${n} runs in ${s} s`, step: (t, a, n) => `year ${t}: ${a} of ${n} adopted`,
-    reference: "reference", from_data: "from data", toggle: "中文",
-    observed: "Compare with real adoptions", observed_none: "no", observed_yes: "yes (the data's adoption years)",
-  },
-  zh: {
-    title: "政策如何在政府间扩散",
-    preset: "预设情景", runs: "模拟次数", auto: "改动后自动运行", run: "运行",
-    keep: "保留为参照", clear: "清除参照",
-    download_toml: "下载情景文件（TOML）", download_zip: "下载结果（ZIP：CSV、图表）",
-    compare: "采纳曲线：当前与参照",
-    adoption: "累计采纳（均值与 5–95% 区间）",
-    channels: "各政府通过哪种渠道采纳",
-    quality: "在用政策版本的质量",
-    map_anim: "代表性模拟的地图：所选年份前已采纳的单位",
-    map: "代表性模拟的地图（采纳年份）",
-    play: "播放", pause: "暂停",
-    footer: "模型说明见 MODEL.md 与 docs/model.md。所有计算都在本机完成，不向外发送数据。",
-    running: "运行中…", done: (n, s) => `${n} 次模拟，用时 ${s} 秒`, step: (t, a, n) => `第 ${t} 年：${a} / ${n} 已采纳`,
-    reference: "参照", from_data: "来自数据", toggle: "English",
-    observed: "与实际采纳比较", observed_none: "不比较", observed_yes: "是（数据中的采纳年份）",
-  },
-};
-
-// Chinese names of the select options (English shows the scenario-file values).
-const OPTION_ZH = {
-  neighbours: "邻居", same_parent: "同一上级下的单位", all: "所有单位",
-  none: "不介入", recognition: "表彰", pilot: "试点", mandate: "强制推行",
-  random: "随机", capable: "能力最强", willing: "最积极", representative: "按地区分布",
-  endorse: "树立典型", expand: "扩大试点",
-  uptake: "吸纳地方经验", best_pilot: "按最佳试点调整",
-  national: "全国", province: "省", city: "市",
-};
-// Where a value means something else under one key (key -> value -> Chinese).
-const OPTION_ZH_BY_KEY = {
-  "central.pilot.revise": { none: "不调整" },
-};
 
 const state = {
   lang: "en",
@@ -59,13 +10,20 @@ const state = {
   presets: [],
   preset: null,
   changed: {},      // dotted key -> value sent to the server
+  raw: {},          // dotted key -> the control's value (what the URL holds)
   result: null,     // last successful response
+  shown: null,      // the setting (URL query) the shown result was run with
   referenceId: null,
   referenceSentence: null,
+  referenceQuery: null, // the setting of the reference, for the URL
+  referenceResult: null, // the reference's whole response (its charts, side by side)
+  refBlobUrls: [],
   controller: null, // AbortController of the request in flight
   blobUrls: [],
   step: 0,
   timer: null,
+  page: (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2),
+  notice: null,     // a message for the stale line (superseded, reference cleared)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -94,7 +52,7 @@ function round(x, digits) {
   return Math.round(x * f) / f;
 }
 
-// The value sent for a slider position: a trait mean becomes a beta distribution with
+// The value sent for a control's value: a trait mean becomes a beta distribution with
 // the preset's spread (a + b), or 6 when the preset gave no beta.
 function valueFor(param, raw) {
   const kind = param.kind;
@@ -108,8 +66,13 @@ function valueFor(param, raw) {
   return kind.integer ? Math.round(x) : x;
 }
 
+function optionName(key, value) {
+  const byKey = (OPTION_BY_KEY[key] || {})[state.lang] || {};
+  return byKey[value] || OPTION[state.lang][value] || value;
+}
+
 function shown(param, v) {
-  if (param.kind.type === "select") return v;
+  if (param.kind.type === "select") return optionName(param.key, v);
   if (v === null || v === undefined) return w("from_data");
   const x = Number(v);
   if (param.kind.integer) return String(Math.round(x));
@@ -120,21 +83,80 @@ function shown(param, v) {
 
 // TOML value syntax for the query string of /api/scenario.toml.
 function tomlValue(v) {
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === "number") return String(v);
   if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
   if (Array.isArray(v)) return "[" + v.map(tomlValue).join(", ") + "]";
   return "{ " + Object.keys(v).map((k) => `${k} = ${tomlValue(v[k])}`).join(", ") + " }";
 }
 
+// ---------- the setting in the URL ----------
+
+// The current setting as a URL query: preset, real adoptions, runs, language, auto-run,
+// every changed control, and the reference's setting (itself a query).
+function settingQuery(withRef) {
+  const q = new URLSearchParams();
+  q.set("preset", state.preset.id);
+  const observed = $("observed").value;
+  if (state.preset.observed && observed) q.set("observed", observed);
+  if (Number($("runs").value) !== state.config.runs) q.set("runs", $("runs").value);
+  for (const [k, v] of Object.entries(state.raw)) q.set(k, String(v));
+  if (withRef) {
+    q.set("lang", state.lang);
+    if (!$("auto").checked) q.set("auto", "0");
+    if ($("side-by-side").checked) q.set("side", "1");
+    if (state.referenceQuery) q.set("ref", state.referenceQuery);
+  }
+  return q;
+}
+
+// The setting of the results (what a run depends on: no language, no auto-run).
+function runKey() {
+  return settingQuery(false).toString();
+}
+
+function saveUrl() {
+  const url = location.pathname + "?" + settingQuery(true).toString();
+  history.replaceState(null, "", url);
+  updateStale();
+}
+
+// Applies a setting query (preset, observed, runs, controls); language, auto-run and the
+// reference are read by init.
+function applyQuery(q) {
+  selectPreset(q.get("preset") || state.presets[0].id);
+  if (q.has("runs")) $("runs").value = q.get("runs");
+  if (q.has("observed")) {
+    const sel = $("observed");
+    if ([...sel.options].some((o) => o.value === q.get("observed"))) sel.value = q.get("observed");
+  }
+  for (const p of state.config.params) {
+    if (!q.has(p.key)) continue;
+    const div = paramDiv(p.key);
+    const input = div.querySelector("select, input");
+    input.disabled = false;
+    const override = div.querySelector(".override");
+    if (override) override.hidden = true;
+    input.value = q.get(p.key);
+    onInput(p, input, div);
+  }
+  updateRelevance();
+  updateTomlLink();
+}
+
 // ---------- controls ----------
+
+function paramDiv(key) {
+  return document.querySelector(`.param[data-key="${key}"]`);
+}
 
 function buildControls() {
   const aside = $("controls");
   aside.textContent = "";
   const { groups, params } = state.config;
-  for (const g of groups) {
+  const narrow = window.matchMedia("(max-width: 999px)").matches;
+  for (const [gi, g] of groups.entries()) {
     const details = document.createElement("details");
-    details.open = true;
+    details.open = !narrow || gi < 2;
     details.dataset.group = g.id;
     const summary = document.createElement("summary");
     summary.dataset.label = JSON.stringify(g.label);
@@ -150,6 +172,7 @@ function buildControls() {
       label.htmlFor = id;
       const value = document.createElement("span");
       value.className = "value";
+      value.id = id + "-value";
       head.append(label, value);
       let input;
       if (p.kind.type === "select") {
@@ -157,7 +180,6 @@ function buildControls() {
         for (const o of p.kind.options) {
           const opt = document.createElement("option");
           opt.value = o;
-          opt.textContent = o;
           input.appendChild(opt);
         }
       } else {
@@ -171,18 +193,33 @@ function buildControls() {
       input.dataset.key = p.key;
       const help = document.createElement("p");
       help.className = "help";
+      help.id = id + "-help";
+      input.setAttribute("aria-describedby", `${help.id} ${value.id}`);
       div.append(head, input, help);
+      if (p.kind.type === "trait") {
+        const override = document.createElement("button");
+        override.type = "button";
+        override.className = "override";
+        override.hidden = true;
+        override.addEventListener("click", () => {
+          input.disabled = false;
+          override.hidden = true;
+          input.focus();
+        });
+        div.appendChild(override);
+      }
       details.appendChild(div);
-      input.addEventListener("input", () => onInput(p, input, value, div));
+      input.addEventListener("input", () => { onInput(p, input, div); saveUrl(); });
       input.addEventListener("change", () => { if ($("auto").checked) run(); });
     }
     aside.appendChild(details);
   }
 }
 
-function onInput(param, input, valueEl, div) {
+function onInput(param, input, div) {
   state.changed[param.key] = valueFor(param, input.value);
-  valueEl.textContent = shown(param, param.kind.type === "select" ? input.value : Number(input.value));
+  state.raw[param.key] = input.value;
+  div.querySelector(".value").textContent = shown(param, param.kind.type === "select" ? input.value : Number(input.value));
   div.classList.add("changed");
   updateRelevance();
   updateTomlLink();
@@ -190,15 +227,26 @@ function onInput(param, input, valueEl, div) {
 
 function setControlsFromPreset() {
   for (const p of state.config.params) {
-    const div = document.querySelector(`.param[data-key="${p.key}"]`);
+    const div = paramDiv(p.key);
     const input = div.querySelector("select, input");
     const valueEl = div.querySelector(".value");
+    const override = div.querySelector(".override");
     let v = state.preset.values[p.key];
     if (p.kind.type === "trait") v = traitMean(v);
     div.classList.remove("changed");
-    if (v === null || v === undefined) {
+    const fromData = v === null || v === undefined;
+    input.disabled = fromData;
+    if (override) override.hidden = !fromData;
+    if (fromData) {
+      // a trait read from the data: no slider position to show until the user asks for a mean
+      input.value = 0.5;
       valueEl.textContent = w("from_data");
       continue;
+    }
+    if (p.kind.type !== "select") {
+      // a preset value outside the slider's usual range widens it (china_cities: 3 steps)
+      input.min = Math.min(p.kind.min, v);
+      input.max = Math.max(p.kind.max, v);
     }
     input.value = v;
     valueEl.textContent = shown(p, v);
@@ -206,19 +254,28 @@ function setControlsFromPreset() {
   updateRelevance();
 }
 
-// Dims the parameters the current centre mode ignores.
+// Dims the parameters the current centre mode ignores, and the years with real adoptions.
 function updateRelevance() {
   const mode = currentValue("central.mode");
   const promotion = currentValue("central.pilot.promotion");
+  const uptakePromotion = currentValue("central.uptake.promotion");
+  const observed = !!(state.preset.observed && $("observed").value);
   for (const div of document.querySelectorAll(".param")) {
     const key = div.dataset.key;
     let idle = false;
-    const uptakePromotion = currentValue("central.uptake.promotion");
     if (key.startsWith("central.pilot.")) idle = mode !== "pilot";
     if (key.startsWith("central.uptake.")) idle = mode !== "uptake";
     if (key === "central.scope") idle = !["pilot", "mandate", "uptake"].includes(mode);
     if (key.startsWith("central.mandate.")) idle = !(mode === "mandate" || (mode === "pilot" && promotion === "mandate") || (mode === "uptake" && uptakePromotion !== "endorse"));
     if (key === "central.mandate.start") idle = mode !== "mandate";
+    if (key === "steps") {
+      // with real adoptions the runs span the observed years; the slider does not apply
+      idle = observed;
+      const input = div.querySelector("input");
+      input.disabled = observed;
+      const p = state.config.params.find((p) => p.key === "steps");
+      div.querySelector(".value").textContent = observed ? w("observed_steps") : shown(p, Number(input.value));
+    }
     div.classList.toggle("idle", idle);
   }
 }
@@ -231,9 +288,10 @@ function updateTomlLink() {
   const q = new URLSearchParams();
   q.set("preset", state.preset.id);
   q.set("runs", $("runs").value);
+  const observed = $("observed").value;
+  if (state.preset.observed && observed) q.set("observed", observed === "yes" ? "true" : observed);
   for (const [k, v] of Object.entries(state.changed)) q.set(k, tomlValue(v));
   $("download-toml").href = "/api/scenario.toml?" + q.toString();
-  $("download-toml").setAttribute("download", (state.preset.name || "scenario") + ".toml");
 }
 
 // ---------- language ----------
@@ -242,20 +300,30 @@ function applyLang() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-t]")) {
     const v = WORDS[state.lang][el.dataset.t];
-    if (typeof v === "string") el.textContent = v;
+    if (typeof v !== "string") continue;
+    const side = el.querySelector(":scope > .side");
+    el.textContent = v;
+    if (side) el.prepend(side);
+  }
+  for (const el of document.querySelectorAll("[data-t-aria]")) {
+    el.setAttribute("aria-label", w(el.dataset.tAria));
   }
   $("lang-toggle").textContent = w("toggle");
+  $("lang-toggle").lang = state.lang === "zh" ? "en" : "zh";
   for (const s of document.querySelectorAll("summary[data-label]")) {
     s.textContent = JSON.parse(s.dataset.label)[state.lang];
   }
   for (const p of state.config.params) {
-    const div = document.querySelector(`.param[data-key="${p.key}"]`);
+    const div = paramDiv(p.key);
     div.querySelector("label").textContent = p.label[state.lang];
     div.querySelector(".help").textContent = p.help[state.lang];
-    for (const opt of div.querySelectorAll("option")) {
-      const zh = (OPTION_ZH_BY_KEY[p.key] || {})[opt.value] || OPTION_ZH[opt.value] || opt.value;
-      opt.textContent = state.lang === "zh" ? `${zh} (${opt.value})` : opt.value;
-    }
+    const override = div.querySelector(".override");
+    if (override) override.textContent = w("override");
+    for (const opt of div.querySelectorAll("option")) opt.textContent = optionName(p.key, opt.value);
+    const input = div.querySelector("select, input");
+    const valueEl = div.querySelector(".value");
+    if (p.kind.type === "select") valueEl.textContent = optionName(p.key, input.value);
+    else if (input.disabled && p.kind.type === "trait") valueEl.textContent = w("from_data");
   }
   const sel = $("preset");
   for (const opt of sel.options) {
@@ -263,27 +331,71 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
-  if (state.preset) { showDescription(); fillObserved(); }
+  if (state.preset) { showDescription(); fillObserved(); updateRelevance(); }
   showSummary();
   drawMap();
+  updateStale();
 }
 
 // ---------- running ----------
 
+function showError(text) {
+  $("error").textContent = text;
+  $("error").hidden = !text;
+}
+
+// The error a response carries, in the page's language where the server has it.
+function errorText(data) {
+  if (state.lang === "zh" && data.error_zh) return data.error_zh;
+  return w("server_error")(data.error || "?");
+}
+
+// Marks the charts when they do not show the current setting (a changed control, an
+// error, a run superseded by a newer request), so new values never sit over old charts.
+function updateStale() {
+  if (!state.preset) return;
+  const stale = state.result !== null && (state.shown !== runKey() || state.notice !== null);
+  $("results").classList.toggle("stale", stale);
+  const busy = !!document.body.dataset.busy;
+  const text = state.notice ? w(state.notice) : (stale && !busy ? w("stale") : "");
+  $("stale").textContent = text;
+  $("stale").hidden = !text;
+}
+
+function runsValid() {
+  const box = $("runs");
+  const n = Number(box.value);
+  const ok = Number.isInteger(n) && n >= 1 && n <= state.config.caps.max_runs;
+  box.setAttribute("aria-invalid", ok ? "false" : "true");
+  return ok;
+}
+
+// Sends one run request for `query`'s setting; resolves to the response or null.
 async function run() {
   if (state.controller) state.controller.abort();
+  if (!runsValid()) {
+    showError(w("runs_bad")(state.config.caps.max_runs));
+    $("status").textContent = "";
+    updateStale();
+    return null;
+  }
   const controller = new AbortController();
   state.controller = controller;
+  const key = runKey();
   const body = Object.assign({}, state.changed, {
     preset: state.preset.id,
     runs: Number($("runs").value),
     lang: state.lang,
+    page: state.page,
   });
   const observed = $("observed").value;
   if (state.preset.observed && observed) body.observed = observed === "yes" ? true : observed;
   if (state.referenceId !== null) body.reference = state.referenceId;
   $("status").textContent = w("running");
   document.body.dataset.busy = "1";
+  state.notice = null;
+  updateStale();
+  let out = null;
   try {
     const r = await fetch("/api/run", {
       method: "POST",
@@ -292,31 +404,37 @@ async function run() {
       signal: controller.signal,
     });
     const data = await r.json();
-    if (state.controller !== controller) return; // superseded
+    if (state.controller !== controller) return null; // a newer request of this page is on its way
     if (!r.ok) {
-      if (r.status === 409) return;
-      $("error").textContent = data.error;
-      $("error").hidden = false;
+      if (r.status === 409) {
+        state.notice = "superseded";
+        showError("");
+      } else {
+        showError(errorText(data));
+      }
       $("status").textContent = "";
-      return;
+      return null;
     }
-    $("error").hidden = true;
+    showError("");
     state.result = data;
+    state.shown = key;
     showResult();
+    out = data;
   } catch (e) {
-    if (e.name === "AbortError") return;
-    $("error").textContent = String(e);
-    $("error").hidden = false;
+    if (e.name === "AbortError") return null;
+    showError(String(e));
   } finally {
     if (state.controller === controller) {
       state.controller = null;
       delete document.body.dataset.busy;
-      if ($("error").hidden) {
+      if ($("error").hidden && !state.notice) {
         const s = state.result && state.result.summary;
         $("status").textContent = s ? w("done")(s.runs, s.wall_time_s) : "";
       }
+      updateStale();
     }
   }
+  return out;
 }
 
 function svgUrl(svg) {
@@ -325,11 +443,13 @@ function svgUrl(svg) {
   return url;
 }
 
+const CHARTS = ["compare", "adoption", "channels", "regions", "quality", "hazard", "map"];
+
 function showResult() {
   const res = state.result;
   const old = state.blobUrls;
   state.blobUrls = [];
-  for (const name of ["compare", "adoption", "channels", "quality", "map"]) {
+  for (const name of CHARTS) {
     const fig = $("chart-" + name);
     const svg = res.charts[name];
     fig.hidden = !svg;
@@ -339,10 +459,12 @@ function showResult() {
   const dl = $("download-zip");
   dl.href = res.download;
   dl.classList.remove("disabled");
-  dl.setAttribute("download", `policysim-explore-${res.id}.zip`);
+  dl.removeAttribute("aria-disabled");
+  dl.setAttribute("download", "");
   showSummary();
   const map = res.map;
   const slider = $("step");
+  if (state.timer) togglePlay();
   if (map) {
     slider.max = map.steps;
     slider.value = map.steps;
@@ -354,18 +476,92 @@ function showResult() {
 
 function showSummary() {
   const res = state.result;
-  $("summary").textContent = res ? res.sentence[state.lang] : "";
+  const sentence = res ? res.sentence[state.lang] : "";
+  $("summary").textContent = sentence;
   const ref = $("reference-summary");
   ref.hidden = !state.referenceSentence;
   if (state.referenceSentence) ref.textContent = `${w("reference")}: ${state.referenceSentence[state.lang]}`;
+  $("why").hidden = !(res && res.why);
+  $("why-text").textContent = res && res.why ? res.why[state.lang] : "";
+  for (const name of CHARTS) {
+    const img = $("chart-" + name).querySelector("img");
+    img.alt = res ? w("chart_alt")(w(name), sentence) : w(name);
+  }
+  $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
+  showSideBySide();
+}
+
+// A difference of two means with its 95% interval (from each mean's own interval;
+// the two settings' runs are treated as independent, which makes it wider, not narrower).
+function difference(a, b) {
+  if (!a || !b || typeof a.mean !== "number" || typeof b.mean !== "number") return null;
+  const se = (s) => (typeof s.ci_high === "number" && typeof s.ci_low === "number" ? (s.ci_high - s.ci_low) / 3.92 : 0);
+  const d = b.mean - a.mean;
+  const h = 1.96 * Math.sqrt(se(a) ** 2 + se(b) ** 2);
+  const f = (x) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(2);
+  return `${f(d)} [${f(d - h)}, ${f(d + h)}]`;
+}
+
+// The reference's charts beside the current ones (the same charts, labelled), and the
+// difference line.
+function showSideBySide() {
+  const ref = state.referenceResult;
+  const res = state.result;
+  $("side-bar").hidden = !(ref && res);
+  const on = !!(ref && res && $("side-by-side").checked);
+  $("results").classList.toggle("sbs", on);
+  for (const f of document.querySelectorAll("figure.ref")) f.remove();
+  state.refBlobUrls.forEach((u) => URL.revokeObjectURL(u));
+  state.refBlobUrls = [];
+  const fs = ref && res ? difference(ref.summary.final_share, res.summary.final_share) : null;
+  let t50 = "";
+  const ta = ref && ref.summary.t50 && ref.summary.t50.km_median;
+  const tb = res && res.summary.t50 && res.summary.t50.km_median;
+  if (typeof ta === "number" && typeof tb === "number") t50 = w("diff_t50")(ta, tb);
+  $("difference").textContent = fs ? w("difference")(fs, t50) : "";
+  const names = ["adoption", "channels", "regions", "quality", "hazard", "map"];
+  for (const [k, name] of names.entries()) {
+    const cur = $("chart-" + name);
+    cur.style.order = on ? String(2 * k + 2) : "";
+    cur.classList.toggle("cur", on);
+    let side = cur.querySelector(".side");
+    if (!side) {
+      side = document.createElement("span");
+      side.className = "side";
+      cur.querySelector("figcaption").prepend(side);
+    }
+    side.textContent = `${w("current")}: `;
+    if (!on || cur.hidden || !ref.charts[name]) continue;
+    const fig = document.createElement("figure");
+    fig.className = "ref";
+    fig.style.order = String(2 * k + 1);
+    const img = document.createElement("img");
+    const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
+    state.refBlobUrls.push(url);
+    img.src = url;
+    img.alt = w("chart_alt")(`${w("reference")}: ${w(name)}`, ref.sentence[state.lang]);
+    const cap = document.createElement("figcaption");
+    const label = document.createElement("span");
+    label.className = "side";
+    label.textContent = `${w("reference")}: `;
+    cap.append(label, document.createTextNode(w(name)));
+    fig.append(img, cap);
+    fig.dataset.chart = name;
+    $("charts").insertBefore(fig, cur);
+  }
+  $("map-anim").style.order = on ? "100" : "";
+  $("chart-compare").style.order = on ? "99" : "";
 }
 
 // ---------- the animated map ----------
 
-const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+// the chart's viridis stops (src/charts/style.rs), so canvas and static map agree
+const VIRIDIS = [[68, 1, 84], [72, 36, 117], [65, 68, 135], [53, 95, 141], [42, 120, 142], [33, 145, 140],
+  [34, 168, 132], [68, 191, 112], [122, 209, 81], [189, 223, 38], [253, 231, 37]];
 
 function viridis(f) {
-  const x = Math.min(Math.max(f, 0), 1) * (VIRIDIS.length - 1);
+  const t = Number.isFinite(f) ? Math.min(Math.max(f, 0), 1) : 0;
+  const x = t * (VIRIDIS.length - 1);
   const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
   const u = x - i;
   const c = VIRIDIS[i].map((a, k) => Math.round(a + u * (VIRIDIS[i + 1][k] - a)));
@@ -381,10 +577,14 @@ function drawMap() {
   if (!map) return;
   const n = map.x.length;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let smin = Infinity, smax = -Infinity;
   for (let i = 0; i < n; i++) {
     x0 = Math.min(x0, map.x[i]); x1 = Math.max(x1, map.x[i]);
     y0 = Math.min(y0, map.y[i]); y1 = Math.max(y1, map.y[i]);
+    if (map.step[i] >= 0) { smin = Math.min(smin, map.step[i]); smax = Math.max(smax, map.step[i]); }
   }
+  // the static map's scale: the span of steps in which units adopted
+  const span = smax >= smin ? Math.max(smax - smin, 1) : 1;
   const pad = 16;
   const sx = (canvas.width - 2 * pad) / Math.max(x1 - x0, 1e-9);
   const sy = (canvas.height - 2 * pad) / Math.max(y1 - y0, 1e-9);
@@ -401,25 +601,23 @@ function drawMap() {
     ctx.lineTo(px(map.edges[e + 1]), py(map.edges[e + 1]));
   }
   ctx.stroke();
-  const t = state.step;
+  const t = Math.min(Math.max(state.step, 0), map.steps);
   const r = Math.max(1.5, Math.min(5, 600 / Math.sqrt(n) / 3));
   let adopted = 0;
   for (let i = 0; i < n; i++) {
     const st = map.step[i];
     const on = st >= 0 && st <= t;
     if (on) adopted++;
-    if (on) {
-      // early adopters dark purple, late ones yellow (viridis, as on the map chart)
-      ctx.fillStyle = viridis(map.steps > 0 ? st / map.steps : 0);
-    } else {
-      ctx.fillStyle = "#d5d5d5";
-    }
+    // early adopters dark purple, late ones yellow (viridis, as on the map chart)
+    ctx.fillStyle = on ? viridis((st - smin) / span) : "#d5d5d5";
     ctx.beginPath();
     ctx.arc(px(i), py(i), r, 0, 2 * Math.PI);
     ctx.fill();
   }
   const start = state.result.summary && state.result.summary.start_year;
-  $("step-label").textContent = w("step")(typeof start === "number" ? start + t : t, adopted, n);
+  $("step-label").textContent = typeof start === "number"
+    ? w("step_year")(start + t, adopted, n)
+    : w("step")(t, adopted, n);
 }
 
 function togglePlay() {
@@ -434,10 +632,12 @@ function togglePlay() {
   if (state.step >= map.steps) state.step = 0;
   $("play").textContent = w("pause");
   state.timer = setInterval(() => {
-    state.step += 1;
+    const m = state.result && state.result.map;
+    if (!m) { togglePlay(); return; }
+    state.step = Math.min(state.step + 1, m.steps);
     $("step").value = state.step;
     drawMap();
-    if (state.step >= map.steps) togglePlay();
+    if (state.step >= m.steps) togglePlay();
   }, 250);
 }
 
@@ -459,6 +659,7 @@ function fillObserved() {
   };
   add("", w("observed_none"));
   if (o.policies.length === 0) add("yes", w("observed_yes"));
+  // policy names are the data's own (SPID), shown as they are
   for (const p of o.policies) add(p, p);
   if ([...sel.options].some((opt) => opt.value === keep)) sel.value = keep;
 }
@@ -473,18 +674,58 @@ function selectPreset(id) {
   state.preset = state.presets.find((p) => p.id === id) || state.presets[0];
   $("preset").value = state.preset.id;
   state.changed = {};
+  state.raw = {};
   showDescription();
   $("observed").value = "";
   fillObserved();
+  $("observed").value = "";
   setControlsFromPreset();
   updateTomlLink();
+}
+
+function keepReference(result, query) {
+  state.referenceResult = result;
+  state.referenceId = result.id;
+  state.referenceSentence = result.sentence;
+  state.referenceQuery = query;
+  $("clear-ref").hidden = false;
+  showSummary();
+}
+
+function clearReference() {
+  state.referenceResult = null;
+  state.referenceId = null;
+  state.referenceSentence = null;
+  state.referenceQuery = null;
+  $("clear-ref").hidden = true;
+  $("chart-compare").hidden = true;
+  showSummary();
+}
+
+async function copyLink() {
+  saveUrl();
+  const box = $("link-box");
+  try {
+    await navigator.clipboard.writeText(location.href);
+    box.hidden = true;
+    $("status").textContent = w("copied");
+  } catch (e) {
+    box.hidden = false;
+    box.value = location.href;
+    box.select();
+    $("status").textContent = w("copy_failed");
+  }
 }
 
 async function init() {
   const [config, presets] = await Promise.all([getJson("/api/config"), getJson("/api/presets")]);
   state.config = config;
   state.presets = presets.presets;
-  state.lang = config.lang === "zh" ? "zh" : "en";
+  const q = new URLSearchParams(location.search);
+  const lang = q.get("lang") || config.lang;
+  state.lang = lang === "zh" ? "zh" : "en";
+  if (q.get("auto") === "0") $("auto").checked = false;
+  if (q.get("side") === "1") $("side-by-side").checked = true;
   const sel = $("preset");
   for (const p of state.presets) {
     const opt = document.createElement("option");
@@ -496,36 +737,67 @@ async function init() {
   buildControls();
   selectPreset(state.presets[0].id);
   applyLang();
-  sel.addEventListener("change", () => { selectPreset(sel.value); run(); });
-  $("runs").addEventListener("change", () => { updateTomlLink(); if ($("auto").checked) run(); });
-  $("observed").addEventListener("change", () => { if ($("auto").checked) run(); });
+  sel.addEventListener("change", () => {
+    const hadRef = state.referenceId !== null;
+    selectPreset(sel.value);
+    if (hadRef) { clearReference(); state.notice = "ref_cleared"; }
+    saveUrl();
+    if ($("auto").checked) run();
+  });
+  $("runs").addEventListener("change", () => {
+    updateTomlLink();
+    if (runsValid()) { showError(""); saveUrl(); }
+    if ($("auto").checked || !runsValid()) run();
+  });
+  $("observed").addEventListener("change", () => {
+    updateRelevance();
+    updateTomlLink();
+    saveUrl();
+    if ($("auto").checked) run();
+  });
+  $("auto").addEventListener("change", saveUrl);
   $("run").addEventListener("click", run);
-  $("lang-toggle").addEventListener("click", () => {
+  $("lang-toggle").addEventListener("click", async () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     applyLang();
-    if (state.result) run(); // redraw the charts in the other language
+    saveUrl();
+    if (!state.result) return;
+    // redraw the charts in the other language (the reference's too, when shown beside)
+    if (state.referenceResult && $("side-by-side").checked) await openSetting(new URLSearchParams(location.search));
+    else run();
   });
+  $("side-by-side").addEventListener("change", () => { saveUrl(); showSideBySide(); });
   $("keep-ref").addEventListener("click", () => {
     if (!state.result) return;
-    state.referenceId = state.result.id;
-    state.referenceSentence = state.result.sentence;
-    $("clear-ref").hidden = false;
-    showSummary();
+    keepReference(state.result, state.shown);
+    saveUrl();
   });
-  $("clear-ref").addEventListener("click", () => {
-    state.referenceId = null;
-    state.referenceSentence = null;
-    $("clear-ref").hidden = true;
-    $("chart-compare").hidden = true;
-    showSummary();
+  $("clear-ref").addEventListener("click", () => { clearReference(); saveUrl(); });
+  $("copy-link").addEventListener("click", copyLink);
+  $("step").addEventListener("input", () => {
+    if (state.timer) togglePlay();
+    state.step = Number($("step").value);
+    drawMap();
   });
-  $("step").addEventListener("input", () => { state.step = Number($("step").value); drawMap(); });
   $("play").addEventListener("click", togglePlay);
   document.body.dataset.ready = "1";
-  run();
+  await openSetting(q);
 }
 
-init().catch((e) => {
-  $("error").textContent = String(e);
-  $("error").hidden = false;
-});
+// Opens a setting: with a reference (`ref=`), runs the reference's setting first and
+// keeps it, then the setting itself.
+async function openSetting(q) {
+  if (q.has("ref")) {
+    clearReference();
+    applyQuery(new URLSearchParams(q.get("ref")));
+    applyLang();
+    const res = await run();
+    if (res) keepReference(res, state.shown);
+  }
+  applyQuery(q);
+  applyLang();
+  saveUrl();
+  await run();
+}
+
+init().catch((e) => showError(String(e)));

@@ -1,7 +1,7 @@
 //! The HTTP side of `policysim explore`: the routes and the request checks over
 //! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
-//! Routes: `GET /` (the page), `GET /page.js`, `GET /page.css`, `GET /api/config`,
+//! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /page.css`, `GET /api/config`,
 //! `GET /api/presets`, `POST /api/run`, `GET /api/scenario.toml?...`,
 //! `GET /api/download/ID.zip`. Every connection is handled on its own thread so that a
 //! new run can cancel the one in progress; no route reads files. API requests from
@@ -18,6 +18,7 @@ use std::time::Duration;
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
+const WORDS_JS: &str = include_str!("words.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -78,7 +79,9 @@ fn json_reply(v: &serde_json::Value) -> Reply {
 }
 
 fn error_reply(e: &ApiError) -> Reply {
-    Reply::error(e.status, &e.message)
+    let mut reply = Reply::error(e.status, &e.message);
+    reply.body = e.to_json().into_bytes();
+    reply
 }
 
 fn handle(explorer: &Explorer, request: &Request, loopback: bool) -> Reply {
@@ -149,14 +152,15 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
             Reply::ok("text/html; charset=utf-8", PAGE_HTML)
         }
         ("GET" | "HEAD", "/page.js") => Reply::ok("text/javascript; charset=utf-8", PAGE_JS),
+        ("GET" | "HEAD", "/words.js") => Reply::ok("text/javascript; charset=utf-8", WORDS_JS),
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
         ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
         ("POST", "/api/run") => run(explorer, request),
-        ("GET", "/api/scenario.toml") => match explorer.scenario_for_query(query) {
-            Ok(s) => {
-                let mut reply = Reply::ok("application/toml; charset=utf-8", s.to_toml());
-                reply.filename = Some(format!("{}.toml", safe_name(&s.name)));
+        ("GET", "/api/scenario.toml") => match explorer.scenario_download(query) {
+            Ok((name, text)) => {
+                let mut reply = Reply::ok("application/toml; charset=utf-8", text);
+                reply.filename = Some(safe_name(&name));
                 reply
             }
             Err(e) => error_reply(&e),
@@ -167,10 +171,10 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
                 .trim_end_matches(".zip")
                 .parse::<u64>()
                 .ok();
-            match id.and_then(|id| explorer.download_zip(id).map(|z| (id, z))) {
-                Some((id, zip)) => {
+            match id.and_then(|id| explorer.download_zip(id)) {
+                Some((name, zip)) => {
                     let mut reply = Reply::ok("application/zip", zip);
-                    reply.filename = Some(format!("policysim-explore-{id}.zip"));
+                    reply.filename = Some(safe_name(&name));
                     reply
                 }
                 None => Reply::error(
@@ -217,12 +221,12 @@ fn run(explorer: &Explorer, request: &Request) -> Reply {
     }
 }
 
-/// A file name made of letters, digits, `-` and `_` only.
+/// A file name made of letters, digits, `-`, `_`, `=` and `.` only.
 fn safe_name(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=' | '.') {
                 c
             } else {
                 '_'

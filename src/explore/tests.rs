@@ -1,4 +1,6 @@
 use super::*;
+use crate::scenario::parse_scenario;
+use std::path::Path;
 
 fn explorer() -> Explorer {
     Explorer::new(ExploreArgs {
@@ -115,7 +117,8 @@ fn a_run_returns_summary_sentence_charts_and_map() {
     }
     assert_eq!(v["map"]["x"].as_array().unwrap().len(), 3214);
     let id = v["id"].as_u64().unwrap();
-    let zip = e.download_zip(id).unwrap();
+    let (name, zip) = e.download_zip(id).unwrap();
+    assert_eq!(name, "competition_steps=10-results.zip");
     assert!(zip.windows(13).any(|w| w == b"scenario.toml"));
     let v2 = e
         .run_json(&format!(
@@ -136,7 +139,7 @@ fn a_newer_request_cancels_the_running_one() {
         e2.run_json(r#"{"preset": "competition", "runs": 100, "steps": 200}"#)
     });
     // wait until the slow request has registered itself as the running one
-    while lock(&e.current).is_none() {
+    while lock(&e.current).is_empty() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5}"#);
@@ -221,4 +224,122 @@ fn the_start_file_takes_set_overrides_checked_like_the_file() {
         err.contains("--set learning.rat=0.6: unknown key `learning.rat`"),
         "{err}"
     );
+}
+
+#[test]
+fn requests_of_different_pages_do_not_cancel_each_other() {
+    let e = Arc::new(explorer());
+    let e2 = Arc::clone(&e);
+    let slow = std::thread::spawn(move || {
+        e2.run_json(r#"{"preset": "competition", "runs": 40, "steps": 80, "page": "a"}"#)
+    });
+    while lock(&e.current).is_empty() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5, "page": "b"}"#);
+    assert!(fast.is_ok());
+    let slow = slow.join().unwrap();
+    assert_eq!(
+        slow.unwrap()["summary"]["runs"],
+        40,
+        "page a's run was not cancelled"
+    );
+    assert!(
+        lock(&e.current).is_empty(),
+        "finished requests are forgotten"
+    );
+}
+
+#[test]
+fn the_why_names_channels_the_reference_and_the_pilots_evaluation() {
+    let e = explorer();
+    let v = e.run_json(r#"{"preset": "pilot", "runs": 10}"#).unwrap();
+    let en = v["why"]["en"].as_str().unwrap();
+    assert!(en.starts_with("The spread was carried by "), "{en}");
+    assert!(en.contains("evaluation bias"), "{en}");
+    assert!(en.contains("quality"), "{en}");
+    let id = v["id"].as_u64().unwrap();
+    let v2 = e
+        .run_json(&format!(
+            r#"{{"preset": "pilot", "runs": 10, "central.pilot.selection": "capable", "reference": {id}}}"#
+        ))
+        .unwrap();
+    let en = v2["why"]["en"].as_str().unwrap();
+    assert!(en.contains("Against the reference, "), "{en}");
+    assert!(en.contains("(reference "), "{en}");
+    let zh = v2["why"]["zh"].as_str().unwrap();
+    assert!(zh.contains("与参照相比") && zh.contains("评估偏差"), "{zh}");
+    assert_ne!(v["why"]["en"], v2["why"]["en"]);
+}
+
+#[test]
+fn chart_titles_name_the_preset_in_the_page_language() {
+    let e = explorer();
+    let v = e
+        .run_json(r#"{"preset": "competition", "runs": 4, "steps": 5, "lang": "zh"}"#)
+        .unwrap();
+    let svg = v["charts"]["adoption"].as_str().unwrap();
+    assert!(svg.contains("争先模式"), "the preset's Chinese label");
+    assert!(!svg.contains("competition："), "not the file name");
+    assert_eq!(
+        v["summary"]["scenario"], "competition",
+        "summary.json keeps the name"
+    );
+}
+
+#[test]
+fn download_names_follow_what_was_changed() {
+    let request = obj(
+        json!({"preset": "pilot", "lang": "zh", "learning.rate": 0.5,
+        "agents.learning": {"dist": "beta", "a": 3.6, "b": 2.4}, "observed": "adawork"}),
+    );
+    assert_eq!(
+        values::file_stem("pilot", &request),
+        "pilot_learning.rate=0.5_agents.learning=0.60_observed=adawork"
+    );
+    assert_eq!(values::file_stem("baseline", &Map::new()), "baseline");
+}
+
+/// An explorer with the repository's data presets.
+fn with_data() -> Explorer {
+    Explorer::new(ExploreArgs {
+        runs: 8,
+        max_runs: 100,
+        threads: Some(1),
+        scenarios: PathBuf::from("scenarios"),
+        ..ExploreArgs::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn downloads_of_data_presets_are_portable() {
+    let e = with_data();
+    let (name, text) = e
+        .scenario_download("preset=us_states&observed=adawork&learning.rate=0.4")
+        .unwrap();
+    assert_eq!(name, "us_states_observed=adawork_learning.rate=0.4.toml");
+    assert!(
+        text.contains("edges = \"data/us_states_edges.csv\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&*std::env::current_dir().unwrap().to_string_lossy()),
+        "no absolute paths"
+    );
+    assert!(text.contains("--observed data/spid_sample.csv --unit-column unit --year-column adopt_year --policy adawork"), "{text}");
+    let s = parse_scenario(&text, Path::new("scenarios/x.toml")).unwrap();
+    assert_eq!(
+        s.steps, 17,
+        "the observed span (1950 to 1967), not the file's 20 steps"
+    );
+    let v = e
+        .run_json(r#"{"preset": "us_states", "runs": 4, "observed": "adawork"}"#)
+        .unwrap();
+    assert_eq!(v["summary"]["steps"].as_u64(), Some(u64::from(s.steps)));
+    let (zip_name, zip) = e.download_zip(v["id"].as_u64().unwrap()).unwrap();
+    assert_eq!(zip_name, "us_states_observed=adawork-results.zip");
+    let has = |needle: &[u8]| zip.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"data/us_states_edges.csv") && has(b"data/us_states_nodes.csv"));
+    assert!(has(b"edges = \"data/us_states_edges.csv\""));
 }

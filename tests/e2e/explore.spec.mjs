@@ -1,17 +1,19 @@
 // End-to-end test of `policysim explore` in Debian's headless Chromium (playwright-core).
 //
-// Environment: EXPLORE_URL (the running server), POLICYSIM_BIN (to `check` the downloaded
-// scenario), SCREENSHOT (where to write the page's picture), OUT_DIR (downloads).
-// Run through tests/e2e/run.sh, which builds and starts the server.
+// Environment: EXPLORE_URL (the running server), POLICYSIM_BIN (to `check` and `run` the
+// downloaded scenarios), SCREENSHOTS (folder for the page's pictures at three sizes),
+// OUT_DIR (downloads), SCENARIOS (the scenarios folder the server reads, default
+// `scenarios`). Run through tests/e2e/run.sh, which builds and starts the server.
 import { chromium } from "playwright-core";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join, resolve } from "node:path";
 
 const url = process.env.EXPLORE_URL;
 const bin = process.env.POLICYSIM_BIN;
-const screenshot = process.env.SCREENSHOT;
+const shots = process.env.SCREENSHOTS;
+const scenarios = resolve(process.env.SCENARIOS || "scenarios");
 const outDir = process.env.OUT_DIR || mkdtempSync(join(tmpdir(), "explore-out-"));
 if (!url || !bin) {
   console.error("set EXPLORE_URL and POLICYSIM_BIN (tests/e2e/run.sh does)");
@@ -30,110 +32,345 @@ async function settled(page, pred, what) {
   await page.waitForFunction(
     (src) => !document.body.dataset.busy && new Function("s", "return " + src)(document.getElementById("summary").textContent),
     pred,
-    { timeout: 30000 },
+    { timeout: 60000 },
   ).catch((e) => { throw new Error(`timed out waiting for ${what}: ${e.message}`); });
 }
 
-const adoptionSvg = (page) =>
-  page.evaluate(async () => (await (await fetch(document.querySelector("#chart-adoption img").src)).text()));
+const summary = (page) => page.textContent("#summary");
+const chartSvg = (page, name) =>
+  page.evaluate(async (n) => (await (await fetch(document.querySelector(`#chart-${n} img`).src)).text()), name);
+
+// Sets a control as a user would (input, then change), by its dotted key.
+async function setControl(page, key, value) {
+  await page.$eval(`[data-key="${key}"]:is(input, select)`, (el, v) => {
+    el.disabled = false;
+    el.value = v;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, value);
+}
+
+// No element sticks out to the right and the document does not scroll sideways.
+async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [];
+    if (document.documentElement.scrollWidth > width) wide.push(`document ${document.documentElement.scrollWidth} px`);
+    for (const el of document.querySelectorAll("body *")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.closest(".sr-only") || el.closest("[hidden]")) continue;
+      if (r.right > width + 1) wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ends at ${Math.round(r.right)}`);
+    }
+    return wide.slice(0, 5);
+  });
+}
+
+async function runVisible(page) {
+  return page.$eval("#run", (b) => {
+    const r = b.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+  });
+}
+
+// Words of Latin letters in a text, except the allowed names (file formats, the program).
+function englishWords(text) {
+  const allowed = new Set(["TOML", "ZIP", "CSV", "SVG", "policysim", "RMSE"]);
+  return (text.match(/[A-Za-z][A-Za-z_]+/g) || []).filter((x) => !allowed.has(x));
+}
 
 const profile = mkdtempSync(join(tmpdir(), "explore-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
   acceptDownloads: true,
-  viewport: { width: 1440, height: 1000 },
+  viewport: { width: 1366, height: 768 },
   args: [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
   ],
 });
+await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
 let failed = false;
+const errors = [];
+const watch = (page) => {
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // the browser logs the 409 of the run this test supersedes on purpose; anything else counts
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().includes("409 (Conflict)")) errors.push(m.text()); });
+};
 try {
   const page = context.pages()[0] || (await context.newPage());
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  watch(page);
+  mkdirSync(outDir, { recursive: true });
 
+  // ---- phone and half-screen sizes: no sideways scrolling, Run always in view, results first
+  for (const [width, height] of [[390, 844], [683, 768], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready]", { timeout: 20000 });
+    await settled(page, "s.includes('final share')", `the first run at ${width} px`);
+    check((await overflow(page)).length === 0, `${width}x${height}: nothing wider than the screen ${JSON.stringify(await overflow(page))}`);
+    check(await runVisible(page), `${width}x${height}: Run visible without scrolling`);
+    const order = await page.evaluate(() => document.getElementById("summary").getBoundingClientRect().top
+      < document.getElementById("controls").getBoundingClientRect().top);
+    check(order, `${width}x${height}: the results come before the parameters`);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    check(await runVisible(page), `${width}x${height}: Run still visible at the bottom of the page`);
+    await page.click("#lang-toggle");
+    await settled(page, "s.includes('最终采纳比例')", `the Chinese summary at ${width} px`);
+    check((await overflow(page)).length === 0, `${width}x${height} in 中文: nothing wider than the screen`);
+    if (shots && width !== 360) {
+      await page.click("#lang-toggle");
+      await settled(page, "s.includes('final share')", "English again");
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(shots, `explore-${width}.png`) });
+    }
+  }
+
+  // ---- keyboard: a handful of Tabs from the top reach Run
+  await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto(url);
-  await page.waitForSelector("body[data-ready]", { timeout: 20000 });
+  await page.waitForSelector("body[data-ready]");
   await settled(page, "s.includes('final share')", "the first run");
+  let tabs = 0;
+  while (tabs < 20 && (await page.evaluate(() => document.activeElement && document.activeElement.id)) !== "run") {
+    await page.keyboard.press("Tab");
+    tabs += 1;
+  }
+  check(tabs <= 6, `keyboard reaches Run in ${tabs} Tabs`);
+  const described = await page.$$eval(".param :is(input, select)", (els) => els.every((el) => {
+    const ids = (el.getAttribute("aria-describedby") || "").split(" ");
+    const help = document.getElementById(ids[0]);
+    return help && help.textContent.length > 10;
+  }));
+  check(described, "every control is described by its explanation (aria-describedby)");
+
+  // ---- a run, a reference, the why panel, the charts
   const presets = await page.$$eval("#preset option", (os) => os.map((o) => o.value));
   check(["baseline", "competition", "pilot", "mandate"].every((p) => presets.includes(p)), "presets listed: " + presets.join(", "));
-  const before = await page.textContent("#summary");
-  const svgBefore = await adoptionSvg(page);
+  const before = await summary(page);
+  const svgBefore = await chartSvg(page, "adoption");
   check(svgBefore.startsWith("<svg"), "adoption chart shown");
-  check(await page.$eval("#chart-adoption img", (i) => i.complete && i.naturalWidth > 0), "adoption chart image loaded");
-
-  // keep the first result as the reference
   await page.click("#keep-ref");
   check(await page.isVisible("#reference-summary"), "reference kept");
-
-  // switch competition on (the baseline has none), then Run
-  await page.$eval('input[data-key="competition.rate"]', (el) => {
-    el.value = "0.8";
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-    el.dispatchEvent(new Event("change", { bubbles: true }));
-  });
+  await setControl(page, "competition.rate", "0.8");
   check((await page.textContent('.param[data-key="competition.rate"] .value')) === "0.80", "slider shows its new value");
-  await page.click("#run");
   await settled(page, JSON.stringify(before) + " !== s && s.includes('final share')", "the summary to change");
-  const after = await page.textContent("#summary");
+  const after = await summary(page);
   check(after !== before, `summary changed: "${before}" -> "${after}"`);
-  const svgAfter = await adoptionSvg(page);
-  check(svgAfter.startsWith("<svg") && svgAfter !== svgBefore, "adoption chart changed");
+  check((await chartSvg(page, "adoption")) !== svgBefore, "adoption chart changed");
   check(await page.isVisible("#chart-compare"), "comparison with the reference drawn");
+  const why = await page.textContent("#why-text");
+  check(/competition \(\d+%\)/.test(why) && why.includes("Against the reference"), "the why panel names the channels and the change: " + why);
+  check(await page.isVisible("#chart-hazard"), "the hazard chart is shown");
   check(await page.$eval("#chart-map img", (i) => i.complete && i.naturalWidth > 0), "map chart loaded");
+  check((await page.getAttribute("#chart-adoption img", "alt")).includes("final share"), "the chart's alt text says what it shows");
+
+  // side by side: the reference's charts beside the current ones, labelled, and the difference
+  await page.check("#side-by-side");
+  check(await page.isVisible("figure.ref[data-chart='adoption']"), "side by side: the reference's adoption chart is shown");
+  const refSvg = await page.evaluate(async () => (await (await fetch(document.querySelector("figure.ref[data-chart='adoption'] img").src)).text()));
+  check(refSvg === svgBefore, "side by side: it is the reference's own chart");
+  check((await page.textContent("figure.ref[data-chart='adoption'] figcaption")).startsWith("reference: ")
+    && (await page.textContent("#chart-adoption figcaption")).startsWith("current: "), "side by side: both columns are labelled");
+  const diff = await page.textContent("#difference");
+  check(/^Current − reference: final share \+0\.\d\d \[\+0\.\d\d, \+0\.\d\d\]/.test(diff), "the difference line with its interval: " + diff);
+  const refBox = await page.$eval("figure.ref[data-chart='adoption']", (f) => f.getBoundingClientRect().toJSON());
+  const curBox = await page.$eval("#chart-adoption", (f) => f.getBoundingClientRect().toJSON());
+  check(Math.abs(refBox.top - curBox.top) < 2 && refBox.right <= curBox.left, "side by side at 1366 px: reference left, current right");
+  await page.setViewportSize({ width: 390, height: 844 });
+  check((await overflow(page)).length === 0, "side by side at 390 px: nothing wider than the screen");
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.uncheck("#side-by-side");
+  check(!(await page.$("figure.ref")), "side by side off: only the current charts");
 
   // the step slider animates the map
   await page.$eval("#step", (el) => { el.value = "3"; el.dispatchEvent(new Event("input", { bubbles: true })); });
-  check((await page.textContent("#step-label")).startsWith("year 3"), "step slider moves the map: " + (await page.textContent("#step-label")));
+  check((await page.textContent("#step-label")).startsWith("year 3:"), "step slider moves the map: " + (await page.textContent("#step-label")));
   await page.$eval("#step", (el) => { el.value = el.max; el.dispatchEvent(new Event("input", { bubbles: true })); });
 
-  // Chinese and back
-  await page.click("#lang-toggle");
-  await settled(page, "s.includes('最终采纳比例')", "the Chinese summary");
-  check((await page.textContent("#run")) === "运行", "page in Chinese");
-  check(/[\u4e00-\u9fff]/.test(await page.textContent("#preset-description")), "preset description in Chinese");
-  await page.click("#lang-toggle");
-  await settled(page, "s.includes('final share')", "the English summary");
+  // ---- the setting in the URL: a link reproduces it, a reload keeps it
+  await setControl(page, "central.mode", "recognition");
+  await setControl(page, "central.recognition", "2");
+  await settled(page, JSON.stringify(after) + " !== s && s.includes('final share')", "the recognition run");
+  const withRef = await summary(page);
+  const link = page.url();
+  check(link.includes("competition.rate=0.8") && link.includes("central.mode=recognition") && link.includes("central.recognition=2") && link.includes("ref="), "the URL holds the changed keys and the reference: " + link);
+  await page.click("#copy-link");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copied === link, "Copy link copies the page's URL");
+  const other = await context.newPage();
+  watch(other);
+  await other.goto(link);
+  await other.waitForSelector("body[data-ready]");
+  await settled(other, "s.includes('final share')", "the linked setting");
+  check((await summary(other)) === withRef, "the link opens the same setting: same summary");
+  check((await other.textContent("#reference-summary")) === (await page.textContent("#reference-summary")), "the link brings the same reference");
+  check(await other.$eval('select[data-key="central.mode"]', (s) => s.value) === "recognition", "the link sets the select");
+  await other.click("#lang-toggle");
+  await settled(other, "s.includes('最终采纳比例')", "Chinese in the second tab");
+  const zhSummary = await summary(other);
+  await other.reload();
+  await other.waitForSelector("body[data-ready]");
+  await settled(other, "s.includes('最终采纳比例')", "the reloaded page");
+  check((await summary(other)) === zhSummary, "a reload keeps the setting and the language");
 
-  // download the scenario and check it with the CLI
-  mkdirSync(outDir, { recursive: true });
+  // ---- no English left in 中文: controls, buttons, captions, chart titles, alt texts, aria-labels
+  const visible = await other.evaluate(() => {
+    const out = [];
+    const seen = (el) => el.getClientRects().length > 0 || el.tagName === "OPTION";
+    for (const el of document.querySelectorAll("label, summary, button, a.button, .help, figcaption, h1 > span, h2, .value, #step-label, #summary, #why-text, #preset-description, #status, #stale")) {
+      // the language switch shows "English" in English (marked lang="en"), as it should
+      if (seen(el) && !el.closest("[hidden]") && el.lang !== "en") out.push(el.textContent);
+    }
+    for (const el of document.querySelectorAll("select:not(#observed) option")) out.push(el.textContent);
+    for (const el of document.querySelectorAll("[aria-label]")) out.push(el.getAttribute("aria-label"));
+    for (const el of document.querySelectorAll("img[alt]")) out.push(el.getAttribute("alt"));
+    out.push(document.title);
+    return out;
+  });
+  const english = visible.map((t) => [t, englishWords(t)]).filter(([, ws]) => ws.length);
+  check(english.length === 0, "no English words in the 中文 page" + (english.length ? ": " + JSON.stringify(english.slice(0, 6)) : ""));
+  for (const name of ["adoption", "channels", "quality", "compare", "map"]) {
+    const svg = await chartSvg(other, name);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const words = texts.flatMap(englishWords);
+    check(texts.length > 0 && words.length === 0, `the ${name} chart in 中文 has no English words` + (words.length ? ": " + words.join(" ") : ""));
+  }
+
+  // ---- two tabs at once: each ends with its own result; a superseded run says so
+  const solo = await summary(page);
+  await other.click("#lang-toggle");
+  await settled(other, "s.includes('final share')", "English in the second tab");
+  const otherSolo = await summary(other);
+  await Promise.all([page.click("#run"), other.click("#run")]);
+  await settled(page, "s.includes('final share')", "tab 1 after running side by side");
+  await settled(other, "s.includes('final share')", "tab 2 after running side by side");
+  check((await summary(page)) === solo && (await summary(other)) === otherSolo, "two tabs running at once both end with their own results");
+  check(!(await page.isVisible("#stale")) && !(await other.isVisible("#stale")), "neither tab is marked stale");
+  await other.close();
+  // a newer request of the same page (here sent by this test with the page's id) supersedes its run
+  await page.fill("#runs", "2000");
+  await setControl(page, "steps", "100");
+  await page.waitForFunction(() => document.body.dataset.busy);
+  const pageId = await page.evaluate(() => state.page);
+  for (let i = 0; i < 50; i++) {
+    const r = await fetch(new URL("/api/run", url), {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ preset: "baseline", runs: 1, steps: 5, page: pageId }),
+    });
+    if (r.status === 200) break; // else the page's request arrived after this one and cancelled it: again
+  }
+  await page.waitForFunction(() => !document.body.dataset.busy);
+  check(await page.isVisible("#stale"), "the superseded page says so: " + (await page.textContent("#stale")));
+  check(await page.$eval("#results", (r) => r.classList.contains("stale")), "its old charts are marked as not the current setting");
+  await page.fill("#runs", "100");
+  await page.dispatchEvent("#runs", "change");
+  await settled(page, "!document.getElementById('results').classList.contains('stale')", "the run after the superseded one");
+  check(!(await page.isVisible("#stale")), "running again clears the mark");
+
+  // ---- bad input: the runs box names itself and the charts are marked
+  await page.fill("#runs", "5000");
+  await page.dispatchEvent("#runs", "change");
+  check((await page.textContent("#error")).includes("Runs: enter a whole number from 1 to 2000"), "runs out of range: the error names the box");
+  check(await page.$eval("#results", (r) => r.classList.contains("stale")), "the old charts are marked after an error");
+  check((await page.getAttribute("#runs", "aria-invalid")) === "true", "the runs box is marked invalid");
+  await page.fill("#runs", "100");
+  await page.dispatchEvent("#runs", "change");
+  await settled(page, "s.includes('final share')", "a valid runs count again");
+  check(await page.isHidden("#error"), "the error goes away");
+
+  // ---- downloads: named after what changed; the TOML passes `check`
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-toml")]);
-  const tomlPath = join(outDir, "explore-scenario.toml");
+  check(download.suggestedFilename().startsWith("baseline_") && download.suggestedFilename().includes("competition.rate=0.8"),
+    "the TOML is named after what changed: " + download.suggestedFilename());
+  const tomlPath = join(outDir, download.suggestedFilename());
   await download.saveAs(tomlPath);
   const toml = readFileSync(tomlPath, "utf8");
   check(/\[competition\][^[]*\nrate = 0\.8\n/.test(toml), "downloaded scenario has competition.rate = 0.8");
   const res = spawnSync(bin, ["check", tomlPath], { encoding: "utf8" });
   check(res.status === 0, "`policysim check` accepts the downloaded scenario" + (res.status ? ": " + res.stderr : ""));
-
-  // the results bundle
   const [zip] = await Promise.all([page.waitForEvent("download"), page.click("#download-zip")]);
+  check(zip.suggestedFilename().endsWith("-results.zip") && zip.suggestedFilename().startsWith("baseline_"), "the ZIP is named after what changed: " + zip.suggestedFilename());
   const zipPath = join(outDir, "results.zip");
   await zip.saveAs(zipPath);
   const bytes = readFileSync(zipPath);
   check(bytes.subarray(0, 4).toString("latin1") === "PK\x03\x04" && bytes.includes("curves.csv"), "results ZIP downloaded");
 
-  check(errors.length === 0, "no errors in the browser console" + (errors.length ? ": " + errors.join(" | ") : ""));
-  if (screenshot) {
-    mkdirSync(dirname(screenshot), { recursive: true });
-    await page.setViewportSize({ width: 1440, height: 1360 });
-    await page.screenshot({ path: screenshot });
-    console.log("screenshot written to " + screenshot);
+  if (shots) {
+    await page.goto(url + "?preset=competition");
+    await page.waitForSelector("body[data-ready]");
+    await settled(page, "s.includes('final share')", "competition for the screenshot");
+    await page.click("#keep-ref");
+    await setControl(page, "central.mode", "pilot");
+    await settled(page, "s.includes('final share') && document.getElementById('why-text').textContent.includes('evaluation bias')", "pilot for the screenshot");
+    await page.check("#side-by-side");
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "explore.png") });
+    console.log("screenshots written to " + shots);
   }
 
-  // a data preset compared with real adoptions (after the screenshot, which shows a preset)
+  // ---- a data preset compared with real adoptions
   check(!(await page.isVisible("#observed")), "presets without real data offer no comparison");
-  if (await page.$("#preset option[value='china_cities']")) {
-    await page.selectOption("#preset", "china_cities");
-    await settled(page, "s.includes('final share')", "the China cities run");
+  if (await page.$("#preset option[value='us_states']")) {
+    await page.goto(url + "?preset=us_states");
+    await page.waitForSelector("body[data-ready]");
+    await settled(page, "s.includes('final share')", "the US states run");
     check(await page.isVisible("#observed"), "the real-data preset offers a comparison with real adoptions");
-    await page.selectOption("#observed", "yes");
+    const policy = await page.$eval("#observed", (s) => s.options[1].value);
+    await page.selectOption("#observed", policy);
     await settled(page, "s.includes('RMSE against the real adoptions')", "the comparison with real adoptions");
-    check((await adoptionSvg(page)).includes("Observed"), "the adoption chart shows the observed share");
-    check(errors.length === 0, "no errors after the comparison" + (errors.length ? ": " + errors.join(" | ") : ""));
+    check(/half the units adopted by (19|20)\d\d/.test(await summary(page)) || (await summary(page)).includes("half the units adopted in"),
+      "with real adoptions the sentence gives a calendar year: " + (await summary(page)));
+    check((await chartSvg(page, "adoption")).includes("Observed"), "the adoption chart shows the observed share");
+    check(await page.$eval('input[data-key="steps"]', (s) => s.disabled), "the Years slider is off: the observed years apply");
+    // the canvas and the static map use the same colours: the earliest and latest adopters
+    const colours = await page.evaluate(async () => {
+      const map = state.result.map;
+      const svg = await (await fetch(document.querySelector("#chart-map img").src)).text();
+      const fills = new Set([...svg.matchAll(/fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1].toUpperCase()));
+      const idx = map.step.map((s, i) => [s, i]).filter(([s]) => s >= 0).sort((a, b) => a[0] - b[0]);
+      const canvas = document.getElementById("map-canvas");
+      const ctx = canvas.getContext("2d");
+      let x0 = Math.min(...map.x), x1 = Math.max(...map.x), y0 = Math.min(...map.y), y1 = Math.max(...map.y);
+      const s = Math.min((canvas.width - 32) / Math.max(x1 - x0, 1e-9), (canvas.height - 32) / Math.max(y1 - y0, 1e-9));
+      const ox = (canvas.width - s * (x1 - x0)) / 2, oy = (canvas.height - s * (y1 - y0)) / 2;
+      const out = [];
+      for (const [, i] of [idx[0], idx[Math.floor(idx.length / 2)], idx[idx.length - 1]]) {
+        const px = Math.round(ox + (map.x[i] - x0) * s), py = Math.round(canvas.height - (oy + (map.y[i] - y0) * s));
+        const d = ctx.getImageData(px, py, 1, 1).data;
+        const hex = "#" + [d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, "0")).join("").toUpperCase();
+        out.push([hex, fills.has(hex)]);
+      }
+      return out;
+    });
+    check(colours.every(([, ok]) => ok), "the map canvas and the static map use the same colour scale: " + JSON.stringify(colours));
+    // the downloaded TOML is portable: it passes `check` beside the shipped data, from
+    // another folder, and `run --observed` with it reproduces the page's numbers
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-toml")]);
+    const copy = mkdtempSync(join(tmpdir(), "explore-scenarios-"));
+    cpSync(join(scenarios, "data"), join(copy, "data"), { recursive: true });
+    const saved = join(copy, dl.suggestedFilename());
+    await dl.saveAs(saved);
+    const text = readFileSync(saved, "utf8");
+    check(!text.includes(scenarios) && text.includes('edges = "data/us_states_edges.csv"'), "the TOML names the data relative to the scenarios folder");
+    const elsewhere = mkdtempSync(join(tmpdir(), "explore-elsewhere-"));
+    const ok = spawnSync(bin, ["check", saved], { encoding: "utf8", cwd: elsewhere });
+    check(ok.status === 0, "`policysim check` accepts the real-data TOML from another folder" + (ok.status ? ": " + ok.stderr : ""));
+    const command = text.match(/#   policysim run (\S+) (.*)/);
+    check(command !== null, "the TOML says how to start from the observed adopters");
+    const args = command[2].split(" ");
+    const runOut = join(elsewhere, "out");
+    const ran = spawnSync(bin, ["run", saved, ...args, "--out", runOut, "--quiet", "--no-charts"], { encoding: "utf8", cwd: copy });
+    check(ran.status === 0, "`policysim run` with the TOML's command works" + (ran.status ? ": " + ran.stderr : ""));
+    const cli = JSON.parse(readFileSync(join(runOut, "summary.json"), "utf8"));
+    const web = await page.evaluate(() => state.result.summary);
+    check(cli.final_share.mean === web.final_share.mean && cli.steps === web.steps,
+      `the TOML reproduces the page's numbers (final share ${cli.final_share.mean} vs ${web.final_share.mean})`);
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
   }
+  check(errors.length === 0, "no errors in the browser console" + (errors.length ? ": " + errors.join(" | ") : ""));
 } catch (e) {
   failed = true;
   console.error(e.message || e);

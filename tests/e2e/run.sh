@@ -2,7 +2,7 @@
 # End-to-end test of `policysim explore` in Debian's headless Chromium.
 # Installs what it needs (chromium, playwright-core), builds the release binary, starts
 # the server on a free port, runs tests/e2e/explore.spec.mjs, stops the server.
-# Writes docs/images/explore.png. Exits non-zero on failure.
+# Writes docs/images/explore.png, explore-390.png and explore-683.png. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -57,5 +57,5 @@ fi
 echo "explore server at $url"
 
 EXPLORE_URL="$url" POLICYSIM_BIN="$bin" \
-    SCREENSHOT="$root/docs/images/explore.png" OUT_DIR="$root/tests/e2e/out" \
+    SCREENSHOTS="$root/docs/images" SCENARIOS="$root/scenarios" OUT_DIR="$root/tests/e2e/out" \
     timeout 300 node tests/e2e/explore.spec.mjs
