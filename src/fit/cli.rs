@@ -237,19 +237,18 @@ fn interval_edge(best: f64, low: f64, high: f64) -> Option<&'static str> {
     }
 }
 
-/// `fit.json`.
-pub fn fit_json(
-    args: &FitArgs,
-    opts: &FitOptions,
-    observed: &crate::observed::Observed,
+/// The fitted values and their intervals of a fit's free keys, by key, as `fit.json`
+/// reports them (a whole-number key as whole numbers, others to 12 significant digits).
+pub fn fitted_values(
+    free: &[FreeParam],
     r: &FitResult,
-    wall: f64,
-) -> String {
+) -> (
+    serde_json::Map<String, Value>,
+    serde_json::Map<String, Value>,
+) {
     let mut best = serde_json::Map::new();
     let mut interval = serde_json::Map::new();
-    let mut free = Vec::new();
-    for (k, p) in opts.free.iter().enumerate() {
-        // a whole-number key is reported as whole numbers
+    for (k, p) in free.iter().enumerate() {
         let number = |x: f64| {
             if p.integer {
                 json!(x as i64)
@@ -262,6 +261,21 @@ pub fn fit_json(
             p.key.clone(),
             json!([number(r.interval[k].0), number(r.interval[k].1)]),
         );
+    }
+    (best, interval)
+}
+
+/// `fit.json`.
+pub fn fit_json(
+    args: &FitArgs,
+    opts: &FitOptions,
+    observed: &crate::observed::Observed,
+    r: &FitResult,
+    wall: f64,
+) -> String {
+    let (best, interval) = fitted_values(&opts.free, r);
+    let mut free = Vec::new();
+    for p in &opts.free {
         let (low, high) = if p.integer {
             (json!(p.low as i64), json!(p.high as i64))
         } else {

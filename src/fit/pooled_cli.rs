@@ -1,6 +1,8 @@
 //! `policysim fit --policy a,b,c` and `--all-policies`: the pooled fit's options and files.
 
-use super::cli::{evaluations_csv, fit_csv, interval_meaning, write_fitted, FitArgs};
+use super::cli::{
+    evaluations_csv, fit_csv, fitted_values, interval_meaning, write_fitted, FitArgs,
+};
 use super::pooled::{fit_pooled, PooledFit};
 use super::{FitOptions, FitResult};
 use crate::charts::{self, ChartOptions};
@@ -210,22 +212,9 @@ fn pooled_json(
     wall: f64,
 ) -> String {
     let first: &FitResult = &pooled.policies[0].1;
-    let mut best = serde_json::Map::new();
-    let mut interval = serde_json::Map::new();
+    let (best, interval) = fitted_values(&opts.free, first);
     let mut free = Vec::new();
-    for (k, p) in opts.free.iter().enumerate() {
-        let number = |x: f64| {
-            if p.integer {
-                json!(x as i64)
-            } else {
-                json!(round_sig(x))
-            }
-        };
-        best.insert(p.key.clone(), number(first.best[k]));
-        interval.insert(
-            p.key.clone(),
-            json!([number(first.interval[k].0), number(first.interval[k].1)]),
-        );
+    for p in &opts.free {
         free.push(json!({"key": p.key, "low": p.low, "high": p.high, "whole_numbers": p.integer}));
     }
     let per: Vec<Value> = pooled
