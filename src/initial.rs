@@ -78,12 +78,21 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // listed names through an index; numbered ones ("0", "1", ...) are read off the id
     let index: std::collections::HashMap<&str, u32> = network
         .names
+        .listed()
+        .unwrap_or_default()
         .iter()
         .enumerate()
         .map(|(i, s)| (s.as_str(), i as u32))
         .collect();
+    let find = |id: &str| {
+        index
+            .get(id)
+            .copied()
+            .or_else(|| network.names.numbered_position(id).map(|i| i as u32))
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -135,7 +144,7 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
                 path.display()
             )));
         }
-        match index.get(id) {
+        match find(id).as_ref() {
             Some(&i) => out.push(i),
             None if out.is_empty() && header.is_none() && column.is_none() => {
                 header = Some((line, id.chars().take(60).collect()))
@@ -186,11 +195,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("init.csv");
         let mut net = Network::complete(4);
-        net.names = vec!["a".into(), "b".into(), "c".into(), "d".into()];
+        net.names = vec!["a".into(), "b".into(), "c".into(), "d".into()].into();
         std::fs::write(&p, "\u{feff}id\r\nc\r\n\r\na\r\n").unwrap();
         assert_eq!(read_initial_file(&p, &net).unwrap(), vec![0, 2]);
         // Quoted ids keep their commas, line breaks and leading `#`; a header picks the column.
-        net.names = vec!["x,y".into(), "#c".into(), "l\nb".into(), "id".into()];
+        net.names = vec!["x,y".into(), "#c".into(), "l\nb".into(), "id".into()].into();
         std::fs::write(&p, "# note\nid\n\"#c\"\n\"l\nb\"\nid\n").unwrap();
         assert_eq!(read_initial_file(&p, &net).unwrap(), vec![1, 2, 3]);
         std::fs::write(&p, "name,id\nfoo,\"x,y\"\n").unwrap();
@@ -198,7 +207,7 @@ mod tests {
         std::fs::write(&p, "\"#c\"\nx,y\n").unwrap();
         let e = read_initial_file(&p, &net).unwrap_err().to_string();
         assert!(e.contains(":2:") && e.contains("2 fields"), "{e}");
-        net.names = vec!["a".into(), "b".into(), "c".into(), "d".into()];
+        net.names = vec!["a".into(), "b".into(), "c".into(), "d".into()].into();
         std::fs::write(&p, "a\nzz\n").unwrap();
         let e = read_initial_file(&p, &net).unwrap_err().to_string();
         assert!(e.contains(":2:") && e.contains("zz"), "{e}");

@@ -6,17 +6,29 @@
 //! Memory peaks in one of two phases, so the estimate is the larger of the two (plus
 //! [`BASE_BYTES`] for the program itself):
 //!
-//! - **building the network**: the generator's graph, the edge list, the sorted arcs and
-//!   the CSR arrays are alive together, about [`BUILD_BYTES_PER_EDGE`] bytes per edge
-//!   (measured 62 for ring, Watts–Strogatz and Erdős–Rényi; Barabási–Albert and spatial
-//!   networks keep an edge list besides, [`BUILD_EXTRA_BYTES_PER_EDGE`] more: measured 70
-//!   and 72) and [`BUILD_BYTES_PER_NODE`] per government; reading an edge file keeps the
-//!   file and its seen-edge set as well ([`FILE_BUILD_BYTES_PER_EDGE`] per row, plus
-//!   the file's bytes);
+//! - **building the network**: the generator's petgraph graph (20 bytes per edge), the
+//!   edge list (8) and the CSR arrays (8; placed by a counting sort, no sorted copy) are
+//!   alive together, about [`BUILD_BYTES_PER_EDGE`] bytes per edge (measured 36 for ring
+//!   and Erdős–Rényi); spatial networks keep an edge list besides,
+//!   [`BUILD_EXTRA_BYTES_PER_EDGE`] more; Barabási–Albert builds the CSR straight from
+//!   its edge list, [`BUILD_LIST_BYTES_PER_EDGE`] (measured 17); plus
+//!   [`BUILD_BYTES_PER_NODE`] per government; reading an edge file keeps the file and
+//!   its seen-edge set as well ([`FILE_BUILD_BYTES_PER_EDGE`] per row, plus the file's
+//!   bytes);
 //! - **running**: the finished network ([`NETWORK_BYTES_PER_NODE`] per government,
 //!   [`NETWORK_BYTES_PER_EDGE`] per edge), the state of one run per worker thread
-//!   ([`RUN_BYTES_PER_NODE`] per government, measured 97, plus its per-step record) and
-//!   the aggregation (`(steps + 1) x series x min(runs, 1000) x 8` bytes).
+//!   ([`RUN_BYTES_PER_NODE`] per government, measured 97 on `ba_million.toml`: 71 of
+//!   state — four `f32` traits, three `f32` propensities, status, variant, counters and
+//!   lists — and, in the step the centre picks its pilots, the ranked candidates, 24
+//!   per eligible government; plus its per-step record) and
+//!   the aggregation (`(steps + 1) x series x min(runs, 1000) x 8` bytes);
+//! - networks whose nodes have stored names (hierarchies, node and edge files) take
+//!   [`NAME_BYTES_PER_NODE`] more per government in both phases; generated networks name
+//!   their nodes "0", "1", ... without storing the names.
+//!
+//! So a run of the policy model on 10^7 Barabási–Albert governments (m = 3) with two
+//! threads needs about 24 + 3 x 16 + 2 x 104 = 280 bytes per government by these figures,
+//! 2.8 GB; measured: a peak of 1.89 GB (`docs/model.md`, section 8b).
 //!
 //! Edges are the expected number for the kind (`n k / 2` for a ring, `n m` for
 //! Barabási–Albert, `n k` for spatial, the rows of an edge file). An edge file without
@@ -36,22 +48,28 @@ use crate::scenario::{NetworkKind, Scenario};
 pub const BASE_BYTES: u64 = 16 << 20;
 
 /// One run's state per government (traits, status, counters), per worker thread.
-pub const RUN_BYTES_PER_NODE: u64 = 112;
+pub const RUN_BYTES_PER_NODE: u64 = 104;
 
-/// The finished network per government (name, CSR offsets, labels, levels, coordinates).
-pub const NETWORK_BYTES_PER_NODE: u64 = 96;
+/// The finished network per government (CSR offsets, coordinates, levels).
+pub const NETWORK_BYTES_PER_NODE: u64 = 24;
+
+/// A stored node name (id, label) per government, in the network and while building it.
+pub const NAME_BYTES_PER_NODE: u64 = 64;
 
 /// The finished network per edge: both CSR directions (4 bytes each) and weights.
 pub const NETWORK_BYTES_PER_EDGE: u64 = 16;
 
-/// Building a network, per government (graph node, offsets, name, coordinates).
-pub const BUILD_BYTES_PER_NODE: u64 = 112;
+/// Building a network, per government (graph node, offsets and their fill copy, coordinates).
+pub const BUILD_BYTES_PER_NODE: u64 = 48;
 
-/// Building a generated network, per edge (graph, edge list, arcs and sort buffer, CSR).
-pub const BUILD_BYTES_PER_EDGE: u64 = 80;
+/// Building a generated network, per edge (petgraph graph, edge list, CSR).
+pub const BUILD_BYTES_PER_EDGE: u64 = 40;
 
-/// Building a Barabási–Albert or spatial network: its own edge list, per edge.
+/// Building a spatial network: its own edge list besides, per edge.
 pub const BUILD_EXTRA_BYTES_PER_EDGE: u64 = 8;
+
+/// Building a Barabási–Albert network, per edge (its edge list and the CSR; no graph).
+pub const BUILD_LIST_BYTES_PER_EDGE: u64 = 20;
 
 /// Reading an edge file, per row (the seen-edge set, the graph, the arcs, the CSR).
 pub const FILE_BUILD_BYTES_PER_EDGE: u64 = 112;
@@ -110,7 +128,7 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
         NetworkKind::BarabasiAlbert => (
             n,
             n.saturating_mul(net.m as u64),
-            BUILD_BYTES_PER_EDGE + BUILD_EXTRA_BYTES_PER_EDGE,
+            BUILD_LIST_BYTES_PER_EDGE,
             0,
         ),
         NetworkKind::Spatial => {
@@ -156,11 +174,23 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
             )
         }
     };
+    let named = match net.kind {
+        NetworkKind::Hierarchy | NetworkKind::File => true,
+        NetworkKind::Spatial => net.nodes.is_some(),
+        _ => false,
+    };
+    let names = if named {
+        nodes.saturating_mul(NAME_BYTES_PER_NODE)
+    } else {
+        0
+    };
     let network = nodes
         .saturating_mul(NETWORK_BYTES_PER_NODE)
+        .saturating_add(names)
         .saturating_add(edges.saturating_mul(NETWORK_BYTES_PER_EDGE));
     let build = nodes
         .saturating_mul(BUILD_BYTES_PER_NODE)
+        .saturating_add(names)
         .saturating_add(edges.saturating_mul(per_edge))
         .saturating_add(file_bytes);
     let series = crate::run::series_names(&Network::default()).len() as u64

@@ -395,9 +395,22 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
     for (i, label) in network.labels.iter().enumerate() {
         index.entry(label.as_str()).or_insert(i);
     }
-    for (i, name) in network.names.iter().enumerate() {
+    for (i, name) in network
+        .names
+        .listed()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         index.insert(name.as_str(), i); // ids win over names
     }
+    // numbered ids ("0", "1", ...) are not stored: read off the unit itself, first
+    let find = |unit: &str| {
+        network
+            .names
+            .numbered_position(unit)
+            .or_else(|| index.get(unit).copied())
+    };
     let mut policies: Vec<String> = Vec::new();
     let mut year_of: Vec<Option<i32>> = vec![None; network.n];
     // The line of each unit's first listed year, for the warning about a repeated unit.
@@ -422,15 +435,15 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         }
         rows += 1;
         let unit = field(unit_col);
-        let Some(&node) = index.get(unit) else {
-            let candidates = network
-                .names
+        let Some(node) = find(unit) else {
+            let names: Vec<std::borrow::Cow<str>> = network.names.iter().collect();
+            let candidates = names
                 .iter()
-                .chain(network.labels.iter())
-                .map(String::as_str);
+                .map(|c| &**c)
+                .chain(network.labels.iter().map(String::as_str));
             let close = close_names(unit, candidates);
             let hint = if close.is_empty() {
-                let some: Vec<&str> = network.names.iter().take(5).map(String::as_str).collect();
+                let some: Vec<&str> = names.iter().take(5).map(|c| &**c).collect();
                 format!("the network's units look like: {}", some.join(", "))
             } else {
                 format!("close names: {}", close.join(", "))
@@ -541,7 +554,7 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
         .collect();
     let initial_ids = initial
         .iter()
-        .map(|&i| network.names[i as usize].clone())
+        .map(|&i| network.names.name(i as usize).into_owned())
         .collect();
     let source = match &opts.policy {
         Some(policy) => format!("{} (policy {policy})", path.display()),
@@ -564,7 +577,7 @@ mod tests {
 
     fn net() -> Network {
         let mut n = Network::from_edges(4, &[(0, 1), (1, 2), (2, 3)], None, false);
-        n.names = vec!["Ohio".into(), "Iowa".into(), "Utah".into(), "Maine".into()];
+        n.names = vec!["Ohio".into(), "Iowa".into(), "Utah".into(), "Maine".into()].into();
         n
     }
 

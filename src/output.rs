@@ -201,7 +201,10 @@ pub fn centres_rows(network: &crate::network::Network, s: &RunSummary) -> String
     let mut out = String::new();
     for c in &s.centres {
         let i = c.unit as usize;
-        let id = network.names.get(i).map_or(String::new(), |v| csv_field(v));
+        let id = network
+            .names
+            .get(i)
+            .map_or(String::new(), |v| csv_field(&v));
         let name = network
             .labels
             .get(i)
@@ -309,7 +312,7 @@ pub fn rounds_rows(
             Some(c) => network
                 .names
                 .get(c.unit as usize)
-                .map_or(String::new(), |v| csv_field(v)),
+                .map_or(String::new(), |v| csv_field(&v)),
             None => "national".to_string(),
         };
         let _ = writeln!(
@@ -390,7 +393,7 @@ pub fn lineages_csv(result: &EnsembleResult) -> Option<String> {
                 .inventor
                 .get(l)
                 .and_then(|&i| net.names.get(i as usize))
-                .map_or(String::new(), |s| csv_field(s));
+                .map_or(String::new(), |s| csv_field(&s));
             let share = num(f64::from(c) / n);
             let _ = writeln!(out, "{t},{group},{l},{inventor},{c},{share},{uptake_at}");
         }
@@ -646,7 +649,7 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
         let _ = writeln!(
             nodes,
             "{i},{},{},{},{},{},{},{}",
-            csv_field(&net.names[i]),
+            csv_field(&net.names.name(i)),
             num(net.x[i]),
             num(net.y[i]),
             csv_field(region),

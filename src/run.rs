@@ -23,6 +23,7 @@ use crate::network::Network;
 use crate::rng::RunRng;
 use crate::scenario::{CentralMode, Rivals, Sampler, Scenario};
 use rand::{Rng, RngExt};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Index of each fixed series in a run's per-step record (regions and levels follow).
@@ -469,6 +470,10 @@ struct Run<'a> {
     adopter_pos: Vec<u32>,
     signal_total: f64,
     group_adopted: Vec<u32>,
+    /// Per group, the share of adopters among a member's rivals this step (same_parent).
+    group_share: Vec<f64>,
+    /// The governments that have not adopted, ascending (the policy model's decision pass).
+    undecided: Vec<u32>,
     region_size: Vec<u32>,
     region_adopted: Vec<u32>,
     level_size: Vec<u32>,
@@ -513,7 +518,7 @@ struct Run<'a> {
     exposed: Vec<u64>,
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
-    abandon_p: Vec<f64>,
+    abandon_p: Vec<f32>,
     /// The costs of failure (None when they are zero).
     failures: Option<abandon::Failures>,
     /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
@@ -524,13 +529,16 @@ struct Run<'a> {
 }
 
 /// Per-government parts of the channel probabilities that do not change during a run.
+///
+/// Kept as `f32` (a relative precision of 6e-8, far below any rate a scenario can resolve):
+/// half the memory and cache of `f64` in the decision pass.
 struct Propensities {
     /// pi_inn (already a probability).
-    innovation: Vec<f64>,
+    innovation: Vec<f32>,
     /// rate * L * need * (1 - rho): times the signal S gives pi_learn.
-    learning: Vec<f64>,
+    learning: Vec<f32>,
     /// rate * C * (1 - rho): times P and credit gives pi_comp.
-    competition: Vec<f64>,
+    competition: Vec<f32>,
 }
 
 impl Propensities {
@@ -538,17 +546,32 @@ impl Propensities {
         let n = a.learning.len();
         Propensities {
             innovation: (0..n)
-                .map(|i| innovation::probability(s.innovation.rate, a.resources[i], a.inertia[i]))
+                .map(|i| {
+                    innovation::probability(
+                        s.innovation.rate,
+                        f64::from(a.resources[i]),
+                        f64::from(a.inertia[i]),
+                    ) as f32
+                })
                 .collect(),
             learning: (0..n)
                 .map(|i| {
-                    let need = learning::need(&s.learning, a.fit[i]);
-                    learning::propensity(s.learning.rate, a.learning[i], need, a.inertia[i])
+                    let need = learning::need(&s.learning, f64::from(a.fit[i]));
+                    learning::propensity(
+                        s.learning.rate,
+                        f64::from(a.learning[i]),
+                        need,
+                        f64::from(a.inertia[i]),
+                    ) as f32
                 })
                 .collect(),
             competition: (0..n)
                 .map(|i| {
-                    competition::propensity(s.competition.rate, a.competition[i], a.inertia[i])
+                    competition::propensity(
+                        s.competition.rate,
+                        f64::from(a.competition[i]),
+                        f64::from(a.inertia[i]),
+                    ) as f32
                 })
                 .collect(),
         }
@@ -655,6 +678,9 @@ pub fn run_or_cancel(
     }
     let weighted = classic.is_none() && scenario.learning.performance_weight != 0.0;
     let propensity = Propensities::new(scenario, &agents);
+    // resources enter only pi_inn: their array is not kept through the run
+    let mut agents = agents;
+    agents.resources = Vec::new();
     let failures = if classic.is_some() {
         None
     } else {
@@ -665,7 +691,7 @@ pub fn run_or_cancel(
         propensity,
         abandon_p: vec![0.0; n],
         failures,
-        sum_learning: agents.learning.iter().sum(),
+        sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
         uptake_share: prepared.uptake_share,
         s: scenario,
@@ -678,7 +704,12 @@ pub fn run_or_cancel(
         designated: vec![false; n],
         quality: vec![0.0; n],
         lineage: vec![0; n],
-        adopted_step: vec![u32::MAX; n],
+        // kept only for the run whose map is drawn
+        adopted_step: if record_steps {
+            vec![u32::MAX; n]
+        } else {
+            Vec::new()
+        },
         nbr_count: if net.complete { Vec::new() } else { vec![0; n] },
         nbr_signal: if weighted && !net.complete {
             vec![0.0; n]
@@ -686,13 +717,16 @@ pub fn run_or_cancel(
             Vec::new()
         },
         weighted,
-        adopters: Vec::new(),
+        // (reserved, not touched: pages are resident only as adopters arrive)
+        adopters: Vec::with_capacity(n),
         adopter_pos: vec![u32::MAX; n],
         signal_total: 0.0,
         group_adopted: prepared
             .groups
             .as_ref()
             .map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
+        group_share: Vec::new(),
+        undecided: Vec::new(),
         region_adopted: vec![0; region_size.len()],
         region_size,
         level_adopted: vec![0; level_size.len()],
@@ -759,6 +793,11 @@ pub fn run_or_cancel(
         );
     }
     r.record(&mut record[..n_series]);
+    if r.classic.is_none() {
+        r.undecided = (0..n as u32)
+            .filter(|&i| r.status[i as usize] != ADOPTED)
+            .collect();
+    }
     let trace_lineages = record_steps && r.classic.is_none() && prepared.uptake_share.is_some();
     let mut lineage_counts: Vec<Vec<u32>> = Vec::new();
     if trace_lineages {
@@ -790,6 +829,9 @@ pub fn run_or_cancel(
         }
         for a in &adoptions {
             r.adopt(*a, t);
+        }
+        if r.classic.is_none() {
+            r.update_undecided(&abandonments);
         }
         for &i in &r.orders.designate {
             r.designated[i as usize] = false;
@@ -855,7 +897,7 @@ impl Run<'_> {
 
     #[inline]
     fn performance(&self, i: usize) -> f64 {
-        self.quality[i] + self.agents.fit[i]
+        self.quality[i] + f64::from(self.agents.fit[i])
     }
 
     /// Makes unit i an adopter and updates every count that depends on it.
@@ -871,8 +913,8 @@ impl Run<'_> {
         self.status[i] = ADOPTED;
         self.quality[i] = a.quality;
         self.lineage[i] = a.lineage;
-        if self.adopted_step[i] == u32::MAX {
-            self.adopted_step[i] = t;
+        if let Some(step) = self.adopted_step.get_mut(i).filter(|s| **s == u32::MAX) {
+            *step = t;
         }
         if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
             self.locked[i] = true;
@@ -883,11 +925,11 @@ impl Run<'_> {
             }
             let ab = &self.s.abandon;
             self.abandon_p[i] = abandon::probability(
-                a.quality + self.agents.fit[i],
+                a.quality + f64::from(self.agents.fit[i]),
                 ab.threshold,
                 ab.rate,
-                self.agents.learning[i],
-            );
+                f64::from(self.agents.learning[i]),
+            ) as f32;
         }
         if t > 0 {
             self.channel_total[a.channel as usize] += 1;
@@ -904,7 +946,7 @@ impl Run<'_> {
             // `cascade`: i is new, it may activate its observers next step
             self.fresh.push(i as u32);
         }
-        let y = a.quality + self.agents.fit[i];
+        let y = a.quality + f64::from(self.agents.fit[i]);
         self.sum_q += a.quality;
         self.sum_q2 += a.quality * a.quality;
         self.sum_y += y;
@@ -951,17 +993,21 @@ impl Run<'_> {
         if growth <= 0.0 {
             return;
         }
-        let old = self.agents.learning[i];
-        let new = learning::grown(old, growth);
-        self.agents.learning[i] = new;
+        let old = f64::from(self.agents.learning[i]);
+        self.agents.learning[i] = learning::grown(old, growth) as f32;
+        let new = f64::from(self.agents.learning[i]);
         self.sum_learning += new - old;
-        let need = learning::need(&self.s.learning, self.agents.fit[i]);
-        self.propensity.learning[i] =
-            learning::propensity(self.s.learning.rate, new, need, self.agents.inertia[i]);
+        let need = learning::need(&self.s.learning, f64::from(self.agents.fit[i]));
+        self.propensity.learning[i] = learning::propensity(
+            self.s.learning.rate,
+            new,
+            need,
+            f64::from(self.agents.inertia[i]),
+        ) as f32;
         if self.status[i] == ADOPTED {
             let ab = &self.s.abandon;
             self.abandon_p[i] =
-                abandon::probability(self.performance(i), ab.threshold, ab.rate, new);
+                abandon::probability(self.performance(i), ab.threshold, ab.rate, new) as f32;
         }
     }
 
@@ -1069,7 +1115,7 @@ impl Run<'_> {
                 .then(|| centres.iter().map(Centre::rounds_used).sum()),
             uptake,
             uptake_inventor: uptake
-                .and_then(|u| self.net.names.get(u.inventor as usize).cloned())
+                .and_then(|u| self.net.names.get(u.inventor as usize).map(Cow::into_owned))
                 .unwrap_or_default(),
             evaluations: centres
                 .iter()
@@ -1396,17 +1442,27 @@ impl Run<'_> {
         let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
-        for i in 0..n {
-            let status = self.status[i];
-            if status == ADOPTED {
-                if abandon_on && !self.locked[i] {
-                    let p = self.abandon_p[i];
+        // adopters first: each one that is not locked may abandon (in the adopters' order)
+        if abandon_on {
+            for &i in &self.adopters {
+                let i = i as usize;
+                if !self.locked[i] {
+                    let p = f64::from(self.abandon_p[i]);
                     if p > 0.0 && self.rng.random::<f64>() < p {
                         abandonments.push(i as u32);
                     }
                 }
-                continue;
             }
+        }
+        if comp_on && s.competition.rivals == Rivals::SameParent {
+            self.refresh_group_shares();
+        }
+        let any_designated = !self.orders.designate.is_empty();
+        // then every government that has not adopted, in ascending order
+        let undecided = std::mem::take(&mut self.undecided);
+        for &i in &undecided {
+            let i = i as usize;
+            let status = self.status[i];
             let k_adopted = if complete {
                 a_start
             } else {
@@ -1419,18 +1475,18 @@ impl Run<'_> {
                 self.hazard[k_adopted].0 += 1;
             }
             let centre = if national {
-                now[0]
+                &now[0]
             } else {
                 match self.centre_of[i] {
-                    NO_CENTRE => CentreNow::NONE,
-                    c => now[c as usize],
+                    NO_CENTRE => &CentreNow::NONE,
+                    c => &now[c as usize],
                 }
             };
-            if self.designated[i] {
+            if any_designated && self.designated[i] {
                 let q = adapt::adapt(
                     &s.adapt,
                     centre.template.0,
-                    self.agents.learning[i],
+                    f64::from(self.agents.learning[i]),
                     &mut self.rng,
                 );
                 adoptions.push(Adoption {
@@ -1467,12 +1523,14 @@ impl Run<'_> {
             }
             let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
             let mut probs = [0.0; 5];
-            probs[1] = model::clamp01(self.propensity.learning[i] * signal);
+            probs[1] = model::clamp01(f64::from(self.propensity.learning[i]) * signal);
             if status == NEVER {
-                probs[0] = self.propensity.innovation[i];
+                probs[0] = f64::from(self.propensity.innovation[i]);
                 if comp_on {
                     let p_rivals = self.rivals_share(i, k_adopted, a_start);
-                    probs[2] = model::clamp01(self.propensity.competition[i] * p_rivals * credit);
+                    probs[2] = model::clamp01(
+                        f64::from(self.propensity.competition[i]) * p_rivals * credit,
+                    );
                 }
                 if let Some(f) = &self.failures {
                     // the costs of failure: appetite for risk left after failures seen
@@ -1482,7 +1540,7 @@ impl Run<'_> {
                 if centre.mandate_on {
                     probs[4] = centre::mandate_probability(
                         &s.central.mandate,
-                        self.agents.inertia[i],
+                        f64::from(self.agents.inertia[i]),
                         centre.at_deadline,
                     );
                 }
@@ -1510,7 +1568,12 @@ impl Run<'_> {
             let quality = if channel == Channel::Innovation {
                 source_q
             } else {
-                adapt::adapt(&s.adapt, source_q, self.agents.learning[i], &mut self.rng)
+                adapt::adapt(
+                    &s.adapt,
+                    source_q,
+                    f64::from(self.agents.learning[i]),
+                    &mut self.rng,
+                )
             };
             if status == NEVER {
                 self.hazard[k_adopted].1 += 1;
@@ -1522,6 +1585,32 @@ impl Run<'_> {
                 lineage,
             });
         }
+        self.undecided = undecided;
+    }
+
+    /// The governments that have not adopted, after a step's adoptions and abandonments.
+    fn update_undecided(&mut self, abandonments: &[u32]) {
+        let status = &self.status;
+        self.undecided.retain(|&i| status[i as usize] != ADOPTED);
+        if !abandonments.is_empty() {
+            self.undecided.extend_from_slice(abandonments);
+            self.undecided.sort_unstable();
+        }
+    }
+
+    /// The share of adopters among each group's other members, for this step (same_parent rivals).
+    fn refresh_group_shares(&mut self) {
+        let g = self.groups.expect("groups prepared for same_parent");
+        self.group_share.clear();
+        self.group_share
+            .extend(self.group_adopted.iter().enumerate().map(|(gi, &adopted)| {
+                let size = g.members(gi as u32).len().saturating_sub(1);
+                if size == 0 {
+                    0.0
+                } else {
+                    adopted as f64 / size as f64
+                }
+            }));
     }
 
     /// P_i: the share of i's rivals that have adopted.
@@ -1545,20 +1634,15 @@ impl Run<'_> {
             }
             Rivals::SameParent => {
                 let g = self.groups.expect("groups prepared for same_parent");
-                let gi = g.of[i];
-                let size = g.members(gi).len() - 1;
-                if size == 0 {
-                    0.0
-                } else {
-                    self.group_adopted[gi as usize] as f64 / size as f64
-                }
+                self.group_share[g.of[i] as usize]
             }
         }
     }
 
     /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
     fn learning_source(&mut self, i: usize, endorsed: Option<Endorsement>) -> Option<(f64, u32)> {
-        let mut chooser = learning::SourceChooser::new(&self.s.learning, self.agents.learning[i]);
+        let mut chooser =
+            learning::SourceChooser::new(&self.s.learning, f64::from(self.agents.learning[i]));
         if self.net.complete {
             let a = self.adopters.len();
             if a <= COMPLETE_OBSERVATION_SAMPLE {

@@ -60,7 +60,11 @@ fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
     let mut csv = String::from("unit,adopt_year\n");
     for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
         if step != u32::MAX {
-            csv.push_str(&format!("{},{}\n", prepared.network.names[i], 2000 + step));
+            csv.push_str(&format!(
+                "{},{}\n",
+                prepared.network.names.name(i),
+                2000 + step
+            ));
         }
     }
     let observed = dir.path().join("observed.csv");

@@ -52,7 +52,7 @@ fn a_pooled_fit_recovers_the_shared_parameters_of_synthetic_policies() {
         let run = run_indexed(&s, seed, &prepared, 0, true).unwrap();
         for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
             if step != u32::MAX {
-                let name = &prepared.network.names[i];
+                let name = prepared.network.names.name(i);
                 csv.push_str(&format!("{name},{policy},{}\n", 2000 + step));
             }
         }

@@ -162,3 +162,56 @@ fn the_estimate_covers_the_real_peak_of_every_network_kind() {
     eprint!("{report}");
     assert!(failures.is_empty(), "{failures:?}\n{report}");
 }
+
+/// A million governments (Barabási–Albert, m = 3, the policy model with every channel,
+/// 20 steps, 2 runs on 2 threads) through the binary: the peak resident memory is below
+/// the documented bytes per government (`src/limits.rs`: network 24 + 3 edges x 16, run
+/// state 104 per thread; docs/model.md section 8b), and the estimate the up-front check
+/// uses is those same figures.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_million_governments_stay_within_the_documented_bytes_per_government() {
+    use policysim::limits::{
+        BASE_BYTES, NETWORK_BYTES_PER_EDGE, NETWORK_BYTES_PER_NODE, RUN_BYTES_PER_NODE,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/scenarios/ba_million.toml"
+    ))
+    .unwrap()
+    .replace("steps = 100", "steps = 20")
+    .replace("runs = 8", "runs = 2");
+    let file = dir.path().join("million.toml");
+    std::fs::write(&file, &text).unwrap();
+    let scenario = policysim::scenario::parse_scenario(&text, &file).unwrap();
+    assert_eq!(scenario.network.n, 1_000_000);
+    let (n, m, threads) = (1_000_000u64, 3u64, 2u64);
+    let documented = BASE_BYTES
+        + n * (NETWORK_BYTES_PER_NODE + m * NETWORK_BYTES_PER_EDGE + threads * RUN_BYTES_PER_NODE);
+    let estimate = estimate(&scenario, threads as usize);
+    // the up-front check uses the same figures (plus the per-step record and aggregation)
+    assert!(
+        estimate.total >= documented && estimate.total < documented + (1 << 20),
+        "estimate {} vs documented {documented}",
+        estimate.total
+    );
+    let child = std::process::Command::new(common::binary())
+        .current_dir(dir.path())
+        .env_remove("POLICYSIM_MEMORY_AVAILABLE")
+        .args(["run", "million.toml", "--out", "out", "--threads", "2"])
+        .args(["--no-charts", "--quiet"])
+        .spawn()
+        .unwrap();
+    let peak = peak_memory(child);
+    assert!(
+        peak <= documented,
+        "peak {peak} bytes is above the documented {documented} ({} per government)",
+        documented / n
+    );
+    // and the figures are not far above what is used
+    assert!(
+        2 * peak >= documented,
+        "peak {peak} vs documented {documented}"
+    );
+}

@@ -207,7 +207,7 @@ proptest! {
         let _ = read_edge_file(&edges_path, None, directed);
         let net = read_edge_file(&edges_path, Some(&nodes_path), directed);
         let mut fallback = Network::complete(3);
-        fallback.names = vec!["a".into(), "b".into(), "1".into()];
+        fallback.names = vec!["a".into(), "b".into(), "1".into()].into();
         let net = net.unwrap_or(fallback);
         let _ = policysim::initial::read_initial_file(&nodes_path, &net);
         let _ = policysim::initial::read_initial_file(&edges_path, &net);

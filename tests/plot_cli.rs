@@ -229,7 +229,8 @@ fn scenarios_lists_every_shipped_scenario_with_its_description() {
 
 #[test]
 fn fit_says_what_its_interval_is_warns_on_an_edge_and_names_a_better_bass_fit() {
-    // the dual-carbon fit: both estimates on an edge of their interval, Bass closer to the data
+    // the dual-carbon fit: what is printed must match the numbers of fit.json (the kind
+    // of interval, an estimate on an edge of its interval, a closer Bass curve)
     let tmp = tempfile::tempdir().unwrap();
     let o = ok(
         tmp.path(),
@@ -252,20 +253,54 @@ fn fit_says_what_its_interval_is_warns_on_an_edge_and_names_a_better_bass_fit() 
         ],
     );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("[interval: ABC 5–95% of "), "{err}");
-    assert!(err.contains(" accepted samples]"), "{err}");
-    assert!(
-        err.contains("warning: innovation.rate sits on the lower edge of its interval"),
-        "{err}"
-    );
-    assert!(
-        err.contains("warning: learning.rate sits on the upper edge of its interval"),
-        "{err}"
-    );
-    assert!(
+    let fit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("fit/fit.json")).unwrap())
+            .unwrap();
+    let accepted = fit["accepted"].as_u64().unwrap();
+    if fit["interval_method"] == "abc-5-95" {
+        assert!(accepted >= 10, "{fit}");
+        assert!(
+            err.contains(&format!(
+                "[interval: ABC 5–95% of {accepted} accepted samples]"
+            )),
+            "{err}"
+        );
+    } else {
+        assert_eq!(fit["interval_method"], "accepted-min-max");
+        assert!(accepted < 10, "{fit}");
+        assert!(
+            err.contains(&format!(
+                "within the ABC tolerance; only {accepted} ABC sample{} accepted, too few for a 5–95% range]",
+                if accepted == 1 { "" } else { "s" }
+            )),
+            "{err}"
+        );
+    }
+    for key in ["innovation.rate", "learning.rate"] {
+        let best = fit["best"][key].as_f64().unwrap();
+        let (low, high) = (
+            fit["interval"][key][0].as_f64().unwrap(),
+            fit["interval"][key][1].as_f64().unwrap(),
+        );
+        let tol = 1e-9 * (high - low).max(best.abs());
+        for (side, on_edge) in [
+            ("lower", (best - low).abs() <= tol),
+            ("upper", (high - best).abs() <= tol),
+        ] {
+            let warning = format!("warning: {key} sits on the {side} edge of its interval");
+            assert_eq!(
+                err.contains(&warning),
+                on_edge,
+                "{key} {best} [{low}, {high}]: {err}"
+            );
+        }
+    }
+    let bass_closer = fit["bass"]["rmse"].as_f64().unwrap() < fit["rmse"].as_f64().unwrap();
+    assert_eq!(
         err.contains(
             "note: the two-parameter Bass curve fits the observed curve better than the model"
         ),
+        bass_closer,
         "{err}"
     );
 }

@@ -446,3 +446,18 @@ pub(super) fn write_fitted(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::interval_edge;
+
+    #[test]
+    fn an_estimate_is_on_an_edge_only_when_it_equals_a_bound_of_a_real_interval() {
+        assert_eq!(interval_edge(0.2, 0.2, 0.5), Some("lower"));
+        assert_eq!(interval_edge(0.5, 0.2, 0.5), Some("upper"));
+        assert_eq!(interval_edge(0.3, 0.2, 0.5), None);
+        // a point interval, or one that is not a number, has no edge to sit on
+        assert_eq!(interval_edge(0.2, 0.2, 0.2), None);
+        assert_eq!(interval_edge(0.2, f64::NAN, 0.5), None);
+    }
+}

@@ -390,8 +390,9 @@ pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
     }
     out.push_str(",adopted_within_horizon,adopted_year\n");
     for (row, &i) in f.at_risk.iter().enumerate() {
-        let name = network.labels.get(i).unwrap_or(&network.names[i]);
-        let _ = write!(out, "{},{}", csv_field(&network.names[i]), csv_field(name));
+        let id = network.names.name(i);
+        let name = network.labels.get(i).map_or(&*id, String::as_str);
+        let _ = write!(out, "{},{}", csv_field(&id), csv_field(name));
         for p in f.policysim[row]
             .iter()
             .chain(&f.eha_p[row])

@@ -53,11 +53,11 @@ pub struct Locals<'a> {
     /// Lineage of each government's variant.
     pub lineage: &'a [u32],
     /// Local fit phi per government (performance = quality + fit).
-    pub fit: &'a [f64],
+    pub fit: &'a [f32],
     /// Learning capacity per government.
-    pub learning: &'a [f64],
+    pub learning: &'a [f32],
     /// Competitive urge per government.
-    pub competition: &'a [f64],
+    pub competition: &'a [f32],
     /// Region index per government (empty when the network has no regions).
     pub region: &'a [u16],
     /// Number of regions.
@@ -79,7 +79,7 @@ impl Locals<'_> {
     /// Performance y = q + phi of government i's variant.
     #[inline]
     pub fn performance(&self, i: u32) -> f64 {
-        self.quality[i as usize] + self.fit[i as usize]
+        self.quality[i as usize] + f64::from(self.fit[i as usize])
     }
 
     /// Adopted share of all governments.

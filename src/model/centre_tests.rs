@@ -34,7 +34,7 @@ struct World {
     status: Vec<u8>,
     quality: Vec<f64>,
     lineage: Vec<u32>,
-    zeros: Vec<f64>,
+    zeros: Vec<f32>,
     level: Vec<u16>,
     adopters: Vec<u32>,
     inventor: Vec<u32>,

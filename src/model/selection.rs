@@ -9,9 +9,9 @@ pub struct Candidates<'a> {
     /// Governments that may be designated (not adopted, never abandoned).
     pub eligible: &'a [u32],
     /// Learning capacity per government.
-    pub learning: &'a [f64],
+    pub learning: &'a [f32],
     /// Competitive urge per government.
-    pub competition: &'a [f64],
+    pub competition: &'a [f32],
     /// Region index per government (empty when the network has no regions).
     pub region: &'a [u16],
     /// Number of regions.
@@ -91,10 +91,10 @@ pub fn largest_remainder(sizes: &[usize], total: usize) -> Vec<usize> {
 }
 
 /// The `k` eligible governments with the highest `score`, ties broken at random.
-fn top_by<R: Rng + ?Sized>(eligible: &[u32], score: &[f64], k: usize, rng: &mut R) -> Vec<u32> {
+fn top_by<R: Rng + ?Sized>(eligible: &[u32], score: &[f32], k: usize, rng: &mut R) -> Vec<u32> {
     let mut keyed: Vec<(f64, u64, u32)> = eligible
         .iter()
-        .map(|&i| (score[i as usize], rng.random::<u64>(), i))
+        .map(|&i| (f64::from(score[i as usize]), rng.random::<u64>(), i))
         .collect();
     let order = |a: &(f64, u64, u32), b: &(f64, u64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     if k < keyed.len() {
@@ -124,8 +124,8 @@ mod tests {
     /// Candidates over two regions.
     fn candidates<'a>(
         eligible: &'a [u32],
-        learning: &'a [f64],
-        competition: &'a [f64],
+        learning: &'a [f32],
+        competition: &'a [f32],
         region: &'a [u16],
     ) -> Candidates<'a> {
         Candidates {
@@ -137,11 +137,11 @@ mod tests {
         }
     }
 
-    fn traits() -> (Vec<u32>, Vec<f64>, Vec<f64>, Vec<u16>) {
+    fn traits() -> (Vec<u32>, Vec<f32>, Vec<f32>, Vec<u16>) {
         let n = 12;
         let eligible: Vec<u32> = (0..n).filter(|i| i % 5 != 4).collect();
-        let learning: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
-        let competition: Vec<f64> = (0..n).map(|i| 1.0 - i as f64 / n as f64).collect();
+        let learning: Vec<f32> = (0..n).map(|i| i as f32 / n as f32).collect();
+        let competition: Vec<f32> = (0..n).map(|i| 1.0 - i as f32 / n as f32).collect();
         let region: Vec<u16> = (0..n).map(|i| if i < 3 { 0 } else { 1 }).collect();
         (eligible, learning, competition, region)
     }

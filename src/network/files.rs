@@ -11,7 +11,7 @@
 //! `path:line: what is wrong (got "text"), expected ...`. Self-loops and duplicate edges
 //! are ignored with a warning. Rows whose fields are all empty are skipped.
 
-use super::{Network, NO_PARENT};
+use super::{Names, Network, NO_PARENT};
 use crate::error::{Error, Result};
 use petgraph::graph::{Graph, NodeIndex};
 use petgraph::{Directed, EdgeType, Undirected};
@@ -306,7 +306,7 @@ impl NodeTable {
 
     /// Copies the node attributes onto a network with the same nodes.
     pub fn apply_to(&self, net: &mut Network) {
-        net.names = self.ids.clone();
+        net.names = Names::Listed(self.ids.clone());
         net.labels = self.labels.clone();
         net.level = self.level.clone();
         net.level_names = self.level_names.clone();
@@ -740,7 +740,7 @@ fn read_edges_as<Ty: EdgeType>(edges_path: &Path, nodes_path: Option<&Path>) -> 
     let mut net = Network::from_petgraph(&graph, w_col.is_some());
     match &table {
         Some(table) => table.apply_to(&mut net),
-        None => net.names = ids,
+        None => net.names = Names::Listed(ids),
     }
     if net.edge_count() == 0 {
         warnings.push(format!(
@@ -786,7 +786,7 @@ mod tests {
         let d = Dir::new();
         let e = d.file("e.csv", b"source,target,weight\nb,a,2\na,c,0.5\n");
         let net = read_edge_file(&e, None, false).unwrap();
-        assert_eq!(net.names, ["b", "a", "c"]);
+        assert_eq!(net.names.to_vec(), ["b", "a", "c"]);
         assert_eq!(net.sources(1), &[0, 2]);
         assert_eq!(net.source_weights(1), &[2.0, 0.5]);
         assert!(net.warnings.is_empty());
@@ -807,7 +807,7 @@ mod tests {
         let e = d.file("e.csv", b"target,source\n11,Hunan\nGuangzhou,11\n");
         let net = read_edge_file(&e, Some(&n), false).unwrap();
         assert_eq!(net.n, 3);
-        assert_eq!(net.names, ["11", "12", "21"]);
+        assert_eq!(net.names.to_vec(), ["11", "12", "21"]);
         assert_eq!(net.labels[0], "广东");
         assert_eq!(net.sources(0), &[1, 2]);
         assert_eq!(net.level, [0, 0, 1]);
@@ -847,7 +847,7 @@ mod tests {
         let d = Dir::new();
         let e = d.file("e.csv", b"\xEF\xBB\xBFsource,target\r\n1,2\r\n2,3\r\n\r\n");
         let net = read_edge_file(&e, None, false).unwrap();
-        assert_eq!(net.names, ["1", "2", "3"]);
+        assert_eq!(net.names.to_vec(), ["1", "2", "3"]);
         assert_eq!(net.edge_count(), 2);
     }
 

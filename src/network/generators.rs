@@ -6,7 +6,7 @@
 //! iteration order reaches the output.
 
 use super::files::{read_edge_file, read_node_file};
-use super::{Network, NO_PARENT};
+use super::{Names, Network, NO_PARENT};
 use crate::error::{Error, Result};
 use crate::rng::RunRng;
 use crate::scenario::{LevelSpec, NetworkKind, NetworkSpec, Scenario};
@@ -310,32 +310,33 @@ pub fn barabasi_albert(n: usize, m: usize, rng: &mut RunRng) -> Result<Network> 
             n as f64 * m as f64
         )));
     }
-    let edges = m * (m + 1) / 2 + (n - m - 1) * m;
-    let mut g = empty_graph(n, edges);
-    let mut ends: Vec<u32> = Vec::with_capacity(2 * edges);
+    // The edge list itself is the urn of preferential attachment: endpoint k of the list
+    // (edge k / 2, end k % 2) is drawn uniformly, so a node is drawn in proportion to its
+    // degree. The list goes straight into the compact form (a petgraph graph of 10^7 nodes
+    // would triple the memory of building).
+    let count = m * (m + 1) / 2 + (n - m - 1) * m;
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(count);
     for u in 0..=m {
         for v in 0..u {
-            link(&mut g, u, v);
-            ends.push(u as u32);
-            ends.push(v as u32);
+            edges.push((u as u32, v as u32));
         }
     }
     let mut chosen: Vec<u32> = Vec::with_capacity(m);
     for t in m + 1..n {
         chosen.clear();
         while chosen.len() < m {
-            let v = ends[rng.random_range(0..ends.len())];
+            let k = rng.random_range(0..2 * edges.len());
+            let (a, b) = edges[k / 2];
+            let v = if k % 2 == 0 { a } else { b };
             if !chosen.contains(&v) {
                 chosen.push(v);
             }
         }
         for &v in &chosen {
-            link(&mut g, t, v as usize);
-            ends.push(t as u32);
-            ends.push(v);
+            edges.push((t as u32, v));
         }
     }
-    Ok(Network::from_petgraph(&g, false))
+    Ok(Network::from_edges(n, &edges, None, false))
 }
 
 /// Spatial network: each node linked to its k nearest nodes (undirected union); sets x, y.
@@ -651,7 +652,7 @@ pub fn hierarchy(
         net.region = region;
         net.region_names = regions.to_vec();
     }
-    net.names = names;
+    net.names = Names::Listed(names);
     net.level = level;
     net.level_names = levels.iter().map(|l| l.name.clone()).collect();
     net.parent = parent;
@@ -899,7 +900,7 @@ mod tests {
             .map(|i| net.x[i])
             .fold(f64::NEG_INFINITY, f64::max);
         assert!(min_east > max_west);
-        assert_eq!(net.names[31], "city_0");
+        assert_eq!(net.names.name(31), "city_0");
     }
 
     #[test]

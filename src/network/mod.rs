@@ -5,6 +5,7 @@ mod files;
 mod generators;
 
 pub use files::{read_edge_file, read_node_file, NodeTable};
+
 pub use generators::{
     barabasi_albert, build_network, erdos_renyi, hierarchy, knn_edges, ring, spatial,
     watts_strogatz,
@@ -12,6 +13,94 @@ pub use generators::{
 
 use petgraph::graph::Graph;
 use petgraph::EdgeType;
+use std::borrow::Cow;
+
+/// The names of a network's nodes: "0", "1", ... (generated networks: not stored, so that
+/// 10^7 governments do not cost 10^7 strings) or listed (ids from files, hierarchy names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Names {
+    /// Node i is called `i` (decimal), for n nodes.
+    Numbered(usize),
+    /// Node i is called `names[i]`.
+    Listed(Vec<String>),
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names::Numbered(0)
+    }
+}
+
+impl From<Vec<String>> for Names {
+    fn from(names: Vec<String>) -> Names {
+        Names::Listed(names)
+    }
+}
+
+impl Names {
+    /// Number of names.
+    pub fn len(&self) -> usize {
+        match self {
+            Names::Numbered(n) => *n,
+            Names::Listed(v) => v.len(),
+        }
+    }
+
+    /// True when there are no names.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The name of node i (panics when i is out of range, like indexing).
+    pub fn name(&self, i: usize) -> Cow<'_, str> {
+        self.get(i).expect("node index out of range")
+    }
+
+    /// The name of node i, if there is such a node.
+    pub fn get(&self, i: usize) -> Option<Cow<'_, str>> {
+        match self {
+            Names::Numbered(n) => (i < *n).then(|| Cow::Owned(i.to_string())),
+            Names::Listed(v) => v.get(i).map(|s| Cow::Borrowed(s.as_str())),
+        }
+    }
+
+    /// Every name in node order.
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+        (0..self.len()).map(|i| self.name(i))
+    }
+
+    /// The stored list, when the names are listed.
+    pub fn listed(&self) -> Option<&[String]> {
+        match self {
+            Names::Numbered(_) => None,
+            Names::Listed(v) => Some(v),
+        }
+    }
+
+    /// The node called `name` when the names are numbered (exactly as written: "7", not "07").
+    pub fn numbered_position(&self, name: &str) -> Option<usize> {
+        match self {
+            Names::Numbered(n) => {
+                let i: usize = name.parse().ok()?;
+                (i < *n && i.to_string() == name).then_some(i)
+            }
+            Names::Listed(_) => None,
+        }
+    }
+
+    /// The node called `name`, if any (a linear search when the names are listed).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        match self {
+            Names::Numbered(_) => self.numbered_position(name),
+            Names::Listed(v) => v.iter().position(|s| s == name),
+        }
+    }
+
+    /// The names as strings (for tests and small networks).
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(Cow::into_owned).collect()
+    }
+}
 
 /// Marker for "no parent" in [`Network::parent`].
 pub const NO_PARENT: u32 = u32::MAX;
@@ -39,7 +128,7 @@ pub struct Network {
     /// Concatenated observer lists (directed networks only).
     pub observer_ids: Vec<u32>,
     /// Node names (ids from files, or "0", "1", ...).
-    pub names: Vec<String>,
+    pub names: Names,
     /// Level index per node (empty when the network has no levels).
     pub level: Vec<u16>,
     /// Names of the levels, indexed by `level`.
@@ -68,7 +157,7 @@ impl Network {
         Network {
             n,
             complete: true,
-            names: (0..n).map(|i| i.to_string()).collect(),
+            names: Names::Numbered(n),
             ..Network::default()
         }
     }
@@ -76,38 +165,109 @@ impl Network {
     /// Builds the CSR from an edge list (u, v[, weight]); self-loops and duplicates are dropped.
     ///
     /// Undirected: each edge links both ways. Directed: u -> v means v observes u.
+    /// A counting sort places each arc in its observer's row (in edge order), then each row
+    /// is sorted by source (stably: of duplicates the first weight is kept) and compacted in
+    /// place: besides the edge list, only the CSR arrays and one offset array are alive.
     pub fn from_edges(
         n: usize,
         edges: &[(u32, u32)],
         weights: Option<&[f32]>,
         directed: bool,
     ) -> Network {
-        // (observer, source, weight) triples.
-        let mut arcs: Vec<(u32, u32, f32)> =
-            Vec::with_capacity(edges.len() * if directed { 1 } else { 2 });
+        let weighted = weights.is_some();
+        let mut offsets = vec![0usize; n + 1];
+        for &(u, v) in edges {
+            if u == v {
+                continue;
+            }
+            offsets[v as usize + 1] += 1;
+            if !directed {
+                offsets[u as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let arcs = offsets[n];
+        let mut ids = vec![0u32; arcs];
+        let mut ws = vec![0f32; if weighted { arcs } else { 0 }];
+        let mut fill = offsets.clone();
         for (e, &(u, v)) in edges.iter().enumerate() {
             if u == v {
                 continue;
             }
             let w = weights.map_or(1.0, |ws| ws[e]);
-            arcs.push((v, u, w));
-            if !directed {
-                arcs.push((u, v, w));
+            for (observer, source) in
+                [(v, u), (u, v)]
+                    .into_iter()
+                    .take(if directed { 1 } else { 2 })
+            {
+                let at = &mut fill[observer as usize];
+                ids[*at] = source;
+                if weighted {
+                    ws[*at] = w;
+                }
+                *at += 1;
             }
         }
-        arcs.sort_by_key(|a| (a.0, a.1)); // stable: the first weight is kept
-        arcs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        let (source_offsets, source_ids, source_weights) = csr(
-            n,
-            arcs.iter().map(|a| (a.0, a.1, a.2)),
-            arcs.len(),
-            weights.is_some(),
-        );
+        drop(fill);
+        // sort each row by source and drop repeated sources, compacting the arrays
+        let mut write = 0usize;
+        let mut row: Vec<(u32, f32)> = Vec::new();
+        for i in 0..n {
+            let (start, end) = (offsets[i], offsets[i + 1]);
+            offsets[i] = write;
+            if weighted {
+                row.clear();
+                row.extend(
+                    ids[start..end]
+                        .iter()
+                        .copied()
+                        .zip(ws[start..end].iter().copied()),
+                );
+                row.sort_by_key(|a| a.0); // stable: the first weight is kept
+                row.dedup_by_key(|a| a.0);
+                for (k, &(id, w)) in row.iter().enumerate() {
+                    ids[write + k] = id;
+                    ws[write + k] = w;
+                }
+                write += row.len();
+            } else {
+                ids[start..end].sort_unstable();
+                let mut last = None;
+                for k in start..end {
+                    let id = ids[k];
+                    if last != Some(id) {
+                        ids[write] = id;
+                        write += 1;
+                        last = Some(id);
+                    }
+                }
+            }
+        }
+        offsets[n] = write;
+        ids.truncate(write);
+        ids.shrink_to_fit();
+        ws.truncate(if weighted { write } else { 0 });
+        ws.shrink_to_fit();
         let (observer_offsets, observer_ids) = if directed {
-            let mut rev: Vec<(u32, u32)> = arcs.iter().map(|a| (a.1, a.0)).collect();
-            rev.sort_unstable();
-            let (o, ids, _) = csr(n, rev.iter().map(|a| (a.0, a.1, 1.0)), rev.len(), false);
-            (o, ids)
+            // i observes each of its sources j: j's observers, ascending because i is
+            let mut o = vec![0usize; n + 1];
+            for &j in &ids {
+                o[j as usize + 1] += 1;
+            }
+            for k in 0..n {
+                o[k + 1] += o[k];
+            }
+            let mut list = vec![0u32; write];
+            let mut fill = o.clone();
+            for i in 0..n {
+                for &j in &ids[offsets[i]..offsets[i + 1]] {
+                    list[fill[j as usize]] = i as u32;
+                    fill[j as usize] += 1;
+                }
+            }
+            (o, list)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -115,16 +275,12 @@ impl Network {
             n,
             complete: false,
             directed,
-            source_offsets,
-            source_ids,
-            source_weights: if weights.is_some() {
-                source_weights
-            } else {
-                Vec::new()
-            },
+            source_offsets: offsets,
+            source_ids: ids,
+            source_weights: ws,
             observer_offsets,
             observer_ids,
-            names: (0..n).map(|i| i.to_string()).collect(),
+            names: Names::Numbered(n),
             ..Network::default()
         }
     }
@@ -229,36 +385,14 @@ impl Network {
 
     /// Index of the node with this name, if any.
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|s| s == name)
+        self.names.position(name)
     }
-}
-
-/// Builds CSR arrays from (row, col, weight) triples sorted by row (weights kept if `weighted`).
-fn csr(
-    n: usize,
-    rows: impl Iterator<Item = (u32, u32, f32)>,
-    len: usize,
-    weighted: bool,
-) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
-    let mut offsets = vec![0usize; n + 1];
-    let mut ids = Vec::with_capacity(len);
-    let mut ws = Vec::with_capacity(if weighted { len } else { 0 });
-    for (r, c, w) in rows {
-        offsets[r as usize + 1] += 1;
-        ids.push(c);
-        if weighted {
-            ws.push(w);
-        }
-    }
-    for i in 0..n {
-        offsets[i + 1] += offsets[i];
-    }
-    (offsets, ids, ws)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::RngExt;
 
     #[test]
     fn csr_drops_self_loops_and_duplicates() {
@@ -268,6 +402,60 @@ mod tests {
         assert_eq!(net.sources(2), &[1]);
         assert_eq!(net.sources(3), &[] as &[u32]);
         assert_eq!(net.edge_count(), 2);
+    }
+
+    /// The CSR by the obvious method: (observer, source, weight) triples, stably sorted, deduplicated.
+    fn reference(
+        n: usize,
+        edges: &[(u32, u32)],
+        weights: &[f32],
+        directed: bool,
+    ) -> Vec<Vec<(u32, f32)>> {
+        let mut arcs = Vec::new();
+        for (e, &(u, v)) in edges.iter().enumerate() {
+            if u != v {
+                arcs.push((v, u, weights[e]));
+                if !directed {
+                    arcs.push((u, v, weights[e]));
+                }
+            }
+        }
+        arcs.sort_by_key(|a| (a.0, a.1));
+        arcs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        let mut rows = vec![Vec::new(); n];
+        for (o, src, w) in arcs {
+            rows[o as usize].push((src, w));
+        }
+        rows
+    }
+
+    #[test]
+    fn the_counting_sort_gives_the_sorted_deduplicated_rows_and_first_weights() {
+        let mut rng = crate::rng::run_rng(3, 0);
+        for directed in [false, true] {
+            let n = 40;
+            let edges: Vec<(u32, u32)> = (0..400)
+                .map(|_| (rng.random_range(0..n as u32), rng.random_range(0..n as u32)))
+                .collect();
+            let weights: Vec<f32> = (0..400).map(|k| k as f32).collect();
+            let want = reference(n, &edges, &weights, directed);
+            let net = Network::from_edges(n, &edges, Some(&weights), directed);
+            let plain = Network::from_edges(n, &edges, None, directed);
+            for i in 0..n {
+                let ids: Vec<u32> = want[i].iter().map(|a| a.0).collect();
+                let ws: Vec<f32> = want[i].iter().map(|a| a.1).collect();
+                assert_eq!(net.sources(i), ids.as_slice());
+                assert_eq!(net.source_weights(i), ws.as_slice());
+                assert_eq!(plain.sources(i), ids.as_slice());
+                if directed {
+                    // the observers of i: every j that has i among its sources, ascending
+                    let obs: Vec<u32> = (0..n as u32)
+                        .filter(|&j| want[j as usize].iter().any(|a| a.0 == i as u32))
+                        .collect();
+                    assert_eq!(net.observers(i), obs.as_slice());
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Traits and qualities: a constant, a distribution, a node-file column, or an index of
 //! several normalised columns.
 
+use super::beta::BetaSampler;
 use super::indicators::{Indicators, Normalise};
 use rand::Rng;
-use rand_distr::{Beta, Distribution as _, Normal, Uniform};
+use rand_distr::{Distribution as _, Normal, Uniform};
 use serde::{Deserialize, Serialize};
 
 /// A value given per government (or per variant): a number, a distribution, a column, or
@@ -59,8 +60,8 @@ pub enum Distribution {
 pub enum Sampler {
     /// Always this value.
     Constant(f64),
-    /// Beta distribution.
-    Beta(Beta<f64>),
+    /// Beta distribution (a ratio of two gamma variates).
+    Beta(BetaSampler),
     /// Uniform distribution (low, high); low == high degenerates to a constant.
     Uniform(f64, f64),
     /// Normal distribution (mean, sd); sd == 0 degenerates to a constant.
@@ -127,9 +128,9 @@ impl Distribution {
     /// A sampler for this distribution; call [`Distribution::check`] first.
     pub fn sampler(&self) -> Sampler {
         match *self {
-            Distribution::Beta { a, b } => match Beta::new(a, b) {
-                Ok(beta) => Sampler::Beta(beta),
-                Err(_) => Sampler::Constant(a / (a + b)),
+            Distribution::Beta { a, b } => match BetaSampler::new(a, b) {
+                Some(beta) => Sampler::Beta(beta),
+                None => Sampler::Constant(a / (a + b)),
             },
             Distribution::Uniform { low, high } => Sampler::Uniform(low, high),
             Distribution::Normal { mean, sd } => Sampler::Normal(mean, sd),

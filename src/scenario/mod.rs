@@ -5,6 +5,7 @@
 //! the file, the key and (where known) its line, and resolves relative paths against the
 //! folder of the file.
 
+mod beta;
 mod distribution;
 mod indicators;
 mod load;
