@@ -3,7 +3,7 @@
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /page.css`, `GET /api/config`,
 //! `GET /api/presets`, `POST /api/run`, `GET /api/scenario.toml?...`,
-//! `GET /api/download/ID.zip`. Every connection is handled on its own thread so that a
+//! `GET /api/download/ID.zip`, `GET /api/map/ID.svg`. Every connection is handled on its own thread so that a
 //! new run can cancel the one in progress; no route reads files. API requests from
 //! other sites (by `Origin` or `Sec-Fetch-Site`) are refused, and a run whose client
 //! closes the connection is cancelled.
@@ -165,6 +165,23 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
             }
             Err(e) => error_reply(&e),
         },
+        ("GET", p) if p.starts_with("/api/map/") => {
+            let id = p
+                .trim_start_matches("/api/map/")
+                .strip_suffix(".svg")
+                .and_then(|id| id.parse::<u64>().ok());
+            match id.and_then(|id| explorer.map_svg(id)) {
+                Some((name, svg)) => {
+                    let mut reply = Reply::ok("image/svg+xml", svg);
+                    reply.filename = Some(safe_name(&name));
+                    reply
+                }
+                None => Reply::error(
+                    404,
+                    "no such map (only the last few results are kept); run again",
+                ),
+            }
+        }
         ("GET", p) if p.starts_with("/api/download/") => {
             let id = p
                 .trim_start_matches("/api/download/")
