@@ -134,6 +134,9 @@ fn a_run_returns_summary_sentence_charts_and_map() {
     assert_eq!(again["map"]["geometry_id"], known);
     assert!(again["map"].get("geometry").is_none());
     assert_eq!(again["map"]["step"], v["map"]["step"]);
+    // (and what the page has is not part of the download's name)
+    let (name, _) = e.map_svg(again["id"].as_u64().unwrap()).unwrap();
+    assert_eq!(name, "competition_steps=10-map.svg");
     let (name, zip) = e.download_zip(id).unwrap();
     assert_eq!(name, "competition_steps=10-results.zip");
     assert!(zip.windows(13).any(|w| w == b"scenario.toml"));

@@ -73,7 +73,7 @@ const WORDS = {
     metric_final_share: "最终采纳比例", metric_t50: "过半时间", metric_final_mean_quality: "最终质量",
     metric_evaluation_bias: "评估偏差",
     unit_pp: " 个百分点", unit_years: " 年",
-    difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（Welch 区间）。过半时间只在过半的模拟之间比较；不足 2 次时无法确定。",
+    difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（韦尔奇 t 区间）。过半时间只在过半的模拟之间比较；不足 2 次时无法确定。",
     download_map: "下载地图（SVG）",
     map_bar_step: "采纳年份", map_bar_year: "采纳年份", never_adopted: "未采纳",
     to_controls: "参数 ↓", why: "原因",
