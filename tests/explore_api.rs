@@ -135,6 +135,17 @@ fn page_and_presets_are_served() {
         page.contains("/page.js") && !page.contains("https://"),
         "no CDN"
     );
+    // the page's scripts, the maps' among them
+    for (script, has) in [
+        ("/words.js", "const WORDS"),
+        ("/map.js", "function drawDots"),
+        ("/page.js", "async function run"),
+    ] {
+        assert!(page.contains(script), "{script}");
+        let (status, text) = request(&s, "GET", script, "");
+        assert_eq!(status, 200, "{script}");
+        assert!(String::from_utf8(text).unwrap().contains(has), "{script}");
+    }
     let (status, v) = json(&s, "GET", "/api/presets", "");
     assert_eq!(status, 200);
     let ids: Vec<&str> = v["presets"]
