@@ -135,6 +135,17 @@ fn page_and_presets_are_served() {
         page.contains("/page.js") && !page.contains("https://"),
         "no CDN"
     );
+    // the page's scripts, the maps' among them
+    for (script, has) in [
+        ("/words.js", "const WORDS"),
+        ("/map.js", "function drawDots"),
+        ("/page.js", "async function run"),
+    ] {
+        assert!(page.contains(script), "{script}");
+        let (status, text) = request(&s, "GET", script, "");
+        assert_eq!(status, 200, "{script}");
+        assert!(String::from_utf8(text).unwrap().contains(has), "{script}");
+    }
     let (status, v) = json(&s, "GET", "/api/presets", "");
     assert_eq!(status, 200);
     let ids: Vec<&str> = v["presets"]
@@ -181,10 +192,16 @@ fn a_run_returns_a_summary_and_svg_charts() {
         .as_str()
         .unwrap()
         .starts_with("final share"));
-    for chart in ["adoption", "channels", "quality", "map"] {
+    for chart in ["adoption", "channels", "quality"] {
         let svg = v["charts"][chart].as_str().unwrap_or("");
         assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{chart}");
     }
+    // the map comes as data; its chart is a download of its own
+    assert_eq!(v["map"]["step"].as_array().unwrap().len(), 3214);
+    let (status, svg) = request(&s, "GET", v["map_svg"].as_str().unwrap(), "");
+    assert_eq!(status, 200);
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     // the download bundle of that result
     let (status, zip) = request(&s, "GET", v["download"].as_str().unwrap(), "");
     assert_eq!(status, 200);
@@ -733,5 +750,161 @@ fn out_of_range_options_are_refused_naming_the_option() {
         let (code, stderr) = refused(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
+}
+
+/// The largest run answer (bytes) for a China-sized preset once the page has the map's
+/// geometry, and the largest with the geometry (the first answer of a network);
+/// documented in README.md (explore). Measured at 200 runs: 55 KB and 82 KB for the
+/// 339 China cities, 89 KB and 278 KB for the 3,214-unit baseline hierarchy; before
+/// the map was sent as data, every answer carried the map's SVG: 397 KB and 1,837 KB.
+const LIGHT_ANSWER: usize = 150_000;
+const FIRST_ANSWER: usize = 400_000;
+
+#[test]
+fn the_map_geometry_comes_once_and_answers_stay_light() {
+    let s = start(&[]);
+    for (preset, units) in [("china_cities", 339), ("baseline", 3214)] {
+        let body = format!(r#"{{"preset": "{preset}", "runs": 20}}"#);
+        let (status, first) = request(&s, "POST", "/api/run", &body);
+        assert_eq!(status, 200);
+        let v: Value = serde_json::from_slice(&first).unwrap();
+        // the first answer brings the geometry: positions and names of every unit
+        let map = &v["map"];
+        let g = &map["geometry"];
+        assert_eq!(g["x"].as_array().unwrap().len(), units, "{preset}");
+        assert_eq!(g["y"].as_array().unwrap().len(), units, "{preset}");
+        assert_eq!(g["names"].as_array().unwrap().len(), units, "{preset}");
+        let id = map["geometry_id"].as_str().unwrap();
+        // a page that has it gets only the per-unit numbers
+        let body = format!(r#"{{"preset": "{preset}", "runs": 20, "known_maps": ["{id}"]}}"#);
+        let (status, again) = request(&s, "POST", "/api/run", &body);
+        assert_eq!(status, 200);
+        let w: Value = serde_json::from_slice(&again).unwrap();
+        assert!(w["map"].get("geometry").is_none(), "{preset}");
+        assert_eq!(w["map"]["geometry_id"], id, "{preset}: the same network");
+        let steps = w["map"]["step"].as_array().unwrap();
+        assert_eq!(steps.len(), units, "{preset}");
+        assert!(steps.iter().any(|s| s.as_i64().unwrap() >= 0), "{preset}");
+        assert!(w["charts"]["map"].is_null());
+        assert!(
+            again.len() < LIGHT_ANSWER && first.len() < FIRST_ANSWER,
+            "{preset}: {} bytes (first answer {} bytes)",
+            again.len(),
+            first.len()
+        );
+        // the map chart stays downloadable
+        let (status, svg) = request(&s, "GET", w["map_svg"].as_str().unwrap(), "");
+        assert_eq!(status, 200);
+        assert!(svg.starts_with(b"<svg") && svg.len() > 100_000, "{preset}");
+        eprintln!(
+            "{preset}: first answer {} bytes, then {} bytes; map SVG {} bytes",
+            first.len(),
+            again.len(),
+            svg.len()
+        );
+    }
+    let (status, _) = request(&s, "GET", "/api/map/999999.svg", "");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn side_by_side_differences_carry_paired_or_welch_intervals() {
+    let s = start(&[]);
+    let run = |body: String| {
+        let (status, v) = json(&s, "POST", "/api/run", &body);
+        assert_eq!(status, 200, "{v}");
+        v
+    };
+    let reference = run(r#"{"preset": "competition", "runs": 30}"#.into());
+    let id = reference["id"].as_u64().unwrap();
+    let metric = |v: &Value, m: &str| {
+        v["differences"]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["metric"] == m)
+            .unwrap_or_else(|| panic!("{m} in {v}"))
+            .clone()
+    };
+    // the same seed and runs: paired; the same setting differs by exactly 0
+    let same = run(format!(
+        r#"{{"preset": "competition", "runs": 30, "reference": {id}}}"#
+    ));
+    assert_eq!(same["differences"]["pairing"], "paired");
+    let fs = metric(&same, "final_share");
+    assert_eq!(
+        (fs["diff"].as_f64(), fs["low"].as_f64(), fs["high"].as_f64()),
+        (Some(0.0), Some(0.0), Some(0.0)),
+        "{fs}"
+    );
+    assert_eq!(fs["n"], 30);
+    // a stronger competition: paired over the 30 runs, an interval around the difference
+    let paired = run(format!(
+        r#"{{"preset": "competition", "runs": 30, "competition.rate": 0.9, "reference": {id}}}"#
+    ));
+    assert_eq!(paired["differences"]["pairing"], "paired");
+    assert_eq!(paired["differences"]["runs"], serde_json::json!([30, 30]));
+    let fs = metric(&paired, "final_share");
+    let (d, lo, hi) = (
+        fs["diff"].as_f64().unwrap(),
+        fs["low"].as_f64().unwrap(),
+        fs["high"].as_f64().unwrap(),
+    );
+    assert!(lo < d && d < hi, "{fs}");
+    // another seed: the runs are independent samples (Welch) over both arms' runs
+    let welch = run(format!(
+        r#"{{"preset": "competition", "runs": 30, "competition.rate": 0.9, "seed": 7, "reference": {id}}}"#
+    ));
+    assert_eq!(welch["differences"]["pairing"], "welch");
+    let fw = metric(&welch, "final_share");
+    assert_eq!(fw["n"], 60, "{fw}");
+    let (d, lo, hi) = (
+        fw["diff"].as_f64().unwrap(),
+        fw["low"].as_f64().unwrap(),
+        fw["high"].as_f64().unwrap(),
+    );
+    assert!(lo < d && d < hi, "{fw}");
+    // a time to half never reached is not a number: said undefined, with the counts
+    let short = run(format!(
+        r#"{{"preset": "competition", "runs": 30, "steps": 5, "reference": {id}}}"#
+    ));
+    let t50 = metric(&short, "t50");
+    assert_eq!(t50["time"], true);
+    // (all 30 runs of the reference got there within 30 years, none within 5)
+    assert_eq!(reference["summary"]["t50"]["runs_reached"], 30);
+    assert_eq!(short["summary"]["t50"]["runs_reached"], 0);
+    assert_eq!(t50["with_value"], serde_json::json!([30, 0]), "{t50}");
+    assert!(t50["diff"].is_null() && t50["low"].is_null(), "{t50}");
+    assert_eq!(t50["n"], 0);
+}
+
+#[test]
+fn errors_reach_the_chinese_page_in_chinese() {
+    let s = start(&[]);
+    for (body, words) in [
+        (
+            r#"{"preset": "competition", "innovation.rate": 1.5, "lang": "zh"}"#,
+            "“自主创新率”须在 [0, 1] 之内，当前为 1.5",
+        ),
+        (
+            r#"{"preset": "competition", "learning.rat": 0.5, "lang": "zh"}"#,
+            "未知的键 `learning.rat`；是否想用 `learning.rate`？",
+        ),
+        (
+            r#"{"preset": "competition", "network.edges": "x.csv", "lang": "zh"}"#,
+            "不能在探索页面上修改文件路径",
+        ),
+        (
+            r#"{"preset": "baseline", "observed": true, "lang": "zh"}"#,
+            "该预设情景没有可比较的实际采纳数据",
+        ),
+        (r#"{"preset": "nope", "lang": "zh"}"#, "未知的预设情景"),
+    ] {
+        let (status, e) = json(&s, "POST", "/api/run", body);
+        assert_eq!(status, 400, "{body}");
+        let zh = e["error_zh"].as_str().unwrap_or_default();
+        assert!(zh.contains(words), "{body}: {zh}");
+        assert!(e["error"].as_str().unwrap().contains("key `"), "{e}");
     }
 }

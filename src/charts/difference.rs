@@ -56,7 +56,12 @@ impl RunValues {
                     format!("cannot read the per-run results (written by `policysim run`; differences need them): {e}"),
                 )
             })?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+        RunValues::parse(path, &bytes)
+    }
+
+    /// Parses the text of a `runs.csv` (`path` names it in errors).
+    pub fn parse(path: PathBuf, bytes: &[u8]) -> Result<RunValues> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let bad = |line: u64, what: String| Error::input_in(&path, format!("line {line}: {what}"));
         let headers = reader
             .headers()

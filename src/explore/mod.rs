@@ -7,21 +7,23 @@
 //! the same validation as scenario files, the caps, the scenario download),
 //! [`sentences`] (the summary and the why), `bundle.rs` (a result's files and portable
 //! downloads), [`values`]. [`server`] maps it onto HTTP (over the bounded connection
-//! layer in `http.rs`); the page itself (`page.html`, `words.js`, `page.js`,
+//! layer in `http.rs`); the page itself (`page.html`, `words.js`, `map.js`, `page.js`,
 //! `page.css`) is embedded in the binary.
 
 mod bundle;
 mod http;
+mod maps;
 pub mod params;
 pub mod presets;
 mod requests;
 pub mod sentences;
 pub mod server;
 pub mod values;
+mod wording;
 mod zip;
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang, RunData};
-use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
+use crate::ensemble::{prepare, run_ensemble, EnsembleOptions};
 use crate::error::Error;
 use crate::observed::{read_observed, ObservedOptions};
 use crate::output;
@@ -142,12 +144,14 @@ impl ApiError {
         self
     }
 
-    /// The error as the JSON body `{"error": message, "error_zh": ...}`.
+    /// The error as the JSON body `{"error": message, "error_zh": ...}` (the Chinese
+    /// wording its own, or derived from the message by [`wording::zh_of`]).
     pub fn to_json(&self) -> String {
-        match &self.message_zh {
-            Some(zh) => json!({ "error": self.message, "error_zh": zh }).to_string(),
-            None => json!({ "error": self.message }).to_string(),
-        }
+        let zh = self
+            .message_zh
+            .clone()
+            .unwrap_or_else(|| wording::zh_of(&self.message));
+        json!({ "error": self.message, "error_zh": zh }).to_string()
     }
 }
 
@@ -177,7 +181,14 @@ impl From<Error> for ApiError {
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
-const RESERVED: [&str; 5] = ["preset", "reference", "lang", "observed", "page"];
+const RESERVED: [&str; 6] = [
+    "preset",
+    "reference",
+    "lang",
+    "observed",
+    "page",
+    "known_maps",
+];
 
 /// How many pages' running requests are remembered (each page cancels only its own).
 const MAX_PAGES: usize = 64;
@@ -219,6 +230,8 @@ pub struct RunRequest<'a> {
     pub preset: &'a Preset,
     /// File name stem for the downloads (the preset and what was changed).
     pub stem: String,
+    /// Ids of the map geometries the page already has (the answer leaves those out).
+    pub known_maps: Vec<String>,
 }
 
 /// The explore API: presets, validation, caps, one simulation at a time.
@@ -343,6 +356,7 @@ impl Explorer {
                 )))
             }
         };
+        let known_maps = known_maps(&request)?;
         let preset = self.preset_for(&request)?;
         let stem = values::file_stem(&preset.id, &request);
         let ask = RunRequest {
@@ -352,6 +366,7 @@ impl Explorer {
             page,
             preset,
             stem,
+            known_maps,
         };
         self.run(&scenario, &ask, cancel)
     }
@@ -468,6 +483,10 @@ impl Explorer {
         )?;
         let mut charts = Map::new();
         for (name, bytes) in &files {
+            // the map is drawn by the page from `map` (its SVG is a download of its own)
+            if name == "map.svg" {
+                continue;
+            }
             if let Some(stem) = name.strip_suffix(".svg") {
                 charts.insert(
                     stem.into(),
@@ -498,6 +517,11 @@ impl Explorer {
                 Value::String(String::from_utf8_lossy(&svg).into()),
             );
         }
+        let differences = kept
+            .as_ref()
+            .map(|r| maps::differences(&r.files, &files))
+            .unwrap_or(Value::Null);
+        let has_map_svg = files.iter().any(|(n, _)| n == "map.svg");
         let summary: Value = files
             .iter()
             .find(|(n, _)| n == "summary.json")
@@ -515,7 +539,10 @@ impl Explorer {
                 "zh": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::Zh),
             },
             "charts": charts,
-            "map": map_json(&result),
+            "reference": kept.as_ref().map(|r| r.id),
+            "differences": differences,
+            "map": maps::map_json(&result, &ask.known_maps),
+            "map_svg": has_map_svg.then(|| format!("/api/map/{id}.svg")),
             "warnings": scenario.warnings,
             "download": format!("/api/download/{id}.zip"),
         });
@@ -554,6 +581,14 @@ impl Explorer {
         self.stored(id)
             .map(|s| (format!("{}-results.zip", s.stem), zip::zip_stored(&s.files)))
     }
+
+    /// `GET /api/map/ID.svg`: the result's map chart (the page draws the map itself; this
+    /// is the download), and the file name to save it as.
+    pub fn map_svg(&self, id: u64) -> Option<(String, Vec<u8>)> {
+        let s = self.stored(id)?;
+        let (_, bytes) = s.files.iter().find(|(n, _)| n == "map.svg")?;
+        Some((format!("{}-map.svg", s.stem), bytes.clone()))
+    }
 }
 
 /// Locks a mutex, recovering from a panic in another request.
@@ -584,40 +619,20 @@ fn current_label(lang: Lang, name: &str) -> String {
     }
 }
 
-/// The representative run for the page's animated map: coordinates, adoption step per
-/// government (-1 = never), regions and edges (as a flat list of pairs, when not too many).
-fn map_json(result: &EnsembleResult) -> Value {
-    let rep = &result.representative;
-    let net = &rep.network;
-    if !net.has_coordinates() {
-        return Value::Null;
+/// The `known_maps` of a request: the ids of the map geometries the page already has.
+fn known_maps(request: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
+    let bad = || {
+        ApiError::bad("key `known_maps`: expected a list of at most 16 map ids (texts)")
+            .zh("键 `known_maps`：应为最多 16 个地图编号（文本）的列表")
+    };
+    match request.get("known_maps") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(ids)) if ids.len() <= 16 => ids
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
+            .collect(),
+        Some(_) => Err(bad()),
     }
-    let step: Vec<i64> = (0..net.n)
-        .map(|i| match rep.adopted_step.get(i) {
-            Some(&s) if s != u32::MAX => i64::from(s),
-            _ => -1,
-        })
-        .collect();
-    let mut edges = Vec::new();
-    if !net.complete && net.edge_count() <= 20_000 {
-        for i in 0..net.n {
-            for &j in net.sources(i) {
-                if net.directed || (j as usize) > i {
-                    edges.push(j as usize);
-                    edges.push(i);
-                }
-            }
-        }
-    }
-    let round = |v: &f64| (v * 1e4).round() / 1e4;
-    json!({
-        "run": rep.run,
-        "x": net.x.iter().map(round).collect::<Vec<_>>(),
-        "y": net.y.iter().map(round).collect::<Vec<_>>(),
-        "step": step,
-        "edges": edges,
-        "steps": result.curves.rows.saturating_sub(1),
-    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ const state = {
   timer: null,
   page: (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2),
   notice: null,     // a message for the stale line (superseded, reference cleared)
+  maps: new Map(),  // map geometry id -> geometry (sent once; answers then leave it out)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -387,6 +388,7 @@ async function run() {
     runs: Number($("runs").value),
     lang: state.lang,
     page: state.page,
+    known_maps: [...state.maps.keys()],
   });
   const observed = $("observed").value;
   if (state.preset.observed && observed) body.observed = observed === "yes" ? true : observed;
@@ -416,6 +418,7 @@ async function run() {
       return null;
     }
     showError("");
+    keepGeometry(data);
     state.result = data;
     state.shown = key;
     showResult();
@@ -437,13 +440,28 @@ async function run() {
   return out;
 }
 
+// Keeps the map geometry an answer brings (the last few, the reference's among them).
+function keepGeometry(data) {
+  const map = data.map;
+  if (!map || !map.geometry) return;
+  state.maps.delete(map.geometry_id);
+  state.maps.set(map.geometry_id, map.geometry);
+  delete map.geometry;
+  const keep = new Set([map.geometry_id]);
+  if (state.referenceResult && state.referenceResult.map) keep.add(state.referenceResult.map.geometry_id);
+  for (const id of [...state.maps.keys()]) {
+    if (state.maps.size <= 4) break;
+    if (!keep.has(id)) state.maps.delete(id);
+  }
+}
+
 function svgUrl(svg) {
   const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
   state.blobUrls.push(url);
   return url;
 }
 
-const CHARTS = ["compare", "adoption", "channels", "regions", "quality", "hazard", "map"];
+const CHARTS = ["compare", "adoption", "channels", "regions", "quality", "hazard"];
 
 function showResult() {
   const res = state.result;
@@ -461,6 +479,10 @@ function showResult() {
   dl.classList.remove("disabled");
   dl.removeAttribute("aria-disabled");
   dl.setAttribute("download", "");
+  const dm = $("download-map");
+  dm.hidden = !res.map_svg;
+  if (res.map_svg) dm.href = res.map_svg;
+  $("chart-map").hidden = !res.map;
   showSummary();
   const map = res.map;
   const slider = $("step");
@@ -488,18 +510,29 @@ function showSummary() {
     img.alt = res ? w("chart_alt")(w(name), sentence) : w(name);
   }
   $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
+  $("map-static").setAttribute("aria-label", w("chart_alt")(w("map"), sentence));
   showSideBySide();
 }
 
-// A difference of two means with its 95% interval (from each mean's own interval;
-// the two settings' runs are treated as independent, which makes it wider, not narrower).
-function difference(a, b) {
-  if (!a || !b || typeof a.mean !== "number" || typeof b.mean !== "number") return null;
-  const se = (s) => (typeof s.ci_high === "number" && typeof s.ci_low === "number" ? (s.ci_high - s.ci_low) / 3.92 : 0);
-  const d = b.mean - a.mean;
-  const h = 1.96 * Math.sqrt(se(a) ** 2 + se(b) ** 2);
-  const f = (x) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(2);
-  return `${f(d)} [${f(d - h)}, ${f(d + h)}]`;
+// One difference of the side-by-side line: current − reference with its 95% interval,
+// from the server (paired run by run when both settings ran the same seeds and runs,
+// Welch otherwise; src/paired.rs). A metric without a difference says so in words.
+function differenceText(d, pairing) {
+  const scale = d.metric === "final_share" ? 100 : 1;
+  const digits = d.time ? 1 : d.metric === "final_share" ? 1 : 3;
+  const f = (x) => (x * scale >= 0 ? "+" : "−") + Math.abs(x * scale).toFixed(digits);
+  const name = w("metric_" + d.metric);
+  if (d.diff === null) return w("diff_undefined")(name, d.with_value[0], d.with_value[1], d.time);
+  const unit = d.time ? w("unit_years") : d.metric === "final_share" ? w("unit_pp") : "";
+  let text = `${name} ${f(d.diff)}${unit} [${f(d.low)}, ${f(d.high)}]`;
+  if (d.time) text += w("diff_reached")(d.n, d.with_value[0], d.with_value[1], pairing);
+  return text;
+}
+
+function differenceLine(diffs) {
+  if (!diffs || !diffs.metrics.length) return "";
+  const head = diffs.pairing === "paired" ? w("diff_paired")(diffs.runs[1]) : w("diff_welch")(diffs.runs[0], diffs.runs[1]);
+  return head + diffs.metrics.map((d) => differenceText(d, diffs.pairing)).join(w("diff_sep")) + w("diff_end");
 }
 
 // The reference's charts beside the current ones (the same charts, labelled), and the
@@ -513,12 +546,10 @@ function showSideBySide() {
   for (const f of document.querySelectorAll("figure.ref")) f.remove();
   state.refBlobUrls.forEach((u) => URL.revokeObjectURL(u));
   state.refBlobUrls = [];
-  const fs = ref && res ? difference(ref.summary.final_share, res.summary.final_share) : null;
-  let t50 = "";
-  const ta = ref && ref.summary.t50 && ref.summary.t50.km_median;
-  const tb = res && res.summary.t50 && res.summary.t50.km_median;
-  if (typeof ta === "number" && typeof tb === "number") t50 = w("diff_t50")(ta, tb);
-  $("difference").textContent = fs ? w("difference")(fs, t50) : "";
+  // the differences belong to the shown result and the reference it was run against
+  const diffs = ref && res && res.reference === ref.id ? res.differences : null;
+  $("difference").textContent = differenceLine(diffs);
+  $("difference-help").hidden = !diffs;
   const names = ["adoption", "channels", "regions", "quality", "hazard", "map"];
   for (const [k, name] of names.entries()) {
     const cur = $("chart-" + name);
@@ -531,21 +562,33 @@ function showSideBySide() {
       cur.querySelector("figcaption").prepend(side);
     }
     side.textContent = `${w("current")}: `;
-    if (!on || cur.hidden || !ref.charts[name]) continue;
+    const isMap = name === "map";
+    if (!on || cur.hidden || !(isMap ? ref.map : ref.charts[name])) continue;
     const fig = document.createElement("figure");
     fig.className = "ref";
     fig.style.order = String(2 * k + 1);
-    const img = document.createElement("img");
-    const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
-    state.refBlobUrls.push(url);
-    img.src = url;
-    img.alt = w("chart_alt")(`${w("reference")}: ${w(name)}`, ref.sentence[state.lang]);
+    const alt = w("chart_alt")(`${w("reference")}: ${w(name)}`, ref.sentence[state.lang]);
+    let pic;
+    if (isMap) {
+      pic = document.createElement("canvas");
+      pic.width = 900;
+      pic.height = 600;
+      pic.setAttribute("role", "img");
+      pic.setAttribute("aria-label", alt);
+      drawDots(pic, ref, Infinity, true);
+    } else {
+      pic = document.createElement("img");
+      const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
+      state.refBlobUrls.push(url);
+      pic.src = url;
+      pic.alt = alt;
+    }
     const cap = document.createElement("figcaption");
     const label = document.createElement("span");
     label.className = "side";
     label.textContent = `${w("reference")}: `;
     cap.append(label, document.createTextNode(w(name)));
-    fig.append(img, cap);
+    fig.append(pic, cap);
     fig.dataset.chart = name;
     $("charts").insertBefore(fig, cur);
   }
@@ -553,68 +596,18 @@ function showSideBySide() {
   $("chart-compare").style.order = on ? "99" : "";
 }
 
-// ---------- the animated map ----------
+// ---------- the maps (drawn by map.js) ----------
 
-// the chart's viridis stops (src/charts/style.rs), so canvas and static map agree
-const VIRIDIS = [[68, 1, 84], [72, 36, 117], [65, 68, 135], [53, 95, 141], [42, 120, 142], [33, 145, 140],
-  [34, 168, 132], [68, 191, 112], [122, 209, 81], [189, 223, 38], [253, 231, 37]];
-
-function viridis(f) {
-  const t = Number.isFinite(f) ? Math.min(Math.max(f, 0), 1) : 0;
-  const x = t * (VIRIDIS.length - 1);
-  const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
-  const u = x - i;
-  const c = VIRIDIS[i].map((a, k) => Math.round(a + u * (VIRIDIS[i + 1][k] - a)));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-}
-
+// The animated map (at the chosen step) and the static one (every adoption).
 function drawMap() {
-  const canvas = $("map-canvas");
-  const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const map = state.result && state.result.map;
+  const res = state.result;
+  const map = res && res.map;
+  const t = map ? Math.min(Math.max(state.step, 0), map.steps) : 0;
+  const adopted = drawDots($("map-canvas"), res, t, false);
+  drawDots($("map-static"), res, Infinity, true);
   if (!map) return;
-  const n = map.x.length;
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  let smin = Infinity, smax = -Infinity;
-  for (let i = 0; i < n; i++) {
-    x0 = Math.min(x0, map.x[i]); x1 = Math.max(x1, map.x[i]);
-    y0 = Math.min(y0, map.y[i]); y1 = Math.max(y1, map.y[i]);
-    if (map.step[i] >= 0) { smin = Math.min(smin, map.step[i]); smax = Math.max(smax, map.step[i]); }
-  }
-  // the static map's scale: the span of steps in which units adopted
-  const span = smax >= smin ? Math.max(smax - smin, 1) : 1;
-  const pad = 16;
-  const sx = (canvas.width - 2 * pad) / Math.max(x1 - x0, 1e-9);
-  const sy = (canvas.height - 2 * pad) / Math.max(y1 - y0, 1e-9);
-  const s = Math.min(sx, sy);
-  const ox = (canvas.width - s * (x1 - x0)) / 2;
-  const oy = (canvas.height - s * (y1 - y0)) / 2;
-  const px = (i) => ox + (map.x[i] - x0) * s;
-  const py = (i) => canvas.height - (oy + (map.y[i] - y0) * s);
-  ctx.strokeStyle = "rgba(0,0,0,0.06)";
-  ctx.lineWidth = 0.5;
-  ctx.beginPath();
-  for (let e = 0; e + 1 < map.edges.length; e += 2) {
-    ctx.moveTo(px(map.edges[e]), py(map.edges[e]));
-    ctx.lineTo(px(map.edges[e + 1]), py(map.edges[e + 1]));
-  }
-  ctx.stroke();
-  const t = Math.min(Math.max(state.step, 0), map.steps);
-  const r = Math.max(1.5, Math.min(5, 600 / Math.sqrt(n) / 3));
-  let adopted = 0;
-  for (let i = 0; i < n; i++) {
-    const st = map.step[i];
-    const on = st >= 0 && st <= t;
-    if (on) adopted++;
-    // early adopters dark purple, late ones yellow (viridis, as on the map chart)
-    ctx.fillStyle = on ? viridis((st - smin) / span) : "#d5d5d5";
-    ctx.beginPath();
-    ctx.arc(px(i), py(i), r, 0, 2 * Math.PI);
-    ctx.fill();
-  }
-  const start = state.result.summary && state.result.summary.start_year;
+  const n = map.step.length;
+  const start = res.summary && res.summary.start_year;
   $("step-label").textContent = typeof start === "number"
     ? w("step_year")(start + t, adopted, n)
     : w("step")(t, adopted, n);

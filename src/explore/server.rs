@@ -1,10 +1,11 @@
 //! The HTTP side of `policysim explore`: the routes and the request checks over
 //! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
-//! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /page.css`, `GET /api/config`,
-//! `GET /api/presets`, `POST /api/run`, `GET /api/scenario.toml?...`,
-//! `GET /api/download/ID.zip`. Every connection is handled on its own thread so that a
-//! new run can cancel the one in progress; no route reads files. API requests from
+//! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
+//! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
+//! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`.
+//! Every connection is handled on its own thread so that a new run can cancel the one
+//! in progress; no route reads files. API requests from
 //! other sites (by `Origin` or `Sec-Fetch-Site`) are refused, and a run whose client
 //! closes the connection is cancelled.
 
@@ -19,6 +20,7 @@ use std::time::Duration;
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
 const WORDS_JS: &str = include_str!("words.js");
+const MAP_JS: &str = include_str!("map.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -153,6 +155,7 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
         }
         ("GET" | "HEAD", "/page.js") => Reply::ok("text/javascript; charset=utf-8", PAGE_JS),
         ("GET" | "HEAD", "/words.js") => Reply::ok("text/javascript; charset=utf-8", WORDS_JS),
+        ("GET" | "HEAD", "/map.js") => Reply::ok("text/javascript; charset=utf-8", MAP_JS),
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
         ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
@@ -165,6 +168,23 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
             }
             Err(e) => error_reply(&e),
         },
+        ("GET", p) if p.starts_with("/api/map/") => {
+            let id = p
+                .trim_start_matches("/api/map/")
+                .strip_suffix(".svg")
+                .and_then(|id| id.parse::<u64>().ok());
+            match id.and_then(|id| explorer.map_svg(id)) {
+                Some((name, svg)) => {
+                    let mut reply = Reply::ok("image/svg+xml", svg);
+                    reply.filename = Some(safe_name(&name));
+                    reply
+                }
+                None => Reply::error(
+                    404,
+                    "no such map (only the last few results are kept); run again",
+                ),
+            }
+        }
         ("GET", p) if p.starts_with("/api/download/") => {
             let id = p
                 .trim_start_matches("/api/download/")

@@ -109,14 +109,34 @@ fn a_run_returns_summary_sentence_charts_and_map() {
         .as_str()
         .unwrap()
         .contains("final share"));
-    for chart in ["adoption", "channels", "quality", "map"] {
+    for chart in ["adoption", "channels", "quality"] {
         assert!(
             v["charts"][chart].as_str().unwrap().starts_with("<svg"),
             "{chart}"
         );
     }
-    assert_eq!(v["map"]["x"].as_array().unwrap().len(), 3214);
+    // the map comes as data (the page draws it); its SVG is a download of its own
+    assert!(v["charts"]["map"].is_null());
+    assert_eq!(v["map"]["geometry"]["x"].as_array().unwrap().len(), 3214);
+    assert_eq!(v["map"]["step"].as_array().unwrap().len(), 3214);
     let id = v["id"].as_u64().unwrap();
+    assert_eq!(v["map_svg"], format!("/api/map/{id}.svg"));
+    let (name, svg) = e.map_svg(id).unwrap();
+    assert_eq!(name, "competition_steps=10-map.svg");
+    assert!(svg.starts_with(b"<svg"));
+    // a page that has the geometry is not sent it again
+    let known = v["map"]["geometry_id"].as_str().unwrap();
+    let again = e
+        .run_json(&format!(
+            r#"{{"preset": "competition", "runs": 8, "steps": 10, "known_maps": ["{known}"]}}"#
+        ))
+        .unwrap();
+    assert_eq!(again["map"]["geometry_id"], known);
+    assert!(again["map"].get("geometry").is_none());
+    assert_eq!(again["map"]["step"], v["map"]["step"]);
+    // (and what the page has is not part of the download's name)
+    let (name, _) = e.map_svg(again["id"].as_u64().unwrap()).unwrap();
+    assert_eq!(name, "competition_steps=10-map.svg");
     let (name, zip) = e.download_zip(id).unwrap();
     assert_eq!(name, "competition_steps=10-results.zip");
     assert!(zip.windows(13).any(|w| w == b"scenario.toml"));
@@ -129,6 +149,19 @@ fn a_run_returns_summary_sentence_charts_and_map() {
         .as_str()
         .unwrap()
         .contains("reference"));
+    // the differences to the reference: the same seed and runs, so paired run by run
+    let d = &v2["differences"];
+    assert_eq!(v2["reference"], id);
+    assert_eq!(d["pairing"], "paired", "{d}");
+    assert_eq!(d["metrics"][0]["metric"], "final_share");
+    let fs = &d["metrics"][0];
+    let (diff, low, high) = (
+        fs["diff"].as_f64().unwrap(),
+        fs["low"].as_f64().unwrap(),
+        fs["high"].as_f64().unwrap(),
+    );
+    assert!(low <= diff && diff <= high, "{fs}");
+    assert_eq!(fs["n"], 8);
 }
 
 #[test]

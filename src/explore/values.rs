@@ -92,7 +92,7 @@ pub fn file_stem(preset: &str, request: &serde_json::Map<String, Value>) -> Stri
             other => other.to_string(),
         };
         match key.as_str() {
-            "preset" | "lang" | "page" | "reference" | "runs" => continue,
+            "preset" | "lang" | "page" | "reference" | "runs" | "known_maps" => continue,
             "observed" => parts.push(format!("observed={text}")),
             _ => parts.push(format!("{key}={text}")),
         }

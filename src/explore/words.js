@@ -9,8 +9,21 @@ const WORDS = {
     runs_help: "How many runs with different random draws; the band shows their spread.",
     keep: "Keep as reference", clear: "Clear reference", copy_link: "Copy link",
     side_by_side: "show the reference's charts side by side", current: "current",
-    difference: (fs, t50) => `Current − reference: final share ${fs}${t50}.`,
-    diff_t50: (a, b) => `; half the units adopted by step ${b} against ${a} (medians over the runs)`,
+    diff_paired: (n) => `Current − reference (95% intervals, paired over ${n} runs with the same seeds): `,
+    diff_welch: (a, b) => `Current − reference (95% intervals; ${a} and ${b} runs compared as independent samples): `,
+    diff_sep: "; ", diff_end: ".",
+    diff_undefined: (m, a, b, time) => time
+      ? `${m}: not defined (half reached in ${a} runs of the reference and ${b} of the current, fewer than 2 comparable)`
+      : `${m}: not defined`,
+    diff_reached: (n, a, b, pairing) => pairing === "paired"
+      ? ` (over the ${n} pairs that both reached half)`
+      : ` (over the runs that reached half: ${a} and ${b})`,
+    metric_final_share: "final share", metric_t50: "time to half", metric_final_mean_quality: "final quality",
+    metric_evaluation_bias: "evaluation bias",
+    unit_pp: " points", unit_years: " years",
+    difference_help: "Each difference is current minus reference with its 95% confidence interval. When both settings ran the same runs with the same seeds, run r of one is compared with run r of the other (paired t interval); otherwise the two sets of runs are compared as independent samples (Welch's interval). The time to half is compared over the runs that reached half; where fewer than 2 did, it is not defined.",
+    download_map: "Download map (SVG)",
+    map_bar_step: "adoption year", map_bar_year: "adoption year", never_adopted: "never adopted",
     to_controls: "Parameters ↓", why: "Why",
     download_toml: "Download scenario (TOML)", download_zip: "Download results (ZIP: CSV, charts)",
     compare: "Adoption: current vs. reference",
@@ -48,8 +61,21 @@ const WORDS = {
     runs_help: "使用不同随机抽样的模拟次数；阴影带显示其离散程度。",
     keep: "保留为参照", clear: "清除参照", copy_link: "复制链接",
     side_by_side: "并排显示参照的图表", current: "当前",
-    difference: (fs, t50) => `当前 − 参照：最终采纳比例 ${fs}${t50}。`,
-    diff_t50: (a, b) => `；过半单位采纳的时间为第 ${b} 步，参照为第 ${a} 步（各次模拟的中位数）`,
+    diff_paired: (n) => `当前 − 参照（95% 置信区间，按相同随机种子的 ${n} 次模拟逐次配对）：`,
+    diff_welch: (a, b) => `当前 − 参照（95% 置信区间；${a} 次与 ${b} 次模拟作为独立样本比较）：`,
+    diff_sep: "；", diff_end: "。",
+    diff_undefined: (m, a, b, time) => time
+      ? `${m}：无法确定（参照有 ${a} 次、当前有 ${b} 次模拟过半，可比较的不足 2 次）`
+      : `${m}：无法确定`,
+    diff_reached: (n, a, b, pairing) => pairing === "paired"
+      ? `（基于两者都过半的 ${n} 对模拟）`
+      : `（基于过半的模拟：${a} 次与 ${b} 次）`,
+    metric_final_share: "最终采纳比例", metric_t50: "过半时间", metric_final_mean_quality: "最终质量",
+    metric_evaluation_bias: "评估偏差",
+    unit_pp: " 个百分点", unit_years: " 年",
+    difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（韦尔奇 t 区间）。过半时间只在过半的模拟之间比较；不足 2 次时无法确定。",
+    download_map: "下载地图（SVG）",
+    map_bar_step: "采纳年份", map_bar_year: "采纳年份", never_adopted: "未采纳",
     to_controls: "参数 ↓", why: "原因",
     download_toml: "下载情景文件（TOML）", download_zip: "下载结果（ZIP：CSV、图表）",
     compare: "采纳曲线：当前与参照",

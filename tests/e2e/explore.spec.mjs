@@ -37,8 +37,9 @@ async function settled(page, pred, what) {
 }
 
 const summary = (page) => page.textContent("#summary");
+// a chart's SVG as shown (the map: the download the server draws, the page draws it itself)
 const chartSvg = (page, name) =>
-  page.evaluate(async (n) => (await (await fetch(document.querySelector(`#chart-${n} img`).src)).text()), name);
+  page.evaluate(async (n) => (await (await fetch(n === "map" ? state.result.map_svg : document.querySelector(`#chart-${n} img`).src)).text()), name);
 
 // Sets a control as a user would (input, then change), by its dotted key.
 async function setControl(page, key, value) {
@@ -162,7 +163,17 @@ try {
   const why = await page.textContent("#why-text");
   check(/competition \(\d+%\)/.test(why) && why.includes("Against the reference"), "the why panel names the channels and the change: " + why);
   check(await page.isVisible("#chart-hazard"), "the hazard chart is shown");
-  check(await page.$eval("#chart-map img", (i) => i.complete && i.naturalWidth > 0), "map chart loaded");
+  // the map comes as data: the geometry once per network, then only the steps per unit
+  const mapInfo = await page.evaluate(() => {
+    const c = document.getElementById("map-static");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let coloured = 0;
+    for (let k = 0; k < d.length; k += 4) if (Math.max(d[k], d[k + 1], d[k + 2]) - Math.min(d[k], d[k + 1], d[k + 2]) > 40) coloured++;
+    return { coloured, geometries: state.maps.size, id: state.result.map.geometry_id, sent: "geometry" in state.result.map };
+  });
+  check(mapInfo.coloured > 1000 && mapInfo.geometries === 1 && !mapInfo.sent,
+    "the static map is drawn on the page from the map data, its geometry kept once: " + JSON.stringify(mapInfo));
+  check((await chartSvg(page, "map")).startsWith("<svg"), "the map stays downloadable as SVG");
   check((await page.getAttribute("#chart-adoption img", "alt")).includes("final share"), "the chart's alt text says what it shows");
 
   // side by side: the reference's charts beside the current ones, labelled, and the difference
@@ -173,7 +184,12 @@ try {
   check((await page.textContent("figure.ref[data-chart='adoption'] figcaption")).startsWith("reference: ")
     && (await page.textContent("#chart-adoption figcaption")).startsWith("current: "), "side by side: both columns are labelled");
   const diff = await page.textContent("#difference");
-  check(/^Current − reference: final share \+0\.\d\d \[\+0\.\d\d, \+0\.\d\d\]/.test(diff), "the difference line with its interval: " + diff);
+  check(/^Current − reference \(95% intervals, paired over 100 runs with the same seeds\): final share \+\d+\.\d points \[\+\d+\.\d, \+\d+\.\d\]/.test(diff),
+    "the difference line with its paired interval: " + diff);
+  check(/time to half (−|\+)\d+\.\d years \[(−|\+)\d+\.\d, (−|\+)\d+\.\d\] \(over the \d+ pairs that both reached half\)|time to half: not defined/.test(diff)
+    && !/NaN|null|undefined|Infinity/.test(diff), "the time to half: an interval over the pairs that reached half, or said not defined: " + diff);
+  check(await page.isVisible("#difference-help"), "the method of the differences is said");
+  check(await page.isVisible("figure.ref[data-chart='map'] canvas"), "side by side: the reference's map is drawn too");
   const refBox = await page.$eval("figure.ref[data-chart='adoption']", (f) => f.getBoundingClientRect().toJSON());
   const curBox = await page.$eval("#chart-adoption", (f) => f.getBoundingClientRect().toJSON());
   check(Math.abs(refBox.top - curBox.top) < 2 && refBox.right <= curBox.left, "side by side at 1366 px: reference left, current right");
@@ -218,7 +234,7 @@ try {
   const visible = await other.evaluate(() => {
     const out = [];
     const seen = (el) => el.getClientRects().length > 0 || el.tagName === "OPTION";
-    for (const el of document.querySelectorAll("label, summary, button, a.button, .help, figcaption, h1 > span, h2, .value, #step-label, #summary, #why-text, #preset-description, #status, #stale")) {
+    for (const el of document.querySelectorAll("label, summary, button, a.button, .help, figcaption, h1 > span, h2, #difference, .value, #step-label, #summary, #why-text, #preset-description, #status, #stale")) {
       // the language switch shows "English" in English (marked lang="en"), as it should
       if (seen(el) && !el.closest("[hidden]") && el.lang !== "en") out.push(el.textContent);
     }
@@ -290,7 +306,8 @@ try {
   const res = spawnSync(bin, ["check", tomlPath], { encoding: "utf8" });
   check(res.status === 0, "`policysim check` accepts the downloaded scenario" + (res.status ? ": " + res.stderr : ""));
   const [zip] = await Promise.all([page.waitForEvent("download"), page.click("#download-zip")]);
-  check(zip.suggestedFilename().endsWith("-results.zip") && zip.suggestedFilename().startsWith("baseline_"), "the ZIP is named after what changed: " + zip.suggestedFilename());
+  check(zip.suggestedFilename().endsWith("-results.zip") && zip.suggestedFilename().startsWith("baseline_") && !zip.suggestedFilename().includes("known_maps"),
+    "the ZIP is named after what changed: " + zip.suggestedFilename());
   const zipPath = join(outDir, "results.zip");
   await zip.saveAs(zipPath);
   const bytes = readFileSync(zipPath);
@@ -325,26 +342,28 @@ try {
     check((await chartSvg(page, "adoption")).includes("Observed"), "the adoption chart shows the observed share");
     check(await page.$eval('input[data-key="steps"]', (s) => s.disabled), "the Years slider is off: the observed years apply");
     // the canvas and the static map use the same colours: the earliest and latest adopters
+    // (the SVG the server draws for the download, the page's static map and its animated
+    // map, at the first, a middle and the last adopter)
     const colours = await page.evaluate(async () => {
       const map = state.result.map;
-      const svg = await (await fetch(document.querySelector("#chart-map img").src)).text();
+      const g = state.maps.get(map.geometry_id);
+      const svg = await (await fetch(state.result.map_svg)).text();
       const fills = new Set([...svg.matchAll(/fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1].toUpperCase()));
       const idx = map.step.map((s, i) => [s, i]).filter(([s]) => s >= 0).sort((a, b) => a[0] - b[0]);
-      const canvas = document.getElementById("map-canvas");
-      const ctx = canvas.getContext("2d");
-      let x0 = Math.min(...map.x), x1 = Math.max(...map.x), y0 = Math.min(...map.y), y1 = Math.max(...map.y);
-      const s = Math.min((canvas.width - 32) / Math.max(x1 - x0, 1e-9), (canvas.height - 32) / Math.max(y1 - y0, 1e-9));
-      const ox = (canvas.width - s * (x1 - x0)) / 2, oy = (canvas.height - s * (y1 - y0)) / 2;
+      const pixel = (id, legend, i) => {
+        const canvas = document.getElementById(id);
+        const L = mapLayout(canvas, g, legend);
+        const d = canvas.getContext("2d").getImageData(Math.round(L.px(i)), Math.round(L.py(i)), 1, 1).data;
+        return "#" + [d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, "0")).join("").toUpperCase();
+      };
       const out = [];
       for (const [, i] of [idx[0], idx[Math.floor(idx.length / 2)], idx[idx.length - 1]]) {
-        const px = Math.round(ox + (map.x[i] - x0) * s), py = Math.round(canvas.height - (oy + (map.y[i] - y0) * s));
-        const d = ctx.getImageData(px, py, 1, 1).data;
-        const hex = "#" + [d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, "0")).join("").toUpperCase();
-        out.push([hex, fills.has(hex)]);
+        const anim = pixel("map-canvas", 0, i), still = pixel("map-static", 170, i);
+        out.push([anim, still, fills.has(anim) && anim === still]);
       }
       return out;
     });
-    check(colours.every(([, ok]) => ok), "the map canvas and the static map use the same colour scale: " + JSON.stringify(colours));
+    check(colours.every(([, , ok]) => ok), "the map canvas, the static map and the map SVG use the same colour scale: " + JSON.stringify(colours));
     // the downloaded TOML is portable: it passes `check` beside the shipped data, from
     // another folder, and `run --observed` with it reproduces the page's numbers
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-toml")]);
