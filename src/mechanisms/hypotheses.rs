@@ -84,14 +84,6 @@ pub fn read_hypotheses(path: &Path) -> Result<Vec<Hypothesis>> {
         let toml::Value::Table(t) = entry else {
             return Err(at("must be a table (name, scenario, free)".into()));
         };
-        for key in t.keys() {
-            if !KEYS.contains(&key.as_str()) {
-                return Err(at(format!(
-                    "unknown key `{key}` (allowed: {})",
-                    KEYS.join(", ")
-                )));
-            }
-        }
         let string = |key: &str| -> Result<Option<String>> {
             match t.get(key) {
                 None => Ok(None),
@@ -111,6 +103,14 @@ pub fn read_hypotheses(path: &Path) -> Result<Vec<Hypothesis>> {
         let at = |what: String| {
             Error::input_in(path, format!("hypothesis {} (\"{name}\"): {what}", i + 1))
         };
+        for key in t.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                return Err(at(format!(
+                    "unknown key `{key}` (allowed: {})",
+                    KEYS.join(", ")
+                )));
+            }
+        }
         if out.iter().any(|h| h.name == name) {
             return Err(at(
                 "the name is given twice; give each hypothesis its own name".into(),
