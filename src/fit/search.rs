@@ -11,10 +11,10 @@ use crate::rng::{point_seed, run_rng};
 /// the continuous keys (docs/fit.md).
 pub const MAX_SCAN: u64 = 64;
 
-/// The design that precedes a scan: 2d + 2 points (d free keys), enough to start the
-/// continuous keys somewhere sensible.
-fn scan_design(d: usize) -> usize {
-    4 * d + 4
+/// The design that precedes a scan: a tenth of the budget, at least 4d + 4 points (d
+/// free keys), to start the continuous keys in the right basin.
+fn scan_design(d: usize, budget: usize) -> usize {
+    (4 * d + 4).max(budget / 10)
 }
 
 /// Nelder–Mead evaluations per whole-number combination of the profile's first pass,
@@ -45,7 +45,6 @@ pub fn scan_min_budget(free: &[FreeParam]) -> usize {
     };
     let d = free.len();
     let continuous = free.iter().filter(|p| !p.integer).count();
-    let design = if continuous == 0 { 0 } else { scan_design(d) };
     // the profile gets 4/5 of what is left after the design and the scan
     let finalists = if continuous == 0 {
         0
@@ -53,7 +52,13 @@ pub fn scan_min_budget(free: &[FreeParam]) -> usize {
         SCAN_OPTIMISED * finalist_each(continuous)
     };
     let profile = ((grid.len() * profile_each(continuous) + finalists) * 5).div_ceil(4);
-    (design + grid.len() + profile).max(super::min_budget(d))
+    let rest = grid.len() + profile;
+    let mut b = rest.max(super::min_budget(d));
+    // with continuous keys, the smallest budget b with b - scan_design(d, b) >= rest
+    while continuous > 0 && b - scan_design(d, b).min(b) < rest {
+        b += 1;
+    }
+    b
 }
 
 /// Every combination of the whole-number keys' values (in the order of `free`, the
@@ -246,7 +251,9 @@ pub fn search(
             if !cont.is_empty() {
                 let zeros = vec![0.0; d];
                 let ones = vec![1.0; d];
-                for u in optim::latin_hypercube(scan_design(d), &zeros, &ones, &mut rng) {
+                for u in
+                    optim::latin_hypercube(scan_design(d, opts.budget), &zeros, &ones, &mut rng)
+                {
                     run("design", &to_values(&u), &mut evals)?;
                 }
             }
