@@ -57,18 +57,15 @@ impl Figure for MechanismsChart<'_> {
                 .filter(|v| v.is_finite())
                 .fold(top, |a, &b| a.max(b));
             let score = r.penalised.map_or("–".to_string(), |s| format!("{s:.1}"));
+            // (the held-out scores are in the table: a longer label would not fit)
             let text = match style.lang {
                 Lang::En => format!(
-                    "{} (RMSE {:.3}, score {score}, held-out log loss {:.3})",
-                    r.name,
-                    r.fit.best_eval.curve_rmse,
-                    r.held_out().log_loss
+                    "{} (RMSE {:.3}, score {score})",
+                    r.name, r.fit.best_eval.curve_rmse
                 ),
                 Lang::Zh => format!(
-                    "{}（RMSE {:.3}，惩罚得分 {score}，样本外对数损失 {:.3}）",
-                    r.name,
-                    r.fit.best_eval.curve_rmse,
-                    r.held_out().log_loss
+                    "{}（RMSE {:.3}，惩罚得分 {score}）",
+                    r.name, r.fit.best_eval.curve_rmse
                 ),
             };
             legend.push(LegendEntry::new(Swatch::Line(color), text));
@@ -82,7 +79,7 @@ impl Figure for MechanismsChart<'_> {
         ));
         let split = c.results[0].forecast.split.year as f64;
         legend.push(LegendEntry::new(
-            Swatch::Line(MARKER),
+            Swatch::Dashed(MARKER),
             match style.lang {
                 Lang::En => format!("end of the training years ({split})"),
                 Lang::Zh => format!("训练期结束（{split}）"),
