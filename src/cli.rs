@@ -81,6 +81,9 @@ enum Command {
     /// Forecast which units adopt next: fit on the years up to --train-until, simulate on, and score against an event-history logit and a Bass curve.
     #[command(after_help = crate::forecast::cli::FORECAST_EXAMPLES)]
     Forecast(crate::forecast::cli::ForecastArgs),
+    /// Compare rival mechanisms (scenario files with their own free keys) fitted to one observed policy: held-out log loss and penalised in-sample RMSE in one table.
+    #[command(after_help = crate::mechanisms::cli::MECHANISMS_EXAMPLES)]
+    CompareMechanisms(crate::mechanisms::cli::CompareMechanismsArgs),
     /// Score each unit's innovativeness (how early it adopts) across the policies of a multi-policy file.
     #[command(after_help = crate::innovativeness::INNOVATIVENESS_EXAMPLES)]
     Innovativeness(crate::innovativeness::InnovativenessArgs),
@@ -253,6 +256,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Fit(args) => crate::fit::cli::run(args),
         Command::Forecast(args) => crate::forecast::cli::run(args),
+        Command::CompareMechanisms(args) => crate::mechanisms::cli::run(args),
         Command::Innovativeness(args) => crate::innovativeness::run(args),
         Command::Sweep(args) => crate::sweep::cli::sweep(args),
         Command::Merge(args) => crate::sweep::cli::merge_cmd(args),

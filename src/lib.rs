@@ -53,6 +53,7 @@ pub mod forecast;
 pub mod initial;
 pub mod innovativeness;
 pub mod limits;
+pub mod mechanisms;
 pub mod model;
 pub mod network;
 pub mod observed;

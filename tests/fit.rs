@@ -537,7 +537,7 @@ fn whole_number_keys_are_searched_and_reported_as_whole_numbers() {
         .args(["--free", "network.m=1:6", "--free", "learning.rate=0:1"])
         .args([
             "--budget",
-            "30",
+            "100",
             "--runs",
             "10",
             "--quiet",

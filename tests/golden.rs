@@ -26,6 +26,8 @@ const SCENARIOS: &[&str] = &[
     "scenarios/classic/cascade.toml",
     "scenarios/us_states.toml",
     "scenarios/china_cities.toml",
+    "scenarios/mechanisms/us_mandate.toml",
+    "scenarios/mechanisms/us_states_no_learning.toml",
     "benches/scenarios/china_pilot.toml",
     "benches/scenarios/si_er.toml",
 ];
@@ -45,6 +47,24 @@ const SWEEPS: &[&str] = &[
     "scenarios/tolerance.toml",
     "scenarios/centre_designs.toml",
 ];
+
+/// Hypotheses files of `policysim compare-mechanisms` (not scenarios): each must load,
+/// with every scenario it names.
+const HYPOTHESES: &[&str] = &["scenarios/mechanisms/us_federal.toml"];
+
+#[test]
+fn example_hypotheses_files_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in HYPOTHESES {
+        let h = policysim::mechanisms::hypotheses::read_hypotheses(&root.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(h.len() >= 2, "{name}");
+        for hyp in &h {
+            policysim::fit::check_free(&hyp.scenario, &hyp.free)
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}", hyp.name));
+        }
+    }
+}
 
 /// FNV-1a, 64 bit: a stable fingerprint without extra dependencies.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -135,10 +155,14 @@ fn every_example_scenario_is_fingerprinted() {
     assert!(found.len() >= 10, "example scenarios found: {found:?}");
     let missing: Vec<&String> = found
         .iter()
-        .filter(|f| !SCENARIOS.contains(&f.as_str()) && !SWEEPS.contains(&f.as_str()))
+        .filter(|f| {
+            !SCENARIOS.contains(&f.as_str())
+                && !SWEEPS.contains(&f.as_str())
+                && !HYPOTHESES.contains(&f.as_str())
+        })
         .collect();
     assert!(
         missing.is_empty(),
-        "add these to SCENARIOS or SWEEPS: {missing:?}"
+        "add these to SCENARIOS, SWEEPS or HYPOTHESES: {missing:?}"
     );
 }

@@ -386,6 +386,8 @@ pub struct Words {
     pub fitted_model: &'static str,
     /// Fit chart legend: the closed-form Bass curve.
     pub bass_curve: &'static str,
+    /// Title subject of the mechanisms chart.
+    pub mechanisms_title: &'static str,
 }
 
 /// English words.
@@ -424,6 +426,7 @@ pub static EN: Words = Words {
     observed: "Observed",
     fitted_model: "Fitted model (mean)",
     bass_curve: "Bass curve",
+    mechanisms_title: "rival mechanisms fitted to observed adoptions",
 };
 
 /// Chinese (Simplified) words.
@@ -462,6 +465,7 @@ pub static ZH: Words = Words {
     observed: "实际采纳",
     fitted_model: "拟合模型均值",
     bass_curve: "Bass 曲线",
+    mechanisms_title: "竞争机制对实际采纳的拟合",
 };
 
 /// The words of a language.

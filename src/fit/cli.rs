@@ -202,7 +202,7 @@ pub fn run(args: FitArgs) -> Result<()> {
 
 /// What the printed interval is: the ABC 5–95% range of N accepted samples, or (with
 /// fewer than 10) the min–max of every point within the tolerance.
-pub(super) fn interval_meaning(r: &FitResult) -> String {
+pub fn interval_meaning(r: &FitResult) -> String {
     if r.interval_from_abc {
         format!("ABC 5–95% of {} accepted samples", r.accepted)
     } else {

@@ -520,10 +520,41 @@ fn checked_options(scenario: &Scenario, opts: &FitOptions) -> Result<FitOptions>
     }
     Observed::check_scenario(scenario)?;
     let free = check_free(scenario, &opts.free)?;
+    let needed = search::scan_min_budget(&free);
+    if opts.budget < needed {
+        let whole: Vec<String> = free
+            .iter()
+            .filter(|p| p.integer)
+            .map(|p| format!("{}={}:{}", p.key, p.low, p.high))
+            .collect();
+        return Err(Error::Input(format!(
+            "--budget {}: the whole-number {} {} {} {} combinations of values, at most {}, so each is scanned and the other keys optimised for it (docs/fit.md): that needs at least --budget {needed} (or a narrower box)",
+            opts.budget,
+            if whole.len() == 1 { "key" } else { "keys" },
+            whole.join(", "),
+            if whole.len() == 1 { "has" } else { "have" },
+            search::scan_size(&free),
+            search::MAX_SCAN
+        )));
+    }
     Ok(FitOptions {
         free,
         ..opts.clone()
     })
+}
+
+/// Checks a fit of `scenario` to `observed` before it starts (the checks [`fit`] makes
+/// first: free keys, budget, runs, both corners of the search box), so that a caller
+/// fitting several scenarios can refuse a bad one before fitting any.
+pub fn check_fit(
+    scenario: &Scenario,
+    network: &Network,
+    observed: &Observed,
+    opts: &FitOptions,
+) -> Result<FitOptions> {
+    let opts = checked_options(scenario, opts)?;
+    Evaluator::new(scenario, network, observed, &opts).check_box()?;
+    Ok(opts)
 }
 
 impl<'a> Evaluator<'a> {

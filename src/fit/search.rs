@@ -2,9 +2,126 @@
 //! Latin-hypercube design, Nelder–Mead restarts on the logit of the box, then the ABC
 //! design around the accepted points and the interval (docs/fit.md).
 
-use super::{best_of, logistic, logit, optim, split_budget, Evaluation, FitOptions};
+use super::{best_of, logistic, logit, optim, split_budget, Evaluation, FitOptions, FreeParam};
 use crate::error::{Error, Result};
 use crate::rng::{point_seed, run_rng};
+
+/// Whole-number keys are scanned value by value (every combination of their values)
+/// when they have at most this many combinations in all; a bigger box is searched like
+/// the continuous keys (docs/fit.md).
+pub const MAX_SCAN: u64 = 64;
+
+/// The design that precedes a scan: a tenth of the budget, at least 4d + 4 points (d
+/// free keys), to start the continuous keys in the right basin.
+fn scan_design(d: usize, budget: usize) -> usize {
+    (4 * d + 4).max(budget / 10)
+}
+
+/// Nelder–Mead evaluations per whole-number combination of the profile's first pass,
+/// with `continuous` continuous keys (none without them): the simplex and a few moves.
+fn profile_each(continuous: usize) -> usize {
+    if continuous == 0 {
+        0
+    } else {
+        2 * continuous + 2
+    }
+}
+
+/// After the profile's first pass, Nelder–Mead goes on for this many of its best
+/// combinations, sharing the rest of the optimiser's budget.
+const SCAN_OPTIMISED: usize = 3;
+
+/// What each of the [`SCAN_OPTIMISED`] combinations gets at least.
+fn finalist_each(continuous: usize) -> usize {
+    6 * continuous + 6
+}
+
+/// The smallest budget of a fit of `free` (checked) that scans its whole-number keys:
+/// the design, the scan, Nelder–Mead for every combination and the ABC phase (0 without
+/// a scan).
+pub fn scan_min_budget(free: &[FreeParam]) -> usize {
+    let Some(grid) = whole_number_grid(free) else {
+        return 0;
+    };
+    let d = free.len();
+    let continuous = free.iter().filter(|p| !p.integer).count();
+    // the profile gets 4/5 of what is left after the design and the scan
+    let finalists = if continuous == 0 {
+        0
+    } else {
+        SCAN_OPTIMISED * finalist_each(continuous)
+    };
+    let profile = ((grid.len() * profile_each(continuous) + finalists) * 5).div_ceil(4);
+    let rest = grid.len() + profile;
+    let mut b = rest.max(super::min_budget(d));
+    // with continuous keys, the smallest budget b with b - scan_design(d, b) >= rest
+    while continuous > 0 && b - scan_design(d, b).min(b) < rest {
+        b += 1;
+    }
+    b
+}
+
+/// Every combination of the whole-number keys' values (in the order of `free`, the
+/// last key varying fastest), when there are whole-number keys and at most
+/// [`MAX_SCAN`] combinations; otherwise None.
+pub fn whole_number_grid(free: &[FreeParam]) -> Option<Vec<Vec<f64>>> {
+    let whole: Vec<&FreeParam> = free.iter().filter(|p| p.integer).collect();
+    if whole.is_empty() {
+        return None;
+    }
+    let mut count: u64 = 1;
+    for p in &whole {
+        count = count.checked_mul((p.high - p.low) as u64 + 1)?;
+        if count > MAX_SCAN {
+            return None;
+        }
+    }
+    let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
+    for p in &whole {
+        let values: Vec<f64> = (0..=((p.high - p.low) as u64))
+            .map(|i| p.low + i as f64)
+            .collect();
+        grid = grid
+            .into_iter()
+            .flat_map(|head| {
+                values.iter().map(move |&v| {
+                    let mut c = head.clone();
+                    c.push(v);
+                    c
+                })
+            })
+            .collect();
+    }
+    Some(grid)
+}
+
+/// The evaluations a scan of the whole-number keys needs before the other phases (0
+/// without a scan).
+pub fn scan_size(free: &[FreeParam]) -> usize {
+    whole_number_grid(free).map_or(0, |g| g.len())
+}
+
+/// Nelder–Mead from `start` with initial steps `step`, restarted from the best point so far with half the
+/// previous size while `budget` lasts. Simulated outcomes are step functions of the
+/// parameters under common random numbers: below 0.01 on the logit scale the simplex
+/// only chases that granularity, and on such a rough surface a simplex often collapses
+/// before the optimum.
+fn restarts(objective: &mut dyn FnMut(&[f64]) -> f64, start: Vec<f64>, step: f64, budget: usize) {
+    let d = start.len();
+    let mut start = start;
+    let mut step = step;
+    let mut used = 0;
+    while budget.saturating_sub(used) > d + 1 {
+        let log = optim::nelder_mead(objective, &start, step, 0.01, budget - used);
+        used += log.len();
+        match log.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+            // (infinite: an evaluation failed, the error is reported by the caller)
+            Some((z, v)) if v.is_finite() => start.clone_from(z),
+            _ => break,
+        }
+        step = (step * 0.5).max(0.05);
+    }
+}
 
 /// What the search finds.
 #[derive(Debug, Clone)]
@@ -62,26 +179,25 @@ pub fn search(
         progress(1);
         Ok(v)
     };
-    // 1. design
-    let zeros = vec![0.0; d];
-    let ones = vec![1.0; d];
-    for u in optim::latin_hypercube(n_design, &zeros, &ones, &mut rng) {
-        run("design", &to_values(&u), &mut evals)?;
-    }
-    // 2. Nelder–Mead in logit space from the best design point
-    let best_design = best_of(&evals).values.clone();
-    let start: Vec<f64> = to_unit(&best_design)
-        .iter()
-        .map(|u| logit(u.clamp(0.02, 0.98)))
-        .collect();
     let mut failure: Option<Error> = None;
-    {
+    let mut n_abc = n_abc;
+    // Nelder–Mead on the logit of the unit box over the keys `dims` (the others held at
+    // `fixed`), from `start` (unit positions of those keys), within `budget` evaluations
+    let mut optimise = |dims: &[usize],
+                        fixed: &[f64],
+                        start: Vec<f64>,
+                        budget: usize,
+                        step: f64,
+                        evals: &mut Vec<Evaluation>| {
         let mut objective = |z: &[f64]| -> f64 {
             if failure.is_some() {
                 return f64::INFINITY;
             }
-            let u: Vec<f64> = z.iter().map(|&z| logistic(z)).collect();
-            match run("optimise", &to_values(&u), &mut evals) {
+            let mut values = fixed.to_vec();
+            for (&k, &z) in dims.iter().zip(z) {
+                values[k] = opts.free[k].value_at(logistic(z));
+            }
+            match run("optimise", &values, evals) {
                 Ok(v) => v,
                 Err(e) => {
                     failure = Some(e);
@@ -89,23 +205,111 @@ pub fn search(
                 }
             }
         };
-        // simulated outcomes are step functions of the parameters under common random
-        // numbers: below 0.01 on the logit scale the simplex only chases that granularity.
-        // On such a rough surface a simplex often collapses before the optimum, so it is
-        // restarted from the best point so far, with half the previous size, while the
-        // optimiser's budget lasts.
-        let mut start = start;
-        let mut step = 1.0;
-        let mut used = 0;
-        while n_opt.saturating_sub(used) > d + 1 {
-            let log = optim::nelder_mead(&mut objective, &start, step, 0.01, n_opt - used);
-            used += log.len();
-            match log.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
-                // (infinite: an evaluation failed, the error is reported below)
-                Some((z, v)) if v.is_finite() => start.clone_from(z),
-                _ => break,
+        let start: Vec<f64> = start.iter().map(|u| logit(u.clamp(0.02, 0.98))).collect();
+        restarts(&mut objective, start, step, budget);
+    };
+    let all: Vec<usize> = (0..d).collect();
+    match whole_number_grid(&opts.free) {
+        None => {
+            // 1. design
+            let zeros = vec![0.0; d];
+            let ones = vec![1.0; d];
+            for u in optim::latin_hypercube(n_design, &zeros, &ones, &mut rng) {
+                run("design", &to_values(&u), &mut evals)?;
             }
-            step = (step * 0.5).max(0.05);
+            // 2. Nelder–Mead in logit space from the best design point
+            let best_design = best_of(&evals).values.clone();
+            optimise(
+                &all,
+                &best_design,
+                to_unit(&best_design),
+                n_opt,
+                1.0,
+                &mut evals,
+            );
+        }
+        Some(grid) => {
+            let whole: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&k| opts.free[k].integer)
+                .collect();
+            let cont: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&k| !opts.free[k].integer)
+                .collect();
+            let with = |base: &[f64], combination: &[f64]| -> Vec<f64> {
+                let mut values = base.to_vec();
+                for (&k, &v) in whole.iter().zip(combination) {
+                    values[k] = v;
+                }
+                values
+            };
+            // 1. a design over every key (half the usual size; none without continuous
+            // keys): the continuous values the scan starts from
+            if !cont.is_empty() {
+                let zeros = vec![0.0; d];
+                let ones = vec![1.0; d];
+                for u in
+                    optim::latin_hypercube(scan_design(d, opts.budget), &zeros, &ones, &mut rng)
+                {
+                    run("design", &to_values(&u), &mut evals)?;
+                }
+            }
+            // 2. every whole-number combination at the best design point's continuous values
+            let base = if cont.is_empty() {
+                vec![0.0; d]
+            } else {
+                best_of(&evals).values.clone()
+            };
+            let first_scan = evals.len();
+            for combination in &grid {
+                run("scan", &with(&base, combination), &mut evals)?;
+            }
+            // 3. the profile: for each combination, best first by the scan, a short
+            // Nelder–Mead over the continuous keys from the best continuous values found
+            // so far; then the rest of the optimiser's budget for the best few
+            // combinations of that profile. Combinations the scan cannot tell apart
+            // (exactly the same objective under common random numbers, e.g. a mandate
+            // that starts after the observed years) are optimised once.
+            let left = opts.budget.saturating_sub(evals.len());
+            n_abc = left / 5;
+            if !cont.is_empty() {
+                let mut scanned: Vec<Evaluation> = evals[first_scan..].to_vec();
+                scanned.sort_by(|a, b| a.objective.total_cmp(&b.objective));
+                let mut seen: Vec<f64> = Vec::new();
+                scanned.retain(|e| {
+                    let new = !seen.contains(&e.objective);
+                    seen.push(e.objective);
+                    new
+                });
+                let combination_of =
+                    |v: &[f64]| -> Vec<f64> { whole.iter().map(|&k| v[k]).collect() };
+                let each = profile_each(cont.len());
+                let mut profile: Vec<(f64, Vec<f64>)> = Vec::with_capacity(scanned.len());
+                for e in &scanned {
+                    let values = with(&best_of(&evals).values, &combination_of(&e.values));
+                    let u: Vec<f64> = cont
+                        .iter()
+                        .map(|&k| opts.free[k].unit_of(values[k]))
+                        .collect();
+                    let before = evals.len();
+                    optimise(&cont, &values, u, each, 0.5, &mut evals);
+                    let best_here = best_of(&evals[before..]).clone();
+                    profile.push((best_here.objective.min(e.objective), best_here.values));
+                }
+                profile.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let rest = opts.budget.saturating_sub(evals.len() + n_abc);
+                let finalists = profile.len().min(SCAN_OPTIMISED);
+                for (_, values) in profile.iter().take(finalists) {
+                    let u: Vec<f64> = cont
+                        .iter()
+                        .map(|&k| opts.free[k].unit_of(values[k]))
+                        .collect();
+                    optimise(&cont, values, u, rest / finalists, 0.5, &mut evals);
+                }
+            }
         }
     }
     if let Some(e) = failure {
