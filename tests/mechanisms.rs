@@ -94,7 +94,11 @@ free = ["innovation.rate=0:0.1", "learning.rate=0:2", "central.mandate.start=1:4
     let mut csv = String::from("unit,adopt_year\n");
     for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
         if step != u32::MAX {
-            csv.push_str(&format!("{},{}\n", prepared.network.names[i], 2000 + step));
+            csv.push_str(&format!(
+                "{},{}\n",
+                prepared.network.names.name(i),
+                2000 + step
+            ));
         }
     }
     (hypotheses, write("observed.csv", &csv))

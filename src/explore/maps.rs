@@ -68,7 +68,7 @@ fn geometry_json(net: &crate::network::Network) -> Value {
     json!({
         "x": net.x.iter().map(round).collect::<Vec<_>>(),
         "y": net.y.iter().map(round).collect::<Vec<_>>(),
-        "names": net.names,
+        "names": net.names.to_vec(),
         "labels": labels,
         "edges": edges,
     })
