@@ -126,9 +126,9 @@ enum CompletionShell {
     Fish,
 }
 
-/// Chart options shared by `run`, `plot` and `compare`.
+/// Chart options shared by `run`, `plot`, `compare`, `fit`, `forecast` and `compare-mechanisms`.
 #[derive(Debug, Args)]
-struct ChartArgs {
+pub struct ChartArgs {
     /// Chart formats, comma-separated: png, svg or png,svg.
     #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
     format: Formats,
@@ -142,14 +142,15 @@ struct ChartArgs {
 
 /// A list of chart formats as one option value (`png,svg`).
 #[derive(Debug, Clone)]
-struct Formats(Vec<ChartFormat>);
+pub struct Formats(Vec<ChartFormat>);
 
 fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
     charts::parse_formats(s).map(Formats)
 }
 
 impl ChartArgs {
-    fn options(&self) -> ChartOptions {
+    /// The chart options these arguments ask for.
+    pub fn options(&self) -> ChartOptions {
         ChartOptions {
             formats: self.format.0.clone(),
             lang: self.lang,

@@ -1,7 +1,7 @@
 //! The `policysim fit` command: options, progress bar and output files.
 
 use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
-use crate::charts::{self, ChartFormat, ChartOptions, Lang};
+use crate::charts::{self, ChartOptions};
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
 use crate::output::{csv_field, num, round_sig, write_atomic};
@@ -65,15 +65,9 @@ pub struct FitArgs {
     /// Do not draw charts.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = charts::parse_formats, default_value = "png,svg")]
-    pub format: std::vec::Vec<ChartFormat>,
-    /// Language of chart titles, axes and legends: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
-    pub lang: Lang,
-    /// PNG size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
-    pub size: (u32, u32),
+    /// Chart formats, language and size.
+    #[command(flatten)]
+    pub charts: crate::cli::ChartArgs,
 }
 
 /// Runs `policysim fit`.
@@ -134,11 +128,7 @@ pub fn run(args: FitArgs) -> Result<()> {
             e => e,
         })?;
     let wall = started.elapsed().as_secs_f64();
-    let charts = (!args.no_charts).then(|| ChartOptions {
-        formats: args.format.clone(),
-        lang: args.lang,
-        size: args.size,
-    });
+    let charts = (!args.no_charts).then(|| args.charts.options());
     write_fit(&args, &opts, &observed, &result, wall, charts.as_ref())?;
     if !args.quiet {
         eprintln!(

@@ -5,7 +5,7 @@ use super::cli::{
 };
 use super::pooled::{fit_pooled, PooledFit};
 use super::{FitOptions, FitResult};
-use crate::charts::{self, ChartOptions};
+use crate::charts;
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::observed::{read_observed, Observed};
@@ -107,11 +107,7 @@ pub fn run(
             e => e,
         })?;
     let wall = started.elapsed().as_secs_f64();
-    let charts = (!args.no_charts).then(|| ChartOptions {
-        formats: args.format.clone(),
-        lang: args.lang,
-        size: args.size,
-    });
+    let charts = (!args.no_charts).then(|| args.charts.options());
     let first = &pooled.policies[0].1;
     crate::simulate::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());

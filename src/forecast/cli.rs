@@ -1,7 +1,6 @@
 //! The `policysim forecast` command: options, progress bar and output files.
 
 use super::{forecast, Forecast, ForecastOptions, MODELS};
-use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
 use crate::fit::{parse_free, FreeParam};
 use crate::network::Network;
@@ -77,15 +76,9 @@ pub struct ForecastArgs {
     /// Do not draw charts.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = charts::parse_formats, default_value = "png,svg")]
-    pub format: std::vec::Vec<ChartFormat>,
-    /// Language of chart titles, axes and legends: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
-    pub lang: Lang,
-    /// PNG size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
-    pub size: (u32, u32),
+    /// Chart formats, language and size.
+    #[command(flatten)]
+    pub charts: crate::cli::ChartArgs,
 }
 
 /// Runs `policysim forecast`.
@@ -164,11 +157,7 @@ pub fn run(args: ForecastArgs) -> Result<()> {
             eprintln!("warning: the event-history logit did not converge (perfect separation on the training years?): its coefficients are drifting and its probabilities near 0 or 1");
         }
     }
-    let charts = (!args.no_charts).then(|| ChartOptions {
-        formats: args.format.clone(),
-        lang: args.lang,
-        size: args.size,
-    });
+    let charts = (!args.no_charts).then(|| args.charts.options());
     crate::simulate::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("forecast.csv", &forecast_csv(&f, &network))?;

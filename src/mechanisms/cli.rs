@@ -2,7 +2,7 @@
 
 use super::hypotheses::read_hypotheses;
 use super::{compare, penalised_score, CompareOptions, Comparison, Rival};
-use crate::charts::{self, ChartFormat, ChartOptions, Lang};
+use crate::charts;
 use crate::error::{Error, Result};
 use crate::forecast::evaluate::{parse_train_share, split_year, TrainShare};
 use crate::observed::read_observed;
@@ -61,15 +61,9 @@ pub struct CompareMechanismsArgs {
     /// Do not draw the chart.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = charts::parse_formats, default_value = "png,svg")]
-    pub format: std::vec::Vec<ChartFormat>,
-    /// Language of chart titles, axes and legends: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
-    pub lang: Lang,
-    /// PNG size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
-    pub size: (u32, u32),
+    /// Chart formats, language and size.
+    #[command(flatten)]
+    pub charts: crate::cli::ChartArgs,
 }
 
 /// Runs `policysim compare-mechanisms`.
@@ -165,11 +159,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
         e => e,
     })?;
     let wall = started.elapsed().as_secs_f64();
-    let charts = (!args.no_charts).then(|| ChartOptions {
-        formats: args.format.clone(),
-        lang: args.lang,
-        size: args.size,
-    });
+    let charts = (!args.no_charts).then(|| args.charts.options());
     let name = match &args.reading.policy {
         Some(p) => p.clone(),
         None => args
