@@ -288,7 +288,7 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
     };
     let obs = d.join("o.csv");
     std::fs::write(&obs, csv(&|f| Some(f[2].clone()))).unwrap();
-    let common = ["--horizon", "3", "--runs", "20", "--quiet"];
+    let common = ["--horizon", "2", "--runs", "20", "--quiet"];
     let out = d.join("all");
     run_ok(
         Command::new(common::binary())
@@ -310,6 +310,7 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
             .find(|p| p["policy"] == *policy)
             .unwrap_or_else(|| panic!("{policy}"));
         assert_eq!(p["status"], "ok", "{p}");
+        assert!(p["scores"]["policysim"]["auc"].is_f64(), "{p}");
         let split = p["train_until"].as_i64().unwrap() as i32;
         // the other policies with an adoption by the split
         let others = chosen

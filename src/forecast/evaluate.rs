@@ -208,7 +208,7 @@ fn evaluate_one(
     policy: &str,
     share: TrainShare,
     opts: &ForecastOptions,
-    others: Option<&[(String, Vec<Option<i32>>)]>,
+    others: Option<&[super::leave_out::PolicyYears]>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Evaluated> {
     let reading = ObservedOptions {

@@ -42,7 +42,7 @@ pub fn read_policies(
     network: &Network,
     reading: &ObservedOptions,
     policies: &[String],
-) -> Vec<(String, Vec<Option<i32>>)> {
+) -> Vec<PolicyYears> {
     policies
         .iter()
         .filter_map(|p| {
@@ -61,6 +61,9 @@ pub fn read_policies(
         .collect()
 }
 
+/// Each policy's adoption year per node (None: not adopted).
+pub type PolicyYears = (String, Vec<Option<i32>>);
+
 /// What the evaluation of one policy used in place of the node column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeftOut {
@@ -74,12 +77,7 @@ pub struct LeftOut {
 
 /// The innovativeness of every node from the policies other than `policy`, counting only
 /// adoptions up to `until`; None when no other policy has an adoption by then.
-pub fn left_out(
-    all: &[(String, Vec<Option<i32>>)],
-    policy: &str,
-    until: i32,
-    n: usize,
-) -> Option<LeftOut> {
+pub fn left_out(all: &[PolicyYears], policy: &str, until: i32, n: usize) -> Option<LeftOut> {
     let used: Vec<HashMap<usize, i32>> = all
         .iter()
         .filter(|(p, _)| p != policy)
