@@ -1,7 +1,8 @@
 //! `policysim forecast --evaluate-all` through the binary on a constructed multi-policy
 //! file: the split rule, the skipped policies with their reasons, every row equal to the
 //! single forecast of that policy at that split, the means and paired differences of
-//! the rows with their t intervals, and thread-count determinism.
+//! the rows with their t intervals, thread-count determinism, and the leave-one-policy-out
+//! `innovativeness` column.
 
 mod common;
 
@@ -98,6 +99,9 @@ fn every_policy_gets_its_single_forecast_and_the_means_are_those_of_the_rows() {
         .collect();
     assert_eq!(names, ["intbar", "mothersaid", "twoyears", "atlantis"]);
     assert_eq!(json["policies_evaluated"], 2);
+    // the scenario reads no `innovativeness` column: nothing is recomputed
+    assert!(json["settings"]["innovativeness"].is_null());
+    assert!(policies[0]["innovativeness"].is_null());
     let reason = |k: usize| policies[k]["reason"].as_str().unwrap().to_string();
     assert_eq!(policies[2]["status"], "skipped");
     assert!(reason(2).contains("no later adoption"), "{}", reason(2));
@@ -233,4 +237,140 @@ fn the_evaluation_is_byte_identical_whatever_the_thread_count() {
     assert_eq!(one, run("2"));
     // half the adopters: a later split than a third
     assert!(one[0].contains("mothersaid,ok,,1911,1915,"), "{}", one[0]);
+}
+
+/// The US states scenario with `resources` read from `nodes`' `innovativeness` column.
+fn innovativeness_scenario(dir: &Path, name: &str, nodes: &Path) -> PathBuf {
+    let text = read(&root().join("scenarios/us_states.toml"));
+    let data = root().join("scenarios/data");
+    let resources = "resources = { dist = \"beta\", a = 2.0, b = 2.0 }";
+    assert!(text.contains(resources));
+    let text = text
+        .replace(resources, "resources = { from = \"innovativeness\" }")
+        .replace(
+            "\"data/us_states_nodes.csv\"",
+            &format!("{:?}", nodes.to_str().unwrap()),
+        )
+        .replace("\"data/", &format!("\"{}/", data.display()));
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_ok(cmd: &mut Command) {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped_nodes = root().join("scenarios/data/us_states_nodes.csv");
+    let scenario = innovativeness_scenario(d, "s.toml", &shipped_nodes);
+    // four SPID policies of the 1980s-90s, so that the others have adoptions by each split
+    let text = read(&root().join("scenarios/data/spid_sample.csv"));
+    let chosen = ["antistalk", "msas", "enterzone", "higrenew"];
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|f| chosen.contains(&f[1].as_str()))
+        .collect();
+    let csv = |keep: &dyn Fn(&[String]) -> Option<String>| {
+        let mut out = String::from("unit,policy,adopt_year\n");
+        for f in &rows {
+            if let Some(year) = keep(f) {
+                out.push_str(&format!("{},{},{year}\n", f[0], f[1]));
+            }
+        }
+        out
+    };
+    let obs = d.join("o.csv");
+    std::fs::write(&obs, csv(&|f| Some(f[2].clone()))).unwrap();
+    let common = ["--horizon", "2", "--runs", "20", "--quiet"];
+    let out = d.join("all");
+    run_ok(
+        Command::new(common::binary())
+            .arg("forecast")
+            .arg(&scenario)
+            .args(["--observed", obs.to_str().unwrap(), "--evaluate-all"])
+            .args(["--out", out.to_str().unwrap()])
+            .args(common),
+    );
+    let json: Value = serde_json::from_str(&read(&out.join("evaluation.json"))).unwrap();
+    assert!(json["settings"]["innovativeness"]
+        .as_str()
+        .unwrap()
+        .contains("leave-one-policy-out"));
+    let policies = json["policies"].as_array().unwrap();
+    for (k, policy) in ["antistalk", "msas"].iter().enumerate() {
+        let p = policies
+            .iter()
+            .find(|p| p["policy"] == *policy)
+            .unwrap_or_else(|| panic!("{policy}"));
+        assert_eq!(p["status"], "ok", "{p}");
+        assert!(p["scores"]["policysim"]["auc"].is_f64(), "{p}");
+        let split = p["train_until"].as_i64().unwrap() as i32;
+        // the other policies with an adoption by the split
+        let others = chosen
+            .iter()
+            .filter(|q| {
+                **q != *policy
+                    && rows
+                        .iter()
+                        .any(|f| f[1] == **q && f[2].parse::<i32>().is_ok_and(|y| y <= split))
+            })
+            .count();
+        assert_eq!(p["innovativeness"]["other_policies"], others, "{p}");
+        assert_eq!(p["innovativeness"]["adoptions_until"], split);
+        // the score as `policysim innovativeness` computes it from a file without this
+        // policy and without any adoption after the split (later years left empty)
+        let truncated = d.join(format!("trunc-{k}.csv"));
+        std::fs::write(
+            &truncated,
+            csv(&|f| {
+                (f[1] != *policy).then(|| {
+                    let late = f[2].parse::<i32>().map_or(true, |y| y > split);
+                    if late {
+                        String::new()
+                    } else {
+                        f[2].clone()
+                    }
+                })
+            }),
+        )
+        .unwrap();
+        let nodes = d.join(format!("nodes-{k}.csv"));
+        run_ok(
+            Command::new(common::binary())
+                .arg("innovativeness")
+                .args(["--observed", truncated.to_str().unwrap()])
+                .args(["--nodes", shipped_nodes.to_str().unwrap()])
+                .args(["--out", nodes.to_str().unwrap(), "--quiet"]),
+        );
+        let single = |scenario: &Path, name: &str| -> Value {
+            let dest = d.join(name);
+            run_ok(
+                Command::new(common::binary())
+                    .arg("forecast")
+                    .arg(scenario)
+                    .args(["--observed", obs.to_str().unwrap(), "--policy", policy])
+                    .args(["--train-until", &split.to_string(), "--no-charts"])
+                    .args(["--out", dest.to_str().unwrap()])
+                    .args(common),
+            );
+            serde_json::from_str(&read(&dest.join("forecast.json"))).unwrap()
+        };
+        let left_out = innovativeness_scenario(d, &format!("s-{k}.toml"), &nodes);
+        let f = single(&left_out, &format!("lopo-{k}"));
+        assert_eq!(p["scores"], f["scores"], "{policy}");
+        // the check could fail: with the shipped column (all policies, all years, this
+        // one included) the same forecast scores differently
+        let g = single(&scenario, &format!("all-{k}"));
+        assert_ne!(
+            p["scores"], g["scores"],
+            "{policy}: the column made no difference"
+        );
+    }
 }

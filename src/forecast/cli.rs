@@ -296,6 +296,9 @@ fn run_all(
     }
     let means = evaluate::means(&rows);
     let keys: Vec<String> = opts.free.iter().map(|p| p.key.clone()).collect();
+    let lopo = rows
+        .iter()
+        .any(|r| r.outcome.as_ref().is_ok_and(|e| e.innovativeness.is_some()));
     let settings = json!({
         "scenario": scenario.name,
         "observed": args.observed.display().to_string(),
@@ -306,6 +309,7 @@ fn run_all(
         "runs": opts.runs,
         "budget": if opts.free.is_empty() { Value::Null } else { json!(opts.budget) },
         "seed": opts.seed,
+        "innovativeness": lopo.then_some(LOPO_RULE),
         "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
     crate::simulate::write_staged(&args.out, |out| {
@@ -340,6 +344,9 @@ fn run_all(
             opts.horizon,
             wall
         );
+        if lopo {
+            eprintln!("  {LOPO_RULE}");
+        }
         eprintln!(
             "  mean over the policies  {:>6} {:>7} {:>8}",
             "AUC", "Brier", "log loss"
@@ -366,6 +373,9 @@ fn run_all(
     }
     Ok(())
 }
+
+/// How `--evaluate-all` replaces the node column `innovativeness` (settings and summary).
+const LOPO_RULE: &str = "innovativeness: the node column is recomputed for each policy from the other policies of the observed file, counting their adoptions up to the policy's last training year (leave-one-policy-out)";
 
 /// `forecast.csv`: one row per unit not adopted by the last training year, wide:
 /// `unit,name,p1..pK,eha_p1..eha_pK,bass_p1..bass_pK,adopted_within_horizon,adopted_year`.

@@ -131,6 +131,9 @@ pub struct Evaluated {
     pub scores: [Scores; 3],
     /// Warnings of this policy's forecast (horizon past the data, logit not converged).
     pub notes: Vec<String>,
+    /// When the scenario reads the node column `innovativeness`: the other policies and
+    /// the last year its leave-one-policy-out replacement was computed from.
+    pub innovativeness: Option<(usize, i32)>,
 }
 
 /// Evaluates every policy of `path` (in the file's order). `opts.train_until` is
@@ -154,15 +157,26 @@ pub fn evaluate_all(
         ));
     }
     let per_policy = work_per_policy(opts);
+    let others = (super::leave_out::scenario_uses_column(scenario)
+        && network.column(super::leave_out::COLUMN).is_some())
+    .then(|| super::leave_out::read_policies(path, network, reading, &policies));
     let mut out = Vec::with_capacity(policies.len());
-    for policy in policies {
+    for policy in &policies {
+        let policy = policy.clone();
         let done = AtomicU64::new(0);
         let tick = |k: u64| {
             done.fetch_add(k, Ordering::Relaxed);
             progress(k);
         };
         let outcome = evaluate_one(
-            scenario, network, path, reading, &policy, share, opts, &tick,
+            scenario,
+            network,
+            (path, reading),
+            &policy,
+            share,
+            opts,
+            others.as_deref(),
+            &tick,
         );
         let ticked = done.load(Ordering::Relaxed);
         progress(per_policy.saturating_sub(ticked));
@@ -190,11 +204,11 @@ pub fn work_per_policy(opts: &ForecastOptions) -> u64 {
 fn evaluate_one(
     scenario: &Scenario,
     network: &Network,
-    path: &Path,
-    reading: &ObservedOptions,
+    (path, reading): (&Path, &ObservedOptions),
     policy: &str,
     share: TrainShare,
     opts: &ForecastOptions,
+    others: Option<&[super::leave_out::PolicyYears]>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Evaluated> {
     let reading = ObservedOptions {
@@ -207,8 +221,36 @@ fn evaluate_one(
         train_until: year,
         ..opts.clone()
     };
+    // leave-one-policy-out innovativeness: the other policies' adoptions up to `year`
+    let left_out = match others {
+        None => None,
+        Some(all) => Some(
+            super::leave_out::left_out(all, policy, year, network.n).ok_or_else(|| {
+                Error::Input(format!(
+                    "the scenario reads the node column `{}`, and no other policy of the file had an adoption by {year} (the last training year) to compute it from",
+                    super::leave_out::COLUMN
+                ))
+            })?,
+        ),
+    };
+    let own;
+    let network = match &left_out {
+        None => network,
+        Some(l) => {
+            own = super::leave_out::with_column(network, &l.values);
+            &own
+        }
+    };
     let f = forecast(scenario, network, &observed, &opts, progress)?;
     let mut notes: Vec<String> = observed.warnings.clone();
+    if let Some(l) = &left_out {
+        notes.push(format!(
+            "{} recomputed without this policy: {} other policies, adoptions up to {}",
+            super::leave_out::COLUMN,
+            l.policies,
+            l.until
+        ));
+    }
     notes.extend(f.split.horizon_warning(opts.horizon));
     if !f.eha.logit.converged {
         notes.push(
@@ -226,6 +268,7 @@ fn evaluate_one(
         fitted: f.fit.as_ref().map(|r| r.best.clone()).unwrap_or_default(),
         scores: f.scores,
         notes,
+        innovativeness: left_out.map(|l| (l.policies, l.until)),
     })
 }
 
@@ -398,7 +441,10 @@ pub fn evaluation_json(
                        "eventual_adopters": e.eventual_adopters, "at_risk": e.at_risk,
                        "adopted_within_horizon": e.adopted_within_horizon,
                        "fitted": if free.is_empty() { Value::Null } else { Value::Object(fitted) },
-                       "scores": scores, "notes": e.notes})
+                       "scores": scores, "notes": e.notes,
+                       "innovativeness": e.innovativeness.map_or(Value::Null, |(n, until)| json!({
+                           "column": super::leave_out::COLUMN, "left_out": true,
+                           "other_policies": n, "adoptions_until": until}))})
             }
         })
         .collect();
@@ -578,6 +624,7 @@ mod tests {
             fitted: Vec::new(),
             scores: a,
             notes: Vec::new(),
+            innovativeness: None,
         };
         let rows = vec![
             PolicyEvaluation {

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod eha;
 pub mod evaluate;
+pub mod leave_out;
 pub mod logit;
 pub mod score;
 pub mod simulate;
