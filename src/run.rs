@@ -859,6 +859,28 @@ pub fn run_or_cancel(
     })
 }
 
+/// Merges `extra` (ascending, none of them in `list`) into the ascending `list`, in place
+/// from the back: the governments that abandoned rejoin the undecided in their order.
+fn merge_sorted(list: &mut Vec<u32>, extra: &[u32]) {
+    if extra.is_empty() {
+        return;
+    }
+    let mut a = list.len();
+    let mut b = extra.len();
+    list.resize(a + b, 0);
+    let mut k = a + b;
+    while b > 0 {
+        if a > 0 && list[a - 1] > extra[b - 1] {
+            list[k - 1] = list[a - 1];
+            a -= 1;
+        } else {
+            list[k - 1] = extra[b - 1];
+            b -= 1;
+        }
+        k -= 1;
+    }
+}
+
 /// Whether `runs.csv` reports the pilot rounds used: pilot mode with rounds or noisy evaluation.
 pub fn reports_rounds(scenario: &Scenario) -> bool {
     let p = &scenario.central.pilot;
@@ -1592,10 +1614,7 @@ impl Run<'_> {
     fn update_undecided(&mut self, abandonments: &[u32]) {
         let status = &self.status;
         self.undecided.retain(|&i| status[i as usize] != ADOPTED);
-        if !abandonments.is_empty() {
-            self.undecided.extend_from_slice(abandonments);
-            self.undecided.sort_unstable();
-        }
+        merge_sorted(&mut self.undecided, abandonments);
     }
 
     /// The share of adopters among each group's other members, for this step (same_parent rivals).
@@ -1706,5 +1725,37 @@ impl Run<'_> {
             }
         };
         (self.quality[j], self.lineage[j])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sorted;
+
+    #[test]
+    fn merging_keeps_the_undecided_list_ascending() {
+        let mut rng_state = 12345u64;
+        for case in 0..200 {
+            // two disjoint ascending lists drawn from 0..60
+            let mut list = Vec::new();
+            let mut extra = Vec::new();
+            for i in 0..60u32 {
+                rng_state = rng_state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match (rng_state >> 33) % 3 {
+                    0 => list.push(i),
+                    1 => extra.push(i),
+                    _ => {}
+                }
+            }
+            let mut expected = [list.clone(), extra.clone()].concat();
+            expected.sort_unstable();
+            merge_sorted(&mut list, &extra);
+            assert_eq!(list, expected, "case {case}");
+        }
+        let mut empty = Vec::new();
+        merge_sorted(&mut empty, &[3, 9]);
+        assert_eq!(empty, [3, 9]);
     }
 }
