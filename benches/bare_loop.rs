@@ -11,8 +11,8 @@
 //! so the two throughputs (agent-steps = governments x steps x runs per second) divide into
 //! the ratio the README reports.
 //!
-//! Run: `cargo bench --bench bare_loop` (both groups, one thread each, then the policy
-//! model on two threads).
+//! Run: `cargo bench --bench bare_loop` (the loop on one thread, then the policy model on
+//! one and two threads, as written and with its population drawn once).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use policysim::ensemble::{prepare, run_ensemble, EnsembleOptions};
@@ -84,17 +84,27 @@ fn bare_and_model(c: &mut Criterion) {
             black_box(total)
         })
     });
-    for threads in [1usize, 2] {
-        group.bench_function(BenchmarkId::new("policy_model", threads), |b| {
-            let options = EnsembleOptions {
-                threads: Some(threads),
-                ..Default::default()
-            };
-            b.iter(|| {
-                let r = run_ensemble(&s, s.seed, &prepared, &options, &mut |_| Ok(())).unwrap();
-                black_box(r.n)
-            })
-        });
+    // the same scenario with its population drawn once (`agents.redraw = false`): each run
+    // copies the traits instead of drawing them
+    let mut once = s.clone();
+    once.agents.redraw = false;
+    let prepared_once = prepare(&once).unwrap();
+    for (name, s, prepared) in [
+        ("policy_model", &s, &prepared),
+        ("policy_model_traits_once", &once, &prepared_once),
+    ] {
+        for threads in [1usize, 2] {
+            group.bench_function(BenchmarkId::new(name, threads), |b| {
+                let options = EnsembleOptions {
+                    threads: Some(threads),
+                    ..Default::default()
+                };
+                b.iter(|| {
+                    let r = run_ensemble(s, s.seed, prepared, &options, &mut |_| Ok(())).unwrap();
+                    black_box(r.n)
+                })
+            });
+        }
     }
     group.finish();
 }

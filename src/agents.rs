@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::network::Network;
+use crate::rng::traits_rng;
 use crate::scenario::{Sampler, Scenario, TraitSpec};
 use rand::Rng;
 
@@ -46,6 +47,8 @@ enum TraitSource {
 #[derive(Debug, Clone)]
 pub struct AgentRecipe {
     traits: [(TraitSource, bool); 5],
+    /// The traits every run shares, drawn once from the scenario's seed (`agents.redraw = false`).
+    fixed: Option<Agents>,
 }
 
 impl AgentRecipe {
@@ -63,7 +66,7 @@ impl AgentRecipe {
                 None => Ok(TraitSource::Draw(spec.sampler().expect("not a column"))),
             }
         };
-        Ok(AgentRecipe {
+        let mut recipe = AgentRecipe {
             traits: [
                 (source("learning", &a.learning)?, true),
                 (source("competition", &a.competition)?, true),
@@ -71,11 +74,27 @@ impl AgentRecipe {
                 (source("inertia", &a.inertia)?, true),
                 (source("fit", &a.fit)?, false),
             ],
-        })
+            fixed: None,
+        };
+        if !a.redraw {
+            // one population for the whole scenario, from a stream no run uses
+            let agents = recipe.draw_new(network.n, &mut traits_rng(scenario.seed));
+            recipe.fixed = Some(agents);
+        }
+        Ok(recipe)
+    }
+
+    /// The traits of one run's n governments: the scenario's own population when the traits
+    /// are drawn once (no draw from `rng`), otherwise a new draw.
+    pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
+        match &self.fixed {
+            Some(agents) if agents.learning.len() == n => agents.clone(),
+            _ => self.draw_new(n, rng),
+        }
     }
 
     /// Draws the traits of n governments (traits bounded to `[0, 1]` are clamped).
-    pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
+    fn draw_new<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
         let mut out: [Vec<f32>; 5] = Default::default();
         for (k, (src, bounded)) in self.traits.iter().enumerate() {
             let value = |x: f64| if *bounded { x.clamp(0.0, 1.0) } else { x } as f32;
@@ -138,6 +157,44 @@ mod tests {
         // gdp -> 0, .5, 1 and revenue -> 1, 0, .5, weighted 3/4 and 1/4
         assert_eq!(a.resources, vec![0.25, 0.375, 0.875]);
         assert_eq!(a.learning, vec![0.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn traits_drawn_once_are_the_same_in_every_run_and_follow_the_seed() {
+        let mut s = Scenario::default();
+        s.agents.learning = TraitSpec::Dist(Distribution::Beta { a: 2.0, b: 2.0 });
+        s.agents.fit = TraitSpec::Dist(Distribution::Normal { mean: 0.0, sd: 1.0 });
+        let net = Network::complete(400);
+        let per_run = AgentRecipe::new(&s, &net).unwrap();
+        let (a0, a1) = (
+            per_run.draw(400, &mut run_rng(1, 0)),
+            per_run.draw(400, &mut run_rng(1, 1)),
+        );
+        assert_ne!(
+            a0.learning, a1.learning,
+            "redraw = true: a new population per run"
+        );
+        s.agents.redraw = false;
+        let once = AgentRecipe::new(&s, &net).unwrap();
+        let mut rng = run_rng(1, 0);
+        let b0 = once.draw(400, &mut rng);
+        let b1 = once.draw(400, &mut run_rng(1, 1));
+        assert_eq!(b0.learning, b1.learning);
+        assert_eq!(b0.fit, b1.fit);
+        // the run's own stream is left untouched for the run
+        assert_eq!(
+            rand::RngExt::random::<u64>(&mut rng),
+            rand::RngExt::random::<u64>(&mut run_rng(1, 0))
+        );
+        // the population is not any run's: it comes from the seed's own traits stream
+        assert_ne!(b0.learning, a0.learning);
+        s.seed += 1;
+        let other_seed = AgentRecipe::new(&s, &net).unwrap().draw(400, &mut rng);
+        assert_ne!(other_seed.learning, b0.learning);
+        // and it is a Beta(2, 2) sample: mean 1/2, sd 1/sqrt(20) = 0.224, so the mean
+        // of 400 draws lies within 4 standard errors (0.045) of 1/2
+        let mean = b0.learning.iter().map(|&x| f64::from(x)).sum::<f64>() / 400.0;
+        assert!((mean - 0.5).abs() < 4.0 * 0.2236 / 20.0, "mean {mean}");
     }
 
     #[test]

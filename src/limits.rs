@@ -50,6 +50,9 @@ pub const BASE_BYTES: u64 = 16 << 20;
 /// One run's state per government (traits, status, counters), per worker thread.
 pub const RUN_BYTES_PER_NODE: u64 = 104;
 
+/// The population every run shares, per government, when traits are drawn once (`agents.redraw = false`).
+pub const FIXED_TRAITS_BYTES_PER_NODE: u64 = 20;
+
 /// The finished network per government (CSR offsets, coordinates, levels).
 pub const NETWORK_BYTES_PER_NODE: u64 = 24;
 
@@ -87,7 +90,7 @@ pub struct Estimate {
     pub edges: u64,
     /// Building the network (once; in every worker thread as well with `network.redraw`).
     pub build: u64,
-    /// The finished network (held once; once per thread as well with `network.redraw`).
+    /// The finished network and the population runs share with `agents.redraw = false` (held once; once per thread as well with `network.redraw`).
     pub network: u64,
     /// One run's state (per worker thread).
     pub per_thread: u64,
@@ -184,9 +187,15 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
     } else {
         0
     };
+    let fixed_traits = if scenario.agents.redraw {
+        0
+    } else {
+        nodes.saturating_mul(FIXED_TRAITS_BYTES_PER_NODE)
+    };
     let network = nodes
         .saturating_mul(NETWORK_BYTES_PER_NODE)
         .saturating_add(names)
+        .saturating_add(fixed_traits)
         .saturating_add(edges.saturating_mul(NETWORK_BYTES_PER_EDGE));
     let build = nodes
         .saturating_mul(BUILD_BYTES_PER_NODE)

@@ -10,6 +10,9 @@ pub type RunRng = Xoshiro256PlusPlus;
 /// Stream index reserved for drawing the network once per scenario.
 const NETWORK_STREAM: u64 = u64::MAX;
 
+/// Stream index reserved for drawing the traits once per scenario.
+const TRAITS_STREAM: u64 = u64::MAX - 1;
+
 /// The largest master seed: scenario files are TOML, whose integers are 64-bit signed.
 pub const MAX_SEED: u64 = i64::MAX as u64;
 
@@ -35,6 +38,11 @@ pub fn run_rng(seed: u64, run: u64) -> RunRng {
 /// The generator used to draw the network once per scenario (when `network.redraw` is off).
 pub fn network_rng(seed: u64) -> RunRng {
     run_rng(seed, NETWORK_STREAM)
+}
+
+/// The generator used to draw the traits once per scenario (when `agents.redraw` is off).
+pub fn traits_rng(seed: u64) -> RunRng {
+    run_rng(seed, TRAITS_STREAM)
 }
 
 /// The generator of the bootstrap weights of run `run` (its own stream: drawing them

@@ -255,6 +255,8 @@ pub struct AgentsSpec {
     pub inertia: TraitSpec,
     /// Fit phi (real): how well the policy suits local conditions.
     pub fit: TraitSpec,
+    /// Draw the traits anew for every run (true) or once per scenario, shared by every run (false).
+    pub redraw: bool,
 }
 
 impl Default for AgentsSpec {
@@ -265,6 +267,7 @@ impl Default for AgentsSpec {
             resources: TraitSpec::Constant(0.5),
             inertia: TraitSpec::Constant(0.0),
             fit: TraitSpec::Constant(0.0),
+            redraw: true,
         }
     }
 }
