@@ -470,7 +470,7 @@ struct Run<'a> {
     adopter_pos: Vec<u32>,
     signal_total: f64,
     group_adopted: Vec<u32>,
-    /// Per group, the share of adopters among a member's rivals this step (same_parent).
+    /// Per group, the share of adopters among a member's rivals (same_parent), kept with `group_adopted`.
     group_share: Vec<f64>,
     /// The governments that have not adopted, ascending (the policy model's decision pass).
     undecided: Vec<u32>,
@@ -725,7 +725,10 @@ pub fn run_or_cancel(
             .groups
             .as_ref()
             .map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
-        group_share: Vec::new(),
+        group_share: prepared
+            .groups
+            .as_ref()
+            .map_or(Vec::new(), |g| vec![0.0; g.offsets.len() - 1]),
         undecided: Vec::new(),
         region_adopted: vec![0; region_size.len()],
         region_size,
@@ -1070,8 +1073,16 @@ impl Run<'_> {
             }
         }
         if let Some(g) = self.groups {
+            // the share of adopters among each member's other members (same_parent rivals)
             let gi = g.of[i] as usize;
-            self.group_adopted[gi] = self.group_adopted[gi].wrapping_add_signed(delta);
+            let adopted = self.group_adopted[gi].wrapping_add_signed(delta);
+            self.group_adopted[gi] = adopted;
+            let others = g.members(gi as u32).len().saturating_sub(1);
+            self.group_share[gi] = if others == 0 {
+                0.0
+            } else {
+                adopted as f64 / others as f64
+            };
         }
         if !self.region_size.is_empty() {
             let r = self.net.region[i] as usize;
@@ -1476,13 +1487,15 @@ impl Run<'_> {
                 }
             }
         }
-        if comp_on && s.competition.rivals == Rivals::SameParent {
-            self.refresh_group_shares();
-        }
         let any_designated = !self.orders.designate.is_empty();
-        // then every government that has not adopted, in ascending order
-        let undecided = std::mem::take(&mut self.undecided);
-        for &i in &undecided {
+        // then every government that has not adopted, in ascending order; the list is
+        // compacted as it goes to those that do not adopt now
+        let mut undecided = std::mem::take(&mut self.undecided);
+        let mut kept = 0;
+        for next in 0..undecided.len() {
+            let i = undecided[next];
+            undecided[kept] = i;
+            kept += 1;
             let i = i as usize;
             let status = self.status[i];
             let k_adopted = if complete {
@@ -1517,6 +1530,7 @@ impl Run<'_> {
                     quality: q,
                     lineage: centre.template.1,
                 });
+                kept -= 1;
                 self.hazard[k_adopted].1 += 1;
                 continue;
             }
@@ -1606,30 +1620,20 @@ impl Run<'_> {
                 quality,
                 lineage,
             });
+            kept -= 1;
         }
+        undecided.truncate(kept);
         self.undecided = undecided;
     }
 
-    /// The governments that have not adopted, after a step's adoptions and abandonments.
+    /// The governments that have not adopted, after a step's adoptions and abandonments
+    /// (the decision pass has already dropped the governments that adopted).
     fn update_undecided(&mut self, abandonments: &[u32]) {
-        let status = &self.status;
-        self.undecided.retain(|&i| status[i as usize] != ADOPTED);
+        debug_assert!(self
+            .undecided
+            .iter()
+            .all(|&i| self.status[i as usize] != ADOPTED));
         merge_sorted(&mut self.undecided, abandonments);
-    }
-
-    /// The share of adopters among each group's other members, for this step (same_parent rivals).
-    fn refresh_group_shares(&mut self) {
-        let g = self.groups.expect("groups prepared for same_parent");
-        self.group_share.clear();
-        self.group_share
-            .extend(self.group_adopted.iter().enumerate().map(|(gi, &adopted)| {
-                let size = g.members(gi as u32).len().saturating_sub(1);
-                if size == 0 {
-                    0.0
-                } else {
-                    adopted as f64 / size as f64
-                }
-            }));
     }
 
     /// P_i: the share of i's rivals that have adopted.
