@@ -214,6 +214,62 @@ pub fn run_ensemble(
     pool.install(|| ensemble_in_pool(scenario, seed, shared, options, on_run))
 }
 
+/// What the ensemble keeps of its runs, folded in run order.
+struct Tally<'a> {
+    seed: u64,
+    runs: u64,
+    curves: CurveStats,
+    hazard: Vec<(u64, u64)>,
+    stats: RunStats,
+    final_shares: Vec<f64>,
+    share_bootstrap: Option<crate::aggregate::ShareBootstrap>,
+    on_run: &'a mut (dyn FnMut(&RunSummary) -> Result<()> + Send),
+}
+
+impl Tally<'_> {
+    /// Folds in the outputs of the batch of runs that starts at run `start`, in run order.
+    fn absorb(&mut self, start: u64, outputs: Vec<Result<RunOutput>>) -> Result<()> {
+        for out in outputs {
+            let out = match out {
+                Ok(o) => o,
+                Err(Error::Interrupted(_)) => {
+                    return Err(Error::Interrupted(format!(
+                        "{start} of {} runs finished",
+                        self.runs
+                    )));
+                }
+                Err(e) => return Err(e),
+            };
+            let curves = &mut self.curves;
+            if out.series.len() != curves.rows * curves.series.len() {
+                return Err(Error::Failure(format!(
+                    "run {} reported {} series values; expected {} (with network.redraw every run must have the same regions and levels)",
+                    out.summary.run,
+                    out.series.len(),
+                    curves.rows * curves.series.len()
+                )));
+            }
+            curves.push_run(&out.series);
+            if let Some(b) = self.share_bootstrap.as_mut() {
+                let width = curves.series.len();
+                // series 0 is the adopted share
+                b.push(self.seed, out.summary.run, |t| out.series[t * width]);
+            }
+            if self.hazard.len() < out.hazard.len() {
+                self.hazard.resize(out.hazard.len(), (0, 0));
+            }
+            for (h, o) in self.hazard.iter_mut().zip(&out.hazard) {
+                h.0 += o.0;
+                h.1 += o.1;
+            }
+            self.stats.push(&out.summary);
+            self.final_shares.push(out.summary.final_share);
+            (self.on_run)(&out.summary)?;
+        }
+        Ok(())
+    }
+}
+
 fn ensemble_in_pool(
     scenario: &Scenario,
     seed: u64,
@@ -224,24 +280,22 @@ fn ensemble_in_pool(
     let started = Instant::now();
     let runs = scenario.runs as u64;
     let rows = scenario.steps as usize + 1;
-    let mut curves = CurveStats::new(shared.series.clone(), rows);
-    let mut hazard: Vec<(u64, u64)> = Vec::new();
-    let mut stats = RunStats::default();
-    let mut final_shares: Vec<f64> = Vec::with_capacity(runs.min(1 << 24) as usize);
-    let mut share_bootstrap = shared
-        .bootstrap_share
-        .then(|| crate::aggregate::ShareBootstrap::new(rows));
+    let mut tally = Tally {
+        seed,
+        runs,
+        curves: CurveStats::new(shared.series.clone(), rows),
+        hazard: Vec::new(),
+        stats: RunStats::default(),
+        final_shares: Vec::with_capacity(runs.min(1 << 24) as usize),
+        share_bootstrap: shared
+            .bootstrap_share
+            .then(|| crate::aggregate::ShareBootstrap::new(rows)),
+        on_run,
+    };
     let batch = (rayon::current_num_threads() as u64 * 16).max(32);
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let mut start = 0u64;
-    while start < runs {
-        if cancelled() {
-            return Err(Error::Interrupted(format!(
-                "{start} of {runs} runs finished"
-            )));
-        }
-        let end = (start + batch).min(runs);
-        let outputs: Vec<Result<RunOutput>> = (start..end)
+    let simulate = |start: u64, end: u64| -> Vec<Result<RunOutput>> {
+        (start..end)
             .into_par_iter()
             .map(|run| {
                 if cancelled() {
@@ -257,54 +311,47 @@ fn ensemble_in_pool(
                 }
                 out
             })
-            .collect();
-        for out in outputs {
-            let out = match out {
-                Ok(o) => o,
-                Err(Error::Interrupted(_)) => {
-                    return Err(Error::Interrupted(format!(
-                        "{start} of {runs} runs finished"
-                    )));
-                }
-                Err(e) => return Err(e),
-            };
-            if out.series.len() != curves.rows * curves.series.len() {
-                return Err(Error::Failure(format!(
-                    "run {} reported {} series values; expected {} (with network.redraw every run must have the same regions and levels)",
-                    out.summary.run,
-                    out.series.len(),
-                    curves.rows * curves.series.len()
-                )));
+            .collect()
+    };
+    // Each batch is folded in (in run order, on one thread) while the next batch runs,
+    // so no worker waits for the tally.
+    let mut pending: Option<(u64, Vec<Result<RunOutput>>)> = None;
+    let mut start = 0u64;
+    while start < runs {
+        if cancelled() {
+            // every run before `start` has finished: fold them in before giving up
+            if let Some((from, outputs)) = pending.take() {
+                tally.absorb(from, outputs)?;
             }
-            curves.push_run(&out.series);
-            if let Some(b) = share_bootstrap.as_mut() {
-                let width = curves.series.len();
-                // series 0 is the adopted share
-                b.push(seed, out.summary.run, |t| out.series[t * width]);
-            }
-            if hazard.len() < out.hazard.len() {
-                hazard.resize(out.hazard.len(), (0, 0));
-            }
-            for (h, o) in hazard.iter_mut().zip(&out.hazard) {
-                h.0 += o.0;
-                h.1 += o.1;
-            }
-            stats.push(&out.summary);
-            final_shares.push(out.summary.final_share);
-            on_run(&out.summary)?;
+            return Err(Error::Interrupted(format!(
+                "{start} of {runs} runs finished"
+            )));
         }
+        let end = (start + batch).min(runs);
+        let (folded, outputs) = rayon::join(
+            || match pending.take() {
+                Some((from, outputs)) => tally.absorb(from, outputs),
+                None => Ok(()),
+            },
+            || simulate(start, end),
+        );
+        folded?;
+        pending = Some((start, outputs));
         start = end;
     }
-    let representative = representative(scenario, seed, shared, &final_shares)?;
+    if let Some((from, outputs)) = pending {
+        tally.absorb(from, outputs)?;
+    }
+    let representative = representative(scenario, seed, shared, &tally.final_shares)?;
     Ok(EnsembleResult {
-        curves,
-        hazard,
-        runs: stats,
+        curves: tally.curves,
+        hazard: tally.hazard,
+        runs: tally.stats,
         n: shared.network.n,
         representative,
         wall_time_s: started.elapsed().as_secs_f64(),
         start_year: None,
-        share_bootstrap,
+        share_bootstrap: tally.share_bootstrap,
     })
 }
 
