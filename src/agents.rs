@@ -99,7 +99,7 @@ impl AgentRecipe {
         for (k, (src, bounded)) in self.traits.iter().enumerate() {
             let value = |x: f64| if *bounded { x.clamp(0.0, 1.0) } else { x } as f32;
             out[k] = match src {
-                TraitSource::Draw(s) => (0..n).map(|_| value(s.draw(rng))).collect(),
+                TraitSource::Draw(s) => s.draw_many(n, rng, value),
                 TraitSource::Column(c) => c.iter().map(|&x| value(x)).collect(),
             };
         }

@@ -148,6 +148,28 @@ impl Distribution {
 }
 
 impl Sampler {
+    /// Draws n values in turn, each passed through `keep`: the same draws as n calls of
+    /// [`Sampler::draw`], with the distribution looked at once instead of at every draw.
+    pub fn draw_many<R: Rng + ?Sized>(
+        &self,
+        n: usize,
+        rng: &mut R,
+        keep: impl Fn(f64) -> f32,
+    ) -> Vec<f32> {
+        match *self {
+            Sampler::Beta(beta) => (0..n).map(|_| keep(beta.sample(rng))).collect(),
+            Sampler::Uniform(low, high) if high > low => match Uniform::new_inclusive(low, high) {
+                Ok(u) => (0..n).map(|_| keep(u.sample(rng))).collect(),
+                Err(_) => vec![keep(low); n],
+            },
+            Sampler::Normal(mean, sd) if sd > 0.0 => match Normal::new(mean, sd) {
+                Ok(d) => (0..n).map(|_| keep(d.sample(rng))).collect(),
+                Err(_) => vec![keep(mean); n],
+            },
+            _ => vec![keep(self.draw(rng)); n],
+        }
+    }
+
     /// Draws one value.
     #[inline]
     pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -466,4 +488,41 @@ fn indicators_from_entries(entries: &[(String, Scalar)]) -> Result<TraitSpec, St
         weights,
         normalise,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+
+    #[test]
+    fn many_draws_are_the_single_draws_in_turn() {
+        let samplers = [
+            Sampler::Constant(0.3),
+            Distribution::Beta { a: 2.0, b: 5.0 }.sampler(),
+            Distribution::Uniform {
+                low: -1.0,
+                high: 2.0,
+            }
+            .sampler(),
+            Distribution::Uniform {
+                low: 0.5,
+                high: 0.5,
+            }
+            .sampler(),
+            Distribution::Normal { mean: 1.0, sd: 0.4 }.sampler(),
+            Distribution::Normal { mean: 1.0, sd: 0.0 }.sampler(),
+        ];
+        for s in samplers {
+            let (mut a, mut b) = (run_rng(9, 1), run_rng(9, 1));
+            let many = s.draw_many(500, &mut a, |x| x as f32);
+            let single: Vec<f32> = (0..500).map(|_| s.draw(&mut b) as f32).collect();
+            assert_eq!(many, single, "{s:?}");
+            // and the stream is left where the single draws leave it
+            assert_eq!(
+                rand::RngExt::random::<u64>(&mut a),
+                rand::RngExt::random::<u64>(&mut b)
+            );
+        }
+    }
 }
