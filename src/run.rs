@@ -468,6 +468,8 @@ struct Run<'a> {
     weighted: bool,
     adopters: Vec<u32>,
     adopter_pos: Vec<u32>,
+    /// Per adopter, in the order of `adopters`: its chance to abandon this step (0 when locked).
+    adopter_risk: Vec<f32>,
     signal_total: f64,
     group_adopted: Vec<u32>,
     /// Per group, the share of adopters among a member's rivals (same_parent), kept with `group_adopted`.
@@ -720,6 +722,7 @@ pub fn run_or_cancel(
         // (reserved, not touched: pages are resident only as adopters arrive)
         adopters: Vec::with_capacity(n),
         adopter_pos: vec![u32::MAX; n],
+        adopter_risk: Vec::with_capacity(n),
         signal_total: 0.0,
         group_adopted: prepared
             .groups
@@ -962,6 +965,7 @@ impl Run<'_> {
         }
         self.adopter_pos[i] = self.adopters.len() as u32;
         self.adopters.push(a.unit);
+        self.adopter_risk.push(self.risk(i));
         let lc = &mut self.lineage_count[a.lineage as usize];
         if *lc == 0 {
             self.active_lineages += 1;
@@ -978,6 +982,23 @@ impl Run<'_> {
         self.change_neighbourhood(i, 1, y);
     }
 
+    /// Adopter i's chance to abandon in a step: none while locked (a pilot or a mandate).
+    #[inline]
+    fn risk(&self, i: usize) -> f32 {
+        if self.locked[i] {
+            0.0
+        } else {
+            self.abandon_p[i]
+        }
+    }
+
+    /// Keeps `adopter_risk` in step with i's lock and abandonment probability.
+    fn refresh_risk(&mut self, i: usize) {
+        if let Some(pos) = self.adopter_pos.get(i).filter(|&&p| p != u32::MAX) {
+            self.adopter_risk[*pos as usize] = self.risk(i);
+        }
+    }
+
     /// Makes adopter i drop the policy.
     fn abandon(&mut self, i: u32) {
         let i = i as usize;
@@ -987,6 +1008,7 @@ impl Run<'_> {
         self.step_abandoned += 1;
         let pos = self.adopter_pos[i] as usize;
         self.adopters.swap_remove(pos);
+        self.adopter_risk.swap_remove(pos);
         if pos < self.adopters.len() {
             self.adopter_pos[self.adopters[pos] as usize] = pos as u32;
         }
@@ -1033,6 +1055,7 @@ impl Run<'_> {
             let ab = &self.s.abandon;
             self.abandon_p[i] =
                 abandon::probability(self.performance(i), ab.threshold, ab.rate, new) as f32;
+            self.refresh_risk(i);
         }
     }
 
@@ -1263,6 +1286,7 @@ impl Run<'_> {
         }
         for &i in &orders.release {
             self.locked[i as usize] = false;
+            self.refresh_risk(i as usize);
         }
         for &i in &orders.designate {
             self.designated[i as usize] = true;
@@ -1477,13 +1501,10 @@ impl Run<'_> {
         let others = n.saturating_sub(1).max(1) as f64;
         // adopters first: each one that is not locked may abandon (in the adopters' order)
         if abandon_on {
-            for &i in &self.adopters {
-                let i = i as usize;
-                if !self.locked[i] {
-                    let p = f64::from(self.abandon_p[i]);
-                    if p > 0.0 && self.rng.random::<f64>() < p {
-                        abandonments.push(i as u32);
-                    }
+            for (k, &p) in self.adopter_risk.iter().enumerate() {
+                let p = f64::from(p);
+                if p > 0.0 && self.rng.random::<f64>() < p {
+                    abandonments.push(self.adopters[k]);
                 }
             }
         }
