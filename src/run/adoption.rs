@@ -1,0 +1,211 @@
+//! What adopting and abandoning change in a run: the adopter lists, lineages, the chance
+//! to abandon, growing capacity, and the neighbourhood counts and signals.
+
+use super::*;
+
+impl Run<'_> {
+    /// A new lineage, invented by government `inventor`.
+    pub(super) fn new_lineage(&mut self, inventor: u32) -> u32 {
+        self.lineage_count.push(0);
+        self.inventor.push(inventor);
+        (self.lineage_count.len() - 1) as u32
+    }
+
+    #[inline]
+    pub(super) fn performance(&self, i: usize) -> f64 {
+        self.quality[i] + f64::from(self.agents.fit[i])
+    }
+
+    /// Makes unit i an adopter and updates every count that depends on it.
+    pub(super) fn adopt(&mut self, a: Adoption, t: u32) {
+        let i = a.unit as usize;
+        debug_assert_ne!(self.status[i], ADOPTED);
+        if self.status[i] == NEVER && !self.at_risk.is_empty() {
+            self.at_risk[self.nbr_count[i] as usize] -= 1;
+            if let Some(word) = self.exposed.get_mut(i / 64) {
+                *word &= !(1u64 << (i % 64));
+            }
+        }
+        self.status[i] = ADOPTED;
+        self.quality[i] = a.quality;
+        self.lineage[i] = a.lineage;
+        if let Some(step) = self.adopted_step.get_mut(i).filter(|s| **s == u32::MAX) {
+            *step = t;
+        }
+        if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
+            self.locked[i] = true;
+        }
+        if self.classic.is_none() {
+            if a.channel == Channel::Learning && t > 0 {
+                self.grow(i);
+            }
+            let ab = &self.s.abandon;
+            self.abandon_p[i] = abandon::probability(
+                a.quality + f64::from(self.agents.fit[i]),
+                ab.threshold,
+                ab.rate,
+                f64::from(self.agents.learning[i]),
+            ) as f32;
+        }
+        if t > 0 {
+            self.channel_total[a.channel as usize] += 1;
+            self.step_new[a.channel as usize] += 1;
+        }
+        self.adopter_pos[i] = self.adopters.len() as u32;
+        self.adopters.push(a.unit);
+        self.adopter_risk.push(self.risk(i));
+        let lc = &mut self.lineage_count[a.lineage as usize];
+        if *lc == 0 {
+            self.active_lineages += 1;
+        }
+        *lc += 1;
+        if !self.pending.is_empty() {
+            // `cascade`: i is new, it may activate its observers next step
+            self.fresh.push(i as u32);
+        }
+        let y = a.quality + f64::from(self.agents.fit[i]);
+        self.sum_q += a.quality;
+        self.sum_q2 += a.quality * a.quality;
+        self.sum_y += y;
+        self.change_neighbourhood(i, 1, y);
+    }
+
+    /// Adopter i's chance to abandon in a step: none while locked (a pilot or a mandate).
+    #[inline]
+    pub(super) fn risk(&self, i: usize) -> f32 {
+        if self.locked[i] {
+            0.0
+        } else {
+            self.abandon_p[i]
+        }
+    }
+
+    /// Keeps `adopter_risk` in step with i's lock and abandonment probability.
+    pub(super) fn refresh_risk(&mut self, i: usize) {
+        if let Some(pos) = self.adopter_pos.get(i).filter(|&&p| p != u32::MAX) {
+            self.adopter_risk[*pos as usize] = self.risk(i);
+        }
+    }
+
+    /// Makes adopter i drop the policy.
+    pub(super) fn abandon(&mut self, i: u32) {
+        let i = i as usize;
+        debug_assert_eq!(self.status[i], ADOPTED);
+        self.status[i] = ABANDONED;
+        self.locked[i] = false;
+        self.step_abandoned += 1;
+        let pos = self.adopter_pos[i] as usize;
+        self.adopters.swap_remove(pos);
+        self.adopter_risk.swap_remove(pos);
+        if pos < self.adopters.len() {
+            self.adopter_pos[self.adopters[pos] as usize] = pos as u32;
+        }
+        self.adopter_pos[i] = u32::MAX;
+        let lc = &mut self.lineage_count[self.lineage[i] as usize];
+        *lc -= 1;
+        if *lc == 0 {
+            self.active_lineages -= 1;
+        }
+        let q = self.quality[i];
+        let y = self.performance(i);
+        self.sum_q -= q;
+        self.sum_q2 -= q * q;
+        self.sum_y -= y;
+        self.change_neighbourhood(i, -1, y);
+        if let Some(f) = self.failures.as_mut() {
+            // every abandonment is a failure: own evaluation below the threshold, or a failed pilot wound up
+            if self.net.complete {
+                f.fail(i, 0..self.n);
+            } else {
+                f.fail(i, self.net.observers(i).iter().map(|&o| o as usize));
+            }
+        }
+    }
+
+    /// Capacity that grows: i's L becomes L + growth * (1 - L), and what depends on L follows.
+    pub(super) fn grow(&mut self, i: usize) {
+        let growth = self.s.learning.growth;
+        if growth <= 0.0 {
+            return;
+        }
+        let old = f64::from(self.agents.learning[i]);
+        self.agents.learning[i] = learning::grown(old, growth) as f32;
+        let new = f64::from(self.agents.learning[i]);
+        self.sum_learning += new - old;
+        let need = learning::need(&self.s.learning, f64::from(self.agents.fit[i]));
+        self.propensity.learning[i] = learning::propensity(
+            self.s.learning.rate,
+            new,
+            need,
+            f64::from(self.agents.inertia[i]),
+        ) as f32;
+        if self.status[i] == ADOPTED {
+            let ab = &self.s.abandon;
+            self.abandon_p[i] =
+                abandon::probability(self.performance(i), ab.threshold, ab.rate, new) as f32;
+            self.refresh_risk(i);
+        }
+    }
+
+    /// Updates neighbour counts, signals and group/region/level tallies when i adopts (+1) or abandons (-1).
+    pub(super) fn change_neighbourhood(&mut self, i: usize, delta: i32, performance: f64) {
+        let w = learning::signal_weight(&self.s.learning, performance);
+        let signed_w = if delta > 0 { w } else { -w };
+        if self.net.complete {
+            self.signal_total += signed_w;
+        } else if !self.at_risk.is_empty() {
+            // classic models that tally the never-adopted by adopting neighbours (they
+            // weigh every adopting neighbour alike: no signal to keep)
+            debug_assert!(!self.weighted);
+            for &o in self.net.observers(i) {
+                let o = o as usize;
+                let old = self.nbr_count[o];
+                let new = old.wrapping_add_signed(delta);
+                self.nbr_count[o] = new;
+                if self.status[o] == NEVER {
+                    self.at_risk[old as usize] -= 1;
+                    self.at_risk[new as usize] += 1;
+                    if let Some(word) = self.exposed.get_mut(o / 64) {
+                        if new == 0 {
+                            *word &= !(1u64 << (o % 64));
+                        } else {
+                            *word |= 1u64 << (o % 64);
+                        }
+                    }
+                }
+            }
+        } else {
+            for &o in self.net.observers(i) {
+                let o = o as usize;
+                self.nbr_count[o] = self.nbr_count[o].wrapping_add_signed(delta);
+                if self.weighted {
+                    self.nbr_signal[o] += signed_w;
+                }
+            }
+        }
+        if let Some(g) = self.groups {
+            // the share of adopters among each member's other members (same_parent rivals)
+            let gi = g.of[i] as usize;
+            let adopted = self.group_adopted[gi].wrapping_add_signed(delta);
+            self.group_adopted[gi] = adopted;
+            let others = g.members(gi as u32).len().saturating_sub(1);
+            self.group_share[gi] = if others == 0 {
+                0.0
+            } else {
+                adopted as f64 / others as f64
+            };
+        }
+        if !self.region_size.is_empty() {
+            let r = self.net.region[i] as usize;
+            self.region_adopted[r] = self.region_adopted[r].wrapping_add_signed(delta);
+        }
+        if !self.level_size.is_empty() {
+            let l = self.net.level[i] as usize;
+            self.level_adopted[l] = self.level_adopted[l].wrapping_add_signed(delta);
+        }
+        if let Some(&c) = self.centre_of.get(i).filter(|&&c| c != NO_CENTRE) {
+            self.centre_adopted[c as usize] =
+                self.centre_adopted[c as usize].wrapping_add_signed(delta);
+        }
+    }
+}

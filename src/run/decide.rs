@@ -1,0 +1,392 @@
+//! The decisions of a step in the policy model: the centre acts, then every government
+//! that has not adopted decides (MODEL.md sections 3 and 4), and chooses whom to copy.
+
+use super::*;
+
+impl Run<'_> {
+    /// The centres act at the start of step t ([`Centre::begin_step`], in centre order); the
+    /// run carries out their orders.
+    pub(super) fn centre_acts(&mut self, t: u32, abandonments: &mut Vec<u32>) {
+        self.orders.clear();
+        let locals = Locals {
+            status: &self.status,
+            quality: &self.quality,
+            lineage: &self.lineage,
+            fit: &self.agents.fit,
+            learning: &self.agents.learning,
+            competition: &self.agents.competition,
+            region: &self.net.region,
+            n_regions: self.net.region_names.len(),
+            level: &self.net.level,
+            adopters: &self.adopters,
+            inventor: &self.inventor,
+            centre_of: self.centre_of,
+            centre_adopted: &self.centre_adopted,
+        };
+        for centre in &mut self.centres {
+            centre.begin_step(t, &locals, &mut self.rng, &mut self.orders);
+        }
+        let orders = std::mem::take(&mut self.orders);
+        for &i in &orders.learn_by_doing {
+            self.grow(i as usize);
+        }
+        for &i in &orders.release {
+            self.locked[i as usize] = false;
+            self.refresh_risk(i as usize);
+        }
+        for &i in &orders.designate {
+            self.designated[i as usize] = true;
+        }
+        abandonments.extend_from_slice(&orders.wind_up);
+        self.orders = orders;
+    }
+
+    /// Every government decides for step t, reading only the state at the start of t:
+    /// the policy model ([`Run::decide_policy`]) or a classic one ([`Run::decide_classic`]).
+    pub(super) fn decide(
+        &mut self,
+        t: u32,
+        adoptions: &mut Vec<Adoption>,
+        abandonments: &mut Vec<u32>,
+    ) {
+        match self.classic {
+            None => self.decide_policy(t, adoptions, abandonments),
+            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(ClassicSetup::Si { thresholds, .. }) if !self.net.complete => {
+                self.decide_si(thresholds, adoptions)
+            }
+            Some(setup) => self.decide_classic(setup, adoptions),
+        }
+    }
+
+    /// The policy model's decisions (MODEL.md sections 3 and 4).
+    pub(super) fn decide_policy(
+        &mut self,
+        t: u32,
+        adoptions: &mut Vec<Adoption>,
+        abandonments: &mut Vec<u32>,
+    ) {
+        let s = self.s;
+        let n = self.n;
+        let a_start = self.adopters.len();
+        let share = a_start as f64 / n.max(1) as f64;
+        let credit =
+            competition::credit(share, s.competition.first_mover_bias, s.central.recognition);
+        // what each centre has in force this step; a government under no centre sees none
+        let now: Vec<CentreNow> = self.centres.iter().map(|c| CentreNow::of(c, t)).collect();
+        let national = self.centre_of.is_empty();
+        let abandon_on = s.abandon.rate > 0.0;
+        let comp_on = s.competition.rate > 0.0;
+        let complete = self.net.complete;
+        let others = n.saturating_sub(1).max(1) as f64;
+        // adopters first: each one that is not locked may abandon (in the adopters' order)
+        if abandon_on {
+            for (k, &p) in self.adopter_risk.iter().enumerate() {
+                let p = f64::from(p);
+                if p > 0.0 && self.rng.random::<f64>() < p {
+                    abandonments.push(self.adopters[k]);
+                }
+            }
+        }
+        let any_designated = !self.orders.designate.is_empty();
+        // then every government that has not adopted, in ascending order; the list is
+        // compacted as it goes to those that do not adopt now
+        let mut undecided = std::mem::take(&mut self.undecided);
+        let mut kept = 0;
+        for next in 0..undecided.len() {
+            let i = undecided[next];
+            undecided[kept] = i;
+            kept += 1;
+            let i = i as usize;
+            let status = self.status[i];
+            let k_adopted = if complete {
+                a_start
+            } else {
+                self.nbr_count[i] as usize
+            };
+            if status == NEVER {
+                if self.hazard.len() <= k_adopted {
+                    self.hazard.resize(k_adopted + 1, (0, 0));
+                }
+                self.hazard[k_adopted].0 += 1;
+            }
+            let centre = if national {
+                &now[0]
+            } else {
+                match self.centre_of[i] {
+                    NO_CENTRE => &CentreNow::NONE,
+                    c => &now[c as usize],
+                }
+            };
+            if any_designated && self.designated[i] {
+                let q = adapt::adapt(
+                    &s.adapt,
+                    centre.template.0,
+                    f64::from(self.agents.learning[i]),
+                    &mut self.rng,
+                );
+                adoptions.push(Adoption {
+                    unit: i as u32,
+                    channel: Channel::Pilot,
+                    quality: q,
+                    lineage: centre.template.1,
+                });
+                kept -= 1;
+                self.hazard[k_adopted].1 += 1;
+                continue;
+            }
+            let degree = if complete {
+                others
+            } else {
+                self.net.in_degree(i) as f64
+            };
+            // learning signal S_i
+            let mut signal_sum = if complete {
+                if self.weighted && a_start > 0 {
+                    self.signal_total
+                } else {
+                    a_start as f64
+                }
+            } else if self.weighted && k_adopted > 0 {
+                // (with nobody adopting the sum is exactly 0, not float residue)
+                self.nbr_signal[i]
+            } else {
+                k_adopted as f64
+            };
+            let mut denom = degree;
+            if let Some(e) = centre.endorsed {
+                signal_sum += e.weight * e.mean_w;
+                denom += e.weight;
+            }
+            let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
+            let mut probs = [0.0; 5];
+            probs[1] = model::clamp01(f64::from(self.propensity.learning[i]) * signal);
+            if status == NEVER {
+                probs[0] = f64::from(self.propensity.innovation[i]);
+                if comp_on {
+                    let p_rivals = self.rivals_share(i, k_adopted, a_start);
+                    probs[2] = model::clamp01(
+                        f64::from(self.propensity.competition[i]) * p_rivals * credit,
+                    );
+                }
+                if let Some(f) = &self.failures {
+                    // the costs of failure: appetite for risk left after failures seen
+                    probs[0] *= f.appetite[i];
+                    probs[2] *= f.appetite[i];
+                }
+                if centre.mandate_on {
+                    probs[4] = centre::mandate_probability(
+                        &s.central.mandate,
+                        f64::from(self.agents.inertia[i]),
+                        centre.at_deadline,
+                    );
+                }
+            }
+            let total = model::combined_probability(&probs);
+            if total <= 0.0 || self.rng.random::<f64>() >= total {
+                continue;
+            }
+            let channel = model::attribute(&probs, self.rng.random::<f64>());
+            let (source_q, lineage) = match channel {
+                Channel::Innovation => {
+                    let q = self.innovation_quality.draw(&mut self.rng);
+                    (q, self.new_lineage(i as u32))
+                }
+                Channel::Learning => match self.learning_source(i, centre.endorsed) {
+                    Some(source) => source,
+                    // S_i > 0 only through rounding, with nobody to learn from: no adoption
+                    None => continue,
+                },
+                Channel::Competition => self.competition_source(i),
+                Channel::Mandate => centre.mandate_variant,
+                Channel::Pilot => centre.template,
+            };
+            // innovation starts a new variant; every copied variant is adapted
+            let quality = if channel == Channel::Innovation {
+                source_q
+            } else {
+                adapt::adapt(
+                    &s.adapt,
+                    source_q,
+                    f64::from(self.agents.learning[i]),
+                    &mut self.rng,
+                )
+            };
+            if status == NEVER {
+                self.hazard[k_adopted].1 += 1;
+            }
+            adoptions.push(Adoption {
+                unit: i as u32,
+                channel,
+                quality,
+                lineage,
+            });
+            kept -= 1;
+        }
+        undecided.truncate(kept);
+        self.undecided = undecided;
+    }
+
+    /// The governments that have not adopted, after a step's adoptions and abandonments
+    /// (the decision pass has already dropped the governments that adopted).
+    pub(super) fn update_undecided(&mut self, abandonments: &[u32]) {
+        debug_assert!(self
+            .undecided
+            .iter()
+            .all(|&i| self.status[i as usize] != ADOPTED));
+        merge_sorted(&mut self.undecided, abandonments);
+    }
+
+    /// P_i: the share of i's rivals that have adopted.
+    pub(super) fn rivals_share(&self, i: usize, k_adopted: usize, a_start: usize) -> f64 {
+        let others = self.n.saturating_sub(1);
+        match self.s.competition.rivals {
+            Rivals::Neighbours => {
+                let k = self.net.in_degree(i);
+                if k == 0 {
+                    0.0
+                } else {
+                    k_adopted as f64 / k as f64
+                }
+            }
+            Rivals::All => {
+                if others == 0 {
+                    0.0
+                } else {
+                    a_start as f64 / others as f64
+                }
+            }
+            Rivals::SameParent => {
+                let g = self.groups.expect("groups prepared for same_parent");
+                self.group_share[g.of[i] as usize]
+            }
+        }
+    }
+
+    /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
+    pub(super) fn learning_source(
+        &mut self,
+        i: usize,
+        endorsed: Option<Endorsement>,
+    ) -> Option<(f64, u32)> {
+        let mut chooser =
+            learning::SourceChooser::new(&self.s.learning, f64::from(self.agents.learning[i]));
+        if self.net.complete {
+            let a = self.adopters.len();
+            if a <= COMPLETE_OBSERVATION_SAMPLE {
+                for k in 0..a {
+                    let j = self.adopters[k];
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            } else {
+                for _ in 0..COMPLETE_OBSERVATION_SAMPLE {
+                    let j = self.adopters[self.rng.random_range(0..a)];
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            }
+        } else {
+            for &j in self.net.sources(i) {
+                if self.status[j as usize] == ADOPTED {
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                }
+            }
+        }
+        if let Some(e) = endorsed.filter(|e| e.weight > 0.0) {
+            chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
+        }
+        match chooser.chosen()? {
+            ENDORSED_SOURCE => endorsed.map(|e| (e.quality, e.lineage)),
+            j => Some((self.quality[j as usize], self.lineage[j as usize])),
+        }
+    }
+
+    /// Whom i copies when racing: an adopting rival picked uniformly.
+    pub(super) fn competition_source(&mut self, i: usize) -> (f64, u32) {
+        let j = match self.s.competition.rivals {
+            Rivals::All => self.adopters[self.rng.random_range(0..self.adopters.len())] as usize,
+            Rivals::Neighbours if self.net.complete => {
+                self.adopters[self.rng.random_range(0..self.adopters.len())] as usize
+            }
+            Rivals::Neighbours => {
+                let k = self.nbr_count[i] as usize;
+                let mut pick = self.rng.random_range(0..k);
+                let mut found = 0usize;
+                for &j in self.net.sources(i) {
+                    if self.status[j as usize] == ADOPTED {
+                        if pick == 0 {
+                            found = j as usize;
+                            break;
+                        }
+                        pick -= 1;
+                    }
+                }
+                found
+            }
+            Rivals::SameParent => {
+                let g = self.groups.expect("groups prepared");
+                let members = g.members(g.of[i]);
+                loop {
+                    let j = members[self.rng.random_range(0..members.len())] as usize;
+                    if self.status[j] == ADOPTED {
+                        break j;
+                    }
+                }
+            }
+        };
+        (self.quality[j], self.lineage[j])
+    }
+}
+
+/// Merges `extra` (ascending, none of them in `list`) into the ascending `list`, in place
+/// from the back: the governments that abandoned rejoin the undecided in their order.
+fn merge_sorted(list: &mut Vec<u32>, extra: &[u32]) {
+    if extra.is_empty() {
+        return;
+    }
+    let mut a = list.len();
+    let mut b = extra.len();
+    list.resize(a + b, 0);
+    let mut k = a + b;
+    while b > 0 {
+        if a > 0 && list[a - 1] > extra[b - 1] {
+            list[k - 1] = list[a - 1];
+            a -= 1;
+        } else {
+            list[k - 1] = extra[b - 1];
+            b -= 1;
+        }
+        k -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sorted;
+
+    #[test]
+    fn merging_keeps_the_undecided_list_ascending() {
+        let mut rng_state = 12345u64;
+        for case in 0..200 {
+            // two disjoint ascending lists drawn from 0..60
+            let mut list = Vec::new();
+            let mut extra = Vec::new();
+            for i in 0..60u32 {
+                rng_state = rng_state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match (rng_state >> 33) % 3 {
+                    0 => list.push(i),
+                    1 => extra.push(i),
+                    _ => {}
+                }
+            }
+            let mut expected = [list.clone(), extra.clone()].concat();
+            expected.sort_unstable();
+            merge_sorted(&mut list, &extra);
+            assert_eq!(list, expected, "case {case}");
+        }
+        let mut empty = Vec::new();
+        merge_sorted(&mut empty, &[3, 9]);
+        assert_eq!(empty, [3, 9]);
+    }
+}
