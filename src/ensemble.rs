@@ -399,4 +399,41 @@ mod tests {
             "ties go to the lower run index"
         );
     }
+
+    /// Runs are folded in while later batches run: every run still reaches `on_run` once,
+    /// in run order, and an error from `on_run` ends the ensemble with no later run seen.
+    #[test]
+    fn runs_reach_on_run_in_order_and_an_error_stops_them() {
+        let s = crate::scenario::parse_scenario(
+            "runs = 150\nsteps = 5\n[network]\nkind = \"ring\"\nn = 60\nk = 4\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let shared = prepare(&s).unwrap();
+        for threads in [1, 2] {
+            let options = EnsembleOptions {
+                threads: Some(threads),
+                ..Default::default()
+            };
+            let mut seen = Vec::new();
+            run_ensemble(&s, 3, &shared, &options, &mut |r| {
+                seen.push(r.run);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, (0..150).collect::<Vec<u64>>(), "{threads} threads");
+            let mut seen = Vec::new();
+            let err = run_ensemble(&s, 3, &shared, &options, &mut |r| {
+                seen.push(r.run);
+                if r.run == 70 {
+                    Err(Error::Failure("disk full".into()))
+                } else {
+                    Ok(())
+                }
+            })
+            .unwrap_err();
+            assert!(err.to_string().contains("disk full"), "{err}");
+            assert_eq!(seen, (0..=70).collect::<Vec<u64>>(), "{threads} threads");
+        }
+    }
 }
