@@ -88,8 +88,11 @@ impl AgentRecipe {
     /// are drawn once (no draw from `rng`), otherwise a new draw.
     pub fn draw<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Agents {
         match &self.fixed {
-            Some(agents) if agents.learning.len() == n => agents.clone(),
-            _ => self.draw_new(n, rng),
+            Some(agents) => {
+                debug_assert_eq!(agents.learning.len(), n, "drawn for this network");
+                agents.clone()
+            }
+            None => self.draw_new(n, rng),
         }
     }
 

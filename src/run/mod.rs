@@ -32,6 +32,8 @@ mod decide;
 mod prepared;
 mod record;
 
+use prepared::Groups;
+
 /// Index of each fixed series in a run's per-step record (regions and levels follow).
 pub mod series {
     /// Cumulative adopted share.
@@ -204,13 +206,6 @@ pub struct Prepared {
     /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
     /// observed adoptions; off unless a comparison with them asks for it.
     pub bootstrap_share: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Groups {
-    of: Vec<u32>,
-    offsets: Vec<usize>,
-    members: Vec<u32>,
 }
 
 /// An adoption decided during a step, applied at its end.

@@ -3,6 +3,16 @@
 
 use super::*;
 
+/// Rivals for `same_parent` competition: the governments that share a parent and a level.
+#[derive(Debug, Clone)]
+pub(super) struct Groups {
+    /// The group of each government.
+    pub(super) of: Vec<u32>,
+    /// Where each group's members start in `members` (one more entry than groups).
+    pub(super) offsets: Vec<usize>,
+    members: Vec<u32>,
+}
+
 impl Prepared {
     /// Checks the scenario against the network and prepares what every run shares.
     pub fn new(scenario: &Scenario, network: Network) -> Result<Prepared> {
