@@ -60,6 +60,7 @@ pub mod observed;
 pub mod output;
 pub mod paired;
 pub mod plot;
+pub mod private_dir;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -28,13 +28,22 @@ impl Drop for Server {
 /// Starts `policysim explore` on a free port with small caps; `extra` options replace
 /// the defaults of the same name.
 fn start(extra: &[&str]) -> Server {
+    start_with_tmpdir(extra, None)
+}
+
+/// [`start`], with the server's `TMPDIR` set to `tmpdir` when given.
+fn start_with_tmpdir(extra: &[&str], tmpdir: Option<&std::path::Path>) -> Server {
     let defaults = [
         ("--port", "0"),
         ("--runs", "20"),
         ("--max-runs", "100"),
         ("--threads", "2"),
     ];
-    let mut child = Command::new(binary())
+    let mut command = Command::new(binary());
+    if let Some(tmpdir) = tmpdir {
+        command.env("TMPDIR", tmpdir);
+    }
+    let mut child = command
         .arg("explore")
         .args(
             defaults
@@ -228,6 +237,66 @@ fn a_run_returns_a_summary_and_svg_charts() {
     );
     let resolved = String::from_utf8_lossy(&out.stdout);
     assert!(resolved.contains("rivals = \"all\""), "{resolved}");
+}
+
+/// The server draws each answer in a private folder under `TMPDIR`: entries another
+/// user planted there (symbolic links under the names an earlier version used) are
+/// neither followed nor removed, and nothing is left behind.
+#[test]
+#[cfg(unix)]
+fn answers_are_drawn_in_private_folders_that_planted_links_cannot_redirect() {
+    let root = tempfile::tempdir().unwrap();
+    let tmp = root.path().join("tmp");
+    let victim = root.path().join("victim");
+    std::fs::create_dir(&tmp).unwrap();
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("thesis.tex"), "mine").unwrap();
+    let s = start_with_tmpdir(&[], Some(&tmp));
+    let pid = s.child.id();
+    let mut planted = Vec::new();
+    for id in 0..4 {
+        for sequence in 0..4 {
+            let name = format!("policysim-explore-{pid}-{id}-{sequence}");
+            std::os::unix::fs::symlink(&victim, tmp.join(&name)).unwrap();
+            planted.push(name);
+        }
+    }
+    for _ in 0..2 {
+        let (status, v) = json(
+            &s,
+            "POST",
+            "/api/run",
+            r#"{"preset": "competition", "runs": 5}"#,
+        );
+        assert_eq!(status, 200, "{v}");
+        assert!(v["charts"]["adoption"]
+            .as_str()
+            .unwrap()
+            .starts_with("<svg"));
+    }
+    let names = |dir: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&victim),
+        ["thesis.tex"],
+        "nothing written through a link"
+    );
+    assert_eq!(
+        std::fs::read_to_string(victim.join("thesis.tex")).unwrap(),
+        "mine"
+    );
+    planted.sort();
+    assert_eq!(
+        names(&tmp),
+        planted,
+        "planted links untouched, no folder left behind"
+    );
 }
 
 #[test]

@@ -11,14 +11,11 @@ use crate::output;
 use crate::scenario::Scenario;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How to draw one result.
 pub struct Drawing<'a> {
     /// Language of the charts.
     pub lang: Lang,
-    /// The result's id (part of the private folder's name).
-    pub id: u64,
     /// What the chart titles call the scenario (the preset's label in `lang`).
     pub title: &'a str,
     /// Real adoptions the runs started from.
@@ -92,16 +89,9 @@ pub fn draw_in_temp(
     runs_csv: &str,
     d: &Drawing<'_>,
 ) -> Result<(Files, RunData), ApiError> {
-    // unique per process and call, even with several explorers in one process
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "policysim-explore-{}-{}-{}",
-        std::process::id(),
-        d.id,
-        SEQUENCE.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    // a fresh folder of this process's own (never an existing path), removed on drop
+    let private = crate::private_dir::PrivateDir::new("policysim-explore")?;
+    let dir = private.path().to_path_buf();
     let work = (|| -> crate::Result<(Files, RunData)> {
         crate::simulate::write_outputs(scenario, &dir, result, d.observed)?;
         output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
@@ -152,6 +142,6 @@ pub fn draw_in_temp(
         files.sort();
         Ok((files, data))
     })();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(private);
     Ok(work?)
 }

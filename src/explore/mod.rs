@@ -471,7 +471,6 @@ impl Explorer {
             &runs_csv,
             &bundle::Drawing {
                 lang,
-                id,
                 title,
                 observed: observed.as_ref(),
                 header: &bundle::header(
