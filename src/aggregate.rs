@@ -401,7 +401,7 @@ mod tests {
     #[test]
     fn share_bootstrap_intervals_shrink_with_runs_and_vanish_without_noise() {
         let observed = [0.0, 0.5, 1.0];
-        let rmse = |c: &[f64]| crate::observed::share_rmse(&observed, c);
+        let rmse = |c: &[f64]| crate::stats::share_rmse(&observed, c);
         // identical runs: every replicate's mean curve is the run itself
         let mut same = ShareBootstrap::new(3);
         for run in 0..50 {

@@ -265,7 +265,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Check { file, set } => {
             let mut scenario = load_scenario(&file)?;
             apply_overrides(&mut scenario, &set)?;
-            crate::limits::check_memory(&scenario, crate::limits::thread_count(None))?;
+            crate::limits::check_memory(&scenario, crate::machine::thread_count(None))?;
             // Building the network checks the network keys and data files too.
             let prepared = crate::ensemble::prepare(&scenario)?;
             print_warnings(&scenario, &prepared, false);
@@ -475,7 +475,7 @@ fn run(args: RunArgs) -> Result<()> {
         args.steps,
         args.threads,
     )?;
-    crate::limits::check_memory(&scenario, crate::limits::thread_count(args.threads))?;
+    crate::limits::check_memory(&scenario, crate::machine::thread_count(args.threads))?;
     let cancel = interrupt_flag();
     let mut prepared = crate::ensemble::prepare(&scenario)?;
     print_warnings(&scenario, &prepared, args.quiet);
@@ -542,7 +542,7 @@ fn run(args: RunArgs) -> Result<()> {
                 count_of(o.initial.len(), "initial adopter", "initial adopters"),
                 share.last().copied().unwrap_or(0.0),
                 match (
-                    crate::observed::share_rmse(&share, &simulated),
+                    crate::stats::share_rmse(&share, &simulated),
                     o.compared_years(simulated.len())
                 ) {
                     (Some(r), Some((a, b))) => match result.rmse_interval(&share) {
@@ -579,7 +579,7 @@ pub(crate) fn check_threads(threads: Option<usize>) -> Result<()> {
     if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
         return Err(Error::Input(format!(
             "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
-            crate::limits::thread_count(None)
+            crate::machine::thread_count(None)
         )));
     }
     Ok(())

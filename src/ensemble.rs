@@ -91,7 +91,7 @@ impl RunStats {
         self.final_mean_learning
             .push(s.final_mean_learning.unwrap_or(f64::NAN));
         self.centre_share_sd
-            .push(crate::output::centre_share_spread(s).map_or(f64::NAN, |(sd, _, _)| sd));
+            .push(s.centre_share_spread().map_or(f64::NAN, |(sd, _, _)| sd));
     }
 }
 
@@ -145,7 +145,7 @@ impl EnsembleResult {
     pub fn rmse_interval(&self, observed: &[f64]) -> Option<(f64, f64)> {
         self.share_bootstrap
             .as_ref()?
-            .percentile_interval(|curve| crate::observed::share_rmse(observed, curve))
+            .percentile_interval(|curve| crate::stats::share_rmse(observed, curve))
     }
 
     /// The mean adopted share at each step (NaN where no run has a value).

@@ -67,10 +67,10 @@ impl InitialAdopters {
 /// column is read, other columns are ignored); without one, a first record that names no
 /// node is taken for a header too.
 pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
-    let bytes =
-        crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
-            Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
-        })?;
+    let bytes = crate::capped_read::read_limited(path, crate::capped_read::max_data_file_bytes())
+        .map_err(|e| {
+        Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input_in(
             path,

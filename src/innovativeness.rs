@@ -7,9 +7,10 @@
 //! 0 for a sole last. A unit's innovativeness is the mean of its scores over the
 //! policies (each with at least one adoption, minus `--exclude-policy`).
 
+use crate::cells::csv_field;
 use crate::error::{Error, Result};
 use crate::observed::close_names;
-use crate::output::{csv_field, write_atomic};
+use crate::output::write_atomic;
 use clap::Args;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -74,14 +75,14 @@ pub struct Score {
 
 /// Reads a multi-policy adoptions file (without a `policy` column: one policy).
 pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Result<Adoptions> {
-    let bytes =
-        crate::limits::read_limited(path, crate::limits::max_data_file_bytes()).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::input_in(path, "observed adoptions file not found")
-            } else {
-                Error::input_in(path, format!("cannot read: {e}"))
-            }
-        })?;
+    let bytes = crate::capped_read::read_limited(path, crate::capped_read::max_data_file_bytes())
+        .map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::input_in(path, "observed adoptions file not found")
+        } else {
+            Error::input_in(path, format!("cannot read: {e}"))
+        }
+    })?;
     let bytes = bytes
         .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
         .unwrap_or(&bytes)
@@ -172,7 +173,7 @@ pub fn scores(n: usize, policies: &[&HashMap<usize, i32>]) -> Vec<Score> {
         let value: Vec<f64> = (0..n)
             .map(|i| years.get(&i).map_or(f64::INFINITY, |&y| f64::from(y)))
             .collect();
-        let ranks = crate::forecast::score::average_ranks(&value);
+        let ranks = crate::stats::average_ranks(&value);
         for i in 0..n {
             sum[i] += (n as f64 - ranks[i]) / (n as f64 - 1.0);
             adopted[i] += usize::from(years.contains_key(&i));

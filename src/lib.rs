@@ -43,6 +43,8 @@
 
 pub mod agents;
 pub mod aggregate;
+pub mod capped_read;
+pub mod cells;
 pub mod charts;
 pub mod cli;
 pub mod ensemble;
@@ -53,6 +55,7 @@ pub mod forecast;
 pub mod initial;
 pub mod innovativeness;
 pub mod limits;
+pub mod machine;
 pub mod mechanisms;
 pub mod model;
 pub mod network;

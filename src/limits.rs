@@ -40,7 +40,9 @@
 //! limits that `/proc/meminfo` does not show).
 
 use crate::aggregate::EXACT_LIMIT;
+use crate::capped_read::max_data_file_bytes;
 use crate::error::{Error, Result};
+use crate::machine::{available_memory, format_bytes};
 use crate::network::Network;
 use crate::scenario::{NetworkKind, Scenario};
 
@@ -76,10 +78,6 @@ pub const BUILD_LIST_BYTES_PER_EDGE: u64 = 20;
 
 /// Reading an edge file, per row (the seen-edge set, the graph, the arcs, the CSR).
 pub const FILE_BUILD_BYTES_PER_EDGE: u64 = 112;
-
-/// Largest data file read, relative to the available memory: reading and indexing an
-/// edge file takes about 8 bytes per byte of file.
-const FILE_BYTES_FACTOR: u64 = 8;
 
 /// A memory estimate of a scenario, in bytes, by part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,78 +268,6 @@ fn file_len(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
-/// Memory available to this process in bytes: `POLICYSIM_MEMORY_AVAILABLE`, else
-/// `MemAvailable` of `/proc/meminfo`, else None (unknown).
-pub fn available_memory() -> Option<u64> {
-    if let Ok(v) = std::env::var("POLICYSIM_MEMORY_AVAILABLE") {
-        if let Ok(bytes) = v.trim().parse::<u64>() {
-            return Some(bytes);
-        }
-    }
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    parse_meminfo(&info)
-}
-
-/// `MemAvailable` (in bytes) from the text of `/proc/meminfo`.
-fn parse_meminfo(info: &str) -> Option<u64> {
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let mut parts = line.split_whitespace().skip(1);
-    let value: u64 = parts.next()?.parse().ok()?;
-    let factor = match parts.next() {
-        Some("kB") | None => 1024,
-        Some("MB") => 1024 * 1024,
-        Some(_) => return None,
-    };
-    value.checked_mul(factor)
-}
-
-/// Largest scenario file read (a scenario is a few kilobytes; this only stops runaway reads).
-pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
-
-/// Largest data file read: what the available memory allows, else 16 GiB.
-pub fn max_data_file_bytes() -> u64 {
-    available_memory().map_or(16 << 30, |a| (a / FILE_BYTES_FACTOR).max(1 << 20))
-}
-
-/// Reads a whole file, but fails with [`std::io::ErrorKind::FileTooLarge`] beyond `cap`
-/// bytes (so that `/dev/zero` or a runaway pipe is refused instead of exhausting memory).
-pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let hint = file.metadata().map_or(0, |m| m.len()).min(cap);
-    let mut bytes = Vec::with_capacity(hint as usize);
-    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > cap {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!(
-                "larger than {}, the most policysim reads",
-                format_bytes(cap)
-            ),
-        ));
-    }
-    Ok(bytes)
-}
-
-/// Human-readable size: "512 MiB", "3.2 GiB".
-pub fn format_bytes(bytes: u64) -> String {
-    const MIB: f64 = 1024.0 * 1024.0;
-    const GIB: f64 = MIB * 1024.0;
-    let b = bytes as f64;
-    if b >= 10.0 * GIB {
-        format!("{:.0} GiB", b / GIB)
-    } else if b >= GIB {
-        format!("{:.1} GiB", b / GIB)
-    } else {
-        format!("{:.0} MiB", (b / MIB).ceil())
-    }
-}
-
-/// The number of worker threads a run will use (`--threads`, else all cores).
-pub fn thread_count(threads: Option<usize>) -> usize {
-    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Refuses (as bad input, exit code 2) a scenario whose estimated memory exceeds what is available.
 pub fn check_memory(scenario: &Scenario, threads: usize) -> Result<()> {
     check_memory_holding(scenario, threads, 0)
@@ -403,13 +329,6 @@ fn check_holding_against(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn meminfo_is_parsed_in_bytes() {
-        let info = "MemTotal:       32000000 kB\nMemAvailable:   24000000 kB\n";
-        assert_eq!(parse_meminfo(info), Some(24_000_000 * 1024));
-        assert_eq!(parse_meminfo("MemTotal: 1 kB\n"), None);
-    }
 
     #[test]
     fn huge_networks_are_refused_small_ones_pass() {

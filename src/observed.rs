@@ -11,6 +11,7 @@ use crate::initial::InitialAdopters;
 use crate::network::Network;
 use crate::run::Prepared;
 use crate::scenario::Scenario;
+use crate::stats::share_rmse;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -180,7 +181,7 @@ impl Observed {
     pub fn initial_csv(&self) -> String {
         let mut text = String::from("id\n");
         for id in &self.initial_ids {
-            let _ = writeln!(text, "{}", crate::output::csv_field(id));
+            let _ = writeln!(text, "{}", crate::cells::csv_field(id));
         }
         text
     }
@@ -195,7 +196,7 @@ impl Observed {
                 out,
                 "{t},{},{adopters},{}",
                 self.start_year + t as i32,
-                crate::output::num(*share)
+                crate::cells::num(*share)
             );
         }
         out
@@ -207,14 +208,14 @@ impl Observed {
     pub fn summary_json(&self, simulated: &[f64], rmse_ci: Option<(f64, f64)>) -> Value {
         let share = self.share();
         let compared = self.compared_years(simulated.len());
-        let round = crate::output::round_sig;
+        let round = crate::cells::round_sig;
         json!({
             "source": self.source,
             "units": self.n(),
             "start_year": self.start_year,
             "last_year": self.start_year + self.steps as i32,
             "initial_adopters": self.initial.len(),
-            "final_share": crate::output::round_sig(share.last().copied().unwrap_or(0.0)),
+            "final_share": crate::cells::round_sig(share.last().copied().unwrap_or(0.0)),
             "compared_years": compared.map(|(a, b)| json!([a, b])),
             "rmse": share_rmse(&share, simulated).map(round),
             "rmse_ci_low": rmse_ci.map(|c| round(c.0)),
@@ -253,20 +254,6 @@ pub fn comparison_warning(scenario: &Scenario) -> Option<&'static str> {
     (scenario.abandon.rate > 0.0).then_some(
         "abandon.rate > 0: the simulated share counts current adopters, the observed share first adoptions; set abandon.rate = 0 to compare like with like",
     )
-}
-
-/// Root-mean-square difference between the observed and the simulated mean share over
-/// steps 1 to the last step both have (step 0 is fixed by the initial adopters); `None`
-/// when they share no such step.
-pub fn share_rmse(observed: &[f64], simulated: &[f64]) -> Option<f64> {
-    let last = observed.len().min(simulated.len());
-    if last < 2 {
-        return None;
-    }
-    let sq: f64 = (1..last)
-        .map(|t| (observed[t] - simulated[t]).powi(2))
-        .sum();
-    Some((sq / (last - 1) as f64).sqrt())
 }
 
 /// Levenshtein distance between two strings (by characters, case-insensitive).

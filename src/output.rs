@@ -1,6 +1,7 @@
 //! Outputs: every file is written to a temporary name in the same folder and renamed
 //! when complete, so a reader never sees a half-written result.
 
+use crate::cells::{csv_field, num, round_sig};
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,29 +42,6 @@ use std::fmt::Write as _;
 
 /// Header of `runs.csv`.
 pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation,share_learning,share_competition,share_pilot,share_mandate,promoted_at,evaluation_bias,final_mean_quality";
-
-/// Significant digits kept in outputs: enough for any statistic, without float noise
-/// such as 0.30000000000000004.
-pub const SIGNIFICANT_DIGITS: usize = 12;
-
-/// Rounds to [`SIGNIFICANT_DIGITS`] significant digits (NaN and infinities unchanged).
-pub fn round_sig(x: f64) -> f64 {
-    if !x.is_finite() || x == 0.0 {
-        return x;
-    }
-    format!("{:.*e}", SIGNIFICANT_DIGITS - 1, x)
-        .parse()
-        .unwrap_or(x)
-}
-
-/// Formats a number for CSV: rounded to 12 significant digits, shortest form; empty for NaN.
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        format!("{}", round_sig(x))
-    }
-}
 
 fn opt_u32(x: Option<u32>) -> String {
     x.map_or(String::new(), |v| v.to_string())
@@ -143,27 +121,6 @@ pub const CENTRE_COLUMNS: [&str; 7] = [
     "centre_share_max",
 ];
 
-/// The spread of the final shares of the centres' subtrees in one run: (sd, min, max) over
-/// the centres with governments under them (population sd: they are all the centres).
-pub fn centre_share_spread(s: &RunSummary) -> Option<(f64, f64, f64)> {
-    let shares: Vec<f64> = s
-        .centres
-        .iter()
-        .filter(|c| c.units > 0)
-        .map(|c| c.final_share)
-        .collect();
-    if shares.is_empty() {
-        return None;
-    }
-    let m = shares.iter().sum::<f64>() / shares.len() as f64;
-    let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
-    Some((
-        var.sqrt(),
-        shares.iter().copied().fold(f64::INFINITY, f64::min),
-        shares.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    ))
-}
-
 /// The cells of [`CENTRE_COLUMNS`] for one run (with leading commas).
 fn centre_cells(s: &RunSummary) -> String {
     let mut steps: Vec<f64> = s
@@ -181,7 +138,7 @@ fn centre_cells(s: &RunSummary) -> String {
             num(steps[steps.len() - 1]),
         )
     };
-    let (sd, min, max) = match centre_share_spread(s) {
+    let (sd, min, max) = match s.centre_share_spread() {
         Some((sd, min, max)) => (num(sd), num(min), num(max)),
         None => (String::new(), String::new(), String::new()),
     };
@@ -676,29 +633,9 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
     Some((nodes, edges))
 }
 
-/// Quotes a CSV field when it needs it: a comma, quote or line break inside, or a leading
-/// `#` or surrounding whitespace, which readers that skip comments or trim would change.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with('#') || s.trim() != s {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_lose_float_noise_but_keep_their_digits() {
-        assert_eq!(num(0.1 + 0.2), "0.3");
-        assert_eq!(num(19.909999999999986), "19.91");
-        assert_eq!(num(0.123456789012345), "0.123456789012");
-        assert_eq!(num(1e-20), "0.00000000000000000001");
-        assert_eq!(num(f64::NAN), "");
-        assert_eq!(num(3.0), "3");
-    }
 
     #[test]
     fn atomic_write_leaves_no_temporary_file() {
@@ -707,9 +644,5 @@ mod tests {
         write_atomic(&p, b"x\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"x\n");
         assert!(!temp_name(&p).exists());
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("#x"), "\"#x\"");
-        assert_eq!(csv_field(" x"), "\" x\"");
     }
 }

@@ -270,7 +270,7 @@ fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
 
 /// A data file of the folder as text (capped like every data file).
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = crate::limits::read_limited(path, crate::limits::max_data_file_bytes())
+    let bytes = crate::capped_read::read_limited(path, crate::capped_read::max_data_file_bytes())
         .map_err(|e| Error::io(path, e))?;
     String::from_utf8(bytes).map_err(|_| Error::input_in(path, "not UTF-8 text"))
 }

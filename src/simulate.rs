@@ -50,7 +50,7 @@ pub fn simulate(
     out_dir: &Path,
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
-    let threads = crate::limits::thread_count(options.ensemble.threads);
+    let threads = crate::machine::thread_count(options.ensemble.threads);
     crate::limits::check_memory(scenario, threads)?;
     remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;

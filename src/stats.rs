@@ -292,6 +292,40 @@ pub fn km_median(counts: &[(f64, u64, u64)]) -> KmMedian {
     out
 }
 
+/// Root-mean-square difference between the observed and the simulated mean share over
+/// steps 1 to the last step both have (step 0 is fixed by the initial adopters); `None`
+/// when they share no such step.
+pub fn share_rmse(observed: &[f64], simulated: &[f64]) -> Option<f64> {
+    let last = observed.len().min(simulated.len());
+    if last < 2 {
+        return None;
+    }
+    let sq: f64 = (1..last)
+        .map(|t| (observed[t] - simulated[t]).powi(2))
+        .sum();
+    Some((sq / (last - 1) as f64).sqrt())
+}
+
+/// Ranks 1..=n of `v` (ascending), ties sharing the mean of their ranks.
+pub fn average_ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut ranks = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let mean = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = mean;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

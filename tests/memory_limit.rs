@@ -7,7 +7,8 @@
 mod common;
 use common::scenario;
 use policysim::ensemble::prepare;
-use policysim::limits::{estimate, thread_count};
+use policysim::limits::estimate;
+use policysim::machine::thread_count;
 use policysim::simulate::{simulate, SimulateOptions};
 use policysim::sweep::{parse_sweep, run_sweep, SweepOptions};
 

@@ -382,7 +382,7 @@ fn a_run_shorter_than_the_observed_span_says_which_years_it_compares() {
     assert_eq!(obs["last_year"], serde_json::json!(last));
     // Rounded like every other number the tool writes (12 significant digits).
     let rmse = obs["rmse"].as_f64().unwrap();
-    assert_eq!(rmse.to_string(), policysim::output::num(rmse));
+    assert_eq!(rmse.to_string(), policysim::cells::num(rmse));
 }
 
 #[test]

@@ -391,9 +391,9 @@ fn the_paired_difference_is_narrower_than_the_unpaired_one_on_the_same_runs() {
     let paired = paired_difference(a.values("final_share"), b.values("final_share")).unwrap();
     assert_eq!(
         rows[2][column(&rows, "final_share_diff")],
-        policysim::output::num(paired.diff)
+        policysim::cells::num(paired.diff)
     );
-    assert_eq!(rows[2][hi], policysim::output::num(paired.high));
+    assert_eq!(rows[2][hi], policysim::cells::num(paired.high));
     // a time metric is differenced over the runs where both reached the level, and a
     // censored value is never written as a number
     let t50_n: usize = rows[2][column(&rows, "t50_diff_n")].parse().unwrap();
@@ -515,7 +515,7 @@ fn baseline_differences_are_the_same_whatever_the_threads_or_shards() {
     let p0 = RunValues::read(&d.join("t1/points/0")).unwrap();
     let p1 = RunValues::read(&d.join("t1/points/1")).unwrap();
     let want = paired_difference(p1.values("final_share"), p0.values("final_share")).unwrap();
-    assert_eq!(rows[1][diff], policysim::output::num(want.diff));
+    assert_eq!(rows[1][diff], policysim::cells::num(want.diff));
     // a shard alone has no differences (its baseline may be elsewhere)
     assert!(!read(&d.join("h2/sweep.csv")).contains("pairing"));
     // shards run with different baselines are not merged

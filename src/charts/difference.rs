@@ -49,7 +49,7 @@ impl RunValues {
     /// Reads `runs.csv` of a results folder (or a kept sweep point's folder).
     pub fn read(dir: &Path) -> Result<RunValues> {
         let path = dir.join("runs.csv");
-        let bytes = crate::limits::read_limited(&path, crate::limits::max_data_file_bytes())
+        let bytes = crate::capped_read::read_limited(&path, crate::capped_read::max_data_file_bytes())
             .map_err(|e| {
                 Error::input_in(
                     &path,
@@ -161,7 +161,7 @@ pub fn metrics_of(arms: &[RunValues]) -> Vec<&'static str> {
 
 /// A number for a CSV cell (empty for NaN).
 fn cell(x: f64) -> String {
-    crate::output::num(x)
+    crate::cells::num(x)
 }
 
 /// The difference columns for `metrics`: `{m}_diff, _diff_ci_low, _diff_ci_high, _diff_n`

@@ -64,7 +64,7 @@ pub fn sentence(
         });
     }
     if let Some(rmse) =
-        observed.and_then(|o| crate::observed::share_rmse(&o.share(), &result.mean_share()))
+        observed.and_then(|o| crate::stats::share_rmse(&o.share(), &result.mean_share()))
     {
         parts.push(match lang {
             Lang::En => format!("RMSE against the real adoptions {rmse:.3}"),

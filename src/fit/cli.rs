@@ -1,10 +1,11 @@
 //! The `policysim fit` command: options, progress bar and output files.
 
 use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
+use crate::cells::{csv_field, num, round_sig};
 use crate::charts::{self, ChartOptions};
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
-use crate::output::{csv_field, num, round_sig, write_atomic};
+use crate::output::write_atomic;
 use crate::scenario::load_scenario;
 use clap::Args;
 use indicatif::ProgressBar;
@@ -81,7 +82,7 @@ pub fn run(args: FitArgs) -> Result<()> {
     }
     scenario.runs = args.runs.max(1);
     check_fit_destination(&args.out, args.force)?;
-    crate::limits::check_memory_holding(&scenario, crate::limits::thread_count(args.threads), 1)?;
+    crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {

@@ -19,9 +19,10 @@ pub mod search;
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::observed::{share_rmse, Observed};
+use crate::observed::Observed;
 use crate::run::Prepared;
 use crate::scenario::Scenario;
+use crate::stats::share_rmse;
 use bass::{fit_bass, BassFit};
 
 /// A free parameter: a numeric scenario key and its search box.
@@ -586,7 +587,7 @@ impl<'a> Evaluator<'a> {
         let highs: Vec<f64> = opts.free.iter().map(|p| p.high).collect();
         self.scenario(&lows)?;
         let highest = self.scenario(&highs)?;
-        crate::limits::check_memory_holding(&highest, crate::limits::thread_count(opts.threads), 1)
+        crate::limits::check_memory_holding(&highest, crate::machine::thread_count(opts.threads), 1)
             .map_err(|e| match e {
                 Error::Input(m) if self.rebuild_network => Error::Input(format!(
                     "--free: at the top of the search box ({}): {m}",

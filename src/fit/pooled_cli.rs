@@ -5,11 +5,12 @@ use super::cli::{
 };
 use super::pooled::{fit_pooled, PooledFit};
 use super::{FitOptions, FitResult};
+use crate::cells::round_sig;
 use crate::charts;
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::observed::{read_observed, Observed};
-use crate::output::{round_sig, write_atomic};
+use crate::output::write_atomic;
 use crate::scenario::Scenario;
 use serde_json::{json, Value};
 use std::sync::atomic::AtomicBool;
@@ -189,7 +190,7 @@ fn pooled_csv(pooled: &PooledFit) -> String {
             out.push('\n');
         }
         for l in lines {
-            out.push_str(&crate::output::csv_field(name));
+            out.push_str(&crate::cells::csv_field(name));
             out.push(',');
             out.push_str(l);
             out.push('\n');

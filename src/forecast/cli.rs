@@ -1,11 +1,12 @@
 //! The `policysim forecast` command: options, progress bar and output files.
 
 use super::{forecast, Forecast, ForecastOptions, MODELS};
+use crate::cells::{csv_field, num, round_sig};
 use crate::error::{Error, Result};
 use crate::fit::{parse_free, FreeParam};
 use crate::network::Network;
 use crate::observed::read_observed;
-use crate::output::{csv_field, num, round_sig, write_atomic};
+use crate::output::write_atomic;
 use crate::scenario::load_scenario;
 use clap::Args;
 use serde_json::{json, Value};
@@ -101,7 +102,7 @@ pub fn run(args: ForecastArgs) -> Result<()> {
     }
     scenario.runs = args.runs.max(1);
     check_destination(&args.out, args.evaluate_all)?;
-    crate::limits::check_memory_holding(&scenario, crate::limits::thread_count(args.threads), 1)?;
+    crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
     let prepared = crate::ensemble::prepare(&scenario)?;
     let free = crate::fit::check_free(&scenario, &args.free)?;
     if !args.quiet {

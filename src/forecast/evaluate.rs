@@ -5,10 +5,10 @@
 
 use super::score::Scores;
 use super::{forecast, ForecastOptions, MODELS};
+use crate::cells::{csv_field, num, round_sig};
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::observed::{read_observed, Observed, ObservedOptions};
-use crate::output::{csv_field, num, round_sig};
 use crate::scenario::Scenario;
 use crate::stats::{mean_ci_of, MeanCi};
 use serde_json::{json, Value};

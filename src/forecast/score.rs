@@ -5,6 +5,8 @@
 /// that a forecast of exactly 0 or 1 that turns out wrong costs ln(1000) ≈ 6.9, not infinity.
 pub const EPS: f64 = 1e-3;
 
+use crate::stats::average_ranks;
+
 /// The three scores of one forecast.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scores {
@@ -42,26 +44,6 @@ pub fn auc(p: &[f64], y: &[bool]) -> Option<f64> {
         .sum();
     let u = rank_sum - (pos * (pos + 1)) as f64 / 2.0;
     Some(u / (pos * neg) as f64)
-}
-
-/// Ranks 1..=n of `v` (ascending), ties sharing the mean of their ranks.
-pub fn average_ranks(v: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut ranks = vec![0.0; v.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
-            j += 1;
-        }
-        let mean = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &order[i..=j] {
-            ranks[k] = mean;
-        }
-        i = j + 1;
-    }
-    ranks
 }
 
 /// The Brier score: mean of (p - y)².

@@ -2,11 +2,12 @@
 
 use super::hypotheses::read_hypotheses;
 use super::{compare, penalised_score, CompareOptions, Comparison, Rival};
+use crate::cells::{csv_field, num, round_sig};
 use crate::charts;
 use crate::error::{Error, Result};
 use crate::forecast::evaluate::{parse_train_share, split_year, TrainShare};
 use crate::observed::read_observed;
-use crate::output::{csv_field, num, round_sig, write_atomic};
+use crate::output::write_atomic;
 use clap::Args;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -90,7 +91,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
         let scenario = super::seeded(h.scenario.clone(), seed, args.runs);
         crate::limits::check_memory_holding(
             &scenario,
-            crate::limits::thread_count(args.threads),
+            crate::machine::thread_count(args.threads),
             1,
         )
         .map_err(at)?;

@@ -58,8 +58,8 @@ struct CsvTable {
 impl CsvTable {
     /// Opens `path` (named by scenario key `key` in messages); `expected` describes the header.
     fn open(path: &Path, key: &str, expected: &str) -> Result<CsvTable> {
-        let cap = crate::limits::max_data_file_bytes();
-        let mut bytes = crate::limits::read_limited(path, cap).map_err(|e| {
+        let cap = crate::capped_read::max_data_file_bytes();
+        let mut bytes = crate::capped_read::read_limited(path, cap).map_err(|e| {
             if e.kind() == std::io::ErrorKind::FileTooLarge {
                 Error::input_in(path, format!("cannot read {key}: {e}"))
             } else if e.kind() == std::io::ErrorKind::NotFound {

@@ -134,6 +134,29 @@ pub struct RunSummary {
     pub centres: Vec<CentreOutcome>,
 }
 
+impl RunSummary {
+    /// The spread of the final shares of the centres' subtrees in one run: (sd, min, max) over
+    /// the centres with governments under them (population sd: they are all the centres).
+    pub fn centre_share_spread(&self) -> Option<(f64, f64, f64)> {
+        let shares: Vec<f64> = self
+            .centres
+            .iter()
+            .filter(|c| c.units > 0)
+            .map(|c| c.final_share)
+            .collect();
+        if shares.is_empty() {
+            return None;
+        }
+        let m = shares.iter().sum::<f64>() / shares.len() as f64;
+        let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
+        Some((
+            var.sqrt(),
+            shares.iter().copied().fold(f64::INFINITY, f64::min),
+            shares.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        ))
+    }
+}
+
 /// What one centre of a scope below national did in a run, and how far its subtree got.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CentreOutcome {

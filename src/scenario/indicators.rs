@@ -62,7 +62,7 @@ impl Normalise {
                 if n < 2 {
                     return vec![0.5; n];
                 }
-                crate::forecast::score::average_ranks(x)
+                crate::stats::average_ranks(x)
                     .iter()
                     .map(|r| (r - 1.0) / (n - 1) as f64)
                     .collect()

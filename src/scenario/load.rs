@@ -44,7 +44,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 
 /// Reads a scenario file as UTF-8 text (a message names the file and the first bad byte).
 pub fn read_scenario_text(path: &Path) -> Result<String> {
-    let bytes = crate::limits::read_limited(path, crate::limits::MAX_SCENARIO_BYTES)
+    let bytes = crate::capped_read::read_limited(path, crate::capped_read::MAX_SCENARIO_BYTES)
         .map_err(|e| Error::input_in(path, format!("cannot read the scenario file: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -6,9 +6,10 @@ use super::{
     load_problem, parse_range, sensitivity_csv, Design, Estimate, Method, Problem, CHART_STEM,
     DESIGN_CSV, SENSITIVITY_CSV, SENSITIVITY_JSON,
 };
+use crate::cells::num;
 use crate::charts::{render_figure, ChartOptions};
 use crate::error::{Error, Result};
-use crate::output::{num, write_atomic};
+use crate::output::write_atomic;
 use crate::scenario::Scenario;
 use crate::sweep::cli::Formats;
 use crate::sweep::{run_sweep, sweep_header, Shard, SweepOptions, SWEEP_CSV, SWEEP_JSON};

@@ -30,7 +30,7 @@ pub mod sobol;
 pub use problem::{load_problem, parse_problem, parse_range, Parameter, Problem};
 
 use crate::aggregate::quantile_sorted;
-use crate::output::{csv_field, num};
+use crate::cells::{csv_field, num};
 use crate::sweep::{value_text, Sweep, SweepMode};
 use std::fmt::Write as _;
 

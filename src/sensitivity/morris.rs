@@ -57,7 +57,7 @@ pub fn trajectory(k: usize, levels: usize, rng: &mut RunRng) -> Trajectory {
 
 /// A grid coordinate without binary rounding noise (12 significant digits, within [0, 1]).
 fn clean(v: f64) -> f64 {
-    crate::output::round_sig(v).clamp(0.0, 1.0)
+    crate::cells::round_sig(v).clamp(0.0, 1.0)
 }
 
 /// The elementary effects of each trajectory: `effects[t][i]` = (f(x with parameter i

@@ -2,8 +2,8 @@
 //! scenario file (or, without one, the ranges of its `[sweep]` table) and `--set KEY=LOW:HIGH`.
 
 use super::{Method, DEFAULT_LEVELS, DEFAULT_RESAMPLES, DEFAULT_SAMPLES, DEFAULT_TRAJECTORIES};
+use crate::cells::{num, round_sig};
 use crate::error::{Error, Result};
-use crate::output::{num, round_sig};
 use crate::scenario::{parse_scenario_except, read_scenario_text, Scenario};
 use std::path::Path;
 

@@ -215,7 +215,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let observed = match &args.observed {
         Some(path) => {
             crate::observed::Observed::check_scenario(&base)?;
-            let threads = crate::limits::thread_count(args.threads);
+            let threads = crate::machine::thread_count(args.threads);
             crate::limits::check_memory(&base, threads)?;
             let network = crate::ensemble::prepare(&base)?.network;
             let observed = read_observed(path, &network, &args.reading.options())?;

@@ -14,13 +14,15 @@ use super::integrity::{
     list_paths, recorded_hashes, RowRules, POINTS, POINT_JSON,
 };
 use super::{value_text, Sweep};
+use crate::cells::{csv_field, num};
 use crate::ensemble::{prepare, run_ensemble, EnsembleOptions, EnsembleResult};
 use crate::error::{Error, Result};
 use crate::model::Channel;
-use crate::observed::{share_rmse, Observed};
-use crate::output::{self, csv_field, num, write_atomic};
+use crate::observed::Observed;
+use crate::output::{self, write_atomic};
 use crate::run::series;
 use crate::scenario::Scenario;
+use crate::stats::share_rmse;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -297,7 +299,7 @@ pub fn run_sweep(
     let n = sweep.len();
     // Resolve every point first: a bad combination is reported before any work starts.
     let mut scenarios = Vec::with_capacity(n);
-    let threads = crate::limits::thread_count(options.threads);
+    let threads = crate::machine::thread_count(options.threads);
     for i in 0..n {
         let point = sweep.point_scenario(base, i)?;
         crate::limits::check_memory(&point, threads)

@@ -319,7 +319,7 @@ fn toml_key(k: &str) -> String {
 /// distributions as `beta(a=2, b=5)`, other tables and arrays as inline TOML.
 pub fn value_text(v: &toml::Value) -> String {
     match v {
-        toml::Value::Float(x) => crate::output::num(*x),
+        toml::Value::Float(x) => crate::cells::num(*x),
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::String(s) => s.clone(),
         toml::Value::Boolean(b) => b.to_string(),
