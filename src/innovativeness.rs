@@ -11,46 +11,31 @@ use crate::cells::csv_field;
 use crate::error::{Error, Result};
 use crate::observed::close_names;
 use crate::output::write_atomic;
-use clap::Args;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Options of `policysim innovativeness`.
-#[derive(Debug, Args)]
-pub struct InnovativenessArgs {
+#[derive(Debug)]
+pub struct InnovativenessOptions {
     /// CSV of observed adoptions of several policies: unit, policy, adoption year.
-    #[arg(long)]
     pub observed: PathBuf,
     /// Column holding the unit.
-    #[arg(long, default_value = "unit")]
     pub unit_column: String,
     /// Column holding the adoption year (empty = never adopted).
-    #[arg(long, default_value = "adopt_year")]
     pub year_column: String,
     /// Leave this policy out (repeatable), e.g. the one being forecast.
-    #[arg(long)]
     pub exclude_policy: Vec<String>,
     /// A node file (column `id`): the units are its nodes, and the output is this file
     /// with the score added as a column (replaced if it exists).
-    #[arg(long)]
     pub nodes: Option<PathBuf>,
     /// Name of the score column.
-    #[arg(long, default_value = "innovativeness")]
     pub column: String,
     /// Output CSV: `unit,innovativeness,policies,adopted`, or the node file with the column.
-    #[arg(long)]
     pub out: PathBuf,
     /// No messages on stderr.
-    #[arg(long, short)]
     pub quiet: bool,
 }
-
-/// Examples shown by `policysim innovativeness --help`.
-pub const INNOVATIVENESS_EXAMPLES: &str = "Examples:
-  policysim innovativeness --observed scenarios/data/spid_sample.csv --out results/innovativeness.csv
-  policysim innovativeness --observed scenarios/data/spid_sample.csv --exclude-policy mothersaid \\
-    --nodes scenarios/data/us_states_nodes.csv --out results/us_states_nodes.csv";
 
 /// The adoptions of a multi-policy file: per policy (in order of first appearance), the
 /// adoption year of each unit that adopted it.
@@ -190,7 +175,7 @@ pub fn scores(n: usize, policies: &[&HashMap<usize, i32>]) -> Vec<Score> {
 }
 
 /// Runs `policysim innovativeness`.
-pub fn run(args: InnovativenessArgs) -> Result<()> {
+pub fn run(args: InnovativenessOptions) -> Result<()> {
     let data = read_adoptions(&args.observed, &args.unit_column, &args.year_column)?;
     for p in &args.exclude_policy {
         if !data.policies.iter().any(|(name, _)| name == p) {
@@ -260,7 +245,7 @@ pub fn run(args: InnovativenessArgs) -> Result<()> {
 /// The node file with the score column added (or replaced): the units are its nodes.
 fn with_node_file(
     nodes: &Path,
-    args: &InnovativenessArgs,
+    args: &InnovativenessOptions,
     data: &Adoptions,
     used: &[&(String, HashMap<usize, i32>)],
 ) -> Result<String> {

@@ -28,7 +28,6 @@ use crate::error::Error;
 use crate::observed::{read_observed, ObservedOptions};
 use crate::output;
 use crate::scenario::Scenario;
-use clap::Args;
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -40,50 +39,39 @@ pub use sentences::sentence;
 pub use server::Server;
 pub use values::{json_to_toml, percent_decode, toml_to_json};
 
-/// Options of `policysim explore`.
-#[derive(Debug, Clone, Args)]
-pub struct ExploreArgs {
+/// Options of `policysim explore` (the command line's flags, with the same defaults).
+#[derive(Debug, Clone)]
+pub struct ExploreOptions {
     /// A scenario file to start from (shown as the first preset).
     pub scenario: Option<PathBuf>,
     /// Override one dotted key of that scenario file, as `run --set` does (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE", requires = "scenario")]
     pub set: Vec<String>,
     /// Port to listen on (0 = any free port).
-    #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to listen on; anything but loopback exposes the page to the network.
-    #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Language of the page and the charts at start: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
     pub lang: Lang,
     /// Runs per request when the request does not say (1 to --max-runs).
-    #[arg(long, default_value_t = 200)]
     pub runs: u32,
     /// Most runs one request may ask for.
-    #[arg(long, default_value_t = 2000)]
     pub max_runs: u32,
     /// Most steps one request may ask for.
-    #[arg(long, default_value_t = 200)]
     pub max_steps: u32,
     /// Most governments (network nodes) one request may simulate.
-    #[arg(long, default_value_t = 20000)]
     pub max_nodes: usize,
     /// Worker threads per simulation (default: all cores; at most 1024).
-    #[arg(long)]
     pub threads: Option<usize>,
     /// Seconds a client has to send a whole request (head and body) before it is
     /// answered 408 (1 to 3600).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
     /// Folder of optional presets with data files (us_states.toml, china_cities.toml).
-    #[arg(long, default_value = "scenarios")]
     pub scenarios: PathBuf,
 }
 
-impl Default for ExploreArgs {
+impl Default for ExploreOptions {
     fn default() -> Self {
-        ExploreArgs {
+        ExploreOptions {
             scenario: None,
             set: Vec::new(),
             port: 8080,
@@ -101,7 +89,7 @@ impl Default for ExploreArgs {
 }
 
 /// Runs `policysim explore`: builds the presets, binds, prints the URL and serves until killed.
-pub fn run_cli(args: ExploreArgs) -> crate::Result<()> {
+pub fn serve(args: ExploreOptions) -> crate::Result<()> {
     let explorer = Explorer::new(args.clone())?;
     let server = Server::bind(&args.host, args.port, explorer)?;
     println!("policysim explore: open {} in a browser", server.url());
@@ -236,7 +224,7 @@ pub struct RunRequest<'a> {
 
 /// The explore API: presets, validation, caps, one simulation at a time.
 pub struct Explorer {
-    options: ExploreArgs,
+    options: ExploreOptions,
     presets: Vec<Preset>,
     /// The running (or waiting) request of each page: (page, cancel flag).
     current: Mutex<Vec<(String, Arc<AtomicBool>)>>,
@@ -247,7 +235,7 @@ pub struct Explorer {
 
 impl Explorer {
     /// Builds the presets (embedded examples, optional data presets, the start scenario).
-    pub fn new(options: ExploreArgs) -> crate::Result<Explorer> {
+    pub fn new(options: ExploreOptions) -> crate::Result<Explorer> {
         for (name, value) in [
             ("--max-runs", options.max_runs),
             ("--max-steps", options.max_steps),
@@ -262,7 +250,7 @@ impl Explorer {
                 options.runs, options.max_runs
             )));
         }
-        crate::cli::check_threads(options.threads)?;
+        crate::machine::check_threads(options.threads)?;
         let presets = presets::load_presets(&options)?;
         Ok(Explorer {
             options,

@@ -1,7 +1,7 @@
 //! The presets of the explore page: the example scenarios embedded in the binary, the
 //! data presets read from the scenarios folder when present, and the start file.
 
-use super::ExploreArgs;
+use super::ExploreOptions;
 use crate::observed::ObservedOptions;
 use crate::scenario::{load_scenario, parse_scenario, Scenario};
 use std::path::{Path, PathBuf};
@@ -104,11 +104,11 @@ const ON_DISK: [OnDisk; 2] = [
 
 /// Builds the presets: the start file (when given), the embedded examples, and the data
 /// presets found under `--scenarios` (a broken one is skipped with a warning).
-pub fn load_presets(options: &ExploreArgs) -> crate::Result<Vec<Preset>> {
+pub fn load_presets(options: &ExploreOptions) -> crate::Result<Vec<Preset>> {
     let mut presets = Vec::new();
     if let Some(path) = &options.scenario {
         let mut scenario = load_scenario(path)?;
-        crate::cli::apply_overrides(&mut scenario, &options.set)?;
+        crate::overrides::apply_overrides(&mut scenario, &options.set)?;
         presets.push(Preset {
             id: "file".into(),
             label_en: format!("{} (from {})", scenario.name, path.display()),

@@ -3,12 +3,12 @@ use crate::scenario::parse_scenario;
 use std::path::Path;
 
 fn explorer() -> Explorer {
-    Explorer::new(ExploreArgs {
+    Explorer::new(ExploreOptions {
         runs: 20,
         max_runs: 100,
         threads: Some(1),
         scenarios: PathBuf::from("/nonexistent"),
-        ..ExploreArgs::default()
+        ..ExploreOptions::default()
     })
     .unwrap()
 }
@@ -192,10 +192,10 @@ fn data_presets_and_the_start_file_are_loaded_from_disk() {
     std::fs::write(dir.path().join("china_cities.toml"), "name = [broken").unwrap();
     let start = dir.path().join("mine.toml");
     std::fs::write(&start, "name = \"mine\"\nsteps = 7\n").unwrap();
-    let e = Explorer::new(ExploreArgs {
+    let e = Explorer::new(ExploreOptions {
         scenario: Some(start),
         scenarios: dir.path().to_path_buf(),
-        ..ExploreArgs::default()
+        ..ExploreOptions::default()
     })
     .unwrap();
     let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
@@ -240,11 +240,11 @@ fn the_start_file_takes_set_overrides_checked_like_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let start = dir.path().join("mine.toml");
     std::fs::write(&start, "name = \"mine\"\nsteps = 7\n").unwrap();
-    let args = |set: &[&str]| ExploreArgs {
+    let args = |set: &[&str]| ExploreOptions {
         scenario: Some(start.clone()),
         set: set.iter().map(|s| s.to_string()).collect(),
         scenarios: PathBuf::from("/nonexistent"),
-        ..ExploreArgs::default()
+        ..ExploreOptions::default()
     };
     let e = Explorer::new(args(&["steps=12", "learning.rate=0.6"])).unwrap();
     let s = e.scenario_for(&Map::new()).unwrap();
@@ -335,12 +335,12 @@ fn download_names_follow_what_was_changed() {
 
 /// An explorer with the repository's data presets.
 fn with_data() -> Explorer {
-    Explorer::new(ExploreArgs {
+    Explorer::new(ExploreOptions {
         runs: 8,
         max_runs: 100,
         threads: Some(1),
         scenarios: PathBuf::from("scenarios"),
-        ..ExploreArgs::default()
+        ..ExploreOptions::default()
     })
     .unwrap()
 }

@@ -10,10 +10,8 @@
 
 pub mod bass;
 pub mod chart;
-pub mod cli;
 pub mod optim;
 pub mod pooled;
-pub mod pooled_cli;
 pub mod search;
 
 use crate::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};

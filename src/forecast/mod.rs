@@ -5,7 +5,6 @@
 //! years (docs/forecast.md).
 
 pub mod chart;
-pub mod cli;
 pub mod eha;
 pub mod evaluate;
 pub mod leave_out;

@@ -6,7 +6,6 @@
 //! (docs/forecast.md, "Mechanism comparison").
 
 pub mod chart;
-pub mod cli;
 pub mod hypotheses;
 
 use crate::ensemble::{run_ensemble, EnsembleOptions};

@@ -22,7 +22,6 @@
 //! The method and its SALib equivalent are written down in `docs/sensitivity.md`.
 
 pub mod chart;
-pub mod cli;
 pub mod morris;
 mod problem;
 pub mod sobol;
@@ -34,15 +33,6 @@ use crate::cells::{csv_field, num};
 use crate::sweep::{value_text, Sweep, SweepMode};
 use std::fmt::Write as _;
 
-/// The indices per parameter, one row per (parameter, index).
-pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
-/// The design matrix, one row per point in run order.
-pub const DESIGN_CSV: &str = "design.csv";
-/// What was analysed: method, metric, sizes, ranges, bootstrap.
-pub const SENSITIVITY_JSON: &str = "sensitivity.json";
-/// The stem of the ranking chart (`sensitivity.png`, `sensitivity.svg`).
-pub const CHART_STEM: &str = "sensitivity";
-
 /// Default number of Sobol' base rows N.
 pub const DEFAULT_SAMPLES: usize = 64;
 /// Default number of Morris trajectories r.
@@ -52,15 +42,9 @@ pub const DEFAULT_LEVELS: usize = 4;
 /// Default number of bootstrap resamples.
 pub const DEFAULT_RESAMPLES: usize = 1000;
 /// Stream of the scenario seed the design's and the bootstrap's random numbers come from.
-const SENSITIVITY_STREAM: u64 = 0x5E45_1717;
+pub use crate::result_files::{CHART_STEM, DESIGN_CSV, SENSITIVITY_CSV, SENSITIVITY_JSON};
 
-/// True for the name of a file `policysim sensitivity` writes into a sweep folder (so
-/// that the sweep's `--force` and `merge` treat it as policysim's own).
-pub fn is_output_file(name: &str) -> bool {
-    [SENSITIVITY_CSV, DESIGN_CSV, SENSITIVITY_JSON].contains(&name)
-        || name == format!("{CHART_STEM}.png")
-        || name == format!("{CHART_STEM}.svg")
-}
+const SENSITIVITY_STREAM: u64 = 0x5E45_1717;
 
 /// The analysis method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

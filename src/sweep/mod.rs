@@ -31,7 +31,6 @@
 
 pub mod baseline;
 pub mod chart;
-pub mod cli;
 mod exec;
 mod heatmap;
 mod integrity;
@@ -666,15 +665,6 @@ fn parse_color_range(v: &toml::Value) -> std::result::Result<(f64, f64), String>
     }
 }
 
-/// Reads option text as one TOML value (`0.3`, `"pilot"`, `{ dist = "beta", a = 2 }`,
-/// `[...]`); None when it is not one (the callers then take it as plain text).
-pub fn toml_value(text: &str) -> Option<toml::Value> {
-    format!("v = {text}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-}
-
 /// Parses a `--set KEY=VALUES` option: `from:to:step`, a comma list, a TOML array or one value.
 ///
 /// Each element is read as a TOML value (`0.3`, `"pilot"`, `{ dist = "beta", a = 2, b = 5 }`)
@@ -693,7 +683,7 @@ pub fn parse_set(arg: &str) -> Result<(String, Vec<toml::Value>)> {
     }
     let value = |s: &str| -> toml::Value {
         let s = s.trim();
-        toml_value(s).unwrap_or_else(|| toml::Value::String(s.to_string()))
+        crate::overrides::toml_value(s).unwrap_or_else(|| toml::Value::String(s.to_string()))
     };
     if text.starts_with('[') || text.starts_with('{') {
         return parse_values(&value(text))

@@ -1,9 +1,9 @@
 //! The `policysim fit` command: options, progress bar and output files.
 
-use super::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
 use crate::cells::{csv_field, num, round_sig};
 use crate::charts::{self, ChartOptions};
 use crate::error::{Error, Result};
+use crate::fit::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
 use crate::observed::read_observed;
 use crate::output::write_atomic;
 use crate::scenario::load_scenario;
@@ -92,8 +92,8 @@ pub fn run(args: FitArgs) -> Result<()> {
             eprintln!("warning: {w}");
         }
     }
-    if let Some(policies) = super::pooled_cli::pooled_policies(&args)? {
-        return super::pooled_cli::run(&args, &scenario, &prepared.network, &policies, cancel);
+    if let Some(policies) = super::fit_pooled::pooled_policies(&args)? {
+        return super::fit_pooled::run(&args, &scenario, &prepared.network, &policies, cancel);
     }
     let observed = read_observed(&args.observed, &prepared.network, &args.reading.options())?;
     if !args.quiet {
@@ -102,7 +102,7 @@ pub fn run(args: FitArgs) -> Result<()> {
         }
     }
     let opts = FitOptions {
-        free: super::check_free(&scenario, &args.free)?,
+        free: crate::fit::check_free(&scenario, &args.free)?,
         runs: args.runs,
         budget: args.budget,
         objective: args.objective,
@@ -380,7 +380,7 @@ fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
 /// Refuses options out of range before anything is read, naming the option (`--seed`
 /// is checked by clap with [`crate::rng::parse_seed`], as for `run` and `sweep`).
 fn check_options(args: &FitArgs) -> Result<()> {
-    crate::cli::check_threads(args.threads)
+    crate::machine::check_threads(args.threads)
 }
 
 fn write_fit(
@@ -399,7 +399,7 @@ fn write_fit(
         w("evaluations.csv", &evaluations_csv(opts, r))?;
         write_fitted(&out.join("fitted"), observed, r, charts)?;
         if let Some(c) = charts {
-            let chart = super::chart::FitChart {
+            let chart = crate::fit::chart::FitChart {
                 fit: r,
                 name: match &args.reading.policy {
                     Some(p) => format!("{} · {p}", r.scenario.name),

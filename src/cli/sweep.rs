@@ -1,10 +1,10 @@
 //! The `policysim sweep` and `policysim merge` subcommands (options and messages).
 
-use super::{
-    load_sweep, merge, parse_set, run_sweep, MergeOptions, Shard, SweepMode, SweepOptions,
-};
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
+use crate::sweep::{
+    load_sweep, merge, parse_set, run_sweep, MergeOptions, Shard, SweepMode, SweepOptions,
+};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,7 @@ impl SweepChartArgs {
         if self.no_charts {
             Ok(())
         } else {
-            super::chart::check_metric(&self.metric)
+            crate::sweep::chart::check_metric(&self.metric)
         }
     }
 
@@ -149,7 +149,7 @@ impl SweepChartArgs {
             lang: self.lang,
             size: self.size,
         };
-        super::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
+        crate::sweep::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
     }
 
     /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
@@ -195,7 +195,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
         let (key, values) = parse_set(s)?;
-        super::check_values(&base, &key, &values)?;
+        crate::sweep::check_values(&base, &key, &values)?;
         sweep.set(&key, values);
     }
     if let Some(m) = &args.mode {
@@ -208,7 +208,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let baseline = args
         .baseline
         .as_deref()
-        .map(|b| super::baseline::resolve(&sweep, b))
+        .map(|b| crate::sweep::baseline::resolve(&sweep, b))
         .transpose()?;
     args.charts.check()?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
@@ -282,7 +282,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         args.charts.draw(&out, args.quiet)?;
     }
     if !args.quiet {
-        if let Some(w) = super::kept_warning(&out, &report.kept) {
+        if let Some(w) = crate::sweep::kept_warning(&out, &report.kept) {
             eprintln!("warning: {w}");
         }
         let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));

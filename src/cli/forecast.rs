@@ -1,9 +1,9 @@
 //! The `policysim forecast` command: options, progress bar and output files.
 
-use super::{forecast, Forecast, ForecastOptions, MODELS};
 use crate::cells::{csv_field, num, round_sig};
 use crate::error::{Error, Result};
 use crate::fit::{parse_free, FreeParam};
+use crate::forecast::{forecast, Forecast, ForecastOptions, MODELS};
 use crate::network::Network;
 use crate::observed::read_observed;
 use crate::output::write_atomic;
@@ -48,8 +48,8 @@ pub struct ForecastArgs {
     pub evaluate_all: bool,
     /// With --evaluate-all: train until the year in which this share of a policy's
     /// eventual adopters had adopted (a fraction such as 1/3 or a decimal such as 0.25).
-    #[arg(long, value_parser = super::evaluate::parse_train_share)]
-    pub train_share: Option<super::evaluate::TrainShare>,
+    #[arg(long, value_parser = crate::forecast::evaluate::parse_train_share)]
+    pub train_share: Option<crate::forecast::evaluate::TrainShare>,
     /// Years forecast after the training years (p1 .. pK).
     #[arg(long)]
     pub horizon: u32,
@@ -85,7 +85,7 @@ pub struct ForecastArgs {
 /// Runs `policysim forecast`.
 pub fn run(args: ForecastArgs) -> Result<()> {
     let cancel = crate::cli::interrupt_flag();
-    crate::cli::check_threads(args.threads)?;
+    crate::machine::check_threads(args.threads)?;
     if args.train_share.is_some() && !args.evaluate_all {
         return Err(Error::Input(
             "--train-share applies to --evaluate-all (every policy, each split by the share); for one policy give --train-until YEAR".into(),
@@ -168,7 +168,7 @@ pub fn run(args: ForecastArgs) -> Result<()> {
                 Some(p) => format!("{} · {p}", f.scenario.name),
                 None => f.scenario.name.clone(),
             };
-            super::chart::draw_forecast_charts(&f, &network, &name, out, c)?;
+            crate::forecast::chart::draw_forecast_charts(&f, &network, &name, out, c)?;
         }
         if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
             return Err(Error::Interrupted(
@@ -235,7 +235,7 @@ fn run_all(
     free: Vec<FreeParam>,
     cancel: Option<&'static std::sync::atomic::AtomicBool>,
 ) -> Result<()> {
-    use super::evaluate;
+    use crate::forecast::evaluate;
     let share = args.train_share.unwrap_or_default();
     let policies = crate::observed::policies(&args.observed)?;
     let opts = ForecastOptions {
@@ -463,7 +463,7 @@ pub fn forecast_json(
         "bass": {"p": round_sig(f.bass.fit.p), "q": round_sig(f.bass.fit.q), "t_offset": f.bass.offset,
                  "probabilities": f.bass.p.iter().map(|p| round_sig(*p)).collect::<Vec<_>>()},
         "scores": scores,
-        "log_loss_clip": super::score::EPS,
+        "log_loss_clip": crate::forecast::score::EPS,
         "runs": opts.runs,
         "seed": opts.seed,
         "wall_time_s": (wall * 1000.0).round() / 1000.0,

@@ -2,16 +2,16 @@
 //! indices of one metric written as `sensitivity.csv`, `design.csv`, `sensitivity.json` and
 //! the ranking chart.
 
-use super::{
-    load_problem, parse_range, sensitivity_csv, Design, Estimate, Method, Problem, CHART_STEM,
-    DESIGN_CSV, SENSITIVITY_CSV, SENSITIVITY_JSON,
-};
 use crate::cells::num;
 use crate::charts::{render_figure, ChartOptions};
+use crate::cli::sweep::Formats;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::scenario::Scenario;
-use crate::sweep::cli::Formats;
+use crate::sensitivity::{
+    load_problem, parse_range, sensitivity_csv, Design, Estimate, Method, Problem, CHART_STEM,
+    DESIGN_CSV, SENSITIVITY_CSV, SENSITIVITY_JSON,
+};
 use crate::sweep::{run_sweep, sweep_header, Shard, SweepOptions, SWEEP_CSV, SWEEP_JSON};
 use clap::Args;
 use serde_json::json;
@@ -345,7 +345,7 @@ fn write_analysis(
 ) -> Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if !args.no_charts {
-        let chart = super::chart::SensitivityChart {
+        let chart = crate::sensitivity::chart::SensitivityChart {
             scenario: &base.name,
             time_unit: &base.time_unit,
             metric: &args.metric,

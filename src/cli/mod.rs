@@ -2,11 +2,22 @@
 
 use crate::charts::{self, ChartFormat, ChartOptions, Lang};
 use crate::error::{Error, Result};
+use crate::machine::check_threads;
 use crate::observed::{read_observed, ObservedOptions};
+use crate::overrides::apply_overrides;
 use crate::run::Prepared;
 use crate::scenario::{load_scenario, Scenario};
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
+
+mod compare_mechanisms;
+mod explore;
+mod fit;
+mod fit_pooled;
+mod forecast;
+mod innovativeness;
+mod sensitivity;
+mod sweep;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -76,33 +87,33 @@ enum Command {
         charts: ChartArgs,
     },
     /// Calibrate free scenario parameters to observed adoptions (plus a Bass-curve reference fit).
-    #[command(after_help = crate::fit::cli::FIT_EXAMPLES)]
-    Fit(crate::fit::cli::FitArgs),
+    #[command(after_help = fit::FIT_EXAMPLES)]
+    Fit(fit::FitArgs),
     /// Forecast which units adopt next: fit on the years up to --train-until, simulate on, and score against an event-history logit and a Bass curve.
-    #[command(after_help = crate::forecast::cli::FORECAST_EXAMPLES)]
-    Forecast(crate::forecast::cli::ForecastArgs),
+    #[command(after_help = forecast::FORECAST_EXAMPLES)]
+    Forecast(forecast::ForecastArgs),
     /// Compare rival mechanisms (scenario files with their own free keys) fitted to one observed policy: held-out log loss and penalised in-sample RMSE in one table.
-    #[command(after_help = crate::mechanisms::cli::MECHANISMS_EXAMPLES)]
-    CompareMechanisms(crate::mechanisms::cli::CompareMechanismsArgs),
+    #[command(after_help = compare_mechanisms::MECHANISMS_EXAMPLES)]
+    CompareMechanisms(compare_mechanisms::CompareMechanismsArgs),
     /// Score each unit's innovativeness (how early it adopts) across the policies of a multi-policy file.
-    #[command(after_help = crate::innovativeness::INNOVATIVENESS_EXAMPLES)]
-    Innovativeness(crate::innovativeness::InnovativenessArgs),
+    #[command(after_help = innovativeness::INNOVATIVENESS_EXAMPLES)]
+    Innovativeness(innovativeness::InnovativenessArgs),
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
-    #[command(after_help = crate::sweep::cli::SWEEP_EXAMPLES)]
-    Sweep(crate::sweep::cli::SweepArgs),
+    #[command(after_help = sweep::SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Merge the output folders of a sweep's shards into one sweep.
     #[command(
         after_help = "Example:\n  policysim merge results/typology/shard-* --out results/typology/all"
     )]
-    Merge(crate::sweep::cli::MergeArgs),
+    Merge(sweep::MergeArgs),
     /// Global sensitivity analysis: Sobol' indices or Morris effects of parameter ranges on one metric, run as a resumable sweep.
-    #[command(after_help = crate::sensitivity::cli::SENSITIVITY_EXAMPLES)]
-    Sensitivity(crate::sensitivity::cli::SensitivityArgs),
+    #[command(after_help = sensitivity::SENSITIVITY_EXAMPLES)]
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Start a local web page to explore the model with sliders (prints the URL).
     #[command(
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
     )]
-    Explore(crate::explore::ExploreArgs),
+    Explore(explore::ExploreArgs),
     /// Print a shell completion script for bash, zsh or fish on stdout.
     #[command(
         after_help = "Examples:\n  policysim completions bash > ~/.local/share/bash-completion/completions/policysim\n  policysim completions zsh > ~/.zfunc/_policysim\n  policysim completions fish > ~/.config/fish/completions/policysim.fish"
@@ -255,13 +266,13 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
-        Command::Fit(args) => crate::fit::cli::run(args),
-        Command::Forecast(args) => crate::forecast::cli::run(args),
-        Command::CompareMechanisms(args) => crate::mechanisms::cli::run(args),
-        Command::Innovativeness(args) => crate::innovativeness::run(args),
-        Command::Sweep(args) => crate::sweep::cli::sweep(args),
-        Command::Merge(args) => crate::sweep::cli::merge_cmd(args),
-        Command::Sensitivity(args) => crate::sensitivity::cli::run(args),
+        Command::Fit(args) => fit::run(args),
+        Command::Forecast(args) => forecast::run(args),
+        Command::CompareMechanisms(args) => compare_mechanisms::run(args),
+        Command::Innovativeness(args) => crate::innovativeness::run(args.into()),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge_cmd(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Check { file, set } => {
             let mut scenario = load_scenario(&file)?;
             apply_overrides(&mut scenario, &set)?;
@@ -313,7 +324,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Scenarios => list_scenarios(),
-        Command::Explore(args) => crate::explore::run_cli(args),
+        Command::Explore(args) => crate::explore::serve(args.into()),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
 }
@@ -412,33 +423,6 @@ fn print_warnings(scenario: &Scenario, prepared: &Prepared, quiet: bool) {
     for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
         eprintln!("warning: {w}");
     }
-}
-
-/// Applies `--set KEY=VALUE` overrides in order: the value is TOML (`0.5`, `"pilot"`,
-/// `{ dist = "beta", a = 5, b = 2 }`, `[...]`) or else plain text, and the scenario is
-/// checked again with the file's messages, prefixed by the option.
-pub fn apply_overrides(scenario: &mut Scenario, sets: &[String]) -> Result<()> {
-    for arg in sets {
-        let Some((key, text)) = arg.split_once('=') else {
-            return Err(Error::Input(format!(
-                "--set `{arg}`: expected KEY=VALUE, e.g. --set learning.rate=0.5"
-            )));
-        };
-        let (key, text) = (key.trim(), text.trim());
-        let value = match crate::sweep::toml_value(text) {
-            Some(v) => v,
-            None if text.contains(',') || text.split(':').count() == 3 => {
-                return Err(Error::Input(format!(
-                    "--set {key}={text}: `run` takes one value per key; to compare several values use `policysim sweep FILE --set {key}={text}`"
-                )))
-            }
-            None => toml::Value::String(text.to_string()),
-        };
-        scenario
-            .set_dotted(key, value)
-            .map_err(|e| Error::Input(format!("--set {key}={text}: {e}")))?;
-    }
-    Ok(())
 }
 
 /// Applies `--runs`, `--seed` and `--steps` (each overrides the scenario's key) and checks
@@ -564,23 +548,6 @@ fn run(args: RunArgs) -> Result<()> {
                 (true, false) => ", observed.csv, charts",
             }
         );
-    }
-    Ok(())
-}
-
-/// The largest `--threads` accepted (each worker thread reserves a stack).
-pub(crate) const MAX_THREADS: usize = 1024;
-
-/// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (`run` and `explore`).
-pub(crate) fn check_threads(threads: Option<usize>) -> Result<()> {
-    if threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
-    if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
-        return Err(Error::Input(format!(
-            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
-            crate::machine::thread_count(None)
-        )));
     }
     Ok(())
 }

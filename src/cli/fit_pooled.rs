@@ -1,13 +1,13 @@
 //! `policysim fit --policy a,b,c` and `--all-policies`: the pooled fit's options and files.
 
-use super::cli::{
+use super::fit::{
     evaluations_csv, fit_csv, fitted_values, interval_meaning, write_fitted, FitArgs,
 };
-use super::pooled::{fit_pooled, PooledFit};
-use super::{FitOptions, FitResult};
 use crate::cells::round_sig;
 use crate::charts;
 use crate::error::{Error, Result};
+use crate::fit::pooled::{fit_pooled, PooledFit};
+use crate::fit::{FitOptions, FitResult};
 use crate::network::Network;
 use crate::observed::{read_observed, Observed};
 use crate::output::write_atomic;
@@ -83,7 +83,7 @@ pub fn run(
         observed.push((p.clone(), o));
     }
     let opts = FitOptions {
-        free: super::check_free(scenario, &args.free)?,
+        free: crate::fit::check_free(scenario, &args.free)?,
         runs: args.runs,
         budget: args.budget,
         objective: args.objective,
@@ -122,7 +122,7 @@ pub fn run(
             let folder = format!("{}-{}", k + 1, slug(name));
             write_fitted(&out.join("fitted").join(&folder), o, r, charts.as_ref())?;
             if let Some(c) = &charts {
-                let chart = super::chart::FitChart {
+                let chart = crate::fit::chart::FitChart {
                     fit: r,
                     name: format!("{} · {name} (pooled)", r.scenario.name),
                 };

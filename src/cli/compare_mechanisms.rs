@@ -1,11 +1,11 @@
 //! The `policysim compare-mechanisms` command: options, progress bar and output files.
 
-use super::hypotheses::read_hypotheses;
-use super::{compare, penalised_score, CompareOptions, Comparison, Rival};
 use crate::cells::{csv_field, num, round_sig};
 use crate::charts;
 use crate::error::{Error, Result};
 use crate::forecast::evaluate::{parse_train_share, split_year, TrainShare};
+use crate::mechanisms::hypotheses::read_hypotheses;
+use crate::mechanisms::{compare, penalised_score, CompareOptions, Comparison, Rival};
 use crate::observed::read_observed;
 use crate::output::write_atomic;
 use clap::Args;
@@ -70,7 +70,7 @@ pub struct CompareMechanismsArgs {
 /// Runs `policysim compare-mechanisms`.
 pub fn run(args: CompareMechanismsArgs) -> Result<()> {
     let cancel = crate::cli::interrupt_flag();
-    crate::cli::check_threads(args.threads)?;
+    crate::machine::check_threads(args.threads)?;
     if args.runs < 2 {
         return Err(Error::Input("--runs must be at least 2".into()));
     }
@@ -88,7 +88,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
             )),
             e => e,
         };
-        let scenario = super::seeded(h.scenario.clone(), seed, args.runs);
+        let scenario = crate::mechanisms::seeded(h.scenario.clone(), seed, args.runs);
         crate::limits::check_memory_holding(
             &scenario,
             crate::machine::thread_count(args.threads),
@@ -104,7 +104,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
             }
         }
         rivals.push(Rival {
-            hypothesis: super::hypotheses::Hypothesis { scenario, ..h },
+            hypothesis: crate::mechanisms::hypotheses::Hypothesis { scenario, ..h },
             network: prepared.network,
             observed,
             free,
@@ -132,7 +132,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
         threads: args.threads,
         cancel,
     };
-    super::check(&rivals, &opts).map_err(|e| match e {
+    crate::mechanisms::check(&rivals, &opts).map_err(|e| match e {
         Error::Input(m) => Error::Input(format!("{}: {m}", args.file.display())),
         e => e,
     })?;
@@ -141,7 +141,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
             eprintln!("warning: {w}");
         }
     }
-    let total = super::work_per_hypothesis(&opts) * rivals.len() as u64;
+    let total = crate::mechanisms::work_per_hypothesis(&opts) * rivals.len() as u64;
     let bar = crate::cli::progress_bar_of(
         total,
         &format!("evaluations and runs ({} hypotheses)", rivals.len()),
@@ -177,7 +177,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
         )?;
         w("mechanisms.md", &mechanisms_markdown(&c))?;
         if let Some(o) = &charts {
-            let chart = super::chart::MechanismsChart {
+            let chart = crate::mechanisms::chart::MechanismsChart {
                 comparison: &c,
                 name: name.clone(),
             };
@@ -322,12 +322,12 @@ pub fn mechanisms_json(
         .zip(rivals)
         .enumerate()
         .map(|(k, (r, rival))| {
-            let (fitted, interval) = crate::fit::cli::fitted_values(&r.free, &r.fit);
+            let (fitted, interval) = crate::cli::fit::fitted_values(&r.free, &r.fit);
             let train_fitted = r
                 .forecast
                 .fit
                 .as_ref()
-                .map(|f| crate::fit::cli::fitted_values(&r.free, f).0);
+                .map(|f| crate::cli::fit::fitted_values(&r.free, f).0);
             let s = r.held_out();
             let d = &c.paired[k];
             json!({
@@ -341,7 +341,7 @@ pub fn mechanisms_json(
                 "in_sample": {
                     "fitted": fitted,
                     "interval": interval,
-                    "interval_method": crate::fit::cli::interval_meaning(&r.fit),
+                    "interval_method": crate::cli::fit::interval_meaning(&r.fit),
                     "rmse": round_sig(r.fit.best_eval.curve_rmse),
                     "rmse_ci": r.rmse_ci.map(|(a, b)| json!([round_sig(a), round_sig(b)])),
                     "penalised_score": r.penalised.map(round_sig),
@@ -365,7 +365,7 @@ pub fn mechanisms_json(
     let first = &c.results[0];
     let bass_score = penalised_score(first.fit.bass_rmse, c.points, c.units, 2);
     let f = &first.forecast;
-    let horizon = super::horizon(&rivals[0].observed, opts.train_until);
+    let horizon = crate::mechanisms::horizon(&rivals[0].observed, opts.train_until);
     let v = json!({
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
