@@ -39,41 +39,47 @@
 //! # Ok::<(), policysim::Error>(())
 //! ```
 
-#![warn(missing_docs)]
+//! The workspace's packages, each importing only those before it: `policysim-model`
+//! (the model, no files), `policysim-io` (every file read and write), `policysim-charts`,
+//! `policysim-studies` (what the commands do) and `policysim-explore` (the page); this
+//! package is the binary (`cli`, one file per command) and re-exports the packages'
+//! modules under the paths they have always had.
 
-pub mod agents;
-pub mod aggregate;
-pub mod capped_read;
-pub mod cells;
-pub mod charts;
 pub mod cli;
-pub mod ensemble;
-pub mod error;
-pub mod explore;
-pub mod fit;
-pub mod forecast;
-pub mod initial;
-pub mod innovativeness;
-pub mod limits;
-pub mod machine;
-pub mod mechanisms;
-pub mod model;
-pub mod network;
-pub mod observed;
-pub mod output;
-pub mod overrides;
-pub mod paired;
-pub mod plot;
-pub mod private_dir;
-pub mod result_files;
-pub mod rng;
-pub mod run;
-pub mod scenario;
-pub mod sensitivity;
-pub mod simulate;
-pub mod staging;
-pub mod stats;
-pub mod sweep;
 
-pub use error::{Error, Result};
-pub use scenario::Scenario;
+pub use policysim_charts as charts;
+pub use policysim_explore as explore;
+pub use policysim_io::{
+    capped_read, cells, limits, machine, observed, output, overrides, private_dir, result_files,
+    results_folder, scenario_files, staging,
+};
+pub use policysim_model::{
+    agents, aggregate, error, model, paired, rng, run, stats, Error, Result, Scenario,
+};
+pub use policysim_studies::{
+    fit, forecast, innovativeness, mechanisms, plot, sensitivity, simulate, sweep,
+};
+
+/// Scenarios: the model's types and parsing, and reading a scenario file.
+pub mod scenario {
+    pub use policysim_io::scenario_files::{load_scenario, read_scenario_text};
+    pub use policysim_model::scenario::*;
+}
+
+/// Networks: the model's networks and generators, and reading node and edge files.
+pub mod network {
+    pub use policysim_io::network_files::{read_edge_file, read_node_file};
+    pub use policysim_model::network::*;
+}
+
+/// Initial adopters: the model's, and reading an initial-adopters file.
+pub mod initial {
+    pub use policysim_io::initial_file::read_initial_file;
+    pub use policysim_model::initial::*;
+}
+
+/// The ensemble: the model's, and [`prepare`](ensemble::prepare) reading the data files.
+pub mod ensemble {
+    pub use policysim_io::scenario_files::prepare;
+    pub use policysim_model::ensemble::*;
+}

@@ -95,7 +95,7 @@ pub fn run(args: CompareMechanismsArgs) -> Result<()> {
             1,
         )
         .map_err(at)?;
-        let prepared = crate::ensemble::prepare(&scenario).map_err(at)?;
+        let prepared = crate::scenario_files::prepare(&scenario).map_err(at)?;
         let free = crate::fit::check_free(&scenario, &h.free).map_err(at)?;
         let observed = read_observed(&args.observed, &prepared.network, &args.reading.options())?;
         if !args.quiet {

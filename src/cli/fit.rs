@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::fit::{fit, parse_free, FitOptions, FitResult, FreeParam, Objective};
 use crate::observed::read_observed;
 use crate::output::write_atomic;
-use crate::scenario::load_scenario;
+use crate::scenario_files::load_scenario;
 use clap::Args;
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
@@ -83,7 +83,7 @@ pub fn run(args: FitArgs) -> Result<()> {
     scenario.runs = args.runs.max(1);
     check_fit_destination(&args.out, args.force)?;
     crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
-    let prepared = crate::ensemble::prepare(&scenario)?;
+    let prepared = crate::scenario_files::prepare(&scenario)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {
             eprintln!("warning: {w}");
@@ -431,7 +431,7 @@ pub(super) fn write_fitted(
     charts: Option<&ChartOptions>,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    crate::simulate::write_outputs(&r.scenario, dir, &r.ensemble, Some(observed))?;
+    crate::results_folder::write_outputs(&r.scenario, dir, &r.ensemble, Some(observed))?;
     if let Some(c) = charts {
         charts::draw_run_charts(dir, c)?;
     }

@@ -7,7 +7,7 @@ use crate::forecast::{forecast, Forecast, ForecastOptions, MODELS};
 use crate::network::Network;
 use crate::observed::read_observed;
 use crate::output::write_atomic;
-use crate::scenario::load_scenario;
+use crate::scenario_files::load_scenario;
 use clap::Args;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -103,7 +103,7 @@ pub fn run(args: ForecastArgs) -> Result<()> {
     scenario.runs = args.runs.max(1);
     check_destination(&args.out, args.evaluate_all)?;
     crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
-    let prepared = crate::ensemble::prepare(&scenario)?;
+    let prepared = crate::scenario_files::prepare(&scenario)?;
     let free = crate::fit::check_free(&scenario, &args.free)?;
     if !args.quiet {
         for w in scenario.warnings.iter().chain(&prepared.network.warnings) {

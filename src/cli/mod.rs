@@ -6,7 +6,8 @@ use crate::machine::check_threads;
 use crate::observed::{read_observed, ObservedOptions};
 use crate::overrides::apply_overrides;
 use crate::run::Prepared;
-use crate::scenario::{load_scenario, Scenario};
+use crate::scenario::Scenario;
+use crate::scenario_files::load_scenario;
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 
@@ -278,7 +279,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             apply_overrides(&mut scenario, &set)?;
             crate::limits::check_memory(&scenario, crate::machine::thread_count(None))?;
             // Building the network checks the network keys and data files too.
-            let prepared = crate::ensemble::prepare(&scenario)?;
+            let prepared = crate::scenario_files::prepare(&scenario)?;
             print_warnings(&scenario, &prepared, false);
             print!("{}", scenario.to_toml());
             Ok(())
@@ -461,7 +462,7 @@ fn run(args: RunArgs) -> Result<()> {
     )?;
     crate::limits::check_memory(&scenario, crate::machine::thread_count(args.threads))?;
     let cancel = interrupt_flag();
-    let mut prepared = crate::ensemble::prepare(&scenario)?;
+    let mut prepared = crate::scenario_files::prepare(&scenario)?;
     print_warnings(&scenario, &prepared, args.quiet);
     let observed = match &args.observed {
         Some(path) => {

@@ -217,7 +217,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             crate::observed::Observed::check_scenario(&base)?;
             let threads = crate::machine::thread_count(args.threads);
             crate::limits::check_memory(&base, threads)?;
-            let network = crate::ensemble::prepare(&base)?.network;
+            let network = crate::scenario_files::prepare(&base)?.network;
             let observed = read_observed(path, &network, &args.reading.options())?;
             observed.apply(&mut base, args.steps);
             if !args.quiet {

@@ -1,0 +1,300 @@
+//! Differences between results folders, run by run: each folder's `runs.csv` is read,
+//! and every headline metric of an arm is compared with the first arm's (paired by run
+//! index when both ran with the same seed and run count, Welch otherwise). Used by
+//! `policysim compare` (columns of `compare.csv` and the printed table) and by
+//! `policysim sweep --baseline` (columns of `sweep.csv`).
+
+use policysim_model::paired::{difference, Difference, Pairing};
+use policysim_model::stats::mean_ci_of as mean_ci;
+use policysim_model::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The headline metrics read per run, in column order (`observed_rmse` only where a
+/// `runs.csv` has the column).
+pub const METRICS: [&str; 12] = [
+    "final_share",
+    "t10",
+    "t50",
+    "t90",
+    "share_innovation",
+    "share_learning",
+    "share_competition",
+    "share_pilot",
+    "share_mandate",
+    "final_mean_quality",
+    "evaluation_bias",
+    "observed_rmse",
+];
+
+/// True for the metrics that are censored where a run never gets there (t10, t50, t90).
+pub fn is_time(metric: &str) -> bool {
+    matches!(metric, "t10" | "t50" | "t90")
+}
+
+/// The per-run values of one results folder (from its `runs.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunValues {
+    /// The file read.
+    pub path: PathBuf,
+    /// The master seed, when every run names the same one.
+    pub seed: Option<u64>,
+    /// The run indices, in file order.
+    pub runs: Vec<u64>,
+    /// Metric -> value of each run (None: empty cell, e.g. a level never reached).
+    pub metrics: BTreeMap<String, Vec<Option<f64>>>,
+}
+
+impl RunValues {
+    /// Reads `runs.csv` of a results folder (or a kept sweep point's folder).
+    pub fn read(dir: &Path) -> Result<RunValues> {
+        let path = dir.join("runs.csv");
+        let bytes = policysim_io::capped_read::read_limited(&path, policysim_io::capped_read::max_data_file_bytes())
+            .map_err(|e| {
+                Error::input_in(
+                    &path,
+                    format!("cannot read the per-run results (written by `policysim run`; differences need them): {e}"),
+                )
+            })?;
+        RunValues::parse(path, &bytes)
+    }
+
+    /// Parses the text of a `runs.csv` (`path` names it in errors).
+    pub fn parse(path: PathBuf, bytes: &[u8]) -> Result<RunValues> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+        let bad = |line: u64, what: String| Error::input_in(&path, format!("line {line}: {what}"));
+        let headers = reader
+            .headers()
+            .map_err(|e| bad(1, format!("not CSV: {e}")))?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let (Some(run_col), Some(seed_col)) = (column("run"), column("seed")) else {
+            return Err(bad(
+                1,
+                "missing column `run` or `seed` (expected the header of runs.csv)".into(),
+            ));
+        };
+        let present: Vec<(&str, usize)> = METRICS
+            .iter()
+            .filter_map(|&m| column(m).map(|c| (m, c)))
+            .collect();
+        let mut metrics: BTreeMap<String, Vec<Option<f64>>> = present
+            .iter()
+            .map(|(m, _)| (m.to_string(), Vec::new()))
+            .collect();
+        let (mut runs, mut seeds) = (Vec::new(), Vec::new());
+        for (i, record) in reader.records().enumerate() {
+            let line = i as u64 + 2;
+            let record = record.map_err(|e| bad(line, format!("not CSV: {e}")))?;
+            let whole = |col: usize, name: &str| -> Result<u64> {
+                let t = record.get(col).unwrap_or("").trim();
+                t.parse().map_err(|_| {
+                    bad(
+                        line,
+                        format!("column `{name}` must be a whole number, found `{t}`"),
+                    )
+                })
+            };
+            runs.push(whole(run_col, "run")?);
+            seeds.push(whole(seed_col, "seed")?);
+            for (m, c) in &present {
+                let t = record.get(*c).unwrap_or("").trim();
+                let v = if t.is_empty() {
+                    None
+                } else {
+                    match t.parse::<f64>() {
+                        Ok(v) if v.is_finite() => Some(v),
+                        _ => {
+                            return Err(bad(
+                                line,
+                                format!("column `{m}` must be a number or empty, found `{t}`"),
+                            ))
+                        }
+                    }
+                };
+                metrics.get_mut(*m).expect("listed").push(v);
+            }
+        }
+        if runs.is_empty() {
+            return Err(Error::input_in(&path, "no runs (only a header)"));
+        }
+        // a column that is empty in every run (no observed adoptions) is not a metric here
+        metrics.retain(|_, v| v.iter().any(Option::is_some));
+        let seed = seeds.windows(2).all(|w| w[0] == w[1]).then(|| seeds[0]);
+        Ok(RunValues {
+            path,
+            seed,
+            runs,
+            metrics,
+        })
+    }
+
+    /// True when run r of both folders started from the same stream: the same seed and
+    /// the same run indices.
+    pub fn pairs_with(&self, other: &RunValues) -> bool {
+        self.seed.is_some() && self.seed == other.seed && self.runs == other.runs
+    }
+
+    /// The values of a metric (empty when the folder has no such column).
+    pub fn values(&self, metric: &str) -> &[Option<f64>] {
+        self.metrics.get(metric).map_or(&[], Vec::as_slice)
+    }
+
+    /// The difference of this folder's metric to the first arm's (this minus first).
+    pub fn difference_to(&self, first: &RunValues, metric: &str) -> Option<Difference> {
+        difference(
+            first.values(metric),
+            self.values(metric),
+            self.pairs_with(first),
+        )
+    }
+}
+
+/// The metrics any of the arms has, in [`METRICS`] order.
+pub fn metrics_of(arms: &[RunValues]) -> Vec<&'static str> {
+    METRICS
+        .iter()
+        .copied()
+        .filter(|m| arms.iter().any(|a| a.metrics.contains_key(*m)))
+        .collect()
+}
+
+/// A number for a CSV cell (empty for NaN).
+fn cell(x: f64) -> String {
+    policysim_io::cells::num(x)
+}
+
+/// The difference columns for `metrics`: `{m}_diff, _diff_ci_low, _diff_ci_high, _diff_n`
+/// and, with `relative`, `{m}_rel_pct, _rel_pct_ci_low, _rel_pct_ci_high`.
+pub fn header(metrics: &[&str], relative: bool) -> Vec<String> {
+    let mut h = Vec::new();
+    for m in metrics {
+        for f in ["diff", "diff_ci_low", "diff_ci_high", "diff_n"] {
+            h.push(format!("{m}_{f}"));
+        }
+        if relative {
+            for f in ["rel_pct", "rel_pct_ci_low", "rel_pct_ci_high"] {
+                h.push(format!("{m}_{f}"));
+            }
+        }
+    }
+    h
+}
+
+/// The cells of [`header`] for one arm compared with `first`.
+pub fn cells(arm: &RunValues, first: &RunValues, metrics: &[&str], relative: bool) -> Vec<String> {
+    let mut row = Vec::new();
+    for m in metrics {
+        match arm.difference_to(first, m) {
+            Some(d) => {
+                row.extend([cell(d.diff), cell(d.low), cell(d.high), d.n.to_string()]);
+                if relative {
+                    row.extend([cell(d.rel_pct), cell(d.rel_low), cell(d.rel_high)]);
+                }
+            }
+            None => row.extend(std::iter::repeat_n(
+                String::new(),
+                if relative { 7 } else { 4 },
+            )),
+        }
+    }
+    row
+}
+
+/// How an arm is compared with the first: `paired` or `welch`.
+pub fn pairing(arm: &RunValues, first: &RunValues) -> Pairing {
+    if arm.pairs_with(first) {
+        Pairing::Paired
+    } else {
+        Pairing::Welch
+    }
+}
+
+/// A number with 4 significant digits for the printed table.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    format!("{x:.digits$}")
+}
+
+/// `value [low, high]`, the interval left out where it is not defined.
+fn with_interval(v: f64, low: f64, high: f64, sign: bool, unit: &str) -> String {
+    let v_text = if sign && v >= 0.0 {
+        format!("+{}", short(v))
+    } else {
+        short(v)
+    };
+    if low.is_nan() {
+        format!("{v_text}{unit}")
+    } else {
+        format!(
+            "{v_text}{unit} [{}{unit}, {}{unit}]",
+            short(low),
+            short(high)
+        )
+    }
+}
+
+/// The printed comparison: for every metric, each arm's mean [95% CI] and its difference
+/// to the first arm with its 95% CI, how it was paired, and the relative change.
+pub fn report(labels: &[String], arms: &[RunValues]) -> String {
+    let Some(first) = arms.first() else {
+        return String::new();
+    };
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut out = String::from(
+        "means with their 95% confidence intervals; differences are to the first folder (arm minus first)\n",
+    );
+    for m in metrics_of(arms) {
+        out.push('\n');
+        out.push_str(m);
+        if is_time(m) {
+            out.push_str(
+                "  (mean over the runs that reached the level; differences over the runs where both reached it)",
+            );
+        }
+        out.push('\n');
+        for (label, arm) in labels.iter().zip(arms) {
+            let values: Vec<f64> = arm.values(m).iter().flatten().copied().collect();
+            let pad = width - label.chars().count();
+            let mean = match mean_ci(&values) {
+                Some(c) => with_interval(c.mean, c.low, c.high, false, ""),
+                None => "no value".into(),
+            };
+            let count = if is_time(m) {
+                format!("{} of {} runs reached it", values.len(), arm.runs.len())
+            } else {
+                format!("{} runs", values.len())
+            };
+            let mut line = format!("  {label}{} {mean}  ({count})", " ".repeat(pad));
+            if !std::ptr::eq(arm, first) {
+                match arm.difference_to(first, m) {
+                    Some(d) => {
+                        let used = match d.pairing {
+                            Pairing::Paired => format!("paired, {} pairs", d.n),
+                            Pairing::Welch => format!("welch, {} runs", d.n),
+                        };
+                        line.push_str(&format!(
+                            "   difference {} ({used})",
+                            with_interval(d.diff, d.low, d.high, true, "")
+                        ));
+                        if !d.rel_pct.is_nan() {
+                            line.push_str(&format!(
+                                ", {}",
+                                with_interval(d.rel_pct, d.rel_low, d.rel_high, true, "%")
+                            ));
+                        }
+                    }
+                    None => {
+                        line.push_str("   difference: fewer than 2 runs with a value in each arm")
+                    }
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}

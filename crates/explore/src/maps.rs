@@ -1,0 +1,141 @@
+//! What a run answer says besides its charts: the representative run's map as data (its
+//! geometry, named by a content id and left out when the page already has it, and the
+//! adoption step per unit), and the differences to the reference with 95% intervals.
+
+use super::Files;
+use policysim_charts::difference::{is_time, RunValues};
+use policysim_model::ensemble::EnsembleResult;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// The canvas draws edges up to this many (more would be a blur and a heavy answer).
+const MAX_DRAWN_EDGES: usize = 20_000;
+
+/// Units are named on the page's map up to this many (as the map chart labels them).
+const MAX_LABELS: usize = policysim_charts::map::MAX_LABELS;
+
+/// The representative run for the page's maps: its adoption step per government (-1 =
+/// never), the total steps, and its geometry's id; the geometry itself (coordinates,
+/// names, labels of small maps, edges as a flat list of pairs when not too many) only
+/// when its id is not in `known` (the page keeps the geometries it was sent).
+pub fn map_json(result: &EnsembleResult, known: &[String]) -> Value {
+    let rep = &result.representative;
+    let net = &rep.network;
+    if !net.has_coordinates() {
+        return Value::Null;
+    }
+    let step: Vec<i64> = (0..net.n)
+        .map(|i| match rep.adopted_step.get(i) {
+            Some(&s) if s != u32::MAX => i64::from(s),
+            _ => -1,
+        })
+        .collect();
+    let geometry = geometry_json(net);
+    let id = content_id(&geometry.to_string());
+    let mut map = json!({
+        "run": rep.run,
+        "step": step,
+        "steps": result.curves.rows.saturating_sub(1),
+        "geometry_id": id,
+    });
+    if !known.contains(&id) {
+        map["geometry"] = geometry;
+    }
+    map
+}
+
+/// The static part of a map: coordinates, names, labels (small maps) and edges.
+fn geometry_json(net: &policysim_model::network::Network) -> Value {
+    let mut edges = Vec::new();
+    if !net.complete && net.edge_count() <= MAX_DRAWN_EDGES {
+        for i in 0..net.n {
+            for &j in net.sources(i) {
+                if net.directed || (j as usize) > i {
+                    edges.push(j as usize);
+                    edges.push(i);
+                }
+            }
+        }
+    }
+    let round = |v: &f64| (v * 1e4).round() / 1e4;
+    let labels: Vec<&str> = if net.n <= MAX_LABELS && net.labels.iter().any(|l| !l.is_empty()) {
+        (0..net.n)
+            .map(|i| net.labels.get(i).map_or("", String::as_str))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    json!({
+        "x": net.x.iter().map(round).collect::<Vec<_>>(),
+        "y": net.y.iter().map(round).collect::<Vec<_>>(),
+        "names": net.names.to_vec(),
+        "labels": labels,
+        "edges": edges,
+    })
+}
+
+/// A 64-bit FNV-1a hash of `text` in hex: the same geometry always gets the same id.
+fn content_id(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The metrics of the side-by-side difference line, in order.
+const METRICS: [&str; 4] = [
+    "final_share",
+    "t50",
+    "final_mean_quality",
+    "evaluation_bias",
+];
+
+/// The differences current − reference of the headline metrics, from both results'
+/// `runs.csv`, with 95% intervals as `policysim compare` computes them (`policysim_model::paired`):
+/// paired run by run when both ran the same seed and run indices, Welch otherwise. A
+/// metric without a difference (fewer than 2 runs with a value in each, e.g. t50 never
+/// reached) has `diff: null`. Null when either `runs.csv` cannot be read.
+pub fn differences(reference: &Files, current: &Files) -> Value {
+    let values = |files: &Files| {
+        let (_, bytes) = files.iter().find(|(n, _)| n == "runs.csv")?;
+        RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()
+    };
+    let (Some(a), Some(b)) = (values(reference), values(current)) else {
+        return Value::Null;
+    };
+    let paired = b.pairs_with(&a);
+    let with_value = |v: &RunValues, m: &str| v.values(m).iter().flatten().count();
+    let metrics: Vec<Value> = METRICS
+        .iter()
+        .filter(|m| a.metrics.contains_key(**m) || b.metrics.contains_key(**m))
+        .map(|&m| {
+            let counts = [with_value(&a, m), with_value(&b, m)];
+            match b.difference_to(&a, m) {
+                Some(d) if d.diff.is_finite() => json!({
+                    "metric": m,
+                    "time": is_time(m),
+                    "diff": d.diff,
+                    "low": d.low,
+                    "high": d.high,
+                    "n": d.n,
+                    "with_value": counts,
+                }),
+                _ => json!({
+                    "metric": m,
+                    "time": is_time(m),
+                    "diff": Value::Null,
+                    "n": 0,
+                    "with_value": counts,
+                }),
+            }
+        })
+        .collect();
+    json!({
+        "pairing": if paired { "paired" } else { "welch" },
+        "runs": [a.runs.len(), b.runs.len()],
+        "level": policysim_model::paired::LEVEL,
+        "metrics": metrics,
+    })
+}

@@ -1,0 +1,170 @@
+//! The presets of the explore page: the example scenarios embedded in the binary, the
+//! data presets read from the scenarios folder when present, and the start file.
+
+use super::ExploreOptions;
+use policysim_io::observed::ObservedOptions;
+use policysim_io::scenario_files::load_scenario;
+use policysim_model::scenario::{parse_scenario, Scenario};
+use std::path::{Path, PathBuf};
+
+/// One preset: an example scenario the page can start from.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// Identifier used in requests (`"preset": "competition"`).
+    pub id: String,
+    /// Label in English.
+    pub label_en: String,
+    /// Label in Chinese.
+    pub label_zh: String,
+    /// The description in Chinese (the English one is the scenario's `description`).
+    pub description_zh: Option<String>,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Real adoptions the page can compare this preset with (the data presets).
+    pub observed: Option<ObservedData>,
+}
+
+/// Observed adoptions a preset can be compared with: a file, how to read it, and its
+/// policies (empty when it holds one series).
+#[derive(Debug, Clone)]
+pub struct ObservedData {
+    /// The file.
+    pub path: PathBuf,
+    /// Columns of unit and year.
+    pub options: ObservedOptions,
+    /// The values of its `policy` column.
+    pub policies: Vec<String>,
+}
+
+/// The example scenarios embedded in the binary: (id, English label, Chinese label,
+/// Chinese description, TOML). The English description is the file's `description`.
+const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
+    (
+        "baseline",
+        "Baseline: local channels only",
+        "基线：仅地方渠道",
+        "中国规模的行政层级上只有地方自主探索和府际学习；没有竞争，也没有中央介入。",
+        include_str!("../../../scenarios/baseline.toml"),
+    ),
+    (
+        "competition",
+        "Competition for first",
+        "争先模式",
+        "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者；其余与基线相同。",
+        include_str!("../../../scenarios/competition.toml"),
+    ),
+    (
+        "pilot",
+        "Pilot, then promote",
+        "试点—推广",
+        "先试点后推广：选取 30 个有代表性的试点，3 年后评估，评估通过后以强制方式推广。",
+        include_str!("../../../scenarios/pilot.toml"),
+    ),
+    (
+        "mandate",
+        "Top-down mandate",
+        "中央强制推行",
+        "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
+        include_str!("../../../scenarios/mandate.toml"),
+    ),
+    (
+        "uptake",
+        "Competition for first, then uptake",
+        "争先后吸纳",
+        "争先竞争与中央表彰之后，中央从第 12 年起每 3 年评估一次地方版本，把看起来最好的版本吸纳为国家政策并强制推行。",
+        include_str!("../../../scenarios/uptake.toml"),
+    ),
+];
+
+/// Presets read from disk when present (they reference data files by relative path):
+/// (id, English label, Chinese label, Chinese description, observed adoptions as
+/// (file beside the scenario, unit column, year column)).
+type OnDisk = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    (&'static str, &'static str, &'static str),
+);
+const ON_DISK: [OnDisk; 2] = [
+    (
+        "us_states",
+        "US states (real data)",
+        "美国各州（真实数据）",
+        "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
+        ("data/spid_sample.csv", "unit", "adopt_year"),
+    ),
+    (
+        "china_cities",
+        "China cities (real data)",
+        "中国城市（真实数据）",
+        "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
+        ("data/china_cities.csv", "name", "dual_carbon_year"),
+    ),
+];
+
+/// Builds the presets: the start file (when given), the embedded examples, and the data
+/// presets found under `--scenarios` (a broken one is skipped with a warning).
+pub fn load_presets(options: &ExploreOptions) -> policysim_model::Result<Vec<Preset>> {
+    let mut presets = Vec::new();
+    if let Some(path) = &options.scenario {
+        let mut scenario = load_scenario(path)?;
+        policysim_io::overrides::apply_overrides(&mut scenario, &options.set)?;
+        presets.push(Preset {
+            id: "file".into(),
+            label_en: format!("{} (from {})", scenario.name, path.display()),
+            label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
+            description_zh: None,
+            scenario,
+            observed: None,
+        });
+    }
+    for (id, en, zh, description_zh, text) in EMBEDDED {
+        let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
+        presets.push(Preset {
+            id: id.into(),
+            label_en: en.into(),
+            label_zh: zh.into(),
+            description_zh: Some(description_zh.into()),
+            scenario,
+            observed: None,
+        });
+    }
+    for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
+        let path = options.scenarios.join(format!("{id}.toml"));
+        if !path.is_file() {
+            continue;
+        }
+        match load_scenario(&path) {
+            Ok(scenario) => {
+                let data = options.scenarios.join(file);
+                let observed = match policysim_io::observed::policies(&data) {
+                    Ok(policies) => Some(ObservedData {
+                        path: data,
+                        options: ObservedOptions {
+                            unit_column: unit.into(),
+                            year_column: year.into(),
+                            policy: None,
+                            start_year: None,
+                        },
+                        policies,
+                    }),
+                    Err(e) => {
+                        eprintln!("warning: preset {id}: no comparison with real adoptions: {e}");
+                        None
+                    }
+                };
+                presets.push(Preset {
+                    id: id.into(),
+                    label_en: en.into(),
+                    label_zh: zh.into(),
+                    description_zh: Some(description_zh.into()),
+                    scenario,
+                    observed,
+                })
+            }
+            Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
+        }
+    }
+    Ok(presets)
+}

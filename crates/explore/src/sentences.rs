@@ -1,0 +1,249 @@
+//! The sentences the page shows: the one-line summary of a result and the "why"
+//! panel, generated from the numbers in English and Chinese.
+
+use policysim_charts::read::{Stat, Summary};
+use policysim_charts::Lang;
+use policysim_io::observed::Observed;
+use policysim_model::ensemble::EnsembleResult;
+use policysim_model::model::Channel;
+use policysim_model::scenario::Scenario;
+
+/// The one-line summary: final share, when half adopted, the main channel.
+pub fn sentence(
+    scenario: &Scenario,
+    result: &EnsembleResult,
+    observed: Option<&Observed>,
+    lang: Lang,
+) -> String {
+    let r = &result.runs;
+    let mut parts = Vec::new();
+    if let Some(fs) = r.final_share.summary() {
+        parts.push(match lang {
+            Lang::En => format!("final share {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
+            Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
+        });
+    }
+    let reached = r.t50.count();
+    let runs = u64::from(scenario.runs);
+    let unit = scenario.time_unit.as_str();
+    let start_year = observed.map(|o| o.start_year);
+    match r.t50.summary() {
+        // with real adoptions the axes show calendar years, and so does the sentence
+        Some(t) if reached * 2 >= runs && start_year.is_some() => {
+            let year = f64::from(start_year.unwrap_or(0)) + t.p50;
+            parts.push(match lang {
+                Lang::En => format!("half the units adopted by {year:.0}"),
+                Lang::Zh => format!("{year:.0} 年过半单位采纳"),
+            })
+        }
+        Some(t) if reached * 2 >= runs => parts.push(match lang {
+            Lang::En => format!("half the units adopted by {unit} {:.0}", t.p50),
+            Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
+            Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
+        }),
+        _ if reached == 0 => parts.push(match lang {
+            Lang::En => "half the units adopted in none of the runs".to_string(),
+            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
+        }),
+        _ => parts.push(match lang {
+            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
+            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
+        }),
+    }
+    let best = Channel::ALL
+        .iter()
+        .zip(&r.channel_shares)
+        .filter_map(|(c, s)| s.summary().map(|s| (*c, s.mean)))
+        .filter(|(_, m)| m.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((channel, share)) = best {
+        let pct = (share * 100.0).round();
+        parts.push(match lang {
+            Lang::En => format!("{pct:.0}% through {}", channel.name()),
+            Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
+        });
+    }
+    if let Some(rmse) =
+        observed.and_then(|o| policysim_model::stats::share_rmse(&o.share(), &result.mean_share()))
+    {
+        parts.push(match lang {
+            Lang::En => format!("RMSE against the real adoptions {rmse:.3}"),
+            Lang::Zh => format!("与实际采纳的均方根误差 {rmse:.3}"),
+        });
+    }
+    parts.join(if lang == Lang::Zh { "；" } else { "; " })
+}
+
+/// The channel's name in Chinese.
+pub fn channel_zh(c: Channel) -> &'static str {
+    match c {
+        Channel::Innovation => "自主探索",
+        Channel::Learning => "府际学习",
+        Channel::Competition => "争先竞争",
+        Channel::Pilot => "试点",
+        Channel::Mandate => "中央指令",
+    }
+}
+
+/// A channel's mean share of adoptions in a result's summary (0 when absent).
+fn channel_share(s: &Summary, c: Channel) -> f64 {
+    s.channel_shares
+        .get(c.name())
+        .and_then(|x| x.as_ref())
+        .and_then(|x| x.mean)
+        .filter(|m| m.is_finite())
+        .unwrap_or(0.0)
+}
+
+fn mean(s: &Option<Stat>) -> Option<f64> {
+    s.as_ref().and_then(|x| x.mean).filter(|m| m.is_finite())
+}
+
+fn channel_word(c: Channel, lang: Lang) -> String {
+    match lang {
+        Lang::En => c.name().to_string(),
+        Lang::Zh => channel_zh(c).to_string(),
+    }
+}
+
+/// The "why" panel: which channels carried the spread (and, against a reference, how
+/// their shares and the final share changed), and where the centre evaluated pilots,
+/// the evaluation bias and the final quality of the versions in use. One or two sentences.
+pub fn why(current: &Summary, reference: Option<&Summary>, lang: Lang) -> String {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let mut carried: Vec<(Channel, f64)> = Channel::ALL
+        .iter()
+        .map(|&c| (c, channel_share(current, c)))
+        .filter(|(_, s)| *s >= 0.05)
+        .collect();
+    carried.sort_by(|a, b| b.1.total_cmp(&a.1));
+    carried.truncate(3);
+    let list: Vec<String> = carried
+        .iter()
+        .map(|(c, s)| match lang {
+            Lang::En => format!("{} ({})", channel_word(*c, lang), pct(*s)),
+            Lang::Zh => format!("{}（{}）", channel_word(*c, lang), pct(*s)),
+        })
+        .collect();
+    let mut sentences = Vec::new();
+    let first = match (lang, list.len()) {
+        (Lang::En, 0) => "Almost nobody adopted, so no channel carried the spread.".to_string(),
+        (Lang::Zh, 0) => "几乎没有单位采纳，没有哪个渠道带动扩散。".to_string(),
+        (Lang::En, 1) => format!("The spread was carried by {}.", list[0]),
+        (Lang::En, _) => format!(
+            "The spread was carried by {} and {}.",
+            list[..list.len() - 1].join(", "),
+            list[list.len() - 1]
+        ),
+        (Lang::Zh, _) => format!("扩散主要靠{}。", list.join("、")),
+    };
+    sentences.push(first);
+    let mut second = Vec::new();
+    if let Some(r) = reference {
+        let mut moved: Vec<(Channel, f64, f64)> = Channel::ALL
+            .iter()
+            .map(|&c| (c, channel_share(r, c), channel_share(current, c)))
+            .filter(|(_, a, b)| (b - a).abs() >= 0.05)
+            .collect();
+        moved.sort_by(|x, y| (y.2 - y.1).abs().total_cmp(&(x.2 - x.1).abs()));
+        moved.truncate(2);
+        for (c, a, b) in &moved {
+            second.push(match lang {
+                Lang::En => format!(
+                    "{} {} from {} to {}",
+                    channel_word(*c, lang),
+                    if b > a { "rose" } else { "fell" },
+                    pct(*a),
+                    pct(*b)
+                ),
+                Lang::Zh => format!(
+                    "{}从 {} {}到 {}",
+                    channel_word(*c, lang),
+                    pct(*a),
+                    if b > a { "升" } else { "降" },
+                    pct(*b)
+                ),
+            });
+        }
+        if let (Some(a), Some(b)) = (mean(&r.final_share), mean(&current.final_share)) {
+            second.push(match lang {
+                Lang::En => format!("the final share went from {a:.2} to {b:.2}"),
+                Lang::Zh => format!("最终采纳比例从 {a:.2} 变为 {b:.2}"),
+            });
+        }
+        if moved.is_empty() {
+            second.insert(
+                0,
+                match lang {
+                    Lang::En => "the channels' shares hardly moved".to_string(),
+                    Lang::Zh => "各渠道的份额几乎未变".to_string(),
+                },
+            );
+        }
+    }
+    if let Some(bias) = mean(&current.evaluation_bias) {
+        let quality = mean(&current.final_mean_quality);
+        let reference_bias = reference.and_then(|r| mean(&r.evaluation_bias));
+        let reference_quality = reference.and_then(|r| mean(&r.final_mean_quality));
+        let was = |x: Option<f64>, lang: Lang| match (x, lang) {
+            (Some(x), Lang::En) => format!(" (reference {x:+.2})"),
+            (Some(x), Lang::Zh) => format!("（参照 {x:+.2}）"),
+            (None, _) => String::new(),
+        };
+        let was_q = |x: Option<f64>, lang: Lang| match (x, lang) {
+            (Some(x), Lang::En) => format!(" (reference {x:.2})"),
+            (Some(x), Lang::Zh) => format!("（参照 {x:.2}）"),
+            (None, _) => String::new(),
+        };
+        second.push(match lang {
+            Lang::En => format!(
+                "the pilots looked {:.2} {} than the policy turned out (evaluation bias {bias:+.2}{})",
+                bias.abs(),
+                if bias >= 0.0 { "better" } else { "worse" },
+                was(reference_bias, lang)
+            ),
+            Lang::Zh => format!(
+                "试点的评估结果比政策的实际表现{} {:.2}（评估偏差 {bias:+.2}{}）",
+                if bias >= 0.0 { "好" } else { "差" },
+                bias.abs(),
+                was(reference_bias, lang)
+            ),
+        });
+        if let Some(q) = quality {
+            second.push(match lang {
+                Lang::En => format!(
+                    "the versions in use ended at quality {q:.2}{}",
+                    was_q(reference_quality, lang)
+                ),
+                Lang::Zh => format!(
+                    "最终在用版本的平均质量为 {q:.2}{}",
+                    was_q(reference_quality, lang)
+                ),
+            });
+        }
+    }
+    if !second.is_empty() {
+        let lead = match (lang, reference.is_some()) {
+            (Lang::En, true) => "Against the reference, ",
+            (Lang::Zh, true) => "与参照相比，",
+            _ => "",
+        };
+        let text = match lang {
+            Lang::En => second.join("; "),
+            Lang::Zh => second.join("；"),
+        };
+        let mut text = format!("{lead}{text}");
+        if lang == Lang::En && lead.is_empty() {
+            let mut c = text.chars();
+            text = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+        }
+        sentences.push(match lang {
+            Lang::En => format!("{text}."),
+            Lang::Zh => format!("{text}。"),
+        });
+    }
+    sentences.join(" ")
+}

@@ -1,0 +1,26 @@
+//! policysim's files: every read and write of a file goes through this package.
+//!
+//! Inputs: [`scenario_files`] (the scenario file, capped and checked as UTF-8, and the
+//! [`scenario_files::DataFileReader`] that reads the node, edge and initial-adopter
+//! files a scenario names: [`network_files`], [`initial_file`]), [`observed`] (observed
+//! adoptions), [`capped_read`] (the one capped reader), [`overrides`] (`--set`).
+//! Outputs: [`staging`] (a results folder appears complete or not at all),
+//! [`output`] and [`results_folder`] (the files of a run's folder), [`cells`] (how
+//! numbers and names are written), [`result_files`] (the names of the files),
+//! [`private_dir`] (private temporary folders). Limits: [`limits`] (the memory
+//! estimate), [`machine`] (memory and cores available).
+
+pub mod capped_read;
+pub mod cells;
+pub mod initial_file;
+pub mod limits;
+pub mod machine;
+pub mod network_files;
+pub mod observed;
+pub mod output;
+pub mod overrides;
+pub mod private_dir;
+pub mod result_files;
+pub mod results_folder;
+pub mod scenario_files;
+pub mod staging;

@@ -1,0 +1,350 @@
+//! Resource limits: refuse, before anything is built, a request whose memory would exceed
+//! what the machine has, with an estimate instead of being killed by the operating system.
+//!
+//! The estimate errs on the large side, and `tests/memory_limit.rs` holds it above the
+//! peak resident memory of `policysim run` for every network kind (and below twice it).
+//! Memory peaks in one of two phases, so the estimate is the larger of the two (plus
+//! [`BASE_BYTES`] for the program itself):
+//!
+//! - **building the network**: the generator's petgraph graph (20 bytes per edge), the
+//!   edge list (8) and the CSR arrays (8; placed by a counting sort, no sorted copy) are
+//!   alive together, about [`BUILD_BYTES_PER_EDGE`] bytes per edge (measured 36 for ring
+//!   and Erdős–Rényi); spatial networks keep an edge list besides,
+//!   [`BUILD_EXTRA_BYTES_PER_EDGE`] more; Barabási–Albert builds the CSR straight from
+//!   its edge list, [`BUILD_LIST_BYTES_PER_EDGE`] (measured 17); plus
+//!   [`BUILD_BYTES_PER_NODE`] per government; reading an edge file keeps the file and
+//!   its seen-edge set as well ([`FILE_BUILD_BYTES_PER_EDGE`] per row, plus the file's
+//!   bytes);
+//! - **running**: the finished network ([`NETWORK_BYTES_PER_NODE`] per government,
+//!   [`NETWORK_BYTES_PER_EDGE`] per edge), the state of one run per worker thread
+//!   ([`RUN_BYTES_PER_NODE`] per government, measured 97 on `ba_million.toml`: 71 of
+//!   state — four `f32` traits, three `f32` propensities, status, variant, counters and
+//!   lists — and, in the step the centre picks its pilots, the ranked candidates, 24
+//!   per eligible government; plus its per-step record) and
+//!   the aggregation (`(steps + 1) x series x min(runs, 1000) x 8` bytes);
+//! - networks whose nodes have stored names (hierarchies, node and edge files) take
+//!   [`NAME_BYTES_PER_NODE`] more per government in both phases; generated networks name
+//!   their nodes "0", "1", ... without storing the names.
+//!
+//! So a run of the policy model on 10^7 Barabási–Albert governments (m = 3) with two
+//! threads needs about 24 + 3 x 16 + 2 x 104 = 280 bytes per government by these figures,
+//! 2.8 GB; measured: a peak of 1.89 GB (`docs/model.md`, section 8b).
+//!
+//! Edges are the expected number for the kind (`n k / 2` for a ring, `n m` for
+//! Barabási–Albert, `n k` for spatial, the rows of an edge file). An edge file without
+//! a node file does not say how many governments it names before it is read, so the
+//! estimate assumes the most it could name (two per row, at most one per 4 bytes), far
+//! above most real files. The available memory is `MemAvailable` from `/proc/meminfo`;
+//! where that cannot be read, no limit is applied. The environment variable
+//! `POLICYSIM_MEMORY_AVAILABLE` (bytes) overrides it (for tests and for machines with
+//! limits that `/proc/meminfo` does not show).
+
+use crate::capped_read::max_data_file_bytes;
+use crate::machine::{available_memory, format_bytes};
+use policysim_model::aggregate::EXACT_LIMIT;
+use policysim_model::error::{Error, Result};
+use policysim_model::network::Network;
+use policysim_model::scenario::{NetworkKind, Scenario};
+
+/// The program itself: code, thread stacks, allocator (a tiny run peaks at about 7 MiB).
+pub const BASE_BYTES: u64 = 16 << 20;
+
+/// One run's state per government (traits, status, counters), per worker thread.
+pub const RUN_BYTES_PER_NODE: u64 = 104;
+
+/// The population every run shares, per government, when traits are drawn once (`agents.redraw = false`).
+pub const FIXED_TRAITS_BYTES_PER_NODE: u64 = 20;
+
+/// The finished network per government (CSR offsets, coordinates, levels).
+pub const NETWORK_BYTES_PER_NODE: u64 = 24;
+
+/// A stored node name (id, label) per government, in the network and while building it.
+pub const NAME_BYTES_PER_NODE: u64 = 64;
+
+/// The finished network per edge: both CSR directions (4 bytes each) and weights.
+pub const NETWORK_BYTES_PER_EDGE: u64 = 16;
+
+/// Building a network, per government (graph node, offsets and their fill copy, coordinates).
+pub const BUILD_BYTES_PER_NODE: u64 = 48;
+
+/// Building a generated network, per edge (petgraph graph, edge list, CSR).
+pub const BUILD_BYTES_PER_EDGE: u64 = 40;
+
+/// Building a spatial network: its own edge list besides, per edge.
+pub const BUILD_EXTRA_BYTES_PER_EDGE: u64 = 8;
+
+/// Building a Barabási–Albert network, per edge (its edge list and the CSR; no graph).
+pub const BUILD_LIST_BYTES_PER_EDGE: u64 = 20;
+
+/// Reading an edge file, per row (the seen-edge set, the graph, the arcs, the CSR).
+pub const FILE_BUILD_BYTES_PER_EDGE: u64 = 112;
+
+/// A memory estimate of a scenario, in bytes, by part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Estimate {
+    /// Number of governments (an upper bound when it depends on a file).
+    pub nodes: u64,
+    /// Expected number of edges (best guess).
+    pub edges: u64,
+    /// Building the network (once; in every worker thread as well with `network.redraw`).
+    pub build: u64,
+    /// The finished network and the population runs share with `agents.redraw = false` (held once; once per thread as well with `network.redraw`).
+    pub network: u64,
+    /// One run's state (per worker thread).
+    pub per_thread: u64,
+    /// Worker threads.
+    pub threads: u64,
+    /// The per-step statistics of every series.
+    pub aggregation: u64,
+    /// Everything together: the larger of building and running, plus [`BASE_BYTES`].
+    pub total: u64,
+}
+
+/// Estimates the memory a run of `scenario` with `threads` worker threads needs.
+pub fn estimate(scenario: &Scenario, threads: usize) -> Estimate {
+    estimate_holding(scenario, threads, 0)
+}
+
+/// [`estimate`] for a caller that holds `held` more copies of the network meanwhile
+/// (`policysim fit` keeps the scenario's network besides the one each evaluation uses).
+pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estimate {
+    let net = &scenario.network;
+    let n = net.n as u64;
+    let (nodes, edges, per_edge, file_bytes) = match net.kind {
+        NetworkKind::Complete => (n, 0, 0, 0),
+        NetworkKind::Ring | NetworkKind::WattsStrogatz => (
+            n,
+            n.saturating_mul(net.k as u64) / 2,
+            BUILD_BYTES_PER_EDGE,
+            0,
+        ),
+        NetworkKind::ErdosRenyi => {
+            let degree = match (net.p, net.mean_degree) {
+                (Some(p), _) if p.is_finite() => p.clamp(0.0, 1.0) * n.saturating_sub(1) as f64,
+                (_, Some(d)) if d.is_finite() => d.max(0.0),
+                _ => 0.0,
+            };
+            (n, (degree * n as f64 / 2.0) as u64, BUILD_BYTES_PER_EDGE, 0)
+        }
+        NetworkKind::BarabasiAlbert => (
+            n,
+            n.saturating_mul(net.m as u64),
+            BUILD_LIST_BYTES_PER_EDGE,
+            0,
+        ),
+        NetworkKind::Spatial => {
+            let file = net.nodes.as_deref().map_or(0, file_len);
+            let nodes = match net.nodes.as_deref() {
+                Some(path) => rows(path),
+                None => n,
+            };
+            (
+                nodes,
+                nodes.saturating_mul(net.k as u64),
+                BUILD_BYTES_PER_EDGE + BUILD_EXTRA_BYTES_PER_EDGE,
+                file,
+            )
+        }
+        NetworkKind::Hierarchy => {
+            let nodes = net
+                .levels
+                .iter()
+                .fold(0u64, |acc, l| acc.saturating_add(l.count as u64));
+            (
+                nodes,
+                nodes.saturating_mul(net.k as u64 + 1),
+                BUILD_BYTES_PER_EDGE,
+                0,
+            )
+        }
+        NetworkKind::File => {
+            let edges_file = net.edges.as_deref().map_or(0, file_len);
+            let nodes_file = net.nodes.as_deref().map_or(0, file_len);
+            let edges = net.edges.as_deref().map_or(0, rows);
+            let nodes = match net.nodes.as_deref() {
+                Some(path) => rows(path),
+                // two new names per row at most, and a name with its separator takes
+                // at least two bytes
+                None => edges.saturating_mul(2).min(edges_file / 4),
+            };
+            (
+                nodes,
+                edges,
+                FILE_BUILD_BYTES_PER_EDGE,
+                edges_file.saturating_add(nodes_file),
+            )
+        }
+    };
+    let named = match net.kind {
+        NetworkKind::Hierarchy | NetworkKind::File => true,
+        NetworkKind::Spatial => net.nodes.is_some(),
+        _ => false,
+    };
+    let names = if named {
+        nodes.saturating_mul(NAME_BYTES_PER_NODE)
+    } else {
+        0
+    };
+    let fixed_traits = if scenario.agents.redraw {
+        0
+    } else {
+        nodes.saturating_mul(FIXED_TRAITS_BYTES_PER_NODE)
+    };
+    let network = nodes
+        .saturating_mul(NETWORK_BYTES_PER_NODE)
+        .saturating_add(names)
+        .saturating_add(fixed_traits)
+        .saturating_add(edges.saturating_mul(NETWORK_BYTES_PER_EDGE));
+    let build = nodes
+        .saturating_mul(BUILD_BYTES_PER_NODE)
+        .saturating_add(names)
+        .saturating_add(edges.saturating_mul(per_edge))
+        .saturating_add(file_bytes);
+    let series = policysim_model::run::series_names(&Network::default()).len() as u64
+        + scenario.network.regions.len() as u64
+        + scenario.network.levels.len() as u64;
+    let rows = u64::from(scenario.steps) + 1;
+    let record = rows.saturating_mul(series).saturating_mul(8);
+    let mut per_thread = nodes
+        .saturating_mul(RUN_BYTES_PER_NODE)
+        .saturating_add(record);
+    if scenario.network.redraw {
+        per_thread = per_thread.saturating_add(network.max(build));
+    }
+    let kept = u64::from(scenario.runs).min(EXACT_LIMIT as u64);
+    let aggregation = rows
+        .saturating_mul(series)
+        .saturating_mul(kept.max(1))
+        .saturating_mul(8)
+        .saturating_add(u64::from(scenario.runs).saturating_mul(8));
+    let threads = threads.max(1) as u64;
+    let others = network.saturating_mul(held);
+    let running = network
+        .saturating_add(others)
+        .saturating_add(per_thread.saturating_mul(threads))
+        .saturating_add(aggregation);
+    let total = BASE_BYTES.saturating_add(running.max(build.saturating_add(others)));
+    Estimate {
+        nodes,
+        edges,
+        build,
+        network,
+        per_thread,
+        threads,
+        aggregation,
+        total,
+    }
+}
+
+/// Data rows of a file (its lines, less the header), counted without keeping it.
+///
+/// Only a regular file, and no more of it than [`max_data_file_bytes`] (what policysim
+/// reads at most): a device such as `/dev/zero` counts 0, and its reader refuses it.
+fn rows(path: &std::path::Path) -> u64 {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return 0;
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut file = file.take(max_data_file_bytes());
+    let mut buffer = vec![0u8; 1 << 20];
+    let (mut lines, mut last) = (0u64, b'\n');
+    while let Ok(k) = file.read(&mut buffer) {
+        if k == 0 {
+            break;
+        }
+        lines += buffer[..k].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buffer[k - 1];
+    }
+    if last != b'\n' {
+        lines += 1; // a last line without its newline
+    }
+    lines.saturating_sub(1)
+}
+
+fn file_len(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// Refuses (as bad input, exit code 2) a scenario whose estimated memory exceeds what is available.
+pub fn check_memory(scenario: &Scenario, threads: usize) -> Result<()> {
+    check_memory_holding(scenario, threads, 0)
+}
+
+/// [`check_memory`] for a caller that holds `held` more copies of the network (see
+/// [`estimate_holding`]).
+pub fn check_memory_holding(scenario: &Scenario, threads: usize, held: u64) -> Result<()> {
+    match available_memory() {
+        Some(available) => check_holding_against(scenario, threads, held, available),
+        None => Ok(()),
+    }
+}
+
+/// [`check_memory`] against a given number of available bytes.
+pub fn check_against(scenario: &Scenario, threads: usize, available: u64) -> Result<()> {
+    check_holding_against(scenario, threads, 0, available)
+}
+
+fn check_holding_against(
+    scenario: &Scenario,
+    threads: usize,
+    held: u64,
+    available: u64,
+) -> Result<()> {
+    let e = estimate_holding(scenario, threads, held);
+    if e.total <= available {
+        return Ok(());
+    }
+    let source = scenario
+        .source
+        .as_ref()
+        .map_or(String::new(), |p| format!("{}: ", p.display()));
+    let nodes = if scenario.network.kind == NetworkKind::File {
+        format!("up to {} governments", e.nodes)
+    } else {
+        format!("{} governments", e.nodes)
+    };
+    let edges = if e.edges > 0 {
+        format!(" and about {} edges", e.edges)
+    } else {
+        String::new()
+    };
+    Err(Error::Input(format!(
+        "{source}this scenario needs about {} of memory, {} available (network of {nodes}{edges}: {} to build, {} built; \
+         run state: {} thread(s) x {}; per-step statistics for steps = {}: {}); \
+         use a smaller network, fewer --threads or fewer steps",
+        format_bytes(e.total),
+        format_bytes(available),
+        format_bytes(e.build),
+        format_bytes(e.network),
+        e.threads,
+        format_bytes(e.per_thread),
+        scenario.steps,
+        format_bytes(e.aggregation),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_networks_are_refused_small_ones_pass() {
+        let mut s = Scenario::default();
+        check_against(&s, 4, 1 << 30).unwrap();
+        s.network.n = 100_000_000;
+        s.network.kind = NetworkKind::BarabasiAlbert;
+        let e = check_against(&s, 2, 23 << 30).unwrap_err().to_string();
+        assert!(
+            e.contains("needs about") && e.contains("23 GiB available"),
+            "{e}"
+        );
+        let s = Scenario {
+            steps: u32::MAX,
+            ..Scenario::default()
+        };
+        assert!(check_against(&s, 1, 1 << 40).is_err());
+    }
+}

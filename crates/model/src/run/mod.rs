@@ -1,0 +1,729 @@
+//! One run: the step loop of MODEL.md section 3 (synchronous update).
+//!
+//! Every decision in step t reads the state at the start of t; all adoptions and
+//! abandonments are applied together at the end of t. The run keeps per-government counts
+//! of adopting neighbours (and their weighted performance signal) up to date as governments
+//! adopt or abandon, so a step costs time in proportion to the governments that are still
+//! deciding plus the edges of those that changed, not to the whole edge list.
+//!
+//! The classic baselines (`model = "bass" | "si" | "threshold" | "cascade"`,
+//! [`crate::model::classic`]) use the same loop: only the decision pass differs
+//! (`decide` dispatches on the model), and the centre does not act.
+
+use crate::agents::{AgentRecipe, Agents};
+use crate::error::{Error, Result};
+use crate::initial::InitialAdopters;
+use crate::model::centre::{
+    self, Centre, Endorsement, Locals, Orders, Scope, ABANDONED, ADOPTED, NEVER, NO_CENTRE,
+    TEMPLATE_LINEAGE,
+};
+use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
+use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
+use crate::network::DataFiles;
+use crate::network::Network;
+use crate::rng::RunRng;
+use crate::scenario::{CentralMode, Rivals, Sampler, Scenario};
+use rand::{Rng, RngExt};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+mod adoption;
+mod classic;
+mod decide;
+mod prepared;
+mod record;
+
+use prepared::Groups;
+
+/// Index of each fixed series in a run's per-step record (regions and levels follow).
+pub mod series {
+    /// Cumulative adopted share.
+    pub const ADOPTED_SHARE: usize = 0;
+    /// New adoptions through innovation (then learning, competition, pilot, mandate at +1..+4).
+    pub const NEW_INNOVATION: usize = 1;
+    /// Abandonments in the step.
+    pub const ABANDONED: usize = 6;
+    /// Mean quality of current adopters.
+    pub const MEAN_QUALITY: usize = 7;
+    /// Mean performance of current adopters.
+    pub const MEAN_PERFORMANCE: usize = 8;
+    /// Number of lineages in use.
+    pub const LINEAGES: usize = 9;
+    /// Sd of quality among current adopters.
+    pub const QUALITY_SD: usize = 10;
+    /// Number of fixed series.
+    pub const FIXED: usize = 11;
+    /// Names of the fixed series, in index order.
+    pub const NAMES: [&str; FIXED] = [
+        "adopted_share",
+        "new_innovation",
+        "new_learning",
+        "new_competition",
+        "new_pilot",
+        "new_mandate",
+        "abandoned",
+        "mean_quality",
+        "mean_performance",
+        "lineages",
+        "quality_sd",
+    ];
+}
+
+/// Name of the series of the mean learning capacity of all governments (with `learning.growth` > 0).
+pub const MEAN_LEARNING: &str = "mean_learning";
+
+/// Names of the series of the spread between the subtrees of centres at a level (with
+/// `central.scope` below national): the lowest, mean and highest adopted share among them.
+pub const CENTRE_SHARE: [&str; 3] = ["centre_share_min", "centre_share_mean", "centre_share_max"];
+
+/// Name of the series of the share of governments on the lineage the centre took up (mode `uptake`; empty before the uptake).
+pub const UPTAKE_SHARE: &str = "uptake_lineage_share";
+
+/// The names of every series a run of this network reports, in record order
+/// (a scenario with `learning.growth` > 0 adds [`MEAN_LEARNING`] at the end).
+pub fn series_names(network: &Network) -> Vec<String> {
+    let mut names: Vec<String> = series::NAMES.iter().map(|s| s.to_string()).collect();
+    if !network.region.is_empty() {
+        for r in &network.region_names {
+            names.push(format!("adopted_share.region.{r}"));
+        }
+    }
+    if !network.level.is_empty() {
+        for l in &network.level_names {
+            names.push(format!("adopted_share.level.{l}"));
+        }
+    }
+    names
+}
+
+/// What one finished run reports about itself (one row of `runs.csv`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    /// Run index.
+    pub run: u64,
+    /// Share adopted at the last step.
+    pub final_share: f64,
+    /// First step at which 10% / 50% / 90% had adopted (None if never).
+    pub t10: Option<u32>,
+    /// First step at which 50% had adopted.
+    pub t50: Option<u32>,
+    /// First step at which 90% had adopted.
+    pub t90: Option<u32>,
+    /// Share of adoptions (steps 1..T) through each channel, in [`Channel::ALL`] order.
+    pub channel_shares: Option<[f64; 5]>,
+    /// Step at which the centre promoted (pilot) or the mandate came into force (mandate).
+    pub promoted_at: Option<u32>,
+    /// Pilots' mean performance at the first evaluation minus adopters' mean performance at the end.
+    pub evaluation_bias: Option<f64>,
+    /// Mean quality of adopters at the last step.
+    pub final_mean_quality: Option<f64>,
+    /// Governments that failed and bore `abandon.penalty` (None when failure costs nothing).
+    pub penalised: Option<u32>,
+    /// Governments whose appetite a neighbour's failure lowered (`abandon.deterrence`).
+    pub deterred: Option<u32>,
+    /// Mean learning capacity L of all governments at the last step (None unless `learning.growth` > 0).
+    pub final_mean_learning: Option<f64>,
+    /// Pilot batches designated (None unless pilot rounds or noisy evaluation are configured).
+    pub rounds_used: Option<u32>,
+    /// The centre's uptake of a local variant (mode `uptake`; None if it never took one up).
+    pub uptake: Option<centre::UptakeRecord>,
+    /// Id (node name) of the government that invented the lineage taken up (empty without uptake).
+    pub uptake_inventor: String,
+    /// Every evaluation by the centre (pilot rounds, uptake reviews): the rows of `rounds.csv`.
+    pub evaluations: Vec<centre::Evaluation>,
+    /// With `central.scope` below national: each centre's outcome (the rows of `centres.csv`).
+    pub centres: Vec<CentreOutcome>,
+}
+
+impl RunSummary {
+    /// The spread of the final shares of the centres' subtrees in one run: (sd, min, max) over
+    /// the centres with governments under them (population sd: they are all the centres).
+    pub fn centre_share_spread(&self) -> Option<(f64, f64, f64)> {
+        let shares: Vec<f64> = self
+            .centres
+            .iter()
+            .filter(|c| c.units > 0)
+            .map(|c| c.final_share)
+            .collect();
+        if shares.is_empty() {
+            return None;
+        }
+        let m = shares.iter().sum::<f64>() / shares.len() as f64;
+        let var = shares.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / shares.len() as f64;
+        Some((
+            var.sqrt(),
+            shares.iter().copied().fold(f64::INFINITY, f64::min),
+            shares.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        ))
+    }
+}
+
+/// What one centre of a scope below national did in a run, and how far its subtree got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreOutcome {
+    /// The government that is the centre.
+    pub unit: u32,
+    /// Governments under it.
+    pub units: u32,
+    /// Its first promotion (pilot, uptake) or mandate.
+    pub promoted_at: Option<u32>,
+    /// Pilot batches it designated.
+    pub rounds_used: u32,
+    /// Its uptake regret, if it took a variant up.
+    pub uptake_regret: Option<f64>,
+    /// Adopted share of the governments under it at the last step.
+    pub final_share: f64,
+}
+
+/// Everything one run produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Per-step values, `(steps + 1) * n_series`, step-major; NaN = no value.
+    pub series: Vec<f64>,
+    /// The per-run summary.
+    pub summary: RunSummary,
+    /// Empirical hazard counts, indexed by number of adopting neighbours: (at risk, adoptions).
+    pub hazard: Vec<(u64, u64)>,
+    /// Step of each government's first adoption (`u32::MAX` = never), when asked for.
+    pub adopted_step: Option<Vec<u32>>,
+    /// Adopters of every lineage at every step, when asked for in mode `uptake`.
+    pub lineages: Option<LineageTrace>,
+}
+
+/// The adopters of every lineage at every step of one run (mode `uptake`, the representative run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineageTrace {
+    /// `counts[t][l]`: current adopters of lineage l at the end of step t (lineages born later are absent).
+    pub counts: Vec<Vec<u32>>,
+    /// The government that started each lineage (`u32::MAX` for the centre's template).
+    pub inventor: Vec<u32>,
+    /// The uptake, if the centre took a lineage up.
+    pub uptake: Option<centre::UptakeRecord>,
+}
+
+/// Everything about a scenario that every run shares: network, trait recipe, initial adopters.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The network (drawn once, unless `network.redraw`).
+    pub network: Network,
+    /// How to draw the governments' traits.
+    pub recipe: AgentRecipe,
+    /// The initial adopters.
+    pub initial: InitialAdopters,
+    /// Competition groups for `rivals = "same_parent"`: group per node, members CSR.
+    groups: Option<Groups>,
+    /// Series names.
+    pub series: Vec<String>,
+    /// Index of the `mean_learning` series (present only when `learning.growth` > 0).
+    mean_learning: Option<usize>,
+    /// Index of the [`UPTAKE_SHARE`] series (present only in mode `uptake`).
+    uptake_share: Option<usize>,
+    /// The checked parameters of a classic model (`None` for the policy model).
+    pub classic: Option<ClassicSetup>,
+    /// Level index that pilots are designated among (`central.pilot.level`).
+    pub pilot_level: Option<u16>,
+    /// Centres at a level (`central.scope` below national); `None` = one national centre.
+    pub scope: Option<Scope>,
+    /// Index of the first of the three series of the spread between centres' subtrees.
+    centre_share: Option<usize>,
+    /// Keep bootstrap replicates of the mean adopted-share curve
+    /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
+    /// observed adoptions; off unless a comparison with them asks for it.
+    pub bootstrap_share: bool,
+    /// Reads the data files the scenario names (again when `network.redraw` builds a
+    /// run's own network).
+    pub files: Arc<dyn DataFiles>,
+}
+
+/// An adoption decided during a step, applied at its end.
+#[derive(Debug, Clone, Copy)]
+struct Adoption {
+    unit: u32,
+    channel: Channel,
+    quality: f64,
+    lineage: u32,
+}
+
+/// What one centre has in force in a step, as the governments under it see it.
+#[derive(Debug, Clone, Copy)]
+struct CentreNow {
+    mandate_on: bool,
+    at_deadline: bool,
+    endorsed: Option<Endorsement>,
+    template: (f64, u32),
+    mandate_variant: (f64, u32),
+}
+
+impl CentreNow {
+    /// No centre: no mandate, no endorsement (the template is never used).
+    const NONE: CentreNow = CentreNow {
+        mandate_on: false,
+        at_deadline: false,
+        endorsed: None,
+        template: (0.0, TEMPLATE_LINEAGE),
+        mandate_variant: (0.0, TEMPLATE_LINEAGE),
+    };
+
+    fn of(c: &Centre, t: u32) -> CentreNow {
+        CentreNow {
+            mandate_on: c.mandate_on(t),
+            at_deadline: c.at_deadline(t),
+            endorsed: c.endorsed(),
+            template: c.template(),
+            mandate_variant: c.mandate_variant(),
+        }
+    }
+}
+
+/// Candidate id standing for the endorsed pilots when choosing whom to learn from.
+const ENDORSED_SOURCE: u32 = u32::MAX;
+
+/// In a complete network a learner compares at most this many adopters, drawn uniformly
+/// (with replacement) from all adopters: an observation sample that keeps the cost of
+/// choosing a source bounded. Explicit networks always compare every adopting neighbour.
+pub const COMPLETE_OBSERVATION_SAMPLE: usize = 64;
+
+/// The mutable state of one run.
+struct Run<'a> {
+    s: &'a Scenario,
+    net: &'a Network,
+    groups: Option<&'a Groups>,
+    agents: Agents,
+    rng: RunRng,
+    n: usize,
+    status: Vec<u8>,
+    locked: Vec<bool>,
+    designated: Vec<bool>,
+    quality: Vec<f64>,
+    lineage: Vec<u32>,
+    adopted_step: Vec<u32>,
+    nbr_count: Vec<u32>,
+    nbr_signal: Vec<f64>,
+    weighted: bool,
+    adopters: Vec<u32>,
+    adopter_pos: Vec<u32>,
+    /// Per adopter, in the order of `adopters`: its chance to abandon this step (0 when locked).
+    adopter_risk: Vec<f32>,
+    signal_total: f64,
+    group_adopted: Vec<u32>,
+    /// Per group, the share of adopters among a member's rivals (same_parent), kept with `group_adopted`.
+    group_share: Vec<f64>,
+    /// The governments that have not adopted, ascending (the policy model's decision pass).
+    undecided: Vec<u32>,
+    region_size: Vec<u32>,
+    region_adopted: Vec<u32>,
+    level_size: Vec<u32>,
+    level_adopted: Vec<u32>,
+    lineage_count: Vec<u32>,
+    active_lineages: u32,
+    sum_q: f64,
+    sum_q2: f64,
+    sum_y: f64,
+    channel_total: [u64; 5],
+    step_new: [u32; 5],
+    step_abandoned: u32,
+    hazard: Vec<(u64, u64)>,
+    innovation_quality: Sampler,
+    /// The government that started each lineage (`u32::MAX` for the centre's template).
+    inventor: Vec<u32>,
+    /// The centres (MODEL.md sections 4, 4b and 4c): one national centre, or one per unit
+    /// of the `central.scope` level; and what they ordered for this step.
+    centres: Vec<Centre<'a>>,
+    orders: Orders,
+    /// The centre each government is under (empty with one national centre).
+    centre_of: &'a [u32],
+    /// The government that is each centre (empty with one national centre).
+    centre_units: &'a [u32],
+    /// Current adopters under each centre (empty with one national centre).
+    centre_adopted: Vec<u32>,
+    /// Where the spread between centres' subtrees is recorded.
+    centre_share: Option<usize>,
+    /// The classic model being run (`None` = the policy model).
+    classic: Option<&'a ClassicSetup>,
+    /// Classic models: per-node thresholds (`threshold`) or sender probabilities (`cascade`).
+    node_values: Vec<f64>,
+    /// `cascade`: the nodes that adopted in the previous step (at step 0: the initial adopters).
+    fresh: Vec<u32>,
+    /// `cascade`: activated during the current step (so that several activations count once).
+    pending: Vec<bool>,
+    /// `cascade` and `si` on an explicit network: never-adopted nodes by number of
+    /// adopting neighbours, kept up to date as nodes adopt (empty otherwise).
+    at_risk: Vec<u64>,
+    /// `si` on an explicit network: a bit per node, set while it has never adopted and
+    /// has at least one adopting neighbour (the only nodes that draw); empty otherwise.
+    exposed: Vec<u64>,
+    propensity: Propensities,
+    /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
+    abandon_p: Vec<f32>,
+    /// The costs of failure (None when they are zero).
+    failures: Option<abandon::Failures>,
+    /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
+    sum_learning: f64,
+    mean_learning: Option<usize>,
+    /// Where the share on the lineage taken up is recorded (mode `uptake`).
+    uptake_share: Option<usize>,
+}
+
+/// Per-government parts of the channel probabilities that do not change during a run.
+///
+/// Kept as `f32` (a relative precision of 6e-8, far below any rate a scenario can resolve):
+/// half the memory and cache of `f64` in the decision pass.
+struct Propensities {
+    /// pi_inn (already a probability).
+    innovation: Vec<f32>,
+    /// rate * L * need * (1 - rho): times the signal S gives pi_learn.
+    learning: Vec<f32>,
+    /// rate * C * (1 - rho): times P and credit gives pi_comp.
+    competition: Vec<f32>,
+}
+
+impl Propensities {
+    fn new(s: &Scenario, a: &Agents) -> Propensities {
+        let n = a.learning.len();
+        Propensities {
+            innovation: (0..n)
+                .map(|i| {
+                    innovation::probability(
+                        s.innovation.rate,
+                        f64::from(a.resources[i]),
+                        f64::from(a.inertia[i]),
+                    ) as f32
+                })
+                .collect(),
+            learning: (0..n)
+                .map(|i| {
+                    let need = learning::need(&s.learning, f64::from(a.fit[i]));
+                    learning::propensity(
+                        s.learning.rate,
+                        f64::from(a.learning[i]),
+                        need,
+                        f64::from(a.inertia[i]),
+                    ) as f32
+                })
+                .collect(),
+            competition: (0..n)
+                .map(|i| {
+                    competition::propensity(
+                        s.competition.rate,
+                        f64::from(a.competition[i]),
+                        f64::from(a.inertia[i]),
+                    ) as f32
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Runs run number `run` of the scenario and returns its per-step record and summary.
+///
+/// `rng` must be the run's own stream ([`crate::rng::run_rng`]); `record_steps` asks for
+/// each government's adoption step (for the map of the representative run).
+pub fn run_once(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    run: u64,
+    rng: RunRng,
+    record_steps: bool,
+) -> RunOutput {
+    run_or_cancel(scenario, prepared, run, rng, record_steps, None)
+        .expect("a run without a cancel flag completes")
+}
+
+/// [`run_once`] that looks at `cancel` before every step and gives up (`None`) as soon
+/// as it is set, so that stopping does not wait for a long run to finish.
+pub fn run_or_cancel(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    run: u64,
+    mut rng: RunRng,
+    record_steps: bool,
+    cancel: Option<&AtomicBool>,
+) -> Option<RunOutput> {
+    let net = &prepared.network;
+    let n = net.n;
+    let classic = prepared.classic.as_ref();
+    let agents = if classic.is_some() {
+        // the classic models have no traits; fit 0 keeps the performance sums at zero
+        Agents {
+            fit: vec![0.0; n],
+            ..Agents::default()
+        }
+    } else {
+        prepared.recipe.draw(n, &mut rng)
+    };
+    let innovation_quality = scenario
+        .innovation
+        .quality
+        .sampler()
+        .unwrap_or(Sampler::Constant(0.0));
+    let centres: Vec<Centre> = if classic.is_some() {
+        vec![Centre::new(
+            &scenario.central,
+            &scenario.learning,
+            0.0,
+            None,
+        )]
+    } else {
+        let template = scenario
+            .central
+            .pilot
+            .quality
+            .sampler()
+            .unwrap_or(Sampler::Constant(0.0));
+        let new = |q: f64| {
+            Centre::new(
+                &scenario.central,
+                &scenario.learning,
+                q,
+                prepared.pilot_level,
+            )
+        };
+        match &prepared.scope {
+            // one template per centre, drawn in centre order
+            Some(scope) => scope
+                .members
+                .iter()
+                .enumerate()
+                .map(|(k, m)| new(template.draw(&mut rng)).scoped(k as u32, m))
+                .collect(),
+            None => vec![new(template.draw(&mut rng))],
+        }
+    };
+    let node_values = classic.map_or(Vec::new(), |c| c.draw_node_values(n, &mut rng));
+    let cascade = matches!(classic, Some(ClassicSetup::Cascade(_)));
+    let si = matches!(classic, Some(ClassicSetup::Si { .. }));
+    let at_risk = if (cascade || si) && !net.complete {
+        let top = (0..n).map(|i| net.in_degree(i)).max().unwrap_or(0);
+        let mut h = vec![0u64; top + 1];
+        if n > 0 {
+            h[0] = n as u64;
+        }
+        h
+    } else {
+        Vec::new()
+    };
+    let n_regions = net.region_names.len();
+    let n_levels = net.level_names.len();
+    let mut region_size = vec![0u32; if net.region.is_empty() { 0 } else { n_regions }];
+    for &r in &net.region {
+        region_size[r as usize] += 1;
+    }
+    let mut level_size = vec![0u32; if net.level.is_empty() { 0 } else { n_levels }];
+    for &l in &net.level {
+        level_size[l as usize] += 1;
+    }
+    let weighted = classic.is_none() && scenario.learning.performance_weight != 0.0;
+    let propensity = Propensities::new(scenario, &agents);
+    // resources enter only pi_inn: their array is not kept through the run
+    let mut agents = agents;
+    agents.resources = Vec::new();
+    let failures = if classic.is_some() {
+        None
+    } else {
+        let ab = &scenario.abandon;
+        abandon::Failures::new(n, ab.penalty, ab.deterrence, scenario.central.tolerance)
+    };
+    let mut r = Run {
+        propensity,
+        abandon_p: vec![0.0; n],
+        failures,
+        sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
+        mean_learning: prepared.mean_learning,
+        uptake_share: prepared.uptake_share,
+        s: scenario,
+        net,
+        groups: prepared.groups.as_ref(),
+        agents,
+        n,
+        status: vec![NEVER; n],
+        locked: vec![false; n],
+        designated: vec![false; n],
+        quality: vec![0.0; n],
+        lineage: vec![0; n],
+        // kept only for the run whose map is drawn
+        adopted_step: if record_steps {
+            vec![u32::MAX; n]
+        } else {
+            Vec::new()
+        },
+        nbr_count: if net.complete { Vec::new() } else { vec![0; n] },
+        nbr_signal: if weighted && !net.complete {
+            vec![0.0; n]
+        } else {
+            Vec::new()
+        },
+        weighted,
+        // (reserved, not touched: pages are resident only as adopters arrive)
+        adopters: Vec::with_capacity(n),
+        adopter_pos: vec![u32::MAX; n],
+        adopter_risk: Vec::with_capacity(n),
+        signal_total: 0.0,
+        group_adopted: prepared
+            .groups
+            .as_ref()
+            .map_or(Vec::new(), |g| vec![0; g.offsets.len() - 1]),
+        group_share: prepared
+            .groups
+            .as_ref()
+            .map_or(Vec::new(), |g| vec![0.0; g.offsets.len() - 1]),
+        undecided: Vec::new(),
+        region_adopted: vec![0; region_size.len()],
+        region_size,
+        level_adopted: vec![0; level_size.len()],
+        level_size,
+        lineage_count: vec![0],
+        active_lineages: 0,
+        sum_q: 0.0,
+        sum_q2: 0.0,
+        sum_y: 0.0,
+        channel_total: [0; 5],
+        step_new: [0; 5],
+        step_abandoned: 0,
+        hazard: Vec::new(),
+        innovation_quality,
+        inventor: vec![u32::MAX],
+        centres,
+        orders: Orders::default(),
+        centre_of: prepared
+            .scope
+            .as_ref()
+            .map_or(&[], |s| s.centre_of.as_slice()),
+        centre_units: prepared
+            .scope
+            .as_ref()
+            .map_or(&[], |s| s.centres.as_slice()),
+        centre_adopted: prepared
+            .scope
+            .as_ref()
+            .map_or(Vec::new(), |s| vec![0; s.centres.len()]),
+        centre_share: prepared.centre_share,
+        rng,
+        classic,
+        node_values,
+        fresh: Vec::new(),
+        pending: if cascade { vec![false; n] } else { Vec::new() },
+        at_risk,
+        exposed: if si && !net.complete {
+            vec![0; n.div_ceil(64)]
+        } else {
+            Vec::new()
+        },
+    };
+    let n_series = prepared.series.len();
+    let steps = scenario.steps as usize;
+    let mut record = vec![f64::NAN; (steps + 1) * n_series];
+
+    // Step 0: the initial adopters, each with a variant of its own.
+    let initial = prepared.initial.draw(n, &mut r.rng);
+    for &i in &initial {
+        let (q, lin) = if r.classic.is_some() {
+            (0.0, TEMPLATE_LINEAGE)
+        } else {
+            let q = r.innovation_quality.draw(&mut r.rng);
+            (q, r.new_lineage(i))
+        };
+        r.adopt(
+            Adoption {
+                unit: i,
+                channel: Channel::Innovation,
+                quality: q,
+                lineage: lin,
+            },
+            0,
+        );
+    }
+    r.record(&mut record[..n_series]);
+    if r.classic.is_none() {
+        r.undecided = (0..n as u32)
+            .filter(|&i| r.status[i as usize] != ADOPTED)
+            .collect();
+    }
+    let trace_lineages = record_steps && r.classic.is_none() && prepared.uptake_share.is_some();
+    let mut lineage_counts: Vec<Vec<u32>> = Vec::new();
+    if trace_lineages {
+        lineage_counts.push(r.lineage_count.clone());
+    }
+
+    let mut adoptions: Vec<Adoption> = Vec::new();
+    let mut abandonments: Vec<u32> = Vec::new();
+    let (mut t10, mut t50, mut t90) = (None, None, None);
+    let share0 = r.adopters.len() as f64 / n.max(1) as f64;
+    mark_thresholds(share0, 0, &mut t10, &mut t50, &mut t90);
+    for t in 1..=scenario.steps {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return None;
+        }
+        adoptions.clear();
+        abandonments.clear();
+        r.step_new = [0; 5];
+        r.step_abandoned = 0;
+        if r.classic.is_none() {
+            r.centre_acts(t, &mut abandonments);
+        }
+        r.decide(t, &mut adoptions, &mut abandonments);
+        // wound-up pilots may also have decided to abandon on their own: count each once
+        abandonments.sort_unstable();
+        abandonments.dedup();
+        for &i in &abandonments {
+            r.abandon(i);
+        }
+        for a in &adoptions {
+            r.adopt(*a, t);
+        }
+        if r.classic.is_none() {
+            r.update_undecided(&abandonments);
+        }
+        for &i in &r.orders.designate {
+            r.designated[i as usize] = false;
+        }
+        let row = &mut record[t as usize * n_series..(t as usize + 1) * n_series];
+        r.record(row);
+        if trace_lineages {
+            lineage_counts.push(r.lineage_count.clone());
+        }
+        let share = r.adopters.len() as f64 / n.max(1) as f64;
+        mark_thresholds(share, t, &mut t10, &mut t50, &mut t90);
+    }
+
+    let summary = r.summarise(run, [t10, t50, t90]);
+    Some(RunOutput {
+        series: record,
+        summary,
+        hazard: r.hazard,
+        adopted_step: record_steps.then_some(r.adopted_step),
+        lineages: trace_lineages.then(|| LineageTrace {
+            counts: lineage_counts,
+            uptake: r.centres[0].uptake(),
+            inventor: r.inventor,
+        }),
+    })
+}
+
+/// Whether `runs.csv` reports the pilot rounds used: pilot mode with rounds or noisy evaluation.
+pub fn reports_rounds(scenario: &Scenario) -> bool {
+    let p = &scenario.central.pilot;
+    scenario.model == crate::scenario::ModelKind::Policy
+        && scenario.central.mode == CentralMode::Pilot
+        && (p.rounds > 1 || p.evaluation_noise > 0.0 || p.revise != crate::scenario::Revise::None)
+}
+
+fn mark_thresholds(
+    share: f64,
+    t: u32,
+    t10: &mut Option<u32>,
+    t50: &mut Option<u32>,
+    t90: &mut Option<u32>,
+) {
+    // a small tolerance so that 0.1 * n adopters counts as 10% despite rounding
+    let eps = 1e-12;
+    if t10.is_none() && share + eps >= 0.1 {
+        *t10 = Some(t);
+    }
+    if t50.is_none() && share + eps >= 0.5 {
+        *t50 = Some(t);
+    }
+    if t90.is_none() && share + eps >= 0.9 {
+        *t90 = Some(t);
+    }
+}

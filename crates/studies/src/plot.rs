@@ -1,0 +1,279 @@
+//! `policysim plot`: re-draws the charts of any results folder the tool writes (a run,
+//! a sweep or a fit folder), told apart by its marker file, into the folder itself or
+//! into another folder (`--out`).
+
+use crate::fit::bass::BassFit;
+use crate::fit::{Evaluation, FitResult, FittedCurve};
+use policysim_charts::{self as charts, ChartOptions};
+use policysim_model::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// What kind of results folder a folder is (by its marker file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderKind {
+    /// Written by `policysim run` (`summary.json`).
+    Run,
+    /// Written by `policysim sweep` or `merge` (`sweep.json`).
+    Sweep,
+    /// Written by `policysim fit` (`fit.json`).
+    Fit,
+}
+
+/// The kind of results folder `dir` is, or an error saying what was expected.
+pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
+    if !dir.is_dir() {
+        return Err(Error::Input(format!(
+            "{}: not a folder; expected a results folder written by `policysim run`, `sweep` or `fit`",
+            dir.display()
+        )));
+    }
+    // a fit folder also holds fitted/summary.json, a sweep folder never a summary.json
+    if dir.join("fit.json").is_file() {
+        Ok(FolderKind::Fit)
+    } else if dir.join("sweep.json").is_file() {
+        Ok(FolderKind::Sweep)
+    } else if dir.join("summary.json").is_file() {
+        Ok(FolderKind::Run)
+    } else {
+        Err(Error::Input(format!(
+            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep) or fit.json (a fit)",
+            dir.display()
+        )))
+    }
+}
+
+/// Re-draws the charts of the results folder `dir` into `out` (which may be `dir`);
+/// `metrics` are the sweep metrics to map (a sweep folder only; empty: those whose charts
+/// the folder already holds, else `final_share`). Returns the kind and the files written.
+pub fn plot(
+    dir: &Path,
+    out: &Path,
+    metrics: &[String],
+    opts: &ChartOptions,
+) -> Result<(FolderKind, Vec<PathBuf>)> {
+    let kind = folder_kind(dir)?;
+    let metrics = match (kind, metrics.is_empty()) {
+        (FolderKind::Sweep, true) => drawn_metrics(dir)?,
+        _ => metrics.to_vec(),
+    };
+    for m in &metrics {
+        crate::sweep::chart::check_metric(m)?;
+    }
+    if kind != FolderKind::Sweep && !metrics.is_empty() {
+        return Err(Error::Input(
+            "--metric: only a sweep folder (sweep.json) has metric maps".into(),
+        ));
+    }
+    let draw = |from: &Path| -> Result<Vec<PathBuf>> {
+        match kind {
+            FolderKind::Run => charts::draw_run_charts(from, opts),
+            FolderKind::Sweep => {
+                let mut written = Vec::new();
+                for m in &metrics {
+                    written.extend(crate::sweep::chart::draw_sweep_charts(from, m, opts)?);
+                }
+                Ok(written)
+            }
+            FolderKind::Fit => {
+                let mut written = charts::draw_run_charts(&from.join("fitted"), opts)?;
+                written.extend(draw_fit_chart(from, opts)?);
+                Ok(written)
+            }
+        }
+    };
+    if same_folder(dir, out) {
+        return Ok((kind, draw(dir)?));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Input(format!(
+            "--out {}: exists and is not a folder",
+            out.display()
+        )));
+    }
+    // the chart functions draw into the folder they read: draw in a staging copy of the
+    // input files inside `out`, then move each chart into place
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let staging = out.join(format!(".plot-staging-{}", std::process::id()));
+    let result = (|| {
+        copy_inputs(dir, &staging)?;
+        if kind == FolderKind::Fit {
+            copy_inputs(&dir.join("fitted"), &staging.join("fitted"))?;
+        }
+        let drawn = draw(&staging)?;
+        let mut written = Vec::new();
+        for file in drawn {
+            let rel = file.strip_prefix(&staging).unwrap_or(&file).to_path_buf();
+            let target = out.join(&rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::rename(&file, &target).map_err(|e| Error::io(&target, e))?;
+            written.push(target);
+        }
+        Ok(written)
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    result.map(|w| (kind, w))
+}
+
+/// Whether two paths name the same folder (`out` need not exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Copies the data files (CSV, JSON, TOML) of `from` into `to`, a new folder.
+fn copy_inputs(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| Error::io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| Error::io(from, e))? {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let path = entry.path();
+        let data = ["csv", "json", "toml"]
+            .iter()
+            .any(|e| path.extension().is_some_and(|x| x == *e));
+        if data && path.is_file() {
+            let target = to.join(entry.file_name());
+            std::fs::copy(&path, &target).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The metrics whose sweep charts (`sweep_<metric>_map|line.*`) the folder holds, or
+/// `final_share` when there is none.
+fn drawn_metrics(dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for m in crate::sweep::chart::metrics() {
+        let drawn = ["map", "line"].iter().any(|kind| {
+            ["png", "svg"]
+                .iter()
+                .any(|ext| dir.join(format!("sweep_{m}_{kind}.{ext}")).is_file())
+        });
+        if drawn {
+            found.push(m);
+        }
+    }
+    if found.is_empty() {
+        found.push("final_share".to_string());
+    }
+    Ok(found)
+}
+
+/// Draws `fit.png`/`fit.svg` of a fit folder from its `fit.json` and `fit.csv`.
+fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+    let json_path = dir.join("fit.json");
+    let text = read_text(&json_path)?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
+    let number = |key: &str, field: &str| -> Result<f64> {
+        json[key][field]
+            .as_f64()
+            .ok_or_else(|| Error::input_in(&json_path, format!("missing number `{key}.{field}`")))
+    };
+    let bass = BassFit {
+        p: number("bass", "p")?,
+        q: number("bass", "q")?,
+    };
+    let bass_offset = number("bass", "t_offset")?;
+    let start_year = json["start_year"].as_i64().map(|y| y as i32);
+    let scenario_name = json["scenario"].as_str().unwrap_or("fit").to_string();
+    let name = match json["policy"].as_str() {
+        Some(p) => format!("{scenario_name} · {p}"),
+        None => scenario_name,
+    };
+    let (observed_share, curve) = read_fit_csv(&dir.join("fit.csv"))?;
+    // the chart reads the curves, the Bass fit, the two RMSEs and the start year; the rest stays empty
+    let scenario = policysim_model::scenario::Scenario::default();
+    let ensemble = policysim_model::ensemble::EnsembleResult {
+        curves: policysim_model::aggregate::CurveStats::new(Vec::new(), 0),
+        hazard: Vec::new(),
+        runs: Default::default(),
+        representative: policysim_model::ensemble::Representative {
+            run: 0,
+            adopted_step: Vec::new(),
+            lineages: None,
+            network: policysim_io::scenario_files::prepare(&scenario)?.network,
+        },
+        n: 0,
+        wall_time_s: 0.0,
+        start_year,
+        share_bootstrap: None,
+    };
+    let fit = FitResult {
+        best: Vec::new(),
+        interval: Vec::new(),
+        best_eval: Evaluation {
+            phase: "optimise",
+            values: Vec::new(),
+            objective: f64::NAN,
+            curve_rmse: json["rmse"].as_f64().unwrap_or(f64::NAN),
+            hazard_rmse: None,
+            noise: f64::NAN,
+        },
+        evaluations: Vec::new(),
+        tolerance: f64::NAN,
+        hazard_noise: None,
+        accepted: 0,
+        interval_from_abc: false,
+        observed_share,
+        curve,
+        bass,
+        bass_offset,
+        bass_rmse: json["bass"]["rmse"].as_f64().unwrap_or(f64::NAN),
+        scenario,
+        ensemble,
+        box_edges: Vec::new(),
+    };
+    let chart = crate::fit::chart::FitChart { fit: &fit, name };
+    charts::save_figure(&chart, dir, "fit", opts)
+}
+
+/// The observed share and the fitted mean, p05 and p95 per step of `fit.csv`.
+fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
+    let text = read_text(path)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::input_in(path, format!("{e}")))?
+        .clone();
+    let column = |name: &str| -> Result<usize> {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::input_in(path, format!("no column `{name}`")))
+    };
+    let cols = [
+        column("observed_share")?,
+        column("fitted_mean")?,
+        column("fitted_p05")?,
+        column("fitted_p95")?,
+    ];
+    let mut values: [Vec<f64>; 4] = Default::default();
+    for (line, record) in (2..).zip(reader.records()) {
+        let record = record.map_err(|e| Error::input_in(path, format!("line {line}: {e}")))?;
+        for (v, &c) in values.iter_mut().zip(&cols) {
+            let cell = record.get(c).unwrap_or("");
+            v.push(if cell.is_empty() {
+                f64::NAN
+            } else {
+                cell.parse().map_err(|_| {
+                    Error::input_in(path, format!("line {line}: `{cell}` is not a number"))
+                })?
+            });
+        }
+    }
+    let [observed, mean, p05, p95] = values;
+    Ok((observed, FittedCurve { mean, p05, p95 }))
+}
+
+/// A data file of the folder as text (capped like every data file).
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = policysim_io::capped_read::read_limited(
+        path,
+        policysim_io::capped_read::max_data_file_bytes(),
+    )
+    .map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error::input_in(path, "not UTF-8 text"))
+}

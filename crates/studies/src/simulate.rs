@@ -1,0 +1,194 @@
+//! The whole `policysim run` pipeline as a library call: scenario -> ensemble -> a
+//! results folder that appears complete or not at all.
+//!
+//! Files are written into a hidden staging folder beside the destination; only when every
+//! file is complete is the staging folder renamed into place (replacing earlier results of
+//! the same scenario).
+
+use policysim_charts::{self as charts, ChartOptions};
+use policysim_io::observed::Observed;
+use policysim_io::output;
+use policysim_io::results_folder::write_outputs;
+use policysim_model::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
+use policysim_model::error::{Error, Result};
+use policysim_model::run::Prepared;
+use policysim_model::scenario::Scenario;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use policysim_io::staging::remove_stale_staging;
+pub use policysim_io::staging::{remove_staging_now, write_staged};
+
+/// Options of a simulation beyond the scenario itself.
+#[derive(Default)]
+pub struct SimulateOptions<'a> {
+    /// Ensemble options (threads, progress, cancellation).
+    pub ensemble: EnsembleOptions<'a>,
+    /// Charts to draw (None = no charts).
+    pub charts: Option<ChartOptions>,
+    /// Replace an existing folder even if it holds results of another scenario.
+    pub force: bool,
+    /// Observed adoptions the runs start from ([`Observed::start_from`]): charts show
+    /// calendar years and the observed share; `observed.csv` and `initial.csv` are
+    /// written, and `summary.json` says how far the simulated mean is from them.
+    pub observed: Option<&'a Observed>,
+}
+
+/// The default results folder of a scenario: `results/<name>`.
+pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
+    Path::new("results").join(&scenario.name)
+}
+
+/// Runs the scenario's ensemble and writes every output into `out_dir`.
+///
+/// `prepared` comes from [`policysim_io::scenario_files::prepare`] (the network drawn from the seed).
+/// A scenario whose estimated memory exceeds what is available is refused
+/// ([`policysim_io::limits::check_memory`]) before anything is written.
+pub fn simulate(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    out_dir: &Path,
+    options: &SimulateOptions,
+) -> Result<EnsembleResult> {
+    let threads = policysim_io::machine::thread_count(options.ensemble.threads);
+    policysim_io::limits::check_memory(scenario, threads)?;
+    remove_stale_staging(out_dir);
+    check_destination(scenario, out_dir, options.force)?;
+    write_staged(out_dir, |staging| {
+        let result = {
+            let runs_path = staging.join("runs.csv");
+            let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+            let mut runs_csv = BufWriter::new(file);
+            writeln!(runs_csv, "{}", output::runs_header(scenario))
+                .map_err(|e| Error::io(&runs_path, e))?;
+            let rounds_path = staging.join("rounds.csv");
+            let mut rounds_csv = if output::writes_rounds(scenario) {
+                let file =
+                    std::fs::File::create(&rounds_path).map_err(|e| Error::io(&rounds_path, e))?;
+                let mut w = BufWriter::new(file);
+                writeln!(w, "{}", output::ROUNDS_HEADER).map_err(|e| Error::io(&rounds_path, e))?;
+                Some(w)
+            } else {
+                None
+            };
+            let centres_path = staging.join("centres.csv");
+            let mut centres_csv = if output::reports_centres(scenario) {
+                let file = std::fs::File::create(&centres_path)
+                    .map_err(|e| Error::io(&centres_path, e))?;
+                let mut w = BufWriter::new(file);
+                writeln!(w, "{}", output::CENTRES_HEADER)
+                    .map_err(|e| Error::io(&centres_path, e))?;
+                Some(w)
+            } else {
+                None
+            };
+            let network = &prepared.network;
+            let seed = scenario.seed;
+            let mut on_run = |s: &policysim_model::run::RunSummary| -> Result<()> {
+                let extra = output::optional_cells(scenario, s);
+                writeln!(runs_csv, "{}{extra}", output::runs_row(seed, s))
+                    .map_err(|e| Error::io(&runs_path, e))?;
+                if let Some(w) = rounds_csv.as_mut() {
+                    w.write_all(output::rounds_rows(scenario, network, s).as_bytes())
+                        .map_err(|e| Error::io(&rounds_path, e))?;
+                }
+                if let Some(w) = centres_csv.as_mut() {
+                    w.write_all(output::centres_rows(network, s).as_bytes())
+                        .map_err(|e| Error::io(&centres_path, e))?;
+                }
+                Ok(())
+            };
+            let mut result =
+                run_ensemble(scenario, seed, prepared, &options.ensemble, &mut on_run)?;
+            runs_csv.flush().map_err(|e| Error::io(&runs_path, e))?;
+            if let Some(w) = rounds_csv.as_mut() {
+                w.flush().map_err(|e| Error::io(&rounds_path, e))?;
+            }
+            if let Some(w) = centres_csv.as_mut() {
+                w.flush().map_err(|e| Error::io(&centres_path, e))?;
+            }
+            if let Some(o) = options.observed {
+                result.start_year = Some(o.start_year);
+            }
+            result
+        };
+        write_outputs(scenario, staging, &result, options.observed)?;
+        if let Some(chart_options) = &options.charts {
+            charts::draw_run_charts(staging, chart_options)?;
+        }
+        // A signal that arrived after the last run still means "do not publish".
+        if options
+            .ensemble
+            .cancel
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+        {
+            return Err(Error::Interrupted(format!(
+                "{} runs finished",
+                scenario.runs
+            )));
+        }
+        Ok(result)
+    })
+}
+
+/// Refuses to replace a folder that is not an earlier result of the same scenario.
+fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result<()> {
+    if !check_out_folder(out_dir, &format!("results/{}", scenario.name))? {
+        return Ok(());
+    }
+    let previous = std::fs::read_to_string(out_dir.join("scenario.toml")).ok();
+    let previous_name = previous
+        .as_deref()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("name").and_then(|v| v.as_str().map(str::to_string)));
+    match previous_name {
+        Some(name) if name == scenario.name || force => Ok(()),
+        Some(name) => Err(Error::Input(format!(
+            "{}: holds results of scenario \"{name}\", not \"{}\"; choose another --out or pass --force to replace them",
+            out_dir.display(),
+            scenario.name
+        ))),
+        // Results whose scenario.toml is damaged may be replaced with --force; other
+        // folders never are (a mistyped --out must not delete someone's files).
+        None if force && out_dir.join("summary.json").is_file() => Ok(()),
+        None => Err(Error::Input(format!(
+            "{}: exists and does not hold policysim results (no scenario.toml); choose another --out (policysim replaces only results folders, even with --force)",
+            out_dir.display()
+        ))),
+    }
+}
+
+/// The checks of an `--out` folder that [`write_staged`] would replace: it can be renamed
+/// (not `.`, `..` or `/`, which would also delete far more than results), it is not a
+/// file, and it is not the current folder or one containing it. Returns whether it
+/// exists with something in it; the caller then decides whether that may be replaced.
+pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
+    if out_dir.file_name().is_none() {
+        return Err(Error::Input(format!(
+            "--out {}: not a folder policysim can write results into; give a new or results folder such as {example}",
+            out_dir.display(),
+        )));
+    }
+    if !out_dir.exists() {
+        return Ok(false);
+    }
+    if !out_dir.is_dir() {
+        return Err(Error::Input(format!(
+            "{}: exists and is not a folder",
+            out_dir.display()
+        )));
+    }
+    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
+        if cwd.starts_with(&dir) {
+            return Err(Error::Input(format!(
+                "--out {}: is the current folder or contains it; choose another --out",
+                out_dir.display()
+            )));
+        }
+    }
+    let empty = std::fs::read_dir(out_dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    Ok(!empty)
+}
