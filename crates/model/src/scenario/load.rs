@@ -309,7 +309,9 @@ fn describe_de_error(message: &str, key: Option<&str>) -> String {
     message.to_string()
 }
 
-/// Absolute folder of the scenario file (its parent joined to the current folder, canonical if it exists).
+/// Absolute folder of the scenario file: its parent joined to the current folder, with
+/// `.` and `..` resolved by the text of the path (the model reads no file system, so
+/// symbolic links are kept as written).
 fn absolute_dir(path: &Path) -> PathBuf {
     let parent = path.parent().unwrap_or(Path::new(""));
     let parent = if parent.as_os_str().is_empty() {
@@ -317,26 +319,37 @@ fn absolute_dir(path: &Path) -> PathBuf {
     } else {
         parent
     };
-    if let Ok(canonical) = parent.canonicalize() {
-        return canonical;
-    }
-    if parent.is_absolute() {
-        parent.to_path_buf()
+    normalise(&std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf()))
+}
+
+/// `path` made absolute against `base`, with `.` and `..` resolved by the text of the path.
+fn resolve_path(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(parent))
-            .unwrap_or_else(|_| parent.to_path_buf())
+        normalise(&base.join(path))
     }
 }
 
-/// `path` made absolute against `base` (canonical when the file exists).
-fn resolve_path(base: &Path, path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        base.join(path)
-    };
-    joined.canonicalize().unwrap_or(joined)
+/// `path` without `.` components, each `..` taking away the component before it (a `..`
+/// at the root stays at the root).
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The top-level tables and keys of a scenario (the first part of every dotted key).
@@ -1798,20 +1811,20 @@ p = { dist = "beta", a = 1, b = 9 }
         std::fs::write(data.join("edges.csv"), "source,target\n0,1\n").unwrap();
         let text = "name = \"x\"\n[network]\nkind = \"file\"\nedges = \"data/edges.csv\"\nnodes = \"data/../data/nodes.csv\"\n[initial]\nfile = \"/abs/ids.txt\"\n";
         let s = load_text(dir.path(), "s.toml", text).unwrap();
-        let base = dir.path().canonicalize().unwrap();
+        let base = dir.path().to_path_buf();
         assert_eq!(s.base_dir, base);
         assert_eq!(
             s.source.as_deref(),
             Some(dir.path().join("s.toml").as_path())
         );
-        // Existing file: canonical; missing file: joined as is; absolute: unchanged.
+        // Relative: joined to the folder, `..` resolved by the text; absolute: unchanged.
         assert_eq!(
             s.network.edges.as_deref(),
             Some(base.join("data/edges.csv").as_path())
         );
         assert_eq!(
             s.network.nodes.as_deref(),
-            Some(base.join("data/../data/nodes.csv").as_path())
+            Some(base.join("data/nodes.csv").as_path())
         );
         assert_eq!(s.initial.file.as_deref(), Some(Path::new("/abs/ids.txt")));
         // set_dotted resolves against the same folder.
@@ -1820,6 +1833,23 @@ p = { dist = "beta", a = 1, b = 9 }
         assert_eq!(
             s.network.nodes.as_deref(),
             Some(base.join("data/edges.csv").as_path())
+        );
+    }
+
+    #[test]
+    fn paths_are_normalised_by_their_text() {
+        let n = |p: &str| normalise(Path::new(p)).display().to_string();
+        assert_eq!(n("/a/./b/../c.csv"), "/a/c.csv");
+        assert_eq!(n("/../x"), "/x");
+        assert_eq!(n("a/../../x"), "../x");
+        assert_eq!(n("/a/b/"), "/a/b");
+        assert_eq!(
+            resolve_path(Path::new("/s"), Path::new("/abs/f")),
+            Path::new("/abs/f")
+        );
+        assert_eq!(
+            resolve_path(Path::new("/s/t"), Path::new("../d/f")),
+            Path::new("/s/d/f")
         );
     }
 
