@@ -2,8 +2,7 @@
 //! swatches match what is drawn, overlapping bands stay apart, small values stay
 //! visible, colour scales and ticks are chosen as documented.
 
-mod common;
-use common::binary;
+use crate::common::binary;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

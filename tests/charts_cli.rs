@@ -1,8 +1,7 @@
 //! Charts through the real binary: `run` draws them, `plot` re-draws identical ones,
 //! `--lang zh` puts Chinese text in the SVGs, `compare` overlays finished runs.
 
-mod common;
-use common::binary;
+use crate::common::binary;
 use std::path::Path;
 use std::process::Command;
 

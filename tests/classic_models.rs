@@ -2,8 +2,7 @@
 //! results: the discrete Bass and SI recursions, Granovetter's riot, a ring lattice worked
 //! by hand, the giant component of the independent cascade, and shared input files.
 
-mod common;
-use common::{curve, ensemble, scenario};
+use crate::common::{curve, ensemble, scenario};
 use policysim::ensemble::prepare;
 use policysim::Scenario;
 use std::fmt::Write as _;
@@ -65,7 +64,7 @@ fn bass_on_a_complete_graph_follows_the_discrete_bass_recursion() {
             f
         })
         .collect();
-    let max_z = common::assert_share_follows(&result, &expected, 400.0, 0.01);
+    let max_z = crate::common::assert_share_follows(&result, &expected, 400.0, 0.01);
     assert!(max_z < 6.0, "largest deviation {max_z} standard errors");
     // channel credit: innovation p, learning q S, nothing else
     let share_innovation = rows

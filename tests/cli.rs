@@ -1,7 +1,6 @@
 //! The real binary: determinism across thread counts, results folders, bad input, the US map.
 
-mod common;
-use common::binary;
+use crate::common::binary;
 use std::path::Path;
 use std::process::Command;
 

@@ -2,8 +2,7 @@
 //! port and spoken to with plain HTTP/1.1, including hostile requests (huge declared
 //! lengths, huge heads, chunked bodies, slow and vanishing clients, other sites).
 
-mod common;
-use common::binary;
+use crate::common::binary;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

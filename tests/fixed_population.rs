@@ -1,7 +1,6 @@
 //! `agents.redraw = false` through the binary: one population drawn once per scenario,
 //! shared by every run, so runs differ only in their histories.
 
-mod common;
 use std::path::Path;
 use std::process::Command;
 
@@ -33,7 +32,7 @@ fn run(dir: &Path, redraw: bool, threads: u32) -> Vec<u8> {
     let scenario = dir.join("s.toml");
     std::fs::write(&scenario, SCENARIO).unwrap();
     let out = dir.join(format!("out-{redraw}-{threads}"));
-    let status = Command::new(common::binary())
+    let status = Command::new(crate::common::binary())
         .args(["run", "-q", "--no-charts", "--threads"])
         .arg(threads.to_string())
         .arg("--set")
@@ -61,7 +60,7 @@ fn share_variance(runs_csv: &[u8]) -> f64 {
     let shares: Vec<f64> = lines
         .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
         .collect();
-    let (mean, _) = common::mean_se(&shares);
+    let (mean, _) = crate::common::mean_se(&shares);
     shares.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (shares.len() - 1) as f64
 }
 

@@ -2,7 +2,6 @@
 //! scores that match their definitions on the written probabilities, determinism across
 //! thread counts, and innovativeness on a constructed file.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,7 +32,7 @@ fn write_rows(path: &Path, rows: &[(String, i32)]) {
 
 /// Runs a forecast of `observed` (mothersaid-like rows) on the US states scenario.
 fn forecast(observed: &Path, out: &Path, extra: &[&str], threads_env: Option<&str>) -> String {
-    let mut cmd = Command::new(common::binary());
+    let mut cmd = Command::new(crate::common::binary());
     cmd.arg("forecast")
         .arg(root().join("scenarios/us_states.toml"))
         .arg("--observed")
@@ -240,7 +239,7 @@ fn innovativeness_ranks_a_constructed_file() {
     )
     .unwrap();
     let run = |extra: &[&str], out: &Path| {
-        let o = Command::new(common::binary())
+        let o = Command::new(crate::common::binary())
             .arg("innovativeness")
             .arg("--observed")
             .arg(&obs)

@@ -4,7 +4,6 @@
 //! the rows with their t intervals, thread-count determinism, and the leave-one-policy-out
 //! `innovativeness` column.
 
-mod common;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -49,7 +48,7 @@ const COMMON: [&str; 8] = [
 ];
 
 fn policysim(args: &[&str], extra: &[&str], threads: Option<&str>) -> std::process::Output {
-    let mut cmd = Command::new(common::binary());
+    let mut cmd = Command::new(crate::common::binary());
     cmd.arg("forecast")
         .arg(root().join("scenarios/us_states.toml"))
         .args(args)
@@ -291,7 +290,7 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
     let common = ["--horizon", "2", "--runs", "20", "--quiet"];
     let out = d.join("all");
     run_ok(
-        Command::new(common::binary())
+        Command::new(crate::common::binary())
             .arg("forecast")
             .arg(&scenario)
             .args(["--observed", obs.to_str().unwrap(), "--evaluate-all"])
@@ -343,7 +342,7 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
         .unwrap();
         let nodes = d.join(format!("nodes-{k}.csv"));
         run_ok(
-            Command::new(common::binary())
+            Command::new(crate::common::binary())
                 .arg("innovativeness")
                 .args(["--observed", truncated.to_str().unwrap()])
                 .args(["--nodes", shipped_nodes.to_str().unwrap()])
@@ -352,7 +351,7 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
         let single = |scenario: &Path, name: &str| -> Value {
             let dest = d.join(name);
             run_ok(
-                Command::new(common::binary())
+                Command::new(crate::common::binary())
                     .arg("forecast")
                     .arg(scenario)
                     .args(["--observed", obs.to_str().unwrap(), "--policy", policy])

@@ -3,9 +3,8 @@
 //!
 //! This guards performance work (issue 6): an optimisation must not change a single
 //! number. When a change of the model *intends* to change results, re-record with
-//! `POLICYSIM_BLESS=1 cargo test --release --test golden` and say why in the commit.
+//! `POLICYSIM_BLESS=1 cargo test --release --test tests golden::` and say why in the commit.
 
-mod common;
 use policysim::ensemble::prepare;
 use policysim::scenario::load_scenario;
 use policysim::simulate::{simulate, SimulateOptions};

@@ -4,8 +4,7 @@
 //! test do not inherit). And the estimate stays above the real peak memory of
 //! `policysim run` for every network kind, without being absurdly above it.
 
-mod common;
-use common::scenario;
+use crate::common::scenario;
 use policysim::ensemble::prepare;
 use policysim::limits::estimate;
 use policysim::machine::thread_count;
@@ -141,7 +140,7 @@ fn the_estimate_covers_the_real_peak_of_every_network_kind() {
             2,
         )
         .total;
-        let child = std::process::Command::new(common::binary())
+        let child = std::process::Command::new(crate::common::binary())
             .current_dir(dir.path())
             .env_remove("POLICYSIM_MEMORY_AVAILABLE")
             .args(["run", &format!("{name}.toml"), "--out", name])
@@ -197,7 +196,7 @@ fn a_million_governments_stay_within_the_documented_bytes_per_government() {
         "estimate {} vs documented {documented}",
         estimate.total
     );
-    let child = std::process::Command::new(common::binary())
+    let child = std::process::Command::new(crate::common::binary())
         .current_dir(dir.path())
         .env_remove("POLICYSIM_MEMORY_AVAILABLE")
         .args(["run", "million.toml", "--out", "out", "--threads", "2"])

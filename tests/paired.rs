@@ -4,7 +4,6 @@
 //! covers a known difference about 95% of the time, and `--baseline` differences are the
 //! same whatever the threads or shards.
 
-mod common;
 
 use policysim::charts::difference::RunValues;
 use policysim::paired::{paired_difference, welch_difference};
@@ -34,7 +33,7 @@ rate = 0.2
 "#;
 
 fn policysim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(common::binary())
+    Command::new(crate::common::binary())
         .current_dir(dir)
         .args(args)
         .output()
@@ -198,7 +197,7 @@ fn independent_points_keep_the_old_point_seeds() {
     // network drawn from the scenario's seed (as before common random numbers); that seed
     // may exceed the seeds `run --seed` accepts, so the ensemble is run here directly
     let seed1 = policysim::rng::point_seed(21, 1);
-    let scenario = common::scenario(&ring);
+    let scenario = crate::common::scenario(&ring);
     let prepared = policysim::ensemble::prepare(&scenario).unwrap();
     let mut want = format!("{}\n", policysim::output::RUNS_HEADER);
     let mut on_run = |r: &policysim::run::RunSummary| {
@@ -408,9 +407,9 @@ fn the_paired_difference_is_narrower_than_the_unpaired_one_on_the_same_runs() {
 
 /// Final shares of `runs` runs of a scenario with master seed `seed`.
 fn final_shares(text: &str, seed: u64) -> Vec<Option<f64>> {
-    let mut s = common::scenario(text);
+    let mut s = crate::common::scenario(text);
     s.seed = seed;
-    let (_, rows) = common::ensemble(&s);
+    let (_, rows) = crate::common::ensemble(&s);
     rows.iter().map(|r| Some(r.final_share)).collect()
 }
 

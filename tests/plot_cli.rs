@@ -2,8 +2,7 @@
 //! `completions` and `scenarios` commands, and what `fit` says on screen, all through the
 //! real binary.
 
-mod common;
-use common::binary;
+use crate::common::binary;
 use std::path::Path;
 use std::process::{Command, Output};
 

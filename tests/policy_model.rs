@@ -1,8 +1,7 @@
 //! The policy model against known results: the Bass reduction, channel attribution,
 //! pilots, promotion, mandate and abandonment.
 
-mod common;
-use common::{curve, ensemble, scenario};
+use crate::common::{curve, ensemble, scenario};
 
 /// MODEL.md section 5: with L = C = R = 1, rho = 0, fit 0, weights 0, competition off,
 /// centre none and no abandonment, the mean share follows
@@ -47,7 +46,7 @@ fn bass_reduction_on_a_complete_graph() {
         .collect();
     // the spec's 0.01 bound is several standard errors wide; the deviation in
     // standard errors must also stay reasonable (finite-N effects are tiny here)
-    let max_z = common::assert_share_follows(&result, &expected, 400.0, 0.01);
+    let max_z = crate::common::assert_share_follows(&result, &expected, 400.0, 0.01);
     assert!(max_z < 6.0, "largest deviation {max_z} standard errors");
 }
 

@@ -9,7 +9,6 @@
 //! - any command whose line holds `# slow: skipped in tests/readme.rs` (a few
 //!   long sweeps, kept in the README because they are the point of their section).
 
-mod common;
 use std::path::Path;
 use std::process::Command;
 
@@ -103,7 +102,7 @@ fn every_readme_example_runs_in_order_on_a_fresh_folder() {
     // `policysim` on the PATH is the binary under test
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(common::binary(), bin.join("policysim")).unwrap();
+    std::os::unix::fs::symlink(crate::common::binary(), bin.join("policysim")).unwrap();
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -165,7 +164,7 @@ fn resolved(file: &str) -> std::collections::BTreeMap<String, String> {
         }
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    let o = Command::new(common::binary())
+    let o = Command::new(crate::common::binary())
         .arg("check")
         .arg(&path)
         .output()

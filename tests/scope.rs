@@ -3,8 +3,7 @@
 //! provinces than one national programme of the same total size. Fixed seeds; the
 //! comparison is made in standard errors.
 
-mod common;
-use common::{binary, ensemble, mean_se, scenario};
+use crate::common::{binary, ensemble, mean_se, scenario};
 use policysim::model::centre::assign_scope;
 use std::process::Command;
 

@@ -3,8 +3,7 @@
 //! CIs and censored times consistently with runs.csv; maps hatch points where fewer than
 //! half of the runs reached a level.
 
-mod common;
-use common::{binary, scenario};
+use crate::common::{binary, scenario};
 use policysim::stats::mean_ci;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -40,7 +39,7 @@ fn ci_of_the_mean_covers_the_bass_recursion_about_95_percent_of_the_time() {
     let (mut final_hits, mut step2_hits) = (0u64, 0u64);
     for seed in 0..ensembles {
         s.seed = 1000 + seed;
-        let (result, _) = common::ensemble(&s);
+        let (result, _) = crate::common::ensemble(&s);
         let fs = result.runs.final_share.summary().unwrap();
         let ci = mean_ci(fs.n, fs.mean, fs.sd);
         final_hits += u64::from(ci.low <= f[steps] && f[steps] <= ci.high);

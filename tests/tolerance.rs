@@ -1,8 +1,7 @@
 //! Incentives of MODEL.md 4c against their patterns: tolerance of failure (容错免责) and
 //! capacity that grows (干中学). Fixed seeds; every comparison is made in standard errors.
 
-mod common;
-use common::{assert_more, binary, curve, ensemble, scenario};
+use crate::common::{assert_more, binary, curve, ensemble, scenario};
 use policysim::ensemble::EnsembleResult;
 use policysim::run::RunSummary;
 use std::path::Path;

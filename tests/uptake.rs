@@ -2,8 +2,7 @@
 //! local variant, pilot rounds with noisy evaluation and revision. Fixed seeds; every
 //! comparison is made in standard errors (Welch for means, the binomial for shares).
 
-mod common;
-use common::{assert_more, binary, ensemble, mean_se, scenario};
+use crate::common::{assert_more, binary, ensemble, mean_se, scenario};
 use policysim::run::RunSummary;
 use std::process::Command;
 

@@ -1,0 +1,37 @@
+//! policysim's integration tests, in one binary (as ripgrep does): each module is one
+//! topic, run through the library's public paths or the built `policysim` binary.
+//!
+//! Run one topic with `cargo test --release --test tests golden::`.
+
+mod common;
+
+mod bad_inputs;
+mod chart_legibility;
+mod charts_cli;
+mod classic_models;
+mod cli;
+mod cluster;
+mod explore_api;
+mod fit;
+mod fit_pooled;
+mod fixed_population;
+mod forecast;
+mod forecast_evaluate;
+mod golden;
+mod interrupt;
+mod mechanisms;
+mod memory_limit;
+mod observed_run;
+mod out_dir;
+mod paired;
+mod parsers_proptest;
+mod plot_cli;
+mod policy_model;
+mod readme;
+mod scope;
+mod sensitivity;
+mod statistics;
+mod sweep;
+mod sweep_integrity;
+mod tolerance;
+mod uptake;
