@@ -2,7 +2,6 @@
 //! scores that match their definitions on the written probabilities, determinism across
 //! thread counts, and innovativeness on a constructed file.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

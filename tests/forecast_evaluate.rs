@@ -4,7 +4,6 @@
 //! the rows with their t intervals, thread-count determinism, and the leave-one-policy-out
 //! `innovativeness` column.
 
-
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

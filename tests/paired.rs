@@ -4,7 +4,6 @@
 //! covers a known difference about 95% of the time, and `--baseline` differences are the
 //! same whatever the threads or shards.
 
-
 use policysim::charts::difference::RunValues;
 use policysim::paired::{paired_difference, welch_difference};
 use std::path::{Path, PathBuf};
