@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim compare-mechanisms --help`.
-pub const MECHANISMS_EXAMPLES: &str = "Examples:
+pub(super) const MECHANISMS_EXAMPLES: &str = "Examples:
   policysim compare-mechanisms scenarios/mechanisms/us_federal.toml \\
     --observed scenarios/data/spid_sample.csv --policy mlda21 --train-until 1985 \\
     --out results/mechanisms-mlda21
@@ -24,7 +24,7 @@ pub const MECHANISMS_EXAMPLES: &str = "Examples:
 
 /// Options of `policysim compare-mechanisms`.
 #[derive(Debug, Args)]
-pub struct CompareMechanismsArgs {
+pub(super) struct CompareMechanismsArgs {
     /// The hypotheses file (TOML): [[hypothesis]] tables with name, scenario (relative to the file) and free = ["KEY=LOW:HIGH", ...].
     pub file: PathBuf,
     /// CSV of observed adoptions: one row per unit with its adoption year.
@@ -68,7 +68,7 @@ pub struct CompareMechanismsArgs {
 }
 
 /// Runs `policysim compare-mechanisms`.
-pub fn run(args: CompareMechanismsArgs) -> Result<()> {
+pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
     let cancel = crate::cli::interrupt_flag();
     crate::machine::check_threads(args.threads)?;
     if args.runs < 2 {
@@ -256,7 +256,7 @@ fn best_penalised(c: &Comparison) -> Option<f64> {
 }
 
 /// `mechanisms.csv`: one row per hypothesis, in the file's order.
-pub fn mechanisms_csv(rivals: &[Rival], c: &Comparison) -> String {
+pub(super) fn mechanisms_csv(rivals: &[Rival], c: &Comparison) -> String {
     let mut out = String::from(
         "hypothesis,scenario,free_keys,free_count,fitted,train_until,train_fitted,held_out_units,held_out_adopters,held_out_log_loss,log_loss_diff_vs_best,log_loss_diff_se,held_out_auc,held_out_brier,rank_held_out,rmse,rmse_ci_low,rmse_ci_high,penalised_score,penalised_delta,rank_penalised\n",
     );
@@ -309,7 +309,7 @@ fn finite(x: f64) -> Value {
 /// `mechanisms.json`: the settings, the methods, every hypothesis (fitted values with
 /// their intervals, held-out scores, paired difference, RMSE and its interval, score,
 /// ranks) and the references (Bass in sample; EHA and Bass held out).
-pub fn mechanisms_json(
+pub(super) fn mechanisms_json(
     args: &CompareMechanismsArgs,
     rivals: &[Rival],
     opts: &CompareOptions,
@@ -408,7 +408,7 @@ pub fn mechanisms_json(
 }
 
 /// `mechanisms.md`: the table (one row per hypothesis) and the references.
-pub fn mechanisms_markdown(c: &Comparison) -> String {
+pub(super) fn mechanisms_markdown(c: &Comparison) -> String {
     let mut out = String::new();
     let first = &c.results[0];
     let f = &first.forecast;

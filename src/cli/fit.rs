@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim fit --help`.
-pub const FIT_EXAMPLES: &str = "Examples:
+pub(super) const FIT_EXAMPLES: &str = "Examples:
   policysim fit scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
     --policy mothersaid --free innovation.rate=0:1 --free learning.rate=0:1 --out results/fit-mothersaid
   policysim fit scenarios/china_cities.toml --observed scenarios/data/china_cities.csv \\
@@ -24,7 +24,7 @@ pub const FIT_EXAMPLES: &str = "Examples:
 
 /// Options of `policysim fit`.
 #[derive(Debug, Args)]
-pub struct FitArgs {
+pub(super) struct FitArgs {
     /// The scenario file (TOML).
     pub file: PathBuf,
     /// CSV of observed adoptions: one row per unit with its adoption year.
@@ -72,7 +72,7 @@ pub struct FitArgs {
 }
 
 /// Runs `policysim fit`.
-pub fn run(args: FitArgs) -> Result<()> {
+pub(super) fn run(args: FitArgs) -> Result<()> {
     // first, so that a signal at any time stops the fit cleanly
     let cancel = crate::cli::interrupt_flag();
     check_options(&args)?;
@@ -193,7 +193,7 @@ pub fn run(args: FitArgs) -> Result<()> {
 
 /// What the printed interval is: the ABC 5–95% range of N accepted samples, or (with
 /// fewer than 10) the min–max of every point within the tolerance.
-pub fn interval_meaning(r: &FitResult) -> String {
+pub(super) fn interval_meaning(r: &FitResult) -> String {
     if r.interval_from_abc {
         format!("ABC 5–95% of {} accepted samples", r.accepted)
     } else {
@@ -230,7 +230,7 @@ fn interval_edge(best: f64, low: f64, high: f64) -> Option<&'static str> {
 
 /// The fitted values and their intervals of a fit's free keys, by key, as `fit.json`
 /// reports them (a whole-number key as whole numbers, others to 12 significant digits).
-pub fn fitted_values(
+pub(super) fn fitted_values(
     free: &[FreeParam],
     r: &FitResult,
 ) -> (
@@ -257,7 +257,7 @@ pub fn fitted_values(
 }
 
 /// `fit.json`.
-pub fn fit_json(
+pub(super) fn fit_json(
     args: &FitArgs,
     opts: &FitOptions,
     observed: &crate::observed::Observed,
@@ -311,7 +311,7 @@ pub fn fit_json(
 }
 
 /// `fit.csv`: `step,year,observed_share,fitted_mean,fitted_p05,fitted_p95,bass`.
-pub fn fit_csv(r: &FitResult) -> String {
+pub(super) fn fit_csv(r: &FitResult) -> String {
     let mut out = String::from("step,year,observed_share,fitted_mean,fitted_p05,fitted_p95,bass\n");
     let y0 = r.ensemble.start_year.unwrap_or(0);
     for (t, obs) in r.observed_share.iter().enumerate() {
@@ -330,7 +330,7 @@ pub fn fit_csv(r: &FitResult) -> String {
 }
 
 /// `evaluations.csv`: every evaluated point, in order.
-pub fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
+pub(super) fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
     let mut out = String::from("evaluation,phase");
     for p in &opts.free {
         out.push(',');

@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 /// The policies of a pooled fit, or None for a fit to one policy: every policy of the
 /// file with `--all-policies`; with `--policy a,b,c` the names between the commas
 /// (trimmed), unless the file has a policy named exactly `a,b,c`.
-pub fn pooled_policies(args: &FitArgs) -> Result<Option<Vec<String>>> {
+pub(super) fn pooled_policies(args: &FitArgs) -> Result<Option<Vec<String>>> {
     let in_file = || crate::observed::policies(&args.observed);
     if args.all_policies {
         let all = in_file()?;
@@ -63,7 +63,7 @@ fn slug(name: &str) -> String {
 }
 
 /// Runs a pooled fit and writes its files.
-pub fn run(
+pub(super) fn run(
     args: &FitArgs,
     scenario: &Scenario,
     network: &Network,

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim forecast --help`.
-pub const FORECAST_EXAMPLES: &str = "Examples:
+pub(super) const FORECAST_EXAMPLES: &str = "Examples:
   policysim forecast scenarios/us_states.toml --observed scenarios/data/spid_sample.csv \\
     --policy mothersaid --train-until 1917 --horizon 5 \\
     --free innovation.rate=0:0.5 --free learning.rate=0:3 --out results/forecast-mothersaid
@@ -26,7 +26,7 @@ pub const FORECAST_EXAMPLES: &str = "Examples:
 
 /// Options of `policysim forecast`.
 #[derive(Debug, Args)]
-pub struct ForecastArgs {
+pub(super) struct ForecastArgs {
     /// The scenario file (TOML).
     pub file: PathBuf,
     /// CSV of observed adoptions: one row per unit with its adoption year.
@@ -83,7 +83,7 @@ pub struct ForecastArgs {
 }
 
 /// Runs `policysim forecast`.
-pub fn run(args: ForecastArgs) -> Result<()> {
+pub(super) fn run(args: ForecastArgs) -> Result<()> {
     let cancel = crate::cli::interrupt_flag();
     crate::machine::check_threads(args.threads)?;
     if args.train_share.is_some() && !args.evaluate_all {
@@ -380,7 +380,7 @@ const LOPO_RULE: &str = "innovativeness: the node column is recomputed for each 
 
 /// `forecast.csv`: one row per unit not adopted by the last training year, wide:
 /// `unit,name,p1..pK,eha_p1..eha_pK,bass_p1..bass_pK,adopted_within_horizon,adopted_year`.
-pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
+pub(super) fn forecast_csv(f: &Forecast, network: &Network) -> String {
     let k = f.bass.p.len();
     let mut out = String::from("unit,name");
     for prefix in ["p", "eha_p", "bass_p"] {
@@ -408,7 +408,7 @@ pub fn forecast_csv(f: &Forecast, network: &Network) -> String {
 
 /// `forecast.json`: the split, the fitted values, the three baselines' parameters and
 /// the scores at the horizon.
-pub fn forecast_json(
+pub(super) fn forecast_json(
     args: &ForecastArgs,
     opts: &ForecastOptions,
     f: &Forecast,

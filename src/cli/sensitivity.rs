@@ -18,7 +18,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim sensitivity --help`.
-pub const SENSITIVITY_EXAMPLES: &str = "Examples:
+pub(super) const SENSITIVITY_EXAMPLES: &str = "Examples:
   policysim sensitivity examples/sensitivity.toml
   policysim sensitivity scenarios/pilot.toml --set learning.rate=0.1:0.9 --set central.pilot.sites=5:40 --samples 128
   policysim sensitivity examples/sensitivity.toml --method morris --trajectories 20 --metric t50
@@ -30,7 +30,7 @@ Re-running the same command resumes: finished points are verified and skipped.";
 
 /// Options of `policysim sensitivity`.
 #[derive(Debug, Args)]
-pub struct SensitivityArgs {
+pub(super) struct SensitivityArgs {
     /// The scenario file (TOML) with a [sensitivity] table of ranges (or a [sweep] table, whose ranges are used).
     pub file: PathBuf,
     /// A parameter and its range: KEY=LOW:HIGH (repeatable; replaces the file's range of KEY; integers when both ends are).
@@ -101,7 +101,7 @@ fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
 
 /// The `sweep.csv` column of a metric: the mean of a mean metric, the Kaplan–Meier median of
 /// a time, or a column named exactly (not the point, seed, runs or a parameter's column).
-pub fn metric_column(metric: &str, keys: &[String]) -> Result<String> {
+pub(super) fn metric_column(metric: &str, keys: &[String]) -> Result<String> {
     let header = sweep_header(keys, false);
     let columns: Vec<&str> = header.split(',').skip(3 + keys.len()).collect();
     let column = if crate::sweep::chart::TIME_METRICS.contains(&metric) {
@@ -197,7 +197,7 @@ fn resolve(args: &SensitivityArgs) -> Result<(Scenario, Problem)> {
 }
 
 /// Runs `policysim sensitivity`.
-pub fn run(args: SensitivityArgs) -> Result<()> {
+pub(super) fn run(args: SensitivityArgs) -> Result<()> {
     let (base, problem) = resolve(&args)?;
     let keys: Vec<String> = problem.parameters.iter().map(|p| p.key.clone()).collect();
     let column = metric_column(&args.metric, &keys)?;

@@ -9,7 +9,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 
 /// Examples shown by `policysim sweep --help`.
-pub const SWEEP_EXAMPLES: &str = "Examples:
+pub(super) const SWEEP_EXAMPLES: &str = "Examples:
   policysim sweep scenarios/typology.toml
   policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --set learning.rate=0.1,0.3
   policysim sweep scenarios/pilot.toml --set central.recognition=0:1:0.25 --baseline central.recognition=0
@@ -22,7 +22,7 @@ Re-running the same command resumes: finished points are verified and skipped.";
 
 /// Options of `policysim sweep`.
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub(super) struct SweepArgs {
     /// The scenario file (TOML), optionally with a [sweep] table.
     pub file: PathBuf,
     /// Sweep a key: KEY=from:to:step, KEY=v1,v2,... or KEY=[toml values] (repeatable; replaces the file's values of KEY).
@@ -85,7 +85,7 @@ pub struct SweepArgs {
 
 /// Options of `policysim merge`.
 #[derive(Debug, Args)]
-pub struct MergeArgs {
+pub(super) struct MergeArgs {
     /// The output folders of the shards.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
@@ -102,7 +102,7 @@ pub struct MergeArgs {
 
 /// Chart options of `sweep` and `merge`.
 #[derive(Debug, Args)]
-pub struct SweepChartArgs {
+pub(super) struct SweepChartArgs {
     /// The figure of sweep.csv to chart: final_share, t10, t50, t90, final_mean_quality, lineages, evaluation_bias, `share_<channel>` or observed_rmse (with --observed).
     #[arg(long, default_value = "final_share")]
     pub metric: String,
@@ -122,7 +122,7 @@ pub struct SweepChartArgs {
 
 /// A list of chart formats as one option value (`png,svg`).
 #[derive(Debug, Clone)]
-pub struct Formats(pub Vec<crate::charts::ChartFormat>);
+pub(super) struct Formats(pub Vec<crate::charts::ChartFormat>);
 
 fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
     crate::charts::parse_formats(s).map(Formats)
@@ -190,7 +190,7 @@ fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
 }
 
 /// Runs `policysim sweep`.
-pub fn sweep(args: SweepArgs) -> Result<()> {
+pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let (mut base, mut sweep) = load_sweep(&args.file)?;
     crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
@@ -312,7 +312,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
 }
 
 /// Runs `policysim merge`.
-pub fn merge_cmd(args: MergeArgs) -> Result<()> {
+pub(super) fn merge_cmd(args: MergeArgs) -> Result<()> {
     args.charts.check()?;
     // the charts are drawn into the staging folder: published with the merge or not at all
     let charts = std::cell::RefCell::new(None);

@@ -7,12 +7,12 @@ use policysim::Scenario;
 use std::path::Path;
 
 /// Parses a scenario from TOML text (as if it were a file in the current folder).
-pub fn scenario(text: &str) -> Scenario {
+pub(crate) fn scenario(text: &str) -> Scenario {
     policysim::scenario::parse_scenario(text, Path::new("test.toml")).expect("valid scenario")
 }
 
 /// Runs the ensemble of a scenario and returns the result and the per-run summaries.
-pub fn ensemble(s: &Scenario) -> (EnsembleResult, Vec<RunSummary>) {
+pub(crate) fn ensemble(s: &Scenario) -> (EnsembleResult, Vec<RunSummary>) {
     let prepared = prepare(s).expect("prepare");
     let mut rows = Vec::new();
     let mut on_run = |r: &RunSummary| {
@@ -31,7 +31,7 @@ pub fn ensemble(s: &Scenario) -> (EnsembleResult, Vec<RunSummary>) {
 }
 
 /// Mean and sd of a series at a step.
-pub fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
+pub(crate) fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
     let k = result
         .curves
         .series
@@ -43,13 +43,13 @@ pub fn curve(result: &EnsembleResult, series: &str, step: usize) -> (f64, f64) {
 }
 
 /// Path of the built binary.
-pub fn binary() -> &'static str {
+pub(crate) fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_policysim")
 }
 
 /// Checks that the mean adopted share follows `expected[t - 1]` at steps 1..=len within
 /// `tolerance`, and returns the largest deviation in standard errors of the mean.
-pub fn assert_share_follows(
+pub(crate) fn assert_share_follows(
     result: &EnsembleResult,
     expected: &[f64],
     runs: f64,
@@ -71,7 +71,7 @@ pub fn assert_share_follows(
 }
 
 /// Mean and standard error of the mean of the values.
-pub fn mean_se(v: &[f64]) -> (f64, f64) {
+pub(crate) fn mean_se(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
@@ -79,7 +79,7 @@ pub fn mean_se(v: &[f64]) -> (f64, f64) {
 }
 
 /// Asserts that `high` (mean, se) exceeds `low` by more than 3 standard errors of the difference.
-pub fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
+pub(crate) fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
     let se = (low.1 * low.1 + high.1 * high.1).sqrt();
     assert!(
         high.0 - low.0 > 3.0 * se,

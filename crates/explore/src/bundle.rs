@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// How to draw one result.
-pub struct Drawing<'a> {
+pub(crate) struct Drawing<'a> {
     /// Language of the charts.
     pub lang: Lang,
     /// What the chart titles call the scenario (the preset's label in `lang`).
@@ -26,7 +26,7 @@ pub struct Drawing<'a> {
 
 /// The comment lines at the top of a downloaded scenario: where it came from and what
 /// was changed, and where its data files are.
-pub fn header(preset: &Preset, stem: &str, data: &str) -> String {
+pub(crate) fn header(preset: &Preset, stem: &str, data: &str) -> String {
     format!(
         "# Scenario from policysim explore: preset `{}` ({}), file name after what was\n\
          # changed: {stem}.\n# {data}\n\n",
@@ -37,7 +37,7 @@ pub fn header(preset: &Preset, stem: &str, data: &str) -> String {
 
 /// The scenario as TOML under `header`, its file keys replaced by `rename(path)`;
 /// returns the text and the (absolute) files the keys named.
-pub fn portable_toml(
+pub(crate) fn portable_toml(
     scenario: &Scenario,
     header: &str,
     rename: impl Fn(&Path) -> PathBuf,
@@ -65,7 +65,7 @@ pub fn portable_toml(
 }
 
 /// `path` relative to `base` (with `/` separators), or its file name when it is not under `base`.
-pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
+pub(crate) fn relative_to(base: &Path, path: &Path) -> PathBuf {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (base, path) = (absolute(base), absolute(path));
     let rel = path
@@ -83,7 +83,7 @@ pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
 /// `d.title`), and reads everything back into memory (the folder is removed). The
 /// `scenario.toml` among the files is portable: the data files it reads are added as
 /// `data/NAME` and named so.
-pub fn draw_in_temp(
+pub(crate) fn draw_in_temp(
     scenario: &Scenario,
     result: &EnsembleResult,
     runs_csv: &str,

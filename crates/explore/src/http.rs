@@ -15,13 +15,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Largest request head (request line and header fields), in bytes.
-pub const MAX_HEAD: usize = 16 * 1024;
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 /// Most header fields one request may have.
-pub const MAX_HEADERS: usize = 64;
+pub(crate) const MAX_HEADERS: usize = 64;
 /// Largest request body accepted, in bytes.
-pub const MAX_BODY: u64 = 1 << 20;
+pub(crate) const MAX_BODY: u64 = 1 << 20;
 /// Most connections served at once; more are answered 503 at once.
-pub const MAX_CONNECTIONS: usize = 64;
+pub(crate) const MAX_CONNECTIONS: usize = 64;
 /// How long writing a response may wait for a client that does not read it.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Most bytes read and dropped after a response, so that request bytes left unread do
@@ -33,7 +33,7 @@ const DRAIN_TIME: Duration = Duration::from_secs(2);
 const WATCH_INTERVAL: Duration = Duration::from_millis(100);
 
 /// A complete request: its head and its body (at most [`MAX_BODY`] bytes).
-pub struct Request {
+pub(crate) struct Request {
     /// The method (`GET`, `POST`, ...).
     pub method: String,
     /// The request target (path and query).
@@ -47,7 +47,7 @@ pub struct Request {
 
 impl Request {
     /// The first value of a header field (names compare case-insensitively).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -55,7 +55,7 @@ impl Request {
     }
 
     /// Every value of a header field.
-    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
@@ -64,7 +64,11 @@ impl Request {
 
     /// Runs `work`; if the client closes the connection before `work` returns, sets
     /// `cancel`. Returns what `work` returned and whether the client had gone.
-    pub fn while_connected<T>(&self, cancel: &AtomicBool, work: impl FnOnce() -> T) -> (T, bool) {
+    pub(crate) fn while_connected<T>(
+        &self,
+        cancel: &AtomicBool,
+        work: impl FnOnce() -> T,
+    ) -> (T, bool) {
         let Ok(watched) = self.stream.try_clone() else {
             return (work(), false);
         };
@@ -119,7 +123,7 @@ fn waiting(e: &io::Error) -> bool {
 }
 
 /// A response: status, content type, body and optional download file name.
-pub struct Reply {
+pub(crate) struct Reply {
     /// HTTP status code.
     pub status: u16,
     /// The `Content-Type`.
@@ -132,7 +136,7 @@ pub struct Reply {
 
 impl Reply {
     /// A 200 response.
-    pub fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status: 200,
             content_type,
@@ -142,7 +146,7 @@ impl Reply {
     }
 
     /// An error response with the JSON body `{"error": message}`.
-    pub fn error(status: u16, message: &str) -> Reply {
+    pub(crate) fn error(status: u16, message: &str) -> Reply {
         Reply {
             status,
             content_type: "application/json; charset=utf-8",
@@ -155,7 +159,7 @@ impl Reply {
 }
 
 /// Accepts connections forever, each served on its own thread by `handler`.
-pub fn serve<H>(listener: &TcpListener, timeout: Duration, handler: Arc<H>)
+pub(crate) fn serve<H>(listener: &TcpListener, timeout: Duration, handler: Arc<H>)
 where
     H: Fn(&Request) -> Reply + Send + Sync + 'static,
 {

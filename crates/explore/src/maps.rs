@@ -18,7 +18,7 @@ const MAX_LABELS: usize = policysim_charts::map::MAX_LABELS;
 /// never), the total steps, and its geometry's id; the geometry itself (coordinates,
 /// names, labels of small maps, edges as a flat list of pairs when not too many) only
 /// when its id is not in `known` (the page keeps the geometries it was sent).
-pub fn map_json(result: &EnsembleResult, known: &[String]) -> Value {
+pub(crate) fn map_json(result: &EnsembleResult, known: &[String]) -> Value {
     let rep = &result.representative;
     let net = &rep.network;
     if !net.has_coordinates() {
@@ -97,7 +97,7 @@ const METRICS: [&str; 4] = [
 /// paired run by run when both ran the same seed and run indices, Welch otherwise. A
 /// metric without a difference (fewer than 2 runs with a value in each, e.g. t50 never
 /// reached) has `diff: null`. Null when either `runs.csv` cannot be read.
-pub fn differences(reference: &Files, current: &Files) -> Value {
+pub(crate) fn differences(reference: &Files, current: &Files) -> Value {
     let values = |files: &Files| {
         let (_, bytes) = files.iter().find(|(n, _)| n == "runs.csv")?;
         RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()

@@ -6,7 +6,7 @@
 use super::params::PARAMS;
 
 /// The Chinese wording of an error message.
-pub fn zh_of(message: &str) -> String {
+pub(crate) fn zh_of(message: &str) -> String {
     let (key, rest) = split_key(message);
     let name = key.map(|k| match PARAMS.iter().find(|p| p.key == k) {
         Some(p) => format!("“{}”", p.label.1),

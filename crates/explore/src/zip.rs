@@ -1,7 +1,7 @@
 //! A minimal ZIP writer (stored entries, no compression) for the download bundle.
 
 /// Builds a ZIP archive holding `files` (name, bytes), uncompressed.
-pub fn zip_stored(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn zip_stored(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in files {

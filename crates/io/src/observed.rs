@@ -256,23 +256,6 @@ pub fn comparison_warning(scenario: &Scenario) -> Option<&'static str> {
     )
 }
 
-/// Levenshtein distance between two strings (by characters, case-insensitive).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// Up to five candidates closest to `wanted` (by edit distance; containing it counts as close).
 pub fn close_names<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
     let w = wanted.to_lowercase();
@@ -282,7 +265,7 @@ pub fn close_names<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) 
             let d = if !w.is_empty() && (lc.contains(&w) || w.contains(&lc)) {
                 0
             } else {
-                distance(wanted, c)
+                strsim::levenshtein(&wanted.to_lowercase(), &c.to_lowercase())
             };
             (d, c)
         })

@@ -71,7 +71,7 @@ pub enum Sampler {
 /// Largest magnitude of a uniform bound or a normal mean and sd (and of a constant trait
 /// that is not a unit share): qualities are summed over every adopter and adapted step by
 /// step, and must stay far from overflow.
-pub const MAX_MAGNITUDE: f64 = 1e6;
+pub(super) const MAX_MAGNITUDE: f64 = 1e6;
 
 /// A number for a message: huge ones in scientific notation.
 pub(crate) fn shown(v: f64) -> String {
