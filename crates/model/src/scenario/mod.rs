@@ -7,13 +7,18 @@
 
 mod beta;
 mod distribution;
+mod dotted;
 mod indicators;
-mod load;
+#[cfg(test)]
+mod load_tests;
+mod parse;
+mod toml_writer;
+mod validate;
 
 pub use distribution::Sampler;
 pub use distribution::{Distribution, TraitSpec};
 pub use indicators::{Indicators, Normalise};
-pub use load::{line_col, parse_scenario, parse_scenario_except, MAX_NAME_BYTES, STAGING_MARK};
+pub use parse::{line_col, parse_scenario, parse_scenario_except, MAX_NAME_BYTES, STAGING_MARK};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
