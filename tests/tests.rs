@@ -18,6 +18,7 @@ mod fixed_population;
 mod forecast;
 mod forecast_evaluate;
 mod golden;
+mod input_caps;
 mod interrupt;
 mod mechanisms;
 mod memory_limit;

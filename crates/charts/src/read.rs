@@ -85,15 +85,19 @@ fn header_index(path: &Path, headers: &csv::StringRecord, names: &[&str]) -> Res
         .collect()
 }
 
-fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>> {
-    let file = std::fs::File::open(path).map_err(|e| {
+fn open_csv(path: &Path) -> Result<csv::Reader<std::io::Cursor<Vec<u8>>>> {
+    let bytes = policysim_io::capped_read::read_data_file(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::input_in(path, "file not found (is this a policysim results folder?)")
+        } else if e.kind() == std::io::ErrorKind::FileTooLarge {
+            Error::input_in(path, format!("cannot read: {e}"))
         } else {
             Error::io(path, e)
         }
     })?;
-    Ok(csv::ReaderBuilder::new().flexible(false).from_reader(file))
+    Ok(csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(std::io::Cursor::new(bytes)))
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {
@@ -254,11 +258,15 @@ impl Summary {
 
 /// Reads `summary.json`; `Ok(None)` when the file does not exist.
 pub fn read_summary(path: &Path) -> Result<Option<Summary>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match policysim_io::capped_read::read_limited(
+        path,
+        policysim_io::capped_read::MAX_SCENARIO_BYTES,
+    ) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
     };
+    let text = String::from_utf8_lossy(&bytes);
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| Error::input_in(path, format!("line {}: {e}", e.line())))

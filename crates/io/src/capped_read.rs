@@ -1,5 +1,12 @@
 //! The one capped reader of input files: a file larger than policysim reads is refused
-//! with a message instead of exhausting memory (`/dev/zero`, a runaway pipe).
+//! with a message instead of exhausting memory (`/dev/zero`, a runaway pipe), and a
+//! named pipe (FIFO) with no writer, or with a writer that sends nothing, is an error at
+//! once instead of a read that blocks for ever (it is opened without blocking).
+//!
+//! Every input file goes through [`read_limited`]: scenario files, data files (node,
+//! edge, initial), observed adoptions, hypotheses files, the node file of
+//! `innovativeness --nodes`, the data files a sweep fingerprints, and the files of a
+//! results folder that `plot` and `compare` read.
 
 use crate::machine::{available_memory, format_bytes};
 
@@ -19,7 +26,7 @@ pub fn max_data_file_bytes() -> u64 {
 /// bytes (so that `/dev/zero` or a runaway pipe is refused instead of exhausting memory).
 pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let file = open_without_blocking(path)?;
     let hint = file.metadata().map_or(0, |m| m.len()).min(cap);
     let mut bytes = Vec::with_capacity(hint as usize);
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -33,4 +40,62 @@ pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>
         ));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that opening a named pipe
+/// returns at once and reading it gives what is there (nothing: end of file, or
+/// `WouldBlock`) instead of waiting for a writer. Regular files and devices read as usual.
+fn open_without_blocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Like [`read_limited`] with the cap for data files ([`max_data_file_bytes`]).
+pub fn read_data_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    read_limited(path, max_data_file_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_beyond_the_cap_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.csv");
+        std::fs::write(&p, vec![b'x'; 100]).unwrap();
+        assert_eq!(read_limited(&p, 100).unwrap().len(), 100);
+        let e = read_limited(&p, 99).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+    }
+
+    /// A named pipe that nobody writes to reads as empty at once (before: a read that
+    /// never returned).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_fifo_without_a_writer_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let (done, seen) = std::sync::mpsc::channel();
+        let path = p.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(read_limited(&path, 1 << 20).map(|b| b.len()));
+        });
+        let got = seen
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the read returned");
+        assert_eq!(got.unwrap(), 0);
+    }
 }

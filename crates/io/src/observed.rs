@@ -291,9 +291,11 @@ type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
 /// An observed-adoptions file opened as CSV (a byte-order mark skipped) with its
 /// trimmed header.
 fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
-    let mut bytes = std::fs::read(path).map_err(|e| {
+    let mut bytes = crate::capped_read::read_data_file(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::input_in(path, "observed adoptions file not found")
+        } else if e.kind() == std::io::ErrorKind::FileTooLarge {
+            Error::input_in(path, e)
         } else {
             Error::io(path, e)
         }

@@ -252,7 +252,7 @@ fn with_node_file(
     data: &Adoptions,
     used: &[&(String, HashMap<usize, i32>)],
 ) -> Result<String> {
-    let bytes = std::fs::read(nodes)
+    let bytes = policysim_io::capped_read::read_data_file(nodes)
         .map_err(|e| Error::input_in(nodes, format!("cannot read the node file: {e}")))?;
     let bytes = bytes
         .strip_prefix(&[0xEF, 0xBB, 0xBF][..])

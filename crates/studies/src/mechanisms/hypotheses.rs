@@ -41,7 +41,17 @@ pub const MAX_HYPOTHESES: usize = 12;
 /// `free` key in `KEY=LOW:HIGH` form; nothing else. Every message names the file and
 /// the hypothesis (and the key) it is about.
 pub fn read_hypotheses(path: &Path) -> Result<Vec<Hypothesis>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = policysim_io::capped_read::read_limited(
+        path,
+        policysim_io::capped_read::MAX_SCENARIO_BYTES,
+    )
+    .map_err(|e| Error::input_in(path, format!("cannot read the hypotheses file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::input_in(
+            path,
+            "the hypotheses file is not UTF-8 text; save it as UTF-8",
+        )
+    })?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         Error::input_in(path, format!("not valid TOML: {}", e.message()))
     })?;

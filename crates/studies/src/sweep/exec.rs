@@ -11,7 +11,7 @@
 
 use super::integrity::{
     changed_data_file, check_point, clear_sweep, data_hashes, data_paths, data_text, fingerprint,
-    list_paths, recorded_hashes, RowRules, POINTS, POINT_JSON,
+    list_paths, recorded_hashes, RowRules, POINTS, POINT_JSON, UNREADABLE,
 };
 use super::{value_text, Sweep};
 use policysim_io::cells::{csv_field, num};
@@ -329,6 +329,13 @@ pub fn run_sweep(
     // the contents of the data files are part of the sweep: a changed edge list is
     // another sweep, never mixed into the results of the first
     let data = data_hashes(&scenarios);
+    // a data file that cannot be read (missing, over the cap, a pipe with nothing in it)
+    // is reported as `run` reports it, before the sweep's folder is made
+    if data.values().any(|h| h == UNREADABLE) {
+        for point in &scenarios {
+            prepare(point)?;
+        }
+    }
     let identity = identity_text(base, sweep, options.observed, &data);
     let sweep_id = fingerprint(&identity);
     // with observed adoptions the recorded scenario names their first adopters, written

@@ -47,6 +47,9 @@ pub(super) fn data_paths(s: &Scenario) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The fingerprint recorded for a data file that cannot be read.
+pub(super) const UNREADABLE: &str = "unreadable";
+
 /// The contents' fingerprint of every data file the scenarios read: path -> hash
 /// (`unreadable` for a file that cannot be read; the run then says why).
 pub(super) fn data_hashes<'a>(
@@ -57,9 +60,9 @@ pub(super) fn data_hashes<'a>(
         for path in data_paths(s) {
             let key = path.display().to_string();
             out.entry(key).or_insert_with(|| {
-                std::fs::read(&path)
+                policysim_io::capped_read::read_data_file(&path)
                     .map(|b| fingerprint_bytes(&b))
-                    .unwrap_or_else(|_| "unreadable".into())
+                    .unwrap_or_else(|_| UNREADABLE.into())
             });
         }
     }
