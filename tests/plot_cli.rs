@@ -303,3 +303,61 @@ fn fit_says_what_its_interval_is_warns_on_an_edge_and_names_a_better_bass_fit() 
         "{err}"
     );
 }
+
+/// `plot --out` writes a folder whole, as every results folder is written: a folder
+/// with files plot did not write is refused and left as it was (before, same-named
+/// charts in any folder were replaced); an earlier plot's folder is replaced whole.
+#[test]
+fn plot_out_never_writes_into_a_folder_of_other_files() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    let file = scenario("baseline.toml");
+    ok(
+        t,
+        &[
+            "run",
+            &file,
+            "--runs",
+            "5",
+            "--out",
+            "run",
+            "--no-charts",
+            "-q",
+        ],
+    );
+    let docs = t.join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("adoption.png"), "my own picture").unwrap();
+    std::fs::write(docs.join("notes.txt"), "mine").unwrap();
+    let o = policysim(t, &["plot", "run", "--out", "docs", "-q"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("notes.txt") && err.contains("did not write"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(docs.join("adoption.png")).unwrap(),
+        "my own picture"
+    );
+    assert_eq!(names(&docs), ["adoption.png", "notes.txt"]);
+    // a new folder, then the same folder again: charts only, replaced whole
+    ok(
+        t,
+        &["plot", "run", "--out", "charts", "--format", "svg", "-q"],
+    );
+    let first = names(&t.join("charts"));
+    assert!(
+        !first.is_empty() && first.iter().all(|n| n.ends_with(".svg")),
+        "{first:?}"
+    );
+    ok(
+        t,
+        &["plot", "run", "--out", "charts", "--format", "png", "-q"],
+    );
+    let second = names(&t.join("charts"));
+    assert!(
+        !second.is_empty() && second.iter().all(|n| n.ends_with(".png")),
+        "{second:?}"
+    );
+}

@@ -168,7 +168,7 @@ pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
             .file_stem()
             .map_or("observed".into(), |s| s.to_string_lossy().into_owned()),
     };
-    crate::simulate::write_staged(&args.out, |out| {
+    crate::staging::write_staged(&args.out, |out| {
         let w = |file: &str, text: &str| write_atomic(&out.join(file), text.as_bytes());
         w("mechanisms.csv", &mechanisms_csv(&rivals, &c))?;
         w(
@@ -209,7 +209,7 @@ pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
 /// Refuses an output folder the comparison must not replace: only a new or empty folder
 /// or an earlier comparison (`mechanisms.json`) qualify.
 fn check_destination(out: &Path) -> Result<()> {
-    if !crate::simulate::check_out_folder(out, "results/mechanisms")?
+    if !crate::staging::check_out_folder(out, "results/mechanisms")?
         || out.join("mechanisms.json").is_file()
     {
         return Ok(());

@@ -359,7 +359,7 @@ pub(super) fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
 /// (`fit.json`) qualify, and with `--force` earlier results of `policysim run`; never a
 /// folder of other files, so that a typo in `--out` cannot delete someone's work.
 fn check_fit_destination(out: &Path, force: bool) -> Result<()> {
-    if !crate::simulate::check_out_folder(out, "results/fit")? || out.join("fit.json").is_file() {
+    if !crate::staging::check_out_folder(out, "results/fit")? || out.join("fit.json").is_file() {
         return Ok(());
     }
     if out.join("summary.json").is_file() {
@@ -392,7 +392,7 @@ fn write_fit(
     charts: Option<&ChartOptions>,
 ) -> Result<()> {
     // every file goes into a staging folder that replaces --out only when complete
-    crate::simulate::write_staged(&args.out, |out| {
+    crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("fit.json", &fit_json(args, opts, observed, r, wall))?;
         w("fit.csv", &fit_csv(r))?;

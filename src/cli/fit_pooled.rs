@@ -110,7 +110,7 @@ pub(super) fn run(
     let wall = started.elapsed().as_secs_f64();
     let charts = (!args.no_charts).then(|| args.charts.options());
     let first = &pooled.policies[0].1;
-    crate::simulate::write_staged(&args.out, |out| {
+    crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w(
             "fit.json",

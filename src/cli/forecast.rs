@@ -159,7 +159,7 @@ pub(super) fn run(args: ForecastArgs) -> Result<()> {
         }
     }
     let charts = (!args.no_charts).then(|| args.charts.options());
-    crate::simulate::write_staged(&args.out, |out| {
+    crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("forecast.csv", &forecast_csv(&f, &network))?;
         w("forecast.json", &forecast_json(&args, &opts, &f, wall))?;
@@ -217,7 +217,7 @@ fn check_destination(out: &Path, all: bool) -> Result<()> {
     } else {
         ("forecast.json", "forecast")
     };
-    if !crate::simulate::check_out_folder(out, "results/forecast")? || out.join(mark).is_file() {
+    if !crate::staging::check_out_folder(out, "results/forecast")? || out.join(mark).is_file() {
         return Ok(());
     }
     Err(Error::Input(format!(
@@ -313,7 +313,7 @@ fn run_all(
         "innovativeness": lopo.then_some(LOPO_RULE),
         "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
-    crate::simulate::write_staged(&args.out, |out| {
+    crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("evaluation.csv", &evaluate::evaluation_csv(&rows, &keys))?;
         w("evaluation_means.csv", &evaluate::means_csv(&means))?;

@@ -333,7 +333,7 @@ fn dispatch(cli: Cli) -> Result<()> {
 /// `policysim compare`: the comparison is written whole into `out` (through a staging
 /// folder), which may be new, empty or an earlier comparison, and nothing else.
 fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
-    if crate::simulate::check_out_folder(out, "results/compare")? {
+    if crate::staging::check_out_folder(out, "results/compare")? {
         let mut foreign: Vec<PathBuf> = std::fs::read_dir(out)
             .map_err(|e| Error::io(out, e))?
             .flatten()
@@ -354,7 +354,7 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
         .iter()
         .map(|d| charts::difference::RunValues::read(d))
         .collect::<Result<Vec<_>>>()?;
-    let written = crate::simulate::write_staged(out, |staging| {
+    let written = crate::staging::write_staged(out, |staging| {
         charts::draw_compare(dirs, &arms, staging, options)
     })?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
@@ -562,7 +562,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            crate::simulate::remove_staging_now();
+            crate::staging::remove_staging_now();
             eprintln!("interrupted again: exiting at once; no results written");
             std::process::exit(130);
         }

@@ -363,6 +363,40 @@ fn publish(staging: &Path, out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The checks of an `--out` folder that [`write_staged`] would replace: it can be renamed
+/// (not `.`, `..` or `/`, which would also delete far more than results), it is not a
+/// file, and it is not the current folder or one containing it. Returns whether it
+/// exists with something in it; the caller then decides whether that may be replaced.
+pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
+    if out_dir.file_name().is_none() {
+        return Err(Error::Input(format!(
+            "--out {}: not a folder policysim can write results into; give a new or results folder such as {example}",
+            out_dir.display(),
+        )));
+    }
+    if !out_dir.exists() {
+        return Ok(false);
+    }
+    if !out_dir.is_dir() {
+        return Err(Error::Input(format!(
+            "{}: exists and is not a folder",
+            out_dir.display()
+        )));
+    }
+    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
+        if cwd.starts_with(&dir) {
+            return Err(Error::Input(format!(
+                "--out {}: is the current folder or contains it; choose another --out",
+                out_dir.display()
+            )));
+        }
+    }
+    let empty = std::fs::read_dir(out_dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    Ok(!empty)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,36 +84,68 @@ pub fn plot(
     if same_folder(dir, out) {
         return Ok((kind, draw(dir)?));
     }
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Input(format!(
-            "--out {}: exists and is not a folder",
-            out.display()
-        )));
+    // another folder is written whole, as every results folder is: new, empty, or an
+    // earlier plot's (charts only), never a folder with files plot did not write
+    if policysim_io::staging::check_out_folder(out, "results/charts")? {
+        let foreign = not_charts(out)?;
+        if !foreign.is_empty() {
+            return Err(Error::Input(format!(
+                "--out {}: holds files that `policysim plot` did not write ({}); choose a new or empty folder, or an earlier plot's",
+                out.display(),
+                crate::sweep::list_paths(&foreign)
+            )));
+        }
     }
-    // the chart functions draw into the folder they read: draw in a staging copy of the
-    // input files inside `out`, then move each chart into place
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let staging = out.join(format!(".plot-staging-{}", std::process::id()));
-    let result = (|| {
-        copy_inputs(dir, &staging)?;
+    // the chart functions draw into the folder they read: draw next to a copy of the
+    // input files in the staging folder, then leave only the charts there
+    let written = policysim_io::staging::write_staged(out, |staging| {
+        copy_inputs(dir, staging)?;
         if kind == FolderKind::Fit {
             copy_inputs(&dir.join("fitted"), &staging.join("fitted"))?;
         }
-        let drawn = draw(&staging)?;
-        let mut written = Vec::new();
-        for file in drawn {
-            let rel = file.strip_prefix(&staging).unwrap_or(&file).to_path_buf();
-            let target = out.join(&rel);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::rename(&file, &target).map_err(|e| Error::io(&target, e))?;
-            written.push(target);
+        let drawn = draw(staging)?;
+        remove_all_but(staging, &drawn)?;
+        Ok(drawn
+            .iter()
+            .map(|f| out.join(f.strip_prefix(staging).unwrap_or(f)))
+            .collect::<Vec<_>>())
+    })?;
+    Ok((kind, written))
+}
+
+/// Whether a file name is one of the charts `plot` draws (PNG or SVG).
+fn is_chart(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "png" || e == "svg")
+}
+
+/// The entries of `out` (and of its `fitted/`) that are not charts.
+fn not_charts(out: &Path) -> Result<Vec<PathBuf>> {
+    let mut foreign = Vec::new();
+    for entry in std::fs::read_dir(out).map_err(|e| Error::io(out, e))? {
+        let path = entry.map_err(|e| Error::io(out, e))?.path();
+        let name = PathBuf::from(path.file_name().unwrap_or_default());
+        if path.is_dir() && name == Path::new("fitted") {
+            foreign.extend(not_charts(&path)?.into_iter().map(|p| name.join(p)));
+        } else if !(path.is_file() && is_chart(&path)) {
+            foreign.push(name);
         }
-        Ok(written)
-    })();
-    let _ = std::fs::remove_dir_all(&staging);
-    result.map(|w| (kind, w))
+    }
+    foreign.sort();
+    Ok(foreign)
+}
+
+/// Removes every file under `dir` that is not in `keep` (and folders left empty).
+fn remove_all_but(dir: &Path, keep: &[PathBuf]) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if path.is_dir() {
+            remove_all_but(&path, keep)?;
+            let _ = std::fs::remove_dir(&path);
+        } else if !keep.contains(&path) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether two paths name the same folder (`out` need not exist).

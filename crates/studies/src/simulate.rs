@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use policysim_io::staging::remove_stale_staging;
-pub use policysim_io::staging::{remove_staging_now, write_staged};
+pub use policysim_io::staging::{check_out_folder, remove_staging_now, write_staged};
 
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
@@ -157,38 +157,4 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
             out_dir.display()
         ))),
     }
-}
-
-/// The checks of an `--out` folder that [`write_staged`] would replace: it can be renamed
-/// (not `.`, `..` or `/`, which would also delete far more than results), it is not a
-/// file, and it is not the current folder or one containing it. Returns whether it
-/// exists with something in it; the caller then decides whether that may be replaced.
-pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
-    if out_dir.file_name().is_none() {
-        return Err(Error::Input(format!(
-            "--out {}: not a folder policysim can write results into; give a new or results folder such as {example}",
-            out_dir.display(),
-        )));
-    }
-    if !out_dir.exists() {
-        return Ok(false);
-    }
-    if !out_dir.is_dir() {
-        return Err(Error::Input(format!(
-            "{}: exists and is not a folder",
-            out_dir.display()
-        )));
-    }
-    if let (Ok(dir), Ok(cwd)) = (out_dir.canonicalize(), std::env::current_dir()) {
-        if cwd.starts_with(&dir) {
-            return Err(Error::Input(format!(
-                "--out {}: is the current folder or contains it; choose another --out",
-                out_dir.display()
-            )));
-        }
-    }
-    let empty = std::fs::read_dir(out_dir)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    Ok(!empty)
 }

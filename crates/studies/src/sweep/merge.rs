@@ -297,14 +297,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
         folders: dirs.len(),
         already_merged,
     };
-    crate::simulate::check_out_folder(out, "results/<name>/all")?;
+    policysim_io::staging::check_out_folder(out, "results/<name>/all")?;
     let created = create_parents(out)?;
     let result = (|| {
         let _lock = MergeLock::acquire(out, options.on_wait)?;
         if check_out(out, &sweep.id, &csv, &points, options)? {
             return Ok(report(true));
         }
-        crate::simulate::write_staged(out, |staging| {
+        policysim_io::staging::write_staged(out, |staging| {
             write_merged(staging, first_dir, &sweep.meta, &first_toml, &csv, &points)?;
             match options.finish {
                 Some(finish) => finish(staging),
