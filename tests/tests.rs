@@ -9,6 +9,7 @@ mod bad_inputs;
 mod chart_legibility;
 mod charts_cli;
 mod classic_models;
+mod csv_quoting;
 mod cli;
 mod cluster;
 mod explore_api;

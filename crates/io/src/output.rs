@@ -292,7 +292,7 @@ pub fn curves_csv(result: &EnsembleResult) -> String {
     let mut out = String::from("step,series,mean,sd,p05,p50,p95\n");
     for step in 0..c.rows {
         for (k, name) in c.series.iter().enumerate() {
-            let _ = write!(out, "{step},{name}");
+            let _ = write!(out, "{step},{}", csv_field(name));
             match c.cell(step, k).summary() {
                 Some(s) => {
                     let _ = writeln!(
