@@ -73,6 +73,12 @@ pub enum Sampler {
 /// step, and must stay far from overflow.
 pub(super) const MAX_MAGNITUDE: f64 = 1e6;
 
+/// The one rule every trait value obeys, whether given as a number, as a distribution's
+/// parameter or read from a node-file column: finite and within ±[`MAX_MAGNITUDE`].
+pub(super) fn within_trait_limit(v: f64) -> bool {
+    v.is_finite() && v.abs() <= MAX_MAGNITUDE
+}
+
 /// A number for a message: huge ones in scientific notation.
 pub(crate) fn shown(v: f64) -> String {
     if v.abs() >= 1e9 {
@@ -99,7 +105,7 @@ impl Distribution {
                         "uniform needs finite low <= high, got low = {low}, high = {high}"
                     ));
                 }
-                if low.abs().max(high.abs()) > MAX_MAGNITUDE {
+                if !(within_trait_limit(low) && within_trait_limit(high)) {
                     return Err(format!(
                         "uniform bounds must lie within ±{MAX_MAGNITUDE:e} (sums and means of draws must stay finite), got low = {}, high = {}",
                         shown(low),
@@ -232,10 +238,16 @@ impl TraitSpec {
             TraitSpec::Column { from } => Some(
                 column(from)
                     .filter(|c| c.len() == n)
-                    .map(<[f64]>::to_vec)
-                    .ok_or_else(|| format!("the node file has no numeric column `{from}`")),
+                    .ok_or_else(|| format!("the node file has no numeric column `{from}`"))
+                    .and_then(|c| within_limit(from, c).map(|()| c.to_vec())),
             ),
-            TraitSpec::Indicators(i) => Some(i.values(n, column)),
+            TraitSpec::Indicators(i) => Some(
+                i.from
+                    .iter()
+                    .filter_map(|name| column(name).map(|c| (name, c)))
+                    .try_for_each(|(name, c)| within_limit(name, c))
+                    .and_then(|()| i.values(n, column)),
+            ),
             _ => None,
         }
     }
@@ -243,6 +255,19 @@ impl TraitSpec {
     /// True when every government gets the same fixed value.
     pub fn is_constant(&self) -> bool {
         matches!(self, TraitSpec::Constant(_))
+    }
+}
+
+/// Checks the values of node-file column `name` against [`within_trait_limit`]; the
+/// error names the column, the first node beyond the limit (0-based row) and its value.
+fn within_limit(name: &str, values: &[f64]) -> Result<(), String> {
+    match values.iter().position(|&v| !within_trait_limit(v)) {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "node-file column `{name}` has {} in row {} (node {i}); trait values must lie within ±{MAX_MAGNITUDE:e} (sums and means must stay finite)",
+            shown(values[i]),
+            i + 1
+        )),
     }
 }
 

@@ -48,7 +48,7 @@ impl Checker {
             TraitSpec::Constant(v) if unit => self.unit(key, *v),
             TraitSpec::Constant(v) => {
                 self.finite(key, *v);
-                if v.abs() > crate::scenario::distribution::MAX_MAGNITUDE {
+                if v.is_finite() && !crate::scenario::distribution::within_trait_limit(*v) {
                     self.push(
                         key,
                         format!(
