@@ -19,6 +19,7 @@ mod fixed_population;
 mod forecast;
 mod forecast_evaluate;
 mod golden;
+mod hostile_input;
 mod input_caps;
 mod interrupt;
 mod mechanisms;

@@ -57,17 +57,32 @@ pub fn locate_error(scenario: &Scenario, e: Error) -> Error {
 /// A `[sweep]` table (read by `policysim sweep`) is left out, with a warning saying so.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let text = read_scenario_text(path)?;
-    let mut scenario = parse_scenario_except(&text, path, &["sweep"])?;
-    let has_sweep = text
-        .parse::<toml::Table>()
-        .is_ok_and(|t| t.contains_key("sweep"));
-    if has_sweep {
-        scenario.warnings.push(format!(
-            "{}: the [sweep] table is read by `policysim sweep` only; this command uses the scenario without it",
-            path.display()
-        ));
-    }
+    let mut scenario = parse_scenario_except(&text, path, &STUDY_TABLES.map(|(t, _)| t))?;
+    warn_of_study_tables(&mut scenario, &text, path, None);
     Ok(scenario)
+}
+
+/// The tables of a scenario file that one study reads and every other command leaves
+/// out: (table, the command that reads it).
+pub const STUDY_TABLES: [(&str, &str); 2] = [
+    ("sweep", "policysim sweep"),
+    ("sensitivity", "policysim sensitivity"),
+];
+
+/// Adds to the scenario's warnings that each of [`STUDY_TABLES`] present in `text`
+/// (other than `reader`'s own) is read by its command only.
+pub fn warn_of_study_tables(scenario: &mut Scenario, text: &str, path: &Path, reader: Option<&str>) {
+    let Ok(table) = text.strip_prefix('\u{feff}').unwrap_or(text).parse::<toml::Table>() else {
+        return;
+    };
+    for (name, command) in STUDY_TABLES {
+        if table.contains_key(name) && reader != Some(name) {
+            scenario.warnings.push(format!(
+                "{}: the [{name}] table is read by `{command}` only; this command uses the scenario without it",
+                path.display()
+            ));
+        }
+    }
 }
 
 /// Reads a scenario file as UTF-8 text (a message names the file and the first bad byte).

@@ -343,7 +343,12 @@ pub fn load_sweep(path: &Path) -> Result<(Scenario, Sweep)> {
 
 /// Parses scenario text with an optional `[sweep]` table (`path` names the file in messages).
 pub fn parse_sweep(text: &str, path: &Path) -> Result<(Scenario, Sweep)> {
-    let scenario = parse_scenario_except(text, path, &["sweep"])?;
+    let mut scenario = parse_scenario_except(
+        text,
+        path,
+        &policysim_io::scenario_files::STUDY_TABLES.map(|(t, _)| t),
+    )?;
+    policysim_io::scenario_files::warn_of_study_tables(&mut scenario, text, path, Some("sweep"));
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let table: toml::Table = text
         .parse()
