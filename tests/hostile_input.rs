@@ -29,11 +29,83 @@ fn a_scenario_with_a_sensitivity_table_runs_with_every_command() {
     let o = policysim(t, &["check", file]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("[sensitivity] table is read by `policysim sensitivity` only"));
-    let o = policysim(t, &["run", file, "--runs", "3", "--out", "run", "--no-charts"]);
+    let o = policysim(
+        t,
+        &["run", file, "--runs", "3", "--out", "run", "--no-charts"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = policysim(
         t,
-        &["sweep", file, "--set", "learning.rate=0.1,0.2", "--runs", "2", "--out", "sw", "--no-charts", "--quiet"],
+        &[
+            "sweep",
+            file,
+            "--set",
+            "learning.rate=0.1,0.2",
+            "--runs",
+            "2",
+            "--out",
+            "sw",
+            "--no-charts",
+            "--quiet",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The memory check counts every cell of the per-step statistics at its real size
+/// (before: 8 bytes a value, 8-15 times too little for long runs, so `--steps 2000000`
+/// passed the check and then asked the system for one 18 GB allocation), and a
+/// forecast's horizon is checked like steps (before: `--horizon 4294967295` aborted).
+#[test]
+fn long_runs_and_long_horizons_are_refused_before_they_allocate() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let baseline = root.join("scenarios/baseline.toml");
+    let run = |args: &[&str]| {
+        Command::new(binary())
+            .current_dir(t)
+            .env("POLICYSIM_MEMORY_AVAILABLE", (3u64 << 30).to_string())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "run",
+        baseline.to_str().unwrap(),
+        "--steps",
+        "2000000",
+        "--runs",
+        "2",
+        "--out",
+        "long",
+        "--no-charts",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("per-step statistics for steps = 2000000"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!t.join("long").exists());
+    let us = root.join("scenarios/us_states.toml");
+    let spid = root.join("scenarios/data/spid_sample.csv");
+    let o = run(&[
+        "forecast",
+        us.to_str().unwrap(),
+        "--observed",
+        spid.to_str().unwrap(),
+        "--policy",
+        "adawork",
+        "--train-until",
+        "1960",
+        "--horizon",
+        "4294967295",
+        "--out",
+        "fc",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--horizon 4294967295") && stderr(&o).contains("needs about"));
+    assert!(!t.join("fc").exists());
 }

@@ -102,7 +102,11 @@ pub(super) fn run(args: ForecastArgs) -> Result<()> {
     }
     scenario.runs = args.runs.max(1);
     check_destination(&args.out, args.evaluate_all)?;
-    crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
+    // the forecast runs go on for the horizon: the memory they need is checked up front
+    let mut longest = scenario.clone();
+    longest.steps = longest.steps.max(args.horizon);
+    crate::limits::check_memory_holding(&longest, crate::machine::thread_count(args.threads), 1)
+        .map_err(|e| Error::Input(format!("--horizon {}: {e}", args.horizon)))?;
     let prepared = crate::scenario_files::prepare(&scenario)?;
     let free = crate::fit::check_free(&scenario, &args.free)?;
     if !args.quiet {

@@ -21,7 +21,9 @@
 //!   state — four `f32` traits, three `f32` propensities, status, variant, counters and
 //!   lists — and, in the step the centre picks its pilots, the ranked candidates, 24
 //!   per eligible government; plus its per-step record) and
-//!   the aggregation (`(steps + 1) x series x min(runs, 1000) x 8` bytes);
+//!   the aggregation (`(steps + 1) x series x (STAT_CELL_BYTES + 8 min(runs, 1000))`
+//!   bytes: each cell of the per-step statistics has its running moments and quantile
+//!   markers, about 450 bytes, besides the values it keeps);
 //! - networks whose nodes have stored names (hierarchies, node and edge files) take
 //!   [`NAME_BYTES_PER_NODE`] more per government in both phases; generated networks name
 //!   their nodes "0", "1", ... without storing the names.
@@ -41,7 +43,7 @@
 
 use crate::capped_read::max_data_file_bytes;
 use crate::machine::{available_memory, format_bytes};
-use policysim_model::aggregate::EXACT_LIMIT;
+use policysim_model::aggregate::{EXACT_LIMIT, STAT_CELL_BYTES};
 use policysim_model::error::{Error, Result};
 use policysim_model::network::Network;
 use policysim_model::scenario::{NetworkKind, Scenario};
@@ -212,10 +214,15 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
         per_thread = per_thread.saturating_add(network.max(build));
     }
     let kept = u64::from(scenario.runs).min(EXACT_LIMIT as u64);
+    // each cell of the per-step statistics: its own fixed size, plus 8 bytes for each
+    // value kept for the exact quantiles
     let aggregation = rows
         .saturating_mul(series)
-        .saturating_mul(kept.max(1))
-        .saturating_mul(8)
+        .saturating_mul(
+            kept.max(1)
+                .saturating_mul(8)
+                .saturating_add(STAT_CELL_BYTES),
+        )
         .saturating_add(u64::from(scenario.runs).saturating_mul(8));
     let threads = threads.max(1) as u64;
     let others = network.saturating_mul(held);

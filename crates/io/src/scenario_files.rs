@@ -71,8 +71,17 @@ pub const STUDY_TABLES: [(&str, &str); 2] = [
 
 /// Adds to the scenario's warnings that each of [`STUDY_TABLES`] present in `text`
 /// (other than `reader`'s own) is read by its command only.
-pub fn warn_of_study_tables(scenario: &mut Scenario, text: &str, path: &Path, reader: Option<&str>) {
-    let Ok(table) = text.strip_prefix('\u{feff}').unwrap_or(text).parse::<toml::Table>() else {
+pub fn warn_of_study_tables(
+    scenario: &mut Scenario,
+    text: &str,
+    path: &Path,
+    reader: Option<&str>,
+) {
+    let Ok(table) = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .parse::<toml::Table>()
+    else {
         return;
     };
     for (name, command) in STUDY_TABLES {

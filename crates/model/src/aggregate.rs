@@ -21,6 +21,10 @@ pub struct Stat {
     p2: Option<[P2; 3]>,
 }
 
+/// Bytes one cell of the per-step statistics takes before it holds any value (its
+/// running moments and quantile markers); each kept value adds 8 (for the memory estimate).
+pub const STAT_CELL_BYTES: u64 = std::mem::size_of::<Stat>() as u64;
+
 impl Default for Stat {
     fn default() -> Self {
         Stat::new()
