@@ -109,3 +109,55 @@ fn long_runs_and_long_horizons_are_refused_before_they_allocate() {
     assert!(stderr(&o).contains("--horizon 4294967295") && stderr(&o).contains("needs about"));
     assert!(!t.join("fc").exists());
 }
+
+/// A sensitivity range is of whole numbers when its key is, whatever its ends look like:
+/// `innovation.rate=0:1` is the interval (before: only 0 and 1 were sampled, both ends
+/// being written as integers), `network.n=40:60` stays whole numbers.
+#[test]
+fn a_sensitivity_range_takes_its_type_from_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(
+        t.join("ring.toml"),
+        "name = \"ring\"\nsteps = 5\nruns = 2\n[network]\nkind = \"ring\"\nn = 60\nk = 4\n",
+    )
+    .unwrap();
+    let o = policysim(
+        t,
+        &[
+            "sensitivity",
+            "ring.toml",
+            "--set",
+            "innovation.rate=0:1",
+            "--set",
+            "network.n=40:60",
+            "--method",
+            "morris",
+            "--trajectories",
+            "4",
+            "--out",
+            "s",
+            "--no-charts",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_path(t.join("s/design.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (rate, k) = (col("innovation.rate"), col("network.n"));
+    let mut rates = Vec::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        rates.push(r[rate].parse::<f64>().unwrap());
+        let kv: f64 = r[k].parse().unwrap();
+        assert!(
+            kv.fract() == 0.0 && (40.0..=60.0).contains(&kv),
+            "network.n = {kv}"
+        );
+    }
+    assert!(
+        rates.iter().any(|&x| x > 0.0 && x < 1.0),
+        "interior values of innovation.rate sampled: {rates:?}"
+    );
+}

@@ -323,7 +323,16 @@ fn parameter(
 }
 
 /// Checks both ends of a range against the scenario (unknown key, wrong type, out of range).
-fn check_parameter(base: &Scenario, p: Parameter) -> std::result::Result<Parameter, String> {
+fn check_parameter(base: &Scenario, mut p: Parameter) -> std::result::Result<Parameter, String> {
+    // the key's type decides whether the range is of whole numbers, not how its ends are
+    // written: `innovation.rate = 0:1` is the interval, `network.k = 2:8` whole numbers
+    match base.get_dotted(&p.key) {
+        Some(toml::Value::Float(_)) => p.integer = false,
+        Some(toml::Value::Integer(_)) if p.low.fract() == 0.0 && p.high.fract() == 0.0 => {
+            p.integer = true
+        }
+        _ => {}
+    }
     for u in [0.0, 1.0] {
         let v = p.value(u);
         let mut s = base.clone();
