@@ -348,12 +348,16 @@ fn the_paired_difference_is_narrower_than_the_unpaired_one_on_the_same_runs() {
             ],
         );
     }
-    let printed = ok(
+    let out = policysim(
         d,
         &[
             "compare", "a", "b", "b22", "--out", "cmp", "--format", "svg",
         ],
     );
+    assert!(out.status.success());
+    // the table goes to standard error, as run, fit, sweep and sensitivity print theirs
+    assert!(out.stdout.is_empty(), "nothing on standard output");
+    let printed = String::from_utf8_lossy(&out.stderr).into_owned();
     let rows = table(&d.join("cmp/compare.csv"));
     let pairing = column(&rows, "pairing");
     assert_eq!(
@@ -392,16 +396,31 @@ fn the_paired_difference_is_narrower_than_the_unpaired_one_on_the_same_runs() {
         policysim::cells::num(paired.diff)
     );
     assert_eq!(rows[2][hi], policysim::cells::num(paired.high));
-    // a time metric is differenced over the runs where both reached the level, and a
-    // censored value is never written as a number
-    let t50_n: usize = rows[2][column(&rows, "t50_diff_n")].parse().unwrap();
-    let both = a
-        .values("t50")
-        .iter()
-        .zip(b.values("t50"))
-        .filter(|(x, y)| x.is_some() && y.is_some())
-        .count();
-    assert_eq!(t50_n, both);
+    // a time metric is compared as the restricted mean time over every pair (a level
+    // never reached counts as the horizon, 30 steps), never over the pairs that reached it
+    assert_eq!(rows[2][column(&rows, "t50_rmst_diff_n")], "40");
+    assert_eq!(rows[2][column(&rows, "t50_rmst_horizon")], "30");
+    assert!(
+        !rows[0].iter().any(|h| h == "t50_diff"),
+        "no conditional difference"
+    );
+    let want =
+        policysim::paired::restricted_mean_difference(a.values("t50"), b.values("t50"), 30.0, true)
+            .unwrap();
+    assert_eq!(
+        rows[2][column(&rows, "t50_rmst_diff")],
+        policysim::cells::num(want.diff)
+    );
+    // the printed table gives each arm's Kaplan–Meier median and restricted mean, and
+    // the restricted mean difference
+    assert!(
+        printed.contains("KM median") && printed.contains("restricted mean difference"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("fewer than 2 runs with a value"),
+        "{printed}"
+    );
 }
 
 /// Final shares of `runs` runs of a scenario with master seed `seed`.

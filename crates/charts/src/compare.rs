@@ -178,13 +178,15 @@ fn add_differences(
     use super::difference as d;
     let metrics = d::metrics_of(arms);
     header.push("pairing".into());
-    header.extend(d::header(&metrics, true));
+    let columns = d::header(&metrics, true);
+    let width = columns.len();
+    header.extend(columns);
     let Some(first) = arms.first() else {
         return;
     };
     for (i, (row, arm)) in rows.iter_mut().zip(arms).enumerate() {
         if i == 0 {
-            row.extend(std::iter::repeat_n(String::new(), 1 + metrics.len() * 7));
+            row.extend(std::iter::repeat_n(String::new(), 1 + width));
         } else {
             row.push(d::pairing(arm, first).name().into());
             row.extend(d::cells(arm, first, &metrics, true));
