@@ -148,8 +148,9 @@ impl RunValues {
         if runs.is_empty() {
             return Err(Error::input_in(&path, "no runs (only a header)"));
         }
-        // a column that is empty in every run (no observed adoptions) is not a metric here
-        metrics.retain(|_, v| v.iter().any(Option::is_some));
+        // a column that is empty in every run (no observed adoptions) is not a metric
+        // here; a time that no run reached is (every run censored at the horizon)
+        metrics.retain(|m, v| is_time(m) || v.iter().any(Option::is_some));
         let seed = seeds.windows(2).all(|w| w[0] == w[1]).then(|| seeds[0]);
         Ok(RunValues {
             path,
@@ -202,7 +203,11 @@ impl RunValues {
         let steps = self.horizon?;
         let mut times = policysim_model::aggregate::TimeToLevel::default();
         for v in self.values(metric) {
-            times.push(v.map(|t| t.max(0.0) as u32));
+            // a time past the horizon (only in a hand-made file) is censored there
+            times.push(
+                v.filter(|&t| t <= f64::from(steps))
+                    .map(|t| t.max(0.0) as u32),
+            );
         }
         let none = policysim_model::aggregate::Stat::new();
         Some(times.summary(&none, steps).km)
@@ -454,4 +459,58 @@ pub fn report(labels: &[String], arms: &[RunValues]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arm(t50: &[&str], steps: Option<u32>) -> RunValues {
+        let mut text = String::from("run,seed,final_share,t50\n");
+        for (r, t) in t50.iter().enumerate() {
+            text.push_str(&format!("{r},1,0.5,{t}\n"));
+        }
+        let v = RunValues::parse(PathBuf::from("runs.csv"), text.as_bytes()).unwrap();
+        match steps {
+            Some(s) => v.with_horizon(s),
+            None => v,
+        }
+    }
+
+    #[test]
+    fn times_are_compared_at_the_shorter_horizon_and_never_without_one() {
+        let a = arm(&["4", "", "10", "6"], Some(10));
+        // a time past the horizon (a hand-made file) counts at the horizon, allocating nothing
+        let b = arm(&["5", "1e12", "", "7"], Some(8));
+        assert_eq!(b.common_horizon(&a), Some(8));
+        // restricted at 8: a 4, 8, 8, 6; b 5, 8, 8, 7: differences 1, 0, 0, 1
+        let d = b.difference_to(&a, "t50").unwrap();
+        assert_eq!((d.pairing, d.n), (Pairing::Paired, 4));
+        assert!((d.diff - 0.5).abs() < 1e-12, "{d:?}");
+        // S(5) = 3/4, S(7) = 3/4 · 2/3 = 1/2 (the two censored at 8 still at risk)
+        assert_eq!(b.km_median("t50").unwrap().median, Some(7.0));
+        let cells = cells(&b, &a, &["t50"], false);
+        assert_eq!(header(&["t50"], false)[0], "t50_rmst_horizon");
+        assert_eq!((cells[0].as_str(), cells[1].as_str()), ("8", "0.5"));
+        // no horizon, no difference of times (and the printed table says why)
+        let unknown = arm(&["4", "5", "", "6"], None);
+        assert!(unknown.difference_to(&a, "t50").is_none());
+        // no run reached the level: every run at the horizon, still compared
+        let never = arm(&["", "", "", ""], Some(10));
+        let d = never.difference_to(&a, "t50").unwrap();
+        assert!((d.diff - 2.5).abs() < 1e-12 && d.n == 4, "{d:?}"); // 10 - mean(4, 10, 10, 6)
+        let text = report(&["a".into(), "u".into()], &[a.clone(), unknown]);
+        assert!(text.contains("horizon of an arm is unknown"), "{text}");
+        // a mean metric with one pair: the table says so, not "fewer than 2 runs in each"
+        let one = RunValues::parse(
+            PathBuf::from("runs.csv"),
+            b"run,seed,final_share\n0,1,0.5\n1,1,\n2,1,\n3,1,\n",
+        )
+        .unwrap();
+        let text = report(&["a".into(), "o".into()], &[a, one]);
+        assert!(
+            text.contains("1 pair(s) with a value in both arms, 2 needed"),
+            "{text}"
+        );
+    }
 }
