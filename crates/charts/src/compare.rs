@@ -177,6 +177,29 @@ fn add_differences(
 ) {
     use super::difference as d;
     let metrics = d::metrics_of(arms);
+    // each arm's restricted mean time to every level (at its own horizon), with its CI
+    let times: Vec<&str> = metrics.iter().copied().filter(|m| d::is_time(m)).collect();
+    for t in &times {
+        for f in ["rmst", "rmst_ci_low", "rmst_ci_high"] {
+            header.push(format!("{t}_{f}"));
+        }
+    }
+    for (row, arm) in rows.iter_mut().zip(arms) {
+        for t in &times {
+            let mean = arm.horizon.and_then(|h| {
+                policysim_model::paired::restricted_mean(arm.values(t), f64::from(h))
+            });
+            let cell = |x: Option<f64>| {
+                x.filter(|v| v.is_finite())
+                    .map_or(String::new(), policysim_io::cells::num)
+            };
+            row.extend([
+                cell(mean.map(|c| c.mean)),
+                cell(mean.map(|c| c.low)),
+                cell(mean.map(|c| c.high)),
+            ]);
+        }
+    }
     header.push("pairing".into());
     let columns = d::header(&metrics, true);
     let width = columns.len();
