@@ -628,3 +628,52 @@ fn the_restricted_mean_difference_of_censored_times_covers_zero_at_its_nominal_r
 const REPLICATES: u64 = 300;
 /// Runs per arm (pairs) in each replicate of the coverage test.
 const RUNS_PER_ARM: usize = 500;
+
+/// A `--baseline` sweep over `steps` compares times at each pair of points' common horizon
+/// (the shorter `steps`), the same whether the sweep ran whole or in shards and merged
+/// (the merge reads each point's `steps` from the swept values).
+#[test]
+fn baseline_times_of_a_sweep_over_steps_use_the_shorter_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "steps.toml",
+        &format!("{BASE}\n[sweep]\nsteps = [20, 30]\n"),
+    );
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "steps.toml",
+            "--baseline",
+            "steps=30",
+            "-q",
+            "--no-charts",
+        ];
+        args.extend_from_slice(extra);
+        ok(d, &args);
+    };
+    sweep(&["--out", "w"]);
+    sweep(&["--shard", "1/2", "--out", "h1"]);
+    sweep(&["--shard", "2/2", "--out", "h2"]);
+    ok(d, &["merge", "h1", "h2", "--out", "m", "-q", "--no-charts"]);
+    assert_eq!(read(&d.join("w/sweep.csv")), read(&d.join("m/sweep.csv")));
+    let rows = table(&d.join("w/sweep.csv"));
+    let horizon = column(&rows, "t50_rmst_horizon");
+    assert_eq!([&rows[1][horizon], &rows[2][horizon]], ["20", "30"]);
+    // point 0 (20 steps) minus the baseline (30 steps), both restricted to 20 steps
+    let p0 = RunValues::read(&d.join("w/points/0")).unwrap();
+    let p1 = RunValues::read(&d.join("w/points/1")).unwrap();
+    let want = policysim::paired::restricted_mean_difference(
+        p1.values("t50"),
+        p0.values("t50"),
+        20.0,
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        rows[1][column(&rows, "t50_rmst_diff")],
+        policysim::cells::num(want.diff)
+    );
+    assert_eq!(rows[1][column(&rows, "t50_rmst_diff_n")], "40");
+}
