@@ -933,7 +933,8 @@ fn side_by_side_differences_carry_paired_or_welch_intervals() {
         fw["high"].as_f64().unwrap(),
     );
     assert!(lo < d && d < hi, "{fw}");
-    // a time to half never reached is not a number: said undefined, with the counts
+    // a time to half never reached is never a number nor dropped: the difference of
+    // restricted mean times at the shorter horizon (5), over every pair
     let short = run(format!(
         r#"{{"preset": "competition", "runs": 30, "steps": 5, "reference": {id}}}"#
     ));
@@ -943,8 +944,22 @@ fn side_by_side_differences_carry_paired_or_welch_intervals() {
     assert_eq!(reference["summary"]["t50"]["runs_reached"], 30);
     assert_eq!(short["summary"]["t50"]["runs_reached"], 0);
     assert_eq!(t50["with_value"], serde_json::json!([30, 0]), "{t50}");
-    assert!(t50["diff"].is_null() && t50["low"].is_null(), "{t50}");
-    assert_eq!(t50["n"], 0);
+    assert_eq!(
+        (t50["n"].as_u64(), t50["horizon"].as_u64()),
+        (Some(30), Some(5)),
+        "{t50}"
+    );
+    // every short run counts 5, every reference run min(t50, 5) <= 5: the difference is
+    // at least 0 and its interval within [-5, 5]
+    let (d, lo, hi) = (
+        t50["diff"].as_f64().unwrap(),
+        t50["low"].as_f64().unwrap(),
+        t50["high"].as_f64().unwrap(),
+    );
+    assert!(
+        d >= 0.0 && lo <= d && d <= hi && -5.0 <= lo && hi <= 5.0,
+        "{t50}"
+    );
 }
 
 #[test]

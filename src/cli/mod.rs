@@ -358,7 +358,7 @@ fn compare(dirs: &[PathBuf], out: &Path, options: &ChartOptions) -> Result<()> {
         charts::draw_compare(dirs, &arms, staging, options)
     })?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-    print!("{}", charts::difference::report(&labels, &arms));
+    eprint!("{}", charts::difference::report(&labels, &arms));
     eprintln!(
         "{} files written in {}/ (compare.csv and charts)",
         written.len(),

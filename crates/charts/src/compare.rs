@@ -177,14 +177,39 @@ fn add_differences(
 ) {
     use super::difference as d;
     let metrics = d::metrics_of(arms);
+    // each arm's restricted mean time to every level (at its own horizon), with its CI
+    let times: Vec<&str> = metrics.iter().copied().filter(|m| d::is_time(m)).collect();
+    for t in &times {
+        for f in ["rmst", "rmst_ci_low", "rmst_ci_high"] {
+            header.push(format!("{t}_{f}"));
+        }
+    }
+    for (row, arm) in rows.iter_mut().zip(arms) {
+        for t in &times {
+            let mean = arm.horizon.and_then(|h| {
+                policysim_model::paired::restricted_mean(arm.values(t), f64::from(h))
+            });
+            let cell = |x: Option<f64>| {
+                x.filter(|v| v.is_finite())
+                    .map_or(String::new(), policysim_io::cells::num)
+            };
+            row.extend([
+                cell(mean.map(|c| c.mean)),
+                cell(mean.map(|c| c.low)),
+                cell(mean.map(|c| c.high)),
+            ]);
+        }
+    }
     header.push("pairing".into());
-    header.extend(d::header(&metrics, true));
+    let columns = d::header(&metrics, true);
+    let width = columns.len();
+    header.extend(columns);
     let Some(first) = arms.first() else {
         return;
     };
     for (i, (row, arm)) in rows.iter_mut().zip(arms).enumerate() {
         if i == 0 {
-            row.extend(std::iter::repeat_n(String::new(), 1 + metrics.len() * 7));
+            row.extend(std::iter::repeat_n(String::new(), 1 + width));
         } else {
             row.push(d::pairing(arm, first).name().into());
             row.extend(d::cells(arm, first, &metrics, true));

@@ -3,7 +3,7 @@
 //! adoption step per unit), and the differences to the reference with 95% intervals.
 
 use super::Files;
-use policysim_charts::difference::{is_time, RunValues};
+use policysim_charts::difference::{horizon_of_summary, is_time, RunValues};
 use policysim_model::ensemble::EnsembleResult;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -94,13 +94,24 @@ const METRICS: [&str; 4] = [
 
 /// The differences current − reference of the headline metrics, from both results'
 /// `runs.csv`, with 95% intervals as `policysim compare` computes them (`policysim_model::paired`):
-/// paired run by run when both ran the same seed and run indices, Welch otherwise. A
-/// metric without a difference (fewer than 2 runs with a value in each, e.g. t50 never
-/// reached) has `diff: null`. Null when either `runs.csv` cannot be read.
+/// paired run by run when both ran the same seed and run indices, Welch otherwise. The
+/// time to half (t50) is compared as the restricted mean time over every run, a run that
+/// never reached half counted at the horizon (`horizon`, the shorter `steps` of the two);
+/// `with_value` says how many runs of each reached half. A metric without a difference
+/// (fewer than 2 runs with a value in each, or an unknown horizon) has `diff: null`. Null
+/// when either `runs.csv` cannot be read.
 pub(crate) fn differences(reference: &Files, current: &Files) -> Value {
     let values = |files: &Files| {
         let (_, bytes) = files.iter().find(|(n, _)| n == "runs.csv")?;
-        RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()
+        let v = RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()?;
+        let steps = files
+            .iter()
+            .find(|(n, _)| n == "summary.json")
+            .and_then(|(_, b)| horizon_of_summary(b));
+        Some(match steps {
+            Some(s) => v.with_horizon(s),
+            None => v,
+        })
     };
     let (Some(a), Some(b)) = (values(reference), values(current)) else {
         return Value::Null;
@@ -116,6 +127,7 @@ pub(crate) fn differences(reference: &Files, current: &Files) -> Value {
                 Some(d) if d.diff.is_finite() => json!({
                     "metric": m,
                     "time": is_time(m),
+                    "horizon": if is_time(m) { json!(b.common_horizon(&a)) } else { Value::Null },
                     "diff": d.diff,
                     "low": d.low,
                     "high": d.high,

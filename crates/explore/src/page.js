@@ -516,7 +516,9 @@ function showSummary() {
 
 // One difference of the side-by-side line: current − reference with its 95% interval,
 // from the server (paired run by run when both settings ran the same seeds and runs,
-// Welch otherwise; src/paired.rs). A metric without a difference says so in words.
+// Welch otherwise; crates/model/src/paired.rs). The time to half is the difference of
+// restricted mean times: every run, one that never reached half counted at the horizon.
+// A metric without a difference says so in words.
 function differenceText(d, pairing) {
   const scale = d.metric === "final_share" ? 100 : 1;
   const digits = d.time ? 1 : d.metric === "final_share" ? 1 : 3;
@@ -525,7 +527,7 @@ function differenceText(d, pairing) {
   if (d.diff === null) return w("diff_undefined")(name, d.with_value[0], d.with_value[1], d.time);
   const unit = d.time ? w("unit_years") : d.metric === "final_share" ? w("unit_pp") : "";
   let text = `${name} ${f(d.diff)}${unit} [${f(d.low)}, ${f(d.high)}]`;
-  if (d.time) text += w("diff_reached")(d.n, d.with_value[0], d.with_value[1], pairing);
+  if (d.time) text += w("diff_reached")(d.n, d.with_value[0], d.with_value[1], pairing, d.horizon);
   return text;
 }
 

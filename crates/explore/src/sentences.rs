@@ -23,33 +23,13 @@ pub fn sentence(
             Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
         });
     }
-    let reached = r.t50.count();
-    let runs = u64::from(scenario.runs);
+    // the t50 `policysim run` prints: the Kaplan–Meier median over every run (censored at
+    // the last step), never the median of the runs that reached half
+    let steps = result.curves.rows.saturating_sub(1) as u32;
+    let t50 = &r.time_summaries(steps)[1];
     let unit = scenario.time_unit.as_str();
-    let start_year = observed.map(|o| o.start_year);
-    match r.t50.summary() {
-        // with real adoptions the axes show calendar years, and so does the sentence
-        Some(t) if reached * 2 >= runs && start_year.is_some() => {
-            let year = f64::from(start_year.unwrap_or(0)) + t.p50;
-            parts.push(match lang {
-                Lang::En => format!("half the units adopted by {year:.0}"),
-                Lang::Zh => format!("{year:.0} 年过半单位采纳"),
-            })
-        }
-        Some(t) if reached * 2 >= runs => parts.push(match lang {
-            Lang::En => format!("half the units adopted by {unit} {:.0}", t.p50),
-            Lang::Zh if unit == "year" => format!("第 {:.0} 年过半单位采纳", t.p50),
-            Lang::Zh => format!("第 {:.0} 步过半单位采纳", t.p50),
-        }),
-        _ if reached == 0 => parts.push(match lang {
-            Lang::En => "half the units adopted in none of the runs".to_string(),
-            Lang::Zh => "所有模拟中采纳单位均未过半".to_string(),
-        }),
-        _ => parts.push(match lang {
-            Lang::En => format!("half the units adopted in only {reached} of {runs} runs"),
-            Lang::Zh => format!("仅 {reached} / {runs} 次模拟中采纳单位过半"),
-        }),
-    }
+    let start_year = observed.map(|o| f64::from(o.start_year));
+    parts.push(t50_words(t50, unit, start_year, lang));
     let best = Channel::ALL
         .iter()
         .zip(&r.channel_shares)
@@ -72,6 +52,52 @@ pub fn sentence(
         });
     }
     parts.join(if lang == Lang::Zh { "；" } else { "; " })
+}
+
+/// When half the units had adopted, as `policysim run` says it (`output::t50_line`): the
+/// Kaplan–Meier median with its 95% interval, in calendar years when `start_year` is
+/// given; "undefined" when fewer than half of the runs got there.
+pub fn t50_words(
+    t: &policysim_model::aggregate::TimeSummary,
+    unit: &str,
+    start_year: Option<f64>,
+    lang: Lang,
+) -> String {
+    let at = |v: f64| start_year.map_or(v, |y| y + v);
+    let bound = |b: Option<f64>| b.map_or("undefined".to_string(), |v| format!("{:.0}", at(v)));
+    let (k, n, last) = (t.runs_reached, t.runs, t.censored_at);
+    match (t.km.median, start_year, lang) {
+        (Some(m), Some(_), Lang::En) => format!(
+            "half the units adopted by {:.0} (Kaplan–Meier median; 95% CI {}–{})",
+            at(m),
+            bound(t.km.low),
+            bound(t.km.high)
+        ),
+        (Some(m), None, Lang::En) => format!(
+            "half the units adopted by {unit} {m:.0} (Kaplan–Meier median; 95% CI {}–{})",
+            bound(t.km.low),
+            bound(t.km.high)
+        ),
+        (Some(m), Some(_), Lang::Zh) => format!(
+            "{:.0} 年过半单位采纳（Kaplan–Meier 中位数；95% 置信区间 {}–{}）",
+            at(m),
+            bound(t.km.low),
+            bound(t.km.high)
+        ),
+        (Some(m), None, Lang::Zh) => format!(
+            "第 {m:.0} {}过半单位采纳（Kaplan–Meier 中位数；95% 置信区间 {}–{}）",
+            if unit == "year" { "年" } else { "步" },
+            bound(t.km.low),
+            bound(t.km.high)
+        ),
+        (None, _, Lang::En) => format!(
+            "t50 undefined: fewer than half of the runs reached 50% ({k} of {n} runs reached 50% within {last} {unit}s)"
+        ),
+        (None, _, Lang::Zh) => format!(
+            "过半时间无法确定：不到一半的模拟达到 50%（{n} 次模拟中 {k} 次在 {last} {}内达到）",
+            if unit == "year" { "年" } else { "步" }
+        ),
+    }
 }
 
 /// The channel's name in Chinese.

@@ -379,3 +379,62 @@ fn downloads_of_data_presets_are_portable() {
     assert!(has(b"data/us_states_edges.csv") && has(b"data/us_states_nodes.csv"));
     assert!(has(b"edges = \"data/us_states_edges.csv\""));
 }
+
+/// The page's sentence gives the t50 that `policysim run` prints for the same runs: the
+/// Kaplan–Meier median (`output::t50_line`), not the median of the runs that reached half.
+/// The scenario is slow enough that only part of the runs reach half within the steps, so
+/// the two medians differ (checked below), and short enough in a second ensemble that
+/// fewer than half get there: then both say "undefined".
+#[test]
+fn the_sentence_says_the_t50_that_run_prints() {
+    let text = |steps: u32| {
+        format!(
+            "name = \"half\"\nsteps = {steps}\nruns = 200\nseed = 5\n[network]\nkind = \"erdos_renyi\"\nn = 60\nmean_degree = 4.0\n[innovation]\nrate = 0.004\n[learning]\nrate = 0.6\n"
+        )
+    };
+    let number_after = |s: &str, words: &str| -> Option<f64> {
+        let rest = &s[s.find(words)? + words.len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().ok()
+    };
+    let mut seen_defined = false;
+    for steps in [30, 20] {
+        let s = parse_scenario(&text(steps), Path::new("half.toml")).unwrap();
+        let prepared = policysim_io::scenario_files::prepare(&s).unwrap();
+        let options = policysim_model::ensemble::EnsembleOptions::default();
+        let result =
+            policysim_model::ensemble::run_ensemble(&s, s.seed, &prepared, &options, &mut |_| {
+                Ok(())
+            })
+            .unwrap();
+        let t50 = &result.runs.time_summaries(s.steps)[1];
+        let line = policysim_io::output::t50_line(t50, &s.time_unit);
+        let sentence = sentences::sentence(&s, &result, None, Lang::En);
+        match number_after(&line, "t50 ") {
+            Some(t) => {
+                seen_defined = true;
+                assert_eq!(
+                    number_after(&sentence, "half the units adopted by year "),
+                    Some(t),
+                    "{sentence} / {line}"
+                );
+                assert!(
+                    t50.runs_reached < t50.runs,
+                    "some runs are censored: {line}"
+                );
+                // the old sentence's figure, the median of the runs that reached half, is
+                // earlier: those are the fast runs
+                let old = result.runs.t50.summary().unwrap().p50;
+                assert!(
+                    old < t,
+                    "median of the runs that reached half {old}, KM {t}"
+                );
+            }
+            None => {
+                assert!(line.starts_with("t50 undefined"), "{line}");
+                assert!(sentence.contains(&line), "{sentence} / {line}");
+            }
+        }
+    }
+    assert!(seen_defined, "one of the ensembles has a median");
+}

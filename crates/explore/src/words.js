@@ -13,15 +13,15 @@ const WORDS = {
     diff_welch: (a, b) => `Current − reference (95% intervals; ${a} and ${b} runs compared as independent samples): `,
     diff_sep: "; ", diff_end: ".",
     diff_undefined: (m, a, b, time) => time
-      ? `${m}: not defined (half reached in ${a} runs of the reference and ${b} of the current, fewer than 2 comparable)`
+      ? `${m}: not defined (half reached in ${a} runs of the reference and ${b} of the current; the horizon of a result is unknown)`
       : `${m}: not defined`,
-    diff_reached: (n, a, b, pairing) => pairing === "paired"
-      ? ` (over the ${n} pairs that both reached half)`
-      : ` (over the runs that reached half: ${a} and ${b})`,
+    diff_reached: (n, a, b, pairing, h) => pairing === "paired"
+      ? ` (restricted mean over all ${n} pairs, a run that never reached half counted at ${h}; half reached in ${a} and ${b} runs)`
+      : ` (restricted mean over all ${n} runs, a run that never reached half counted at ${h}; half reached in ${a} and ${b} runs)`,
     metric_final_share: "final share", metric_t50: "time to half", metric_final_mean_quality: "final quality",
     metric_evaluation_bias: "evaluation bias",
     unit_pp: " points", unit_years: " years",
-    difference_help: "Each difference is current minus reference with its 95% confidence interval. When both settings ran the same runs with the same seeds, run r of one is compared with run r of the other (paired t interval); otherwise the two sets of runs are compared as independent samples (Welch's interval). The time to half is compared over the runs that reached half; where fewer than 2 did, it is not defined.",
+    difference_help: "Each difference is current minus reference with its 95% confidence interval. When both settings ran the same runs with the same seeds, run r of one is compared with run r of the other (paired t interval); otherwise the two sets of runs are compared as independent samples (Welch's interval). The time to half is compared as the restricted mean time over every run: a run that never reached half counts as the last year simulated, so runs that did not get there are neither dropped nor averaged as if they had.",
     download_map: "Download map (SVG)",
     map_bar_step: "adoption year", map_bar_year: "adoption year", never_adopted: "never adopted",
     to_controls: "Parameters ↓", why: "Why",
@@ -65,15 +65,15 @@ const WORDS = {
     diff_welch: (a, b) => `当前 − 参照（95% 置信区间；${a} 次与 ${b} 次模拟作为独立样本比较）：`,
     diff_sep: "；", diff_end: "。",
     diff_undefined: (m, a, b, time) => time
-      ? `${m}：无法确定（参照有 ${a} 次、当前有 ${b} 次模拟过半，可比较的不足 2 次）`
+      ? `${m}：无法确定（参照有 ${a} 次、当前有 ${b} 次模拟过半；结果的模拟期限未知）`
       : `${m}：无法确定`,
-    diff_reached: (n, a, b, pairing) => pairing === "paired"
-      ? `（基于两者都过半的 ${n} 对模拟）`
-      : `（基于过半的模拟：${a} 次与 ${b} 次）`,
+    diff_reached: (n, a, b, pairing, h) => pairing === "paired"
+      ? `（全部 ${n} 对模拟的限制平均时间，未过半的模拟按 ${h} 计；过半的分别有 ${a} 次与 ${b} 次）`
+      : `（全部 ${n} 次模拟的限制平均时间，未过半的模拟按 ${h} 计；过半的分别有 ${a} 次与 ${b} 次）`,
     metric_final_share: "最终采纳比例", metric_t50: "过半时间", metric_final_mean_quality: "最终质量",
     metric_evaluation_bias: "评估偏差",
     unit_pp: " 个百分点", unit_years: " 年",
-    difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（韦尔奇 t 区间）。过半时间只在过半的模拟之间比较；不足 2 次时无法确定。",
+    difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（韦尔奇 t 区间）。过半时间按限制平均时间比较，包括所有模拟：未过半的模拟按最后一个模拟年份计，既不剔除，也不当作已过半来平均。",
     download_map: "下载地图（SVG）",
     map_bar_step: "采纳年份", map_bar_year: "采纳年份", never_adopted: "未采纳",
     to_controls: "参数 ↓", why: "原因",

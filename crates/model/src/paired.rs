@@ -174,6 +174,57 @@ pub fn difference(
     }
 }
 
+/// A run's restricted time to a level (Royston & Parmar 2013): the step it reached the
+/// level at, or the horizon `tau` when it never did (or did only after `tau`). Defined for
+/// every run, so a comparison of restricted times uses every run and every pair.
+pub fn restricted_time(time: Option<f64>, tau: f64) -> f64 {
+    time.map_or(tau, |t| t.min(tau))
+}
+
+/// The restricted mean time to a level of one arm, min(T, tau) averaged over every run,
+/// with its 95% t interval clipped to [0, tau] (the values lie there, so the mean does;
+/// the t interval can pass tau when nearly every run is censored). None without runs.
+pub fn restricted_mean(times: &[Option<f64>], tau: f64) -> Option<crate::stats::MeanCi> {
+    let values: Vec<f64> = times.iter().map(|&t| restricted_time(t, tau)).collect();
+    let mut ci = crate::stats::mean_ci_of(&values)?;
+    if ci.low.is_finite() {
+        (ci.low, ci.high) = (ci.low.max(0.0), ci.high.min(tau));
+    }
+    Some(ci)
+}
+
+/// The difference of restricted mean times to a level, `other` minus `first`, every run's
+/// time restricted to the horizon `tau` (a level never reached counts as `tau`): paired
+/// run by run when `paired` (every pair is used), Welch otherwise (every run). The
+/// interval of a difference of values in [0, tau] is clipped to [-tau, tau]. None with
+/// fewer than 2 runs in an arm (2 pairs when paired) or a horizon that is not a number.
+///
+/// Unlike the difference over the runs that reached the level in both arms, this compares
+/// the same population of runs in both arms, so it is unbiased for the difference of the
+/// arms' restricted mean times whatever the censoring (docs/statistics.md).
+pub fn restricted_mean_difference(
+    first: &[Option<f64>],
+    other: &[Option<f64>],
+    tau: f64,
+    paired: bool,
+) -> Option<Difference> {
+    if !tau.is_finite() {
+        return None;
+    }
+    let restrict =
+        |v: &[Option<f64>]| -> Vec<f64> { v.iter().map(|&t| restricted_time(t, tau)).collect() };
+    let (a, b) = (restrict(first), restrict(other));
+    let mut d = if paired {
+        let some = |v: &[f64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
+        let n = a.len().min(b.len());
+        paired_difference(&some(&a[..n]), &some(&b[..n]))?
+    } else {
+        welch_difference(&a, &b)?
+    };
+    (d.low, d.high) = (d.low.max(-tau), d.high.min(tau));
+    Some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +256,35 @@ mod tests {
         // a first arm of zeros has no relative change
         let z = paired_difference(&opt(&[0.0, 0.0, 0.0]), &opt(&[1.0, 2.0, 3.0])).unwrap();
         assert!(z.rel_pct.is_nan() && (z.diff - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn restricted_times_use_every_run_and_count_a_censored_run_at_the_horizon() {
+        // a reaches at 2, 4, never, 6; b at 3, never, never, 5; horizon 10
+        let a = [Some(2.0), Some(4.0), None, Some(6.0)];
+        let b = [Some(3.0), None, None, Some(5.0)];
+        assert_eq!(restricted_time(None, 10.0), 10.0);
+        assert_eq!(restricted_time(Some(12.0), 10.0), 10.0);
+        // restricted: a 2, 4, 10, 6 and b 3, 10, 10, 5: differences 1, 6, 0, -1
+        let p = restricted_mean_difference(&a, &b, 10.0, true).unwrap();
+        assert_eq!((p.pairing, p.n), (Pairing::Paired, 4));
+        assert!((p.diff - 1.5).abs() < 1e-12, "{p:?}");
+        let direct = paired_difference(
+            &[Some(2.0), Some(4.0), Some(10.0), Some(6.0)],
+            &[Some(3.0), Some(10.0), Some(10.0), Some(5.0)],
+        )
+        .unwrap();
+        assert!((p.low - direct.low.max(-10.0)).abs() < 1e-12);
+        // the conditional difference would use only the 2 pairs where both reached: 1, -1
+        assert_eq!(paired_difference(&a, &b).unwrap().n, 2);
+        let w = restricted_mean_difference(&a, &b, 10.0, false).unwrap();
+        assert_eq!((w.pairing, w.n), (Pairing::Welch, 8));
+        assert!((w.diff - 1.5).abs() < 1e-12);
+        // nearly every run censored: the arm's interval stays within [0, horizon]
+        let mut late = vec![None; 199];
+        late.push(Some(1.0));
+        let m = restricted_mean(&late, 30.0).unwrap();
+        assert!(m.high <= 30.0 && m.low < m.mean && m.mean < 30.0, "{m:?}");
+        assert!(restricted_mean_difference(&a, &b, f64::NAN, true).is_none());
     }
 }

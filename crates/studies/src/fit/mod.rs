@@ -14,7 +14,7 @@ pub mod optim;
 pub mod pooled;
 pub mod search;
 
-use bass::{fit_bass, BassFit};
+use bass::BassFit;
 use policysim_io::observed::Observed;
 use policysim_model::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use policysim_model::error::{Error, Result};
@@ -665,19 +665,14 @@ impl Evaluator<'_> {
         } else {
             1.0
         };
-        let points: Vec<(f64, f64)> = self
-            .obs_share
-            .iter()
-            .enumerate()
-            .map(|(t, &y)| (t as f64 + bass_offset, y))
-            .collect();
-        let bass = fit_bass(&points);
-        let t_max = self.obs_share.len() - 1;
-        let bass_rmse = ((1..=t_max)
-            .map(|t| (bass.share(t as f64 + bass_offset) - self.obs_share[t]).powi(2))
-            .sum::<f64>()
-            / t_max as f64)
-            .sqrt();
+        // fitted on the steps whose RMSE is reported (1..T; step 0 is the initial adopters)
+        let (bass, bass_rmse) = bass::fit_bass_reported(&self.obs_share, bass_offset).unwrap_or((
+            BassFit {
+                p: f64::NAN,
+                q: f64::NAN,
+            },
+            f64::NAN,
+        ));
         let box_edges = box_edges(
             self.base,
             &self.opts.free,

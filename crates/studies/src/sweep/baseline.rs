@@ -2,7 +2,9 @@
 //! run by run. Each point keeps its `runs.csv`; when the whole sweep is together (a sweep
 //! without shards, or a merge) `sweep.csv` gets, after the point's own columns, `pairing`
 //! and for every headline metric `{m}_diff, {m}_diff_ci_low, {m}_diff_ci_high, {m}_diff_n`
-//! (the point minus the baseline, paired by run index under common random numbers).
+//! (the point minus the baseline, paired by run index under common random numbers); a
+//! time to a level (t10, t50, t90) as `{t}_rmst_horizon, {t}_rmst_diff, ...`, the
+//! difference of restricted mean times at the points' common horizon (their `steps`).
 
 use super::{value_text, Sweep};
 use policysim_charts::difference::{cells, header, pairing, RunValues, METRICS};
@@ -64,11 +66,13 @@ pub fn resolve(sweep: &Sweep, spec: &str) -> Result<usize> {
 }
 
 /// `sweep.csv` with the difference columns: `base_header` and the points' `rows` (in
-/// point order), each point's runs read from `dir(point)/runs.csv`.
+/// point order), each point's runs read from `dir(point)/runs.csv`, their times censored
+/// at `steps(point)`.
 pub(super) fn sweep_csv(
     base_header: &str,
     rows: &BTreeMap<usize, String>,
     dir: &dyn Fn(usize) -> std::path::PathBuf,
+    steps: &dyn Fn(usize) -> Result<u32>,
     baseline: usize,
 ) -> Result<String> {
     let read = |i: usize| -> Result<RunValues> {
@@ -79,7 +83,7 @@ pub(super) fn sweep_csv(
                 d.display()
             )));
         }
-        RunValues::read(&d)
+        Ok(RunValues::read(&d)?.with_horizon(steps(i)?))
     };
     let first = read(baseline)?;
     let metrics = metrics();

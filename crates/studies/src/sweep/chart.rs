@@ -225,10 +225,12 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     let mean = mean.ok_or_else(|| {
         Error::input_in(&csv_path, format!("no column for the metric `{metric}`"))
     })?;
+    // a time's difference is that of restricted mean times (`t50_rmst_diff` ...)
+    let named = policysim_charts::difference::difference_name(metric);
     let diff_cols = (
-        col(&format!("{metric}_diff")),
-        col(&format!("{metric}_diff_ci_low")),
-        col(&format!("{metric}_diff_ci_high")),
+        col(&format!("{named}_diff")),
+        col(&format!("{named}_diff_ci_low")),
+        col(&format!("{named}_diff_ci_high")),
     );
     let mut diffs = diff_cols.0.map(|_| Vec::new());
     let mut values = Vec::new();
@@ -412,7 +414,18 @@ impl Figure for Line<'_> {
         let n = n.min(diffs.len());
         let zh = style.lang == policysim_charts::Lang::Zh;
         let baseline = d.baseline.clone().unwrap_or_default();
-        let (label, band) = if zh {
+        let restricted = time_level(self.metric).is_some();
+        let (label, band) = if zh && restricted {
+            (
+                format!("限制平均时间与基准点（{baseline}）之差"),
+                "95% 置信区间（配对）".to_string(),
+            )
+        } else if restricted {
+            (
+                format!("restricted mean time, difference to {baseline}"),
+                "95% confidence interval".to_string(),
+            )
+        } else if zh {
             (
                 format!("与基准点（{baseline}）之差"),
                 "95% 置信区间（配对）".to_string(),

@@ -434,7 +434,8 @@ pub fn run_sweep(
         let whole = options.shard.is_none_or(|s| s.count == 1);
         let csv = match options.baseline {
             Some(b) if whole => {
-                super::baseline::sweep_csv(&header, &rows, &|i| point_dir(out, i), b)?
+                let steps = |i: usize| Ok(scenarios[i].steps);
+                super::baseline::sweep_csv(&header, &rows, &|i| point_dir(out, i), &steps, b)?
             }
             _ => {
                 let mut csv = header;

@@ -63,6 +63,33 @@ struct SweepMeta {
 }
 
 impl SweepMeta {
+    /// The `steps` of point `index` (the horizon of its times to a level): the swept
+    /// value when the sweep varies `steps`, else `steps` of `sweep.json`.
+    fn steps(&self, index: usize) -> Result<u32> {
+        let path = Path::new(SWEEP_JSON);
+        let bad = || {
+            Error::input_in(
+                path,
+                "no whole number `steps` for a point; not written by policysim",
+            )
+        };
+        let keys = self.meta.get("keys").and_then(Value::as_array);
+        let swept = keys.and_then(|k| k.iter().position(|k| k.as_str() == Some("steps")));
+        let text = match swept {
+            Some(k) => {
+                let lens: Vec<usize> = self.values.iter().map(Vec::len).collect();
+                let at = point_positions(&lens, self.mode, index);
+                self.values[k].get(at[k]).cloned().ok_or_else(bad)?
+            }
+            None => self
+                .meta
+                .get("steps")
+                .map(Value::to_string)
+                .ok_or_else(bad)?,
+        };
+        text.trim().parse().map_err(|_| bad())
+    }
+
     /// Reads and checks the parts of `sweep.json` the merge relies on.
     fn read(dir: &Path) -> Result<SweepMeta> {
         let path = dir.join(SWEEP_JSON);
@@ -280,7 +307,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
                     .get(&i)
                     .map_or_else(|| first_dir.join(POINTS), |p| p.2.clone())
             };
-            super::baseline::sweep_csv(&sweep.header, &rows, &dir, b)?
+            super::baseline::sweep_csv(&sweep.header, &rows, &dir, &|i| sweep.steps(i), b)?
         }
         None => {
             let mut csv = sweep.header.clone();
