@@ -161,3 +161,63 @@ fn a_sensitivity_range_takes_its_type_from_the_key() {
         "interior values of innovation.rate sampled: {rates:?}"
     );
 }
+
+/// `seed` and `runs` are not swept (before: `--set seed=1,2,3` gave three identical
+/// points labelled with different seeds and two `seed` columns).
+#[test]
+fn seed_and_runs_are_not_sweep_keys() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(t.join("s.toml"), "name = \"s\"\nsteps = 3\nruns = 2\n").unwrap();
+    for key in ["seed=1,2,3", "runs=2,4"] {
+        let o = policysim(
+            t,
+            &[
+                "sweep",
+                "s.toml",
+                "--set",
+                key,
+                "--out",
+                "sw",
+                "--no-charts",
+                "--quiet",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let name = key.split('=').next().unwrap();
+        assert!(
+            stderr(&o).contains(&format!("sweep key `{name}`")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!t.join("sw").exists());
+    }
+}
+
+/// `--set` reads a text key's value as text, commas included (before: taken for a list
+/// of values and refused).
+#[test]
+fn a_text_value_with_commas_is_one_value() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(t.join("s.toml"), "name = \"s\"\nsteps = 3\nruns = 2\n").unwrap();
+    let o = policysim(
+        t,
+        &[
+            "check",
+            "s.toml",
+            "--set",
+            "description=pilots, then a mandate: 2020",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resolved = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        resolved.contains("description = \"pilots, then a mandate: 2020\""),
+        "{resolved}"
+    );
+    // a number key still refuses a list
+    let o = policysim(t, &["check", "s.toml", "--set", "learning.rate=0.1,0.2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("one value per key"), "{}", stderr(&o));
+}

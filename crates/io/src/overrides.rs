@@ -25,6 +25,10 @@ pub fn apply_overrides(scenario: &mut Scenario, sets: &[String]) -> Result<()> {
         let (key, text) = (key.trim(), text.trim());
         let value = match toml_value(text) {
             Some(v) => v,
+            // a text key takes the text as it is, commas and colons included
+            None if matches!(scenario.get_dotted(key), Some(toml::Value::String(_))) => {
+                toml::Value::String(text.to_string())
+            }
             None if text.contains(',') || text.split(':').count() == 3 => {
                 return Err(Error::Input(format!(
                     "--set {key}={text}: `run` takes one value per key; to compare several values use `policysim sweep FILE --set {key}={text}`"

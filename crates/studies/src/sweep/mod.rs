@@ -181,6 +181,13 @@ impl Sweep {
             if v.is_empty() {
                 return Err(Error::Input(format!("sweep key `{k}` has no values")));
             }
+            // every point's runs use the scenario's seed and run count: a swept `seed` or
+            // `runs` would give identical points labelled with different values
+            if k == "seed" || k == "runs" {
+                return Err(Error::Input(format!(
+                    "sweep key `{k}`: every point runs the same `runs` runs from streams of the scenario's `seed` and the point's index; give it once with --{k}, and sweep the model's keys"
+                )));
+            }
         }
         if self.mode == SweepMode::Zip {
             // A single value goes with every position; other lists must be equally long.
