@@ -238,11 +238,21 @@ struct RunArgs {
     observed: Option<PathBuf>,
     #[command(flatten)]
     reading: ObservedArgs,
+    /// Also write `events.csv`: every run's adoptions and abandonments, with channel and source (`--record events`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    record: Vec<Record>,
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
     #[command(flatten)]
     charts: ChartArgs,
+}
+
+/// What `policysim run --record` adds to the results folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Record {
+    /// `events.csv`: one row per adoption or abandonment in every run.
+    Events,
 }
 
 /// Runs the command line and returns the process exit code (0 ok, 2 bad input, 1 other failure).
@@ -483,6 +493,7 @@ fn run(args: RunArgs) -> Result<()> {
         }
         None => None,
     };
+    prepared.record_events = args.record.contains(&Record::Events);
     let out = args
         .out
         .clone()

@@ -181,7 +181,8 @@ fn prepare_run<'a>(
     let mut rng = run_rng(seed, run);
     if scenario.network.redraw {
         let network = build_network(scenario, &mut rng, shared.files.as_ref())?;
-        let prepared = Prepared::new(scenario, network, shared.files.clone())?;
+        let mut prepared = Prepared::new(scenario, network, shared.files.clone())?;
+        prepared.record_events = shared.record_events;
         Ok((Cow::Owned(prepared), rng))
     } else {
         Ok((Cow::Borrowed(shared), rng))
