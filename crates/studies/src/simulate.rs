@@ -54,7 +54,11 @@ pub fn simulate(
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
     let threads = policysim_io::machine::thread_count(options.ensemble.threads);
-    policysim_io::limits::check_memory(scenario, threads)?;
+    if prepared.record_events {
+        policysim_io::limits::check_memory_with_events(scenario, threads)?;
+    } else {
+        policysim_io::limits::check_memory(scenario, threads)?;
+    }
     remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
     write_staged(out_dir, |staging| {
