@@ -106,8 +106,18 @@ fn close(a: &str, b: f64) -> bool {
 #[test]
 fn events_reproduce_runs_csv_and_the_map_and_do_not_depend_on_threads() {
     let dir = tempfile::tempdir().unwrap();
-    let one = run(dir.path(), SMALL, "one", &["--record", "events", "--threads", "1"]);
-    let two = run(dir.path(), SMALL, "two", &["--record", "events", "--threads", "2"]);
+    let one = run(
+        dir.path(),
+        SMALL,
+        "one",
+        &["--record", "events", "--threads", "1"],
+    );
+    let two = run(
+        dir.path(),
+        SMALL,
+        "two",
+        &["--record", "events", "--threads", "2"],
+    );
     let plain = run(dir.path(), SMALL, "plain", &["--threads", "2"]);
     let events = std::fs::read(one.join("events.csv")).unwrap();
     assert_eq!(events, std::fs::read(two.join("events.csv")).unwrap());
@@ -176,7 +186,11 @@ fn events_reproduce_runs_csv_and_the_map_and_do_not_depend_on_threads() {
                     seen[k] += 1;
                 }
                 "abandon" => {
-                    assert_eq!(adopted.insert(unit, false), Some(true), "abandons unadopted");
+                    assert_eq!(
+                        adopted.insert(unit, false),
+                        Some(true),
+                        "abandons unadopted"
+                    );
                     count -= 1;
                     abandons += 1;
                 }
@@ -186,8 +200,15 @@ fn events_reproduce_runs_csv_and_the_map_and_do_not_depend_on_threads() {
         if t50.is_none() && count * 2 >= n {
             t50 = Some(last_step);
         }
-        assert!(close(&r["final_share"], count as f64 / n as f64), "run {run}");
-        assert_eq!(r["t50"], t50.map_or(String::new(), |t| t.to_string()), "run {run}");
+        assert!(
+            close(&r["final_share"], count as f64 / n as f64),
+            "run {run}"
+        );
+        assert_eq!(
+            r["t50"],
+            t50.map_or(String::new(), |t| t.to_string()),
+            "run {run}"
+        );
         let total: usize = by_channel.values().sum();
         for c in ["innovation", "learning", "competition", "pilot", "mandate"] {
             let share = by_channel.get(c).copied().unwrap_or(0) as f64 / total as f64;
@@ -230,7 +251,14 @@ fn ten_thousand_runs_with_events_stay_within_the_estimate() {
             .current_dir(dir.path())
             .env_remove("POLICYSIM_MEMORY_AVAILABLE")
             .args(["run", "many.toml", "--out", out, "--runs", runs])
-            .args(["--threads", "2", "--no-charts", "--quiet", "--record", "events"])
+            .args([
+                "--threads",
+                "2",
+                "--no-charts",
+                "--quiet",
+                "--record",
+                "events",
+            ])
             .spawn()
             .unwrap();
         crate::memory_limit::peak_memory(child)
@@ -241,7 +269,10 @@ fn ten_thousand_runs_with_events_stay_within_the_estimate() {
         .unwrap()
         .len();
     assert!(events > 20 << 20, "events.csv of {events} bytes");
-    assert!(many <= documented, "peak {many} above the estimate {documented}");
+    assert!(
+        many <= documented,
+        "peak {many} above the estimate {documented}"
+    );
     assert!(
         many < few + (4 << 20),
         "10,000 runs peak at {many}, 1,000 at {few}: memory grows with runs"

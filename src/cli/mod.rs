@@ -17,6 +17,7 @@ mod fit;
 mod fit_pooled;
 mod forecast;
 mod innovativeness;
+mod panel;
 mod sensitivity;
 mod sweep;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -99,6 +100,9 @@ enum Command {
     /// Score each unit's innovativeness (how early it adopts) across the policies of a multi-policy file.
     #[command(after_help = innovativeness::INNOVATIVENESS_EXAMPLES)]
     Innovativeness(innovativeness::InnovativenessArgs),
+    /// Write the data designs of diffusion studies (unit-year, dyad-year, cascades, toa) from a results folder with events or from observed adoptions.
+    #[command(after_help = panel::PANEL_EXAMPLES)]
+    Panel(panel::PanelArgs),
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
     #[command(after_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
@@ -186,6 +190,12 @@ pub struct ObservedArgs {
     /// Start in this year with no adopters (default: the first observed year, whose adopters are the initial adopters).
     #[arg(long, requires = "observed")]
     pub start_year: Option<i32>,
+}
+
+impl From<&ObservedArgs> for ObservedOptions {
+    fn from(a: &ObservedArgs) -> ObservedOptions {
+        a.options()
+    }
 }
 
 impl ObservedArgs {
@@ -281,6 +291,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Forecast(args) => forecast::run(args),
         Command::CompareMechanisms(args) => compare_mechanisms::run(args),
         Command::Innovativeness(args) => crate::innovativeness::run(args.into()),
+        Command::Panel(args) => panel::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge_cmd(args),
         Command::Sensitivity(args) => sensitivity::run(args),

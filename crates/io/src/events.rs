@@ -55,3 +55,103 @@ pub fn events_rows(
     }
     out
 }
+
+/// One row of `events.csv` as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    /// Run index.
+    pub run: u64,
+    /// Node id.
+    pub unit: String,
+    /// Step.
+    pub step: u32,
+    /// Calendar year, when the run had one.
+    pub year: Option<i32>,
+    /// `adopt` (true) or `abandon`.
+    pub adopt: bool,
+    /// The channel (`initial`, `innovation`, ...; empty for an abandonment).
+    pub channel: String,
+    /// The source: a node id, [`CENTRE_NAME`], or empty.
+    pub source: String,
+}
+
+/// Reads `events.csv` row by row (memory does not grow with the file).
+pub struct EventsReader {
+    path: std::path::PathBuf,
+    records: csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>,
+    line: u64,
+}
+
+impl EventsReader {
+    /// Opens `path`, checking its header.
+    pub fn open(path: &std::path::Path) -> policysim_model::error::Result<EventsReader> {
+        use policysim_model::error::Error;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(file));
+        let header = reader
+            .headers()
+            .map_err(|e| Error::input_in(path, format!("cannot read the header: {e}")))?
+            .iter()
+            .collect::<Vec<_>>()
+            .join(",");
+        if header != EVENTS_HEADER {
+            return Err(Error::input_in(
+                path,
+                format!("expected the header {EVENTS_HEADER}, found {header}"),
+            ));
+        }
+        Ok(EventsReader {
+            path: path.to_path_buf(),
+            records: reader.into_records(),
+            line: 1,
+        })
+    }
+
+    /// The next row, or None at the end of the file.
+    pub fn next_row(&mut self) -> policysim_model::error::Result<Option<EventRow>> {
+        use policysim_model::error::Error;
+        let Some(record) = self.records.next() else {
+            return Ok(None);
+        };
+        self.line += 1;
+        let bad = |what: &str| {
+            Error::input_in(
+                &self.path,
+                format!(
+                    "line {}: {what} (expected a row of {EVENTS_HEADER})",
+                    self.line
+                ),
+            )
+        };
+        let r = record.map_err(|e| bad(&e.to_string()))?;
+        if r.len() != 9 {
+            return Err(bad(&format!("{} cells", r.len())));
+        }
+        let run = r[0].parse().map_err(|_| bad("run is not a whole number"))?;
+        let step = r[2]
+            .parse()
+            .map_err(|_| bad("step is not a whole number"))?;
+        let year = if r[3].is_empty() {
+            None
+        } else {
+            Some(
+                r[3].parse()
+                    .map_err(|_| bad("year is not a whole number"))?,
+            )
+        };
+        let adopt = match &r[4] {
+            "adopt" => true,
+            "abandon" => false,
+            _ => return Err(bad("event is neither adopt nor abandon")),
+        };
+        Ok(Some(EventRow {
+            run,
+            unit: r[1].to_string(),
+            step,
+            year,
+            adopt,
+            channel: r[5].to_string(),
+            source: r[6].to_string(),
+        }))
+    }
+}

@@ -10,6 +10,7 @@ pub mod fit;
 pub mod forecast;
 pub mod innovativeness;
 pub mod mechanisms;
+pub mod panel;
 pub mod plot;
 pub mod sensitivity;
 pub mod simulate;

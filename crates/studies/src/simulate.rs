@@ -91,11 +91,10 @@ pub fn simulate(
             };
             let events_path = staging.join("events.csv");
             let mut events_csv = if prepared.record_events {
-                let file = std::fs::File::create(&events_path)
-                    .map_err(|e| Error::io(&events_path, e))?;
+                let file =
+                    std::fs::File::create(&events_path).map_err(|e| Error::io(&events_path, e))?;
                 let mut w = BufWriter::new(file);
-                writeln!(w, "{}", events::EVENTS_HEADER)
-                    .map_err(|e| Error::io(&events_path, e))?;
+                writeln!(w, "{}", events::EVENTS_HEADER).map_err(|e| Error::io(&events_path, e))?;
                 Some(w)
             } else {
                 None
