@@ -25,6 +25,7 @@ mod memory_limit;
 mod observed_run;
 mod out_dir;
 mod paired;
+mod panel;
 mod parsers_proptest;
 mod plot_cli;
 mod policy_model;
