@@ -255,3 +255,71 @@ fn bad_input_is_refused_with_nothing_written() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "{err}");
     }
 }
+
+/// A hierarchy of 7 (P over C1 and C2, each over two locals; a border between L2 and
+/// L3); P adopts in 2000, C1 in 2001, L1 in 2002, L3 in 2003. The unit-year panel with
+/// `parent_adopted` (lagged) and the node file's level, written by hand.
+#[test]
+fn the_unit_year_panel_of_a_hierarchy_of_seven_is_the_hand_written_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("nodes.csv"),
+        "id,level,parent\nP,top,\nC1,mid,P\nC2,mid,P\nL1,low,C1\nL2,low,C1\nL3,low,C2\nL4,low,C2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("edges.csv"),
+        "source,target\nP,C1\nP,C2\nC1,L1\nC1,L2\nC2,L3\nC2,L4\nL2,L3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("tree.toml"),
+        "name = \"tree\"\nsteps = 3\nruns = 1\n[network]\nkind = \"file\"\nedges = \"edges.csv\"\nnodes = \"nodes.csv\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("adoptions.csv"),
+        "unit,adopt_year\nP,2000\nC1,2001\nL1,2002\nL3,2003\n",
+    )
+    .unwrap();
+    let out = d.join("panel.csv");
+    let o = panel(&[
+        "--observed",
+        path_str(&d.join("adoptions.csv")),
+        "--scenario",
+        path_str(&d.join("tree.toml")),
+        "--design",
+        "unit-year",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (third, seventh, two, three) = (
+        "0.333333333333",
+        "0.142857142857",
+        "0.285714285714",
+        "0.428571428571",
+    );
+    let expected = format!(
+        "\
+run,unit,year,adopt,years_since_first,n_sources_adopted,share_sources_adopted,parent_adopted,national_share,level
+0,C1,2001,1,1,1,{third},1,{seventh},mid
+0,C2,2001,0,1,1,{third},1,{seventh},mid
+0,L1,2001,0,1,0,0,0,{seventh},low
+0,L2,2001,0,1,0,0,0,{seventh},low
+0,L3,2001,0,1,0,0,0,{seventh},low
+0,L4,2001,0,1,0,0,0,{seventh},low
+0,C2,2002,0,2,1,{third},1,{two},mid
+0,L1,2002,1,2,1,1,1,{two},low
+0,L2,2002,0,2,1,0.5,1,{two},low
+0,L3,2002,0,2,0,0,0,{two},low
+0,L4,2002,0,2,0,0,0,{two},low
+0,C2,2003,0,3,1,{third},1,{three},mid
+0,L2,2003,0,3,1,0.5,1,{three},low
+0,L3,2003,1,3,0,0,0,{three},low
+0,L4,2003,0,3,0,0,0,{three},low
+"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+}
