@@ -70,10 +70,10 @@ run,unit,year,adopt,years_since_first,n_sources_adopted,share_sources_adopted,na
         ("toa", "run,unit,toa\n0,A,2000\n0,B,2001\n0,C,2003\n0,D,\n"),
         (
             "dyad-year",
-            "run,target,source,year,adopt,contiguous,source_years_since_adoption\n\
-             0,B,A,2001,1,1,1\n0,C,A,2001,0,0,1\n0,D,A,2001,0,0,1\n\
-             0,C,A,2002,0,0,2\n0,C,B,2002,0,1,1\n0,D,A,2002,0,0,2\n0,D,B,2002,0,0,1\n\
-             0,C,A,2003,1,0,3\n0,C,B,2003,1,1,2\n0,D,A,2003,0,0,3\n0,D,B,2003,0,0,2\n",
+            "run,target,source,year,adopt,years_since_first,contiguous,source_years_since_adoption\n\
+             0,B,A,2001,1,1,1,1\n0,C,A,2001,0,1,0,1\n0,D,A,2001,0,1,0,1\n\
+             0,C,A,2002,0,2,0,2\n0,C,B,2002,0,2,1,1\n0,D,A,2002,0,2,0,2\n0,D,B,2002,0,2,0,1\n\
+             0,C,A,2003,1,3,0,3\n0,C,B,2003,1,3,1,2\n0,D,A,2003,0,3,0,3\n0,D,B,2003,0,3,0,2\n",
         ),
     ] {
         let o = panel(&[

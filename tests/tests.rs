@@ -11,6 +11,7 @@ mod charts_cli;
 mod classic_models;
 mod cli;
 mod cluster;
+mod eha;
 mod events;
 mod explore_api;
 mod fit;

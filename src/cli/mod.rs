@@ -12,6 +12,7 @@ use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 
 mod compare_mechanisms;
+mod eha;
 mod explore;
 mod fit;
 mod fit_pooled;
@@ -103,6 +104,9 @@ enum Command {
     /// Write the data designs of diffusion studies (unit-year, dyad-year, cascades, toa) from a results folder with events or from observed adoptions.
     #[command(after_help = panel::PANEL_EXAMPLES)]
     Panel(panel::PanelArgs),
+    /// Fit the discrete-time event-history logit (cubic duration, unit-clustered SEs) to a panel of `policysim panel`.
+    #[command(after_help = eha::EHA_EXAMPLES)]
+    Eha(eha::EhaArgs),
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
     #[command(after_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
@@ -292,6 +296,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::CompareMechanisms(args) => compare_mechanisms::run(args),
         Command::Innovativeness(args) => crate::innovativeness::run(args.into()),
         Command::Panel(args) => panel::run(args),
+        Command::Eha(args) => eha::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge_cmd(args),
         Command::Sensitivity(args) => sensitivity::run(args),

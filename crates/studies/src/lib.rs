@@ -6,6 +6,7 @@
 //! event-history logit), [`mechanisms`] (rival hypotheses compared) and
 //! [`innovativeness`].
 
+pub mod eha;
 pub mod fit;
 pub mod forecast;
 pub mod innovativeness;

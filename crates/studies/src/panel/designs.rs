@@ -46,7 +46,15 @@ pub fn header(design: Design, net: &Network, simulated: bool) -> String {
             }
         }
         Design::DyadYear => {
-            for c in ["run", "target", "source", "year", "adopt", "contiguous"] {
+            for c in [
+                "run",
+                "target",
+                "source",
+                "year",
+                "adopt",
+                "years_since_first",
+                "contiguous",
+            ] {
                 push(&mut h, c);
             }
             if !net.parent.is_empty() {
@@ -167,6 +175,9 @@ pub fn write_run(
     let mut neighbour = vec![false; if net.complete { 0 } else { n }];
     for t in 1..=h.steps {
         let year = h.year(t);
+        let since = r
+            .t_first
+            .map_or(String::new(), |f| (i64::from(t) - i64::from(f)).to_string());
         for i in (0..n).filter(|&i| r.first[i] >= t) {
             let adopt = r.first[i] == t;
             let (n_adopted, degree) = if net.complete {
@@ -182,8 +193,7 @@ pub fn write_run(
                         h.run,
                         csv_field(&net.names.name(i)),
                         u8::from(adopt),
-                        r.t_first
-                            .map_or(String::new(), |f| (i64::from(t) - i64::from(f)).to_string()),
+                        since,
                         if degree > 0 {
                             num(n_adopted as f64 / degree as f64)
                         } else {
@@ -231,7 +241,7 @@ pub fn write_run(
                     }
                     for j in (0..n).filter(|&j| j != i && r.now[j]) {
                         let mut row = format!(
-                            "{},{},{},{year},{},{}",
+                            "{},{},{},{year},{},{since},{}",
                             h.run,
                             csv_field(&net.names.name(i)),
                             csv_field(&net.names.name(j)),
