@@ -14,7 +14,7 @@ use policysim_io::output::temp_name;
 use policysim_io::scenario_files::{load_scenario, prepare};
 use policysim_model::error::{Error, Result};
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The data designs `policysim panel` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,19 +115,4 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// The default name of a design's file: `panel-<design>.csv`.
-pub fn default_file_name(design: Design) -> &'static str {
-    match design {
-        Design::UnitYear => "panel-unit-year.csv",
-        Design::DyadYear => "panel-dyad-year.csv",
-        Design::Cascades => "cascades.csv",
-        Design::Toa => "toa.csv",
-    }
-}
-
-/// Whether `path` is a results folder (it has a `summary.json`).
-pub fn is_results_folder(path: &Path) -> bool {
-    path.join("summary.json").is_file()
 }
