@@ -69,7 +69,7 @@ fn simulate_and_run_sweep_refuse_what_does_not_fit() {
 
 /// The peak resident memory (`VmHWM`) of a child, polled from `/proc` until it exits.
 #[cfg(target_os = "linux")]
-fn peak_memory(mut child: std::process::Child) -> u64 {
+pub(crate) fn peak_memory(mut child: std::process::Child) -> u64 {
     let status = format!("/proc/{}/status", child.id());
     let mut peak = 0u64;
     loop {

@@ -12,11 +12,13 @@ use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 
 mod compare_mechanisms;
+mod eha;
 mod explore;
 mod fit;
 mod fit_pooled;
 mod forecast;
 mod innovativeness;
+mod panel;
 mod sensitivity;
 mod sweep;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -99,6 +101,12 @@ enum Command {
     /// Score each unit's innovativeness (how early it adopts) across the policies of a multi-policy file.
     #[command(after_help = innovativeness::INNOVATIVENESS_EXAMPLES)]
     Innovativeness(innovativeness::InnovativenessArgs),
+    /// Write the data designs of diffusion studies (unit-year, dyad-year, cascades, toa) from a results folder with events or from observed adoptions.
+    #[command(after_help = panel::PANEL_EXAMPLES)]
+    Panel(panel::PanelArgs),
+    /// Fit the discrete-time event-history logit (cubic duration, unit-clustered SEs) to a panel of `policysim panel`.
+    #[command(after_help = eha::EHA_EXAMPLES)]
+    Eha(eha::EhaArgs),
     /// Run a parameter sweep: one ensemble per point, written point by point (resumable), then sweep.csv.
     #[command(after_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
@@ -188,6 +196,12 @@ pub struct ObservedArgs {
     pub start_year: Option<i32>,
 }
 
+impl From<&ObservedArgs> for ObservedOptions {
+    fn from(a: &ObservedArgs) -> ObservedOptions {
+        a.options()
+    }
+}
+
 impl ObservedArgs {
     /// The reading options these arguments ask for.
     pub fn options(&self) -> ObservedOptions {
@@ -238,11 +252,21 @@ struct RunArgs {
     observed: Option<PathBuf>,
     #[command(flatten)]
     reading: ObservedArgs,
+    /// Also write `events.csv`: every run's adoptions and abandonments, with channel and source (`--record events`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    record: Vec<Record>,
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
     #[command(flatten)]
     charts: ChartArgs,
+}
+
+/// What `policysim run --record` adds to the results folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Record {
+    /// `events.csv`: one row per adoption or abandonment in every run.
+    Events,
 }
 
 /// Runs the command line and returns the process exit code (0 ok, 2 bad input, 1 other failure).
@@ -271,6 +295,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Forecast(args) => forecast::run(args),
         Command::CompareMechanisms(args) => compare_mechanisms::run(args),
         Command::Innovativeness(args) => crate::innovativeness::run(args.into()),
+        Command::Panel(args) => panel::run(args),
+        Command::Eha(args) => eha::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge_cmd(args),
         Command::Sensitivity(args) => sensitivity::run(args),
@@ -483,6 +509,7 @@ fn run(args: RunArgs) -> Result<()> {
         }
         None => None,
     };
+    prepared.record_events = args.record.contains(&Record::Events);
     let out = args
         .out
         .clone()

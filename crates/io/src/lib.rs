@@ -12,6 +12,7 @@
 
 pub mod capped_read;
 pub mod cells;
+pub mod events;
 pub mod initial_file;
 pub mod limits;
 pub mod machine;

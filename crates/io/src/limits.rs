@@ -81,6 +81,56 @@ pub const BUILD_LIST_BYTES_PER_EDGE: u64 = 20;
 /// Reading an edge file, per row (the seen-edge set, the graph, the arcs, the CSR).
 pub const FILE_BUILD_BYTES_PER_EDGE: u64 = 112;
 
+/// One recorded event (`policysim run --record events`), with room for the doubling of
+/// the list it grows in (an event is 32 bytes).
+pub const EVENT_BYTES: u64 = 64;
+
+/// The most events one run can record: each government adopts once, unless it can
+/// abandon (`abandon.rate` > 0 or pilots wound up), then at most one event per step.
+pub fn events_per_run(scenario: &Scenario) -> u64 {
+    let n = scenario.network.n as u64;
+    let abandons = scenario.model == policysim_model::scenario::ModelKind::Policy
+        && (scenario.abandon.rate > 0.0
+            || (scenario.central.mode == policysim_model::scenario::CentralMode::Pilot
+                && scenario.central.pilot.wind_up));
+    if abandons {
+        n.saturating_mul(u64::from(scenario.steps) + 1)
+    } else {
+        n
+    }
+}
+
+/// Memory the event histories take on top of [`estimate`] when they are recorded: the
+/// runs in flight (two batches, [`policysim_model::ensemble::batch_size`]) each hold at
+/// most [`events_per_run`] events of [`EVENT_BYTES`]; the events are written to
+/// `events.csv` as each run is folded, so this does not grow with the number of runs.
+pub fn events_bytes(scenario: &Scenario, threads: usize) -> u64 {
+    let in_flight = 2 * policysim_model::ensemble::batch_size(threads.max(1));
+    in_flight
+        .saturating_mul(events_per_run(scenario))
+        .saturating_mul(EVENT_BYTES)
+}
+
+/// [`check_memory`] for a run that records every run's events ([`events_bytes`] more).
+pub fn check_memory_with_events(scenario: &Scenario, threads: usize) -> Result<()> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    check_holding_against(scenario, threads, 0, available)?;
+    let need = estimate(scenario, threads)
+        .total
+        .saturating_add(events_bytes(scenario, threads));
+    if need > available {
+        return Err(Error::Input(format!(
+            "--record events: this scenario with every run's events needs about {} of memory, {} available ({} for the events of the runs in flight); use fewer --threads, fewer steps or a smaller network",
+            format_bytes(need),
+            format_bytes(available),
+            format_bytes(events_bytes(scenario, threads)),
+        )));
+    }
+    Ok(())
+}
+
 /// A memory estimate of a scenario, in bytes, by part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Estimate {

@@ -181,7 +181,8 @@ fn prepare_run<'a>(
     let mut rng = run_rng(seed, run);
     if scenario.network.redraw {
         let network = build_network(scenario, &mut rng, shared.files.as_ref())?;
-        let prepared = Prepared::new(scenario, network, shared.files.clone())?;
+        let mut prepared = Prepared::new(scenario, network, shared.files.clone())?;
+        prepared.record_events = shared.record_events;
         Ok((Cow::Owned(prepared), rng))
     } else {
         Ok((Cow::Borrowed(shared), rng))
@@ -198,6 +199,12 @@ pub fn run_indexed(
 ) -> Result<RunOutput> {
     let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
     Ok(run_once(scenario, &prepared, run, rng, record_steps))
+}
+
+/// Runs simulated together in one batch by `threads` workers; while one batch runs the
+/// one before it is folded, so at most twice this many runs' outputs are alive at once.
+pub fn batch_size(threads: usize) -> u64 {
+    (threads.max(1) as u64 * 16).max(32)
 }
 
 /// Runs `scenario.runs` runs with master seed `seed`; calls `on_run` for each run in run order.
@@ -293,7 +300,7 @@ fn ensemble_in_pool(
             .then(|| crate::aggregate::ShareBootstrap::new(rows)),
         on_run,
     };
-    let batch = (rayon::current_num_threads() as u64 * 16).max(32);
+    let batch = batch_size(rayon::current_num_threads());
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let simulate = |start: u64, end: u64| -> Vec<Result<RunOutput>> {
         (start..end)

@@ -155,6 +155,14 @@ fn erfc(x: f64) -> f64 {
     }
 }
 
+/// The two-sided p-value of a standard normal z statistic: P(|Z| >= |z|) = erfc(|z| / sqrt 2).
+pub fn normal_two_sided_p(z: f64) -> f64 {
+    if z.is_nan() {
+        return f64::NAN;
+    }
+    erfc(z.abs() / std::f64::consts::SQRT_2)
+}
+
 /// The `p` quantile of Student's t with `df` > 0 degrees of freedom (df may be fractional,
 /// as Welch's are; NaN for df <= 0 or NaN, p outside (0, 1)).
 ///

@@ -6,10 +6,12 @@
 //! event-history logit), [`mechanisms`] (rival hypotheses compared) and
 //! [`innovativeness`].
 
+pub mod eha;
 pub mod fit;
 pub mod forecast;
 pub mod innovativeness;
 pub mod mechanisms;
+pub mod panel;
 pub mod plot;
 pub mod sensitivity;
 pub mod simulate;

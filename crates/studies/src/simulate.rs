@@ -6,6 +6,7 @@
 //! the same scenario).
 
 use policysim_charts::{self as charts, ChartOptions};
+use policysim_io::events;
 use policysim_io::observed::Observed;
 use policysim_io::output;
 use policysim_io::results_folder::write_outputs;
@@ -40,7 +41,8 @@ pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
     Path::new("results").join(&scenario.name)
 }
 
-/// Runs the scenario's ensemble and writes every output into `out_dir`.
+/// Runs the scenario's ensemble and writes every output into `out_dir`
+/// (`events.csv` as well when `prepared.record_events` is set).
 ///
 /// `prepared` comes from [`policysim_io::scenario_files::prepare`] (the network drawn from the seed).
 /// A scenario whose estimated memory exceeds what is available is refused
@@ -52,7 +54,11 @@ pub fn simulate(
     options: &SimulateOptions,
 ) -> Result<EnsembleResult> {
     let threads = policysim_io::machine::thread_count(options.ensemble.threads);
-    policysim_io::limits::check_memory(scenario, threads)?;
+    if prepared.record_events {
+        policysim_io::limits::check_memory_with_events(scenario, threads)?;
+    } else {
+        policysim_io::limits::check_memory(scenario, threads)?;
+    }
     remove_stale_staging(out_dir);
     check_destination(scenario, out_dir, options.force)?;
     write_staged(out_dir, |staging| {
@@ -83,6 +89,18 @@ pub fn simulate(
             } else {
                 None
             };
+            let events_path = staging.join("events.csv");
+            let mut events_csv = if prepared.record_events {
+                let file =
+                    std::fs::File::create(&events_path).map_err(|e| Error::io(&events_path, e))?;
+                let mut w = BufWriter::new(file);
+                writeln!(w, "{}", events::EVENTS_HEADER).map_err(|e| Error::io(&events_path, e))?;
+                Some(w)
+            } else {
+                None
+            };
+            let start_year = options.observed.map(|o| o.start_year);
+            let classic = prepared.classic.is_some();
             let network = &prepared.network;
             let seed = scenario.seed;
             let mut on_run = |s: &policysim_model::run::RunSummary| -> Result<()> {
@@ -97,6 +115,10 @@ pub fn simulate(
                     w.write_all(output::centres_rows(network, s).as_bytes())
                         .map_err(|e| Error::io(&centres_path, e))?;
                 }
+                if let Some(w) = events_csv.as_mut() {
+                    w.write_all(events::events_rows(network, start_year, classic, s).as_bytes())
+                        .map_err(|e| Error::io(&events_path, e))?;
+                }
                 Ok(())
             };
             let mut result =
@@ -107,6 +129,9 @@ pub fn simulate(
             }
             if let Some(w) = centres_csv.as_mut() {
                 w.flush().map_err(|e| Error::io(&centres_path, e))?;
+            }
+            if let Some(w) = events_csv.as_mut() {
+                w.flush().map_err(|e| Error::io(&events_path, e))?;
             }
             if let Some(o) = options.observed {
                 result.start_year = Some(o.start_year);

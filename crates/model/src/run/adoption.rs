@@ -35,6 +35,17 @@ impl Run<'_> {
         if matches!(a.channel, Channel::Pilot | Channel::Mandate) {
             self.locked[i] = true;
         }
+        if self.events.is_some() {
+            self.record_event(Event {
+                unit: a.unit,
+                step: t,
+                kind: EventKind::Adopt,
+                channel: Some(a.channel),
+                source: a.source,
+                lineage: a.lineage,
+                quality: a.quality,
+            });
+        }
         if self.classic.is_none() {
             if a.channel == Channel::Learning && t > 0 {
                 self.grow(i);
@@ -70,6 +81,16 @@ impl Run<'_> {
         self.change_neighbourhood(i, 1, y);
     }
 
+    /// Appends an event to the history (kept out of line: the step loop pays only the
+    /// test of whether events are recorded).
+    #[cold]
+    #[inline(never)]
+    fn record_event(&mut self, e: Event) {
+        if let Some(events) = self.events.as_mut() {
+            events.push(e);
+        }
+    }
+
     /// Adopter i's chance to abandon in a step: none while locked (a pilot or a mandate).
     #[inline]
     pub(super) fn risk(&self, i: usize) -> f32 {
@@ -87,9 +108,20 @@ impl Run<'_> {
         }
     }
 
-    /// Makes adopter i drop the policy.
-    pub(super) fn abandon(&mut self, i: u32) {
+    /// Makes adopter i drop the policy in step t.
+    pub(super) fn abandon(&mut self, i: u32, t: u32) {
         let i = i as usize;
+        if self.events.is_some() {
+            self.record_event(Event {
+                unit: i as u32,
+                step: t,
+                kind: EventKind::Abandon,
+                channel: None,
+                source: NO_SOURCE,
+                lineage: self.lineage[i],
+                quality: self.quality[i],
+            });
+        }
         debug_assert_eq!(self.status[i], ADOPTED);
         self.status[i] = ABANDONED;
         self.locked[i] = false;

@@ -37,6 +37,7 @@ impl Run<'_> {
                     channel: Channel::Learning,
                     quality: 0.0,
                     lineage: TEMPLATE_LINEAGE,
+                    source: NO_SOURCE,
                 });
             }
         }
@@ -104,6 +105,7 @@ impl Run<'_> {
                 channel,
                 quality: 0.0,
                 lineage: TEMPLATE_LINEAGE,
+                source: NO_SOURCE,
             });
         }
     }
@@ -164,6 +166,7 @@ impl Run<'_> {
                     channel: Channel::Learning,
                     quality: 0.0,
                     lineage: TEMPLATE_LINEAGE,
+                    source: j as u32,
                 });
             }
         }

@@ -130,6 +130,7 @@ impl Run<'_> {
                     channel: Channel::Pilot,
                     quality: q,
                     lineage: centre.template.1,
+                    source: self.centre_source(i),
                 });
                 kept -= 1;
                 self.hazard[k_adopted].1 += 1;
@@ -187,19 +188,20 @@ impl Run<'_> {
                 continue;
             }
             let channel = model::attribute(&probs, self.rng.random::<f64>());
-            let (source_q, lineage) = match channel {
+            let ((source_q, lineage), source) = match channel {
                 Channel::Innovation => {
                     let q = self.innovation_quality.draw(&mut self.rng);
-                    (q, self.new_lineage(i as u32))
+                    ((q, self.new_lineage(i as u32)), NO_SOURCE)
                 }
                 Channel::Learning => match self.learning_source(i, centre.endorsed) {
-                    Some(source) => source,
+                    Some((variant, ENDORSED_SOURCE)) => (variant, self.centre_source(i)),
+                    Some(chosen) => chosen,
                     // S_i > 0 only through rounding, with nobody to learn from: no adoption
                     None => continue,
                 },
                 Channel::Competition => self.competition_source(i),
-                Channel::Mandate => centre.mandate_variant,
-                Channel::Pilot => centre.template,
+                Channel::Mandate => (centre.mandate_variant, self.centre_source(i)),
+                Channel::Pilot => (centre.template, self.centre_source(i)),
             };
             // innovation starts a new variant; every copied variant is adapted
             let quality = if channel == Channel::Innovation {
@@ -220,6 +222,7 @@ impl Run<'_> {
                 channel,
                 quality,
                 lineage,
+                source,
             });
             kept -= 1;
         }
@@ -263,12 +266,23 @@ impl Run<'_> {
         }
     }
 
-    /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed performance.
+    /// The source recorded for an adoption from i's centre: [`CENTRE_SOURCE`] for the
+    /// national centre, else the government that is i's centre.
+    pub(super) fn centre_source(&self, i: usize) -> u32 {
+        match self.centre_of.get(i) {
+            Some(&c) if c != NO_CENTRE => self.centre_units[c as usize],
+            _ => CENTRE_SOURCE,
+        }
+    }
+
+    /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed
+    /// performance; its variant (quality, lineage) and who it is ([`ENDORSED_SOURCE`] for
+    /// the endorsed pilots).
     pub(super) fn learning_source(
         &mut self,
         i: usize,
         endorsed: Option<Endorsement>,
-    ) -> Option<(f64, u32)> {
+    ) -> Option<((f64, u32), u32)> {
         let mut chooser =
             learning::SourceChooser::new(&self.s.learning, f64::from(self.agents.learning[i]));
         if self.net.complete {
@@ -295,13 +309,13 @@ impl Run<'_> {
             chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
         }
         match chooser.chosen()? {
-            ENDORSED_SOURCE => endorsed.map(|e| (e.quality, e.lineage)),
-            j => Some((self.quality[j as usize], self.lineage[j as usize])),
+            ENDORSED_SOURCE => endorsed.map(|e| ((e.quality, e.lineage), ENDORSED_SOURCE)),
+            j => Some(((self.quality[j as usize], self.lineage[j as usize]), j)),
         }
     }
 
-    /// Whom i copies when racing: an adopting rival picked uniformly.
-    pub(super) fn competition_source(&mut self, i: usize) -> (f64, u32) {
+    /// Whom i copies when racing: an adopting rival picked uniformly; its variant and index.
+    pub(super) fn competition_source(&mut self, i: usize) -> ((f64, u32), u32) {
         let j = match self.s.competition.rivals {
             Rivals::All => self.adopters[self.rng.random_range(0..self.adopters.len())] as usize,
             Rivals::Neighbours if self.net.complete => {
@@ -333,7 +347,7 @@ impl Run<'_> {
                 }
             }
         };
-        (self.quality[j], self.lineage[j])
+        ((self.quality[j], self.lineage[j]), j as u32)
     }
 }
 

@@ -31,9 +31,11 @@ use std::sync::Arc;
 mod adoption;
 mod classic;
 mod decide;
+mod events;
 mod prepared;
 mod record;
 
+pub use events::{Event, EventKind, CENTRE_SOURCE, NO_SOURCE};
 use prepared::Groups;
 
 /// Index of each fixed series in a run's per-step record (regions and levels follow).
@@ -134,6 +136,8 @@ pub struct RunSummary {
     pub evaluations: Vec<centre::Evaluation>,
     /// With `central.scope` below national: each centre's outcome (the rows of `centres.csv`).
     pub centres: Vec<CentreOutcome>,
+    /// Every adoption and abandonment in order (empty unless [`Prepared::record_events`]).
+    pub events: Vec<Event>,
 }
 
 impl RunSummary {
@@ -231,6 +235,9 @@ pub struct Prepared {
     /// ([`crate::aggregate::ShareBootstrap`]), for the interval of the RMSE against
     /// observed adoptions; off unless a comparison with them asks for it.
     pub bootstrap_share: bool,
+    /// Keep every run's event history ([`RunSummary::events`], `events.csv`); off
+    /// unless asked for: then a run allocates nothing for it.
+    pub record_events: bool,
     /// Reads the data files the scenario names (again when `network.redraw` builds a
     /// run's own network).
     pub files: Arc<dyn DataFiles>,
@@ -243,6 +250,8 @@ struct Adoption {
     channel: Channel,
     quality: f64,
     lineage: u32,
+    /// Whom it came from ([`NO_SOURCE`], [`CENTRE_SOURCE`] or a node index).
+    source: u32,
 }
 
 /// What one centre has in force in a step, as the governments under it see it.
@@ -363,6 +372,8 @@ struct Run<'a> {
     mean_learning: Option<usize>,
     /// Where the share on the lineage taken up is recorded (mode `uptake`).
     uptake_share: Option<usize>,
+    /// The event history, when asked for ([`Prepared::record_events`]).
+    events: Option<Vec<Event>>,
 }
 
 /// Per-government parts of the channel probabilities that do not change during a run.
@@ -531,6 +542,7 @@ pub fn run_or_cancel(
         sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
         uptake_share: prepared.uptake_share,
+        events: prepared.record_events.then(Vec::new),
         s: scenario,
         net,
         groups: prepared.groups.as_ref(),
@@ -629,6 +641,7 @@ pub fn run_or_cancel(
                 channel: Channel::Innovation,
                 quality: q,
                 lineage: lin,
+                source: NO_SOURCE,
             },
             0,
         );
@@ -666,7 +679,7 @@ pub fn run_or_cancel(
         abandonments.sort_unstable();
         abandonments.dedup();
         for &i in &abandonments {
-            r.abandon(i);
+            r.abandon(i, t);
         }
         for a in &adoptions {
             r.adopt(*a, t);
@@ -686,7 +699,10 @@ pub fn run_or_cancel(
         mark_thresholds(share, t, &mut t10, &mut t50, &mut t90);
     }
 
-    let summary = r.summarise(run, [t10, t50, t90]);
+    let mut summary = r.summarise(run, [t10, t50, t90]);
+    if let Some(events) = r.events.take() {
+        summary.events = events;
+    }
     Some(RunOutput {
         series: record,
         summary,

@@ -46,6 +46,7 @@ impl Prepared {
                 scope: None,
                 centre_share: None,
                 bootstrap_share: false,
+                record_events: false,
                 files,
             });
         }
@@ -155,6 +156,7 @@ impl Prepared {
             scope,
             centre_share,
             bootstrap_share: false,
+            record_events: false,
             files,
         })
     }

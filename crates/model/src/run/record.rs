@@ -76,6 +76,7 @@ impl Run<'_> {
             } else {
                 Vec::new()
             },
+            events: Vec::new(),
         }
     }
 

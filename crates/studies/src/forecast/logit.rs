@@ -125,6 +125,49 @@ pub fn fit_logit(x: &[Vec<f64>], y: &[bool], names: &[String]) -> Result<Logit> 
     })
 }
 
+/// Cluster-robust (sandwich) standard errors of a fitted logit: V = A^-1 B A^-1 with A
+/// the information X'WX at b and B the sum over clusters of the outer product of each
+/// cluster's score, times the small-sample factor G/(G-1) (N-1)/(N-K) (statsmodels'
+/// `cov_type="cluster"` with its default correction). `clusters[r]` is row r's cluster
+/// (0..G). NaN where A is singular or there is a single cluster.
+pub fn clustered_se(logit: &Logit, x: &[Vec<f64>], y: &[bool], clusters: &[usize]) -> Vec<f64> {
+    let d = logit.coef.len();
+    let g_count = clusters.iter().max().map_or(0, |m| m + 1);
+    let (_, info) = gradient_information(&logit.coef, x, y);
+    let Some(inverse) = invert(&info).filter(|_| g_count > 1) else {
+        return vec![f64::NAN; d];
+    };
+    let mut scores = vec![vec![0.0; d]; g_count];
+    for ((row, &y), &g) in x.iter().zip(y).zip(clusters) {
+        let r = f64::from(u8::from(y)) - logistic(dot(&logit.coef, row));
+        for j in 0..d {
+            scores[g][j] += row[j] * r;
+        }
+    }
+    let mut meat = vec![vec![0.0; d]; d];
+    for s in &scores {
+        for j in 0..d {
+            for k in 0..d {
+                meat[j][k] += s[j] * s[k];
+            }
+        }
+    }
+    let (n, gf, kf) = (x.len() as f64, g_count as f64, d as f64);
+    let factor = gf / (gf - 1.0) * (n - 1.0) / (n - kf);
+    (0..d)
+        .map(|k| {
+            // (A^-1 B A^-1)[k][k]
+            let mut v = 0.0;
+            for a in 0..d {
+                for b in 0..d {
+                    v += inverse[k][a] * meat[a][b] * inverse[b][k];
+                }
+            }
+            (factor * v).max(0.0).sqrt()
+        })
+        .collect()
+}
+
 fn collinear(names: &[String]) -> Error {
     Error::Input(format!(
         "the event-history logit cannot be fitted: its covariates ({}) are collinear on the training years",

@@ -1,0 +1,206 @@
+//! The adoption histories a panel is built from: one per run of a results folder (read
+//! from `events.csv` run by run), or the one of an observed adoption file.
+
+use policysim_io::events::{EventRow, EventsReader, CENTRE_NAME};
+use policysim_io::observed::Observed;
+use policysim_io::scenario_files::{load_scenario, prepare};
+use policysim_model::error::{Error, Result};
+use policysim_model::network::Network;
+use std::path::Path;
+
+/// One event of a history, on node indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEvent {
+    /// The government.
+    pub unit: u32,
+    /// The step.
+    pub step: u32,
+    /// Adopted (true) or abandoned.
+    pub adopt: bool,
+    /// The channel (empty for observed adoptions and abandonments).
+    pub channel: String,
+    /// The government learned from or copied, if one.
+    pub source: Option<u32>,
+}
+
+/// One run's (or the observed) adoptions and abandonments, in step order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// Run index (0 for observed adoptions).
+    pub run: u64,
+    /// Last step (years at risk are 1..=steps).
+    pub steps: u32,
+    /// Calendar year of step 0 (None: years are steps).
+    pub year0: Option<i32>,
+    /// The events.
+    pub events: Vec<HistoryEvent>,
+}
+
+impl History {
+    /// The year written for step t.
+    pub fn year(&self, t: u32) -> i64 {
+        self.year0.map_or(0, i64::from) + i64::from(t)
+    }
+}
+
+/// A source of histories, one at a time.
+pub struct Histories {
+    /// Whether they are simulated (channels and sources are known).
+    pub simulated: bool,
+    runs: u64,
+    next_run: u64,
+    steps: u32,
+    year0: Option<i32>,
+    reader: Option<(EventsReader, std::path::PathBuf)>,
+    pending: Option<EventRow>,
+    observed: Option<History>,
+}
+
+/// The network and the histories of a results folder with `events.csv`.
+pub(super) fn from_results(dir: &Path) -> Result<(Network, Histories)> {
+    if !dir.join("summary.json").is_file() {
+        return Err(Error::Input(format!(
+            "{}: not a results folder of `policysim run` (no summary.json)",
+            dir.display()
+        )));
+    }
+    let events = dir.join("events.csv");
+    if !events.is_file() {
+        return Err(Error::Input(format!(
+            "{}: has no events.csv; run the scenario with `policysim run --record events` to write the event histories a panel is built from",
+            dir.display()
+        )));
+    }
+    let scenario = load_scenario(&dir.join("scenario.toml"))?;
+    if scenario.network.redraw {
+        return Err(Error::Input(format!(
+            "{}: network.redraw = true: every run had its own network, which a panel cannot rebuild; run with redraw = false",
+            dir.join("scenario.toml").display()
+        )));
+    }
+    let summary: serde_json::Value = std::fs::read(dir.join("summary.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| Error::input_in(&dir.join("summary.json"), "cannot be read as JSON"))?;
+    let year0 = summary["start_year"].as_i64().map(|y| y as i32);
+    let prepared = prepare(&scenario)?;
+    let reader = EventsReader::open(&events)?;
+    Ok((
+        prepared.network,
+        Histories {
+            simulated: true,
+            runs: u64::from(scenario.runs),
+            next_run: 0,
+            steps: scenario.steps,
+            year0,
+            reader: Some((reader, events)),
+            pending: None,
+            observed: None,
+        },
+    ))
+}
+
+/// The one history of observed adoptions (no abandonments, channels or sources).
+pub(super) fn from_observed(o: &Observed) -> Histories {
+    let mut events: Vec<HistoryEvent> = o
+        .adopted_step
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            s.map(|step| HistoryEvent {
+                unit: i as u32,
+                step,
+                adopt: true,
+                channel: String::new(),
+                source: None,
+            })
+        })
+        .collect();
+    events.sort_by_key(|e| (e.step, e.unit));
+    Histories {
+        simulated: false,
+        runs: 1,
+        next_run: 0,
+        steps: o.steps,
+        year0: Some(o.start_year),
+        reader: None,
+        pending: None,
+        observed: Some(History {
+            run: 0,
+            steps: o.steps,
+            year0: Some(o.start_year),
+            events,
+        }),
+    }
+}
+
+impl Histories {
+    /// The next history in run order, or None after the last.
+    pub fn next_history(&mut self, network: &Network) -> Result<Option<History>> {
+        if self.next_run >= self.runs {
+            return Ok(None);
+        }
+        let run = self.next_run;
+        self.next_run += 1;
+        if let Some(h) = self.observed.take() {
+            return Ok(Some(h));
+        }
+        let (reader, path) = self.reader.as_mut().expect("a results folder has a reader");
+        let mut events = Vec::new();
+        loop {
+            let row = match self.pending.take() {
+                Some(r) => r,
+                None => match reader.next_row()? {
+                    Some(r) => r,
+                    None => break,
+                },
+            };
+            if row.run > run {
+                self.pending = Some(row);
+                break;
+            }
+            let bad = |what: String| Error::input_in(path, what);
+            if row.run < run || row.run >= self.runs {
+                return Err(bad(format!(
+                    "run {} out of order (runs 0..{} in order expected)",
+                    row.run, self.runs
+                )));
+            }
+            if row.step > self.steps {
+                return Err(bad(format!(
+                    "run {}: step {} after the last step {}",
+                    row.run, row.step, self.steps
+                )));
+            }
+            let index = |name: &str| {
+                network.index_of(name).ok_or_else(|| {
+                    bad(format!(
+                        "run {}: unit {name} is not a node of the scenario's network",
+                        row.run
+                    ))
+                })
+            };
+            let unit = index(&row.unit)? as u32;
+            let source = match row.source.as_str() {
+                "" | CENTRE_NAME => None,
+                s => Some(index(s)? as u32),
+            };
+            if let (Some(y), None) = (row.year, self.year0) {
+                self.year0 = Some(y - row.step as i32);
+            }
+            events.push(HistoryEvent {
+                unit,
+                step: row.step,
+                adopt: row.adopt,
+                channel: row.channel,
+                source,
+            });
+        }
+        Ok(Some(History {
+            run,
+            steps: self.steps,
+            year0: self.year0,
+            events,
+        }))
+    }
+}

@@ -1,0 +1,118 @@
+//! `policysim panel`: the data designs of the diffusion literature from the event
+//! histories of a results folder (`run --record events`) or from observed adoptions:
+//! the monadic unit-year risk set, directed dyad-years, NetworkInference cascades and
+//! netdiffuseR times of adoption (`docs/empirical.md` defines every column).
+
+mod designs;
+mod histories;
+
+pub use designs::{header, write_run};
+pub use histories::{Histories, History, HistoryEvent};
+
+use policysim_io::observed::{read_observed, ObservedOptions};
+use policysim_io::output::temp_name;
+use policysim_io::scenario_files::{load_scenario, prepare};
+use policysim_model::error::{Error, Result};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// The data designs `policysim panel` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// One row per unit and year at risk, up to and including its adoption year.
+    UnitYear,
+    /// One row per target at risk, source adopted before the year, and year.
+    DyadYear,
+    /// NetworkInference's long cascade format: `node_name,event_time,cascade_id`.
+    Cascades,
+    /// netdiffuseR's time of adoption: `run,unit,toa`.
+    Toa,
+}
+
+/// Where the adoptions come from.
+#[derive(Debug, Clone)]
+pub enum PanelSource {
+    /// A results folder written by `policysim run --record events`.
+    Results(PathBuf),
+    /// An observed adoption file on the network of a scenario file (read as `fit` reads it).
+    Observed {
+        /// The adoption file.
+        file: PathBuf,
+        /// The scenario whose network the units are matched to.
+        scenario: PathBuf,
+        /// How to read the file.
+        reading: ObservedOptions,
+    },
+}
+
+/// Everything `policysim panel` needs.
+#[derive(Debug, Clone)]
+pub struct PanelOptions {
+    /// The adoptions.
+    pub source: PanelSource,
+    /// The design to write.
+    pub design: Design,
+    /// The CSV file to write (replaced atomically; never half-written).
+    pub out: PathBuf,
+}
+
+/// What was written: rows and the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelReport {
+    /// Data rows written.
+    pub rows: u64,
+    /// Histories (runs, or 1 for observed adoptions) read.
+    pub histories: u64,
+}
+
+/// Builds the design and writes it to `options.out` (a temporary file renamed when
+/// complete: on any error nothing is left behind).
+pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
+    let (network, mut histories) = match &options.source {
+        PanelSource::Results(dir) => histories::from_results(dir)?,
+        PanelSource::Observed {
+            file,
+            scenario,
+            reading,
+        } => {
+            let s = load_scenario(scenario)?;
+            let prepared = prepare(&s)?;
+            let observed = read_observed(file, &prepared.network, reading)?;
+            let h = histories::from_observed(&observed);
+            (prepared.network, h)
+        }
+    };
+    let out = &options.out;
+    if out.is_dir() {
+        return Err(Error::Input(format!(
+            "--out {}: is a folder; give the CSV file to write, e.g. {}/panel.csv",
+            out.display(),
+            out.display()
+        )));
+    }
+    let tmp = temp_name(out);
+    let result = (|| -> Result<PanelReport> {
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(out, e))?;
+        let mut w = BufWriter::new(file);
+        let simulated = histories.simulated;
+        writeln!(w, "{}", header(options.design, &network, simulated))
+            .map_err(|e| Error::io(out, e))?;
+        let mut report = PanelReport {
+            rows: 0,
+            histories: 0,
+        };
+        while let Some(h) = histories.next_history(&network)? {
+            report.rows += write_run(options.design, &network, &h, simulated, &mut w)
+                .map_err(|e| Error::io(out, e))?;
+            report.histories += 1;
+        }
+        let file = w.into_inner().map_err(|e| Error::io(out, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(out, e))?;
+        std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+        Ok(report)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

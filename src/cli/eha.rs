@@ -1,0 +1,43 @@
+//! `policysim eha`: the flags, turned into [`EhaOptions`].
+
+use crate::eha::{eha, EhaOptions};
+use crate::error::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Examples shown by `policysim eha --help`.
+pub(crate) const EHA_EXAMPLES: &str = "Examples:
+  policysim eha results/us-events/panel-unit-year.csv --out results/us-events/eha
+  policysim eha results/us-events/panel-dyad-year.csv --covariate contiguous --out results/us-events/eha-dyad";
+
+/// Options of `policysim eha`.
+#[derive(Debug, Args)]
+pub(crate) struct EhaArgs {
+    /// A unit-year or dyad-year panel written by `policysim panel`.
+    panel: PathBuf,
+    /// A covariate (a column of the panel; repeatable). Default: share_sources_adopted and
+    /// national_share (unit-year), contiguous and source_years_since_adoption (dyad-year).
+    #[arg(long)]
+    covariate: Vec<String>,
+    /// Folder for eha.csv and eha.json.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Runs `policysim eha`.
+pub(crate) fn run(args: EhaArgs) -> Result<()> {
+    let fit = eha(&EhaOptions {
+        panel: args.panel,
+        covariates: args.covariate,
+        out: args.out.clone(),
+    })?;
+    eprintln!(
+        "{} logit on {} rows ({} clusters), log-likelihood {:.4}: eha.csv and eha.json in {}",
+        fit.design,
+        fit.rows.0,
+        fit.clusters,
+        fit.logit.log_likelihood,
+        args.out.display()
+    );
+    Ok(())
+}
