@@ -221,3 +221,63 @@ fn a_text_value_with_commas_is_one_value() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("one value per key"), "{}", stderr(&o));
 }
+
+/// A mandate whose deadline falls on the first forecast year is enforced there (before:
+/// the deadline was lost, p1 0.025 instead of 1). With `enforcement = 1` and no
+/// compliance before it, every unit not yet adopted adopts at the deadline.
+#[test]
+fn a_forecast_keeps_a_mandate_deadline_on_its_first_step() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/us_states.toml"))
+        .unwrap()
+        .replace("\"data/", &format!("\"{}/", root.join("scenarios/data").display()))
+        .replace(
+            "mode = \"none\"",
+            "mode = \"mandate\"\n[central.mandate]\nstart = 2\ndeadline = 4\nrate = 0.0\nenforcement = 1.0\n#",
+        );
+    std::fs::write(t.join("m.toml"), text).unwrap();
+    let spid = root.join("scenarios/data/spid_sample.csv");
+    // p1..p3 of every unit for training up to `year`
+    let forecast = |year: &str| -> Vec<[f64; 3]> {
+        let out = format!("o{year}");
+        let o = policysim(
+            t,
+            &[
+                "forecast",
+                "m.toml",
+                "--observed",
+                spid.to_str().unwrap(),
+                "--policy",
+                "adawork",
+                "--train-until",
+                year,
+                "--horizon",
+                "3",
+                "--runs",
+                "20",
+                "--out",
+                &out,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut reader = csv::Reader::from_path(t.join(&out).join("forecast.csv")).unwrap();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                [2, 3, 4].map(|k| r[k].parse::<f64>().unwrap())
+            })
+            .collect()
+    };
+    // the observed start is 1950: start 2 + deadline 4 is 1956, the first step after 1955
+    let on_first = forecast("1955");
+    assert!(!on_first.is_empty());
+    assert!(on_first.iter().all(|p| p[0] == 1.0), "{on_first:?}");
+    // one year earlier the deadline is the second forecast step
+    let on_second = forecast("1954");
+    assert!(on_second.iter().all(|p| p[1] == 1.0), "{on_second:?}");
+    assert!(on_second.iter().any(|p| p[0] < 1.0), "{on_second:?}");
+}

@@ -321,7 +321,9 @@ impl<'s> Centre<'s> {
                 if t == c.mandate.start.max(1) && self.mandate_from.is_none() {
                     self.mandate_from = Some(t);
                     self.promoted_at = Some(t);
-                    if c.mandate.deadline > 0 {
+                    if c.mandate.enforce_at_start {
+                        self.deadline_at = Some(t);
+                    } else if c.mandate.deadline > 0 {
                         self.deadline_at = Some(t.saturating_add(c.mandate.deadline));
                     }
                     self.mandate_variant = self.template;

@@ -11,6 +11,7 @@ fn mandate() -> Mandate {
         resistance: 0.5,
         deadline: 3,
         enforcement: 0.8,
+        enforce_at_start: false,
     }
 }
 

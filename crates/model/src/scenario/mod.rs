@@ -609,6 +609,10 @@ pub struct Mandate {
     pub deadline: u32,
     /// At the deadline each remaining unit complies with this probability.
     pub enforcement: f64,
+    /// Enforcement at the start step itself (not a key of the file): a forecast whose
+    /// first step is a deadline reached during the training years' mandate.
+    #[serde(skip)]
+    pub enforce_at_start: bool,
 }
 
 impl Default for Mandate {
@@ -619,6 +623,7 @@ impl Default for Mandate {
             resistance: 0.5,
             deadline: 5,
             enforcement: 0.9,
+            enforce_at_start: false,
         }
     }
 }

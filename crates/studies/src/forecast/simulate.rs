@@ -29,6 +29,10 @@ pub fn forecast_scenario(scenario: &Scenario, elapsed: u32, horizon: u32) -> Res
             } else {
                 let deadline_at = start + c.mandate.deadline;
                 c.mandate.start = 1;
+                // a deadline on the first forecast step is enforced there (before: lost,
+                // as 0 means no deadline); one that passed during the training years was
+                // enforced then
+                c.mandate.enforce_at_start = c.mandate.deadline > 0 && deadline_at == elapsed + 1;
                 c.mandate.deadline = if c.mandate.deadline == 0 || deadline_at <= elapsed + 1 {
                     0
                 } else {
