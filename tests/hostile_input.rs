@@ -281,3 +281,35 @@ fn a_forecast_keeps_a_mandate_deadline_on_its_first_step() {
     assert!(on_second.iter().all(|p| p[1] == 1.0), "{on_second:?}");
     assert!(on_second.iter().any(|p| p[0] < 1.0), "{on_second:?}");
 }
+
+/// An `--out` whose name is too long for its staging folder is bad input named as such
+/// (before: exit 1 with the system's "File name too long").
+#[test]
+fn an_out_name_too_long_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(t.join("s.toml"), "name = \"s\"\nsteps = 3\nruns = 2\n").unwrap();
+    for len in [240, 300] {
+        let out = "r".repeat(len);
+        let o = policysim(
+            t,
+            &["run", "s.toml", "--out", &out, "--no-charts", "--quiet"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("too long"), "{}", stderr(&o));
+        let entries: Vec<_> = std::fs::read_dir(t).unwrap().collect();
+        assert_eq!(entries.len(), 1, "nothing but s.toml written");
+    }
+    let o = policysim(
+        t,
+        &[
+            "run",
+            "s.toml",
+            "--out",
+            &"r".repeat(150),
+            "--no-charts",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

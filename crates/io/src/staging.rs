@@ -23,6 +23,9 @@ use std::sync::Mutex;
 /// (defined with the scenario, whose `name` may not contain it).
 pub use policysim_model::scenario::STAGING_MARK;
 
+/// The longest file or folder name the file systems policysim writes to take, in bytes.
+const MAX_NAME_LEN: usize = 255;
+
 /// Suffix of a staging folder's lock file.
 const LOCK_SUFFIX: &str = ".lock";
 
@@ -372,6 +375,25 @@ pub fn check_out_folder(out_dir: &Path, example: &str) -> Result<bool> {
         return Err(Error::Input(format!(
             "--out {}: not a folder policysim can write results into; give a new or results folder such as {example}",
             out_dir.display(),
+        )));
+    }
+    // every name on the way must fit the file system's 255 bytes, and the last one also
+    // in its staging folder's lock file (`.<name>.partial-<host>-<pid>.lock`)
+    let lock = lock_path(&staging_dir(out_dir));
+    let lock_name = lock.file_name().map_or(0, |n| n.len());
+    let longest = out_dir
+        .components()
+        .map(|c| c.as_os_str().len())
+        .max()
+        .unwrap_or(0);
+    if longest > MAX_NAME_LEN || lock_name > MAX_NAME_LEN {
+        let room = MAX_NAME_LEN
+            .saturating_sub(lock_name.saturating_sub(out_dir.file_name().map_or(0, |n| n.len())));
+        return Err(Error::Input(format!(
+            "--out {}: a folder name is too long ({} bytes); the last name may have at most {room} bytes here (its staging folder's name adds {} to it), every other at most {MAX_NAME_LEN}",
+            out_dir.display(),
+            longest.max(out_dir.file_name().map_or(0, |n| n.len())),
+            lock_name - out_dir.file_name().map_or(0, |n| n.len()),
         )));
     }
     if !out_dir.exists() {
