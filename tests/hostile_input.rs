@@ -313,3 +313,46 @@ fn an_out_name_too_long_is_bad_input() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `innovativeness --nodes`: a node file with a duplicate id, and a `--column` that
+/// would overwrite the ids, are bad input (before: the later row won silently, and the
+/// ids were replaced by scores).
+#[test]
+fn innovativeness_refuses_duplicate_ids_and_overwriting_them() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(
+        t.join("obs.csv"),
+        "unit,policy,adopt_year\na,p,2000\nb,p,2001\n",
+    )
+    .unwrap();
+    std::fs::write(t.join("dup.csv"), "id,x\na,1\nb,2\na,3\n").unwrap();
+    std::fs::write(t.join("ok.csv"), "id,x\na,1\nb,2\n").unwrap();
+    let run = |nodes: &str, extra: &[&str]| {
+        let mut args = vec![
+            "innovativeness",
+            "--observed",
+            "obs.csv",
+            "--nodes",
+            nodes,
+            "--out",
+            "out.csv",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        policysim(t, &args)
+    };
+    let o = run("dup.csv", &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("duplicate id \"a\"") && stderr(&o).contains("line 4"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("ok.csv", &["--column", "id"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--column id"), "{}", stderr(&o));
+    assert!(!t.join("out.csv").exists());
+    let o = run("ok.csv", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -285,11 +285,27 @@ fn with_node_file(
             "innovativeness needs at least two nodes",
         ));
     }
-    let node_of: HashMap<&str, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (r[id_col].trim(), k))
-        .collect();
+    if header[id_col].trim() == args.column.trim() {
+        return Err(Error::Input(format!(
+            "--column {}: names the node file's id column; choose another name for the score",
+            args.column
+        )));
+    }
+    let mut node_of: HashMap<&str, usize> = HashMap::new();
+    for (k, r) in rows.iter().enumerate() {
+        if let Some(first) = node_of.insert(r[id_col].trim(), k) {
+            // rows are numbered from 1 after the header, which is line 1
+            return Err(Error::input_in(
+                nodes,
+                format!(
+                    "line {}: duplicate id \"{}\" (first on line {}); node ids must be unique",
+                    k + 2,
+                    r[id_col].trim(),
+                    first + 2
+                ),
+            ));
+        }
+    }
     // re-index the adoptions by node; a unit that is not a node is an error
     let mut by_node: Vec<HashMap<usize, i32>> = Vec::new();
     for (policy, years) in used {
