@@ -54,6 +54,12 @@ pub const BASE_BYTES: u64 = 16 << 20;
 /// One run's state per government (traits, status, counters), per worker thread.
 pub const RUN_BYTES_PER_NODE: u64 = 104;
 
+/// One run's state per government on a complete network, per worker thread: no counts
+/// or signals per neighbourhood (one total for everyone), so far less than
+/// [`RUN_BYTES_PER_NODE`]; measured 34 with 500,000 governments (`tests/memory_limit.rs`),
+/// taken with room to spare.
+pub const COMPLETE_RUN_BYTES_PER_NODE: u64 = 64;
+
 /// The population every run shares, per government, when traits are drawn once (`agents.redraw = false`).
 pub const FIXED_TRAITS_BYTES_PER_NODE: u64 = 20;
 
@@ -258,7 +264,11 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
     let rows = u64::from(scenario.steps) + 1;
     let record = rows.saturating_mul(series).saturating_mul(8);
     let mut per_thread = nodes
-        .saturating_mul(RUN_BYTES_PER_NODE)
+        .saturating_mul(if net.kind == NetworkKind::Complete {
+            COMPLETE_RUN_BYTES_PER_NODE
+        } else {
+            RUN_BYTES_PER_NODE
+        })
         .saturating_add(record);
     if scenario.network.redraw {
         per_thread = per_thread.saturating_add(network.max(build));
