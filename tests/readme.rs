@@ -89,6 +89,68 @@ fn readme_commands_are_found_in_order() {
     assert_eq!(skipped(&c[0]), None);
 }
 
+/// The folder a README `policysim sweep` command writes: its `--out`, or the default
+/// `results/<scenario name>-sweep` (the scenario file's `name`).
+fn sweep_out(command: &str, root: &Path) -> String {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    if let Some(i) = words.iter().position(|w| *w == "--out") {
+        return words[i + 1].to_string();
+    }
+    let file = words[2];
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    let name = text
+        .lines()
+        .find_map(|l| l.strip_prefix("name = "))
+        .map(|n| n.trim().trim_matches('"').to_string())
+        .unwrap_or_else(|| panic!("{file}: no name"));
+    format!("results/{name}-sweep")
+}
+
+/// A sweep command without what only changes its charts (`--metric`, `--lang`) and
+/// without its comment: two commands with the same text run the same sweep.
+fn sweep_identity(command: &str) -> String {
+    let command = command.split('#').next().unwrap_or("");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut kept = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if matches!(words[i], "--metric" | "--lang") {
+            i += 2;
+            continue;
+        }
+        kept.push(words[i]);
+        i += 1;
+    }
+    kept.join(" ")
+}
+
+#[test]
+fn readme_sweeps_that_differ_write_different_folders() {
+    // followed in order with the slow commands too, a second, different sweep into the
+    // same folder exits 2 ("holds results of a different sweep") and a later `plot`
+    // draws the wrong one
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut sweeps = 0;
+    for command in readme_commands(&readme) {
+        let command = command.replace("cargo run --release --", "policysim");
+        if !command.starts_with("policysim sweep ") {
+            continue;
+        }
+        sweeps += 1;
+        let out = sweep_out(&command, root);
+        let identity = sweep_identity(&command);
+        if let Some(before) = seen.insert(out.clone(), identity.clone()) {
+            assert_eq!(before, identity, "two different README sweeps write {out}");
+        }
+    }
+    assert!(
+        sweeps >= 4,
+        "only {sweeps} sweep commands found in the README"
+    );
+}
+
 #[test]
 fn every_readme_example_runs_in_order_on_a_fresh_folder() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -26,6 +26,7 @@ mod input_caps;
 mod interrupt;
 mod mechanisms;
 mod memory_limit;
+mod metrics;
 mod observed_run;
 mod out_dir;
 mod paired;

@@ -14,6 +14,7 @@ use crate::sensitivity::{
 };
 use crate::sweep::{run_sweep, sweep_header, Shard, SweepOptions, SWEEP_CSV, SWEEP_JSON};
 use clap::Args;
+use policysim_model::run::figures::RUN_FIGURES;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -102,9 +103,12 @@ fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
 /// The `sweep.csv` column of a metric: the mean of a mean metric, the Kaplan–Meier median of
 /// a time, or a column named exactly (not the point, seed, runs or a parameter's column).
 pub(super) fn metric_column(metric: &str, keys: &[String]) -> Result<String> {
-    let header = sweep_header(keys, false);
+    // every per-run figure of the one list has its columns here; whether the scenario
+    // reports it is checked on the sweep's points (`reported_metric`)
+    let all: Vec<usize> = (0..RUN_FIGURES.len()).collect();
+    let header = sweep_header(keys, false, &all);
     let columns: Vec<&str> = header.split(',').skip(3 + keys.len()).collect();
-    let column = if crate::sweep::chart::TIME_METRICS.contains(&metric) {
+    let column = if policysim_model::run::figures::is_time(metric) {
         format!("{metric}_km_median")
     } else if columns.contains(&format!("{metric}_mean").as_str()) {
         format!("{metric}_mean")
@@ -201,14 +205,15 @@ pub(super) fn run(args: SensitivityArgs) -> Result<()> {
     let (base, problem) = resolve(&args)?;
     let keys: Vec<String> = problem.parameters.iter().map(|p| p.key.clone()).collect();
     let column = metric_column(&args.metric, &keys)?;
+    let design = Design::new(&problem, base.seed);
+    let sweep = design.sweep(&problem);
+    crate::sweep::chart::check_reported(&args.metric, &base, &sweep)?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     if !args.quiet {
         for w in base.warnings.iter().chain(&problem.warnings) {
             eprintln!("warning: {w}");
         }
     }
-    let design = Design::new(&problem, base.seed);
-    let sweep = design.sweep(&problem);
     let out = match (&args.analyse, &args.out) {
         (Some(dir), _) => {
             if !dir.join(SWEEP_JSON).is_file() {

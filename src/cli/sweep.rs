@@ -211,6 +211,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         .map(|b| crate::sweep::baseline::resolve(&sweep, b))
         .transpose()?;
     args.charts.check()?;
+    if !args.charts.no_charts {
+        crate::sweep::chart::check_reported(&args.charts.metric, &base, &sweep)?;
+    }
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let observed = match &args.observed {
         Some(path) => {

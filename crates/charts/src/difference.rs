@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The headline metrics read per run, in column order (`observed_rmse` only where a
-/// `runs.csv` has the column).
+/// `runs.csv` has the column): the first columns of `compare.csv` and the difference
+/// columns of `sweep --baseline`.
 pub const METRICS: [&str; 12] = [
     "final_share",
     "t10",
@@ -32,8 +33,28 @@ pub const METRICS: [&str; 12] = [
     "observed_rmse",
 ];
 
-/// True for the metrics that are censored where a run never gets there (t10, t50, t90).
+/// Every metric read per run: [`METRICS`], then the other per-run figures of
+/// [`policysim_model::run::figures::RUN_FIGURES`] (the one list) in its order.
+pub fn all_metrics() -> Vec<&'static str> {
+    let mut all = METRICS.to_vec();
+    for f in policysim_model::run::figures::RUN_FIGURES {
+        if !all.contains(&f.name) {
+            all.push(f.name);
+        }
+    }
+    all
+}
+
+/// True for the metrics that are censored where a run never gets there (the times of
+/// [`policysim_model::run::figures::RUN_FIGURES`]: t10, t50, t90, promotion and uptake steps).
 pub fn is_time(metric: &str) -> bool {
+    policysim_model::run::figures::is_time(metric)
+}
+
+/// True for t10, t50 and t90: times kept even when no run reached them (every run censored);
+/// other times (a promotion, an uptake) only where some run has one, since `runs.csv`
+/// has their column even where the scenario has no such event.
+fn always_kept(metric: &str) -> bool {
     matches!(metric, "t10" | "t50" | "t90")
 }
 
@@ -104,7 +125,7 @@ impl RunValues {
                 "missing column `run` or `seed` (expected the header of runs.csv)".into(),
             ));
         };
-        let present: Vec<(&str, usize)> = METRICS
+        let present: Vec<(&str, usize)> = all_metrics()
             .iter()
             .filter_map(|&m| column(m).map(|c| (m, c)))
             .collect();
@@ -150,7 +171,7 @@ impl RunValues {
         }
         // a column that is empty in every run (no observed adoptions) is not a metric
         // here; a time that no run reached is (every run censored at the horizon)
-        metrics.retain(|m, v| is_time(m) || v.iter().any(Option::is_some));
+        metrics.retain(|m, v| always_kept(m) || v.iter().any(Option::is_some));
         let seed = seeds.windows(2).all(|w| w[0] == w[1]).then(|| seeds[0]);
         Ok(RunValues {
             path,
@@ -230,9 +251,9 @@ pub fn difference_name(metric: &str) -> String {
     }
 }
 
-/// The metrics any of the arms has, in [`METRICS`] order.
+/// The metrics any of the arms has, in [`all_metrics`] order.
 pub fn metrics_of(arms: &[RunValues]) -> Vec<&'static str> {
-    METRICS
+    all_metrics()
         .iter()
         .copied()
         .filter(|m| arms.iter().any(|a| a.metrics.contains_key(*m)))

@@ -83,11 +83,11 @@ pub fn runs_row(seed: u64, s: &RunSummary) -> String {
 /// `uptake_at,uptake_inventor,uptake_regret` in mode `uptake` (MODEL.md 4b).
 pub fn optional_columns(scenario: &Scenario) -> Vec<&'static str> {
     let mut cols = Vec::new();
-    let policy = scenario.model == policysim_model::scenario::ModelKind::Policy;
-    if policy && (scenario.abandon.penalty > 0.0 || scenario.abandon.deterrence > 0.0) {
+    use policysim_model::run::figures::{reports_costs, reports_learning};
+    if reports_costs(scenario) {
         cols.extend(["penalised", "deterred"]);
     }
-    if policy && scenario.learning.growth > 0.0 {
+    if reports_learning(scenario) {
         cols.push("final_mean_learning");
     }
     if policysim_model::run::reports_rounds(scenario) {
@@ -104,8 +104,7 @@ pub fn optional_columns(scenario: &Scenario) -> Vec<&'static str> {
 
 /// Whether the scenario has centres at a level (`central.scope` below national, policy model).
 pub fn reports_centres(scenario: &Scenario) -> bool {
-    scenario.model == policysim_model::scenario::ModelKind::Policy
-        && scenario.central.scope != policysim_model::scenario::NATIONAL
+    policysim_model::run::figures::reports_centres(scenario)
 }
 
 /// The `runs.csv` columns of centres at a level: how many promoted, the spread of their
@@ -183,8 +182,7 @@ pub fn centres_rows(network: &policysim_model::network::Network, s: &RunSummary)
 
 /// Whether the centre takes local variants up (policy model, mode `uptake`).
 pub fn reports_uptake(scenario: &Scenario) -> bool {
-    scenario.model == policysim_model::scenario::ModelKind::Policy
-        && scenario.central.mode == policysim_model::scenario::CentralMode::Uptake
+    policysim_model::run::figures::reports_uptake(scenario)
 }
 
 /// The header of `runs.csv` for this scenario: [`RUNS_HEADER`] and its [`optional_columns`].
@@ -636,6 +634,51 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_runs_csv_column_is_a_figure_of_the_one_list() {
+        use policysim_model::run::figures::{figure, RUN_FIGURES};
+        use policysim_model::scenario::CentralMode;
+        // every optional column switched on: uptake with costs, growth and centres at a
+        // level; then pilot rounds (the other centre mode)
+        let mut a = Scenario::default();
+        a.central.mode = CentralMode::Uptake;
+        a.abandon.penalty = 0.5;
+        a.learning.growth = 0.1;
+        a.central.scope = "province".into();
+        let mut b = Scenario::default();
+        b.central.mode = CentralMode::Pilot;
+        b.central.pilot.rounds = 3;
+        let headers = [runs_header(&a), runs_header(&b)];
+        let columns: Vec<&str> = headers.iter().flat_map(|h| h.split(',')).collect();
+        for c in &columns {
+            if !["run", "seed", "uptake_inventor"].contains(c) {
+                assert!(
+                    figure(c).is_some(),
+                    "runs.csv column `{c}` is not in RUN_FIGURES"
+                );
+            }
+        }
+        for f in RUN_FIGURES {
+            assert!(
+                columns.contains(&f.name),
+                "figure `{}` is no runs.csv column",
+                f.name
+            );
+        }
+        // and a scenario reports a figure exactly when its runs.csv has the column
+        for s in [&a, &b, &Scenario::default()] {
+            let h = runs_header(s);
+            for f in RUN_FIGURES {
+                assert_eq!(
+                    (f.reported)(s) || f.name == "promoted_at",
+                    h.split(',').any(|c| c == f.name),
+                    "{}",
+                    f.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn atomic_write_leaves_no_temporary_file() {

@@ -61,6 +61,10 @@ pub struct RunStats {
     pub final_mean_learning: Stat,
     /// Sd across centres of their subtrees' final shares (with `central.scope` below national).
     pub centre_share_sd: Stat,
+    /// Every figure of [`crate::run::figures::RUN_FIGURES`], in its order (empty before the first run).
+    pub figures: Vec<Stat>,
+    /// The figures that are times, as censored times (same order; empty for the others).
+    pub figure_times: Vec<TimeToLevel>,
 }
 
 impl RunStats {
@@ -94,6 +98,34 @@ impl RunStats {
             .push(s.final_mean_learning.unwrap_or(f64::NAN));
         self.centre_share_sd
             .push(s.centre_share_spread().map_or(f64::NAN, |(sd, _, _)| sd));
+        let all = crate::run::figures::RUN_FIGURES;
+        if self.figures.is_empty() {
+            self.figures = vec![Stat::new(); all.len()];
+            self.figure_times = vec![TimeToLevel::default(); all.len()];
+        }
+        for (k, f) in all.iter().enumerate() {
+            let v = (f.value)(s);
+            self.figures[k].push(v.unwrap_or(f64::NAN));
+            if f.time {
+                self.figure_times[k].push(v.map(|t| t.max(0.0) as u32));
+            }
+        }
+    }
+
+    /// The statistic of figure `k` of [`crate::run::figures::RUN_FIGURES`] and, for a time,
+    /// its censored summary at the horizon `steps`.
+    pub fn figure(
+        &self,
+        k: usize,
+        steps: u32,
+    ) -> (Option<crate::aggregate::Summary>, Option<TimeSummary>) {
+        let Some(stat) = self.figures.get(k) else {
+            return (None, None);
+        };
+        let time = crate::run::figures::RUN_FIGURES[k]
+            .time
+            .then(|| self.figure_times[k].summary(stat, steps));
+        (stat.summary(), time)
     }
 }
 

@@ -32,6 +32,7 @@ mod adoption;
 mod classic;
 mod decide;
 mod events;
+pub mod figures;
 mod prepared;
 mod record;
 

@@ -12,34 +12,26 @@ use policysim_charts::curves::{
 use policysim_charts::style::{category_color, Style};
 use policysim_charts::{save_figure, ChartOptions, Figure, Lang};
 use policysim_model::error::{Error, Result};
-use policysim_model::model::Channel;
+use policysim_model::run::figures::RUN_FIGURES;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Metrics with a mean and a 90% band in `sweep.csv` (`<name>_mean`, `_p05`, `_p95`),
-/// besides the channel shares `share_<channel>`.
-pub const BAND_METRICS: [&str; 4] = [
-    "final_share",
-    "final_mean_quality",
-    "lineages",
-    "evaluation_bias",
-];
-
-/// Censored times: charted as their Kaplan–Meier median (`<name>_km_median`) with its 95%
-/// CI, a point where fewer than half of the runs reached the level marked as such.
+/// Censored times to a share adopted: charted as their Kaplan–Meier median
+/// (`<name>_km_median`) with its 95% CI, a point where fewer than half of the runs reached
+/// the level marked as such.
 pub const TIME_METRICS: [&str; 3] = ["t10", "t50", "t90"];
 
-/// Every metric a sweep chart can show: [`BAND_METRICS`], [`TIME_METRICS`], the channel
-/// shares and, for a sweep compared with observed adoptions, `observed_rmse`.
+/// Every metric a sweep chart can show: every per-run figure of
+/// [`policysim_model::run::figures::RUN_FIGURES`] (the one list), `lineages` and, for a
+/// sweep compared with observed adoptions, `observed_rmse`.
 pub fn metrics() -> Vec<String> {
-    let mut m: Vec<String> = BAND_METRICS.iter().map(|s| s.to_string()).collect();
-    m.splice(1..1, TIME_METRICS.iter().map(|s| s.to_string()));
-    m.extend(Channel::ALL.iter().map(|c| format!("share_{}", c.name())));
+    let mut m: Vec<String> = RUN_FIGURES.iter().map(|f| f.name.to_string()).collect();
+    m.push("lineages".into());
     m.push("observed_rmse".into());
     m
 }
 
-/// The level (10, 50, 90) of a time metric, None for other metrics.
+/// The level (10, 50, 90) of a time to a share adopted, None for other metrics.
 pub(super) fn time_level(metric: &str) -> Option<&str> {
     TIME_METRICS
         .contains(&metric)
@@ -59,6 +51,28 @@ pub fn check_metric(metric: &str) -> Result<()> {
     }
 }
 
+/// Refuses a per-run figure as `--metric` when no point of the sweep reports it (e.g.
+/// `uptake_regret` where the centre does not take variants up): a clear message before
+/// any work, never a chart of empty or made-up values.
+pub fn check_reported(
+    metric: &str,
+    base: &policysim_model::scenario::Scenario,
+    sweep: &super::Sweep,
+) -> Result<()> {
+    let Some(f) = policysim_model::run::figures::figure(metric) else {
+        return Ok(());
+    };
+    for i in 0..sweep.len() {
+        if (f.reported)(&sweep.point_scenario(base, i)?) {
+            return Ok(());
+        }
+    }
+    Err(Error::Input(format!(
+        "--metric `{metric}`: no point of this {} reports it (the scenario has no such figure: see the list of per-run figures in docs/sweeps.md)",
+        if sweep.len() == 1 { "run" } else { "sweep" }
+    )))
+}
+
 /// The chart title subject and axis description of a metric, in `lang`.
 pub fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
     let zh = style.lang == Lang::Zh;
@@ -70,6 +84,11 @@ pub fn metric_label(metric: &str, style: &Style, time_unit: &str) -> String {
             format!("Time to {p}% adopted ({unit}s)")
         }
     };
+    if let Some(f) = policysim_model::run::figures::figure(metric) {
+        if !TIME_METRICS.contains(&metric) && !metric.starts_with("share_") {
+            return if zh { f.zh.into() } else { f.en.into() };
+        }
+    }
     match metric {
         "final_share" if zh => "最终采纳比例".into(),
         "final_share" => "Final adopted share".into(),
@@ -200,13 +219,14 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         .map_err(|e| Error::input_in(&csv_path, e))?
         .clone();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (mean, p05, p95) = if time_level(metric).is_some() {
+    let time = policysim_model::run::figures::is_time(metric);
+    let (mean, p05, p95) = if time {
         (
             col(&format!("{metric}_km_median")),
             col(&format!("{metric}_km_median_ci_low")),
             col(&format!("{metric}_km_median_ci_high")),
         )
-    } else if BAND_METRICS.contains(&metric) || metric.starts_with("share_") {
+    } else if metric != "observed_rmse" {
         (
             col(&format!("{metric}_mean")),
             col(&format!("{metric}_p05")),
@@ -221,9 +241,12 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     } else {
         (col(metric), None, None)
     };
-    let reached = time_level(metric).and_then(|_| col(&format!("{metric}_reached")));
+    let reached = time.then(|| col(&format!("{metric}_reached"))).flatten();
     let mean = mean.ok_or_else(|| {
-        Error::input_in(&csv_path, format!("no column for the metric `{metric}`"))
+        Error::input_in(
+            &csv_path,
+            format!("no column for the metric `{metric}`: no point of this sweep's scenario reports it (see the figures each scenario reports in docs/sweeps.md)"),
+        )
     })?;
     // a time's difference is that of restricted mean times (`t50_rmst_diff` ...)
     let named = policysim_charts::difference::difference_name(metric);
@@ -414,7 +437,7 @@ impl Figure for Line<'_> {
         let n = n.min(diffs.len());
         let zh = style.lang == policysim_charts::Lang::Zh;
         let baseline = d.baseline.clone().unwrap_or_default();
-        let restricted = time_level(self.metric).is_some();
+        let restricted = policysim_model::run::figures::is_time(self.metric);
         let (label, band) = if zh && restricted {
             (
                 format!("限制平均时间与基准点（{baseline}）之差"),

@@ -21,6 +21,7 @@ use policysim_io::scenario_files::prepare;
 use policysim_model::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use policysim_model::error::{Error, Result};
 use policysim_model::model::Channel;
+use policysim_model::run::figures::RUN_FIGURES;
 use policysim_model::run::series;
 use policysim_model::scenario::Scenario;
 use policysim_model::stats::share_rmse;
@@ -168,7 +169,11 @@ fn identity_text(
 /// The `sweep.csv` header for these keys (with `observed_rmse` and its bootstrap interval last when the points are
 /// compared with observed adoptions): means with their 95% CI and 5-95% spread
 /// ([`output::MEAN_COLUMNS`]), t10/t50/t90 as censored times ([`output::TIME_COLUMNS`]).
-pub fn sweep_header(keys: &[String], observed: bool) -> String {
+///
+/// Then the other per-run figures of [`RUN_FIGURES`] that a point reports (`extra`, see
+/// [`extra_figures`]): a time with [`output::TIME_COLUMNS`], the others with
+/// [`output::MEAN_COLUMNS`] (empty cells at a point that does not report it).
+pub fn sweep_header(keys: &[String], observed: bool, extra: &[usize]) -> String {
     let mut h = String::from("point");
     for k in keys {
         h.push(',');
@@ -194,10 +199,65 @@ pub fn sweep_header(keys: &[String], observed: bool) -> String {
     for m in ["final_mean_quality", "lineages", "evaluation_bias"] {
         group(&mut h, m, &output::MEAN_COLUMNS);
     }
+    for &k in extra {
+        let f = &RUN_FIGURES[k];
+        let columns: &[&str] = if f.time {
+            &output::TIME_COLUMNS
+        } else {
+            &output::MEAN_COLUMNS
+        };
+        group(&mut h, f.name, columns);
+    }
     if observed {
         h.push_str(",observed_rmse,observed_rmse_ci_low,observed_rmse_ci_high");
     }
     h
+}
+
+/// The figures of [`RUN_FIGURES`] that `sweep.csv` always has columns for (with `lineages`,
+/// which is read from the curves).
+pub(super) const BASE_FIGURES: [&str; 12] = [
+    "final_share",
+    "t10",
+    "t50",
+    "t90",
+    "share_innovation",
+    "share_learning",
+    "share_competition",
+    "share_pilot",
+    "share_mandate",
+    "final_mean_quality",
+    "evaluation_bias",
+    "lineages",
+];
+
+/// The indices in [`RUN_FIGURES`] of the figures beyond [`BASE_FIGURES`] that any of
+/// `points` reports: `sweep.csv` gains their columns (so a sweep of scenarios that
+/// report none keeps its columns).
+pub(super) fn extra_figures(points: &[Scenario]) -> Vec<usize> {
+    (0..RUN_FIGURES.len())
+        .filter(|&k| {
+            let f = &RUN_FIGURES[k];
+            !BASE_FIGURES.contains(&f.name) && points.iter().any(|p| (f.reported)(p))
+        })
+        .collect()
+}
+
+/// The extra figures whose columns a `sweep.csv` header has (the inverse of
+/// [`sweep_header`]'s `extra`).
+pub(super) fn extra_figures_of_header(header: &str) -> Vec<usize> {
+    let columns: Vec<&str> = header.split(',').collect();
+    (0..RUN_FIGURES.len())
+        .filter(|&k| {
+            let f = &RUN_FIGURES[k];
+            let first = if f.time {
+                format!("{}_reached", f.name)
+            } else {
+                format!("{}_mean", f.name)
+            };
+            !BASE_FIGURES.contains(&f.name) && columns.contains(&first.as_str())
+        })
+        .collect()
 }
 
 /// One `sweep.csv` row (without newline) of a point's ensemble result; with observed
@@ -209,6 +269,8 @@ pub fn sweep_row(
     runs: u32,
     result: &EnsembleResult,
     observed: Option<&Observed>,
+    scenario: &Scenario,
+    extra: &[usize],
 ) -> String {
     let mut row = index.to_string();
     for v in values {
@@ -230,6 +292,23 @@ pub fn sweep_row(
     let lineages = result.curves.cell(last, series::LINEAGES).summary();
     row.push_str(&output::mean_cells(lineages));
     row.push_str(&output::mean_cells(r.evaluation_bias.summary()));
+    for &k in extra {
+        let f = &RUN_FIGURES[k];
+        let n = if f.time {
+            output::TIME_COLUMNS.len()
+        } else {
+            output::MEAN_COLUMNS.len()
+        };
+        if !(f.reported)(scenario) {
+            // a figure this point does not report: empty cells, never a number
+            row.push_str(&",".repeat(n));
+            continue;
+        }
+        match r.figure(k, last as u32) {
+            (stat, Some(time)) => row.push_str(&output::time_cells(&time, stat)),
+            (stat, None) => row.push_str(&output::mean_cells(stat)),
+        }
+    }
     if let Some(o) = observed {
         let share = o.share();
         let rmse = share_rmse(&share, &result.mean_share());
@@ -349,7 +428,8 @@ pub fn run_sweep(
     }
     let sweep_toml = format!("{}\n\n{}", recorded.to_toml(), sweep.to_toml());
     let kept = prepare_folder(out, &sweep_id, &sweep_toml, &data, options.force)?;
-    let header = sweep_header(&sweep.keys, options.observed.is_some());
+    let extra = extra_figures(&scenarios);
+    let header = sweep_header(&sweep.keys, options.observed.is_some(), &extra);
     let mut meta = sweep_json(base, sweep, &sweep_id, &header, options.shard, &data);
     if let Some(b) = options.baseline {
         meta["baseline"] = super::baseline::json(sweep, Some(b));
@@ -426,6 +506,7 @@ pub fn run_sweep(
             i,
             out,
             options,
+            &extra,
         )?;
         rows.insert(i, row);
     }
@@ -489,6 +570,7 @@ fn run_point(
     index: usize,
     out: &Path,
     options: &SweepOptions,
+    extra: &[usize],
 ) -> Result<String> {
     let seed = sweep.point_seed(base.seed, index);
     // The network is drawn from the scenario's own seed (the same at every point).
@@ -526,6 +608,8 @@ fn run_point(
         scenario.runs,
         &result,
         options.observed,
+        scenario,
+        extra,
     );
     let dir = point_dir(out, index);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;

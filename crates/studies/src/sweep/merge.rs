@@ -137,7 +137,13 @@ impl SweepMeta {
         }
         let observed =
             header.ends_with(",observed_rmse,observed_rmse_ci_low,observed_rmse_ci_high");
-        if header != sweep_header(&keys, observed) {
+        if header
+            != sweep_header(
+                &keys,
+                observed,
+                &super::exec::extra_figures_of_header(&header),
+            )
+        {
             return Err(bad("`csv_header` does not match `keys`"));
         }
         let mode = SweepMode::parse(&text("mode").unwrap_or_default())
