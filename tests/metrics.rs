@@ -238,7 +238,7 @@ fn every_run_figure_is_a_metric_of_sweep_plot_sensitivity_and_compare() {
             "--method",
             "morris",
             "--analyse",
-            s(&d.join(format!("{name}-sens/all"))),
+            s(&d.join(format!("{name}-sens"))),
             "--metric",
             m,
             "--no-charts",
@@ -260,9 +260,21 @@ fn every_run_figure_is_a_metric_of_sweep_plot_sensitivity_and_compare() {
         } else {
             format!("{m}_diff")
         };
-        assert!(
+        // a figure with no value in any run (an evaluation bias without pilots) has no
+        // difference: it is left out, never shown as a number
+        let runs = std::fs::read_to_string(d.join(format!("{name}-a/runs.csv"))).unwrap();
+        let mut lines = runs.lines();
+        let at = lines
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|c| c == m)
+            .unwrap_or_else(|| panic!("runs.csv has no `{m}`"));
+        let valued = lines.any(|l| !l.split(',').nth(at).unwrap_or("").is_empty());
+        assert_eq!(
             cols.contains(&diff),
-            "compare.csv has no `{diff}`: {cols:?}"
+            valued || f.time,
+            "compare.csv and `{diff}` (a value in some run: {valued}): {cols:?}"
         );
         checked += 1;
     }
@@ -389,8 +401,40 @@ fn a_figure_the_scenario_does_not_report_is_refused_not_made_up() {
     assert!(
         !cols
             .iter()
-            .any(|c| c.starts_with("uptake_regret") || c.starts_with("promoted_at")),
+            .any(|c| c.starts_with("uptake_regret") || c.starts_with("promoted_at_rmst")),
         "{cols:?}"
     );
     assert!(cols.contains(&"final_share_diff".to_string()), "{cols:?}");
+}
+
+#[test]
+fn the_docs_table_names_every_figure_and_no_other() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps.md"))
+        .unwrap();
+    let start = doc
+        .find("## Per-run figures")
+        .expect("docs/sweeps.md has the section on per-run figures");
+    let section = &doc[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    // the first cell of each table row, split into its back-quoted names
+    let mut named: Vec<String> = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with("| `")) {
+        let cell = row.split('|').nth(1).unwrap();
+        named.extend(cell.split('`').skip(1).step_by(2).map(str::to_string));
+        let time = row.split('|').nth(2).unwrap().trim() == "yes";
+        for n in cell.split('`').skip(1).step_by(2) {
+            let f = policysim_model::run::figures::figure(n).unwrap_or_else(|| {
+                panic!("docs/sweeps.md names `{n}`, which is no per-run figure")
+            });
+            assert_eq!(f.time, time, "docs/sweeps.md: is `{n}` a time?");
+        }
+    }
+    for f in RUN_FIGURES {
+        assert!(
+            named.iter().any(|n| n == f.name),
+            "docs/sweeps.md does not name the figure `{}`",
+            f.name
+        );
+    }
+    assert_eq!(named.len(), RUN_FIGURES.len(), "{named:?}");
 }

@@ -260,13 +260,13 @@ pub(super) fn extra_figures_of_header(header: &str) -> Vec<usize> {
         .collect()
 }
 
-/// One `sweep.csv` row (without newline) of a point's ensemble result; with observed
+/// One `sweep.csv` row (without newline) of a point's ensemble result (the point's
+/// scenario gives its number of runs and which figures it reports); with observed
 /// adoptions, the RMSE of the point's mean share against them comes last.
 pub fn sweep_row(
     index: usize,
     values: &[toml::Value],
     seed: u64,
-    runs: u32,
     result: &EnsembleResult,
     observed: Option<&Observed>,
     scenario: &Scenario,
@@ -277,7 +277,7 @@ pub fn sweep_row(
         row.push(',');
         row.push_str(&csv_field(&value_text(v)));
     }
-    let _ = write!(row, ",{seed},{runs}");
+    let _ = write!(row, ",{seed},{}", scenario.runs);
     let r = &result.runs;
     let last = result.curves.rows.saturating_sub(1);
     row.push_str(&output::mean_cells(r.final_share.summary()));
@@ -605,7 +605,6 @@ fn run_point(
         index,
         &values,
         seed,
-        scenario.runs,
         &result,
         options.observed,
         scenario,
