@@ -356,3 +356,86 @@ fn innovativeness_refuses_duplicate_ids_and_overwriting_them() {
     let o = run("ok.csv", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// A large legal `learning.performance_weight`: every adopter's signal weight is the
+/// largest there is (e^500, the capped exponent), so a government with an adopted
+/// neighbour learns with probability 1. Before, the weights were inf and the first
+/// abandonment left inf − inf = NaN in its observers' running sums, and they never
+/// learned again (4215 of 6390 such chances missed on this ring). Read from
+/// `events.csv`: on a ring (neighbours i ± 1), every government not adopted at the end
+/// of a step with an adopted neighbour adopts in the next step.
+#[test]
+fn a_huge_performance_weight_keeps_learning_after_abandonment() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    let n = 200usize;
+    std::fs::write(
+        t.join("huge.toml"),
+        format!(
+            "name = \"huge-performance-weight\"\nsteps = 30\nruns = 10\nseed = 3\n\
+             [network]\nkind = \"ring\"\nn = {n}\nk = 2\n[innovation]\nrate = 0.01\n\
+             [learning]\nrate = 0.5\nperformance_weight = 1e6\nreference = -100.0\n\
+             [abandon]\nthreshold = 0.5\nrate = 0.5\n"
+        ),
+    )
+    .unwrap();
+    let o = policysim(
+        t,
+        &[
+            "run",
+            "huge.toml",
+            "--record",
+            "events",
+            "--no-charts",
+            "--quiet",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let events = std::fs::read_to_string(t.join("out/events.csv")).unwrap();
+    let mut lines = events.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (run_c, unit_c, step_c, event_c) = (col("run"), col("unit"), col("step"), col("event"));
+    // (run, step) -> events of that step, in file order
+    let mut by_step: std::collections::BTreeMap<(u32, u32), Vec<(usize, bool)>> =
+        Default::default();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        by_step
+            .entry((f[run_c].parse().unwrap(), f[step_c].parse().unwrap()))
+            .or_default()
+            .push((f[unit_c].parse().unwrap(), f[event_c] == "adopt"));
+    }
+    let (mut chances, mut missed, mut abandonments) = (0, 0, 0);
+    for run in 0..10u32 {
+        let mut adopted = vec![false; n];
+        for step in 1..=30u32 {
+            let now = by_step.get(&(run, step)).cloned().unwrap_or_default();
+            for i in 0..n {
+                if !adopted[i] && (adopted[(i + n - 1) % n] || adopted[(i + 1) % n]) {
+                    chances += 1;
+                    if !now.iter().any(|&(u, adopt)| u == i && adopt) {
+                        missed += 1;
+                    }
+                }
+            }
+            for (u, adopt) in now {
+                adopted[u] = adopt;
+                abandonments += usize::from(!adopt);
+            }
+        }
+    }
+    assert!(
+        abandonments > 100 && chances > 1000,
+        "{abandonments} {chances}"
+    );
+    assert_eq!(
+        missed, 0,
+        "{missed} of {chances} certain chances to learn missed"
+    );
+    // and every number of runs.csv is a number
+    let runs = std::fs::read_to_string(t.join("out/runs.csv")).unwrap();
+    assert!(!runs.contains("NaN") && !runs.contains("inf"), "{runs}");
+}

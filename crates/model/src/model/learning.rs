@@ -6,14 +6,22 @@ use crate::scenario::Learning;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 
+/// The largest exponent of a signal weight: w = e^500 ≈ 1.4e217 at most, so that sums of
+/// weights over any network stay finite (the learning probability is clamped to 1 long
+/// before: a weight of e^40 already makes it 1 for any propensity above 1e-17).
+pub const MAX_SIGNAL_EXPONENT: f64 = 500.0;
+
 /// How much an adopting neighbour with performance y weighs in the signal:
-/// w = exp(performance_weight * (y - reference)); 1 when the weight is 0 (pure contagion).
+/// w = exp(performance_weight * (y - reference)), the exponent capped at
+/// ±[`MAX_SIGNAL_EXPONENT`]; 1 when the weight is 0 (pure contagion).
 #[inline]
 pub fn signal_weight(learning: &Learning, performance: f64) -> f64 {
     if learning.performance_weight == 0.0 {
         1.0
     } else {
-        (learning.performance_weight * (performance - learning.reference)).exp()
+        (learning.performance_weight * (performance - learning.reference))
+            .clamp(-MAX_SIGNAL_EXPONENT, MAX_SIGNAL_EXPONENT)
+            .exp()
     }
 }
 
@@ -116,6 +124,11 @@ mod tests {
         l.reference = 0.5;
         assert!((signal_weight(&l, 1.5) - 1f64.exp()).abs() < 1e-12);
         assert!(signal_weight(&l, 0.0) < 1.0);
+        // a large legal weight stays finite and positive, whatever the performance
+        l.performance_weight = 1e300;
+        assert_eq!(signal_weight(&l, 1.0), MAX_SIGNAL_EXPONENT.exp());
+        assert_eq!(signal_weight(&l, 0.0), (-MAX_SIGNAL_EXPONENT).exp());
+        assert!(signal_weight(&l, 0.0) > 0.0);
     }
 
     #[test]

@@ -179,12 +179,36 @@ impl Run<'_> {
         }
     }
 
+    /// The signal weight of adopter j (its performance at adoption, which stays fixed).
+    fn weight_of(&self, j: usize) -> f64 {
+        learning::signal_weight(&self.s.learning, self.performance(j))
+    }
+
+    /// The learning signal sum of government o summed afresh over the adopters it observes
+    /// (after a running sum lost its digits; see [`cancelled`]).
+    fn signal_of(&self, o: usize) -> f64 {
+        self.net
+            .sources(o)
+            .iter()
+            .filter(|&&j| self.status[j as usize] == ADOPTED)
+            .map(|&j| self.weight_of(j as usize))
+            .sum()
+    }
+
     /// Updates neighbour counts, signals and group/region/level tallies when i adopts (+1) or abandons (-1).
     pub(super) fn change_neighbourhood(&mut self, i: usize, delta: i32, performance: f64) {
         let w = learning::signal_weight(&self.s.learning, performance);
         let signed_w = if delta > 0 { w } else { -w };
         if self.net.complete {
+            let before = self.signal_total;
             self.signal_total += signed_w;
+            if delta < 0 && cancelled(before, self.signal_total) {
+                self.signal_total = self
+                    .adopters
+                    .iter()
+                    .map(|&j| self.weight_of(j as usize))
+                    .sum();
+            }
         } else if !self.at_risk.is_empty() {
             // classic models that tally the never-adopted by adopting neighbours (they
             // weigh every adopting neighbour alike: no signal to keep)
@@ -211,7 +235,13 @@ impl Run<'_> {
                 let o = o as usize;
                 self.nbr_count[o] = self.nbr_count[o].wrapping_add_signed(delta);
                 if self.weighted {
-                    self.nbr_signal[o] += signed_w;
+                    let before = self.nbr_signal[o];
+                    let after = before + signed_w;
+                    self.nbr_signal[o] = if delta < 0 && cancelled(before, after) {
+                        self.signal_of(o)
+                    } else {
+                        after
+                    };
                 }
             }
         }
@@ -240,4 +270,13 @@ impl Run<'_> {
                 self.centre_adopted[c as usize].wrapping_add_signed(delta);
         }
     }
+}
+
+/// Whether a running sum of weights lost its significant digits when a weight was taken
+/// away: what is left is below 1e-9 of what was there (weights spanning many orders of
+/// magnitude, `learning.performance_weight` large). The sum is then taken afresh, so a
+/// large legal weight never leaves float residue (or inf − inf = NaN) in the signal.
+#[inline]
+fn cancelled(before: f64, after: f64) -> bool {
+    after < before * 1e-9
 }
