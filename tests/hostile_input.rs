@@ -439,3 +439,98 @@ fn a_huge_performance_weight_keeps_learning_after_abandonment() {
     let runs = std::fs::read_to_string(t.join("out/runs.csv")).unwrap();
     assert!(!runs.contains("NaN") && !runs.contains("inf"), "{runs}");
 }
+
+/// A noise or level on the performance scale obeys the rule of every trait value
+/// (within ±1e6): `evaluation_noise = 1e308` made the observed means ±inf or NaN; now it
+/// is bad input naming the key, for `check` and `run`, and nothing is written.
+#[test]
+fn a_noise_past_the_performance_scale_is_refused_naming_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    for (table, key) in [
+        ("central.pilot", "evaluation_noise"),
+        ("central.uptake", "evaluation_noise"),
+        ("adapt", "noise"),
+        ("abandon", "threshold"),
+    ] {
+        let mode = if table == "central.uptake" {
+            "uptake"
+        } else {
+            "pilot"
+        };
+        std::fs::write(
+            t.join("noise.toml"),
+            format!(
+                "name = \"noise\"\nsteps = 10\nruns = 2\n[network]\nkind = \"ring\"\nn = 30\nk = 2\n\
+                 [central]\nmode = \"{mode}\"\n[{table}]\n{key} = 1e308\n"
+            ),
+        )
+        .unwrap();
+        for cmd in ["check", "run"] {
+            let o = policysim(
+                t,
+                &[cmd, "noise.toml", "--no-charts", "--out", "out"]
+                    [..if cmd == "check" { 2 } else { 5 }],
+            );
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {table}.{key}: {err}");
+            assert!(
+                err.contains(&format!("{table}.{key}")) && err.contains("within ±1e6"),
+                "{err}"
+            );
+            assert!(!t.join("out").exists());
+        }
+    }
+}
+
+/// Centres at a level designate pilots among their own governments of the pilot level:
+/// a scope and pilot level that leave every centre without one are bad input; some
+/// centres without one get a warning naming them (before: both ran silently, pilots
+/// never designated).
+#[test]
+fn a_pilot_level_no_centre_has_below_it_is_refused_and_a_partial_one_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    // every centre: cities as centres, provinces as the pilot level (above them)
+    std::fs::write(
+        t.join("above.toml"),
+        "name = \"above\"\nsteps = 10\nruns = 2\n[network]\nkind = \"hierarchy\"\n\
+         levels = [{ name = \"province\", count = 3 }, { name = \"city\", count = 9 }, { name = \"county\", count = 27 }]\n\
+         [central]\nmode = \"pilot\"\nscope = \"city\"\n[central.pilot]\nlevel = \"province\"\n",
+    )
+    .unwrap();
+    let o = policysim(t, &["run", "above.toml", "--no-charts", "--out", "out"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("central.pilot.level") && err.contains("no pilot could ever be designated"),
+        "{err}"
+    );
+    assert!(!t.join("out").exists());
+    // some centres: province Q has no county below it
+    std::fs::write(
+        t.join("nodes.csv"),
+        "id,level,parent\nP,province,\nQ,province,\nC1,city,P\nC2,city,Q\nL1,county,C1\nL2,county,C1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("edges.csv"),
+        "source,target\nP,Q\nP,C1\nQ,C2\nC1,L1\nC1,L2\nL2,C2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("part.toml"),
+        "name = \"part\"\nsteps = 10\nruns = 2\n[network]\nkind = \"file\"\nedges = \"edges.csv\"\nnodes = \"nodes.csv\"\n\
+         [central]\nmode = \"pilot\"\nscope = \"province\"\n[central.pilot]\nlevel = \"county\"\nsites = 1\n",
+    )
+    .unwrap();
+    let o = policysim(t, &["run", "part.toml", "--no-charts", "--out", "part"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "warning: 1 of 2 centres of level \"province\" have no government of level \"county\""
+        ) && err.contains(": Q"),
+        "{err}"
+    );
+}

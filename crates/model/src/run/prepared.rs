@@ -17,7 +17,7 @@ impl Prepared {
     /// Checks the scenario against the network and prepares what every run shares.
     pub fn new(
         scenario: &Scenario,
-        network: Network,
+        mut network: Network,
         files: Arc<dyn DataFiles>,
     ) -> Result<Prepared> {
         for (key, spec) in [
@@ -115,6 +115,39 @@ impl Prepared {
             }
             Some(scope)
         };
+        if let (Some(scope), Some(level)) = (&scope, pilot_level) {
+            // centres at a level designate pilots among their own governments of the
+            // pilot level: a centre with none of them can never run a pilot
+            let none: Vec<u32> = scope
+                .members
+                .iter()
+                .zip(&scope.centres)
+                .filter(|(m, _)| !m.iter().any(|&i| network.level[i as usize] == level))
+                .map(|(_, &c)| c)
+                .collect();
+            let name = &network.level_names[level as usize];
+            let ids: Vec<String> = none
+                .iter()
+                .take(5)
+                .map(|&c| network.names.name(c as usize).into_owned())
+                .collect();
+            let more = if none.len() > 5 { ", ..." } else { "" };
+            if none.len() == scope.centres.len() {
+                return Err(Error::Input(format!(
+                    "keys `central.scope` and `central.pilot.level`: no centre of level \"{}\" has a government of level \"{name}\" below it, so no pilot could ever be designated; choose a pilot level below the scope, or leave `central.pilot.level` out",
+                    c.scope
+                )));
+            }
+            if !none.is_empty() {
+                network.warnings.push(format!(
+                    "{} of {} centres of level \"{}\" have no government of level \"{name}\" below them (central.pilot.level) and will never run a pilot: {}{more}",
+                    none.len(),
+                    scope.centres.len(),
+                    c.scope,
+                    ids.join(", ")
+                ));
+            }
+        }
         let groups = if scenario.competition.rivals == Rivals::SameParent
             && scenario.competition.rate > 0.0
         {

@@ -36,6 +36,28 @@ impl Checker {
         }
     }
 
+    /// A level or spread on the performance scale (a reference, a threshold, a noise sd):
+    /// finite and within ±[`MAX_MAGNITUDE`](crate::scenario::distribution::MAX_MAGNITUDE),
+    /// the rule of every trait value, so that performances plus noise stay finite
+    /// (`non_negative` for a spread).
+    pub(super) fn performance_scale(&mut self, key: &str, v: f64, non_negative: bool) {
+        if non_negative {
+            self.non_negative(key, v);
+        } else {
+            self.finite(key, v);
+        }
+        if v.is_finite() && !crate::scenario::distribution::within_trait_limit(v) {
+            self.push(
+                key,
+                format!(
+                    "must lie within ±{:e} (a level or spread of performance; performances plus noise must stay finite), got {}",
+                    crate::scenario::distribution::MAX_MAGNITUDE,
+                    crate::scenario::distribution::shown(v)
+                ),
+            );
+        }
+    }
+
     pub(super) fn at_least_one(&mut self, key: &str, v: u64) {
         if v < 1 {
             self.push(key, format!("must be >= 1, got {v}"));
@@ -196,10 +218,10 @@ impl Scenario {
         // a scale, not a probability: pi_learn is clamped to [0, 1] (MODEL.md section 3)
         c.non_negative("learning.rate", l.rate);
         c.finite("learning.performance_weight", l.performance_weight);
-        c.finite("learning.reference", l.reference);
+        c.performance_scale("learning.reference", l.reference, false);
         c.finite("learning.need_weight", l.need_weight);
         c.non_negative("learning.selectivity", l.selectivity);
-        c.non_negative("learning.observation_noise", l.observation_noise);
+        c.performance_scale("learning.observation_noise", l.observation_noise, true);
         c.non_negative("learning.growth", l.growth);
 
         c.non_negative("competition.rate", self.competition.rate);
@@ -208,11 +230,11 @@ impl Scenario {
             self.competition.first_mover_bias,
         );
 
-        c.finite("adapt.gain", self.adapt.gain);
-        c.non_negative("adapt.noise", self.adapt.noise);
-        c.non_negative("adapt.noise_floor", self.adapt.noise_floor);
+        c.performance_scale("adapt.gain", self.adapt.gain, false);
+        c.performance_scale("adapt.noise", self.adapt.noise, true);
+        c.performance_scale("adapt.noise_floor", self.adapt.noise_floor, true);
 
-        c.finite("abandon.threshold", self.abandon.threshold);
+        c.performance_scale("abandon.threshold", self.abandon.threshold, false);
         c.unit("abandon.rate", self.abandon.rate);
         c.unit("abandon.penalty", self.abandon.penalty);
         c.unit("abandon.deterrence", self.abandon.deterrence);
@@ -245,7 +267,7 @@ impl Scenario {
             "central.pilot.evaluate_after",
             u64::from(pilot.evaluate_after),
         );
-        c.finite("central.pilot.promote_above", pilot.promote_above);
+        c.performance_scale("central.pilot.promote_above", pilot.promote_above, false);
         if pilot.promotion == Promotion::Expand {
             if !(pilot.expand_factor > 1.0 && pilot.expand_factor.is_finite()) {
                 c.push(
@@ -272,7 +294,11 @@ impl Scenario {
             }
         }
         c.at_least_one("central.pilot.rounds", u64::from(pilot.rounds));
-        c.non_negative("central.pilot.evaluation_noise", pilot.evaluation_noise);
+        c.performance_scale(
+            "central.pilot.evaluation_noise",
+            pilot.evaluation_noise,
+            true,
+        );
         if let Some(level) = &pilot.level {
             if level.trim().is_empty() {
                 c.push(
@@ -300,8 +326,12 @@ impl Scenario {
         if let Some(share) = uptake.trigger_share {
             c.unit("central.uptake.trigger_share", share);
         }
-        c.non_negative("central.uptake.evaluation_noise", uptake.evaluation_noise);
-        c.finite("central.uptake.promote_above", uptake.promote_above);
+        c.performance_scale(
+            "central.uptake.evaluation_noise",
+            uptake.evaluation_noise,
+            true,
+        );
+        c.performance_scale("central.uptake.promote_above", uptake.promote_above, false);
         if uptake.promotion == Promotion::Expand {
             c.push(
                 "central.uptake.promotion",
