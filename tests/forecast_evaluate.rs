@@ -372,3 +372,51 @@ fn a_policy_is_forecast_with_innovativeness_from_the_other_policies_up_to_its_sp
         );
     }
 }
+
+/// A policy name with a `|` or a line break (a quoted CSV field) stays one cell of the
+/// Markdown table and one item of the skipped list: escaped, never a broken row.
+#[test]
+fn policy_names_cannot_break_the_markdown_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/data/spid_sample.csv")).unwrap();
+    let mut obs = String::from("unit,policy,adopt_year\n");
+    for l in text.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if f[1] == "mothersaid" {
+            obs.push_str(&format!("{},\"mothers|aid\",{}\n", f[0], f[2]));
+        }
+    }
+    obs.push_str("Ohio,\"two\nyears\",2000\nIowa,\"two\nyears\",2001\n");
+    let path = dir.path().join("o.csv");
+    std::fs::write(&path, obs).unwrap();
+    let out = dir.path().join("all");
+    policysim(
+        &[
+            "--observed",
+            path.to_str().unwrap(),
+            "--evaluate-all",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    let md = read(&out.join("evaluation.md"));
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| mothers"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(row.starts_with("| mothers\\|aid | "), "{row}");
+    let header_cells = md
+        .lines()
+        .find(|l| l.starts_with("| policy"))
+        .unwrap()
+        .matches(" | ")
+        .count();
+    assert_eq!(
+        row.replace("\\|", "").matches(" | ").count(),
+        header_cells,
+        "{row}"
+    );
+    assert!(md.contains("- two years: "), "{md}");
+}

@@ -1,6 +1,6 @@
 //! The `policysim compare-mechanisms` command: options, progress bar and output files.
 
-use crate::cells::{csv_field, num, round_sig};
+use crate::cells::{csv_field, markdown_cell, num, round_sig};
 use crate::charts;
 use crate::error::{Error, Result};
 use crate::forecast::evaluate::{parse_train_share, split_year, TrainShare};
@@ -439,9 +439,9 @@ pub(super) fn mechanisms_markdown(c: &Comparison) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {:.3} ({diff}) | {} | {} | {rmse} | {score} | {} |",
-            r.name,
+            markdown_cell(&r.name),
             r.free.len(),
-            values_text(&r.free, &r.fit.best),
+            markdown_cell(&values_text(&r.free, &r.fit.best)),
             s.log_loss,
             s.auc.map_or("–".into(), |a| format!("{a:.3}")),
             c.rank_held_out[k],

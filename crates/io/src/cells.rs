@@ -34,6 +34,21 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// Writes a name as one cell of a Markdown table: `|` and `\\` escaped, a line break
+/// made a space, so a policy or hypothesis name can never split or end the row.
+pub fn markdown_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +69,13 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("#x"), "\"#x\"");
         assert_eq!(csv_field(" x"), "\" x\"");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_split_a_row() {
+        assert_eq!(markdown_cell("a|b"), "a\\|b");
+        assert_eq!(markdown_cell("two\nlines\r"), "two lines ");
+        assert_eq!(markdown_cell("back\\"), "back\\\\");
+        assert_eq!(markdown_cell("政策 A"), "政策 A");
     }
 }

@@ -492,7 +492,7 @@ pub fn evaluation_markdown(rows: &[PolicyEvaluation], means: &[MeanRow], horizon
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                r.policy,
+                policysim_io::cells::markdown_cell(&r.policy),
                 e.train_until,
                 e.at_risk,
                 e.adopted_within_horizon,
@@ -544,7 +544,11 @@ pub fn evaluation_markdown(rows: &[PolicyEvaluation], means: &[MeanRow], horizon
         out.push_str("\nNot evaluated:\n\n");
         for r in skipped {
             if let Err(why) = &r.outcome {
-                let _ = writeln!(out, "- {}: {why}", r.policy);
+                let _ = writeln!(
+                    out,
+                    "- {}: {why}",
+                    policysim_io::cells::markdown_cell(&r.policy)
+                );
             }
         }
     }
