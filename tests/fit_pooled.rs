@@ -163,3 +163,54 @@ fn a_policy_list_names_only_policies_of_the_file_each_once() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+/// An error that concerns one policy of a pooled fit names the policy: an unknown unit in
+/// one policy's rows, a policy whose adoptions all fall in one year.
+#[test]
+fn an_error_of_one_policy_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spid = std::fs::read_to_string(root.join("scenarios/data/spid_sample.csv")).unwrap();
+    let rows: Vec<&str> = spid
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(1) == Some("mothersaid"))
+        .collect();
+    for (extra, words) in [
+        (
+            "Ohio,intbar,2001\nAtlantis,intbar,2003\n",
+            "policy \"intbar\": ",
+        ),
+        ("Ohio,early,2000\nIowa,early,2000\n", "policy \"early\": "),
+    ] {
+        let obs = dir.path().join("o.csv");
+        std::fs::write(
+            &obs,
+            format!("unit,policy,adopt_year\n{}\n{extra}", rows.join("\n")),
+        )
+        .unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_policysim"))
+            .arg("fit")
+            .arg(root.join("scenarios/us_states.toml"))
+            .arg("--observed")
+            .arg(&obs)
+            .args([
+                "--all-policies",
+                "--free",
+                "learning.rate=0:1",
+                "--budget",
+                "8",
+                "--runs",
+                "5",
+                "--quiet",
+                "--out",
+            ])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(words), "{err}");
+        assert!(!dir.path().join("out").exists());
+    }
+}

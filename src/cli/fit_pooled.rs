@@ -74,7 +74,8 @@ pub(super) fn run(
     for p in policies {
         let mut reading = args.reading.options();
         reading.policy = Some(p.clone());
-        let o = read_observed(&args.observed, network, &reading)?;
+        let o = read_observed(&args.observed, network, &reading)
+            .map_err(|e| e.of(&format!("policy \"{p}\"")))?;
         if !args.quiet {
             for w in &o.warnings {
                 eprintln!("warning: {w}");

@@ -33,6 +33,16 @@ impl Error {
         }
     }
 
+    /// The same error said of one of several things (`what`, e.g. `policy "x"`): bad input
+    /// and failures get the prefix `what: `; an interruption or an I/O error is left as it is.
+    pub fn of(self, what: &str) -> Error {
+        match self {
+            Error::Input(m) => Error::Input(format!("{what}: {m}")),
+            Error::Failure(m) => Error::Failure(format!("{what}: {m}")),
+            e => e,
+        }
+    }
+
     /// An input error about a file: `FILE: message`.
     pub fn input_in(path: &Path, message: impl std::fmt::Display) -> Error {
         Error::Input(format!("{}: {}", path.display(), message))

@@ -63,11 +63,17 @@ pub fn fit_pooled(
         .iter()
         .map(|(_, o)| Evaluator::new(scenario, network, o, opts))
         .collect();
+    // an error of one policy's evaluation names the policy
+    let of = |k: usize| {
+        let name = &observed[k].0;
+        move |e: Error| e.of(&format!("policy \"{name}\""))
+    };
     evs[0].check_box()?;
     let evaluate = |phase: &'static str, values: &[f64]| -> Result<Evaluation> {
         let per = evs
             .iter()
-            .map(|ev| ev.evaluate(phase, values))
+            .enumerate()
+            .map(|(k, ev)| ev.evaluate(phase, values).map_err(of(k)))
             .collect::<Result<Vec<_>>>()?;
         Ok(mean_evaluation(phase, values, &per))
     };
@@ -76,15 +82,15 @@ pub fn fit_pooled(
     let mut tolerance_at = |best: &Evaluation, last: bool| -> Result<f64> {
         let mut sum = 0.0;
         let mut runs: Vec<AtBest> = Vec::with_capacity(evs.len());
-        for ev in &evs {
+        for (k, ev) in evs.iter().enumerate() {
             let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
                 Error::Interrupted(_) if last => Error::Interrupted(format!(
                     "all {} evaluations finished, the best point's ensembles did not",
                     opts.budget
                 )),
-                e => e,
+                e => of(k)(e),
             })?;
-            let noise = ev.hazard_noise(&best.values, &run.hazard)?;
+            let noise = ev.hazard_noise(&best.values, &run.hazard).map_err(of(k))?;
             let own = ev.score(best.phase, &best.values, &run);
             sum += tolerance(&own, noise);
             if last {
