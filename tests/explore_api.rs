@@ -991,3 +991,47 @@ fn errors_reach_the_chinese_page_in_chinese() {
         assert!(e["error"].as_str().unwrap().contains("key `"), "{e}");
     }
 }
+
+/// A reference the server does not keep (never was, or pushed out by newer results) is
+/// said in the answer (`reference_missing`, both languages) instead of dropped in
+/// silence; a reference that is not an id is a bad request.
+#[test]
+fn an_unknown_or_expired_reference_is_said_not_dropped() {
+    let s = start(&[]);
+    let (status, v) = json(
+        &s,
+        "POST",
+        "/api/run",
+        r#"{"preset": "baseline", "runs": 4, "steps": 8, "reference": 987654}"#,
+    );
+    assert_eq!(status, 200, "{v}");
+    assert!(v["reference"].is_null(), "{v}");
+    let missing = &v["reference_missing"];
+    assert!(
+        missing["en"]
+            .as_str()
+            .unwrap()
+            .contains("reference 987654 is not kept")
+            && missing["zh"].as_str().unwrap().contains("987654"),
+        "{v}"
+    );
+    assert!(v["differences"].is_null());
+    // a kept one is no longer missing
+    let id = v["id"].as_u64().unwrap();
+    let (_, w) = json(
+        &s,
+        "POST",
+        "/api/run",
+        &format!(r#"{{"preset": "baseline", "runs": 4, "steps": 8, "reference": {id}}}"#),
+    );
+    assert_eq!(w["reference"], id);
+    assert!(w["reference_missing"].is_null(), "{w}");
+    let (status, e) = json(
+        &s,
+        "POST",
+        "/api/run",
+        r#"{"preset": "baseline", "runs": 4, "reference": "first"}"#,
+    );
+    assert_eq!(status, 400, "{e}");
+    assert!(e.to_string().contains("key `reference`"), "{e}");
+}

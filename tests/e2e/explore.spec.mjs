@@ -263,7 +263,7 @@ try {
   await settled(page, "s.includes('final share')", "tab 1 after running side by side");
   await settled(other, "s.includes('final share')", "tab 2 after running side by side");
   check((await summary(page)) === solo && (await summary(other)) === otherSolo, "two tabs running at once both end with their own results");
-  check(!(await page.isVisible("#stale")) && !(await other.isVisible("#stale")), "neither tab is marked stale");
+  check(!(await page.isVisible("#stale")) && !(await other.isVisible("#stale")), "neither tab is marked stale: " + (await page.textContent("#stale")) + " / " + (await other.textContent("#stale")));
   await other.close();
   // a newer request of the same page (here sent by this test with the page's id) supersedes its run
   await page.fill("#runs", "2000");
@@ -284,6 +284,22 @@ try {
   await page.dispatchEvent("#runs", "change");
   await settled(page, "!document.getElementById('results').classList.contains('stale')", "the run after the superseded one");
   check(!(await page.isVisible("#stale")), "running again clears the mark");
+
+  // ---- a reference the server no longer keeps: run again from its setting (same seeds,
+  // same result), so the comparison stays; without its setting, said and cleared
+  await settled(page, "s.includes('final share')", "a result to keep");
+  await page.click("#keep-ref");
+  const keptSentence = await page.evaluate(() => state.referenceSentence.en);
+  await page.evaluate(() => { state.referenceId = 987654; });
+  await page.click("#run");
+  await page.waitForFunction(() => !document.body.dataset.busy && state.referenceId !== 987654 && state.result.reference === state.referenceId, null, { timeout: 60000 });
+  check((await page.evaluate(() => state.referenceSentence.en)) === keptSentence && !(await page.isVisible("#stale")),
+    "an expired reference is run again from its setting: the same reference, compared");
+  await page.evaluate(() => { state.referenceId = 987654; state.referenceQuery = null; });
+  await page.click("#run");
+  await page.waitForFunction(() => !document.body.dataset.busy && state.referenceId === null, null, { timeout: 60000 });
+  check((await page.textContent("#stale")).includes("no longer keeps it"), "an expired reference is said: " + (await page.textContent("#stale")));
+  check(!(await page.$eval("#results", (r) => r.classList.contains("stale"))), "after an expired reference the charts are still the current setting's");
 
   // ---- bad input: the runs box names itself and the charts are marked
   await page.fill("#runs", "5000");

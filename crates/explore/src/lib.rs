@@ -334,7 +334,14 @@ impl Explorer {
                 .map_err(|e| ApiError::bad(format!("key `lang`: {e}")))?,
             _ => self.options.lang,
         };
-        let reference = request.get("reference").and_then(Value::as_u64);
+        let reference = match request.get("reference") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().ok_or_else(|| {
+                ApiError::bad(format!(
+                    "key `reference`: expected the id of a kept result (a whole number), found {v}"
+                ))
+            })?),
+        };
         let observed = self.observed_for(&request)?;
         let page = match request.get("page") {
             None | Some(Value::Null) => "",
@@ -528,6 +535,11 @@ impl Explorer {
             },
             "charts": charts,
             "reference": kept.as_ref().map(|r| r.id),
+            // a reference asked for that is no longer kept (or never was): said, not dropped
+            "reference_missing": reference.filter(|_| kept.is_none()).map(|r| json!({
+                "en": format!("the reference {r} is not kept by this server (it keeps the last {KEEP_RESULTS} results): the answer has no comparison; keep a result again"),
+                "zh": format!("本服务器未保存参照 {r}（只保存最近 {KEEP_RESULTS} 个结果）：本次结果没有对比；请重新保留一个结果作为参照"),
+            })),
             "differences": differences,
             "map": maps::map_json(&result, &ask.known_maps),
             "map_svg": has_map_svg.then(|| format!("/api/map/{id}.svg")),

@@ -24,6 +24,7 @@ const state = {
   timer: null,
   page: (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2),
   notice: null,     // a message for the stale line (superseded, reference cleared)
+  restoringReference: false, // running an expired reference's setting again
   maps: new Map(),  // map geometry id -> geometry (sent once; answers then leave it out)
 };
 
@@ -355,7 +356,9 @@ function errorText(data) {
 // error, a run superseded by a newer request), so new values never sit over old charts.
 function updateStale() {
   if (!state.preset) return;
-  const stale = state.result !== null && (state.shown !== runKey() || state.notice !== null);
+  // (a notice that the reference expired is about the reference: the charts are current)
+  const stale = state.result !== null
+    && (state.shown !== runKey() || (state.notice !== null && state.notice !== "ref_expired"));
   $("results").classList.toggle("stale", stale);
   const busy = !!document.body.dataset.busy;
   const text = state.notice ? w(state.notice) : (stale && !busy ? w("stale") : "");
@@ -418,6 +421,22 @@ async function run() {
       return null;
     }
     showError("");
+    if (body.reference !== undefined && data.reference === null) {
+      // the server no longer keeps the reference (it keeps the last few results, shared
+      // by every tab): run the reference's setting again (same seeds, the same result)
+      // and then this one; if that cannot be done, say so, never compare with nothing
+      if (state.referenceQuery && !state.restoringReference) {
+        state.restoringReference = true;
+        try {
+          await openSetting(new URLSearchParams(location.search));
+        } finally {
+          state.restoringReference = false;
+        }
+        return state.result;
+      }
+      clearReference();
+      state.notice = "ref_expired";
+    }
     keepGeometry(data);
     state.result = data;
     state.shown = key;
