@@ -203,6 +203,21 @@ fn completions_generate_for_bash_zsh_and_fish() {
         assert!(!text.is_empty() && text.contains("policysim"), "{shell}");
         assert!(text.contains("sweep") && text.contains("lang"), "{shell}");
     }
+    // options with a fixed set of values offer them (bash lists them for compgen)
+    let bash = String::from_utf8(ok(tmp.path(), &["completions", "bash"]).stdout).unwrap();
+    for values in [
+        "en zh",
+        "png svg png,svg",
+        "sobol morris",
+        "grid zip",
+        "curve curve+hazard",
+        "unit-year dyad-year cascades toa",
+    ] {
+        assert!(
+            bash.contains(&format!("compgen -W \"{values}\"")),
+            "completions offer no `{values}`"
+        );
+    }
     let o = policysim(tmp.path(), &["completions", "tcsh"]);
     assert_eq!(o.status.code(), Some(2));
 }

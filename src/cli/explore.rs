@@ -20,7 +20,7 @@ pub(crate) struct ExploreArgs {
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// Language of the page and the charts at start: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    #[arg(long, value_parser = super::choices::choices(super::LANG_VALUES, charts::parse_lang), default_value = "en")]
     lang: Lang,
     /// Runs per request when the request does not say (1 to --max-runs).
     #[arg(long, default_value_t = 200)]

@@ -46,7 +46,7 @@ pub(super) struct FitArgs {
     #[arg(long, default_value_t = 200)]
     pub budget: usize,
     /// What to minimise: curve (cumulative share) or curve+hazard.
-    #[arg(long, default_value = "curve")]
+    #[arg(long, default_value = "curve", value_parser = super::choices::choices(&["curve", "curve+hazard"], <Objective as std::str::FromStr>::from_str))]
     pub objective: Objective,
     /// Output folder for fit.json, fit.csv, evaluations.csv, the chart and fitted/.
     #[arg(long)]

@@ -11,6 +11,7 @@ use crate::scenario_files::load_scenario;
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
 use clap::{Args, Parser, Subcommand};
 
+mod choices;
 mod compare_mechanisms;
 mod eha;
 mod explore;
@@ -150,10 +151,10 @@ enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct ChartArgs {
     /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    #[arg(long, value_parser = choices::choices(FORMAT_VALUES, parse_formats), default_value = "png,svg")]
     format: Formats,
     /// Language of chart titles, axes and legends: en or zh (中文).
-    #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+    #[arg(long, value_parser = choices::choices(LANG_VALUES, charts::parse_lang), default_value = "en")]
     lang: Lang,
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
@@ -162,11 +163,18 @@ pub struct ChartArgs {
 
 /// A list of chart formats as one option value (`png,svg`).
 #[derive(Debug, Clone)]
-pub struct Formats(Vec<ChartFormat>);
+pub struct Formats(pub(super) Vec<ChartFormat>);
 
-fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
+/// Reads `--format` (a comma-separated list) into [`Formats`].
+pub(super) fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
     charts::parse_formats(s).map(Formats)
 }
+
+/// The values of `--format` offered to completions.
+pub(super) const FORMAT_VALUES: &[&str] = &["png", "svg", "png,svg"];
+
+/// The values of `--lang` offered to completions.
+pub(super) const LANG_VALUES: &[&str] = &["en", "zh"];
 
 impl ChartArgs {
     /// The chart options these arguments ask for.

@@ -4,7 +4,7 @@
 
 use crate::cells::num;
 use crate::charts::{render_figure, ChartOptions};
-use crate::cli::sweep::Formats;
+use crate::cli::Formats;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::scenario::Scenario;
@@ -38,7 +38,7 @@ pub(super) struct SensitivityArgs {
     #[arg(long = "set", value_name = "KEY=LOW:HIGH")]
     pub set: Vec<String>,
     /// sobol (first-order and total indices) or morris (elementary effects, cheaper screening).
-    #[arg(long)]
+    #[arg(long, value_parser = super::choices::choices(&["sobol", "morris"], super::choices::text))]
     pub method: Option<String>,
     /// Sobol: base samples N (N (k + 2) points; a power of two; default 64).
     #[arg(long)]
@@ -86,18 +86,14 @@ pub(super) struct SensitivityArgs {
     #[arg(long)]
     pub no_charts: bool,
     /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    #[arg(long, value_parser = super::choices::choices(super::FORMAT_VALUES, super::parse_formats), default_value = "png,svg")]
     pub format: Formats,
     /// Language of the chart: en or zh (中文).
-    #[arg(long, value_parser = crate::charts::parse_lang, default_value = "en")]
+    #[arg(long, value_parser = super::choices::choices(super::LANG_VALUES, crate::charts::parse_lang), default_value = "en")]
     pub lang: crate::charts::Lang,
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
     pub size: (u32, u32),
-}
-
-fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
-    crate::charts::parse_formats(s).map(Formats)
 }
 
 /// The `sweep.csv` column of a metric: the mean of a mean metric, the Kaplan–Meier median of

@@ -1,5 +1,6 @@
 //! The `policysim sweep` and `policysim merge` subcommands (options and messages).
 
+use crate::cli::Formats;
 use crate::error::{Error, Result};
 use crate::observed::read_observed;
 use crate::sweep::{
@@ -29,7 +30,7 @@ pub(super) struct SweepArgs {
     #[arg(long = "set", value_name = "KEY=VALUES")]
     pub set: Vec<String>,
     /// How keys combine: grid (all combinations) or zip (paired lists).
-    #[arg(long)]
+    #[arg(long, value_parser = super::choices::choices(&["grid", "zip"], super::choices::text))]
     pub mode: Option<String>,
     /// Runs per point (overrides `runs`).
     #[arg(long)]
@@ -110,22 +111,14 @@ pub(super) struct SweepChartArgs {
     #[arg(long)]
     pub no_charts: bool,
     /// Chart formats, comma-separated: png, svg or png,svg.
-    #[arg(long, value_parser = parse_formats, default_value = "png,svg")]
+    #[arg(long, value_parser = super::choices::choices(super::FORMAT_VALUES, super::parse_formats), default_value = "png,svg")]
     pub format: Formats,
     /// Language of chart titles and axes: en or zh (中文).
-    #[arg(long, value_parser = crate::charts::parse_lang, default_value = "en")]
+    #[arg(long, value_parser = super::choices::choices(super::LANG_VALUES, crate::charts::parse_lang), default_value = "en")]
     pub lang: crate::charts::Lang,
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
     pub size: (u32, u32),
-}
-
-/// A list of chart formats as one option value (`png,svg`).
-#[derive(Debug, Clone)]
-pub(super) struct Formats(pub Vec<crate::charts::ChartFormat>);
-
-fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
-    crate::charts::parse_formats(s).map(Formats)
 }
 
 impl SweepChartArgs {
