@@ -54,7 +54,8 @@ pub use policysim_io::{
     results_folder, scenario_files, staging,
 };
 pub use policysim_model::{
-    agents, aggregate, error, model, paired, rng, run, stats, Error, Result, Scenario,
+    agents, aggregate, crossing, error, model, paired, rng, run, sequential, stats, Error, Result,
+    Scenario,
 };
 pub use policysim_studies::{
     eha, fit, forecast, innovativeness, mechanisms, panel, plot, sensitivity, simulate, sweep,

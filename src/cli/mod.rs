@@ -20,6 +20,7 @@ mod fit_pooled;
 mod forecast;
 mod innovativeness;
 mod panel;
+mod precision;
 mod sensitivity;
 mod sweep;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -233,8 +234,13 @@ struct RunArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// Number of runs (overrides `runs`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "precision")]
     runs: Option<u32>,
+    #[arg(long, value_name = "METRIC=WIDTH", help = precision::HELP)]
+    precision: Option<String>,
+    /// The most runs --precision makes (default 100000; at least 30).
+    #[arg(long, value_name = "N")]
+    max_runs: Option<u64>,
     /// Master seed (overrides `seed`; 0 to 2^63-1).
     #[arg(long, value_parser = crate::rng::parse_seed)]
     seed: Option<u64>,
@@ -522,6 +528,36 @@ fn run(args: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&scenario));
+    // --precision: the runs are chosen first (summaries only), then run as usual
+    let precise = match &args.precision {
+        Some(spec) => {
+            let p = crate::sequential::Precision::parse(
+                "--precision",
+                spec,
+                &[&scenario],
+                args.max_runs,
+            )?;
+            crate::staging::check_out_folder(&out, &format!("results/{}", scenario.name))?;
+            let arm = crate::sequential::Arm {
+                scenario: &scenario,
+                seed: scenario.seed,
+                prepared: &prepared,
+            };
+            let outcome =
+                crate::sequential::run_until_precise(&[arm], None, &p, args.threads, cancel, None)?;
+            let labels = [scenario.name.clone()];
+            if !args.quiet {
+                eprintln!("{}", precision::line(&p, &outcome, &labels, "mean"));
+            }
+            scenario.runs = outcome.runs as u32;
+            let json = precision::json(&p, &outcome, &labels);
+            Some((p, outcome, json))
+        }
+        None => {
+            precision::check_cap(None, args.max_runs)?;
+            None
+        }
+    };
     let bar = progress_bar(scenario.runs as u64, args.quiet);
     let tick = |k: u64| bar.inc(k);
     let options = SimulateOptions {
@@ -533,6 +569,7 @@ fn run(args: RunArgs) -> Result<()> {
         charts: (!args.no_charts).then(|| args.charts.options()),
         force: args.force,
         observed: observed.as_ref(),
+        precision: precise.as_ref().map(|p| p.2.clone()),
     };
     let result = simulate(&scenario, &prepared, &out, &options);
     bar.finish_and_clear();
@@ -585,7 +622,12 @@ fn run(args: RunArgs) -> Result<()> {
             }
         );
     }
-    Ok(())
+    match precise {
+        Some((p, outcome, _)) if !outcome.reached => {
+            Err(precision::not_reached(&p, &outcome, &out))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Set by the first SIGINT/SIGTERM; the ensemble stops between runs when it is set.

@@ -33,8 +33,17 @@ pub(super) struct SweepArgs {
     #[arg(long, value_parser = super::choices::choices(&["grid", "zip"], super::choices::text))]
     pub mode: Option<String>,
     /// Runs per point (overrides `runs`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "precision")]
     pub runs: Option<u32>,
+    /// With --baseline: run every point until its difference to the baseline is this
+    /// precise, METRIC=WIDTH (the half-width of the 95% interval of the paired
+    /// difference; every point gets the same number of runs, the first at which every
+    /// difference is that narrow). Exit code 3 when --max-runs is reached first.
+    #[arg(long, value_name = "METRIC=WIDTH")]
+    pub precision: Option<String>,
+    /// The most runs per point --precision makes (default 100000; at least 30).
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
     /// Master seed (overrides `seed`; 0 to 2^63-1).
     #[arg(long, value_parser = crate::rng::parse_seed)]
     pub seed: Option<u64>,
@@ -248,6 +257,21 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{}-sweep", base.name)));
+    let precise = match &args.precision {
+        Some(spec) => Some(decide_runs(
+            &args,
+            spec,
+            &mut base,
+            &sweep,
+            baseline,
+            shard,
+            observed.is_some(),
+        )?),
+        None => {
+            super::precision::check_cap(None, args.max_runs)?;
+            None
+        }
+    };
     let bar = crate::cli::progress_bar_of(0, "point-runs", args.quiet);
     let tick = |k: u64| bar.inc(k);
     let plan = |total: u64| bar.set_length(total);
@@ -262,6 +286,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         cancel: crate::cli::interrupt_flag(),
         observed: observed.as_ref(),
         baseline,
+        precision: precise.as_ref().map(|p| p.2.clone()),
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);
@@ -304,7 +329,89 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             );
         }
     }
-    Ok(())
+    match precise {
+        Some((p, outcome, _)) if !outcome.reached && report.complete => {
+            Err(super::precision::not_reached(&p, &outcome, &out))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `--precision` of a sweep: the runs per point, chosen by the sequential procedure on
+/// every point's run-by-run difference to the baseline (summaries only); sets
+/// `base.runs` to them and prints how many it took.
+fn decide_runs(
+    args: &SweepArgs,
+    spec: &str,
+    base: &mut crate::Scenario,
+    sweep: &crate::sweep::Sweep,
+    baseline: Option<usize>,
+    shard: Option<Shard>,
+    observed: bool,
+) -> Result<(
+    crate::sequential::Precision,
+    crate::sequential::Outcome,
+    serde_json::Value,
+)> {
+    let Some(b) = baseline else {
+        return Err(Error::Input(
+            "--precision in a sweep asks for the difference of every point to a baseline; give --baseline too".into(),
+        ));
+    };
+    if shard.is_some_and(|s| s.count > 1) || observed {
+        return Err(Error::Input(
+            "--precision chooses the runs of the whole sweep at once: it cannot be combined with --shard or --observed".into(),
+        ));
+    }
+    let points: Vec<crate::Scenario> = (0..sweep.len())
+        .map(|i| sweep.point_scenario(base, i))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&crate::Scenario> = points.iter().collect();
+    let p = crate::sequential::Precision::parse("--precision", spec, &refs, args.max_runs)?;
+    let threads = crate::machine::thread_count(args.threads);
+    let mut prepared = Vec::with_capacity(points.len());
+    for (i, point) in points.iter().enumerate() {
+        crate::limits::check_memory(point, threads)
+            .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
+        prepared.push(crate::scenario_files::prepare(point)?);
+    }
+    let arms: Vec<crate::sequential::Arm> = points
+        .iter()
+        .zip(&prepared)
+        .enumerate()
+        .map(|(i, (scenario, prepared))| crate::sequential::Arm {
+            scenario,
+            seed: sweep.point_seed(base.seed, i),
+            prepared,
+        })
+        .collect();
+    let outcome = crate::sequential::run_until_precise(
+        &arms,
+        Some(b),
+        &p,
+        args.threads,
+        crate::cli::interrupt_flag(),
+        None,
+    )?;
+    let labels: Vec<String> = (0..points.len())
+        .map(|i| {
+            let values: Vec<String> = sweep
+                .point(i)
+                .iter()
+                .map(crate::sweep::value_text)
+                .collect();
+            format!("point {i} ({})", values.join(", "))
+        })
+        .collect();
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            super::precision::line(&p, &outcome, &labels, "difference to the baseline")
+        );
+    }
+    base.runs = outcome.runs as u32;
+    let json = super::precision::json(&p, &outcome, &labels);
+    Ok((p, outcome, json))
 }
 
 /// Runs `policysim merge`.

@@ -18,11 +18,14 @@ use std::path::{Path, PathBuf};
 /// The headline metrics read per run, in column order (`observed_rmse` only where a
 /// `runs.csv` has the column): the first columns of `compare.csv` and the difference
 /// columns of `sweep --baseline`.
-pub const METRICS: [&str; 12] = [
+pub const METRICS: [&str; 15] = [
     "final_share",
     "t10",
     "t50",
     "t90",
+    "t10_interp",
+    "t50_interp",
+    "t90_interp",
     "share_innovation",
     "share_learning",
     "share_competition",
@@ -51,11 +54,15 @@ pub fn is_time(metric: &str) -> bool {
     policysim_model::run::figures::is_time(metric)
 }
 
-/// True for t10, t50 and t90: times kept even when no run reached them (every run censored);
+/// True for t10, t50 and t90 (whole-step and interpolated): times kept even when no run
+/// reached them (every run censored);
 /// other times (a promotion, an uptake) only where some run has one, since `runs.csv`
 /// has their column even where the scenario has no such event.
 fn always_kept(metric: &str) -> bool {
-    matches!(metric, "t10" | "t50" | "t90")
+    matches!(
+        metric,
+        "t10" | "t50" | "t90" | "t10_interp" | "t50_interp" | "t90_interp"
+    )
 }
 
 /// The per-run values of one results folder (from its `runs.csv`).
@@ -224,10 +231,11 @@ impl RunValues {
         let steps = self.horizon?;
         let mut times = policysim_model::aggregate::TimeToLevel::default();
         for v in self.values(metric) {
-            // a time past the horizon (only in a hand-made file) is censored there
+            // a time past the horizon (only in a hand-made file) is censored there; an
+            // interpolated time counts at the step it fell in (its whole-step time)
             times.push(
                 v.filter(|&t| t <= f64::from(steps))
-                    .map(|t| t.max(0.0) as u32),
+                    .map(|t| t.max(0.0).ceil() as u32),
             );
         }
         let none = policysim_model::aggregate::Stat::new();

@@ -41,7 +41,7 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 
 /// Header of `runs.csv`.
-pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation,share_learning,share_competition,share_pilot,share_mandate,promoted_at,evaluation_bias,final_mean_quality";
+pub const RUNS_HEADER: &str = "run,seed,final_share,t10,t50,t90,share_innovation,share_learning,share_competition,share_pilot,share_mandate,promoted_at,evaluation_bias,final_mean_quality,t10_interp,t50_interp,t90_interp";
 
 fn opt_u32(x: Option<u32>) -> String {
     x.map_or(String::new(), |v| v.to_string())
@@ -73,6 +73,10 @@ pub fn runs_row(seed: u64, s: &RunSummary) -> String {
         opt_f64(s.evaluation_bias),
         opt_f64(s.final_mean_quality)
     );
+    for t in s.t_interp {
+        row.push(',');
+        row.push_str(&opt_f64(t));
+    }
     row
 }
 

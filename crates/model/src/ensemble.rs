@@ -107,7 +107,8 @@ impl RunStats {
             let v = (f.value)(s);
             self.figures[k].push(v.unwrap_or(f64::NAN));
             if f.time {
-                self.figure_times[k].push(v.map(|t| t.max(0.0) as u32));
+                // an interpolated time counts at the step it fell in (its whole-step time)
+                self.figure_times[k].push(v.map(|t| t.max(0.0).ceil() as u32));
             }
         }
     }

@@ -19,16 +19,22 @@ pub enum Error {
     /// The work was interrupted (SIGINT/SIGTERM) before it finished. Exit code 1.
     #[error("interrupted: {0}")]
     Interrupted(String),
+    /// `--precision` did not reach its width within `--max-runs`; the results of the runs
+    /// made were written. Exit code 3.
+    #[error("{0}")]
+    Imprecise(String),
     /// Anything else. Exit code 1.
     #[error("{0}")]
     Failure(String),
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for bad input, 1 otherwise.
+    /// The process exit code for this error: 2 for bad input, 3 for a precision not
+    /// reached, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) => 2,
+            Error::Imprecise(_) => 3,
             _ => 1,
         }
     }

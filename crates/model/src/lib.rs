@@ -53,6 +53,7 @@
 
 pub mod agents;
 pub mod aggregate;
+pub mod crossing;
 pub mod ensemble;
 pub mod error;
 pub mod initial;
@@ -62,6 +63,7 @@ pub mod paired;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sequential;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -34,6 +34,8 @@ pub struct SimulateOptions<'a> {
     /// calendar years and the observed share; `observed.csv` and `initial.csv` are
     /// written, and `summary.json` says how far the simulated mean is from them.
     pub observed: Option<&'a Observed>,
+    /// What `--precision` reached (written as `precision` into `summary.json`).
+    pub precision: Option<serde_json::Value>,
 }
 
 /// The default results folder of a scenario: `results/<name>`.
@@ -139,6 +141,9 @@ pub fn simulate(
             result
         };
         write_outputs(scenario, staging, &result, options.observed)?;
+        if let Some(p) = &options.precision {
+            add_to_summary(staging, "precision", p.clone())?;
+        }
         if let Some(chart_options) = &options.charts {
             charts::draw_run_charts(staging, chart_options)?;
         }
@@ -155,6 +160,18 @@ pub fn simulate(
         }
         Ok(result)
     })
+}
+
+/// Adds `key: value` to the `summary.json` written in `dir`.
+fn add_to_summary(dir: &Path, key: &str, value: serde_json::Value) -> Result<()> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let mut v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Failure(format!("{}: {e}", path.display())))?;
+    v[key] = value;
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
 }
 
 /// Refuses to replace a folder that is not an earlier result of the same scenario.

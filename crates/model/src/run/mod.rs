@@ -113,6 +113,8 @@ pub struct RunSummary {
     pub t50: Option<u32>,
     /// First step at which 90% had adopted.
     pub t90: Option<u32>,
+    /// t10, t50, t90 interpolated within their step ([`crate::crossing`]; None if never).
+    pub t_interp: [Option<f64>; 3],
     /// Share of adoptions (steps 1..T) through each channel, in [`Channel::ALL`] order.
     pub channel_shares: Option<[f64; 5]>,
     /// Step at which the centre promoted (pilot) or the mandate came into force (mandate).
@@ -701,6 +703,9 @@ pub fn run_or_cancel(
     }
 
     let mut summary = r.summarise(run, [t10, t50, t90]);
+    summary.t_interp = crate::crossing::interpolated_times([t10, t50, t90], |t| {
+        record[t * n_series + series::ADOPTED_SHARE]
+    });
     if let Some(events) = r.events.take() {
         summary.events = events;
     }

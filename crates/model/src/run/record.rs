@@ -30,6 +30,7 @@ impl Run<'_> {
             t10,
             t50,
             t90,
+            t_interp: [None; 3],
             channel_shares: (total > 0)
                 .then(|| self.channel_total.map(|c| c as f64 / total as f64)),
             promoted_at,

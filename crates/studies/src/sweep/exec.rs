@@ -102,6 +102,8 @@ pub struct SweepOptions<'a> {
     /// The point every point is compared with (`--baseline`, see [`super::baseline`]):
     /// points keep `runs.csv`, and a whole sweep's `sweep.csv` gets difference columns.
     pub baseline: Option<usize>,
+    /// What `--precision` reached (written as `precision` into `sweep.json`).
+    pub precision: Option<Value>,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -433,6 +435,9 @@ pub fn run_sweep(
     let mut meta = sweep_json(base, sweep, &sweep_id, &header, options.shard, &data);
     if let Some(b) = options.baseline {
         meta["baseline"] = super::baseline::json(sweep, Some(b));
+    }
+    if let Some(p) = &options.precision {
+        meta["precision"] = p.clone();
     }
     let mut meta = serde_json::to_string_pretty(&meta).unwrap_or_default();
     meta.push('\n');
