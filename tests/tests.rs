@@ -34,6 +34,7 @@ mod panel;
 mod parsers_proptest;
 mod plot_cli;
 mod policy_model;
+mod provenance;
 mod readme;
 mod scope;
 mod sensitivity;

@@ -191,6 +191,13 @@ fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
 
 /// Runs `policysim sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    let out = run_points(&args)?;
+    // written in place (a sweep resumes in its folder): sealed when the command ends
+    crate::provenance::seal(&out, &out)
+}
+
+/// Computes the sweep's points (those not yet done) and draws its charts; returns its folder.
+fn run_points(args: &SweepArgs) -> Result<PathBuf> {
     let (mut base, mut sweep) = load_sweep(&args.file)?;
     crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
@@ -311,7 +318,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             );
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Runs `policysim merge`.
