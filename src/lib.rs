@@ -57,7 +57,7 @@ pub use policysim_model::{
     agents, aggregate, error, model, paired, rng, run, stats, Error, Result, Scenario,
 };
 pub use policysim_studies::{
-    eha, fit, forecast, innovativeness, mechanisms, panel, plot, sensitivity, simulate, sweep,
+    eha, fit, forecast, innovativeness, mechanisms, odd, panel, plot, sensitivity, simulate, sweep,
 };
 
 /// Scenarios: the model's types and parsing, and reading a scenario file.

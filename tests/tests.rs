@@ -28,6 +28,7 @@ mod mechanisms;
 mod memory_limit;
 mod metrics;
 mod observed_run;
+mod odd;
 mod out_dir;
 mod paired;
 mod panel;

@@ -123,6 +123,20 @@ enum Command {
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
     )]
     Explore(explore::ExploreArgs),
+    /// Describe a scenario by the ODD protocol (seven sections, Markdown on stdout), filled with its resolved values.
+    #[command(
+        after_help = "Examples:\n  policysim odd scenarios/pilot.toml > pilot-odd.md\n  policysim odd scenarios/competition.toml --lang zh"
+    )]
+    Odd {
+        /// The scenario file.
+        file: PathBuf,
+        /// Override one dotted key, as `run` does (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Language of the description: en or zh (中文).
+        #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+        lang: Lang,
+    },
     /// Check a results folder against its provenance.json: recompute the SHA-256 of its files and of the input files recorded, and say what changed (exit 0: all match, 1: something changed).
     #[command(
         after_help = "Examples:\n  policysim verify results/competition\n  policysim verify results/us-events/panel-unit-year.csv   (a file written by panel or innovativeness: its FILE.provenance.json)"
@@ -391,6 +405,12 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Scenarios => list_scenarios(),
         Command::Verify { dir } => verify(&dir),
+        Command::Odd { file, set, lang } => {
+            let mut scenario = load_scenario(&file)?;
+            apply_overrides(&mut scenario, &set)?;
+            print!("{}", crate::odd::odd(&scenario, lang));
+            Ok(())
+        }
         Command::Explore(args) => crate::explore::serve(args.into()),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
