@@ -50,15 +50,15 @@ pub mod cli;
 pub use policysim_charts as charts;
 pub use policysim_explore as explore;
 pub use policysim_io::{
-    capped_read, cells, limits, machine, observed, output, overrides, private_dir, result_files,
-    results_folder, scenario_files, staging,
+    capped_read, cells, limits, machine, observed, output, overrides, private_dir, provenance,
+    result_files, results_folder, scenario_files, staging, verify,
 };
 pub use policysim_model::{
     agents, aggregate, crossing, error, model, paired, rng, run, sequential, stats, Error, Result,
     Scenario,
 };
 pub use policysim_studies::{
-    eha, fit, forecast, innovativeness, mechanisms, panel, plot, sensitivity, simulate, sweep,
+    eha, fit, forecast, innovativeness, mechanisms, odd, panel, plot, sensitivity, simulate, sweep,
 };
 
 /// Scenarios: the model's types and parsing, and reading a scenario file.

@@ -21,22 +21,16 @@ fn run_with_threads(scenario: &Path, out: &Path, threads: &str) {
     assert!(status.success());
 }
 
-/// Every output file's bytes, with the wall time (the one field that may differ) blanked.
+/// Every output file's bytes but provenance.json's (the one file with times, hosts and
+/// thread counts).
 fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name() != "provenance.json")
         .map(|e| {
-            let e = e.unwrap();
             let name = e.file_name().to_string_lossy().into_owned();
             let mut bytes = std::fs::read(e.path()).unwrap();
-            if name == "summary.json" {
-                let text = String::from_utf8(bytes).unwrap();
-                let kept: Vec<&str> = text
-                    .lines()
-                    .filter(|l| !l.contains("\"wall_time_s\""))
-                    .collect();
-                bytes = kept.join("\n").into_bytes();
-            }
             if name == "scenario.toml" {
                 // the header comment names the folder the scenario came from
                 let text = String::from_utf8(bytes).unwrap();

@@ -83,7 +83,7 @@ fn plot_out_on_a_run_folder_leaves_the_folder_alone_and_redraws_identical_charts
     assert!(zh.contains(&"adoption.svg".to_string()), "{zh:?}");
     assert!(
         zh.iter()
-            .all(|n| n.ends_with(".png") || n.ends_with(".svg")),
+            .all(|n| n.ends_with(".png") || n.ends_with(".svg") || n == "provenance.json"),
         "{zh:?}"
     );
     let text = std::fs::read_to_string(t.join("zh/adoption.svg")).unwrap();
@@ -124,7 +124,10 @@ fn plot_out_on_a_sweep_folder_redraws_the_sweep_chart() {
     );
     let o = ok(t, &["plot", "sw", "--out", "again", "--format", "svg"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("sweep folder"));
-    assert_eq!(names(&t.join("again")), ["sweep_final_share_line.svg"]);
+    assert_eq!(
+        names(&t.join("again")),
+        ["provenance.json", "sweep_final_share_line.svg"]
+    );
     same_files(
         &t.join("sw"),
         &t.join("again"),
@@ -137,7 +140,10 @@ fn plot_out_on_a_sweep_folder_redraws_the_sweep_chart() {
             "plot", "sw", "--out", "t50", "--metric", "t50", "--format", "svg",
         ],
     );
-    assert_eq!(names(&t.join("t50")), ["sweep_t50_line.svg"]);
+    assert_eq!(
+        names(&t.join("t50")),
+        ["provenance.json", "sweep_t50_line.svg"]
+    );
     let bad = policysim(t, &["plot", "sw", "--out", "x", "--metric", "nonsense"]);
     assert_eq!(bad.status.code(), Some(2));
 }
@@ -174,7 +180,10 @@ fn plot_out_on_a_fit_folder_redraws_the_fit_chart_and_the_fitted_run() {
         &t.join("again/fitted"),
         &["adoption.svg", "map.svg"],
     );
-    assert_eq!(names(&t.join("again")), ["fit.svg", "fitted"]);
+    assert_eq!(
+        names(&t.join("again")),
+        ["fit.svg", "fitted", "provenance.json"]
+    );
 }
 
 #[test]
@@ -363,7 +372,10 @@ fn plot_out_never_writes_into_a_folder_of_other_files() {
     );
     let first = names(&t.join("charts"));
     assert!(
-        !first.is_empty() && first.iter().all(|n| n.ends_with(".svg")),
+        !first.is_empty()
+            && first
+                .iter()
+                .all(|n| n.ends_with(".svg") || n == "provenance.json"),
         "{first:?}"
     );
     ok(
@@ -372,7 +384,10 @@ fn plot_out_never_writes_into_a_folder_of_other_files() {
     );
     let second = names(&t.join("charts"));
     assert!(
-        !second.is_empty() && second.iter().all(|n| n.ends_with(".png")),
+        !second.is_empty()
+            && second
+                .iter()
+                .all(|n| n.ends_with(".png") || n == "provenance.json"),
         "{second:?}"
     );
 }

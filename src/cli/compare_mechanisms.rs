@@ -77,6 +77,7 @@ pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
     let hypotheses = read_hypotheses(&args.file)?;
     check_destination(&args.out)?;
     let seed = args.seed.unwrap_or(hypotheses[0].scenario.seed);
+    crate::provenance::note_seed(seed);
     let mut rivals = Vec::with_capacity(hypotheses.len());
     for h in hypotheses {
         let at = |e: Error| match e {

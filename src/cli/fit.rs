@@ -81,6 +81,7 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
         scenario.seed = s;
     }
     scenario.runs = args.runs.max(1);
+    crate::provenance::note_seed(scenario.seed);
     check_fit_destination(&args.out, args.force)?;
     crate::limits::check_memory_holding(&scenario, crate::machine::thread_count(args.threads), 1)?;
     let prepared = crate::scenario_files::prepare(&scenario)?;
@@ -130,7 +131,7 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
         })?;
     let wall = started.elapsed().as_secs_f64();
     let charts = (!args.no_charts).then(|| args.charts.options());
-    write_fit(&args, &opts, &observed, &result, wall, charts.as_ref())?;
+    write_fit(&args, &opts, &observed, &result, charts.as_ref())?;
     if !args.quiet {
         eprintln!(
             "{}: {} evaluations x {} runs in {:.1} s",
@@ -262,7 +263,6 @@ pub(super) fn fit_json(
     opts: &FitOptions,
     observed: &crate::observed::Observed,
     r: &FitResult,
-    wall: f64,
 ) -> String {
     let (best, interval) = fitted_values(&opts.free, r);
     let mut free = Vec::new();
@@ -303,7 +303,6 @@ pub(super) fn fit_json(
         "evaluations": r.evaluations.len(),
         "runs": opts.runs,
         "seed": opts.seed,
-        "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
@@ -388,13 +387,12 @@ fn write_fit(
     opts: &FitOptions,
     observed: &crate::observed::Observed,
     r: &FitResult,
-    wall: f64,
     charts: Option<&ChartOptions>,
 ) -> Result<()> {
     // every file goes into a staging folder that replaces --out only when complete
     crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
-        w("fit.json", &fit_json(args, opts, observed, r, wall))?;
+        w("fit.json", &fit_json(args, opts, observed, r))?;
         w("fit.csv", &fit_csv(r))?;
         w("evaluations.csv", &evaluations_csv(opts, r))?;
         write_fitted(&out.join("fitted"), observed, r, charts)?;

@@ -113,10 +113,7 @@ pub(super) fn run(
     let first = &pooled.policies[0].1;
     crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
-        w(
-            "fit.json",
-            &pooled_json(args, &opts, &observed, &pooled, wall),
-        )?;
+        w("fit.json", &pooled_json(args, &opts, &observed, &pooled))?;
         w("fit.csv", &pooled_csv(&pooled))?;
         w("evaluations.csv", &evaluations_csv(&opts, first))?;
         for (k, ((name, r), (_, o))) in pooled.policies.iter().zip(&observed).enumerate() {
@@ -207,7 +204,6 @@ fn pooled_json(
     opts: &FitOptions,
     observed: &[(String, Observed)],
     pooled: &PooledFit,
-    wall: f64,
 ) -> String {
     let first: &FitResult = &pooled.policies[0].1;
     let (best, interval) = fitted_values(&opts.free, first);
@@ -259,7 +255,6 @@ fn pooled_json(
         "evaluations": s.evaluations.len(),
         "runs": opts.runs,
         "seed": opts.seed,
-        "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
     text.push('\n');

@@ -101,6 +101,7 @@ pub(super) fn run(args: ForecastArgs) -> Result<()> {
         scenario.seed = s;
     }
     scenario.runs = args.runs.max(1);
+    crate::provenance::note_seed(scenario.seed);
     check_destination(&args.out, args.evaluate_all)?;
     // the forecast runs go on for the horizon: the memory they need is checked up front
     let mut longest = scenario.clone();
@@ -166,7 +167,7 @@ pub(super) fn run(args: ForecastArgs) -> Result<()> {
     crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("forecast.csv", &forecast_csv(&f, &network))?;
-        w("forecast.json", &forecast_json(&args, &opts, &f, wall))?;
+        w("forecast.json", &forecast_json(&args, &opts, &f))?;
         if let Some(c) = &charts {
             let name = match &args.reading.policy {
                 Some(p) => format!("{} · {p}", f.scenario.name),
@@ -315,7 +316,6 @@ fn run_all(
         "budget": if opts.free.is_empty() { Value::Null } else { json!(opts.budget) },
         "seed": opts.seed,
         "innovativeness": lopo.then_some(LOPO_RULE),
-        "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
     crate::staging::write_staged(&args.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
@@ -412,12 +412,7 @@ pub(super) fn forecast_csv(f: &Forecast, network: &Network) -> String {
 
 /// `forecast.json`: the split, the fitted values, the three baselines' parameters and
 /// the scores at the horizon.
-pub(super) fn forecast_json(
-    args: &ForecastArgs,
-    opts: &ForecastOptions,
-    f: &Forecast,
-    wall: f64,
-) -> String {
+pub(super) fn forecast_json(args: &ForecastArgs, opts: &ForecastOptions, f: &Forecast) -> String {
     let fitted = f.fit.as_ref().map(|r| {
         let mut best = serde_json::Map::new();
         let mut interval = serde_json::Map::new();
@@ -470,7 +465,6 @@ pub(super) fn forecast_json(
         "log_loss_clip": crate::forecast::score::EPS,
         "runs": opts.runs,
         "seed": opts.seed,
-        "wall_time_s": (wall * 1000.0).round() / 1000.0,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

@@ -125,6 +125,28 @@ enum Command {
         after_help = "Examples:\n  policysim explore\n  policysim explore scenarios/competition.toml --port 8090 --lang zh"
     )]
     Explore(explore::ExploreArgs),
+    /// Describe a scenario by the ODD protocol (seven sections, Markdown on stdout), filled with its resolved values.
+    #[command(
+        after_help = "Examples:\n  policysim odd scenarios/pilot.toml > pilot-odd.md\n  policysim odd scenarios/competition.toml --lang zh"
+    )]
+    Odd {
+        /// The scenario file.
+        file: PathBuf,
+        /// Override one dotted key, as `run` does (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Language of the description: en or zh (中文).
+        #[arg(long, value_parser = charts::parse_lang, default_value = "en")]
+        lang: Lang,
+    },
+    /// Check a results folder against its provenance.json: recompute the SHA-256 of its files and of the input files recorded, and say what changed (exit 0: all match, 1: something changed).
+    #[command(
+        after_help = "Examples:\n  policysim verify results/competition\n  policysim verify results/us-events/panel-unit-year.csv   (a file written by panel or innovativeness: its FILE.provenance.json)"
+    )]
+    Verify {
+        /// A results folder (or a file written by `panel` or `innovativeness`).
+        dir: PathBuf,
+    },
     /// Print a shell completion script for bash, zsh or fish on stdout.
     #[command(
         after_help = "Examples:\n  policysim completions bash > ~/.local/share/bash-completion/completions/policysim\n  policysim completions zsh > ~/.zfunc/_policysim\n  policysim completions fish > ~/.config/fish/completions/policysim.fish"
@@ -285,6 +307,7 @@ enum Record {
 
 /// Runs the command line and returns the process exit code (0 ok, 2 bad input, 1 other failure).
 pub fn main() -> i32 {
+    crate::provenance::begin(std::env::args().collect(), build());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -299,6 +322,36 @@ pub fn main() -> i32 {
             eprintln!("error: {e}");
             e.exit_code()
         }
+    }
+}
+
+/// The build of this binary, as `build.rs` saw it.
+fn build() -> crate::provenance::Build {
+    crate::provenance::Build {
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: env!("POLICYSIM_GIT_COMMIT").into(),
+        git_modified: env!("POLICYSIM_GIT_MODIFIED").into(),
+        rustc: env!("POLICYSIM_RUSTC_VERSION").into(),
+        target: env!("POLICYSIM_TARGET").into(),
+        profile: env!("POLICYSIM_PROFILE").into(),
+    }
+}
+
+/// `policysim verify`: the report on stdout; a difference is a failure (exit 1).
+fn verify(path: &Path) -> Result<()> {
+    let found = if path.is_file() {
+        crate::verify::verify_file(path)?
+    } else {
+        crate::verify::verify(path)?
+    };
+    print!("{}", found.report(path));
+    if found.all_match() {
+        Ok(())
+    } else {
+        Err(Error::Failure(format!(
+            "{}: differs from its provenance record",
+            path.display()
+        )))
     }
 }
 
@@ -365,6 +418,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Scenarios => list_scenarios(),
+        Command::Verify { dir } => verify(&dir),
+        Command::Odd { file, set, lang } => {
+            let mut scenario = load_scenario(&file)?;
+            apply_overrides(&mut scenario, &set)?;
+            print!("{}", crate::odd::odd(&scenario, lang));
+            Ok(())
+        }
         Command::Explore(args) => crate::explore::serve(args.into()),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
@@ -450,10 +510,11 @@ fn list_scenarios() -> Result<()> {
 
 /// Whether a file name is one that `policysim compare` writes.
 fn is_compare_output(name: &str) -> bool {
-    name.starts_with("compare")
-        && [".csv", ".png", ".svg", ".json"]
-            .iter()
-            .any(|e| name.ends_with(e))
+    name == crate::provenance::PROVENANCE_JSON
+        || name.starts_with("compare")
+            && [".csv", ".png", ".svg", ".json"]
+                .iter()
+                .any(|e| name.ends_with(e))
 }
 
 /// Prints the scenario's and the network's warnings on stderr (unless quiet).
@@ -487,6 +548,7 @@ pub(crate) fn apply_run_options(
     if scenario.runs == 0 || scenario.steps == 0 {
         return Err(Error::Input("--runs and --steps must be at least 1".into()));
     }
+    crate::provenance::note_seed(scenario.seed);
     check_threads(threads)
 }
 

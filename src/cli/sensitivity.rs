@@ -198,7 +198,14 @@ fn resolve(args: &SensitivityArgs) -> Result<(Scenario, Problem)> {
 
 /// Runs `policysim sensitivity`.
 pub(super) fn run(args: SensitivityArgs) -> Result<()> {
-    let (base, problem) = resolve(&args)?;
+    let out = design_and_analyse(&args)?;
+    // in place, as a sweep is written: the record of the last command that wrote in it
+    crate::provenance::seal(&out, &out)
+}
+
+/// Runs (or resumes) the design and analyses it when complete; returns its folder.
+fn design_and_analyse(args: &SensitivityArgs) -> Result<std::path::PathBuf> {
+    let (base, problem) = resolve(args)?;
     let keys: Vec<String> = problem.parameters.iter().map(|p| p.key.clone()).collect();
     let column = metric_column(&args.metric, &keys)?;
     let design = Design::new(&problem, base.seed);
@@ -284,7 +291,7 @@ pub(super) fn run(args: SensitivityArgs) -> Result<()> {
                 report.in_shard - report.computed - report.skipped
             );
         }
-        return Ok(());
+        return Ok(out);
     }
     if shard.is_some_and(|s| s.count > 1) {
         if !args.quiet {
@@ -294,12 +301,12 @@ pub(super) fn run(args: SensitivityArgs) -> Result<()> {
                 args.file.display()
             );
         }
-        return Ok(());
+        return Ok(out);
     }
     let y = read_metric(&out, &column, design.len())?;
     let estimates = design.analyse(&problem, &y, base.seed);
     write_analysis(
-        &args, &base, &problem, &design, &column, &estimates, &y, &out,
+        args, &base, &problem, &design, &column, &estimates, &y, &out,
     )?;
     if !args.quiet {
         print_table(&problem, &args.metric, &column, &estimates);
@@ -308,7 +315,7 @@ pub(super) fn run(args: SensitivityArgs) -> Result<()> {
             out.display()
         );
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The sizes of the design in words: `N = 64, 320 points` (`N = 64，320 个点`).

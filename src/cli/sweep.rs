@@ -193,6 +193,16 @@ fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
 
 /// Runs `policysim sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    let (out, precision) = run_points(&args)?;
+    // written in place (a sweep resumes in its folder): sealed when the command ends,
+    // also when `--precision` did not reach its width (the results made are kept)
+    crate::provenance::seal(&out, &out)?;
+    precision
+}
+
+/// Computes the sweep's points (those not yet done) and draws its charts; returns its
+/// folder and, with `--precision`, whether the width was reached (an error if not).
+fn run_points(args: &SweepArgs) -> Result<(PathBuf, Result<()>)> {
     let (mut base, mut sweep) = load_sweep(&args.file)?;
     crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
     for s in &args.set {
@@ -329,12 +339,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             );
         }
     }
-    match precise {
+    let precision = match precise {
         Some((p, outcome, _)) if !outcome.reached && report.complete => {
             Err(super::precision::not_reached(&p, &outcome, &out))
         }
         _ => Ok(()),
-    }
+    };
+    Ok((out, precision))
 }
 
 /// `--precision` of a sweep: the runs per point, chosen by the sequential procedure on

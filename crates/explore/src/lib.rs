@@ -525,6 +525,8 @@ impl Explorer {
         let response = json!({
             "id": id,
             "summary": summary,
+            // how long the runs took (not in summary.json, whose bytes never depend on time)
+            "wall_time_s": (result.wall_time_s * 1000.0).round() / 1000.0,
             "sentence": {
                 "en": sentence(scenario, &result, observed.as_ref(), Lang::En),
                 "zh": sentence(scenario, &result, observed.as_ref(), Lang::Zh),

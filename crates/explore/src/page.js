@@ -451,7 +451,7 @@ async function run() {
       delete document.body.dataset.busy;
       if ($("error").hidden && !state.notice) {
         const s = state.result && state.result.summary;
-        $("status").textContent = s ? w("done")(s.runs, s.wall_time_s) : "";
+        $("status").textContent = s ? w("done")(s.runs, state.result.wall_time_s) : "";
       }
       updateStale();
     }

@@ -6,7 +6,8 @@
 //! Every input file goes through [`read_limited`]: scenario files, data files (node,
 //! edge, initial), observed adoptions, hypotheses files, the node file of
 //! `innovativeness --nodes`, the data files a sweep fingerprints, and the files of a
-//! results folder that `plot` and `compare` read.
+//! results folder that `plot` and `compare` read. Each is noted, with the SHA-256 of the
+//! bytes read, for the `provenance.json` of the folder the command writes.
 
 use crate::machine::{available_memory, format_bytes};
 
@@ -39,6 +40,7 @@ pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>
             ),
         ));
     }
+    crate::provenance::note_input(path, &bytes);
     Ok(bytes)
 }
 

@@ -87,6 +87,7 @@ impl EventsReader {
     pub fn open(path: &std::path::Path) -> policysim_model::error::Result<EventsReader> {
         use policysim_model::error::Error;
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        crate::provenance::note_input_file(path)?;
         let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(file));
         let header = reader
             .headers()

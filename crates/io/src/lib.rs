@@ -8,7 +8,9 @@
 //! [`output`] and [`results_folder`] (the files of a run's folder), [`cells`] (how
 //! numbers and names are written), [`result_files`] (the names of the files),
 //! [`private_dir`] (private temporary folders). Limits: [`limits`] (the memory
-//! estimate), [`machine`] (memory and cores available).
+//! estimate), [`machine`] (memory and cores available). Provenance: [`provenance`] (the
+//! `provenance.json` of every results folder: build, command, inputs and outputs by
+//! SHA-256) and [`verify`] (a folder checked against it).
 
 pub mod capped_read;
 pub mod cells;
@@ -21,7 +23,9 @@ pub mod observed;
 pub mod output;
 pub mod overrides;
 pub mod private_dir;
+pub mod provenance;
 pub mod result_files;
 pub mod results_folder;
 pub mod scenario_files;
 pub mod staging;
+pub mod verify;

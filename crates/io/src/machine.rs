@@ -48,7 +48,8 @@ pub fn thread_count(threads: Option<usize>) -> usize {
 /// The largest `--threads` accepted (each worker thread reserves a stack).
 pub const MAX_THREADS: usize = 1024;
 
-/// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (`run` and `explore`).
+/// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (every command that takes it),
+/// and notes the thread count for `provenance.json`.
 pub fn check_threads(threads: Option<usize>) -> Result<()> {
     if threads == Some(0) {
         return Err(Error::Input("--threads must be at least 1".into()));
@@ -59,6 +60,7 @@ pub fn check_threads(threads: Option<usize>) -> Result<()> {
             crate::machine::thread_count(None)
         )));
     }
+    crate::provenance::note_threads(thread_count(threads));
     Ok(())
 }
 

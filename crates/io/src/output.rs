@@ -457,7 +457,6 @@ pub fn summary_json(
         "n": result.n,
         "time_unit": scenario.time_unit,
         "start_year": result.start_year,
-        "wall_time_s": (result.wall_time_s * 1000.0).round() / 1000.0,
         "representative_run": result.representative.run,
         "final_share": stat_json(&r.final_share),
         "t10": time_json(&times[0], &r.t10),

@@ -33,7 +33,8 @@ const LOCK_SUFFIX: &str = ".lock";
 const OLD_SUFFIX: &str = ".old";
 
 /// Writes a folder of results all at once: `write` fills a hidden staging folder beside
-/// `out_dir`, which is renamed into place (replacing `out_dir`) only when `write`
+/// `out_dir`, to which `provenance.json` is added ([`crate::provenance::seal`]), and
+/// which is renamed into place (replacing `out_dir`) only when `write`
 /// succeeds; otherwise it is removed, with any parent folders created for it, and
 /// `out_dir` is left as it was. A second Ctrl-C meanwhile removes it too
 /// ([`remove_staging_now`]). The caller decides whether `out_dir` may be replaced.
@@ -76,12 +77,15 @@ pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -
     }
     let registered = StagingGuard::register(&staging);
     let outcome = match write(&staging) {
-        Ok(value) => {
-            // From here on the staging folder holds complete results: a second Ctrl-C
-            // must not delete it while it is being moved into place.
-            drop(registered);
-            publish(&staging, out_dir).map(|()| value)
-        }
+        Ok(value) => match crate::provenance::seal(&staging, out_dir) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                // From here on the staging folder holds complete results: a second Ctrl-C
+                // must not delete it while it is being moved into place.
+                drop(registered);
+                publish(&staging, out_dir).map(|()| value)
+            }
+        },
         Err(e) => Err(match e {
             Error::Interrupted(progress) => {
                 Error::Interrupted(interrupted_message(&progress, out_dir, existed))

@@ -60,6 +60,7 @@ pub const DURATION: [&str; 3] = [
 pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
     let mut reader = csv::Reader::from_path(panel)
         .map_err(|e| Error::input_in(panel, format!("cannot be read as a panel CSV: {e}")))?;
+    policysim_io::provenance::note_input_file(panel)?;
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::input_in(panel, format!("cannot read the header: {e}")))?
@@ -216,5 +217,7 @@ pub fn eha(options: &EhaOptions) -> Result<EhaFit> {
         &options.out.join("eha.json"),
         format!("{json}\n").as_bytes(),
     )?;
+    // written in place: its record names the files then in the folder
+    policysim_io::provenance::seal(&options.out, &options.out)?;
     Ok(fit)
 }

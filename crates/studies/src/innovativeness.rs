@@ -234,6 +234,7 @@ pub fn run(args: InnovativenessOptions) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     write_atomic(&args.out, text.as_bytes())?;
+    policysim_io::provenance::seal_file(&args.out)?;
     if !args.quiet {
         eprintln!(
             "innovativeness of {} units from {} policies written to {}",

@@ -11,6 +11,7 @@ pub mod fit;
 pub mod forecast;
 pub mod innovativeness;
 pub mod mechanisms;
+pub mod odd;
 pub mod panel;
 pub mod plot;
 pub mod sensitivity;

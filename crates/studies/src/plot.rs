@@ -5,6 +5,7 @@
 use crate::fit::bass::BassFit;
 use crate::fit::{Evaluation, FitResult, FittedCurve};
 use policysim_charts::{self as charts, ChartOptions};
+use policysim_io::provenance::PROVENANCE_JSON;
 use policysim_model::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -118,7 +119,7 @@ fn is_chart(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "png" || e == "svg")
 }
 
-/// The entries of `out` (and of its `fitted/`) that are not charts.
+/// The entries of `out` (and of its `fitted/`) that are not charts (or their record).
 fn not_charts(out: &Path) -> Result<Vec<PathBuf>> {
     let mut foreign = Vec::new();
     for entry in std::fs::read_dir(out).map_err(|e| Error::io(out, e))? {
@@ -126,7 +127,7 @@ fn not_charts(out: &Path) -> Result<Vec<PathBuf>> {
         let name = PathBuf::from(path.file_name().unwrap_or_default());
         if path.is_dir() && name == Path::new("fitted") {
             foreign.extend(not_charts(&path)?.into_iter().map(|p| name.join(p)));
-        } else if !(path.is_file() && is_chart(&path)) {
+        } else if !(path.is_file() && (is_chart(&path) || name == Path::new(PROVENANCE_JSON))) {
             foreign.push(name);
         }
     }
@@ -166,6 +167,7 @@ fn copy_inputs(from: &Path, to: &Path) -> Result<()> {
             .iter()
             .any(|e| path.extension().is_some_and(|x| x == *e));
         if data && path.is_file() {
+            policysim_io::provenance::note_input_file(&path)?;
             let target = to.join(entry.file_name());
             std::fs::copy(&path, &target).map_err(|e| Error::io(&path, e))?;
         }

@@ -114,5 +114,8 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result
+    // one file, not a folder: its record lies beside it (`FILE.provenance.json`)
+    let report = result?;
+    policysim_io::provenance::seal_file(out)?;
+    Ok(report)
 }

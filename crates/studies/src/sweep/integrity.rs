@@ -15,7 +15,8 @@ pub(super) const POINT_JSON: &str = "point.json";
 /// The files a point may write into its folder (`point.json` last).
 pub(super) const POINT_FILES: [&str; 3] = ["curves.csv", "runs.csv", POINT_JSON];
 /// The files a sweep (or a merge) writes at the top of its folder, besides its charts.
-const TOP_FILES: [&str; 5] = [
+const TOP_FILES: [&str; 6] = [
+    policysim_io::provenance::PROVENANCE_JSON,
     super::SWEEP_CSV,
     super::SWEEP_JSON,
     super::SWEEP_TOML,

@@ -337,6 +337,13 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
         if check_out(out, &sweep.id, &csv, &points, options)? {
             return Ok(report(true));
         }
+        // the inputs: every file of the shards' folders, as they are now
+        policysim_io::provenance::note_seed(sweep.seed);
+        for dir in dirs {
+            for rel in policysim_io::provenance::folder_files(dir)? {
+                policysim_io::provenance::note_input_file(&dir.join(rel))?;
+            }
+        }
         policysim_io::staging::write_staged(out, |staging| {
             write_merged(staging, first_dir, &sweep.meta, &first_toml, &csv, &points)?;
             match options.finish {
