@@ -173,7 +173,7 @@ fn incentive_outputs_are_identical_whatever_the_thread_count() {
     let runs = read(&one, "runs.csv");
     let header = runs.lines().next().unwrap();
     assert!(
-        header.ends_with(",final_mean_quality,penalised,deterred,final_mean_learning"),
+        header.ends_with(",final_mean_quality,t10_interp,t50_interp,t90_interp,penalised,deterred,final_mean_learning"),
         "{header}"
     );
     let row: Vec<&str> = runs.lines().nth(1).unwrap().split(',').collect();

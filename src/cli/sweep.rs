@@ -269,7 +269,7 @@ fn run_points(args: &SweepArgs) -> Result<(PathBuf, Result<()>)> {
         .unwrap_or_else(|| Path::new("results").join(format!("{}-sweep", base.name)));
     let precise = match &args.precision {
         Some(spec) => Some(decide_runs(
-            &args,
+            args,
             spec,
             &mut base,
             &sweep,
