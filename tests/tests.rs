@@ -30,6 +30,7 @@ mod metrics;
 mod observed_run;
 mod out_dir;
 mod paired;
+mod paired_streams;
 mod panel;
 mod parsers_proptest;
 mod plot_cli;
