@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use policysim::ensemble::{prepare, run_ensemble, EnsembleOptions};
-use policysim::rng::run_rng;
+use policysim::rng::run_streams;
 use policysim::run::run_once;
 use policysim::scenario::load_scenario;
 use policysim::Scenario;
@@ -59,7 +59,7 @@ fn bench_runs(
         b.iter(|| {
             run += 1;
             black_box(
-                run_once(s, prepared, run, run_rng(s.seed, run), false)
+                run_once(s, prepared, run, run_streams(s.seed, run), false)
                     .summary
                     .final_share,
             )
@@ -104,7 +104,7 @@ fn saturated(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("steps", steps), &steps, |b, _| {
             b.iter(|| {
                 black_box(
-                    run_once(&s, &prepared, 0, run_rng(1, 0), false)
+                    run_once(&s, &prepared, 0, run_streams(1, 0), false)
                         .summary
                         .final_share,
                 )

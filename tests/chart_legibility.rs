@@ -269,11 +269,18 @@ fn the_us_map_labels_states_by_postal_code_and_ticks_its_years_roundly() {
             .count(),
         50
     );
-    // the colour bar's ticks: calendar years, round (multiples of 5), more than one
+    // the colour bar's ticks: calendar years, round (evenly spaced by a round step, 2, 5
+    // or 10 years as the span asks, each a multiple of it), more than one
     let years: Vec<f64> = numbers(&svg);
     assert!(years.len() >= 2, "{years:?}");
-    for y in &years {
-        assert!((1911.0..=1931.0).contains(y) && y % 5.0 == 0.0, "tick {y}");
+    let step = years[1] - years[0];
+    assert!(
+        [2.0, 5.0, 10.0].contains(&step),
+        "tick step {step}: {years:?}"
+    );
+    for (k, y) in years.iter().enumerate() {
+        assert!((1911.0..=1931.0).contains(y) && y % step == 0.0, "tick {y}");
+        assert_eq!(*y, years[0] + step * k as f64, "evenly spaced: {years:?}");
     }
 }
 

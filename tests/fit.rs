@@ -53,54 +53,78 @@ fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
         .replace("LEARNING", &learn.to_string());
     let scenario_path = dir.path().join("synthetic.toml");
     std::fs::write(&scenario_path, &text).unwrap();
-    // the "observed" data: one run of the tool itself, with another seed than the fit's
     let s = parse_scenario(&text, &scenario_path).unwrap();
     let prepared = prepare(&s).unwrap();
-    let run = run_indexed(&s, 12345, &prepared, 0, true).unwrap();
-    let mut csv = String::from("unit,adopt_year\n");
-    for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
-        if step != u32::MAX {
-            csv.push_str(&format!(
-                "{},{}\n",
-                prepared.network.names.name(i),
-                2000 + step
-            ));
+    // the "observed" data: one run of the tool itself, with other seeds than the fit's;
+    // several targets, since one realisation of 400 units says little about the two
+    // rates (innovation and learning trade off): the interval is the spread of the
+    // points within the ABC tolerance, whose coverage is what this test measures
+    const TARGETS: u64 = 8;
+    let mut covered = [0u32; 2];
+    let mut last = serde_json::Value::Null;
+    for target in 0..TARGETS {
+        let run = run_indexed(&s, 12345 + target, &prepared, 0, true).unwrap();
+        let mut csv = String::from("unit,adopt_year\n");
+        for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
+            if step != u32::MAX {
+                csv.push_str(&format!(
+                    "{},{}\n",
+                    prepared.network.names.name(i),
+                    2000 + step
+                ));
+            }
         }
+        let observed = dir.path().join("observed.csv");
+        std::fs::write(&observed, csv).unwrap();
+        let out = dir.path().join(format!("fit-{target}"));
+        let status = bin()
+            .args(["fit", scenario_path.to_str().unwrap(), "--observed"])
+            .arg(&observed)
+            .args(["--start-year", "2000", "--free", "innovation.rate=0:0.1"])
+            .args([
+                "--free",
+                "learning.rate=0:1",
+                "--runs",
+                "100",
+                "--budget",
+                "100",
+            ])
+            .args(["--quiet", "--no-charts", "--out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let fit = json(&out.join("fit.json"));
+        for (k, (key, truth)) in [("innovation.rate", inn), ("learning.rate", learn)]
+            .into_iter()
+            .enumerate()
+        {
+            let iv = &fit["interval"][key];
+            let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+            covered[k] += u32::from(lo <= truth && truth <= hi);
+            let best = fit["best"][key].as_f64().unwrap();
+            assert!(
+                lo <= best && best <= hi,
+                "{key}: best {best} not in [{lo}, {hi}]"
+            );
+        }
+        last = fit;
     }
-    let observed = dir.path().join("observed.csv");
-    std::fs::write(&observed, csv).unwrap();
-    let out = dir.path().join("fit");
-    let status = bin()
-        .args(["fit", scenario_path.to_str().unwrap(), "--observed"])
-        .arg(&observed)
-        .args(["--start-year", "2000", "--free", "innovation.rate=0:0.1"])
-        .args([
-            "--free",
-            "learning.rate=0:1",
-            "--runs",
-            "100",
-            "--budget",
-            "100",
-        ])
-        .args(["--quiet", "--no-charts", "--out"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let fit = json(&out.join("fit.json"));
-    for (key, truth) in [("innovation.rate", inn), ("learning.rate", learn)] {
-        let iv = &fit["interval"][key];
-        let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+    eprintln!(
+        "fit intervals covered the true innovation rate in {} and the true learning rate in {} of {TARGETS} synthetic targets",
+        covered[0], covered[1]
+    );
+    // the spread of the points within tolerance is no calibrated interval (issue 33):
+    // it must still cover the truth in most targets
+    for (k, key) in ["innovation.rate", "learning.rate"].iter().enumerate() {
         assert!(
-            lo <= truth && truth <= hi,
-            "{key}: {truth} not in [{lo}, {hi}]: {fit}"
-        );
-        let best = fit["best"][key].as_f64().unwrap();
-        assert!(
-            lo <= best && best <= hi,
-            "{key}: best {best} not in [{lo}, {hi}]"
+            covered[k] >= 6,
+            "{key}: the interval covered the truth in {} of {TARGETS} targets",
+            covered[k]
         );
     }
+    let fit = last;
+    let out = dir.path().join(format!("fit-{}", TARGETS - 1));
     assert_eq!(fit["start_year"], 2000);
     assert_eq!(fit["evaluations"], 100);
     assert!(fit["bass"]["p"].as_f64().unwrap() > 0.0);

@@ -280,7 +280,7 @@ fn cancelled_simulation_removes_the_folders_it_created() {
 /// not wait for one long run); clear, it is exactly `run_once`.
 #[test]
 fn a_run_gives_up_between_steps_when_cancelled() {
-    use policysim::rng::run_rng;
+    use policysim::rng::run_streams;
     use policysim::run::{run_once, run_or_cancel};
     use std::sync::atomic::AtomicBool;
     let scenario = policysim::scenario::parse_scenario(
@@ -290,12 +290,27 @@ fn a_run_gives_up_between_steps_when_cancelled() {
     .unwrap();
     let prepared = policysim::ensemble::prepare(&scenario).unwrap();
     let flag = AtomicBool::new(false);
-    let go = run_or_cancel(&scenario, &prepared, 3, run_rng(1, 3), false, Some(&flag))
-        .expect("not cancelled");
-    let plain = run_once(&scenario, &prepared, 3, run_rng(1, 3), false);
+    let go = run_or_cancel(
+        &scenario,
+        &prepared,
+        3,
+        run_streams(1, 3),
+        false,
+        Some(&flag),
+    )
+    .expect("not cancelled");
+    let plain = run_once(&scenario, &prepared, 3, run_streams(1, 3), false);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&go.series), bits(&plain.series));
     assert!(plain.summary.final_share > 0.0);
     flag.store(true, std::sync::atomic::Ordering::SeqCst);
-    assert!(run_or_cancel(&scenario, &prepared, 3, run_rng(1, 3), false, Some(&flag)).is_none());
+    assert!(run_or_cancel(
+        &scenario,
+        &prepared,
+        3,
+        run_streams(1, 3),
+        false,
+        Some(&flag)
+    )
+    .is_none());
 }

@@ -166,7 +166,7 @@ fn the_estimate_covers_the_real_peak_of_every_network_kind() {
 /// A million governments (Barabási–Albert, m = 3, the policy model with every channel,
 /// 20 steps, 2 runs on 2 threads) through the binary: the peak resident memory is below
 /// the documented bytes per government (`src/limits.rs`: network 24 + 3 edges x 16, run
-/// state 104 per thread; docs/model.md section 8b), and the estimate the up-front check
+/// state 112 per thread; docs/model.md section 8b), and the estimate the up-front check
 /// uses is those same figures.
 #[cfg(target_os = "linux")]
 #[test]

@@ -423,6 +423,12 @@ fn the_paired_difference_is_narrower_than_the_unpaired_one_on_the_same_runs() {
     );
 }
 
+/// Resources drawn per government (mean 0.5, the default constant's value): in an arm
+/// that also draws the competitive urge, drawn before them from the run's traits stream,
+/// they are other draws of the same distribution, so the two arms' pairs drift apart.
+const SHIFTED_RESOURCES: &str =
+    "[agents]\nresources = { dist = \"uniform\", low = 0.0, high = 1.0 }\n";
+
 /// Final shares of `runs` runs of a scenario with master seed `seed`.
 fn final_shares(text: &str, seed: u64) -> Vec<Option<f64>> {
     let mut s = crate::common::scenario(text);
@@ -435,8 +441,10 @@ fn final_shares(text: &str, seed: u64) -> Vec<Option<f64>> {
 fn the_paired_interval_covers_a_known_zero_difference_about_95_percent_of_the_time() {
     // Two scenarios whose runs have the same distribution: b draws the competitive urge
     // (one uniform per government), which does nothing with competition.rate = 0, so the
-    // true difference of the mean final shares is 0 (and b's later draws are shifted).
-    // The pairs share their learning capacities (drawn before the urge), so the paired
+    // true difference of the mean final shares is 0; the traits of a run come from one
+    // sequential stream, so b's later traits (the resources, drawn in both) are shifted
+    // (every other draw is keyed by what it is for and stays in step). The pairs share
+    // their learning capacities (drawn before the urge), so the paired
     // differences are mostly small with a long tail: skewness about 1.9, kurtosis 10
     // (measured over 45,000 pairs). The t interval reaches its 95% only with enough runs:
     // with 30 runs it covered 0 in 90–92% of 1,500 seeds (under both the old and the
@@ -444,7 +452,8 @@ fn the_paired_interval_covers_a_known_zero_difference_about_95_percent_of_the_ti
     // (docs/statistics.md says so to users).
     let a = BASE
         .replace("runs = 40", "runs = 200")
-        .replace("[competition]\nrate = 0.2", "[competition]\nrate = 0.0");
+        .replace("[competition]\nrate = 0.2", "[competition]\nrate = 0.0")
+        .replace("[agents]\n", SHIFTED_RESOURCES);
     let b = a.replace(
         "[agents]\n",
         "[agents]\ncompetition = { dist = \"uniform\", low = 0.0, high = 1.0 }\n",
@@ -568,23 +577,23 @@ fn half_times(text: &str, seed: u64) -> Vec<Option<f64>> {
 
 /// Times to a level, censored in both arms, compared between two arms with the same
 /// distribution of outcomes (b draws a competitive urge that nothing uses, competition.rate
-/// = 0, so its later draws are shifted and its runs drift away from a's): the restricted
+/// = 0, so its later traits, the resources, are shifted and its runs drift away from
+/// a's): the restricted
 /// mean difference of t50, the reported comparison, covers the true difference 0 at its
 /// nominal 95% over replicates (seeds), with about half of the runs of each arm censored
 /// at the horizon (35 steps).
 ///
 /// The old comparison, the paired difference over the pairs where both runs reached half,
-/// fails here: which pairs survive depends on both runs, and once the streams drift apart
-/// the surviving pairs are not a random sample of either arm, so its mean is biased. The
-/// bias does not shrink with more runs while the interval does, so its coverage falls far
-/// below 95% with many pairs; it is measured on the same replicates and checked to be
-/// below the restricted mean's by a margin well beyond the binomial noise.
+/// can fail: which pairs survive depends on both runs, and when the arms are not
+/// exchangeable pair by pair the surviving pairs are not a random sample of either arm,
+/// so its mean is biased. Its coverage is measured on the same replicates and printed.
 #[test]
 fn the_restricted_mean_difference_of_censored_times_covers_zero_at_its_nominal_rate() {
     let a = BASE
         .replace("steps = 30", "steps = 35")
         .replace("runs = 40", &format!("runs = {RUNS_PER_ARM}"))
-        .replace("[competition]\nrate = 0.2", "[competition]\nrate = 0.0");
+        .replace("[competition]\nrate = 0.2", "[competition]\nrate = 0.0")
+        .replace("[agents]\n", SHIFTED_RESOURCES);
     let b = a.replace(
         "[agents]\n",
         "[agents]\ncompetition = { dist = \"uniform\", low = 0.0, high = 1.0 }\n",
@@ -618,10 +627,13 @@ fn the_restricted_mean_difference_of_censored_times_covers_zero_at_its_nominal_r
         (new - 0.95).abs() <= 3.5 * se,
         "restricted mean difference covered 0 in {restricted} of {REPLICATES}"
     );
-    assert!(
-        old < new - 6.0 * se,
-        "the conditional difference covered 0 in {conditional} of {REPLICATES}"
-    );
+    // (With one sequential stream per run, b's decisions drew a's numbers shifted, the
+    // pairs were not exchangeable, and the conditional difference covered 0 far less
+    // often: it was asserted below the restricted mean's by 6 standard errors. With keyed
+    // streams the two arms here are exchangeable pair by pair — they differ only in the
+    // resources, other draws of one distribution — so the conditional mean is unbiased
+    // in this design and its coverage is only printed.)
+    let _ = old;
 }
 
 /// Replicates (seeds) of the coverage test.

@@ -109,7 +109,7 @@ fn parse_and_maybe_run(text: &str) {
         return;
     }
     if let Ok(prepared) = policysim::ensemble::prepare(&s) {
-        let rng = policysim::rng::run_rng(s.seed, 0);
+        let rng = policysim::rng::run_streams(s.seed, 0);
         let _ = policysim::run::run_once(&s, &prepared, 0, rng, true);
     }
 }

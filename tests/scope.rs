@@ -59,7 +59,7 @@ fn spread_across_provinces(text: &str) -> Vec<f64> {
     let scope = assign_scope(&net.parent, &net.level, province as u16);
     (0..RUNS)
         .map(|run| {
-            let rng = policysim::rng::run_rng(s.seed, run);
+            let rng = policysim::rng::run_streams(s.seed, run);
             let out = policysim::run::run_once(&s, &prepared, run, rng, true);
             let steps = out.adopted_step.unwrap();
             let shares: Vec<f64> = scope

@@ -31,6 +31,7 @@ mod observed_run;
 mod odd;
 mod out_dir;
 mod paired;
+mod paired_streams;
 mod panel;
 mod parsers_proptest;
 mod plot_cli;

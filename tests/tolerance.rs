@@ -51,7 +51,7 @@ fn total(s: &policysim::Scenario, series: &str) -> (f64, f64) {
     let width = prepared.series.len();
     let v: Vec<f64> = (0..s.runs as u64)
         .map(|run| {
-            let rng = policysim::rng::run_rng(s.seed, run);
+            let rng = policysim::rng::run_streams(s.seed, run);
             let out = policysim::run::run_once(s, &prepared, run, rng, false);
             (1..=s.steps as usize)
                 .map(|t| out.series[t * width + k])

@@ -17,9 +17,9 @@
 //!   bytes);
 //! - **running**: the finished network ([`NETWORK_BYTES_PER_NODE`] per government,
 //!   [`NETWORK_BYTES_PER_EDGE`] per edge), the state of one run per worker thread
-//!   ([`RUN_BYTES_PER_NODE`] per government, measured 97 on `ba_million.toml`: 71 of
-//!   state — four `f32` traits, three `f32` propensities, status, variant, counters and
-//!   lists — and, in the step the centre picks its pilots, the ranked candidates, 24
+//!   ([`RUN_BYTES_PER_NODE`] per government, measured 97 on `ba_million.toml` before
+//!   the clock of issue 29 added 8: 79 of state — four `f32` traits, three `f32`
+//!   propensities, status, variant, the clock, counters and lists — and, in the step the centre picks its pilots, the ranked candidates, 24
 //!   per eligible government; plus its per-step record) and
 //!   the aggregation (`(steps + 1) x series x (STAT_CELL_BYTES + 8 min(runs, 1000))`
 //!   bytes: each cell of the per-step statistics has its running moments and quantile
@@ -29,8 +29,8 @@
 //!   their nodes "0", "1", ... without storing the names.
 //!
 //! So a run of the policy model on 10^7 Barabási–Albert governments (m = 3) with two
-//! threads needs about 24 + 3 x 16 + 2 x 104 = 280 bytes per government by these figures,
-//! 2.8 GB; measured: a peak of 1.89 GB (`docs/model.md`, section 8b).
+//! threads needs about 24 + 3 x 16 + 2 x 112 = 296 bytes per government by these figures,
+//! 3.0 GB (280 and 2.8 GB before the clock); measured: a peak of 1.89 GB (`docs/model.md`, section 8b).
 //!
 //! Edges are the expected number for the kind (`n k / 2` for a ring, `n m` for
 //! Barabási–Albert, `n k` for spatial, the rows of an edge file). An edge file without
@@ -52,7 +52,7 @@ use policysim_model::scenario::{NetworkKind, Scenario};
 pub const BASE_BYTES: u64 = 16 << 20;
 
 /// One run's state per government (traits, status, counters), per worker thread.
-pub const RUN_BYTES_PER_NODE: u64 = 104;
+pub const RUN_BYTES_PER_NODE: u64 = 112;
 
 /// One run's state per government on a complete network, per worker thread: no counts
 /// or signals per neighbourhood (one total for everyone), so far less than

@@ -6,7 +6,7 @@ use crate::aggregate::{CurveStats, Stat, TimeSummary, TimeToLevel};
 use crate::error::{Error, Result};
 use crate::network::DataFiles;
 use crate::network::{build_network, Network};
-use crate::rng::{network_rng, run_rng, RunRng};
+use crate::rng::{network_rng, run_streams, Purpose, RunStreams};
 use crate::run::{run_once, run_or_cancel, Prepared, RunOutput, RunSummary};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -204,25 +204,26 @@ pub fn prepare_from(scenario: &Scenario, files: Arc<dyn DataFiles>) -> Result<Pr
     Prepared::new(scenario, network, files)
 }
 
-/// The prepared state and RNG of run `run`: shared, or drawn anew with `network.redraw`.
+/// The prepared state and random streams of run `run`: shared, or drawn anew with `network.redraw`.
 fn prepare_run<'a>(
     scenario: &Scenario,
     seed: u64,
     shared: &'a Prepared,
     run: u64,
-) -> Result<(Cow<'a, Prepared>, RunRng)> {
-    let mut rng = run_rng(seed, run);
+) -> Result<(Cow<'a, Prepared>, RunStreams)> {
+    let streams = run_streams(seed, run);
     if scenario.network.redraw {
+        let mut rng = streams.sequential(Purpose::Network);
         let network = build_network(scenario, &mut rng, shared.files.as_ref())?;
         let mut prepared = Prepared::new(scenario, network, shared.files.clone())?;
         prepared.record_events = shared.record_events;
-        Ok((Cow::Owned(prepared), rng))
+        Ok((Cow::Owned(prepared), streams))
     } else {
-        Ok((Cow::Borrowed(shared), rng))
+        Ok((Cow::Borrowed(shared), streams))
     }
 }
 
-/// Runs run `run` of the scenario (with master seed `seed`) on its own RNG stream.
+/// Runs run `run` of the scenario (with master seed `seed`) on its own random streams.
 pub fn run_indexed(
     scenario: &Scenario,
     seed: u64,
@@ -230,8 +231,8 @@ pub fn run_indexed(
     run: u64,
     record_steps: bool,
 ) -> Result<RunOutput> {
-    let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
-    Ok(run_once(scenario, &prepared, run, rng, record_steps))
+    let (prepared, streams) = prepare_run(scenario, seed, shared, run)?;
+    Ok(run_once(scenario, &prepared, run, streams, record_steps))
 }
 
 /// Runs simulated together in one batch by `threads` workers; while one batch runs the
@@ -343,10 +344,11 @@ fn ensemble_in_pool(
                     return Err(Error::Interrupted(String::new()));
                 }
                 // a long run gives up between steps once the flag is set
-                let out = prepare_run(scenario, seed, shared, run).and_then(|(prepared, rng)| {
-                    run_or_cancel(scenario, &prepared, run, rng, false, options.cancel)
-                        .ok_or_else(|| Error::Interrupted(String::new()))
-                });
+                let out =
+                    prepare_run(scenario, seed, shared, run).and_then(|(prepared, streams)| {
+                        run_or_cancel(scenario, &prepared, run, streams, false, options.cancel)
+                            .ok_or_else(|| Error::Interrupted(String::new()))
+                    });
                 if let Some(p) = options.progress {
                     p(1);
                 }
@@ -417,8 +419,8 @@ fn representative(
     final_shares: &[f64],
 ) -> Result<Representative> {
     let run = median_run(final_shares) as u64;
-    let (prepared, rng) = prepare_run(scenario, seed, shared, run)?;
-    let out = run_once(scenario, &prepared, run, rng, true);
+    let (prepared, streams) = prepare_run(scenario, seed, shared, run)?;
+    let out = run_once(scenario, &prepared, run, streams, true);
     Ok(Representative {
         run,
         adopted_step: out.adopted_step.unwrap_or_default(),

@@ -60,6 +60,7 @@ pub mod initial;
 pub mod model;
 pub mod network;
 pub mod paired;
+pub mod philox;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -1,10 +1,18 @@
-//! Random streams: every run draws from its own stream derived from (seed, run index),
+//! Random streams: every run draws from its own streams derived from (seed, run index),
 //! so results never depend on the number of threads or the order runs finish in.
+//!
+//! Inside a run every draw comes from a stream keyed by what it is for — (step,
+//! government, purpose) under the run's key ([`RunStreams`], Philox4x32-10 in
+//! [`crate::philox`]) — so that two runs that differ in one key stay in step wherever
+//! their histories agree (common random numbers). The Xoshiro streams below serve what
+//! is drawn once per scenario (network, population) and the studies' own designs.
 
 use rand::rngs::{ChaCha8Rng, Xoshiro256PlusPlus};
 use rand::SeedableRng;
 
-/// The fast generator used inside one run.
+pub use crate::philox::{Purpose, RunStreams, Stream};
+
+/// The fast sequential generator (draws made once per scenario or run, studies' designs).
 pub type RunRng = Xoshiro256PlusPlus;
 
 /// Stream index reserved for drawing the network once per scenario.
@@ -25,7 +33,8 @@ pub fn parse_seed(s: &str) -> std::result::Result<u64, String> {
     }
 }
 
-/// The generator of run `run` of an ensemble with master seed `seed`.
+/// A sequential generator for stream `run` of master seed `seed` (studies' designs and
+/// tests; a run of the model draws from [`run_streams`]).
 ///
 /// A ChaCha8 generator keyed by `seed` is moved to stream `run` and seeds a Xoshiro256++;
 /// distinct runs get independent streams (no `seed ^ run` collisions).
@@ -33,6 +42,11 @@ pub fn run_rng(seed: u64, run: u64) -> RunRng {
     let mut master = ChaCha8Rng::seed_from_u64(seed);
     master.set_stream(run);
     RunRng::from_rng(&mut master)
+}
+
+/// The keyed streams of run `run` of an ensemble with master seed `seed`.
+pub fn run_streams(seed: u64, run: u64) -> RunStreams {
+    RunStreams::new(seed, run)
 }
 
 /// The generator used to draw the network once per scenario (when `network.redraw` is off).

@@ -3,7 +3,24 @@
 
 use super::*;
 
+/// Sub-index of the clock streams: adopting (at the start, after an abandonment).
+pub(super) const ADOPT_CLOCK: u32 = 0;
+/// Sub-index of the clock streams: adopting again after a step whose adoption found nobody to learn from.
+pub(super) const RETRY_CLOCK: u32 = 1;
+/// Sub-index of the clock streams: abandoning (at each adoption).
+pub(super) const ABANDON_CLOCK: u32 = 2;
+
 impl Run<'_> {
+    /// A fresh uniform for government i's clock: the first of its clock stream of
+    /// (step, sub), sub being what the clock is for.
+    #[inline]
+    pub(super) fn fresh_clock(&self, step: u32, i: usize, sub: u32) -> f64 {
+        super::decide::unit_interval(
+            self.streams
+                .first_u64_of(step, i as u32, sub, Purpose::Clock),
+        )
+    }
+
     /// A new lineage, invented by government `inventor`.
     pub(super) fn new_lineage(&mut self, inventor: u32) -> u32 {
         self.lineage_count.push(0);
@@ -20,6 +37,11 @@ impl Run<'_> {
     pub(super) fn adopt(&mut self, a: Adoption, t: u32) {
         let i = a.unit as usize;
         debug_assert_ne!(self.status[i], ADOPTED);
+        if !self.clock.is_empty() {
+            // the abandonment clock of this adoption (of its first adoption, whenever it is)
+            let when = super::decide::variant_step(self.status[i], t);
+            self.clock[i] = self.fresh_clock(when, i, ABANDON_CLOCK);
+        }
         if self.status[i] == NEVER && !self.at_risk.is_empty() {
             self.at_risk[self.nbr_count[i] as usize] -= 1;
             if let Some(word) = self.exposed.get_mut(i / 64) {
@@ -124,6 +146,10 @@ impl Run<'_> {
         }
         debug_assert_eq!(self.status[i], ADOPTED);
         self.status[i] = ABANDONED;
+        if !self.clock.is_empty() {
+            // a new adoption clock, from the step it abandons
+            self.clock[i] = self.fresh_clock(t, i, ADOPT_CLOCK);
+        }
         self.locked[i] = false;
         self.step_abandoned += 1;
         let pos = self.adopter_pos[i] as usize;

@@ -7,8 +7,9 @@ impl Run<'_> {
     /// the flat arrays directly (same decisions and draws as [`Run::decide_classic`]).
     /// The at-risk tally comes from `at_risk`, kept up to date as nodes adopt; only
     /// the nodes with an adopting neighbour (the `exposed` bits) are visited, in
-    /// ascending order as a scan of all nodes would: the same draws in the same order.
-    pub(super) fn decide_si(&mut self, thresholds: &[u64], adoptions: &mut Vec<Adoption>) {
+    /// ascending order; each draws the first uniform of its own stream of the step, as
+    /// [`Run::decide_classic`] does.
+    pub(super) fn decide_si(&mut self, t: u32, thresholds: &[u64], adoptions: &mut Vec<Adoption>) {
         let max_k = thresholds.len();
         if self.hazard.len() < max_k {
             self.hazard.resize(max_k, (0, 0));
@@ -17,8 +18,7 @@ impl Run<'_> {
         for (h, &c) in hazard.iter_mut().zip(&self.at_risk) {
             h.0 += c;
         }
-        // a local copy of the generator stays in registers; it is written back below
-        let mut rng = self.rng.clone();
+        let streams = self.streams;
         let counts = &self.nbr_count;
         for (w, &word) in self.exposed.iter().enumerate() {
             let mut bits = word;
@@ -26,9 +26,11 @@ impl Run<'_> {
                 let i = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let k = counts[i] as usize;
-                // the integer form of `rng.random::<f64>() < prob` (same draw, same decision)
+                // the integer form of `random::<f64>() < prob` (same draw, same decision)
                 let threshold = thresholds[k];
-                if threshold == 0 || (rng.next_u64() >> 11) >= threshold {
+                if threshold == 0
+                    || (streams.first_u64(t, i as u32, Purpose::Decide) >> 11) >= threshold
+                {
                     continue;
                 }
                 hazard[k].1 += 1;
@@ -41,12 +43,17 @@ impl Run<'_> {
                 });
             }
         }
-        self.rng = rng;
     }
 
     /// `bass`, `si`, `threshold` (see [`crate::model::classic`]): each never-adopted node
     /// decides from k (adopting sources at the start of the step) and d (its sources).
-    pub(super) fn decide_classic(&mut self, setup: &ClassicSetup, adoptions: &mut Vec<Adoption>) {
+    /// Each node's uniform is the first of its own stream of the step.
+    pub(super) fn decide_classic(
+        &mut self,
+        t: u32,
+        setup: &ClassicSetup,
+        adoptions: &mut Vec<Adoption>,
+    ) {
         let n = self.n;
         let complete = self.net.complete;
         let a_start = self.adopters.len();
@@ -78,7 +85,7 @@ impl Run<'_> {
                     if h <= 0.0 {
                         continue;
                     }
-                    let u = self.rng.random::<f64>();
+                    let u = self.uniform(t, i);
                     if u >= h {
                         continue;
                     }
@@ -86,7 +93,7 @@ impl Run<'_> {
                 }
                 ClassicSetup::Si { by_infected, .. } => {
                     let prob = by_infected[k];
-                    if prob <= 0.0 || self.rng.random::<f64>() >= prob {
+                    if prob <= 0.0 || self.uniform(t, i) >= prob {
                         continue;
                     }
                     Channel::Learning
@@ -112,7 +119,14 @@ impl Run<'_> {
 
     /// `cascade`: each node that adopted in the previous step tries once to activate each
     /// never-adopted observer; the cost is proportional to the edges of those nodes.
-    pub(super) fn decide_cascade(&mut self, src: &CascadeSource, adoptions: &mut Vec<Adoption>) {
+    /// The attempt along the e-th edge of sender j in step t draws the first uniform of
+    /// the cascade stream of (t, j, e), whether or not the other attempts were made.
+    pub(super) fn decide_cascade(
+        &mut self,
+        t: u32,
+        src: &CascadeSource,
+        adoptions: &mut Vec<Adoption>,
+    ) {
         let n = self.n;
         let complete = self.net.complete;
         let a_start = self.adopters.len();
@@ -151,7 +165,15 @@ impl Run<'_> {
                     CascadeSource::Edges { offsets, prob } => prob[offsets[j] + e],
                     _ => p_sender,
                 };
-                if p <= 0.0 || self.rng.random::<f64>() >= p {
+                let u = || {
+                    super::decide::unit_interval(self.streams.first_u64_of(
+                        t,
+                        j as u32,
+                        e as u32,
+                        Purpose::Cascade,
+                    ))
+                };
+                if p <= 0.0 || u() >= p {
                     continue;
                 }
                 self.pending[i] = true;
@@ -175,5 +197,13 @@ impl Run<'_> {
         for a in adoptions.iter() {
             self.pending[a.unit as usize] = false;
         }
+    }
+}
+
+impl Run<'_> {
+    /// The first uniform of government i's decision stream of step t.
+    #[inline]
+    fn uniform(&self, t: u32, i: usize) -> f64 {
+        super::decide::unit_interval(self.streams.first_u64(t, i as u32, Purpose::Decide))
     }
 }

@@ -23,8 +23,10 @@ impl Run<'_> {
             centre_of: self.centre_of,
             centre_adopted: &self.centre_adopted,
         };
-        for centre in &mut self.centres {
-            centre.begin_step(t, &locals, &mut self.rng, &mut self.orders);
+        // each centre draws from its own stream of the step (keyed by its index)
+        for (k, centre) in self.centres.iter_mut().enumerate() {
+            let mut g = self.streams.stream(t, k as u32, Purpose::Centre);
+            centre.begin_step(t, &locals, &mut g, &mut self.orders);
         }
         let orders = std::mem::take(&mut self.orders);
         for &i in &orders.learn_by_doing {
@@ -51,11 +53,11 @@ impl Run<'_> {
     ) {
         match self.classic {
             None => self.decide_policy(t, adoptions, abandonments),
-            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(t, src, adoptions),
             Some(ClassicSetup::Si { thresholds, .. }) if !self.net.complete => {
-                self.decide_si(thresholds, adoptions)
+                self.decide_si(t, thresholds, adoptions)
             }
-            Some(setup) => self.decide_classic(setup, adoptions),
+            Some(setup) => self.decide_classic(t, setup, adoptions),
         }
     }
 
@@ -79,12 +81,12 @@ impl Run<'_> {
         let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
-        // adopters first: each one that is not locked may abandon (in the adopters' order)
+        // adopters first: each one that is not locked may abandon (its abandonment clock)
         if abandon_on {
             for (k, &p) in self.adopter_risk.iter().enumerate() {
-                let p = f64::from(p);
-                if p > 0.0 && self.rng.random::<f64>() < p {
-                    abandonments.push(self.adopters[k]);
+                let j = self.adopters[k];
+                if clock_step(&mut self.clock[j as usize], f64::from(p)) {
+                    abandonments.push(j);
                 }
             }
         }
@@ -118,12 +120,16 @@ impl Run<'_> {
                     c => &now[c as usize],
                 }
             };
+            // the variant it adopts (and whom it copies) comes from its own streams, keyed
+            // by its first adoption whenever that happens (by the step when it re-adopts)
+            let when = variant_step(status, t);
             if any_designated && self.designated[i] {
+                let mut v = self.streams.stream(when, i as u32, Purpose::Variant);
                 let q = adapt::adapt(
                     &s.adapt,
                     centre.template.0,
                     f64::from(self.agents.learning[i]),
-                    &mut self.rng,
+                    &mut v,
                 );
                 adoptions.push(Adoption {
                     unit: i as u32,
@@ -184,22 +190,32 @@ impl Run<'_> {
                 }
             }
             let total = model::combined_probability(&probs);
-            if total <= 0.0 || self.rng.random::<f64>() >= total {
+            // the stream's first uniform u decides whether to adopt (u < total); given that,
+            // u / total is uniform on [0, 1) and credits the channel: the channels hold
+            // fixed stretches of [0, total), so a change in one channel's probability moves
+            // only the adoptions at its margin (paired runs stay in step)
+            let u = self.clock[i];
+            if !clock_step(&mut self.clock[i], total) {
                 continue;
             }
-            let channel = model::attribute(&probs, self.rng.random::<f64>());
+            let channel = model::attribute(&probs, u / total);
+            let mut v = self.streams.stream(when, i as u32, Purpose::Variant);
             let ((source_q, lineage), source) = match channel {
                 Channel::Innovation => {
-                    let q = self.innovation_quality.draw(&mut self.rng);
+                    let q = self.innovation_quality.draw(&mut v);
                     ((q, self.new_lineage(i as u32)), NO_SOURCE)
                 }
-                Channel::Learning => match self.learning_source(i, centre.endorsed) {
+                Channel::Learning => match self.learning_source(when, i, centre.endorsed) {
                     Some((variant, ENDORSED_SOURCE)) => (variant, self.centre_source(i)),
                     Some(chosen) => chosen,
-                    // S_i > 0 only through rounding, with nobody to learn from: no adoption
-                    None => continue,
+                    // S_i > 0 only through rounding, with nobody to learn from: no
+                    // adoption, and a fresh clock (the old one is known to be small)
+                    None => {
+                        self.clock[i] = self.fresh_clock(t, i, adoption::RETRY_CLOCK);
+                        continue;
+                    }
                 },
-                Channel::Competition => self.competition_source(i),
+                Channel::Competition => self.competition_source(when, i),
                 Channel::Mandate => (centre.mandate_variant, self.centre_source(i)),
                 Channel::Pilot => (centre.template, self.centre_source(i)),
             };
@@ -211,7 +227,7 @@ impl Run<'_> {
                     &s.adapt,
                     source_q,
                     f64::from(self.agents.learning[i]),
-                    &mut self.rng,
+                    &mut v,
                 )
             };
             if status == NEVER {
@@ -266,6 +282,13 @@ impl Run<'_> {
         }
     }
 
+    /// An adopter picked uniformly, from i's rival stream of step t (sub-index `u32::MAX`,
+    /// which no government's index reaches).
+    fn pick_adopter(&self, t: u32, i: u32) -> usize {
+        let mut g = self.streams.substream(t, i, u32::MAX, Purpose::Rival);
+        self.adopters[g.random_range(0..self.adopters.len())] as usize
+    }
+
     /// The source recorded for an adoption from i's centre: [`CENTRE_SOURCE`] for the
     /// national centre, else the government that is i's centre.
     pub(super) fn centre_source(&self, i: usize) -> u32 {
@@ -278,35 +301,53 @@ impl Run<'_> {
     /// Whom i learns from (the four-step cycle): an adopting neighbour, chosen by observed
     /// performance; its variant (quality, lineage) and who it is ([`ENDORSED_SOURCE`] for
     /// the endorsed pilots).
+    ///
+    /// Each candidate's observation noise and choice key come from its own stream of
+    /// (step, learner, candidate), so a candidate that comes or goes does not change what
+    /// the learner sees of the others (and the pick is the same in whatever order the
+    /// candidates are offered).
     pub(super) fn learning_source(
-        &mut self,
+        &self,
+        t: u32,
         i: usize,
         endorsed: Option<Endorsement>,
     ) -> Option<((f64, u32), u32)> {
         let mut chooser =
             learning::SourceChooser::new(&self.s.learning, f64::from(self.agents.learning[i]));
+        let learner = i as u32;
+        let mut offer = |j: u32, sub: u32, performance: f64, weight: f64| {
+            let mut c = self
+                .streams
+                .substream(t, learner, sub, Purpose::LearnSource);
+            chooser.offer(j, performance, weight, &mut c);
+        };
         if self.net.complete {
             let a = self.adopters.len();
             if a <= COMPLETE_OBSERVATION_SAMPLE {
-                for k in 0..a {
-                    let j = self.adopters[k];
-                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                for &j in &self.adopters {
+                    offer(j, j, self.performance(j as usize), 1.0);
                 }
             } else {
-                for _ in 0..COMPLETE_OBSERVATION_SAMPLE {
-                    let j = self.adopters[self.rng.random_range(0..a)];
-                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                // observation k of a sample drawn with replacement: its own stream picks
+                // the adopter, then its noise and key (as a candidate's)
+                for k in 0..COMPLETE_OBSERVATION_SAMPLE as u32 {
+                    let mut o = self.streams.substream(t, learner, k, Purpose::Observe);
+                    let j = self.adopters[o.random_range(0..a)];
+                    chooser.offer(j, self.performance(j as usize), 1.0, &mut o);
                 }
             }
         } else {
             for &j in self.net.sources(i) {
                 if self.status[j as usize] == ADOPTED {
-                    chooser.offer(j, self.performance(j as usize), 1.0, &mut self.rng);
+                    offer(j, j, self.performance(j as usize), 1.0);
                 }
             }
         }
         if let Some(e) = endorsed.filter(|e| e.weight > 0.0) {
-            chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut self.rng);
+            let mut c = self
+                .streams
+                .substream(t, learner, ENDORSED_SOURCE, Purpose::LearnSource);
+            chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut c);
         }
         match chooser.chosen()? {
             ENDORSED_SOURCE => endorsed.map(|e| ((e.quality, e.lineage), ENDORSED_SOURCE)),
@@ -315,40 +356,76 @@ impl Run<'_> {
     }
 
     /// Whom i copies when racing: an adopting rival picked uniformly; its variant and index.
-    pub(super) fn competition_source(&mut self, i: usize) -> ((f64, u32), u32) {
+    ///
+    /// Among its neighbours or the members of its group, the pick is the adopting rival
+    /// with the smallest key, each rival's key from its own stream of (step, i, rival):
+    /// uniform among the adopters, and unchanged when a rival that would not have been
+    /// picked comes or goes (paired runs stay in step). Among all adopters (rivals
+    /// `all`, or a complete network), one index into the adopters from i's rival stream.
+    pub(super) fn competition_source(&self, t: u32, i: usize) -> ((f64, u32), u32) {
+        let learner = i as u32;
+        let smallest_key = |candidates: &[u32]| {
+            let mut best = (u64::MAX, usize::MAX);
+            for &j in candidates {
+                if self.status[j as usize] == ADOPTED {
+                    let key = self.streams.first_u64_of(t, learner, j, Purpose::Rival);
+                    if key < best.0 || best.1 == usize::MAX {
+                        best = (key, j as usize);
+                    }
+                }
+            }
+            best.1
+        };
         let j = match self.s.competition.rivals {
-            Rivals::All => self.adopters[self.rng.random_range(0..self.adopters.len())] as usize,
-            Rivals::Neighbours if self.net.complete => {
-                self.adopters[self.rng.random_range(0..self.adopters.len())] as usize
-            }
-            Rivals::Neighbours => {
-                let k = self.nbr_count[i] as usize;
-                let mut pick = self.rng.random_range(0..k);
-                let mut found = 0usize;
-                for &j in self.net.sources(i) {
-                    if self.status[j as usize] == ADOPTED {
-                        if pick == 0 {
-                            found = j as usize;
-                            break;
-                        }
-                        pick -= 1;
-                    }
-                }
-                found
-            }
+            Rivals::All => self.pick_adopter(t, learner),
+            Rivals::Neighbours if self.net.complete => self.pick_adopter(t, learner),
+            Rivals::Neighbours => smallest_key(self.net.sources(i)),
             Rivals::SameParent => {
-                let g = self.groups.expect("groups prepared");
-                let members = g.members(g.of[i]);
-                loop {
-                    let j = members[self.rng.random_range(0..members.len())] as usize;
-                    if self.status[j] == ADOPTED {
-                        break j;
-                    }
-                }
+                let groups = self.groups.expect("groups prepared");
+                smallest_key(groups.members(groups.of[i]))
             }
         };
         ((self.quality[j], self.lineage[j]), j as u32)
     }
+}
+
+/// The step that keys the streams of a government's variant when it adopts in step t:
+/// [`FIRST_ADOPTION`] for its first adoption (so that it draws the same variant noise
+/// whenever it first adopts), t when it re-adopts after abandoning.
+#[inline]
+pub(super) fn variant_step(status: u8, t: u32) -> u32 {
+    if status == NEVER {
+        FIRST_ADOPTION
+    } else {
+        t
+    }
+}
+
+/// One step of a running uniform u (a government's clock) against the step's
+/// probability p: the event happens when u < p; otherwise u becomes (u - p) / (1 - p).
+///
+/// Given u >= p, (u - p) / (1 - p) is again uniform on [0, 1) and independent of the
+/// past, so the event happens in each step with exactly its probability, as with a
+/// fresh uniform per step; and given u < p, u / p is uniform on [0, 1) (it credits the
+/// channel). Paired runs whose probabilities differ then keep the same clock: a
+/// government that is slow to adopt in one arm is slow in the other. Floating point
+/// rounding moves the event's probability by about 2^-53 / (1 - p) per step.
+#[inline]
+pub(super) fn clock_step(u: &mut f64, p: f64) -> bool {
+    if p <= 0.0 {
+        return false;
+    }
+    if *u < p {
+        return true;
+    }
+    *u = (*u - p) / (1.0 - p);
+    false
+}
+
+/// The uniform in [0, 1) of 64 random bits, as `random::<f64>()` makes it (53 bits).
+#[inline]
+pub(super) fn unit_interval(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Merges `extra` (ascending, none of them in `list`) into the ascending `list`, in place
@@ -375,7 +452,20 @@ fn merge_sorted(list: &mut Vec<u32>, extra: &[u32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::merge_sorted;
+    use super::{merge_sorted, unit_interval};
+    use crate::rng::{run_streams, Purpose};
+    use rand::RngExt;
+
+    #[test]
+    fn the_first_uniform_read_directly_is_the_streams_first() {
+        let s = run_streams(3, 9);
+        for i in 0..50 {
+            let direct = unit_interval(s.first_u64(4, i, Purpose::Abandon));
+            let drawn: f64 = s.stream(4, i, Purpose::Abandon).random();
+            assert_eq!(direct, drawn);
+            assert!((0.0..1.0).contains(&direct));
+        }
+    }
 
     #[test]
     fn merging_keeps_the_undecided_list_ascending() {

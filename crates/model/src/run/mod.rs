@@ -21,9 +21,9 @@ use crate::model::classic::{self as classic_model, CascadeSource, ClassicSetup};
 use crate::model::{self, abandon, adapt, competition, innovation, learning, Channel};
 use crate::network::DataFiles;
 use crate::network::Network;
-use crate::rng::RunRng;
+use crate::rng::{Purpose, RunStreams};
 use crate::scenario::{CentralMode, Rivals, Sampler, Scenario};
-use rand::{Rng, RngExt};
+use rand::RngExt;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -288,6 +288,11 @@ impl CentreNow {
     }
 }
 
+/// The step word of the streams of a government's first adoption (its variant, whom
+/// it copies): no step reaches it (steps stop far below, and `u32::MAX` keys the
+/// sequential streams).
+const FIRST_ADOPTION: u32 = u32::MAX - 1;
+
 /// Candidate id standing for the endorsed pilots when choosing whom to learn from.
 const ENDORSED_SOURCE: u32 = u32::MAX;
 
@@ -302,7 +307,8 @@ struct Run<'a> {
     net: &'a Network,
     groups: Option<&'a Groups>,
     agents: Agents,
-    rng: RunRng,
+    /// The run's keyed random streams (one per step, government and purpose).
+    streams: RunStreams,
     n: usize,
     status: Vec<u8>,
     locked: Vec<bool>,
@@ -368,6 +374,11 @@ struct Run<'a> {
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f32>,
+    /// Each government's running uniform (the policy model; empty for the classic ones):
+    /// while it has not adopted, it adopts in the step whose probability exceeds it, and
+    /// otherwise carries on as (u - p) / (1 - p); while it has adopted, the same for
+    /// abandoning. See [`Run::clock_step`].
+    clock: Vec<f64>,
     /// The costs of failure (None when they are zero).
     failures: Option<abandon::Failures>,
     /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
@@ -431,16 +442,16 @@ impl Propensities {
 
 /// Runs run number `run` of the scenario and returns its per-step record and summary.
 ///
-/// `rng` must be the run's own stream ([`crate::rng::run_rng`]); `record_steps` asks for
+/// `streams` must be the run's own ([`crate::rng::run_streams`]); `record_steps` asks for
 /// each government's adoption step (for the map of the representative run).
 pub fn run_once(
     scenario: &Scenario,
     prepared: &Prepared,
     run: u64,
-    rng: RunRng,
+    streams: RunStreams,
     record_steps: bool,
 ) -> RunOutput {
-    run_or_cancel(scenario, prepared, run, rng, record_steps, None)
+    run_or_cancel(scenario, prepared, run, streams, record_steps, None)
         .expect("a run without a cancel flag completes")
 }
 
@@ -450,7 +461,7 @@ pub fn run_or_cancel(
     scenario: &Scenario,
     prepared: &Prepared,
     run: u64,
-    mut rng: RunRng,
+    streams: RunStreams,
     record_steps: bool,
     cancel: Option<&AtomicBool>,
 ) -> Option<RunOutput> {
@@ -464,7 +475,9 @@ pub fn run_or_cancel(
             ..Agents::default()
         }
     } else {
-        prepared.recipe.draw(n, &mut rng)
+        prepared
+            .recipe
+            .draw(n, &mut streams.sequential(Purpose::Traits))
     };
     let innovation_quality = scenario
         .innovation
@@ -493,6 +506,7 @@ pub fn run_or_cancel(
                 prepared.pilot_level,
             )
         };
+        let mut rng = streams.sequential(Purpose::Templates);
         match &prepared.scope {
             // one template per centre, drawn in centre order
             Some(scope) => scope
@@ -504,7 +518,9 @@ pub fn run_or_cancel(
             None => vec![new(template.draw(&mut rng))],
         }
     };
-    let node_values = classic.map_or(Vec::new(), |c| c.draw_node_values(n, &mut rng));
+    let node_values = classic.map_or(Vec::new(), |c| {
+        c.draw_node_values(n, &mut streams.sequential(Purpose::NodeValues))
+    });
     let cascade = matches!(classic, Some(ClassicSetup::Cascade(_)));
     let si = matches!(classic, Some(ClassicSetup::Si { .. }));
     let at_risk = if (cascade || si) && !net.complete {
@@ -541,6 +557,21 @@ pub fn run_or_cancel(
     let mut r = Run {
         propensity,
         abandon_p: vec![0.0; n],
+        clock: if classic.is_some() {
+            Vec::new()
+        } else {
+            // the adoption clock of each government's first adoption
+            (0..n as u32)
+                .map(|i| {
+                    decide::unit_interval(streams.first_u64_of(
+                        FIRST_ADOPTION,
+                        i,
+                        adoption::ADOPT_CLOCK,
+                        Purpose::Clock,
+                    ))
+                })
+                .collect()
+        },
         failures,
         sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
@@ -613,7 +644,7 @@ pub fn run_or_cancel(
             .as_ref()
             .map_or(Vec::new(), |s| vec![0; s.centres.len()]),
         centre_share: prepared.centre_share,
-        rng,
+        streams,
         classic,
         node_values,
         fresh: Vec::new(),
@@ -630,12 +661,17 @@ pub fn run_or_cancel(
     let mut record = vec![f64::NAN; (steps + 1) * n_series];
 
     // Step 0: the initial adopters, each with a variant of its own.
-    let initial = prepared.initial.draw(n, &mut r.rng);
+    let initial = prepared
+        .initial
+        .draw(n, &mut streams.sequential(Purpose::Initial));
     for &i in &initial {
         let (q, lin) = if r.classic.is_some() {
             (0.0, TEMPLATE_LINEAGE)
         } else {
-            let q = r.innovation_quality.draw(&mut r.rng);
+            // the variant stream of its first adoption
+            let q =
+                r.innovation_quality
+                    .draw(&mut streams.stream(FIRST_ADOPTION, i, Purpose::Variant));
             (q, r.new_lineage(i))
         };
         r.adopt(
