@@ -213,7 +213,8 @@ def _flag_value(name: str, value: Any) -> str:
 
 
 def _flags(options: Dict[str, Any]) -> List[str]:
-    """Keyword arguments as the command line's flags (None and False: left out)."""
+    """Keyword arguments as the command line's flags (None and False: left out), as
+    ``--flag=value`` so that a value may start with ``-``."""
     args: List[str] = []
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")
@@ -223,12 +224,12 @@ def _flags(options: Dict[str, Any]) -> List[str]:
             args.append(flag)
         elif name in ("set", "free") and isinstance(value, dict):
             for key, v in value.items():
-                args += [flag, f"{key}={_option_value(v)}"]
+                args.append(f"{flag}={key}={_option_value(v)}")
         elif isinstance(value, (list, tuple)) and name not in ("size", "format"):
             for v in value:
-                args += [flag, _flag_value(name, v)]
+                args.append(f"{flag}={_flag_value(name, v)}")
         else:
-            args += [flag, _flag_value(name, value)]
+            args.append(f"{flag}={_flag_value(name, value)}")
     return args
 
 

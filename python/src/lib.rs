@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 create_exception!(
-    _policysim,
+    policysim,
     PolicysimError,
     PyValueError,
     "A policysim command failed: the message is the command line's (file, key, what was expected); `exit_code` is its exit code (2 bad input, 1 otherwise)."
