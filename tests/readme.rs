@@ -7,7 +7,9 @@
 //! - `policysim explore ...` (a server that runs until stopped; tests/explore_api.rs and
 //!   tests/e2e/run.sh test it);
 //! - any command whose line holds `# slow: skipped in tests/readme.rs` (a few
-//!   long sweeps, kept in the README because they are the point of their section).
+//!   long sweeps, kept in the README because they are the point of their section);
+//! - `pip ...` and `python3 ...` (the Python section: `python/test.sh` runs them, in
+//!   order, in the fresh virtual environment they need).
 
 use std::path::Path;
 use std::process::Command;
@@ -54,6 +56,8 @@ fn skipped(command: &str) -> Option<&'static str> {
         Some("runs tests or benchmarks")
     } else if command.contains("policysim explore") || command.contains("-- explore") {
         Some("a server that runs until stopped")
+    } else if command.starts_with("pip ") || command.starts_with("python3 ") {
+        Some("the Python package's, run by python/test.sh in its virtual environment")
     } else {
         None
     }
@@ -87,6 +91,8 @@ fn readme_commands_are_found_in_order() {
     );
     assert_eq!(skipped(&c[2]), Some("marked slow"));
     assert_eq!(skipped(&c[0]), None);
+    assert!(skipped("pip install ./python").is_some());
+    assert!(skipped("python3 -c 'import policysim'").is_some());
 }
 
 /// The folder a README `policysim sweep` command writes: its `--out`, or the default

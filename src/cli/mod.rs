@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 mod choices;
 mod compare_mechanisms;
 mod eha;
+pub mod embedded;
 mod explore;
 mod fit;
 mod fit_pooled;
@@ -368,13 +369,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Merge(args) => sweep::merge_cmd(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Check { file, set } => {
-            let mut scenario = load_scenario(&file)?;
-            apply_overrides(&mut scenario, &set)?;
-            crate::limits::check_memory(&scenario, crate::machine::thread_count(None))?;
-            // Building the network checks the network keys and data files too.
-            let prepared = crate::scenario_files::prepare(&scenario)?;
-            print_warnings(&scenario, &prepared, false);
-            print!("{}", scenario.to_toml());
+            print!("{}", check(&file, &set)?);
             Ok(())
         }
         Command::Plot {
@@ -428,6 +423,18 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Explore(args) => crate::explore::serve(args.into()),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
+}
+
+/// `policysim check`: the scenario with its overrides, checked (memory, network, data
+/// files; warnings on stderr), as resolved TOML text.
+fn check(file: &Path, set: &[String]) -> Result<String> {
+    let mut scenario = load_scenario(file)?;
+    apply_overrides(&mut scenario, set)?;
+    crate::limits::check_memory(&scenario, crate::machine::thread_count(None))?;
+    // Building the network checks the network keys and data files too.
+    let prepared = crate::scenario_files::prepare(&scenario)?;
+    print_warnings(&scenario, &prepared, false);
+    Ok(scenario.to_toml())
 }
 
 /// `policysim compare`: the comparison is written whole into `out` (through a staging
@@ -698,7 +705,11 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Installs the SIGINT/SIGTERM handler: the first signal asks the run to stop (it then
 /// removes its staging folder and reports), a second one exits at once with code 130.
 /// Returns the flag to pass as the ensemble's cancel flag (None if no handler could be set).
+/// Embedded ([`embedded::command`]), no handler is installed: the host sets the flag.
 pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
+    if embedded::EMBEDDED.load(Ordering::SeqCst) {
+        return Some(&INTERRUPTED);
+    }
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             crate::staging::remove_staging_now();
