@@ -88,6 +88,8 @@ def run(
     policy: Optional[str] = None,
     start_year: Optional[int] = None,
     record: Union[None, Literal["events"], Sequence[Literal["events"]]] = None,
+    precision: Optional[str] = None,
+    max_runs: Optional[int] = None,
     no_charts: bool = False,
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
@@ -112,6 +114,10 @@ def run(
         policy: keep only the observed rows of this policy.
         start_year: start in this year with no adopters.
         record: ``"events"``: also write events.csv (``results.events``).
+        precision: ``"METRIC=WIDTH"``, e.g. ``"final_share=0.005"``: runs in batches
+            until the 95% interval of the metric's mean is that narrow (instead of ``runs``).
+        max_runs: the cap on runs with ``precision`` (default 100000); not reached:
+            PolicysimError with exit code 3, the results made kept in ``out``.
         no_charts: do not draw charts.
         format: chart formats, ``"png,svg"`` or ``["png", "svg"]``.
         lang: language of the charts, en or zh.
@@ -141,6 +147,8 @@ def sweep(
     shard: Optional[str] = None,
     independent: bool = False,
     baseline: Optional[str] = None,
+    precision: Optional[str] = None,
+    max_runs: Optional[int] = None,
     keep_points: bool = False,
     force: bool = False,
     quiet: bool = True,
@@ -172,6 +180,9 @@ def sweep(
         independent: each point with its own seed instead of common random numbers.
         baseline: compare every point of a one-key sweep with the point ``"KEY=VALUE"``
             (``""``: the first value).
+        precision: with ``baseline``, ``"METRIC=WIDTH"`` (e.g. ``"t50=0.1"``): paired runs
+            in batches until every point's 95% interval of the difference is that narrow.
+        max_runs: the cap on runs per point with ``precision``.
         keep_points: keep each point's curves.csv and runs.csv under points/.
         force: discard the results of a different sweep in ``out``.
         quiet: no progress bar or messages on stderr.
