@@ -278,3 +278,113 @@ fn ten_thousand_runs_with_events_stay_within_the_estimate() {
         "10,000 runs peak at {many}, 1,000 at {few}: memory grows with runs"
     );
 }
+
+/// `sweep --record events`: each point's `points/<i>/events.csv` is the event history
+/// `run --record events` writes for that point's scenario (the same seed under common
+/// random numbers), whatever the thread count; a resumed sweep whose done points lack
+/// it (recorded without events) computes them again.
+#[test]
+fn a_sweep_records_each_points_events_as_run_does() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path();
+    std::fs::write(
+        t.join("s.toml"),
+        "name = \"sweep-events\"\nsteps = 12\nruns = 6\nseed = 4\n[network]\nkind = \"ring\"\nn = 60\nk = 4\n\
+         [innovation]\nrate = 0.02\n[learning]\nrate = 0.4\n[abandon]\nthreshold = -0.2\nrate = 0.3\n",
+    )
+    .unwrap();
+    let policysim = |args: &[&str]| {
+        let o = Command::new(binary())
+            .current_dir(t)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let sweep = |out: &str, threads: &str, record: bool| {
+        let mut a = vec![
+            "sweep",
+            "s.toml",
+            "--set",
+            "learning.rate=0.2,0.6",
+            "--threads",
+            threads,
+            "--no-charts",
+            "--quiet",
+            "--out",
+            out,
+        ];
+        if record {
+            a.extend(["--record", "events"]);
+        }
+        policysim(&a);
+    };
+    sweep("one", "1", true);
+    sweep("two", "2", true);
+    for (point, rate) in [(0, "0.2"), (1, "0.6")] {
+        let run = format!("run-{point}");
+        policysim(&[
+            "run",
+            "s.toml",
+            "--set",
+            &format!("learning.rate={rate}"),
+            "--record",
+            "events",
+            "--no-charts",
+            "--quiet",
+            "--out",
+            &run,
+        ]);
+        let of_run = std::fs::read(t.join(&run).join("events.csv")).unwrap();
+        for dir in ["one", "two"] {
+            let of_point =
+                std::fs::read(t.join(dir).join(format!("points/{point}/events.csv"))).unwrap();
+            assert!(
+                of_point == of_run,
+                "point {point} of {dir} differs from run"
+            );
+        }
+        assert!(String::from_utf8_lossy(&of_run).contains(",abandon,"));
+    }
+    // `panel` reads a point's folder as it reads a run's: the same panel
+    for (dir, file) in [("one/points/1", "point.csv"), ("run-1", "run.csv")] {
+        policysim(&["panel", dir, "--design", "unit-year", "--out", file]);
+    }
+    assert_eq!(
+        std::fs::read(t.join("point.csv")).unwrap(),
+        std::fs::read(t.join("run.csv")).unwrap()
+    );
+    // a sweep done without events, re-run asking for them: the points are computed again
+    sweep("later", "2", false);
+    assert!(!t.join("later/points/0/events.csv").exists());
+    sweep("later", "2", true);
+    for point in 0..2 {
+        assert_eq!(
+            std::fs::read(t.join(format!("later/points/{point}/events.csv"))).unwrap(),
+            std::fs::read(t.join(format!("one/points/{point}/events.csv"))).unwrap()
+        );
+    }
+    // no temporary file is left behind
+    let left: Vec<_> = walk(&t.join("one"))
+        .into_iter()
+        .filter(|p| !p.ends_with("events.csv") && p.to_string_lossy().contains("events"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

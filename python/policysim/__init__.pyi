@@ -150,6 +150,7 @@ def sweep(
     precision: Optional[str] = None,
     max_runs: Optional[int] = None,
     keep_points: bool = False,
+    record: Union[None, Literal["events"], Sequence[Literal["events"]]] = None,
     force: bool = False,
     quiet: bool = True,
     observed: Optional[PathLike] = None,
@@ -184,6 +185,7 @@ def sweep(
             in batches until every point's 95% interval of the difference is that narrow.
         max_runs: the cap on runs per point with ``precision``.
         keep_points: keep each point's curves.csv and runs.csv under points/.
+        record: ``"events"``: also write each point's events.csv under points/.
         force: discard the results of a different sweep in ``out``.
         quiet: no progress bar or messages on stderr.
         observed, unit_column, year_column, policy, start_year: compare every point

@@ -299,9 +299,9 @@ struct RunArgs {
     charts: ChartArgs,
 }
 
-/// What `policysim run --record` adds to the results folder.
+/// What `policysim run --record` (and `sweep --record`) adds to the results folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Record {
+pub(super) enum Record {
     /// `events.csv`: one row per adoption or abandonment in every run.
     Events,
 }

@@ -71,6 +71,9 @@ pub(super) struct SweepArgs {
     /// Keep each point's curves.csv and runs.csv under `points/<index>/`.
     #[arg(long)]
     pub keep_points: bool,
+    /// Also write each point's `events.csv` under `points/<index>/`: every run's adoptions and abandonments (`--record events`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub record: Vec<super::Record>,
     /// Discard the results of a different sweep in the output folder.
     #[arg(long)]
     pub force: bool,
@@ -297,6 +300,7 @@ fn run_points(args: &SweepArgs) -> Result<(PathBuf, Result<()>)> {
         observed: observed.as_ref(),
         baseline,
         precision: precise.as_ref().map(|p| p.2.clone()),
+        record_events: args.record.contains(&super::Record::Events),
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);

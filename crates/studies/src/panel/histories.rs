@@ -57,10 +57,16 @@ pub struct Histories {
 }
 
 /// The network and the histories of a results folder with `events.csv`.
+///
+/// `dir` is the folder of `run --record events`, or a point of `sweep --record events`
+/// (`points/<i>/`: its scenario is the sweep's `sweep.toml` at the point's values).
 pub(super) fn from_results(dir: &Path) -> Result<(Network, Histories)> {
+    if dir.join("point.json").is_file() && !dir.join("summary.json").is_file() {
+        return from_sweep_point(dir);
+    }
     if !dir.join("summary.json").is_file() {
         return Err(Error::Input(format!(
-            "{}: not a results folder of `policysim run` (no summary.json)",
+            "{}: not a results folder of `policysim run` (no summary.json) nor a point of a sweep (no point.json)",
             dir.display()
         )));
     }
@@ -93,6 +99,58 @@ pub(super) fn from_results(dir: &Path) -> Result<(Network, Histories)> {
             next_run: 0,
             steps: scenario.steps,
             year0,
+            reader: Some((reader, events)),
+            pending: None,
+            observed: None,
+        },
+    ))
+}
+
+/// The network and histories of point `points/<i>/` of a sweep folder.
+fn from_sweep_point(dir: &Path) -> Result<(Network, Histories)> {
+    let events = dir.join("events.csv");
+    if !events.is_file() {
+        return Err(Error::Input(format!(
+            "{}: has no events.csv; run the sweep with `--record events` to write each point's event histories",
+            dir.display()
+        )));
+    }
+    let sweep_dir = dir.parent().and_then(Path::parent).unwrap_or(dir);
+    let point: serde_json::Value = std::fs::read(dir.join("point.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| Error::input_in(&dir.join("point.json"), "cannot be read as JSON"))?;
+    let index = point["point"]
+        .as_u64()
+        .ok_or_else(|| Error::input_in(&dir.join("point.json"), "has no point index (`point`)"))?
+        as usize;
+    let (base, sweep) = crate::sweep::load_sweep(&sweep_dir.join("sweep.toml"))?;
+    if index >= sweep.len() {
+        return Err(Error::input_in(
+            &dir.join("point.json"),
+            format!(
+                "point {index} is not a point of the sweep in {}",
+                sweep_dir.display()
+            ),
+        ));
+    }
+    let scenario = sweep.point_scenario(&base, index)?;
+    if scenario.network.redraw {
+        return Err(Error::Input(format!(
+            "{}: network.redraw = true: every run had its own network, which a panel cannot rebuild; sweep with redraw = false",
+            sweep_dir.join("sweep.toml").display()
+        )));
+    }
+    let prepared = prepare(&scenario)?;
+    let reader = EventsReader::open(&events)?;
+    Ok((
+        prepared.network,
+        Histories {
+            simulated: true,
+            runs: u64::from(scenario.runs),
+            next_run: 0,
+            steps: scenario.steps,
+            year0: None,
             reader: Some((reader, events)),
             pending: None,
             observed: None,

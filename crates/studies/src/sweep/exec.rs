@@ -75,6 +75,9 @@ impl std::fmt::Display for Shard {
     }
 }
 
+/// A point's event history, under `points/<i>/` (`--record events`).
+pub(super) const EVENTS_CSV: &str = "events.csv";
+
 /// How to run a sweep (all optional).
 #[derive(Default)]
 pub struct SweepOptions<'a> {
@@ -104,6 +107,9 @@ pub struct SweepOptions<'a> {
     pub baseline: Option<usize>,
     /// What `--precision` reached (written as `precision` into `sweep.json`).
     pub precision: Option<Value>,
+    /// Write each point's event history (`points/<i>/events.csv`, `--record events`),
+    /// streamed as its runs finish.
+    pub record_events: bool,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -384,8 +390,12 @@ pub fn run_sweep(
     let threads = policysim_io::machine::thread_count(options.threads);
     for i in 0..n {
         let point = sweep.point_scenario(base, i)?;
-        policysim_io::limits::check_memory(&point, threads)
-            .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
+        if options.record_events {
+            policysim_io::limits::check_memory_with_events(&point, threads)
+        } else {
+            policysim_io::limits::check_memory(&point, threads)
+        }
+        .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
         if options.observed.is_some() {
             Observed::check_scenario(&point)
                 .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
@@ -486,7 +496,9 @@ pub fn run_sweep(
         let nonempty =
             |f: &str| std::fs::metadata(dir.join(f)).is_ok_and(|m| m.is_file() && m.len() > 0);
         let runs_kept = options.keep_points || options.baseline.is_some();
-        if (!options.keep_points || nonempty("curves.csv")) && (!runs_kept || nonempty("runs.csv"))
+        if (!options.keep_points || nonempty("curves.csv"))
+            && (!runs_kept || nonempty("runs.csv"))
+            && (!options.record_events || nonempty(EVENTS_CSV))
         {
             rows.insert(i, row);
         } else {
@@ -591,11 +603,38 @@ fn run_point(
         runs_csv.push_str(&output::runs_header(scenario));
         runs_csv.push('\n');
     }
+    let dir = point_dir(out, index);
+    // the event history streams into a file of its own, named as a temporary file until
+    // the point is done (memory does not grow with the runs)
+    let events_path = dir.join(EVENTS_CSV);
+    let events_tmp = output::temp_name(&events_path);
+    let mut events = if options.record_events {
+        prepared.record_events = true;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let file = std::fs::File::create(&events_tmp).map_err(|e| Error::io(&events_tmp, e))?;
+        let mut w = std::io::BufWriter::new(file);
+        use std::io::Write as _;
+        writeln!(w, "{}", policysim_io::events::EVENTS_HEADER)
+            .map_err(|e| Error::io(&events_tmp, e))?;
+        Some(w)
+    } else {
+        None
+    };
+    let start_year = options.observed.map(|o| o.start_year);
+    let classic = prepared.classic.is_some();
+    let network = &prepared.network;
     let mut on_run = |s: &policysim_model::run::RunSummary| -> Result<()> {
         if keep {
             runs_csv.push_str(&output::runs_row(seed, s));
             runs_csv.push_str(&output::optional_cells(scenario, s));
             runs_csv.push('\n');
+        }
+        if let Some(w) = events.as_mut() {
+            use std::io::Write as _;
+            w.write_all(
+                policysim_io::events::events_rows(network, start_year, classic, s).as_bytes(),
+            )
+            .map_err(|e| Error::io(&events_tmp, e))?;
         }
         Ok(())
     };
@@ -604,7 +643,26 @@ fn run_point(
         progress: options.progress,
         cancel: options.cancel,
     };
-    let result = run_ensemble(scenario, seed, &prepared, &ensemble, &mut on_run)?;
+    let result = run_ensemble(scenario, seed, &prepared, &ensemble, &mut on_run);
+    if let Some(w) = events {
+        use std::io::Write as _;
+        let published = result.as_ref().map_err(|_| ()).and_then(|_| {
+            w.into_inner()
+                .map_err(|_| ())
+                .and_then(|mut f| f.flush().map_err(|_| ()))
+                .and_then(|()| std::fs::rename(&events_tmp, &events_path).map_err(|_| ()))
+        });
+        if published.is_err() {
+            let _ = std::fs::remove_file(&events_tmp);
+            if result.is_ok() {
+                return Err(Error::Failure(format!(
+                    "{}: the point's event history could not be written",
+                    events_path.display()
+                )));
+            }
+        }
+    }
+    let result = result?;
     let values = sweep.point(index);
     let row = sweep_row(
         index,
@@ -615,7 +673,6 @@ fn run_point(
         scenario,
         extra,
     );
-    let dir = point_dir(out, index);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if options.keep_points {
         write_point_file(
