@@ -323,3 +323,62 @@ run,unit,year,adopt,years_since_first,n_sources_adopted,share_sources_adopted,pa
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
 }
+
+/// A dyad-year panel's bound (every directed pair in every year of every run) is checked
+/// against `--max-rows` before anything is written: a clear refusal naming the bound,
+/// exit 2, no file; within the cap it is written.
+#[test]
+fn a_dyad_panel_past_its_row_cap_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("s.toml"),
+        "name = \"dyads\"\nsteps = 10\nruns = 3\nseed = 2\n[network]\nkind = \"ring\"\nn = 20\nk = 2\n[innovation]\nrate = 0.05\n",
+    )
+    .unwrap();
+    let o = std::process::Command::new(crate::common::binary())
+        .current_dir(d)
+        .args([
+            "run",
+            "s.toml",
+            "--record",
+            "events",
+            "--no-charts",
+            "--quiet",
+            "--out",
+            "r",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = d.join("dyads.csv");
+    // 3 runs x 10 years x 20 x 19 pairs = 11,400
+    let o = panel(&[
+        path_str(&d.join("r")),
+        "--design",
+        "dyad-year",
+        "--max-rows",
+        "11399",
+        "--out",
+        path_str(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("up to 11400 rows") && err.contains("--max-rows 11399"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = panel(&[
+        path_str(&d.join("r")),
+        "--design",
+        "dyad-year",
+        "--max-rows",
+        "11400",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = std::fs::read_to_string(&out).unwrap().lines().count() - 1;
+    assert!(rows > 0 && rows <= 11400, "{rows}");
+}

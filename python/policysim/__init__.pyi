@@ -326,6 +326,7 @@ def panel(
     year_column: Optional[str] = None,
     policy: Optional[str] = None,
     start_year: Optional[int] = None,
+    max_rows: Optional[int] = None,
 ) -> pyarrow.Table:
     """``policysim panel``: a data design of diffusion studies as a table.
 
@@ -337,6 +338,8 @@ def panel(
         observed: observed adoptions instead of a results folder (with ``scenario``).
         scenario: with ``observed``: the scenario whose network the units are matched to.
         unit_column, year_column, policy, start_year: how to read ``observed``.
+        max_rows: the most rows a dyad-year panel may have (default 50 million),
+            checked against its bound before anything is written.
     """
 
 def eha(

@@ -46,6 +46,9 @@ pub(crate) struct PanelArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     reading: super::ObservedArgs,
+    /// The most rows a dyad-year panel may have; its bound (every directed pair in every year of every run) is checked first.
+    #[arg(long, default_value_t = crate::panel::MAX_DYAD_ROWS)]
+    max_rows: u64,
 }
 
 impl PanelArgs {
@@ -73,6 +76,7 @@ impl PanelArgs {
                 DesignArg::Toa => Design::Toa,
             },
             out: self.out.clone(),
+            max_rows: self.max_rows,
         })
     }
 }

@@ -193,6 +193,11 @@ pub(super) fn from_observed(o: &Observed) -> Histories {
 }
 
 impl Histories {
+    /// How many histories there are and their last step (years at risk are 1..=steps).
+    pub fn extent(&self) -> (u64, u32) {
+        (self.runs, self.steps)
+    }
+
     /// The next history in run order, or None after the last.
     pub fn next_history(&mut self, network: &Network) -> Result<Option<History>> {
         if self.next_run >= self.runs {

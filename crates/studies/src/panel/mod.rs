@@ -54,7 +54,13 @@ pub struct PanelOptions {
     pub design: Design,
     /// The CSV file to write (replaced atomically; never half-written).
     pub out: PathBuf,
+    /// The most rows a dyad-year panel may have (its bound, every directed pair in
+    /// every year of every history, is checked before anything is written).
+    pub max_rows: u64,
 }
+
+/// The default of [`PanelOptions::max_rows`]: 50 million rows (a few GB of CSV).
+pub const MAX_DYAD_ROWS: u64 = 50_000_000;
 
 /// What was written: rows and the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +88,21 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
             (prepared.network, h)
         }
     };
+    if options.design == Design::DyadYear {
+        let (runs, steps) = histories.extent();
+        let n = network.n as u64;
+        let bound = runs
+            .saturating_mul(u64::from(steps))
+            .saturating_mul(n)
+            .saturating_mul(n.saturating_sub(1));
+        if bound > options.max_rows {
+            return Err(Error::Input(format!(
+                "--design dyad-year: the panel could hold up to {bound} rows ({runs} histories x {steps} years x {n} x {} directed pairs), more than --max-rows {}; use fewer runs, or raise --max-rows if the disk can hold it",
+                n.saturating_sub(1),
+                options.max_rows
+            )));
+        }
+    }
     let out = &options.out;
     if out.is_dir() {
         return Err(Error::Input(format!(
