@@ -7,7 +7,9 @@
 //! - `policysim explore ...` (a server that runs until stopped; tests/explore_api.rs and
 //!   tests/e2e/run.sh test it);
 //! - any command whose line holds `# slow: skipped in tests/readme.rs` (a few
-//!   long sweeps, kept in the README because they are the point of their section);
+//!   long sweeps, kept in the README because they are the point of their section):
+//!   run by the ignored test `every_readme_example_runs_in_order_slow_ones_included`,
+//!   which `.ci/run` runs;
 //! - `pip ...` and `python3 ...` (the Python section: `python/test.sh` runs them, in
 //!   order, in the fresh virtual environment they need).
 
@@ -159,6 +161,19 @@ fn readme_sweeps_that_differ_write_different_folders() {
 
 #[test]
 fn every_readme_example_runs_in_order_on_a_fresh_folder() {
+    follow_the_readme(false);
+}
+
+/// The same, slow commands included: the README followed in order exactly as a reader
+/// would (a few minutes; ignored by a plain `cargo test`, run by `.ci/run`).
+#[test]
+#[ignore = "the README's slow sweeps and studies, minutes: .ci/run runs it with --ignored"]
+fn every_readme_example_runs_in_order_slow_ones_included() {
+    follow_the_readme(true);
+}
+
+/// Runs the README's commands in order in a fresh folder (the slow ones too if asked).
+fn follow_the_readme(slow_too: bool) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -182,7 +197,7 @@ fn every_readme_example_runs_in_order_on_a_fresh_folder() {
         if command.starts_with('#') {
             continue;
         }
-        if let Some(why) = skipped(command) {
+        if let Some(why) = skipped(command).filter(|&why| !(slow_too && why == "marked slow")) {
             eprintln!("skipped ({why}): {command}");
             continue;
         }

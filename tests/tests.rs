@@ -14,6 +14,7 @@ mod cluster;
 mod csv_quoting;
 mod eha;
 mod events;
+mod every_command;
 mod explore_api;
 mod fit;
 mod fit_pooled;

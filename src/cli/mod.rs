@@ -357,6 +357,13 @@ fn verify(path: &Path) -> Result<()> {
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    // one signal rule for every command (a new one cannot forget it): Ctrl-C asks the
+    // work under way to stop (commands that poll stop between runs; the others finish and
+    // publish whole), a second Ctrl-C removes staging folders and exits at once. `explore`
+    // is a server that Ctrl-C stops as any server.
+    if !matches!(cli.command, Command::Explore(_)) {
+        interrupt_flag();
+    }
     match cli.command {
         Command::Run(args) => run(args),
         Command::Fit(args) => fit::run(args),
@@ -710,15 +717,22 @@ pub(crate) fn interrupt_flag() -> Option<&'static AtomicBool> {
     if embedded::EMBEDDED.load(Ordering::SeqCst) {
         return Some(&INTERRUPTED);
     }
-    let installed = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            crate::staging::remove_staging_now();
-            eprintln!("interrupted again: exiting at once; no results written");
-            std::process::exit(130);
-        }
-        eprintln!("interrupting: stopping the runs under way (press Ctrl-C again to exit at once)");
+    // installed once per process (a second `set_handler` would fail)
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let installed = *INSTALLED.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                crate::staging::remove_staging_now();
+                eprintln!("interrupted again: exiting at once; no results written");
+                std::process::exit(130);
+            }
+            eprintln!(
+                "interrupting: stopping the runs under way (press Ctrl-C again to exit at once)"
+            );
+        })
+        .is_ok()
     });
-    installed.ok().map(|()| &INTERRUPTED)
+    installed.then_some(&INTERRUPTED)
 }
 
 /// A progress bar on stderr when it is a terminal and not silenced.
