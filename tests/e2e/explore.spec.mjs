@@ -80,6 +80,43 @@ function englishWords(text) {
   return (text.match(/[A-Za-z][A-Za-z_]+/g) || []).filter((x) => !allowed.has(x));
 }
 
+// Where the run bar's copy of the result is, and what it says.
+const barResult = (page) => page.evaluate(() => {
+  const b = document.getElementById("bar-result");
+  const r = b.getBoundingClientRect();
+  return { text: b.textContent, cls: b.className, hidden: b.hidden, top: r.top, bottom: r.bottom, height: window.innerHeight };
+});
+const inView = (r) => r.top >= 0 && r.bottom <= r.height && r.bottom > r.top;
+
+// After a slider moves (far down the page on a phone), the new result is in view: the run
+// bar carries the summary's first clause, a tap on it brings the summary itself, and an
+// error is shown there too.
+async function resultInView(page, width) {
+  const before = await summary(page);
+  await page.$eval('input[data-key="seed"]', (el) => el.scrollIntoView({ block: "center" }));
+  await setControl(page, "seed", "7");
+  await settled(page, JSON.stringify(before) + " !== s && s.includes('final share')", `the run after a slider change at ${width} px`);
+  const first = (await summary(page)).split("; ")[0];
+  const summaryTop = await page.$eval("#summary", (el) => el.getBoundingClientRect().bottom);
+  const bar = await barResult(page);
+  check(!bar.hidden && inView(bar) && bar.text.startsWith(first) && bar.cls === "",
+    `${width} px: after a slider change the new result is in view in the run bar (${JSON.stringify(bar)}; the summary ends at ${Math.round(summaryTop)} px)`);
+  await page.click("#bar-result");
+  const jumped = await page.evaluate(() => {
+    const s = document.getElementById("summary").getBoundingClientRect();
+    return s.top >= document.getElementById("runbar").getBoundingClientRect().bottom && s.bottom <= window.innerHeight;
+  });
+  check(jumped, `${width} px: a tap on the run bar's result brings the summary into view below the bar`);
+  // an error while the parameters are on screen: in the run bar, never out of sight
+  await page.$eval('input[data-key="seed"]', (el) => el.scrollIntoView({ block: "center" }));
+  await page.$eval("#runs", (el) => { el.value = "5000"; el.dispatchEvent(new Event("change", { bubbles: true })); });
+  const err = await barResult(page);
+  check(!err.hidden && inView(err) && err.cls === "error" && err.text.includes("Runs: enter a whole number"),
+    `${width} px: an error is shown in the run bar, in view: ${JSON.stringify(err)}`);
+  await page.$eval("#runs", (el) => { el.value = "100"; el.dispatchEvent(new Event("change", { bubbles: true })); });
+  await settled(page, "document.getElementById('error').hidden && s.includes('final share')", `a valid runs count again at ${width} px`);
+}
+
 const profile = mkdtempSync(join(tmpdir(), "explore-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -117,6 +154,7 @@ try {
     check(order, `${width}x${height}: the results come before the parameters`);
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     check(await runVisible(page), `${width}x${height}: Run still visible at the bottom of the page`);
+    if (width !== 360) await resultInView(page, width);
     await page.click("#lang-toggle");
     await settled(page, "s.includes('最终采纳比例')", `the Chinese summary at ${width} px`);
     check((await overflow(page)).length === 0, `${width}x${height} in 中文: nothing wider than the screen`);

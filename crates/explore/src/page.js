@@ -344,6 +344,43 @@ function applyLang() {
 function showError(text) {
   $("error").textContent = text;
   $("error").hidden = !text;
+  updateBar();
+}
+
+// The run bar's copy of what the results say last, so that on a phone the result of a
+// change is always in view: the error, else the notice of the stale line, else the
+// summary's first clause (dimmed while it is not the current setting's). It is a link
+// to what it copies.
+function updateBar() {
+  const bar = $("bar-result");
+  const res = state.result;
+  let text = "", cls = "", target = "summary";
+  if (!$("error").hidden && $("error").textContent) {
+    text = $("error").textContent;
+    cls = "error";
+    target = "error";
+  } else if (!$("stale").hidden && $("stale").textContent) {
+    text = $("stale").textContent;
+    cls = "notice";
+    target = "stale";
+  } else if (res) {
+    text = res.sentence[state.lang].split(state.lang === "zh" ? "；" : "; ")[0];
+    if (state.shown !== runKey() || document.body.dataset.busy) cls = "old";
+  }
+  bar.textContent = text ? text + " ↑" : "";
+  bar.className = cls;
+  bar.hidden = !text;
+  bar.dataset.target = target;
+}
+
+// Scrolls to what the bar copies, just below the sticky bar, and moves the focus there.
+function jumpToResult(e) {
+  e.preventDefault();
+  const target = $(e.currentTarget.dataset.target || "summary");
+  const top = target.getBoundingClientRect().top + window.scrollY - $("runbar").offsetHeight - 8;
+  window.scrollTo({ top: Math.max(0, top) });
+  target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
 }
 
 // The error a response carries, in the page's language where the server has it.
@@ -364,6 +401,7 @@ function updateStale() {
   const text = state.notice ? w(state.notice) : (stale && !busy ? w("stale") : "");
   $("stale").textContent = text;
   $("stale").hidden = !text;
+  updateBar();
 }
 
 function runsValid() {
@@ -531,6 +569,7 @@ function showSummary() {
   $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
   $("map-static").setAttribute("aria-label", w("chart_alt")(w("map"), sentence));
   showSideBySide();
+  updateBar();
 }
 
 // One difference of the side-by-side line: current − reference with its 95% interval,
@@ -771,6 +810,7 @@ async function init() {
   });
   $("auto").addEventListener("change", saveUrl);
   $("run").addEventListener("click", run);
+  $("bar-result").addEventListener("click", jumpToResult);
   $("lang-toggle").addEventListener("click", async () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     applyLang();
