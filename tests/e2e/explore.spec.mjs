@@ -444,6 +444,36 @@ try {
     rmSync(copy, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
   }
+  // ---- Keep pressed during a run keeps the setting the controls show (its result, when it
+  // comes), never the previous setting's result
+  await page.goto(url + "?preset=competition&runs=1000");
+  await page.waitForSelector("body[data-ready]");
+  await settled(page, "s.includes('final share')", "competition with 1000 runs");
+  const previous = await page.evaluate(() => state.shown);
+  await setControl(page, "learning.rate", "0.9");
+  const pressed = await page.evaluate(() => {
+    const busy = !!document.body.dataset.busy;
+    const shownKey = runKey();
+    document.getElementById("keep-ref").click();
+    return { busy, shownKey, pending: state.keepPending, status: document.getElementById("status").textContent };
+  });
+  check(pressed.busy && pressed.shownKey !== previous && pressed.pending === pressed.shownKey && pressed.status.includes("becomes the reference"),
+    "Keep pressed during a run waits for that run's result: " + JSON.stringify(pressed));
+  await page.waitForFunction(() => !document.body.dataset.busy && state.referenceQuery !== null, null, { timeout: 60000 });
+  const kept = await page.evaluate(() => ({ q: state.referenceQuery, shown: state.shown, id: state.referenceId, result: state.result.id,
+    sentence: state.referenceSentence.en, summary: document.getElementById("summary").textContent, url: location.search }));
+  check(kept.q === pressed.shownKey && kept.q === kept.shown && kept.id === kept.result && kept.sentence === kept.summary
+    && new URLSearchParams(kept.url).get("ref") === pressed.shownKey,
+    "the reference kept during a run is the setting shown when Keep was pressed, with its own result: " + JSON.stringify(kept));
+  // with auto-run off, a moved slider leaves the old result on screen: Keep is off until Run
+  await page.uncheck("#auto");
+  await setControl(page, "learning.rate", "0.5");
+  check(await page.$eval("#keep-ref", (b) => b.disabled), "Keep is disabled while the result shown is not the controls' setting");
+  await page.click("#run");
+  await page.waitForFunction(() => !document.body.dataset.busy && state.shown === runKey(), null, { timeout: 60000 });
+  check(!(await page.$eval("#keep-ref", (b) => b.disabled)), "Keep is enabled again once the result is the controls' setting");
+  await page.check("#auto");
+
   check(errors.length === 0, "no errors in the browser console" + (errors.length ? ": " + errors.join(" | ") : ""));
 } catch (e) {
   failed = true;

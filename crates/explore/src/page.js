@@ -25,6 +25,8 @@ const state = {
   page: (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2),
   notice: null,     // a message for the stale line (superseded, reference cleared)
   restoringReference: false, // running an expired reference's setting again
+  inflightKey: null, // the setting (runKey) of the request in flight
+  keepPending: null, // Keep pressed during a run: the setting to keep when its result comes
   maps: new Map(),  // map geometry id -> geometry (sent once; answers then leave it out)
 };
 
@@ -398,6 +400,12 @@ function updateStale() {
     && (state.shown !== runKey() || (state.notice !== null && state.notice !== "ref_expired"));
   $("results").classList.toggle("stale", stale);
   const busy = !!document.body.dataset.busy;
+  // Keep keeps the setting the controls show: its result when shown, or (pressed during
+  // its run) when it comes; never the previous setting's result
+  const key = runKey();
+  if (state.keepPending !== null && state.keepPending !== key) state.keepPending = null;
+  $("keep-ref").disabled = !((state.result && state.shown === key && !busy) || (busy && state.inflightKey === key));
+  $("keep-ref").setAttribute("aria-pressed", state.keepPending !== null ? "true" : "false");
   const text = state.notice ? w(state.notice) : (stale && !busy ? w("stale") : "");
   $("stale").textContent = text;
   $("stale").hidden = !text;
@@ -424,6 +432,8 @@ async function run() {
   const controller = new AbortController();
   state.controller = controller;
   const key = runKey();
+  state.inflightKey = key;
+  if (state.keepPending !== key) state.keepPending = null;
   const body = Object.assign({}, state.changed, {
     preset: state.preset.id,
     runs: Number($("runs").value),
@@ -479,6 +489,11 @@ async function run() {
     state.result = data;
     state.shown = key;
     showResult();
+    if (state.keepPending === key) {
+      state.keepPending = null;
+      keepReference(data, key);
+      saveUrl();
+    }
     out = data;
   } catch (e) {
     if (e.name === "AbortError") return null;
@@ -486,6 +501,7 @@ async function run() {
   } finally {
     if (state.controller === controller) {
       state.controller = null;
+      state.inflightKey = null;
       delete document.body.dataset.busy;
       if ($("error").hidden && !state.notice) {
         const s = state.result && state.result.summary;
@@ -822,8 +838,18 @@ async function init() {
   });
   $("side-by-side").addEventListener("change", () => { saveUrl(); showSideBySide(); });
   $("keep-ref").addEventListener("click", () => {
-    if (!state.result) return;
-    keepReference(state.result, state.shown);
+    const key = runKey();
+    if (document.body.dataset.busy) {
+      // during a run: keep that run's result when it comes, if it is this setting's
+      if (state.inflightKey !== key) return;
+      // pressed again before the run ends: not kept after all
+      state.keepPending = state.keepPending === key ? null : key;
+      $("status").textContent = state.keepPending ? w("keep_pending") : w("running");
+      updateStale();
+      return;
+    }
+    if (!state.result || state.shown !== key) return;
+    keepReference(state.result, key);
     saveUrl();
   });
   $("clear-ref").addEventListener("click", () => { clearReference(); saveUrl(); });
