@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
 
 const url = process.env.EXPLORE_URL;
 const bin = process.env.POLICYSIM_BIN;
@@ -78,6 +79,19 @@ function englishWords(text) {
   // file formats, the program, and the names of people a method is named after (Kaplan–Meier)
   const allowed = new Set(["TOML", "ZIP", "CSV", "SVG", "policysim", "RMSE", "Kaplan", "Meier"]);
   return (text.match(/[A-Za-z][A-Za-z_]+/g) || []).filter((x) => !allowed.has(x));
+}
+
+// axe-core (tests/e2e/package.json) on the page as it is: every violation, and the check
+// that none is serious or critical.
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+async function accessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })));
+  if (found.length) console.log(`# axe at ${what}: ` + JSON.stringify(found));
+  const bad = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `axe-core at ${what}: no serious or critical violations` + (bad.length ? ": " + JSON.stringify(bad) : ""));
+  return found;
 }
 
 // Where the run bar's copy of the result is, and what it says.
@@ -155,9 +169,11 @@ try {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     check(await runVisible(page), `${width}x${height}: Run still visible at the bottom of the page`);
     if (width !== 360) await resultInView(page, width);
+    if (width === 390) await accessible(page, "390 px in English");
     await page.click("#lang-toggle");
     await settled(page, "s.includes('最终采纳比例')", `the Chinese summary at ${width} px`);
     check((await overflow(page)).length === 0, `${width}x${height} in 中文: nothing wider than the screen`);
+    if (width === 390) await accessible(page, "390 px in 中文");
     if (shots && width !== 360) {
       await page.click("#lang-toggle");
       await settled(page, "s.includes('final share')", "English again");
@@ -177,6 +193,15 @@ try {
     tabs += 1;
   }
   check(tabs <= 6, `keyboard reaches Run in ${tabs} Tabs`);
+  // (with the parameters the centre mode ignores greyed on screen: their contrast is checked too)
+  const idle = await page.$$eval(".param.idle", (els) => els.filter((e) => e.getClientRects().length > 0).length);
+  check(idle > 0, `1366 px: ${idle} parameters greyed as not used by this setting are on screen for axe`);
+  await accessible(page, "1366 px in English");
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('最终采纳比例')", "the Chinese summary at 1366 px");
+  await accessible(page, "1366 px in 中文");
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('final share')", "English again at 1366 px");
   const described = await page.$$eval(".param :is(input, select)", (els) => els.every((el) => {
     const ids = (el.getAttribute("aria-describedby") || "").split(" ");
     const help = document.getElementById(ids[0]);

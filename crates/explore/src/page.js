@@ -313,6 +313,7 @@ function applyLang() {
     el.setAttribute("aria-label", w(el.dataset.tAria));
   }
   $("lang-toggle").textContent = w("toggle");
+  $("lang-toggle").title = w("lang_aria"); // its name is what it shows (the language it switches to)
   $("lang-toggle").lang = state.lang === "zh" ? "en" : "zh";
   for (const s of document.querySelectorAll("summary[data-label]")) {
     s.textContent = JSON.parse(s.dataset.label)[state.lang];
