@@ -310,7 +310,20 @@ try {
   });
   const english = visible.map((t) => [t, englishWords(t)]).filter(([, ws]) => ws.length);
   check(english.length === 0, "no English words in the 中文 page" + (english.length ? ": " + JSON.stringify(english.slice(0, 6)) : ""));
-  for (const name of ["adoption", "channels", "quality", "compare", "map"]) {
+  const shownCharts = await other.evaluate(() => ["regions", "hazard"].filter((n) => !document.getElementById("chart-" + n).hidden));
+  check(shownCharts.includes("regions"), "the regions chart is shown for the checks in 中文: " + shownCharts);
+  const regionTexts = [...(await chartSvg(other, "regions")).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  check(["东部", "中部", "西部"].every((x) => regionTexts.includes(x)) && ["省", "市", "县"].every((x) => regionTexts.includes(x)),
+    "the regions chart's legend in 中文 names 东部/中部/西部 and 省/市/县: " + regionTexts.join(" "));
+  // the same channel names in the sentence and in the channels chart's legend
+  const channelTexts = [...(await chartSvg(other, "channels")).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  const sentenceChannel = (await summary(other)).match(/通过(\S+)$/);
+  check(sentenceChannel && channelTexts.includes(sentenceChannel[1]), "the sentence's channel is named as in the chart's legend: " + (sentenceChannel && sentenceChannel[1]) + " / " + channelTexts.join(" "));
+  const noise = await other.$$eval(".param .help", (els) => els.filter((e) => /evaluation_noise/.test(e.id)).map((e) => e.textContent));
+  check(noise.length === 2 && noise.every((t) => t.includes("误差") && !t.includes("看清")), "the evaluation noise help says noise (误差), not how clearly the centre sees: " + noise.join(" | "));
+  const zero = await other.evaluate(() => differenceText({ metric: "final_share", diff: -0.0001, low: -0.0004, high: 0.0002, time: false }, "paired"));
+  check(!zero.includes("−0.0") && zero.includes("0.0"), "a difference that rounds to zero is shown without a sign: " + zero);
+  for (const name of ["adoption", "channels", "quality", "compare", "map", ...shownCharts]) {
     const svg = await chartSvg(other, name);
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     const words = texts.flatMap(englishWords);

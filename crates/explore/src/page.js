@@ -597,7 +597,12 @@ function showSummary() {
 function differenceText(d, pairing) {
   const scale = d.metric === "final_share" ? 100 : 1;
   const digits = d.time ? 1 : d.metric === "final_share" ? 1 : 3;
-  const f = (x) => (x * scale >= 0 ? "+" : "−") + Math.abs(x * scale).toFixed(digits);
+  // the sign of what is shown: a value that rounds to zero is "0.0", never "−0.0"
+  const f = (x) => {
+    const v = Math.abs(x * scale).toFixed(digits);
+    if (Number(v) === 0) return v;
+    return (x >= 0 ? "+" : "−") + v;
+  };
   const name = w("metric_" + d.metric);
   if (d.diff === null) return w("diff_undefined")(name, d.with_value[0], d.with_value[1], d.time);
   const unit = d.time ? w("unit_years") : d.metric === "final_share" ? w("unit_pp") : "";
