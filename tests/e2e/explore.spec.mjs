@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
 
 const url = process.env.EXPLORE_URL;
 const bin = process.env.POLICYSIM_BIN;
@@ -80,6 +81,56 @@ function englishWords(text) {
   return (text.match(/[A-Za-z][A-Za-z_]+/g) || []).filter((x) => !allowed.has(x));
 }
 
+// axe-core (tests/e2e/package.json) on the page as it is: every violation, and the check
+// that none is serious or critical.
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+async function accessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })));
+  if (found.length) console.log(`# axe at ${what}: ` + JSON.stringify(found));
+  const bad = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `axe-core at ${what}: no serious or critical violations` + (bad.length ? ": " + JSON.stringify(bad) : ""));
+  return found;
+}
+
+// Where the run bar's copy of the result is, and what it says.
+const barResult = (page) => page.evaluate(() => {
+  const b = document.getElementById("bar-result");
+  const r = b.getBoundingClientRect();
+  return { text: b.textContent, cls: b.className, hidden: b.hidden, top: r.top, bottom: r.bottom, height: window.innerHeight };
+});
+const inView = (r) => r.top >= 0 && r.bottom <= r.height && r.bottom > r.top;
+
+// After a slider moves (far down the page on a phone), the new result is in view: the run
+// bar carries the summary's first clause, a tap on it brings the summary itself, and an
+// error is shown there too.
+async function resultInView(page, width) {
+  const before = await summary(page);
+  await page.$eval('input[data-key="seed"]', (el) => el.scrollIntoView({ block: "center" }));
+  await setControl(page, "seed", "7");
+  await settled(page, JSON.stringify(before) + " !== s && s.includes('final share')", `the run after a slider change at ${width} px`);
+  const first = (await summary(page)).split("; ")[0];
+  const summaryTop = await page.$eval("#summary", (el) => el.getBoundingClientRect().bottom);
+  const bar = await barResult(page);
+  check(!bar.hidden && inView(bar) && bar.text.startsWith(first) && bar.cls === "",
+    `${width} px: after a slider change the new result is in view in the run bar (${JSON.stringify(bar)}; the summary ends at ${Math.round(summaryTop)} px)`);
+  await page.click("#bar-result");
+  const jumped = await page.evaluate(() => {
+    const s = document.getElementById("summary").getBoundingClientRect();
+    return s.top >= document.getElementById("runbar").getBoundingClientRect().bottom && s.bottom <= window.innerHeight;
+  });
+  check(jumped, `${width} px: a tap on the run bar's result brings the summary into view below the bar`);
+  // an error while the parameters are on screen: in the run bar, never out of sight
+  await page.$eval('input[data-key="seed"]', (el) => el.scrollIntoView({ block: "center" }));
+  await page.$eval("#runs", (el) => { el.value = "5000"; el.dispatchEvent(new Event("change", { bubbles: true })); });
+  const err = await barResult(page);
+  check(!err.hidden && inView(err) && err.cls === "error" && err.text.includes("Runs: enter a whole number"),
+    `${width} px: an error is shown in the run bar, in view: ${JSON.stringify(err)}`);
+  await page.$eval("#runs", (el) => { el.value = "100"; el.dispatchEvent(new Event("change", { bubbles: true })); });
+  await settled(page, "document.getElementById('error').hidden && s.includes('final share')", `a valid runs count again at ${width} px`);
+}
+
 const profile = mkdtempSync(join(tmpdir(), "explore-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -117,9 +168,12 @@ try {
     check(order, `${width}x${height}: the results come before the parameters`);
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     check(await runVisible(page), `${width}x${height}: Run still visible at the bottom of the page`);
+    if (width !== 360) await resultInView(page, width);
+    if (width === 390) await accessible(page, "390 px in English");
     await page.click("#lang-toggle");
     await settled(page, "s.includes('最终采纳比例')", `the Chinese summary at ${width} px`);
     check((await overflow(page)).length === 0, `${width}x${height} in 中文: nothing wider than the screen`);
+    if (width === 390) await accessible(page, "390 px in 中文");
     if (shots && width !== 360) {
       await page.click("#lang-toggle");
       await settled(page, "s.includes('final share')", "English again");
@@ -139,6 +193,15 @@ try {
     tabs += 1;
   }
   check(tabs <= 6, `keyboard reaches Run in ${tabs} Tabs`);
+  // (with the parameters the centre mode ignores greyed on screen: their contrast is checked too)
+  const idle = await page.$$eval(".param.idle", (els) => els.filter((e) => e.getClientRects().length > 0).length);
+  check(idle > 0, `1366 px: ${idle} parameters greyed as not used by this setting are on screen for axe`);
+  await accessible(page, "1366 px in English");
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('最终采纳比例')", "the Chinese summary at 1366 px");
+  await accessible(page, "1366 px in 中文");
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('final share')", "English again at 1366 px");
   const described = await page.$$eval(".param :is(input, select)", (els) => els.every((el) => {
     const ids = (el.getAttribute("aria-describedby") || "").split(" ");
     const help = document.getElementById(ids[0]);
@@ -247,7 +310,20 @@ try {
   });
   const english = visible.map((t) => [t, englishWords(t)]).filter(([, ws]) => ws.length);
   check(english.length === 0, "no English words in the 中文 page" + (english.length ? ": " + JSON.stringify(english.slice(0, 6)) : ""));
-  for (const name of ["adoption", "channels", "quality", "compare", "map"]) {
+  const shownCharts = await other.evaluate(() => ["regions", "hazard"].filter((n) => !document.getElementById("chart-" + n).hidden));
+  check(shownCharts.includes("regions"), "the regions chart is shown for the checks in 中文: " + shownCharts);
+  const regionTexts = [...(await chartSvg(other, "regions")).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  check(["东部", "中部", "西部"].every((x) => regionTexts.includes(x)) && ["省", "市", "县"].every((x) => regionTexts.includes(x)),
+    "the regions chart's legend in 中文 names 东部/中部/西部 and 省/市/县: " + regionTexts.join(" "));
+  // the same channel names in the sentence and in the channels chart's legend
+  const channelTexts = [...(await chartSvg(other, "channels")).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+  const sentenceChannel = (await summary(other)).match(/通过(\S+)$/);
+  check(sentenceChannel && channelTexts.includes(sentenceChannel[1]), "the sentence's channel is named as in the chart's legend: " + (sentenceChannel && sentenceChannel[1]) + " / " + channelTexts.join(" "));
+  const noise = await other.$$eval(".param .help", (els) => els.filter((e) => /evaluation_noise/.test(e.id)).map((e) => e.textContent));
+  check(noise.length === 2 && noise.every((t) => t.includes("误差") && !t.includes("看清")), "the evaluation noise help says noise (误差), not how clearly the centre sees: " + noise.join(" | "));
+  const zero = await other.evaluate(() => differenceText({ metric: "final_share", diff: -0.0001, low: -0.0004, high: 0.0002, time: false }, "paired"));
+  check(!zero.includes("−0.0") && zero.includes("0.0"), "a difference that rounds to zero is shown without a sign: " + zero);
+  for (const name of ["adoption", "channels", "quality", "compare", "map", ...shownCharts]) {
     const svg = await chartSvg(other, name);
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     const words = texts.flatMap(englishWords);
@@ -406,6 +482,36 @@ try {
     rmSync(copy, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
   }
+  // ---- Keep pressed during a run keeps the setting the controls show (its result, when it
+  // comes), never the previous setting's result
+  await page.goto(url + "?preset=competition&runs=1000");
+  await page.waitForSelector("body[data-ready]");
+  await settled(page, "s.includes('final share')", "competition with 1000 runs");
+  const previous = await page.evaluate(() => state.shown);
+  await setControl(page, "learning.rate", "0.9");
+  const pressed = await page.evaluate(() => {
+    const busy = !!document.body.dataset.busy;
+    const shownKey = runKey();
+    document.getElementById("keep-ref").click();
+    return { busy, shownKey, pending: state.keepPending, status: document.getElementById("status").textContent };
+  });
+  check(pressed.busy && pressed.shownKey !== previous && pressed.pending === pressed.shownKey && pressed.status.includes("becomes the reference"),
+    "Keep pressed during a run waits for that run's result: " + JSON.stringify(pressed));
+  await page.waitForFunction(() => !document.body.dataset.busy && state.referenceQuery !== null, null, { timeout: 60000 });
+  const kept = await page.evaluate(() => ({ q: state.referenceQuery, shown: state.shown, id: state.referenceId, result: state.result.id,
+    sentence: state.referenceSentence.en, summary: document.getElementById("summary").textContent, url: location.search }));
+  check(kept.q === pressed.shownKey && kept.q === kept.shown && kept.id === kept.result && kept.sentence === kept.summary
+    && new URLSearchParams(kept.url).get("ref") === pressed.shownKey,
+    "the reference kept during a run is the setting shown when Keep was pressed, with its own result: " + JSON.stringify(kept));
+  // with auto-run off, a moved slider leaves the old result on screen: Keep is off until Run
+  await page.uncheck("#auto");
+  await setControl(page, "learning.rate", "0.5");
+  check(await page.$eval("#keep-ref", (b) => b.disabled), "Keep is disabled while the result shown is not the controls' setting");
+  await page.click("#run");
+  await page.waitForFunction(() => !document.body.dataset.busy && state.shown === runKey(), null, { timeout: 60000 });
+  check(!(await page.$eval("#keep-ref", (b) => b.disabled)), "Keep is enabled again once the result is the controls' setting");
+  await page.check("#auto");
+
   check(errors.length === 0, "no errors in the browser console" + (errors.length ? ": " + errors.join(" | ") : ""));
 } catch (e) {
   failed = true;

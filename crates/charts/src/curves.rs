@@ -572,7 +572,10 @@ impl Figure for AdoptionChart<'_> {
                 (super::Lang::En, true) => format!("{word}: {shown}"),
                 (super::Lang::En, false) => format!("{word}: step {shown}"),
                 (super::Lang::Zh, true) => format!("{word}：{shown}年"),
-                (super::Lang::Zh, false) => format!("{word}：第{shown}步"),
+                (super::Lang::Zh, false) => format!(
+                    "{word}：第{shown}{}",
+                    super::style::time_unit_name(s.unit(), super::Lang::Zh)
+                ),
             };
             legend.push(LegendEntry::new(Swatch::Dashed(INK), label));
             markers.push(VMarker { x, color: INK });
@@ -711,7 +714,7 @@ impl<'a> RegionsChart<'a> {
             .filter_map(|n| {
                 let pts = self.data.curves.get(&format!("adopted_share.{kind}.{n}"))?;
                 Some(BandSeries::from_curve(
-                    (*n).clone(),
+                    super::style::region_name(n, style.lang),
                     colors[n.as_str()],
                     pts,
                     |t| s.x_of(t),

@@ -297,6 +297,29 @@ pub fn plotters_size(em: f64) -> f64 {
     em * 1.24
 }
 
+/// The name of a region or level of the data in `lang`: the shipped scenarios' belts
+/// (east/central/west), levels (province/city/prefecture/county) and the US Census
+/// regions have Chinese names; any other name is the data's own and kept as written.
+pub fn region_name(name: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return name.to_string();
+    }
+    match name.to_lowercase().as_str() {
+        "east" => "东部",
+        "central" => "中部",
+        "west" => "西部",
+        "northeast" => "东北部",
+        "midwest" => "中西部",
+        "south" => "南部",
+        "province" => "省",
+        "city" => "市",
+        "prefecture" => "地级市",
+        "county" => "县",
+        _ => name,
+    }
+    .to_string()
+}
+
 /// The localized name of a time unit (unknown units are kept as written).
 pub fn time_unit_name(unit: &str, lang: Lang) -> String {
     let unit = if unit.is_empty() { "step" } else { unit };
@@ -440,11 +463,11 @@ pub static ZH: Words = Words {
     compare_title: "情景比较：累计采纳比例",
     adopted_share_pct: "采纳比例（%）",
     year: "年",
-    innovation: "创新",
+    innovation: "自主创新",
     learning: "学习",
     competition: "竞争",
     pilot: "试点",
-    mandate: "强制",
+    mandate: "强制推行",
     abandoned: "放弃",
     mean: "均值",
     median: "中位数",

@@ -440,7 +440,8 @@ fn chinese_labels() {
         "采纳比例（%）",
         "时间步（年）",
         "中位数",
-        "推广（中位数）：第24步",
+        // the marker counts in the axis' unit (years), not "steps"
+        "推广（中位数）：第24年",
     ] {
         assert!(a.contains(want), "adoption.svg lacks {want:?}");
     }

@@ -25,6 +25,8 @@ const state = {
   page: (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2),
   notice: null,     // a message for the stale line (superseded, reference cleared)
   restoringReference: false, // running an expired reference's setting again
+  inflightKey: null, // the setting (runKey) of the request in flight
+  keepPending: null, // Keep pressed during a run: the setting to keep when its result comes
   maps: new Map(),  // map geometry id -> geometry (sent once; answers then leave it out)
 };
 
@@ -311,6 +313,7 @@ function applyLang() {
     el.setAttribute("aria-label", w(el.dataset.tAria));
   }
   $("lang-toggle").textContent = w("toggle");
+  $("lang-toggle").title = w("lang_aria"); // its name is what it shows (the language it switches to)
   $("lang-toggle").lang = state.lang === "zh" ? "en" : "zh";
   for (const s of document.querySelectorAll("summary[data-label]")) {
     s.textContent = JSON.parse(s.dataset.label)[state.lang];
@@ -344,6 +347,43 @@ function applyLang() {
 function showError(text) {
   $("error").textContent = text;
   $("error").hidden = !text;
+  updateBar();
+}
+
+// The run bar's copy of what the results say last, so that on a phone the result of a
+// change is always in view: the error, else the notice of the stale line, else the
+// summary's first clause (dimmed while it is not the current setting's). It is a link
+// to what it copies.
+function updateBar() {
+  const bar = $("bar-result");
+  const res = state.result;
+  let text = "", cls = "", target = "summary";
+  if (!$("error").hidden && $("error").textContent) {
+    text = $("error").textContent;
+    cls = "error";
+    target = "error";
+  } else if (!$("stale").hidden && $("stale").textContent) {
+    text = $("stale").textContent;
+    cls = "notice";
+    target = "stale";
+  } else if (res) {
+    text = res.sentence[state.lang].split(state.lang === "zh" ? "；" : "; ")[0];
+    if (state.shown !== runKey() || document.body.dataset.busy) cls = "old";
+  }
+  bar.textContent = text ? text + " ↑" : "";
+  bar.className = cls;
+  bar.hidden = !text;
+  bar.dataset.target = target;
+}
+
+// Scrolls to what the bar copies, just below the sticky bar, and moves the focus there.
+function jumpToResult(e) {
+  e.preventDefault();
+  const target = $(e.currentTarget.dataset.target || "summary");
+  const top = target.getBoundingClientRect().top + window.scrollY - $("runbar").offsetHeight - 8;
+  window.scrollTo({ top: Math.max(0, top) });
+  target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
 }
 
 // The error a response carries, in the page's language where the server has it.
@@ -361,9 +401,16 @@ function updateStale() {
     && (state.shown !== runKey() || (state.notice !== null && state.notice !== "ref_expired"));
   $("results").classList.toggle("stale", stale);
   const busy = !!document.body.dataset.busy;
+  // Keep keeps the setting the controls show: its result when shown, or (pressed during
+  // its run) when it comes; never the previous setting's result
+  const key = runKey();
+  if (state.keepPending !== null && state.keepPending !== key) state.keepPending = null;
+  $("keep-ref").disabled = !((state.result && state.shown === key && !busy) || (busy && state.inflightKey === key));
+  $("keep-ref").setAttribute("aria-pressed", state.keepPending !== null ? "true" : "false");
   const text = state.notice ? w(state.notice) : (stale && !busy ? w("stale") : "");
   $("stale").textContent = text;
   $("stale").hidden = !text;
+  updateBar();
 }
 
 function runsValid() {
@@ -386,6 +433,8 @@ async function run() {
   const controller = new AbortController();
   state.controller = controller;
   const key = runKey();
+  state.inflightKey = key;
+  if (state.keepPending !== key) state.keepPending = null;
   const body = Object.assign({}, state.changed, {
     preset: state.preset.id,
     runs: Number($("runs").value),
@@ -441,6 +490,11 @@ async function run() {
     state.result = data;
     state.shown = key;
     showResult();
+    if (state.keepPending === key) {
+      state.keepPending = null;
+      keepReference(data, key);
+      saveUrl();
+    }
     out = data;
   } catch (e) {
     if (e.name === "AbortError") return null;
@@ -448,6 +502,7 @@ async function run() {
   } finally {
     if (state.controller === controller) {
       state.controller = null;
+      state.inflightKey = null;
       delete document.body.dataset.busy;
       if ($("error").hidden && !state.notice) {
         const s = state.result && state.result.summary;
@@ -531,6 +586,7 @@ function showSummary() {
   $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
   $("map-static").setAttribute("aria-label", w("chart_alt")(w("map"), sentence));
   showSideBySide();
+  updateBar();
 }
 
 // One difference of the side-by-side line: current − reference with its 95% interval,
@@ -541,7 +597,12 @@ function showSummary() {
 function differenceText(d, pairing) {
   const scale = d.metric === "final_share" ? 100 : 1;
   const digits = d.time ? 1 : d.metric === "final_share" ? 1 : 3;
-  const f = (x) => (x * scale >= 0 ? "+" : "−") + Math.abs(x * scale).toFixed(digits);
+  // the sign of what is shown: a value that rounds to zero is "0.0", never "−0.0"
+  const f = (x) => {
+    const v = Math.abs(x * scale).toFixed(digits);
+    if (Number(v) === 0) return v;
+    return (x >= 0 ? "+" : "−") + v;
+  };
   const name = w("metric_" + d.metric);
   if (d.diff === null) return w("diff_undefined")(name, d.with_value[0], d.with_value[1], d.time);
   const unit = d.time ? w("unit_years") : d.metric === "final_share" ? w("unit_pp") : "";
@@ -771,6 +832,7 @@ async function init() {
   });
   $("auto").addEventListener("change", saveUrl);
   $("run").addEventListener("click", run);
+  $("bar-result").addEventListener("click", jumpToResult);
   $("lang-toggle").addEventListener("click", async () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     applyLang();
@@ -782,8 +844,18 @@ async function init() {
   });
   $("side-by-side").addEventListener("change", () => { saveUrl(); showSideBySide(); });
   $("keep-ref").addEventListener("click", () => {
-    if (!state.result) return;
-    keepReference(state.result, state.shown);
+    const key = runKey();
+    if (document.body.dataset.busy) {
+      // during a run: keep that run's result when it comes, if it is this setting's
+      if (state.inflightKey !== key) return;
+      // pressed again before the run ends: not kept after all
+      state.keepPending = state.keepPending === key ? null : key;
+      $("status").textContent = state.keepPending ? w("keep_pending") : w("running");
+      updateStale();
+      return;
+    }
+    if (!state.result || state.shown !== key) return;
+    keepReference(state.result, key);
     saveUrl();
   });
   $("clear-ref").addEventListener("click", () => { clearReference(); saveUrl(); });

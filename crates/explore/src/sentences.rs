@@ -100,14 +100,15 @@ pub fn t50_words(
     }
 }
 
-/// The channel's name in Chinese.
+/// The channel's name in Chinese: the charts' own word, so the sentence and the legend agree.
 pub fn channel_zh(c: Channel) -> &'static str {
+    let w = policysim_charts::style::words(Lang::Zh);
     match c {
-        Channel::Innovation => "自主探索",
-        Channel::Learning => "府际学习",
-        Channel::Competition => "争先竞争",
-        Channel::Pilot => "试点",
-        Channel::Mandate => "中央指令",
+        Channel::Innovation => w.innovation,
+        Channel::Learning => w.learning,
+        Channel::Competition => w.competition,
+        Channel::Pilot => w.pilot,
+        Channel::Mandate => w.mandate,
     }
 }
 

@@ -230,7 +230,7 @@ fn the_sentence_names_share_half_time_and_main_channel() {
     assert!(en.ends_with("through mandate"), "{en}");
     let zh = v["sentence"]["zh"].as_str().unwrap();
     assert!(
-        zh.contains("最终采纳比例") && zh.contains("中央指令"),
+        zh.contains("最终采纳比例") && zh.contains("强制推行"),
         "{zh}"
     );
 }
