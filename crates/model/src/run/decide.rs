@@ -53,11 +53,13 @@ impl Run<'_> {
     ) {
         match self.classic {
             None => self.decide_policy(t, adoptions, abandonments),
-            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(t, src, adoptions),
-            Some(ClassicSetup::Si { thresholds, .. }) if !self.net.complete => {
-                self.decide_si(t, thresholds, adoptions)
-            }
-            Some(setup) => self.decide_classic(t, setup, adoptions),
+            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(ClassicSetup::Si {
+                by_infected,
+                miss_scale,
+                ..
+            }) if !self.net.complete => self.decide_si(by_infected, miss_scale, adoptions),
+            Some(setup) => self.decide_classic(setup, adoptions),
         }
     }
 
