@@ -379,6 +379,8 @@ struct Run<'a> {
     /// probability exceeds it, and otherwise carries on as (u - p) / (1 - p); while it has
     /// adopted (policy model), the same for abandoning. See [`decide::clock_step`].
     clock: Vec<f64>,
+    /// The candidates' log-weights while a learner chooses whom to learn from (reused).
+    source_keys: Vec<(u32, f64)>,
     /// The costs of failure (None when they are zero).
     failures: Option<abandon::Failures>,
     /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
@@ -561,6 +563,7 @@ pub fn run_or_cancel(
             Some(ClassicSetup::Threshold(_) | ClassicSetup::Cascade(_)) => Vec::new(),
             _ => initial_clocks(&streams, n),
         },
+        source_keys: Vec::new(),
         failures,
         sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
