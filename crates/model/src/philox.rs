@@ -54,14 +54,14 @@ pub fn philox4x32_10(ctr: [u32; 4], key: [u32; 2]) -> [u32; 4] {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Purpose {
-    /// A government's decision in a step: adopt or not, the channel, the variant, whom to copy.
+    /// Not drawn by the current models (kept so the other purposes keep their numbers).
     Decide = 1,
     /// An adopter's chance to abandon in a step.
     Abandon = 2,
     /// A centre's acts in a step (designation, evaluation noise, reviews); the
     /// "government" word is the centre's index.
     Centre = 3,
-    /// `cascade`: one activation attempt (sender, step, edge index as the sub-index).
+    /// `cascade`: a sender's activation attempts, the e-th along its e-th edge.
     Cascade = 4,
     /// Whom to learn from: the observation noise and the choice key of one candidate
     /// (the learner, the step, and the candidate as the sub-index).
@@ -151,6 +151,27 @@ impl RunStreams {
     pub fn first_u64_of(&self, step: u32, unit: u32, sub: u32, purpose: Purpose) -> u64 {
         let b = philox4x32_10(counter(step, unit, sub, purpose), self.key);
         u64::from(b[0]) | (u64::from(b[1]) << 32)
+    }
+
+    /// Block `index` of [`RunStreams::substream`]`(step, unit, sub, purpose)` as two
+    /// 64-bit numbers: the stream's 64-bit numbers 2 index and 2 index + 1 (so block 0
+    /// starts with [`RunStreams::first_u64_of`]).
+    #[inline]
+    pub fn block_u64s(
+        &self,
+        step: u32,
+        unit: u32,
+        sub: u32,
+        purpose: Purpose,
+        index: u32,
+    ) -> [u64; 2] {
+        let mut c = counter(step, unit, sub, purpose);
+        c[3] |= index & BLOCK_MASK;
+        let b = philox4x32_10(c, self.key);
+        [
+            u64::from(b[0]) | (u64::from(b[1]) << 32),
+            u64::from(b[2]) | (u64::from(b[3]) << 32),
+        ]
     }
 
     /// A long sequential stream for draws made once per run (traits, network, templates):
@@ -259,6 +280,12 @@ mod tests {
         let block1 = philox4x32_10([5, 11, 0, (Purpose::Decide as u32) << BLOCK_BITS | 1], key);
         assert_eq!(g.next_u32(), block1[0]);
         assert_ne!(first, s.first_u64_of(5, 11, 1, Purpose::Decide));
+        // blocks read directly are the stream's numbers two by two
+        let mut g = s.substream(5, 11, 3, Purpose::Cascade);
+        for index in 0..3 {
+            let [a, b] = s.block_u64s(5, 11, 3, Purpose::Cascade, index);
+            assert_eq!((a, b), (g.next_u64(), g.next_u64()), "block {index}");
+        }
         // the key changes with the seed and the run; streams with the purpose, unit and step
         assert_ne!(
             first,

@@ -62,17 +62,6 @@ pub fn si_probability(beta: f64, k: usize) -> f64 {
     clamp01(1.0 - (1.0 - beta).powi(k))
 }
 
-/// The integer form of `u < prob` for a uniform `u = m / 2^53` drawn as rand draws an
-/// `f64` (the top 53 bits of one `u64`): `u < prob` exactly when `m < ceil(prob * 2^53)`.
-/// Returns 0 for prob <= 0 (never; no draw is needed).
-pub fn uniform_threshold(prob: f64) -> u64 {
-    if prob <= 0.0 {
-        0
-    } else {
-        (prob.min(1.0) * (1u64 << 53) as f64).ceil() as u64
-    }
-}
-
 /// Threshold (Granovetter/Watts): i adopts this step when `k / d >= theta - THRESHOLD_EPS`.
 ///
 /// Deterministic given the thresholds. A node without neighbours (d = 0) adopts only if
@@ -130,10 +119,9 @@ pub enum ClassicSetup {
         /// `si_probability(beta, k)` for every k a node can have (0..=max in-degree),
         /// computed once so the step loop does no powers.
         by_infected: Vec<f64>,
-        /// The same probabilities as integer thresholds on 53 random bits
-        /// ([`uniform_threshold`]): the step loop compares integers, with exactly the
-        /// decisions a float draw would give.
-        thresholds: Vec<u64>,
+        /// `1 / (1 - by_infected[k])`: the step loop carries a node's clock on with a
+        /// product instead of a division (`inf` when the probability is 1).
+        miss_scale: Vec<f64>,
     },
     /// `threshold`.
     Threshold(ThresholdSource),
@@ -161,7 +149,7 @@ impl ClassicSetup {
                     .collect();
                 ClassicSetup::Si {
                     beta: scenario.si.beta,
-                    thresholds: by_infected.iter().map(|&p| uniform_threshold(p)).collect(),
+                    miss_scale: by_infected.iter().map(|&p| 1.0 / (1.0 - p)).collect(),
                     by_infected,
                 }
             }
@@ -282,26 +270,6 @@ mod tests {
         // clamped: p = 0.6, q S = 0.6, hazard 1: half each
         assert_eq!(bass_channel(0.6, 0.6, 1.0, 0.49, 1.0), Channel::Innovation);
         assert_eq!(bass_channel(0.6, 0.6, 1.0, 0.51, 1.0), Channel::Learning);
-    }
-
-    #[test]
-    fn integer_thresholds_decide_exactly_as_float_draws() {
-        use rand::{Rng, RngExt};
-        let mut a = crate::rng::run_rng(5, 0);
-        let mut b = crate::rng::run_rng(5, 0);
-        for &p in &[1e-9, 0.01, 0.1, 0.3333333333333333, 0.5, 0.99, 1.0] {
-            let t = uniform_threshold(p);
-            for _ in 0..20_000 {
-                let float = a.random::<f64>() < p;
-                let int = (b.next_u64() >> 11) < t;
-                assert_eq!(float, int, "p = {p}");
-            }
-        }
-        assert_eq!(uniform_threshold(0.0), 0);
-        assert_eq!(uniform_threshold(1.0), 1 << 53);
-        // the boundary itself: u = p exactly is not < p
-        let p = 0.5;
-        assert_eq!(uniform_threshold(p), 1 << 52);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::clamp01;
 use crate::scenario::Learning;
-use rand::{Rng, RngExt};
+use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 /// The largest exponent of a signal weight: w = e^500 ≈ 1.4e217 at most, so that sums of
@@ -57,28 +57,33 @@ pub fn grown(capacity: f64, growth: f64) -> f64 {
 /// Chooses whom to learn from among candidates, with probability proportional to
 /// `weight_j * exp(selectivity * L * (y_j + noise_j))`, noise_j ~ Normal(0, observation_noise * (1 - L)).
 ///
-/// Uses the Gumbel-max trick, so the candidates are seen once and nothing is stored.
-/// Tracks the best candidate seen so far; call [`SourceChooser::offer`] for each candidate.
-#[derive(Debug, Clone, Copy)]
-pub struct SourceChooser {
+/// Each candidate's noise comes from the generator offered with it; the choice is then
+/// made by one uniform over the cumulative weights ([`SourceChooser::choose`]): one
+/// exponential per candidate, no logarithm (the weights are scaled by the largest, so
+/// none overflows). The candidates' log-weights are kept in a buffer the caller lends.
+#[derive(Debug)]
+pub struct SourceChooser<'a> {
     sharpness: f64,
     noise_sd: f64,
     best_key: f64,
-    best: Option<u32>,
+    keys: &'a mut Vec<(u32, f64)>,
 }
 
-impl SourceChooser {
-    /// A chooser for a learner with capacity `capacity`.
-    pub fn new(learning: &Learning, capacity: f64) -> SourceChooser {
+impl<'a> SourceChooser<'a> {
+    /// A chooser for a learner with capacity `capacity`, keeping its candidates in `keys`
+    /// (cleared first).
+    pub fn new(learning: &Learning, capacity: f64, keys: &'a mut Vec<(u32, f64)>) -> Self {
+        keys.clear();
         SourceChooser {
             sharpness: learning.selectivity * capacity,
             noise_sd: learning.observation_noise * (1.0 - capacity),
             best_key: f64::NEG_INFINITY,
-            best: None,
+            keys,
         }
     }
 
-    /// Offers candidate `id` with performance `performance` and prior weight `weight` (> 0).
+    /// Offers candidate `id` with performance `performance` and prior weight `weight` (> 0);
+    /// `rng` gives its observation noise (nothing is drawn without noise).
     #[inline]
     pub fn offer<R: Rng + ?Sized>(&mut self, id: u32, performance: f64, weight: f64, rng: &mut R) {
         let noise: f64 = if self.noise_sd > 0.0 {
@@ -87,19 +92,29 @@ impl SourceChooser {
         } else {
             0.0
         };
-        // Gumbel(0, 1) from a uniform in (0, 1).
-        let u: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-        let gumbel = -(-u.ln()).ln();
-        let key = weight.ln() + self.sharpness * (performance + noise) + gumbel;
-        if key > self.best_key {
-            self.best_key = key;
-            self.best = Some(id);
+        let mut key = self.sharpness * (performance + noise);
+        if weight != 1.0 {
+            key += weight.ln();
         }
+        self.best_key = self.best_key.max(key);
+        self.keys.push((id, key));
     }
 
-    /// The chosen candidate (None if none was offered).
-    pub fn chosen(&self) -> Option<u32> {
-        self.best
+    /// The chosen candidate for a uniform `u` in [0, 1) (None if none was offered): the
+    /// first whose cumulative weight exceeds `u` times the total, in the order offered.
+    pub fn choose(&self, u: f64) -> Option<u32> {
+        let top = self.best_key;
+        let total: f64 = self.keys.iter().map(|&(_, k)| (k - top).exp()).sum();
+        let target = u * total;
+        let mut sum = 0.0;
+        for &(id, k) in self.keys.iter() {
+            sum += (k - top).exp();
+            if sum > target {
+                return Some(id);
+            }
+        }
+        // (rounding: the running sum may end a hair below the target)
+        self.keys.last().map(|&(id, _)| id)
     }
 }
 
@@ -107,6 +122,7 @@ impl SourceChooser {
 mod tests {
     use super::*;
     use crate::rng::run_rng;
+    use rand::RngExt;
 
     fn learning() -> Learning {
         Learning {
@@ -165,14 +181,37 @@ mod tests {
         let l = learning();
         let mut rng = run_rng(11, capacity.to_bits());
         let mut counts = vec![0usize; perfs.len()];
+        let mut keys = Vec::new();
         for _ in 0..n {
-            let mut c = SourceChooser::new(&l, capacity);
+            let mut c = SourceChooser::new(&l, capacity, &mut keys);
             for (j, &y) in perfs.iter().enumerate() {
                 c.offer(j as u32, y, 1.0, &mut rng);
             }
-            counts[c.chosen().unwrap() as usize] += 1;
+            let u: f64 = rng.random();
+            counts[c.choose(u).unwrap() as usize] += 1;
         }
         counts.iter().map(|&c| c as f64 / n as f64).collect()
+    }
+
+    #[test]
+    fn prior_weights_count_and_large_performances_do_not_overflow() {
+        // keys near 2000 (exp would overflow unscaled); weights 1 and 3: 1/4 and 3/4
+        let l = learning();
+        let mut rng = run_rng(12, 0);
+        let mut keys = Vec::new();
+        let n = 40_000;
+        let mut second = 0usize;
+        for _ in 0..n {
+            let mut c = SourceChooser::new(&l, 1.0, &mut keys);
+            c.offer(0, 1000.0, 1.0, &mut rng);
+            c.offer(1, 1000.0, 3.0, &mut rng);
+            let u: f64 = rng.random();
+            second += usize::from(c.choose(u) == Some(1));
+        }
+        let f = second as f64 / n as f64;
+        let se = (0.75f64 * 0.25 / n as f64).sqrt();
+        assert!((f - 0.75).abs() < 4.0 * se, "{f}");
+        assert_eq!(SourceChooser::new(&l, 1.0, &mut keys).choose(0.5), None);
     }
 
     #[test]

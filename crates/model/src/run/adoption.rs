@@ -37,7 +37,7 @@ impl Run<'_> {
     pub(super) fn adopt(&mut self, a: Adoption, t: u32) {
         let i = a.unit as usize;
         debug_assert_ne!(self.status[i], ADOPTED);
-        if !self.clock.is_empty() {
+        if self.classic.is_none() {
             // the abandonment clock of this adoption (of its first adoption, whenever it is)
             let when = super::decide::variant_step(self.status[i], t);
             self.clock[i] = self.fresh_clock(when, i, ABANDON_CLOCK);

@@ -1,16 +1,22 @@
 //! The decision passes of the classic baselines (`si`, `bass`, `threshold`, `cascade`).
 
+use super::decide::clock_step;
 use super::*;
 
 impl Run<'_> {
     /// `si` on an explicit network: the hot loop of the classic benchmark, written over
-    /// the flat arrays directly (same decisions and draws as [`Run::decide_classic`]).
+    /// the flat arrays directly (same decisions as [`Run::decide_classic`]).
     /// The at-risk tally comes from `at_risk`, kept up to date as nodes adopt; only
     /// the nodes with an adopting neighbour (the `exposed` bits) are visited, in
-    /// ascending order; each draws the first uniform of its own stream of the step, as
-    /// [`Run::decide_classic`] does.
-    pub(super) fn decide_si(&mut self, t: u32, thresholds: &[u64], adoptions: &mut Vec<Adoption>) {
-        let max_k = thresholds.len();
+    /// ascending order; each steps its own clock against its probability, as
+    /// [`Run::decide_classic`] does (a product by `1 / (1 - p)` in place of the division).
+    pub(super) fn decide_si(
+        &mut self,
+        by_infected: &[f64],
+        miss_scale: &[f64],
+        adoptions: &mut Vec<Adoption>,
+    ) {
+        let max_k = by_infected.len();
         if self.hazard.len() < max_k {
             self.hazard.resize(max_k, (0, 0));
         }
@@ -18,19 +24,21 @@ impl Run<'_> {
         for (h, &c) in hazard.iter_mut().zip(&self.at_risk) {
             h.0 += c;
         }
-        let streams = self.streams;
         let counts = &self.nbr_count;
+        let clock = &mut self.clock;
         for (w, &word) in self.exposed.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
                 let i = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let k = counts[i] as usize;
-                // the integer form of `random::<f64>() < prob` (same draw, same decision)
-                let threshold = thresholds[k];
-                if threshold == 0
-                    || (streams.first_u64(t, i as u32, Purpose::Decide) >> 11) >= threshold
-                {
+                let p = by_infected[k];
+                let u = clock[i];
+                if p <= 0.0 {
+                    continue;
+                }
+                if u >= p {
+                    clock[i] = (u - p) * miss_scale[k];
                     continue;
                 }
                 hazard[k].1 += 1;
@@ -47,13 +55,9 @@ impl Run<'_> {
 
     /// `bass`, `si`, `threshold` (see [`crate::model::classic`]): each never-adopted node
     /// decides from k (adopting sources at the start of the step) and d (its sources).
-    /// Each node's uniform is the first of its own stream of the step.
-    pub(super) fn decide_classic(
-        &mut self,
-        t: u32,
-        setup: &ClassicSetup,
-        adoptions: &mut Vec<Adoption>,
-    ) {
+    /// `bass` and `si` step each node's clock against its probability of the step
+    /// ([`super::decide::clock_step`]); `threshold` draws nothing.
+    pub(super) fn decide_classic(&mut self, setup: &ClassicSetup, adoptions: &mut Vec<Adoption>) {
         let n = self.n;
         let complete = self.net.complete;
         let a_start = self.adopters.len();
@@ -85,15 +89,16 @@ impl Run<'_> {
                     if h <= 0.0 {
                         continue;
                     }
-                    let u = self.uniform(t, i);
-                    if u >= h {
+                    // given u < h, u / h is uniform on [0, 1) and credits the channel
+                    let u = self.clock[i];
+                    if !clock_step(&mut self.clock[i], h) {
                         continue;
                     }
                     classic_model::bass_channel(*p, *q, share, u, h)
                 }
                 ClassicSetup::Si { by_infected, .. } => {
                     let prob = by_infected[k];
-                    if prob <= 0.0 || self.uniform(t, i) >= prob {
+                    if !clock_step(&mut self.clock[i], prob) {
                         continue;
                     }
                     Channel::Learning
@@ -119,14 +124,10 @@ impl Run<'_> {
 
     /// `cascade`: each node that adopted in the previous step tries once to activate each
     /// never-adopted observer; the cost is proportional to the edges of those nodes.
-    /// The attempt along the e-th edge of sender j in step t draws the first uniform of
-    /// the cascade stream of (t, j, e), whether or not the other attempts were made.
-    pub(super) fn decide_cascade(
-        &mut self,
-        t: u32,
-        src: &CascadeSource,
-        adoptions: &mut Vec<Adoption>,
-    ) {
+    /// A node sends once (it never abandons), so the attempt along its e-th edge is the
+    /// e-th 64-bit number of the sender's cascade stream, which names neither the step
+    /// nor the other attempts: two per Philox block, read only as far as needed.
+    pub(super) fn decide_cascade(&mut self, src: &CascadeSource, adoptions: &mut Vec<Adoption>) {
         let n = self.n;
         let complete = self.net.complete;
         let a_start = self.adopters.len();
@@ -156,6 +157,8 @@ impl Run<'_> {
             };
             let observers: &[u32] = if complete { &[] } else { self.net.observers(j) };
             let targets = if complete { n } else { observers.len() };
+            // the last block read: (its index, its two numbers)
+            let mut cached = (u32::MAX, [0u64; 2]);
             for e in 0..targets {
                 let i = if complete { e } else { observers[e] as usize };
                 if i == j || self.status[i] != NEVER || self.pending[i] {
@@ -165,15 +168,23 @@ impl Run<'_> {
                     CascadeSource::Edges { offsets, prob } => prob[offsets[j] + e],
                     _ => p_sender,
                 };
-                let u = || {
-                    super::decide::unit_interval(self.streams.first_u64_of(
-                        t,
-                        j as u32,
-                        e as u32,
-                        Purpose::Cascade,
-                    ))
-                };
-                if p <= 0.0 || u() >= p {
+                if p <= 0.0 {
+                    continue;
+                }
+                let index = e as u32 / 2;
+                if index != cached.0 {
+                    cached = (
+                        index,
+                        self.streams.block_u64s(
+                            FIRST_ADOPTION,
+                            j as u32,
+                            0,
+                            Purpose::Cascade,
+                            index,
+                        ),
+                    );
+                }
+                if super::decide::unit_interval(cached.1[e % 2]) >= p {
                     continue;
                 }
                 self.pending[i] = true;
@@ -197,13 +208,5 @@ impl Run<'_> {
         for a in adoptions.iter() {
             self.pending[a.unit as usize] = false;
         }
-    }
-}
-
-impl Run<'_> {
-    /// The first uniform of government i's decision stream of step t.
-    #[inline]
-    fn uniform(&self, t: u32, i: usize) -> f64 {
-        super::decide::unit_interval(self.streams.first_u64(t, i as u32, Purpose::Decide))
     }
 }

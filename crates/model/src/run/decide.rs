@@ -53,11 +53,13 @@ impl Run<'_> {
     ) {
         match self.classic {
             None => self.decide_policy(t, adoptions, abandonments),
-            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(t, src, adoptions),
-            Some(ClassicSetup::Si { thresholds, .. }) if !self.net.complete => {
-                self.decide_si(t, thresholds, adoptions)
-            }
-            Some(setup) => self.decide_classic(t, setup, adoptions),
+            Some(ClassicSetup::Cascade(src)) => self.decide_cascade(src, adoptions),
+            Some(ClassicSetup::Si {
+                by_infected,
+                miss_scale,
+                ..
+            }) if !self.net.complete => self.decide_si(by_infected, miss_scale, adoptions),
+            Some(setup) => self.decide_classic(setup, adoptions),
         }
     }
 
@@ -302,23 +304,27 @@ impl Run<'_> {
     /// performance; its variant (quality, lineage) and who it is ([`ENDORSED_SOURCE`] for
     /// the endorsed pilots).
     ///
-    /// Each candidate's observation noise and choice key come from its own stream of
-    /// (step, learner, candidate), so a candidate that comes or goes does not change what
-    /// the learner sees of the others (and the pick is the same in whatever order the
-    /// candidates are offered).
+    /// Each candidate's observation noise comes from its own stream of (step, learner,
+    /// candidate), so a candidate that comes or goes does not change what the learner
+    /// sees of the others; the choice is one uniform over the cumulative weights (in the
+    /// order the candidates are offered), the first number of the learner's stream of
+    /// sub-index [`CHOICE_SUB`].
     pub(super) fn learning_source(
-        &self,
+        &mut self,
         t: u32,
         i: usize,
         endorsed: Option<Endorsement>,
     ) -> Option<((f64, u32), u32)> {
-        let mut chooser =
-            learning::SourceChooser::new(&self.s.learning, f64::from(self.agents.learning[i]));
+        let mut keys = std::mem::take(&mut self.source_keys);
+        let mut chooser = learning::SourceChooser::new(
+            &self.s.learning,
+            f64::from(self.agents.learning[i]),
+            &mut keys,
+        );
         let learner = i as u32;
+        let streams = self.streams;
         let mut offer = |j: u32, sub: u32, performance: f64, weight: f64| {
-            let mut c = self
-                .streams
-                .substream(t, learner, sub, Purpose::LearnSource);
+            let mut c = streams.substream(t, learner, sub, Purpose::LearnSource);
             chooser.offer(j, performance, weight, &mut c);
         };
         if self.net.complete {
@@ -329,9 +335,9 @@ impl Run<'_> {
                 }
             } else {
                 // observation k of a sample drawn with replacement: its own stream picks
-                // the adopter, then its noise and key (as a candidate's)
+                // the adopter, then its noise (as a candidate's)
                 for k in 0..COMPLETE_OBSERVATION_SAMPLE as u32 {
-                    let mut o = self.streams.substream(t, learner, k, Purpose::Observe);
+                    let mut o = streams.substream(t, learner, k, Purpose::Observe);
                     let j = self.adopters[o.random_range(0..a)];
                     chooser.offer(j, self.performance(j as usize), 1.0, &mut o);
                 }
@@ -344,12 +350,13 @@ impl Run<'_> {
             }
         }
         if let Some(e) = endorsed.filter(|e| e.weight > 0.0) {
-            let mut c = self
-                .streams
-                .substream(t, learner, ENDORSED_SOURCE, Purpose::LearnSource);
+            let mut c = streams.substream(t, learner, ENDORSED_SOURCE, Purpose::LearnSource);
             chooser.offer(ENDORSED_SOURCE, e.performance, e.weight, &mut c);
         }
-        match chooser.chosen()? {
+        let u = unit_interval(streams.first_u64_of(t, learner, CHOICE_SUB, Purpose::LearnSource));
+        let chosen = chooser.choose(u);
+        self.source_keys = keys;
+        match chosen? {
             ENDORSED_SOURCE => endorsed.map(|e| ((e.quality, e.lineage), ENDORSED_SOURCE)),
             j => Some(((self.quality[j as usize], self.lineage[j as usize]), j)),
         }
@@ -357,32 +364,32 @@ impl Run<'_> {
 
     /// Whom i copies when racing: an adopting rival picked uniformly; its variant and index.
     ///
-    /// Among its neighbours or the members of its group, the pick is the adopting rival
-    /// with the smallest key, each rival's key from its own stream of (step, i, rival):
-    /// uniform among the adopters, and unchanged when a rival that would not have been
-    /// picked comes or goes (paired runs stay in step). Among all adopters (rivals
-    /// `all`, or a complete network), one index into the adopters from i's rival stream.
+    /// Among its neighbours or the members of its group, one index into the adopting
+    /// rivals (in the order of the network's lists), among all adopters (rivals `all`,
+    /// or a complete network) one index into the adopters: either from i's rival stream
+    /// of the step (sub-index `u32::MAX`, which no government's index reaches).
     pub(super) fn competition_source(&self, t: u32, i: usize) -> ((f64, u32), u32) {
         let learner = i as u32;
-        let smallest_key = |candidates: &[u32]| {
-            let mut best = (u64::MAX, usize::MAX);
-            for &j in candidates {
-                if self.status[j as usize] == ADOPTED {
-                    let key = self.streams.first_u64_of(t, learner, j, Purpose::Rival);
-                    if key < best.0 || best.1 == usize::MAX {
-                        best = (key, j as usize);
-                    }
-                }
-            }
-            best.1
+        let nth_adopting = |candidates: &[u32]| {
+            let adopting = candidates
+                .iter()
+                .filter(|&&j| self.status[j as usize] == ADOPTED)
+                .count();
+            let mut g = self.streams.substream(t, learner, u32::MAX, Purpose::Rival);
+            let m = g.random_range(0..adopting.max(1));
+            candidates
+                .iter()
+                .filter(|&&j| self.status[j as usize] == ADOPTED)
+                .nth(m)
+                .map_or(usize::MAX, |&j| j as usize)
         };
         let j = match self.s.competition.rivals {
             Rivals::All => self.pick_adopter(t, learner),
             Rivals::Neighbours if self.net.complete => self.pick_adopter(t, learner),
-            Rivals::Neighbours => smallest_key(self.net.sources(i)),
+            Rivals::Neighbours => nth_adopting(self.net.sources(i)),
             Rivals::SameParent => {
                 let groups = self.groups.expect("groups prepared");
-                smallest_key(groups.members(groups.of[i]))
+                nth_adopting(groups.members(groups.of[i]))
             }
         };
         ((self.quality[j], self.lineage[j]), j as u32)
@@ -400,6 +407,10 @@ pub(super) fn variant_step(status: u8, t: u32) -> u32 {
         t
     }
 }
+
+/// The sub-index of a learner's stream whose first number chooses whom it learns from
+/// (no candidate's index reaches it: `u32::MAX` is the endorsed pilots).
+const CHOICE_SUB: u32 = u32::MAX - 1;
 
 /// One step of a running uniform u (a government's clock) against the step's
 /// probability p: the event happens when u < p; otherwise u becomes (u - p) / (1 - p).

@@ -374,11 +374,13 @@ struct Run<'a> {
     propensity: Propensities,
     /// Per-step probability of abandoning, fixed at adoption (0 when not failing).
     abandon_p: Vec<f32>,
-    /// Each government's running uniform (the policy model; empty for the classic ones):
-    /// while it has not adopted, it adopts in the step whose probability exceeds it, and
-    /// otherwise carries on as (u - p) / (1 - p); while it has adopted, the same for
-    /// abandoning. See [`Run::clock_step`].
+    /// Each government's running uniform (the policy model, `bass` and `si`; empty for
+    /// `threshold` and `cascade`): while it has not adopted, it adopts in the step whose
+    /// probability exceeds it, and otherwise carries on as (u - p) / (1 - p); while it has
+    /// adopted (policy model), the same for abandoning. See [`decide::clock_step`].
     clock: Vec<f64>,
+    /// The candidates' log-weights while a learner chooses whom to learn from (reused).
+    source_keys: Vec<(u32, f64)>,
     /// The costs of failure (None when they are zero).
     failures: Option<abandon::Failures>,
     /// Sum of the learning capacities, and where its mean is recorded (with `learning.growth` > 0).
@@ -557,21 +559,11 @@ pub fn run_or_cancel(
     let mut r = Run {
         propensity,
         abandon_p: vec![0.0; n],
-        clock: if classic.is_some() {
-            Vec::new()
-        } else {
-            // the adoption clock of each government's first adoption
-            (0..n as u32)
-                .map(|i| {
-                    decide::unit_interval(streams.first_u64_of(
-                        FIRST_ADOPTION,
-                        i,
-                        adoption::ADOPT_CLOCK,
-                        Purpose::Clock,
-                    ))
-                })
-                .collect()
+        clock: match classic {
+            Some(ClassicSetup::Threshold(_) | ClassicSetup::Cascade(_)) => Vec::new(),
+            _ => initial_clocks(&streams, n),
         },
+        source_keys: Vec::new(),
         failures,
         sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
@@ -756,6 +748,19 @@ pub fn run_or_cancel(
             inventor: r.inventor,
         }),
     })
+}
+
+/// Every government's first adoption clock: governments 2m and 2m + 1 take the two 64-bit
+/// halves of block m of the clock stream (first adoption, m, [`adoption::ADOPT_CLOCK`]),
+/// one Philox block for two governments, each half always the same government's.
+fn initial_clocks(streams: &RunStreams, n: usize) -> Vec<f64> {
+    let mut clocks = Vec::with_capacity(n + 1);
+    for m in 0..n.div_ceil(2) as u32 {
+        let pair = streams.block_u64s(FIRST_ADOPTION, m, adoption::ADOPT_CLOCK, Purpose::Clock, 0);
+        clocks.extend(pair.map(decide::unit_interval));
+    }
+    clocks.truncate(n);
+    clocks
 }
 
 /// Whether `runs.csv` reports the pilot rounds used: pilot mode with rounds or noisy evaluation.
