@@ -58,6 +58,11 @@ fn scenario_text(name: &str, mode: &str, innovation: f64, learning: f64, start: 
 /// hypotheses file, and "observed" adoptions: one run of `truth` with another seed than
 /// the comparison's. Returns (hypotheses file, observed file).
 fn setup(dir: &Path, truth: &str) -> (PathBuf, PathBuf) {
+    setup_seeded(dir, truth, 12345)
+}
+
+/// [`setup`] with the observed run drawn with seed `seed`.
+fn setup_seeded(dir: &Path, truth: &str, seed: u64) -> (PathBuf, PathBuf) {
     let write = |name: &str, text: &str| {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
@@ -90,7 +95,7 @@ free = ["innovation.rate=0:0.1", "learning.rate=0:2", "central.mandate.start=1:4
     std::fs::write(&truth_path, truth).unwrap();
     let s = parse_scenario(truth, &truth_path).unwrap();
     let prepared = prepare(&s).unwrap();
-    let run = run_indexed(&s, 12345, &prepared, 0, true).unwrap();
+    let run = run_indexed(&s, seed, &prepared, 0, true).unwrap();
     let mut csv = String::from("unit,adopt_year\n");
     for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
         if step != u32::MAX {
@@ -173,10 +178,10 @@ fn data_from_a_mandate_rank_the_mandate_first_and_locate_its_start() {
     // the penalty is 2 per key: 4 keys against 2
     let score = |h: &serde_json::Value| h["in_sample"]["penalised_score"].as_f64().unwrap();
     assert!(score(m) < score(n));
-    // the neighbours' held-out loss is worse by more than two standard errors
+    // the neighbours' held-out loss is worse (its significance is measured over several
+    // observed datasets in `the_mandate_wins_held_out_over_datasets`)
     let d = &n["held_out"]["log_loss_diff_vs_best"];
-    let (mean, se) = (d["mean"].as_f64().unwrap(), d["se"].as_f64().unwrap());
-    assert!(mean > 2.0 * se, "{d}");
+    assert!(d["mean"].as_f64().unwrap() > 0.0, "{d}");
     // the table has one row per hypothesis with these columns and the chart exists
     let csv = std::fs::read_to_string(out.join("mechanisms.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -188,22 +193,75 @@ fn data_from_a_mandate_rank_the_mandate_first_and_locate_its_start() {
     }
 }
 
+/// One observed dataset is one draw. Over 5 datasets drawn from neighbours only, the
+/// held-out comparison (the measure docs/forecast.md recommends) does not find the
+/// mandate better by more than two standard errors in more than one of them. The
+/// in-sample penalised score is printed: with these 24 years it prefers the mandate's
+/// extra keys in about half of such datasets (a finding documented in docs/forecast.md).
 #[test]
-fn data_from_neighbours_only_do_not_make_the_mandate_win_by_the_penalised_score() {
+fn data_from_neighbours_only_do_not_make_the_mandate_win_held_out() {
     let dir = tempfile::tempdir().unwrap();
-    let (hyp, obs) = setup(dir.path(), &scenario_text("truth", "none", 0.01, 0.6, 10));
-    let out = dir.path().join("out");
-    let (code, err) = compare(&hyp, &obs, &out, &["--train-share", "1/3", "--no-charts"]);
-    assert_eq!(code, 0, "{err}");
-    let v = json(&out.join("mechanisms.json"));
-    let m = hypothesis(&v, "mandate");
-    let n = hypothesis(&v, "neighbours");
-    assert_eq!(n["in_sample"]["rank"], 1, "{v}");
-    assert!(
-        m["in_sample"]["penalised_delta"].as_f64().unwrap() > 0.0,
-        "{v}"
+    let (mut false_wins, mut penalised_right) = (0, 0);
+    for seed in 12345..12350u64 {
+        let (hyp, obs) = setup_seeded(
+            dir.path(),
+            &scenario_text("truth", "none", 0.01, 0.6, 10),
+            seed,
+        );
+        let out = dir.path().join(format!("out-{seed}"));
+        let (code, err) = compare(&hyp, &obs, &out, &["--train-share", "1/3", "--no-charts"]);
+        assert_eq!(code, 0, "{err}");
+        let v = json(&out.join("mechanisms.json"));
+        assert_eq!(v["train_rule"], "--train-share 1/3");
+        let m = hypothesis(&v, "mandate");
+        let n = hypothesis(&v, "neighbours");
+        penalised_right += u32::from(
+            n["in_sample"]["rank"] == 1
+                && m["in_sample"]["penalised_delta"].as_f64().unwrap() > 0.0,
+        );
+        let d = &n["held_out"]["log_loss_diff_vs_best"];
+        let (mean, se) = (
+            d["mean"].as_f64().unwrap_or(0.0),
+            d["se"].as_f64().unwrap_or(f64::INFINITY),
+        );
+        false_wins += u32::from(m["held_out"]["rank"] == 1 && mean > 2.0 * se);
+    }
+    eprintln!(
+        "neighbours-only data: the mandate better held-out by > 2 SE in {false_wins} of 5 datasets; the neighbours first by the penalised score in {penalised_right} of 5"
     );
-    assert_eq!(v["train_rule"], "--train-share 1/3");
+    assert!(
+        false_wins <= 1,
+        "the mandate won held-out by > 2 SE in {false_wins} of 5 datasets"
+    );
+}
+
+/// Over 5 datasets drawn with a mandate, the neighbours' held-out log loss is worse than
+/// the mandate's by more than two standard errors in a majority.
+#[test]
+fn the_mandate_wins_held_out_over_datasets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut clear = 0;
+    for seed in 12345..12350u64 {
+        let (hyp, obs) = setup_seeded(
+            dir.path(),
+            &scenario_text("truth", "mandate", 0.01, 0.3, 12),
+            seed,
+        );
+        let out = dir.path().join(format!("out-{seed}"));
+        let (code, err) = compare(&hyp, &obs, &out, &["--train-until", "2014", "--no-charts"]);
+        assert_eq!(code, 0, "{err}");
+        let v = json(&out.join("mechanisms.json"));
+        let d = &hypothesis(&v, "neighbours")["held_out"]["log_loss_diff_vs_best"];
+        let (mean, se) = (
+            d["mean"].as_f64().unwrap_or(0.0),
+            d["se"].as_f64().unwrap_or(f64::INFINITY),
+        );
+        clear += u32::from(mean > 2.0 * se);
+    }
+    eprintln!(
+        "mandate data: the neighbours' held-out loss worse by > 2 SE in {clear} of 5 datasets"
+    );
+    assert!(clear >= 3, "worse by > 2 SE in only {clear} of 5 datasets");
 }
 
 #[test]
