@@ -12,6 +12,7 @@ mod classic_models;
 mod cli;
 mod cluster;
 mod csv_quoting;
+mod doc_numbers;
 mod eha;
 mod events;
 mod every_command;
