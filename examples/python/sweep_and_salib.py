@@ -1,6 +1,7 @@
 """policysim from Python, notebook style: a sweep into polars and pandas frames, a
 matplotlib chart, and the SALib round trip (SALib's problem -> policysim's runs ->
-SALib's analysis) checked against `policysim sensitivity`.
+SALib's analysis) checked against `policysim sensitivity`, and a model function for the
+EMA Workbench.
 
 Run from the repository's top folder after `pip install ./python` (and
 `pip install polars pandas matplotlib SALib`):
@@ -96,3 +97,32 @@ for i, name in enumerate(problem["names"]):
     # the same design and the same runs: the same indices (to the 12 digits the CSV keeps)
     assert abs(salib["S1"][i] - s1) < 1e-6 and abs(salib["ST"][i] - st) < 1e-6, name
 print("SALib's analysis of policysim's runs agrees with `policysim sensitivity`")
+
+
+# 4. An EMA Workbench model function: keyword arguments (uncertainties and levers, named
+#    without dots) in, a dict of outcomes out. With EMA Workbench installed:
+#        from ema_workbench import Model, RealParameter, ScalarOutcome
+#        model = Model("policysim", function=ema_model)
+#        model.uncertainties = [RealParameter("learning_rate", 0.2, 1.6)]
+#        model.levers = [RealParameter("central_recognition", 0.0, 1.0)]
+#        model.outcomes = [ScalarOutcome("final_share"), ScalarOutcome("t50_rmst")]
+def ema_model(learning_rate=0.8, central_recognition=0.0, runs=20, seed=1):
+    """One experiment: the mean final share and the restricted mean time to half."""
+    result = policysim.run(
+        SCENARIO,
+        set={"learning.rate": learning_rate, "central.recognition": central_recognition},
+        runs=runs,
+        seed=seed,
+    )
+    # restricted mean time to half: a run that never got there counts at the horizon
+    horizon = result.summary["t50"]["censored_at"]
+    t50 = [horizon if t is None else t for t in result.runs["t50"].to_pylist()]
+    return {
+        "final_share": result.summary["final_share"]["mean"],
+        "t50_rmst": sum(t50) / len(t50),
+    }
+
+
+outcome = ema_model(learning_rate=1.2, central_recognition=0.5)
+print(f"EMA Workbench model function: {outcome}")
+assert 0.0 <= outcome["final_share"] <= 1.0 and outcome["t50_rmst"] > 0

@@ -406,6 +406,17 @@ try {
   const bytes = readFileSync(zipPath);
   check(bytes.subarray(0, 4).toString("latin1") === "PK\x03\x04" && bytes.includes("curves.csv"), "results ZIP downloaded");
 
+  // ---- the uptake preset shows which local version the centre took up
+  await page.goto(url + "?preset=uptake");
+  await page.waitForSelector("body[data-ready]");
+  await settled(page, "s.includes('final share')", "the uptake preset");
+  check(await page.isVisible("#chart-uptake img"), "the uptake chart is shown where the centre takes a version up");
+  check((await chartSvg(page, "uptake")).includes("<svg"), "it is the answer's uptake chart");
+  await page.goto(url + "?preset=baseline");
+  await page.waitForSelector("body[data-ready]");
+  await settled(page, "s.includes('final share')", "the baseline again");
+  check(!(await page.isVisible("#chart-uptake")), "no uptake chart where the centre takes nothing up");
+
   if (shots) {
     await page.goto(url + "?preset=competition");
     await page.waitForSelector("body[data-ready]");

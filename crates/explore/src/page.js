@@ -535,7 +535,12 @@ function svgUrl(svg) {
   return url;
 }
 
-const CHARTS = ["compare", "adoption", "channels", "regions", "quality", "hazard"];
+// A chart's name in the page's words ("uptake" is also a mode: its chart has its own caption).
+function chartWord(name) {
+  return name === "uptake" ? w("uptake_chart") : w(name);
+}
+
+const CHARTS = ["compare", "adoption", "channels", "regions", "quality", "uptake", "hazard"];
 
 function showResult() {
   const res = state.result;
@@ -581,7 +586,7 @@ function showSummary() {
   $("why-text").textContent = res && res.why ? res.why[state.lang] : "";
   for (const name of CHARTS) {
     const img = $("chart-" + name).querySelector("img");
-    img.alt = res ? w("chart_alt")(w(name), sentence) : w(name);
+    img.alt = res ? w("chart_alt")(chartWord(name), sentence) : chartWord(name);
   }
   $("map-canvas").setAttribute("aria-label", w("map_aria")(sentence));
   $("map-static").setAttribute("aria-label", w("chart_alt")(w("map"), sentence));
@@ -632,7 +637,7 @@ function showSideBySide() {
   const diffs = ref && res && res.reference === ref.id ? res.differences : null;
   $("difference").textContent = differenceLine(diffs);
   $("difference-help").hidden = !diffs;
-  const names = ["adoption", "channels", "regions", "quality", "hazard", "map"];
+  const names = ["adoption", "channels", "regions", "quality", "uptake", "hazard", "map"];
   for (const [k, name] of names.entries()) {
     const cur = $("chart-" + name);
     cur.style.order = on ? String(2 * k + 2) : "";
@@ -649,7 +654,7 @@ function showSideBySide() {
     const fig = document.createElement("figure");
     fig.className = "ref";
     fig.style.order = String(2 * k + 1);
-    const alt = w("chart_alt")(`${w("reference")}: ${w(name)}`, ref.sentence[state.lang]);
+    const alt = w("chart_alt")(`${w("reference")}: ${chartWord(name)}`, ref.sentence[state.lang]);
     let pic;
     if (isMap) {
       pic = document.createElement("canvas");
@@ -669,7 +674,7 @@ function showSideBySide() {
     const label = document.createElement("span");
     label.className = "side";
     label.textContent = `${w("reference")}: `;
-    cap.append(label, document.createTextNode(w(name)));
+    cap.append(label, document.createTextNode(chartWord(name)));
     fig.append(pic, cap);
     fig.dataset.chart = name;
     $("charts").insertBefore(fig, cur);
