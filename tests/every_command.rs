@@ -332,3 +332,179 @@ fn an_interrupted_command_leaves_a_complete_result_or_none() {
     eprintln!("{interrupted} of {} trials interrupted", cases.len() * 2);
     assert!(interrupted >= 5, "only {interrupted} interrupted");
 }
+
+/// Every command that reads a file, given a hostile one in each of its file arguments
+/// (missing, a folder, empty, binary noise): exit 2, one `error:` naming the file, never
+/// a panic, and nothing written.
+#[test]
+fn every_file_a_command_reads_refuses_hostile_input_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("ok.toml"), LONG.replace("runs = 2000", "runs = 4")).unwrap();
+    let spid = root().join("scenarios/data/spid_sample.csv");
+    let spid = spid.to_str().unwrap().to_string();
+    ok(
+        d,
+        &[
+            "run",
+            "ok.toml",
+            "--record",
+            "events",
+            "--no-charts",
+            "--quiet",
+            "--out",
+            "okrun",
+        ],
+    );
+    std::fs::create_dir(d.join("a-folder")).unwrap();
+    std::fs::write(d.join("empty.csv"), "").unwrap();
+    std::fs::write(
+        d.join("noise.bin"),
+        [0u8, 159, 146, 150, 255, 0, 1, 2, 254, 10, 13, 0],
+    )
+    .unwrap();
+    // (command line with X for the hostile file, what it would write)
+    let cases: Vec<(Vec<&str>, Option<&str>)> = vec![
+        (vec!["check", "X"], None),
+        (vec!["odd", "X"], None),
+        (vec!["run", "X", "--out", "out"], Some("out")),
+        (
+            vec![
+                "sweep",
+                "X",
+                "--set",
+                "learning.rate=0.1,0.2",
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        ),
+        (vec!["sensitivity", "X", "--out", "out"], Some("out")),
+        (
+            vec![
+                "fit",
+                "X",
+                "--observed",
+                &spid,
+                "--policy",
+                "mothersaid",
+                "--free",
+                "innovation.rate=0:1",
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        ),
+        (
+            vec![
+                "fit",
+                "ok.toml",
+                "--observed",
+                "X",
+                "--free",
+                "innovation.rate=0:1",
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        ),
+        (
+            vec![
+                "forecast",
+                "ok.toml",
+                "--observed",
+                "X",
+                "--train-until",
+                "2",
+                "--horizon",
+                "3",
+                "--free",
+                "innovation.rate=0:1",
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        ),
+        (
+            vec![
+                "compare-mechanisms",
+                "X",
+                "--observed",
+                &spid,
+                "--policy",
+                "mothersaid",
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        ),
+        (
+            vec!["innovativeness", "--observed", "X", "--out", "out.csv"],
+            Some("out.csv"),
+        ),
+        (
+            vec![
+                "panel",
+                "--observed",
+                "X",
+                "--scenario",
+                "ok.toml",
+                "--design",
+                "unit-year",
+                "--out",
+                "out.csv",
+            ],
+            Some("out.csv"),
+        ),
+        (
+            vec![
+                "panel",
+                "--observed",
+                &spid,
+                "--policy",
+                "mothersaid",
+                "--scenario",
+                "X",
+                "--design",
+                "unit-year",
+                "--out",
+                "out.csv",
+            ],
+            Some("out.csv"),
+        ),
+        (
+            vec!["panel", "X", "--design", "unit-year", "--out", "out.csv"],
+            Some("out.csv"),
+        ),
+        (vec!["eha", "X", "--out", "out"], Some("out")),
+        (vec!["compare", "okrun", "X", "--out", "out"], Some("out")),
+        (vec!["plot", "X", "--out", "out"], Some("out")),
+        (vec!["merge", "X", "--out", "out"], Some("out")),
+        (vec!["verify", "X"], None),
+    ];
+    for (args, writes) in &cases {
+        for hostile in ["missing.csv", "a-folder", "empty.csv", "noise.bin"] {
+            let a: Vec<&str> = args
+                .iter()
+                .map(|x| if *x == "X" { hostile } else { x })
+                .collect();
+            let o = policysim(d, &a);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(!err.contains("panicked"), "{a:?} panicked: {err}");
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "{a:?}: exit {:?}: {err}",
+                o.status.code()
+            );
+            assert!(
+                err.starts_with("error:") && err.contains(hostile),
+                "{a:?}: the message does not name {hostile}: {err}"
+            );
+            if let Some(w) = writes {
+                assert!(!d.join(w).exists(), "{a:?} wrote {w}");
+            }
+            assert!(leftovers(d).is_empty(), "{a:?} left {:?}", leftovers(d));
+        }
+    }
+}

@@ -10,6 +10,7 @@
 //! bytes read, for the `provenance.json` of the folder the command writes.
 
 use crate::machine::{available_memory, format_bytes};
+use policysim_model::error::Error;
 
 /// Largest data file read, relative to the available memory: reading and indexing an
 /// edge file takes about 8 bytes per byte of file.
@@ -28,7 +29,14 @@ pub fn max_data_file_bytes() -> u64 {
 pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = open_without_blocking(path)?;
-    let hint = file.metadata().map_or(0, |m| m.len()).min(cap);
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a folder, not a file",
+        ));
+    }
+    let hint = metadata.len().min(cap);
     let mut bytes = Vec::with_capacity(hint as usize);
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
@@ -57,6 +65,41 @@ fn open_without_blocking(path: &std::path::Path) -> std::io::Result<std::fs::Fil
         options.custom_flags(O_NONBLOCK);
     }
     options.open(path)
+}
+
+/// The error of reading input file `path` (`what` it should be, e.g. "an observed
+/// adoptions file"): the one rule of which failures are bad input (exit 2: missing, a
+/// folder, too large, not readable as a file) and which are the system's (exit 1).
+pub fn input_error(path: &std::path::Path, e: std::io::Error, what: &str) -> Error {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => Error::input_in(path, format!("not found; expected {what}")),
+        K::IsADirectory => Error::input_in(path, format!("is a folder; expected {what}")),
+        K::FileTooLarge | K::InvalidData | K::WouldBlock | K::UnexpectedEof => {
+            Error::input_in(path, format!("cannot be read as {what}: {e}"))
+        }
+        _ => Error::io(path, e),
+    }
+}
+
+/// Checks that a file read as a stream (too large to hold, e.g. a panel) is a regular
+/// file: missing, a folder or a pipe is bad input naming it ([`input_error`]'s rule).
+pub fn check_stream_file(path: &std::path::Path, what: &str) -> Result<(), Error> {
+    let metadata = std::fs::metadata(path).map_err(|e| input_error(path, e, what))?;
+    if metadata.is_dir() {
+        return Err(input_error(
+            path,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+            what,
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(Error::input_in(
+            path,
+            format!("is not a regular file (a pipe or a device); expected {what}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Like [`read_limited`] with the cap for data files ([`max_data_file_bytes`]).

@@ -292,13 +292,7 @@ type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
 /// trimmed header.
 fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
     let mut bytes = crate::capped_read::read_data_file(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input_in(path, "observed adoptions file not found")
-        } else if e.kind() == std::io::ErrorKind::FileTooLarge {
-            Error::input_in(path, e)
-        } else {
-            Error::io(path, e)
-        }
+        crate::capped_read::input_error(path, e, "an observed adoptions file (CSV)")
     })?;
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);

@@ -58,6 +58,10 @@ pub const DURATION: [&str; 3] = [
 
 /// Reads the panel and fits the logit.
 pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
+    policysim_io::capped_read::check_stream_file(
+        panel,
+        "a panel CSV written by `policysim panel`",
+    )?;
     let mut reader = csv::Reader::from_path(panel)
         .map_err(|e| Error::input_in(panel, format!("cannot be read as a panel CSV: {e}")))?;
     policysim_io::provenance::note_input_file(panel)?;

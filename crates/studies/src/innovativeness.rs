@@ -65,11 +65,7 @@ pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Resu
         policysim_io::capped_read::max_data_file_bytes(),
     )
     .map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input_in(path, "observed adoptions file not found")
-        } else {
-            Error::input_in(path, format!("cannot read: {e}"))
-        }
+        policysim_io::capped_read::input_error(path, e, "an observed adoptions file (CSV)")
     })?;
     let bytes = bytes
         .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
