@@ -406,6 +406,9 @@ try {
   const bytes = readFileSync(zipPath);
   check(bytes.subarray(0, 4).toString("latin1") === "PK\x03\x04" && bytes.includes("curves.csv"), "results ZIP downloaded");
 
+  // ---- the sentence's spread is said to be the runs' (the difference line's brackets are CIs)
+  check(/^final share \d\.\d\d \(5–95% of runs \d\.\d\d–\d\.\d\d\)/.test(await summary(page)), "the sentence says its range is the spread of the runs: " + (await summary(page)));
+
   // ---- the uptake preset shows which local version the centre took up
   await page.goto(url + "?preset=uptake");
   await page.waitForSelector("body[data-ready]");

@@ -19,8 +19,15 @@ pub fn sentence(
     let mut parts = Vec::new();
     if let Some(fs) = r.final_share.summary() {
         parts.push(match lang {
-            Lang::En => format!("final share {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
-            Lang::Zh => format!("最终采纳比例 {:.2} [{:.2}, {:.2}]", fs.mean, fs.p05, fs.p95),
+            // the spread of the runs, said as such (the difference line's brackets are 95% CIs)
+            Lang::En => format!(
+                "final share {:.2} (5–95% of runs {:.2}–{:.2})",
+                fs.mean, fs.p05, fs.p95
+            ),
+            Lang::Zh => format!(
+                "最终采纳比例 {:.2}（5%–95% 的模拟在 {:.2}–{:.2} 之间）",
+                fs.mean, fs.p05, fs.p95
+            ),
         });
     }
     // the t50 `policysim run` prints: the Kaplan–Meier median over every run (censored at
