@@ -70,6 +70,17 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
+/// The logistic function 1 / (1 + e^-z), computed without overflow for any z (the one
+/// used by the fit's parameter transform and by the event-history logit).
+pub fn logistic(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
 /// The regularized incomplete beta function I_x(a, b).
 pub fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {

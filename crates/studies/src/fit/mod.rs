@@ -487,10 +487,6 @@ fn logit(u: f64) -> f64 {
     (u / (1.0 - u)).ln()
 }
 
-fn logistic(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
 /// How the budget is split: (design, optimiser, ABC).
 pub fn split_budget(budget: usize, d: usize) -> (usize, usize, usize) {
     let design = (budget * 3 / 10).max(2 * d + 2).min(budget);

@@ -2,9 +2,10 @@
 //! Latin-hypercube design, Nelder–Mead restarts on the logit of the box, then the ABC
 //! design around the accepted points and the interval (docs/fit.md).
 
-use super::{best_of, logistic, logit, optim, split_budget, Evaluation, FitOptions, FreeParam};
+use super::{best_of, logit, optim, split_budget, Evaluation, FitOptions, FreeParam};
 use policysim_model::error::{Error, Result};
 use policysim_model::rng::{point_seed, run_rng};
+use policysim_model::stats::logistic;
 
 /// Whole-number keys are scanned value by value (every combination of their values)
 /// when they have at most this many combinations in all; a bigger box is searched like
