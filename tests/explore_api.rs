@@ -1035,3 +1035,48 @@ fn an_unknown_or_expired_reference_is_said_not_dropped() {
     assert_eq!(status, 400, "{e}");
     assert!(e.to_string().contains("key `reference`"), "{e}");
 }
+
+/// A reference survives a change of preset where the networks agree (competition for
+/// first against uptake, on the same hierarchy and seed: compared run by run), and is said
+/// to be elsewhere where they do not (the US states), never compared across networks.
+#[test]
+fn a_reference_of_another_preset_is_compared_on_the_same_network_only() {
+    let s = start(&[]);
+    let (status, competition) = json(
+        &s,
+        "POST",
+        "/api/run",
+        r#"{"preset": "competition", "runs": 8, "steps": 12}"#,
+    );
+    assert_eq!(status, 200, "{competition}");
+    let id = competition["id"].as_u64().unwrap();
+    let (status, uptake) = json(
+        &s,
+        "POST",
+        "/api/run",
+        &format!(r#"{{"preset": "uptake", "runs": 8, "steps": 12, "reference": {id}}}"#),
+    );
+    assert_eq!(status, 200, "{uptake}");
+    assert_eq!(uptake["reference"], id, "{uptake}");
+    assert_eq!(uptake["differences"]["pairing"], "paired", "{uptake}");
+    assert!(uptake["reference_elsewhere"].is_null());
+    let (status, us) = json(
+        &s,
+        "POST",
+        "/api/run",
+        &format!(r#"{{"preset": "us_states", "runs": 8, "reference": {id}}}"#),
+    );
+    assert_eq!(status, 200, "{us}");
+    assert!(
+        us["reference"].is_null() && us["differences"].is_null(),
+        "{us}"
+    );
+    assert!(
+        us["reference_elsewhere"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("another network")
+            && us["reference_missing"].is_null(),
+        "{us}"
+    );
+}

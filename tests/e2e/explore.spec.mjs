@@ -409,6 +409,24 @@ try {
   // ---- the sentence's spread is said to be the runs' (the difference line's brackets are CIs)
   check(/^final share \d\.\d\d \(5–95% of runs \d\.\d\d–\d\.\d\d\)/.test(await summary(page)), "the sentence says its range is the spread of the runs: " + (await summary(page)));
 
+  // ---- a reference survives a change of preset on the same network: 争先 against 争先后吸纳
+  await page.goto(url + "?preset=competition");
+  await page.waitForSelector("body[data-ready]");
+  await settled(page, "s.includes('final share')", "competition, to keep");
+  await page.click("#keep-ref");
+  const competitionRef = await page.evaluate(() => state.referenceId);
+  await page.selectOption("#preset", "uptake");
+  await settled(page, "s.includes('final share') && state.result && state.result.reference !== undefined", "uptake against competition");
+  await page.waitForFunction(() => !document.body.dataset.busy);
+  check((await page.evaluate(() => state.result.reference)) === competitionRef && (await page.textContent("#difference")).startsWith("Current − reference"),
+    "a preset change on the same network keeps the reference and compares: " + (await page.textContent("#difference")));
+  if (await page.$("#preset option[value='us_states']")) {
+    await page.selectOption("#preset", "us_states");
+    await page.waitForFunction(() => !document.body.dataset.busy && state.preset.id === "us_states" && state.result && state.result.reference_elsewhere, null, { timeout: 60000 });
+    check((await page.textContent("#stale")).includes("another network") && (await page.evaluate(() => state.referenceId)) === null,
+      "a preset on another network says the reference cannot be compared: " + (await page.textContent("#stale")));
+  }
+
   // ---- the uptake preset shows which local version the centre took up
   await page.goto(url + "?preset=uptake");
   await page.waitForSelector("body[data-ready]");

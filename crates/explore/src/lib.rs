@@ -203,6 +203,9 @@ struct Stored {
     stem: String,
     files: Files,
     data: RunData,
+    /// The network it ran on (the `[network]` table and the seed that draws it): results
+    /// are compared run by run only on the same network.
+    network: String,
 }
 
 /// What a run request asks for besides its scenario.
@@ -494,7 +497,12 @@ impl Explorer {
             Lang::En => l.0.clone(),
             Lang::Zh => l.1.clone(),
         };
-        let kept = reference.and_then(|r| self.touch(r));
+        let network = network_identity(scenario);
+        let found = reference.and_then(|r| self.touch(r));
+        // a reference on another network is not compared (its runs are not the same
+        // governments): said, as a reference no longer kept is
+        let elsewhere = found.as_ref().is_some_and(|r| r.network != network);
+        let kept = found.filter(|_| !elsewhere);
         if let Some(reference) = &kept {
             let chart = charts::compare::CompareChart {
                 runs: vec![
@@ -538,7 +546,11 @@ impl Explorer {
             "charts": charts,
             "reference": kept.as_ref().map(|r| r.id),
             // a reference asked for that is no longer kept (or never was): said, not dropped
-            "reference_missing": reference.filter(|_| kept.is_none()).map(|r| json!({
+            "reference_elsewhere": elsewhere.then(|| json!({
+                "en": "the reference ran on another network (another preset's governments): the answer has no comparison; keep a result of this network to compare",
+                "zh": "参照是在另一个网络（另一预设情景的政府）上模拟的：本次结果没有对比；请保留本网络的一个结果作为参照",
+            })),
+            "reference_missing": reference.filter(|_| kept.is_none() && !elsewhere).map(|r| json!({
                 "en": format!("the reference {r} is not kept by this server (it keeps the last {KEEP_RESULTS} results): the answer has no comparison; keep a result again"),
                 "zh": format!("本服务器未保存参照 {r}（只保存最近 {KEEP_RESULTS} 个结果）：本次结果没有对比；请重新保留一个结果作为参照"),
             })),
@@ -555,6 +567,7 @@ impl Explorer {
             stem: ask.stem.clone(),
             files,
             data,
+            network,
         }));
         while results.len() > KEEP_RESULTS {
             results.pop_front();
@@ -605,6 +618,16 @@ fn chart_options(lang: Lang) -> ChartOptions {
         lang,
         size: CHART_SIZE,
     }
+}
+
+/// What makes two answers' runs the same governments: the network table and the seed
+/// that draws it.
+fn network_identity(scenario: &Scenario) -> String {
+    format!(
+        "{}\nseed {}",
+        toml::to_string(&scenario.network).unwrap_or_default(),
+        scenario.seed
+    )
 }
 
 fn reference_label(lang: Lang, name: &str) -> String {

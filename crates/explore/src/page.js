@@ -398,7 +398,7 @@ function updateStale() {
   if (!state.preset) return;
   // (a notice that the reference expired is about the reference: the charts are current)
   const stale = state.result !== null
-    && (state.shown !== runKey() || (state.notice !== null && state.notice !== "ref_expired"));
+    && (state.shown !== runKey() || (state.notice !== null && !["ref_expired", "ref_other_network"].includes(state.notice)));
   $("results").classList.toggle("stale", stale);
   const busy = !!document.body.dataset.busy;
   // Keep keeps the setting the controls show: its result when shown, or (pressed during
@@ -470,7 +470,11 @@ async function run() {
       return null;
     }
     showError("");
-    if (body.reference !== undefined && data.reference === null) {
+    if (body.reference !== undefined && data.reference === null && data.reference_elsewhere) {
+      // the reference ran on another network: no comparison can be made, say so
+      clearReference();
+      state.notice = "ref_other_network";
+    } else if (body.reference !== undefined && data.reference === null) {
       // the server no longer keeps the reference (it keeps the last few results, shared
       // by every tab): run the reference's setting again (same seeds, the same result)
       // and then this one; if that cannot be done, say so, never compare with nothing
@@ -818,9 +822,9 @@ async function init() {
   selectPreset(state.presets[0].id);
   applyLang();
   sel.addEventListener("change", () => {
-    const hadRef = state.referenceId !== null;
     selectPreset(sel.value);
-    if (hadRef) { clearReference(); state.notice = "ref_cleared"; }
+    // the reference stays: the answer compares with it where the networks agree (e.g.
+    // 争先 against 争先后吸纳 on the same hierarchy), and says so where they do not
     saveUrl();
     if ($("auto").checked) run();
   });
