@@ -203,8 +203,8 @@ struct Stored {
     stem: String,
     files: Files,
     data: RunData,
-    /// The network it ran on (the `[network]` table and the seed that draws it): results
-    /// are compared run by run only on the same network.
+    /// The network it ran on (its `[network]` table): results are compared only on the
+    /// same network.
     network: String,
 }
 
@@ -620,14 +620,11 @@ fn chart_options(lang: Lang) -> ChartOptions {
     }
 }
 
-/// What makes two answers' runs the same governments: the network table and the seed
-/// that draws it.
+/// What makes two answers comparable: the same `[network]` table (the same kind of
+/// governments; with the same seed the same network, and runs pair by seed, otherwise
+/// they are compared as independent samples).
 fn network_identity(scenario: &Scenario) -> String {
-    format!(
-        "{}\nseed {}",
-        toml::to_string(&scenario.network).unwrap_or_default(),
-        scenario.seed
-    )
+    toml::to_string(&scenario.network).unwrap_or_default()
 }
 
 fn reference_label(lang: Lang, name: &str) -> String {
