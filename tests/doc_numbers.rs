@@ -47,6 +47,38 @@ fn documented_numbers_are_those_their_commands_print() {
         .and_then(|n| n.parse().ok())
         .expect("a count of markers");
     assert!(markers >= 25, "only {markers} markers:\n{stderr}");
+    // every Markdown file with markers is checked, docs/*.md as well as the README
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    files.extend(
+        std::fs::read_dir(root.join("docs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md")),
+    );
+    let mut marked = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if !["<!-- output", "<!-- setup", "<!-- value"]
+            .iter()
+            .any(|m| text.contains(m))
+        {
+            continue;
+        }
+        marked += 1;
+        let name = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("{name}: up to date"))),
+            "{name} has markers but was not checked:\n{stderr}"
+        );
+    }
+    assert!(marked >= 5, "only {marked} Markdown files have markers");
 }
 
 #[test]
