@@ -141,7 +141,7 @@ impl SweepMeta {
             != sweep_header(
                 &keys,
                 observed,
-                &super::exec::extra_figures_of_header(&header),
+                &super::row::extra_figures_of_header(&header),
             )
         {
             return Err(bad("`csv_header` does not match `keys`"));

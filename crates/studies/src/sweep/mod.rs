@@ -36,13 +36,15 @@ mod heatmap;
 mod integrity;
 pub use integrity::list_paths;
 mod merge;
+mod row;
 
 pub use exec::{
-    kept_warning, run_sweep, sweep_header, sweep_row, tick_position, Shard, SweepOptions,
-    SweepReport, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML,
+    kept_warning, run_sweep, tick_position, Shard, SweepOptions, SweepReport, SWEEP_CSV,
+    SWEEP_JSON, SWEEP_TOML,
 };
 pub use integrity::{fingerprint, fingerprint_bytes};
 pub use merge::{merge, FinishStep, MergeOptions, MergeReport};
+pub use row::{sweep_header, sweep_row};
 
 use policysim_io::scenario_files::read_scenario_text;
 use policysim_model::error::{Error, Result};
