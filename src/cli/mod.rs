@@ -357,6 +357,9 @@ fn verify(path: &Path) -> Result<()> {
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    // the threads a command uses unless `--threads` says otherwise (checked and noted
+    // again by `check_threads`)
+    crate::provenance::note_threads(crate::machine::thread_count(None));
     // one signal rule for every command (a new one cannot forget it): Ctrl-C asks the
     // work under way to stop (commands that poll stop between runs; the others finish and
     // publish whole), a second Ctrl-C removes staging folders and exits at once. `explore`

@@ -5,6 +5,7 @@
 //! files a scenario names: [`network_files`], [`initial_file`]), [`observed`] (observed
 //! adoptions), [`capped_read`] (the one capped reader), [`overrides`] (`--set`).
 //! Outputs: [`staging`] (a results folder appears complete or not at all),
+//! [`atomic_file`] (one file written whole or not at all),
 //! [`output`] and [`results_folder`] (the files of a run's folder), [`cells`] (how
 //! numbers and names are written), [`result_files`] (the names of the files),
 //! [`private_dir`] (private temporary folders). Limits: [`limits`] (the memory
@@ -12,6 +13,7 @@
 //! `provenance.json` of every results folder: build, command, inputs and outputs by
 //! SHA-256) and [`verify`] (a folder checked against it).
 
+pub mod atomic_file;
 pub mod capped_read;
 pub mod cells;
 pub mod events;

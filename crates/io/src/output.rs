@@ -1,35 +1,9 @@
-//! Outputs: every file is written to a temporary name in the same folder and renamed
-//! when complete, so a reader never sees a half-written result.
+//! Outputs: the files of a run's results, each written through [`write_atomic`] (a
+//! temporary name in the same folder, renamed when complete).
 
 use crate::cells::{csv_field, num, round_sig};
-use policysim_model::error::{Error, Result};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_name(path);
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
-}
-
-/// The temporary name used while `path` is being written: `.<name>.tmp` beside it.
-pub fn temp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
-}
+pub use crate::atomic_file::{temp_name, write_atomic};
 
 use policysim_model::aggregate::{Stat, Summary, TimeSummary};
 use policysim_model::ensemble::EnsembleResult;

@@ -103,7 +103,8 @@ pub fn note_seed(seed: u64) {
     with_context(|c| c.seed = Some(seed));
 }
 
-/// Notes the number of worker threads the command uses.
+/// Notes the number of worker threads the command uses (every command notes the default
+/// first; `--threads` replaces it).
 pub fn note_threads(threads: usize) {
     with_context(|c| c.threads = Some(threads));
 }
@@ -235,7 +236,7 @@ pub fn seal(dir: &Path, destination: &Path) -> Result<()> {
     let record = record(dir, destination, None)?;
     let mut text = serde_json::to_string_pretty(&record).expect("a JSON value serialises");
     text.push('\n');
-    crate::output::write_atomic(&dir.join(PROVENANCE_JSON), text.as_bytes())
+    crate::atomic_file::write_atomic(&dir.join(PROVENANCE_JSON), text.as_bytes())
 }
 
 /// The name of the record of a command that writes one file, beside it:
@@ -258,7 +259,7 @@ pub fn seal_file(file: &Path) -> Result<()> {
     let record = record(dir, file, Some(vec![name.into_owned()]))?;
     let mut text = serde_json::to_string_pretty(&record).expect("a JSON value serialises");
     text.push('\n');
-    crate::output::write_atomic(&file_record(file), text.as_bytes())
+    crate::atomic_file::write_atomic(&file_record(file), text.as_bytes())
 }
 
 /// The record of `dir` (see [`seal`]): of the files `only` when given, else of all.
@@ -302,7 +303,7 @@ fn record(dir: &Path, destination: &Path, only: Option<Vec<String>>) -> Result<V
             "rustc": build.rustc,
             "target": build.target,
             "profile": build.profile,
-            "threads": c.threads.unwrap_or_else(|| crate::machine::thread_count(None)),
+            "threads": c.threads,
             "seed": c.seed,
             "started": c.started.clone().unwrap_or_else(|| finished.clone()),
             "finished": finished,
