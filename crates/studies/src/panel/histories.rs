@@ -6,6 +6,7 @@ use policysim_io::observed::Observed;
 use policysim_io::scenario_files::{load_scenario, prepare};
 use policysim_model::error::{Error, Result};
 use policysim_model::network::Network;
+use policysim_model::scenario::Scenario;
 use std::path::Path;
 
 /// One event of a history, on node indices.
@@ -78,18 +79,35 @@ pub(super) fn from_results(dir: &Path) -> Result<(Network, Histories)> {
         )));
     }
     let scenario = load_scenario(&dir.join("scenario.toml"))?;
-    if scenario.network.redraw {
-        return Err(Error::Input(format!(
-            "{}: network.redraw = true: every run had its own network, which a panel cannot rebuild; run with redraw = false",
-            dir.join("scenario.toml").display()
-        )));
-    }
-    let summary: serde_json::Value = std::fs::read(dir.join("summary.json"))
+    let summary = read_json(&dir.join("summary.json"))?;
+    let year0 = summary["start_year"].as_i64().map(|y| y as i32);
+    simulated(&scenario, &dir.join("scenario.toml"), "run", events, year0)
+}
+
+/// A results folder's JSON file, read as bad input when it is not JSON.
+fn read_json(path: &Path) -> Result<serde_json::Value> {
+    std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| Error::input_in(&dir.join("summary.json"), "cannot be read as JSON"))?;
-    let year0 = summary["start_year"].as_i64().map(|y| y as i32);
-    let prepared = prepare(&scenario)?;
+        .ok_or_else(|| Error::input_in(path, "cannot be read as JSON"))
+}
+
+/// The network and the histories of `events` simulated under `scenario` (read from
+/// `file`; `command` is what made them, for the message when the network was redrawn).
+fn simulated(
+    scenario: &Scenario,
+    file: &Path,
+    command: &str,
+    events: std::path::PathBuf,
+    year0: Option<i32>,
+) -> Result<(Network, Histories)> {
+    if scenario.network.redraw {
+        return Err(Error::Input(format!(
+            "{}: network.redraw = true: every run had its own network, which a panel cannot rebuild; {command} with redraw = false",
+            file.display()
+        )));
+    }
+    let prepared = prepare(scenario)?;
     let reader = EventsReader::open(&events)?;
     Ok((
         prepared.network,
@@ -116,10 +134,7 @@ fn from_sweep_point(dir: &Path) -> Result<(Network, Histories)> {
         )));
     }
     let sweep_dir = dir.parent().and_then(Path::parent).unwrap_or(dir);
-    let point: serde_json::Value = std::fs::read(dir.join("point.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| Error::input_in(&dir.join("point.json"), "cannot be read as JSON"))?;
+    let point = read_json(&dir.join("point.json"))?;
     let index = point["point"]
         .as_u64()
         .ok_or_else(|| Error::input_in(&dir.join("point.json"), "has no point index (`point`)"))?
@@ -135,27 +150,13 @@ fn from_sweep_point(dir: &Path) -> Result<(Network, Histories)> {
         ));
     }
     let scenario = sweep.point_scenario(&base, index)?;
-    if scenario.network.redraw {
-        return Err(Error::Input(format!(
-            "{}: network.redraw = true: every run had its own network, which a panel cannot rebuild; sweep with redraw = false",
-            sweep_dir.join("sweep.toml").display()
-        )));
-    }
-    let prepared = prepare(&scenario)?;
-    let reader = EventsReader::open(&events)?;
-    Ok((
-        prepared.network,
-        Histories {
-            simulated: true,
-            runs: u64::from(scenario.runs),
-            next_run: 0,
-            steps: scenario.steps,
-            year0: None,
-            reader: Some((reader, events)),
-            pending: None,
-            observed: None,
-        },
-    ))
+    simulated(
+        &scenario,
+        &sweep_dir.join("sweep.toml"),
+        "sweep",
+        events,
+        None,
+    )
 }
 
 /// The one history of observed adoptions (no abandonments, channels or sources).
