@@ -24,6 +24,7 @@ mod forecast;
 mod forecast_evaluate;
 mod golden;
 mod hostile_input;
+mod influence;
 mod input_caps;
 mod interrupt;
 mod mechanisms;

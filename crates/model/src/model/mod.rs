@@ -7,6 +7,7 @@ pub mod adapt;
 pub mod centre;
 pub mod classic;
 pub mod competition;
+pub mod influence;
 pub mod innovation;
 pub mod learning;
 pub mod selection;

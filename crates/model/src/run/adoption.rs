@@ -51,6 +51,9 @@ impl Run<'_> {
         self.status[i] = ADOPTED;
         self.quality[i] = a.quality;
         self.lineage[i] = a.lineage;
+        if let Some(since) = self.since.get_mut(i) {
+            *since = t;
+        }
         if let Some(step) = self.adopted_step.get_mut(i).filter(|s| **s == u32::MAX) {
             *step = t;
         }
@@ -206,7 +209,7 @@ impl Run<'_> {
     }
 
     /// The signal weight of adopter j (its performance at adoption, which stays fixed).
-    fn weight_of(&self, j: usize) -> f64 {
+    pub(super) fn weight_of(&self, j: usize) -> f64 {
         learning::signal_weight(&self.s.learning, self.performance(j))
     }
 

@@ -2,6 +2,7 @@
 //! that has not adopted decides (MODEL.md sections 3 and 4), and chooses whom to copy.
 
 use super::*;
+use crate::model::influence;
 
 impl Run<'_> {
     /// The centres act at the start of step t ([`Centre::begin_step`], in centre order); the
@@ -150,24 +151,30 @@ impl Run<'_> {
                 self.net.in_degree(i) as f64
             };
             // learning signal S_i
-            let mut signal_sum = if complete {
-                if self.weighted && a_start > 0 {
+            let (mut signal_sum, mut denom) = if let Some(inf) = &self.influence {
+                self.reached(inf, i, t)
+            } else if complete {
+                let sum = if self.weighted && a_start > 0 {
                     self.signal_total
                 } else {
                     a_start as f64
-                }
+                };
+                (sum, degree)
             } else if self.weighted && k_adopted > 0 {
                 // (with nobody adopting the sum is exactly 0, not float residue)
-                self.nbr_signal[i]
+                (self.nbr_signal[i], degree)
             } else {
-                k_adopted as f64
+                (k_adopted as f64, degree)
             };
-            let mut denom = degree;
             if let Some(e) = centre.endorsed {
                 signal_sum += e.weight * e.mean_w;
                 denom += e.weight;
             }
-            let signal = if denom > 0.0 { signal_sum / denom } else { 0.0 };
+            let signal = match &self.influence {
+                Some(inf) => influence::signal(inf.exposure, signal_sum, denom),
+                None if denom > 0.0 => signal_sum / denom,
+                None => 0.0,
+            };
             let mut probs = [0.0; 5];
             probs[1] = model::clamp01(f64::from(self.propensity.learning[i]) * signal);
             if status == NEVER {
@@ -207,7 +214,7 @@ impl Run<'_> {
                     let q = self.innovation_quality.draw(&mut v);
                     ((q, self.new_lineage(i as u32)), NO_SOURCE)
                 }
-                Channel::Learning => match self.learning_source(when, i, centre.endorsed) {
+                Channel::Learning => match self.learning_source(when, t, i, centre.endorsed) {
                     Some((variant, ENDORSED_SOURCE)) => (variant, self.centre_source(i)),
                     Some(chosen) => chosen,
                     // S_i > 0 only through rounding, with nobody to learn from: no
@@ -312,6 +319,7 @@ impl Run<'_> {
     pub(super) fn learning_source(
         &mut self,
         t: u32,
+        now: u32,
         i: usize,
         endorsed: Option<Endorsement>,
     ) -> Option<((f64, u32), u32)> {
@@ -331,7 +339,8 @@ impl Run<'_> {
             let a = self.adopters.len();
             if a <= COMPLETE_OBSERVATION_SAMPLE {
                 for &j in &self.adopters {
-                    offer(j, j, self.performance(j as usize), 1.0);
+                    let pull = self.source_pull(i, 0, j as usize, now);
+                    offer(j, j, self.performance(j as usize), pull);
                 }
             } else {
                 // observation k of a sample drawn with replacement: its own stream picks
@@ -339,13 +348,17 @@ impl Run<'_> {
                 for k in 0..COMPLETE_OBSERVATION_SAMPLE as u32 {
                     let mut o = streams.substream(t, learner, k, Purpose::Observe);
                     let j = self.adopters[o.random_range(0..a)];
-                    chooser.offer(j, self.performance(j as usize), 1.0, &mut o);
+                    let pull = self.source_pull(i, 0, j as usize, now);
+                    chooser.offer(j, self.performance(j as usize), pull, &mut o);
                 }
             }
         } else {
-            for &j in self.net.sources(i) {
+            for (k, &j) in self.net.sources(i).iter().enumerate() {
                 if self.status[j as usize] == ADOPTED {
-                    offer(j, j, self.performance(j as usize), 1.0);
+                    let pull = self.source_pull(i, k, j as usize, now);
+                    if pull > 0.0 {
+                        offer(j, j, self.performance(j as usize), pull);
+                    }
                 }
             }
         }

@@ -32,6 +32,7 @@ mod adoption;
 mod classic;
 mod decide;
 mod events;
+mod exposure;
 pub mod figures;
 mod prepared;
 mod record;
@@ -390,6 +391,10 @@ struct Run<'a> {
     uptake_share: Option<usize>,
     /// The event history, when asked for ([`Prepared::record_events`]).
     events: Option<Vec<Event>>,
+    /// Edge weights, exposure and recency (MODEL.md 4d), when more than the plain share.
+    influence: Option<exposure::Influence>,
+    /// The step at which each adopter last adopted (with a recency kernel; else empty).
+    since: Vec<u32>,
 }
 
 /// Per-government parts of the channel probabilities that do not change during a run.
@@ -569,6 +574,15 @@ pub fn run_or_cancel(
         mean_learning: prepared.mean_learning,
         uptake_share: prepared.uptake_share,
         events: prepared.record_events.then(Vec::new),
+        influence: classic
+            .is_none()
+            .then(|| exposure::Influence::new(scenario, net))
+            .flatten(),
+        since: if classic.is_none() && exposure::Influence::timed(scenario) {
+            vec![0; n]
+        } else {
+            Vec::new()
+        },
         s: scenario,
         net,
         groups: prepared.groups.as_ref(),
@@ -704,6 +718,7 @@ pub fn run_or_cancel(
         r.step_abandoned = 0;
         if r.classic.is_none() {
             r.centre_acts(t, &mut abandonments);
+            r.begin_exposure_step(t);
         }
         r.decide(t, &mut adoptions, &mut abandonments);
         // wound-up pilots may also have decided to abandon on their own: count each once

@@ -210,7 +210,10 @@ fn to_toml_is_readable_and_complete() {
     // The defaults: every key present, no optional key, reads back equal and without warnings.
     let d = Scenario::default();
     let text = d.to_toml();
-    assert!(!text.contains("share") && !text.contains("edges"), "{text}");
+    assert!(
+        !text.contains("\nshare =") && !text.contains("edges"),
+        "{text}"
+    );
     assert!(
         text.contains("[central.mandate]\nstart = 10\nrate = 0.3"),
         "{text}"

@@ -191,6 +191,8 @@ pub struct NetworkSpec {
     pub directed: bool,
     /// Draw a new network for every run instead of once per scenario.
     pub redraw: bool,
+    /// Use the edge file's `weight` column in the learning signal and the choice of source (false: every edge weighs 1).
+    pub use_weights: bool,
 }
 
 impl Default for NetworkSpec {
@@ -209,6 +211,7 @@ impl Default for NetworkSpec {
             nodes: None,
             directed: false,
             redraw: false,
+            use_weights: true,
         }
     }
 }
@@ -314,6 +317,39 @@ pub struct Learning {
     pub observation_noise: f64,
     /// Capacity that grows (干中学): after learning or a passed pilot, L becomes L + growth * (1 - L), capped at 1.
     pub growth: f64,
+    /// How exposure to adopting neighbours enters the signal S: their weighted share, count, or any at all.
+    pub exposure: Exposure,
+    /// How a source's influence fades with the steps since it adopted (NetInf's transmission models).
+    pub recency: Recency,
+    /// The scale of the recency kernel, in steps (> 0): the e-folding lag of `exponential`, the width (sd) of `rayleigh`.
+    pub recency_scale: f64,
+}
+
+/// How a government's exposure to adopting neighbours enters the learning signal
+/// (`learning.exposure`; MODEL.md section 4d).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Exposure {
+    /// The weighted share of its neighbours that have adopted (row-standardised spatial lag).
+    #[default]
+    Share,
+    /// The weighted number of adopting neighbours (probability clamped at 1).
+    Count,
+    /// 1 when any neighbour with a positive weight has adopted, else 0.
+    Any,
+}
+
+/// How a source's influence fades with the steps since it adopted (`learning.recency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Recency {
+    /// An adopter counts fully however long ago it adopted.
+    #[default]
+    None,
+    /// K(d) = exp(-(d - 1) / scale) for an adopter of d steps ago.
+    Exponential,
+    /// K(d) = exp(-(d - 1)^2 / (2 scale^2)) for an adopter of d steps ago.
+    Rayleigh,
 }
 
 impl Default for Learning {
@@ -326,6 +362,9 @@ impl Default for Learning {
             selectivity: 2.0,
             observation_noise: 1.0,
             growth: 0.0,
+            exposure: Exposure::Share,
+            recency: Recency::None,
+            recency_scale: 5.0,
         }
     }
 }

@@ -223,6 +223,15 @@ impl Scenario {
         c.non_negative("learning.selectivity", l.selectivity);
         c.performance_scale("learning.observation_noise", l.observation_noise, true);
         c.non_negative("learning.growth", l.growth);
+        if !(l.recency_scale > 0.0 && l.recency_scale.is_finite()) {
+            c.push(
+                "learning.recency_scale",
+                format!(
+                    "must be a finite number of steps > 0, got {}",
+                    l.recency_scale
+                ),
+            );
+        }
 
         c.non_negative("competition.rate", self.competition.rate);
         c.non_negative(
