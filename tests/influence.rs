@@ -185,3 +185,125 @@ count = 6
     assert_more("no kernel over exponential", exponential, none);
     assert_more("no kernel over rayleigh", rayleigh, none);
 }
+
+/// Reads hazard.csv's row of governments with no adopting neighbour: (at risk, adoptions).
+fn hazard_at_zero(dir: &Path) -> (f64, f64) {
+    let text = std::fs::read_to_string(dir.join("out/hazard.csv")).unwrap();
+    let row: Vec<f64> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(row[0], 0.0, "the first row is for 0 adopting neighbours");
+    (row[1], row[2])
+}
+
+/// MODEL.md 4d: in a shock step every government that never adopted gets the extra
+/// hazard h of its own channel, combined with the others as an independent hazard:
+/// 1 - (1 - pi_inn)(1 - h). One step, nobody adopted at the start, innovation 0.05:
+/// hazard.csv's hazard is 0.05 without the shock and 1 - 0.95 * 0.8 = 0.24 with h = 0.2
+/// (each within 3 binomial standard errors), and the shock's adoptions are credited to
+/// the `shock` channel (runs.csv `share_shock`, curves.csv `new_shock`, summary.json).
+#[test]
+fn a_shock_step_raises_every_at_risk_governments_hazard_by_the_documented_amount() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let toml = r#"
+steps = 1
+runs = 300
+seed = 8
+[network]
+kind = "ring"
+n = 100
+k = 2
+[agents]
+resources = 1.0
+inertia = 0.0
+[innovation]
+rate = 0.05
+[learning]
+rate = 0.0
+"#;
+    for (name, sets, want) in [
+        ("calm", vec![], 0.05),
+        (
+            "shock",
+            vec!["shock.steps=[1]", "shock.hazard=0.2"],
+            1.0 - 0.95 * 0.8,
+        ),
+    ] {
+        let rows = run(&dir.join(name), toml, &[], &sets);
+        let (at_risk, adoptions) = hazard_at_zero(&dir.join(name));
+        assert_eq!(at_risk, 100.0 * 300.0);
+        let h = adoptions / at_risk;
+        let se = (want * (1.0 - want) / at_risk).sqrt();
+        assert!(
+            (h - want).abs() < 3.0 * se,
+            "{name}: hazard {h}, documented {want} (se {se})"
+        );
+        let shares = rows[0].iter().find(|(k, _)| k == "share_shock");
+        let curves = std::fs::read_to_string(dir.join(name).join("out/curves.csv")).unwrap();
+        let summary = std::fs::read_to_string(dir.join(name).join("out/summary.json")).unwrap();
+        if name == "calm" {
+            // without a shock, no column, series or entry of it: outputs stay as they were
+            assert!(shares.is_none());
+            assert!(!curves.contains("new_shock"));
+            assert!(!summary.contains("\"shock\""));
+        } else {
+            // the shock's part of the adoptions: h / (pi_inn + h) of them in expectation
+            let s: Vec<f64> = column(&rows, "share_shock")
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.parse().unwrap())
+                .collect();
+            let (m, se) = mean_se(&s);
+            let expected = 0.2 / 0.25;
+            assert!(
+                (m - expected).abs() < 3.0 * se,
+                "shock share {m}, expected {expected} (se {se})"
+            );
+            assert!(curves.contains(",new_shock,"));
+            assert!(summary.contains("\"shock\""));
+        }
+    }
+}
+
+#[test]
+fn shock_settings_are_checked_with_the_key_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    for (body, needle) in [
+        (
+            "steps = 5\n[shock]\nsteps = [0]\nhazard = 0.1\n",
+            "shock.steps",
+        ),
+        (
+            "steps = 5\n[shock]\nsteps = [6]\nhazard = 0.1\n",
+            "shock.steps",
+        ),
+        (
+            "steps = 5\n[shock]\nsteps = [2, 2]\nhazard = 0.1\n",
+            "listed twice",
+        ),
+        (
+            "steps = 5\n[shock]\nsteps = [2]\nhazard = 1.5\n",
+            "shock.hazard",
+        ),
+        (
+            "steps = 5\n[shock]\nsteps = [2, 3]\nhazard = [0.1]\n",
+            "one per step",
+        ),
+    ] {
+        std::fs::write(&path, body).unwrap();
+        let o = Command::new(binary())
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{body}: {err}");
+        assert!(err.contains(needle), "{body}: {err}");
+    }
+}

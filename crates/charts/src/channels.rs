@@ -5,7 +5,7 @@ use super::curves::{
     configure_mesh, configure_mesh_with, time_axes_sized, titled, with_legend, x_label,
 };
 use super::read::CurvePoint;
-use super::style::{channel_color, LegendEntry, Style, Swatch, CHANNELS, GREY};
+use super::style::{channel_color, LegendEntry, Style, Swatch, DRAWN_CHANNELS, GREY};
 use super::{draw_err, Figure, RunData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -32,7 +32,7 @@ impl<'a> ChannelsChart<'a> {
     /// The chart, or `None` when no channel has any adoption.
     pub fn new(data: &'a RunData) -> Option<ChannelsChart<'a>> {
         let s = &data.summary;
-        let layers: Vec<_> = CHANNELS
+        let layers: Vec<_> = DRAWN_CHANNELS
             .iter()
             .filter_map(|c| {
                 let pts = data.curves.get(&format!("new_{c}"))?;

@@ -138,9 +138,21 @@ pub fn tick_decimals(ticks: &[f64]) -> usize {
 /// The five adoption channels in drawing order, with their series suffix.
 pub const CHANNELS: [&str; 5] = ["innovation", "learning", "competition", "pilot", "mandate"];
 
-/// The fixed colour of an adoption channel (by name as in [`CHANNELS`]).
+/// The channels a channels chart draws: [`CHANNELS`] and the common shock, whose
+/// series (`new_shock`) only scenarios with `[shock]` have.
+pub const DRAWN_CHANNELS: [&str; 6] = [
+    "innovation",
+    "learning",
+    "competition",
+    "pilot",
+    "mandate",
+    "shock",
+];
+
+/// The fixed colour of an adoption channel (by name as in [`DRAWN_CHANNELS`]).
 pub fn channel_color(channel: &str) -> RGBColor {
     match channel {
+        "shock" => OKABE_ITO[6],
         "innovation" => OKABE_ITO[4],
         "learning" => OKABE_ITO[0],
         "competition" => OKABE_ITO[1],
@@ -275,6 +287,7 @@ impl Style {
             "competition" => w.competition,
             "pilot" => w.pilot,
             "mandate" => w.mandate,
+            "shock" => w.shock,
             "abandoned" => w.abandoned,
             other => other,
         }
@@ -369,6 +382,8 @@ pub struct Words {
     pub pilot: &'static str,
     /// Channel: mandate.
     pub mandate: &'static str,
+    /// Channel: a common shock (an external push in a given step).
+    pub shock: &'static str,
     /// Abandonments.
     pub abandoned: &'static str,
     /// Legend: the mean over runs.
@@ -429,6 +444,7 @@ pub static EN: Words = Words {
     competition: "Competition",
     pilot: "Pilot",
     mandate: "Mandate",
+    shock: "Common shock",
     abandoned: "Abandoned",
     mean: "Mean",
     median: "Median",
@@ -468,6 +484,7 @@ pub static ZH: Words = Words {
     competition: "竞争",
     pilot: "试点",
     mandate: "强制推行",
+    shock: "外部冲击",
     abandoned: "放弃",
     mean: "均值",
     median: "中位数",

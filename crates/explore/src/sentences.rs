@@ -116,6 +116,7 @@ pub fn channel_zh(c: Channel) -> &'static str {
         Channel::Competition => w.competition,
         Channel::Pilot => w.pilot,
         Channel::Mandate => w.mandate,
+        Channel::Shock => w.shock,
     }
 }
 

@@ -55,13 +55,17 @@ pub fn runs_row(seed: u64, s: &RunSummary) -> String {
 }
 
 /// The columns `runs.csv` adds after [`RUNS_HEADER`], only when the scenario switches
-/// their mechanism on (so that other outputs stay as they were): `penalised,deterred`
+/// their mechanism on (so that other outputs stay as they were): `share_shock` with a
+/// common shock (MODEL.md 4d), `penalised,deterred`
 /// with costs of failure and `final_mean_learning` with growing capacity (MODEL.md 4c),
 /// `rounds_used` with pilot rounds or noisy pilot evaluation, and
 /// `uptake_at,uptake_inventor,uptake_regret` in mode `uptake` (MODEL.md 4b).
 pub fn optional_columns(scenario: &Scenario) -> Vec<&'static str> {
     let mut cols = Vec::new();
-    use policysim_model::run::figures::{reports_costs, reports_learning};
+    use policysim_model::run::figures::{reports_costs, reports_learning, reports_shocks};
+    if reports_shocks(scenario) {
+        cols.push("share_shock");
+    }
     if reports_costs(scenario) {
         cols.extend(["penalised", "deterred"]);
     }
@@ -176,6 +180,10 @@ pub fn runs_header(scenario: &Scenario) -> String {
 /// The cells of a run's [`optional_columns`] (each with its leading comma; empty when off).
 pub fn optional_cells(scenario: &Scenario, s: &RunSummary) -> String {
     let mut row = String::new();
+    if policysim_model::run::figures::reports_shocks(scenario) {
+        row.push(',');
+        row.push_str(&opt_f64(s.shock_share));
+    }
     if s.penalised.is_some() || s.deterred.is_some() {
         let _ = write!(
             row,
@@ -417,6 +425,9 @@ pub fn summary_json(
     let mut channels = serde_json::Map::new();
     for (c, stat) in Channel::ALL.iter().zip(&r.channel_shares) {
         channels.insert(c.name().to_string(), stat_json(stat));
+    }
+    if policysim_model::run::figures::reports_shocks(scenario) {
+        channels.insert(Channel::Shock.name().to_string(), stat_json(&r.shock_share));
     }
     let mut v = json!({
         "tool": "policysim",

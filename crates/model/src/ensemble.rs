@@ -39,6 +39,8 @@ pub struct RunStats {
     pub t90: Stat,
     /// Channel shares, in [`crate::model::Channel::ALL`] order.
     pub channel_shares: [Stat; 5],
+    /// Share of adoptions through a common shock (runs of a scenario with `[shock]`).
+    pub shock_share: Stat,
     /// Promotion step.
     pub promoted_at: Stat,
     /// Evaluation bias.
@@ -81,6 +83,9 @@ impl RunStats {
             for (stat, x) in self.channel_shares.iter_mut().zip(c) {
                 stat.push(x);
             }
+        }
+        if let Some(x) = s.shock_share {
+            self.shock_share.push(x);
         }
         self.promoted_at.push(opt(s.promoted_at));
         self.evaluation_bias

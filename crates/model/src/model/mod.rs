@@ -25,10 +25,23 @@ pub enum Channel {
     Pilot = 3,
     /// Central mandate (强制).
     Mandate = 4,
+    /// A common shock (外部冲击): an external push in a given step (MODEL.md 4d).
+    Shock = 5,
 }
 
 impl Channel {
-    /// All channels in reporting order.
+    /// Every channel, the common shock last (the order of a step's channel probabilities).
+    pub const EVERY: [Channel; 6] = [
+        Channel::Innovation,
+        Channel::Learning,
+        Channel::Competition,
+        Channel::Pilot,
+        Channel::Mandate,
+        Channel::Shock,
+    ];
+
+    /// The channels every output reports, in reporting order (the common shock is
+    /// reported only by scenarios that have one).
     pub const ALL: [Channel; 5] = [
         Channel::Innovation,
         Channel::Learning,
@@ -45,6 +58,7 @@ impl Channel {
             Channel::Competition => "competition",
             Channel::Pilot => "pilot",
             Channel::Mandate => "mandate",
+            Channel::Shock => "shock",
         }
     }
 }
@@ -57,13 +71,13 @@ pub fn combined_probability(probs: &[f64]) -> f64 {
 
 /// Picks the channel credited with an adoption, in proportion to the channel probabilities.
 ///
-/// `u` is a uniform draw in [0, 1); `probs` are indexed like [`Channel::ALL`] and not all zero.
+/// `u` is a uniform draw in [0, 1); `probs` are indexed like [`Channel::EVERY`] and not all zero.
 #[inline]
-pub fn attribute(probs: &[f64; 5], u: f64) -> Channel {
+pub fn attribute(probs: &[f64; 6], u: f64) -> Channel {
     let total: f64 = probs.iter().sum();
     let mut target = u * total;
     let mut last = Channel::Innovation;
-    for (c, &p) in Channel::ALL.iter().zip(probs) {
+    for (c, &p) in Channel::EVERY.iter().zip(probs) {
         if p <= 0.0 {
             continue;
         }
@@ -99,7 +113,7 @@ mod tests {
 
     #[test]
     fn attribution_is_proportional_to_channel_probabilities() {
-        let probs = [0.1, 0.3, 0.0, 0.0, 0.6];
+        let probs = [0.1, 0.3, 0.0, 0.0, 0.6, 0.0];
         // Cumulative boundaries 0.1, 0.4, 1.0.
         assert_eq!(attribute(&probs, 0.05), Channel::Innovation);
         assert_eq!(attribute(&probs, 0.11), Channel::Learning);
@@ -107,7 +121,7 @@ mod tests {
         assert_eq!(attribute(&probs, 0.41), Channel::Mandate);
         assert_eq!(attribute(&probs, 0.999_999), Channel::Mandate);
         // A grid of u values credits each channel in proportion.
-        let mut counts = [0usize; 5];
+        let mut counts = [0usize; 6];
         let m = 100_000;
         for k in 0..m {
             let u = (k as f64 + 0.5) / m as f64;

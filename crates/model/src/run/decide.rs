@@ -84,6 +84,8 @@ impl Run<'_> {
         let comp_on = s.competition.rate > 0.0;
         let complete = self.net.complete;
         let others = n.saturating_sub(1).max(1) as f64;
+        // a common shock in this step: an extra hazard for every government that never adopted
+        let shock = s.shock.hazard_at(t);
         // adopters first: each one that is not locked may abandon (its abandonment clock)
         if abandon_on {
             for (k, &p) in self.adopter_risk.iter().enumerate() {
@@ -175,7 +177,7 @@ impl Run<'_> {
                 None if denom > 0.0 => signal_sum / denom,
                 None => 0.0,
             };
-            let mut probs = [0.0; 5];
+            let mut probs = [0.0; 6];
             probs[1] = model::clamp01(f64::from(self.propensity.learning[i]) * signal);
             if status == NEVER {
                 probs[0] = f64::from(self.propensity.innovation[i]);
@@ -190,6 +192,7 @@ impl Run<'_> {
                     probs[0] *= f.appetite[i];
                     probs[2] *= f.appetite[i];
                 }
+                probs[5] = shock;
                 if centre.mandate_on {
                     probs[4] = centre::mandate_probability(
                         &s.central.mandate,
@@ -210,7 +213,8 @@ impl Run<'_> {
             let channel = model::attribute(&probs, u / total);
             let mut v = self.streams.stream(when, i as u32, Purpose::Variant);
             let ((source_q, lineage), source) = match channel {
-                Channel::Innovation => {
+                // a common shock pushes a government to design its own version
+                Channel::Innovation | Channel::Shock => {
                     let q = self.innovation_quality.draw(&mut v);
                     ((q, self.new_lineage(i as u32)), NO_SOURCE)
                 }
@@ -229,7 +233,7 @@ impl Run<'_> {
                 Channel::Pilot => (centre.template, self.centre_source(i)),
             };
             // innovation starts a new variant; every copied variant is adapted
-            let quality = if channel == Channel::Innovation {
+            let quality = if matches!(channel, Channel::Innovation | Channel::Shock) {
                 source_q
             } else {
                 adapt::adapt(

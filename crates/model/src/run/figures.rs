@@ -54,6 +54,11 @@ pub fn reports_learning(s: &Scenario) -> bool {
     policy(s) && s.learning.growth > 0.0
 }
 
+/// Whether the scenario has a common shock (`[shock]` with a step; policy model).
+pub fn reports_shocks(s: &Scenario) -> bool {
+    policy(s) && s.shock.is_on()
+}
+
 /// Whether the centre takes local variants up (policy model, mode `uptake`).
 pub fn reports_uptake(s: &Scenario) -> bool {
     policy(s) && s.central.mode == CentralMode::Uptake

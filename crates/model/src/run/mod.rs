@@ -74,6 +74,9 @@ pub mod series {
     ];
 }
 
+/// Name of the series of new adoptions through a common shock (with `[shock]`).
+pub const NEW_SHOCK: &str = "new_shock";
+
 /// Name of the series of the mean learning capacity of all governments (with `learning.growth` > 0).
 pub const MEAN_LEARNING: &str = "mean_learning";
 
@@ -118,6 +121,8 @@ pub struct RunSummary {
     pub t_interp: [Option<f64>; 3],
     /// Share of adoptions (steps 1..T) through each channel, in [`Channel::ALL`] order.
     pub channel_shares: Option<[f64; 5]>,
+    /// Share of adoptions (steps 1..T) through a common shock (None without `[shock]` or adoptions).
+    pub shock_share: Option<f64>,
     /// Step at which the centre promoted (pilot) or the mandate came into force (mandate).
     pub promoted_at: Option<u32>,
     /// Pilots' mean performance at the first evaluation minus adopters' mean performance at the end.
@@ -227,6 +232,8 @@ pub struct Prepared {
     mean_learning: Option<usize>,
     /// Index of the [`UPTAKE_SHARE`] series (present only in mode `uptake`).
     uptake_share: Option<usize>,
+    /// Index of the [`NEW_SHOCK`] series (present only with a common shock).
+    shock_series: Option<usize>,
     /// The checked parameters of a classic model (`None` for the policy model).
     pub classic: Option<ClassicSetup>,
     /// Level index that pilots are designated among (`central.pilot.level`).
@@ -339,8 +346,8 @@ struct Run<'a> {
     sum_q: f64,
     sum_q2: f64,
     sum_y: f64,
-    channel_total: [u64; 5],
-    step_new: [u32; 5],
+    channel_total: [u64; 6],
+    step_new: [u32; 6],
     step_abandoned: u32,
     hazard: Vec<(u64, u64)>,
     innovation_quality: Sampler,
@@ -389,6 +396,8 @@ struct Run<'a> {
     mean_learning: Option<usize>,
     /// Where the share on the lineage taken up is recorded (mode `uptake`).
     uptake_share: Option<usize>,
+    /// Where the new adoptions through a common shock are recorded (with `[shock]`).
+    shock_series: Option<usize>,
     /// The event history, when asked for ([`Prepared::record_events`]).
     events: Option<Vec<Event>>,
     /// Edge weights, exposure and recency (MODEL.md 4d), when more than the plain share.
@@ -573,6 +582,7 @@ pub fn run_or_cancel(
         sum_learning: agents.learning.iter().map(|&l| f64::from(l)).sum(),
         mean_learning: prepared.mean_learning,
         uptake_share: prepared.uptake_share,
+        shock_series: prepared.shock_series,
         events: prepared.record_events.then(Vec::new),
         influence: classic
             .is_none()
@@ -629,8 +639,8 @@ pub fn run_or_cancel(
         sum_q: 0.0,
         sum_q2: 0.0,
         sum_y: 0.0,
-        channel_total: [0; 5],
-        step_new: [0; 5],
+        channel_total: [0; 6],
+        step_new: [0; 6],
         step_abandoned: 0,
         hazard: Vec::new(),
         innovation_quality,
@@ -714,7 +724,7 @@ pub fn run_or_cancel(
         }
         adoptions.clear();
         abandonments.clear();
-        r.step_new = [0; 5];
+        r.step_new = [0; 6];
         r.step_abandoned = 0;
         if r.classic.is_none() {
             r.centre_acts(t, &mut abandonments);

@@ -40,6 +40,7 @@ impl Prepared {
                 series: series_names(&network),
                 mean_learning: None,
                 uptake_share: None,
+                shock_series: None,
                 network,
                 classic,
                 pilot_level: None,
@@ -176,6 +177,10 @@ impl Prepared {
             series.push(UPTAKE_SHARE.to_string());
             series.len() - 1
         });
+        let shock_series = scenario.shock.is_on().then(|| {
+            series.push(NEW_SHOCK.to_string());
+            series.len() - 1
+        });
         Ok(Prepared {
             network,
             recipe,
@@ -184,6 +189,7 @@ impl Prepared {
             series,
             mean_learning,
             uptake_share,
+            shock_series,
             classic: None,
             pilot_level,
             scope,

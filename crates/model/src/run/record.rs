@@ -31,8 +31,15 @@ impl Run<'_> {
             t50,
             t90,
             t_interp: [None; 3],
-            channel_shares: (total > 0)
-                .then(|| self.channel_total.map(|c| c as f64 / total as f64)),
+            channel_shares: (total > 0).then(|| {
+                let mut shares = [0.0; 5];
+                for (share, &c) in shares.iter_mut().zip(&self.channel_total) {
+                    *share = c as f64 / total as f64;
+                }
+                shares
+            }),
+            shock_share: (total > 0 && self.shock_series.is_some())
+                .then(|| self.channel_total[Channel::Shock as usize] as f64 / total as f64),
             promoted_at,
             evaluation_bias: match (first_evaluation, mean_perf_end) {
                 (Some(e), Some(m)) => Some(e - m),
@@ -102,6 +109,9 @@ impl Run<'_> {
             row[NEW_INNOVATION + c] = self.step_new[c] as f64;
         }
         row[ABANDONED] = self.step_abandoned as f64;
+        if let Some(k) = self.shock_series {
+            row[k] = self.step_new[Channel::Shock as usize] as f64;
+        }
         if a > 0 {
             let af = a as f64;
             let mq = self.sum_q / af;

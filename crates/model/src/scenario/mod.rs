@@ -89,6 +89,9 @@ pub struct Scenario {
     /// The central government's strategy.
     #[serde(default)]
     pub central: Central,
+    /// Common shocks: steps in which an external push raises every government's hazard.
+    #[serde(default)]
+    pub shock: Shock,
     /// Initial adopters at step 0.
     #[serde(default)]
     pub initial: Initial,
@@ -149,6 +152,7 @@ impl Default for Scenario {
             adapt: Adapt::default(),
             abandon: Abandon::default(),
             central: Central::default(),
+            shock: Shock::default(),
             initial: Initial::default(),
             bass: Bass::default(),
             si: Si::default(),
@@ -691,6 +695,55 @@ pub struct Initial {
     pub share: Option<f64>,
     /// File with one node id or name per line (the same set every run).
     pub file: Option<PathBuf>,
+}
+
+/// Common shocks (`[shock]`, MODEL.md section 4d): steps in which an external push (a
+/// national document, a federal law, a campaign) gives every government that has never
+/// adopted an extra hazard of its own channel, `shock`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Shock {
+    /// The steps (1 = the first step after the initial state) in which the push acts.
+    pub steps: Vec<u32>,
+    /// The push's hazard in [0, 1]: one number for every listed step, or one per step.
+    pub hazard: ShockHazard,
+}
+
+impl Default for Shock {
+    fn default() -> Self {
+        Shock {
+            steps: Vec::new(),
+            hazard: ShockHazard::One(0.0),
+        }
+    }
+}
+
+/// The hazard of a common shock: one for all its steps, or one per step (`shock.hazard`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ShockHazard {
+    /// The same hazard in every listed step.
+    One(f64),
+    /// One hazard per listed step, in the order of `shock.steps`.
+    PerStep(Vec<f64>),
+}
+
+impl Shock {
+    /// Whether the scenario has a common shock (a listed step).
+    pub fn is_on(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
+    /// The shock's hazard at step t (0 in a step that is not listed).
+    pub fn hazard_at(&self, t: u32) -> f64 {
+        match self.steps.iter().position(|&s| s == t) {
+            None => 0.0,
+            Some(k) => match &self.hazard {
+                ShockHazard::One(h) => *h,
+                ShockHazard::PerStep(v) => v.get(k).copied().unwrap_or(0.0),
+            },
+        }
+    }
 }
 
 /// Bass model parameters (`[bass]`).

@@ -233,6 +233,43 @@ impl Scenario {
             );
         }
 
+        let sh = &self.shock;
+        let hazards: Vec<f64> = match &sh.hazard {
+            super::ShockHazard::One(h) => vec![*h],
+            super::ShockHazard::PerStep(v) => {
+                if v.len() != sh.steps.len() {
+                    c.push(
+                        "shock.hazard",
+                        format!(
+                            "must be one number, or one per step of `shock.steps` ({} listed), got a list of {}",
+                            sh.steps.len(),
+                            v.len()
+                        ),
+                    );
+                }
+                v.clone()
+            }
+        };
+        for h in hazards {
+            c.unit("shock.hazard", h);
+        }
+        for (k, &t) in sh.steps.iter().enumerate() {
+            if t == 0 || t > self.steps {
+                c.push(
+                    "shock.steps",
+                    format!(
+                        "every step must be between 1 and `steps` ({}): step 0 is the initial state, got {t}",
+                        self.steps
+                    ),
+                );
+            } else if sh.steps[..k].contains(&t) {
+                c.push(
+                    "shock.steps",
+                    format!("step {t} is listed twice; give each step once"),
+                );
+            }
+        }
+
         c.non_negative("competition.rate", self.competition.rate);
         c.non_negative(
             "competition.first_mover_bias",
@@ -512,7 +549,7 @@ impl Scenario {
             }
         }
 
-        let policy_tables: [(&str, bool); 7] = [
+        let policy_tables: [(&str, bool); 8] = [
             ("agents", self.agents != d.agents),
             ("innovation", self.innovation != d.innovation),
             ("learning", self.learning != d.learning),
@@ -520,6 +557,7 @@ impl Scenario {
             ("adapt", self.adapt != d.adapt),
             ("abandon", self.abandon != d.abandon),
             ("central", self.central != d.central),
+            ("shock", self.shock != d.shock),
         ];
         if !policy {
             for (table, changed) in policy_tables {
