@@ -21,8 +21,9 @@ use std::path::Path;
 const README_TRANSLATED_UNTIL: &str = "## Event histories and panels";
 
 /// The pairs (English, Chinese) kept in step.
-const PAIRS: [(&str, &str); 2] = [
+const PAIRS: [(&str, &str); 3] = [
     ("README.md", "README.zh-CN.md"),
+    ("docs/model.md", "docs/model.zh-CN.md"),
     ("docs/explore.md", "docs/explore.zh-CN.md"),
 ];
 
