@@ -1,6 +1,7 @@
 //! The README's examples, run: every command of its ```sh blocks, in order, in a fresh
 //! folder holding a copy of `scenarios/` and `examples/` (as a fresh clone has), with `policysim` (and
-//! `cargo run --release --`) resolved to the built binary. Each must exit 0.
+//! `cargo run --release --`) resolved to the built binary. Each must exit 0. The Chinese
+//! README (README.zh-CN.md) is followed the same way, by the same runner.
 //!
 //! Skipped, and only these (see [`skipped`]):
 //! - `cargo test ...` (this is a test) and `cargo bench ...` (benchmarks, minutes);
@@ -161,7 +162,14 @@ fn readme_sweeps_that_differ_write_different_folders() {
 
 #[test]
 fn every_readme_example_runs_in_order_on_a_fresh_folder() {
-    follow_the_readme(false);
+    follow_the_readme("README.md", false, 15);
+}
+
+/// The Chinese README's examples, run the same way: it translates the English one's
+/// first sections (tests/docs_zh.rs checks that their commands are the same).
+#[test]
+fn every_chinese_readme_example_runs_in_order_on_a_fresh_folder() {
+    follow_the_readme("README.zh-CN.md", false, 12);
 }
 
 /// The same, slow commands included: the README followed in order exactly as a reader
@@ -169,13 +177,14 @@ fn every_readme_example_runs_in_order_on_a_fresh_folder() {
 #[test]
 #[ignore = "the README's slow sweeps and studies, minutes: .ci/run runs it with --ignored"]
 fn every_readme_example_runs_in_order_slow_ones_included() {
-    follow_the_readme(true);
+    follow_the_readme("README.md", true, 15);
 }
 
-/// Runs the README's commands in order in a fresh folder (the slow ones too if asked).
-fn follow_the_readme(slow_too: bool) {
+/// Runs a README's commands in order in a fresh folder (the slow ones too if asked),
+/// asserting that at least `at_least` of them ran.
+fn follow_the_readme(file: &str, slow_too: bool, at_least: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join(file)).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("clone");
     // what the README's commands read: the example scenarios and the scripts
@@ -215,14 +224,15 @@ fn follow_the_readme(slow_too: bool) {
             .unwrap();
         assert!(
             o.status.success(),
-            "README command failed ({:?}): {command}\n{}",
+            "{file} command failed ({:?}): {command}\n{}",
             o.status.code(),
             String::from_utf8_lossy(&o.stderr)
         );
         ran += 1;
     }
     // the README has examples of run, check, plot, compare, sweep, fit, completions, scenarios
-    assert!(ran >= 15, "only {ran} README commands ran");
+    // (the Chinese one of run, check, plot, compare, completions, scenarios)
+    assert!(ran >= at_least, "only {ran} {file} commands ran");
 }
 
 /// The resolved scenario (`policysim check FILE`) as dotted keys and values.

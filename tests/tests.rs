@@ -13,6 +13,7 @@ mod cli;
 mod cluster;
 mod csv_quoting;
 mod doc_numbers;
+mod docs_zh;
 mod eha;
 mod events;
 mod every_command;
