@@ -307,3 +307,81 @@ fn shock_settings_are_checked_with_the_key_named() {
         assert!(err.contains(needle), "{body}: {err}");
     }
 }
+
+/// Two layers over a, b, c: the network's own edge c -> b (c never adopts) and an
+/// imported edge list a -> b (a adopted at the start). b's chance to adopt in step 1 is
+/// its signal w_inferred / (w_own + w_inferred): raising the inferred layer's weight
+/// (set from the command line, as a sweep would) raises it as documented.
+#[test]
+fn a_layers_weight_moves_the_outcome_in_the_documented_direction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let toml = r#"
+steps = 3
+runs = 400
+seed = 12
+[network]
+kind = "file"
+edges = "own.csv"
+nodes = "nodes.csv"
+directed = true
+[network.layers.own]
+from = "network"
+weight = 1.0
+[network.layers.inferred]
+from = "file"
+edges = "inferred.csv"
+directed = true
+weight = 1.0
+[agents]
+learning = 1.0
+inertia = 0.0
+[innovation]
+rate = 0.0
+[learning]
+rate = 1.0
+[initial]
+file = "init.txt"
+"#;
+    let files = [
+        ("own.csv", "source,target\nc,b\n"),
+        ("inferred.csv", "source,target\na,b\n"),
+        ("nodes.csv", "id\na\nb\nc\n"),
+        ("init.txt", "a\n"),
+    ];
+    let mut seen = Vec::new();
+    for (w, p) in [("0", 0.0), ("1", 0.5), ("3", 0.75)] {
+        let rows = run(
+            &dir.join(w),
+            toml,
+            &files,
+            &[&format!("network.layers.inferred.weight={w}")],
+        );
+        // 3 governments: b's adoption makes 2/3 >= half
+        let first: Vec<f64> = column(&rows, "t50")
+            .iter()
+            .map(|t| if t == "1" { 1.0 } else { 0.0 })
+            .collect();
+        let (m, _) = mean_se(&first);
+        let se = (p * (1.0 - p) / first.len() as f64).sqrt();
+        assert!(
+            (m - p).abs() <= 3.0 * se + 1e-12,
+            "inferred weight {w}: b adopted in step 1 in {m} of runs, documented {p} (se {se})"
+        );
+        seen.push(m);
+    }
+    assert!(seen[0] < seen[1] && seen[1] < seen[2], "{seen:?}");
+    // an id the network does not have is refused, naming the file and the id
+    std::fs::write(dir.join("3/inferred.csv"), "source,target\na,zz\n").unwrap();
+    let o = Command::new(binary())
+        .arg("check")
+        .arg(dir.join("3/s.toml"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("inferred.csv") && err.contains("\"zz\""),
+        "{err}"
+    );
+}

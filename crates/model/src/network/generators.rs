@@ -88,6 +88,15 @@ pub fn build_network(
     rng: &mut RunRng,
     files: &dyn DataFiles,
 ) -> Result<Network> {
+    let base = build_base(scenario, rng, files)?;
+    if scenario.network.layers.is_empty() {
+        return Ok(base);
+    }
+    super::combine_layers(base, &scenario.network.layers, &scenario.base_dir, files)
+}
+
+/// The network of `[network]`'s own keys (before any layers).
+fn build_base(scenario: &Scenario, rng: &mut RunRng, files: &dyn DataFiles) -> Result<Network> {
     let spec: &NetworkSpec = &scenario.network;
     let kind_name = match spec.kind {
         NetworkKind::Complete => "complete",

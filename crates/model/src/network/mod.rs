@@ -3,9 +3,11 @@
 
 mod data_files;
 mod generators;
+mod layers;
 mod node_table;
 
 pub use data_files::{DataFiles, NoDataFiles};
+pub use layers::combine_layers;
 pub use node_table::NodeTable;
 
 pub use generators::{

@@ -21,6 +21,7 @@ pub use indicators::{Indicators, Normalise};
 pub use parse::{line_col, parse_scenario, parse_scenario_except, MAX_NAME_BYTES, STAGING_MARK};
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Which process runs on the network: the policy model or one of the classic baselines.
@@ -197,6 +198,56 @@ pub struct NetworkSpec {
     pub redraw: bool,
     /// Use the edge file's `weight` column in the learning signal and the choice of source (false: every edge weighs 1).
     pub use_weights: bool,
+    /// Named layers whose weighted sum replaces the edges (MODEL.md 4d; empty: the network's own edges).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub layers: BTreeMap<String, LayerSpec>,
+}
+
+/// One named layer of influence (`[network.layers.<name>]`): a set of weighted edges
+/// over the network's governments, entering w_ij = sum over layers of weight * w^layer_ij.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LayerSpec {
+    /// Where its edges come from: the `[network]` edges, an edge file, siblings, or distance.
+    pub from: LayerSource,
+    /// The layer's weight (>= 0) in the sum over layers.
+    pub weight: f64,
+    /// Edge list CSV (`source,target[,weight]`, ids of the network) for `from = "file"`.
+    pub edges: Option<PathBuf>,
+    /// `from = "file"`: a row `j,i` means i observes j only.
+    pub directed: bool,
+    /// `from = "distance"`: each government's k nearest governments (by x, y), linked both ways.
+    pub k: usize,
+    /// `from = "distance"`: an edge of length d weighs exp(-d / scale) (0: every edge weighs 1).
+    pub scale: f64,
+}
+
+impl Default for LayerSpec {
+    fn default() -> Self {
+        LayerSpec {
+            from: LayerSource::Network,
+            weight: 1.0,
+            edges: None,
+            directed: false,
+            k: 4,
+            scale: 0.0,
+        }
+    }
+}
+
+/// Where a layer's edges come from (`network.layers.<name>.from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerSource {
+    /// The edges `[network]` itself describes (generated or read), with their weights.
+    #[default]
+    Network,
+    /// An edge list over the network's ids (e.g. a network inferred by NetInf).
+    File,
+    /// Every pair of governments with the same parent and level (same province, same state).
+    SameParent,
+    /// The k nearest governments by the node coordinates, with distance decay.
+    Distance,
 }
 
 impl Default for NetworkSpec {
@@ -216,6 +267,7 @@ impl Default for NetworkSpec {
             directed: false,
             redraw: false,
             use_weights: true,
+            layers: BTreeMap::new(),
         }
     }
 }

@@ -413,7 +413,8 @@ impl Scenario {
         })
     }
 
-    /// Makes `network.edges`, `network.nodes` and `initial.file` absolute against `base_dir`.
+    /// Makes `network.edges`, `network.nodes`, the layers' `edges` and `initial.file`
+    /// absolute against `base_dir`.
     pub(super) fn resolve_paths(&mut self) {
         let base = self.base_dir.clone();
         for p in [
@@ -423,7 +424,12 @@ impl Scenario {
         ]
         .into_iter()
         .flatten()
-        {
+        .chain(
+            self.network
+                .layers
+                .values_mut()
+                .filter_map(|l| l.edges.as_mut()),
+        ) {
             *p = resolve_path(&base, p);
         }
     }

@@ -204,6 +204,35 @@ impl Scenario {
             );
         }
 
+        for (name, layer) in &net.layers {
+            let key = |k: &str| format!("network.layers.{name}.{k}");
+            c.non_negative(&key("weight"), layer.weight);
+            c.non_negative(&key("scale"), layer.scale);
+            let file = layer.from == super::LayerSource::File;
+            if file && layer.edges.is_none() {
+                c.push(
+                    &key("edges"),
+                    "is required when from = \"file\" (an edge list CSV over the network's ids)"
+                        .to_string(),
+                );
+            }
+            if !file && layer.edges.is_some() {
+                c.push(
+                    &key("edges"),
+                    "is only used with from = \"file\"".to_string(),
+                );
+            }
+            if !file && layer.directed {
+                c.push(
+                    &key("directed"),
+                    "is only used with from = \"file\"".to_string(),
+                );
+            }
+            if layer.from == super::LayerSource::Distance {
+                c.at_least_one(&key("k"), layer.k as u64);
+            }
+        }
+
         let a = &self.agents;
         c.trait_spec("agents.learning", &a.learning, true);
         c.trait_spec("agents.competition", &a.competition, true);

@@ -39,11 +39,12 @@ pub fn fingerprint_bytes(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-/// The data files a scenario reads (edge list, node file, initial adopters), as given.
+/// The data files a scenario reads (edge list, node file, layers' edge lists, initial adopters), as given.
 pub(super) fn data_paths(s: &Scenario) -> Vec<PathBuf> {
     [&s.network.edges, &s.network.nodes, &s.initial.file]
         .into_iter()
         .flatten()
+        .chain(s.network.layers.values().filter_map(|l| l.edges.as_ref()))
         .map(|p| s.base_dir.join(p))
         .collect()
 }
