@@ -346,6 +346,7 @@ def eha(
     panel: PathLike,
     *,
     covariate: Union[None, str, Sequence[str]] = None,
+    by_run: bool = False,
     out: Optional[PathLike] = None,
 ) -> Results:
     """``policysim eha``: the discrete-time event-history logit (cubic duration,
@@ -355,6 +356,8 @@ def eha(
     Args:
         panel: a unit-year or dyad-year panel file (written by :func:`panel` with ``out=``).
         covariate: the covariates (columns of the panel); None: the design's defaults.
+        by_run: also fit every run on its own (``results.eha_by_run``), and say in
+            eha.json how often each term is significant at 5%.
         out: folder for eha.csv and eha.json to keep; None: a temporary folder.
     """
 

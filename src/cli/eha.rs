@@ -22,6 +22,9 @@ pub(crate) struct EhaArgs {
     /// Folder for eha.csv and eha.json.
     #[arg(long)]
     out: PathBuf,
+    /// Also fit every run on its own (one run is one history, as one policy is): eha_by_run.csv, and in eha.json how often each term is significant at 5% (Wilson intervals; runs whose fit did not converge are left out and counted)
+    #[arg(long)]
+    by_run: bool,
 }
 
 /// Runs `policysim eha`.
@@ -30,6 +33,7 @@ pub(crate) fn run(args: EhaArgs) -> Result<()> {
         panel: args.panel,
         covariates: args.covariate,
         out: args.out.clone(),
+        by_run: args.by_run,
     })?;
     eprintln!(
         "{} logit on {} rows ({} clusters), log-likelihood {:.4}: eha.csv and eha.json in {}",

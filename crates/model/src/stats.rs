@@ -210,6 +210,28 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// The Wilson score interval of a proportion k / n at 95% (z = 1.959964): (low, high);
+/// (0, 1) when n = 0. Unlike the Wald interval it stays inside [0, 1] and keeps its
+/// coverage near 0 and 1 (Wilson 1927; Brown, Cai & DasGupta 2001).
+///
+/// # Examples
+/// ```
+/// let (lo, hi) = policysim_model::stats::wilson_interval(0, 20);
+/// assert_eq!(lo, 0.0);
+/// assert!((hi - 0.1611).abs() < 1e-4);
+/// ```
+pub fn wilson_interval(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054;
+    let (nf, p) = (n as f64, k as f64 / n as f64);
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+    let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 /// Mean and unbiased variance of a sample (variance NaN with fewer than 2 values).
 pub fn mean_var(xs: &[f64]) -> (f64, f64) {
     let n = xs.len() as f64;
@@ -434,5 +456,22 @@ mod tests {
             (km.median, km.low, km.high),
             (Some(4.0), Some(4.0), Some(4.0))
         );
+    }
+
+    #[test]
+    fn wilson_interval_has_its_closed_forms_at_the_edges_and_is_symmetric() {
+        let z2 = 1.959_963_984_540_054f64.powi(2);
+        for n in [1u64, 7, 20, 300] {
+            let (lo, hi) = wilson_interval(0, n);
+            assert_eq!(lo, 0.0);
+            assert!((hi - z2 / (n as f64 + z2)).abs() < 1e-12);
+            for k in 0..=n.min(20) {
+                let (a, b) = wilson_interval(k, n);
+                let (c, d) = wilson_interval(n - k, n);
+                assert!((a - (1.0 - d)).abs() < 1e-12 && (b - (1.0 - c)).abs() < 1e-12);
+                assert!(a <= k as f64 / n as f64 && k as f64 / n as f64 <= b);
+            }
+        }
+        assert_eq!(wilson_interval(0, 0), (0.0, 1.0));
     }
 }

@@ -1,7 +1,10 @@
 //! `policysim eha`: the discrete-time event-history logit (Berry & Berry 1990) on a panel
 //! written by `policysim panel` (unit-year: monadic; dyad-year: dyadic), with duration
 //! dependence as a cubic in `years_since_first` and standard errors clustered by unit
-//! (the target of a dyad) within a run. Writes `eha.csv` and `eha.json`.
+//! (the target of a dyad) within a run. Writes `eha.csv` and `eha.json`; with `by_run`,
+//! every run fitted on its own too (`eha_by_run.csv`), and how often each term comes
+//! out significant — the testbed's question of how often EHA finds a mechanism that the
+//! simulated world did or did not have.
 
 use crate::forecast::logit::{clustered_se, fit_logit, Logit};
 use policysim_io::cells::{csv_field, num};
@@ -21,6 +24,9 @@ pub struct EhaOptions {
     pub covariates: Vec<String>,
     /// Folder for `eha.csv` and `eha.json` (written atomically, file by file).
     pub out: PathBuf,
+    /// Also fit every run on its own (`eha_by_run.csv`, and how often each term is
+    /// significant in `eha.json`): one run is one history, as one policy is in the field.
+    pub by_run: bool,
 }
 
 /// A fitted event-history logit.
@@ -36,6 +42,31 @@ pub struct EhaFit {
     pub rows: (usize, usize),
     /// Clusters.
     pub clusters: usize,
+    /// With `by_run`: the fit of every run on its own, in run order.
+    pub by_run: Vec<RunFit>,
+}
+
+/// The logit of one run's rows (`eha --by-run`).
+#[derive(Debug, Clone)]
+pub struct RunFit {
+    /// The run, as written in the panel.
+    pub run: String,
+    /// Rows of the run.
+    pub rows: usize,
+    /// The fit and its clustered SEs, or why there is none (no adoption, no rows).
+    pub fit: std::result::Result<(Logit, Vec<f64>), String>,
+}
+
+impl RunFit {
+    /// The fit when it converged with finite standard errors (the runs that count).
+    pub fn usable(&self) -> Option<(&Logit, &[f64])> {
+        match &self.fit {
+            Ok((l, se)) if l.converged && se.iter().all(|v| v.is_finite()) => {
+                Some((l, se.as_slice()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The covariates fitted when none are named: the lagged share of adopting sources and
@@ -56,8 +87,8 @@ pub const DURATION: [&str; 3] = [
     "years_since_first^3",
 ];
 
-/// Reads the panel and fits the logit.
-pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
+/// Reads the panel and fits the logit (and, with `by_run`, each run's own).
+pub fn fit_panel(panel: &Path, covariates: &[String], by_run: bool) -> Result<EhaFit> {
     policysim_io::capped_read::check_stream_file(
         panel,
         "a panel CSV written by `policysim panel`",
@@ -104,6 +135,7 @@ pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
     let mut y = Vec::new();
     let mut clusters = Vec::new();
     let mut ids: HashMap<(String, String), usize> = HashMap::new();
+    let mut runs: Vec<String> = Vec::new();
     let mut dropped = 0;
     for (line, record) in reader.records().enumerate() {
         let r = record.map_err(|e| Error::input_in(panel, format!("line {}: {e}", line + 2)))?;
@@ -140,6 +172,7 @@ pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
         row.extend([t, t * t, t * t * t]);
         x.push(row);
         y.push(a == 1.0);
+        runs.push(r[run].to_string());
         let key = (r[run].to_string(), r[unit].to_string());
         let next = ids.len();
         clusters.push(*ids.entry(key).or_insert(next));
@@ -149,12 +182,151 @@ pub fn fit_panel(panel: &Path, covariates: &[String]) -> Result<EhaFit> {
     names.extend(DURATION.iter().map(|s| s.to_string()));
     let logit = fit_logit(&x, &y, &names).map_err(|e| Error::input_in(panel, e.to_string()))?;
     let se = clustered_se(&logit, &x, &y, &clusters);
+    let by_run = if by_run {
+        fit_each_run(&x, &y, &clusters, &runs, &names)
+    } else {
+        Vec::new()
+    };
     Ok(EhaFit {
         design,
         clustered_se: se,
         rows: (x.len(), dropped),
         clusters: ids.len(),
         logit,
+        by_run,
+    })
+}
+
+/// The logit of every run's rows on their own, runs in numeric order (then text order),
+/// SEs clustered by unit within the run.
+fn fit_each_run(
+    x: &[Vec<f64>],
+    y: &[bool],
+    clusters: &[usize],
+    runs: &[String],
+    names: &[String],
+) -> Vec<RunFit> {
+    let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, r) in runs.iter().enumerate() {
+        rows_of.entry(r.as_str()).or_default().push(k);
+    }
+    let mut order: Vec<&str> = rows_of.keys().copied().collect();
+    order.sort_by(|a, b| match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(p), Ok(q)) => p.cmp(&q),
+        _ => a.cmp(b),
+    });
+    order
+        .into_iter()
+        .map(|run| {
+            let rows = &rows_of[run];
+            let xs: Vec<Vec<f64>> = rows.iter().map(|&k| x[k].clone()).collect();
+            let ys: Vec<bool> = rows.iter().map(|&k| y[k]).collect();
+            let mut local: HashMap<usize, usize> = HashMap::new();
+            let cs: Vec<usize> = rows
+                .iter()
+                .map(|&k| {
+                    let next = local.len();
+                    *local.entry(clusters[k]).or_insert(next)
+                })
+                .collect();
+            let fit = if !ys.iter().any(|&a| a) {
+                Err("no adoption in the run's rows".to_string())
+            } else {
+                fit_logit(&xs, &ys, names)
+                    .map(|l| {
+                        let se = clustered_se(&l, &xs, &ys, &cs);
+                        (l, se)
+                    })
+                    .map_err(|e| e.to_string())
+            };
+            RunFit {
+                run: run.to_string(),
+                rows: rows.len(),
+                fit,
+            }
+        })
+        .collect()
+}
+
+/// `eha_by_run.csv`: one row per run and term (`converged` false, or `note` set, for a
+/// run whose fit does not count).
+pub fn eha_by_run_csv(fit: &EhaFit) -> String {
+    let mut out = String::from("run,term,coef,se,z,p,converged,rows,note\n");
+    for r in &fit.by_run {
+        match &r.fit {
+            Ok((l, se)) => {
+                for (k, name) in l.names.iter().enumerate() {
+                    let z = l.coef[k] / se[k];
+                    out.push_str(&format!(
+                        "{},{},{},{},{},{},{},{},\n",
+                        csv_field(&r.run),
+                        csv_field(name),
+                        num(l.coef[k]),
+                        num(se[k]),
+                        num(z),
+                        num(normal_two_sided_p(z)),
+                        l.converged && se.iter().all(|v| v.is_finite()),
+                        r.rows
+                    ));
+                }
+            }
+            Err(why) => out.push_str(&format!(
+                "{},,,,,,false,{},{}\n",
+                csv_field(&r.run),
+                r.rows,
+                csv_field(why)
+            )),
+        }
+    }
+    out
+}
+
+/// How often each term is significant over the runs whose fit counts (converged, finite
+/// SEs): the share positive and significant at 5% (two-sided, clustered SE) and the share
+/// negative and significant, each with its Wilson 95% interval; runs that do not count
+/// are reported and left out.
+pub fn by_run_summary(fit: &EhaFit) -> serde_json::Value {
+    let usable: Vec<(&Logit, &[f64])> = fit.by_run.iter().filter_map(RunFit::usable).collect();
+    let n = usable.len() as u64;
+    let terms: Vec<_> = fit
+        .logit
+        .names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let mut up = 0u64;
+            let mut down = 0u64;
+            for (l, se) in &usable {
+                let z = l.coef[k] / se[k];
+                if normal_two_sided_p(z) < 0.05 {
+                    if z > 0.0 {
+                        up += 1;
+                    } else {
+                        down += 1;
+                    }
+                }
+            }
+            let share = |c: u64| {
+                if n == 0 {
+                    f64::NAN
+                } else {
+                    c as f64 / n as f64
+                }
+            };
+            let (ul, uh) = policysim_model::stats::wilson_interval(up, n);
+            let (dl, dh) = policysim_model::stats::wilson_interval(down, n);
+            json!({"term": name,
+                   "positive_significant": share(up), "positive_ci": [ul, uh],
+                   "negative_significant": share(down), "negative_ci": [dl, dh]})
+        })
+        .collect();
+    json!({
+        "runs": fit.by_run.len(),
+        "runs_counted": n,
+        "runs_left_out": fit.by_run.len() as u64 - n,
+        "left_out_because": "the fit did not converge (e.g. perfect separation), a standard error is not finite, or the run has no adoption",
+        "level": 0.05,
+        "terms": terms,
     })
 }
 
@@ -204,9 +376,9 @@ pub fn eha_json(fit: &EhaFit, panel: &Path) -> serde_json::Value {
     })
 }
 
-/// Fits the panel and writes `eha.csv` and `eha.json` into `options.out`.
+/// Fits the panel and writes `eha.csv` and `eha.json` (and `eha_by_run.csv`) into `options.out`.
 pub fn eha(options: &EhaOptions) -> Result<EhaFit> {
-    let fit = fit_panel(&options.panel, &options.covariates)?;
+    let fit = fit_panel(&options.panel, &options.covariates, options.by_run)?;
     if options.out.exists() && !options.out.is_dir() {
         return Err(Error::Input(format!(
             "--out {}: exists and is not a folder",
@@ -214,8 +386,15 @@ pub fn eha(options: &EhaOptions) -> Result<EhaFit> {
         )));
     }
     std::fs::create_dir_all(&options.out).map_err(|e| Error::io(&options.out, e))?;
-    let json = serde_json::to_string_pretty(&eha_json(&fit, &options.panel))
-        .expect("a JSON value serialises");
+    let mut value = eha_json(&fit, &options.panel);
+    if options.by_run {
+        value["by_run"] = by_run_summary(&fit);
+        write_atomic(
+            &options.out.join("eha_by_run.csv"),
+            eha_by_run_csv(&fit).as_bytes(),
+        )?;
+    }
+    let json = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
     write_atomic(&options.out.join("eha.csv"), eha_csv(&fit).as_bytes())?;
     write_atomic(
         &options.out.join("eha.json"),
