@@ -27,6 +27,9 @@ const SCENARIOS: &[&str] = &[
     "scenarios/china_cities.toml",
     "scenarios/mechanisms/us_mandate.toml",
     "scenarios/mechanisms/us_states_no_learning.toml",
+    "scenarios/testbed/learning.toml",
+    "scenarios/testbed/shock.toml",
+    "scenarios/testbed/competition.toml",
     "benches/scenarios/china_pilot.toml",
     "benches/scenarios/si_er.toml",
 ];
