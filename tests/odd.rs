@@ -144,3 +144,51 @@ fn odd_takes_set_like_check() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The interdependence of MODEL.md 4d in the description: exposure and recency under
+/// interaction and learning, the common shock and each layer as submodels (both
+/// languages), and a layer's edge list among the input data.
+#[test]
+fn odd_describes_exposure_shocks_and_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inferred.csv"), "source,target\n0,1\n").unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "steps = 8\n[network]\nkind = \"ring\"\nn = 10\nk = 2\n\
+         [network.layers.ring]\nfrom = \"network\"\nweight = 2.0\n\
+         [network.layers.inferred]\nfrom = \"file\"\nedges = \"inferred.csv\"\nweight = 0.5\n\
+         [learning]\nexposure = \"count\"\nrecency = \"rayleigh\"\n\
+         [shock]\nsteps = [3]\nhazard = 0.2\n",
+    )
+    .unwrap();
+    for (lang, shock, layers) in [
+        ("en", "Common shocks", "Layers of influence"),
+        ("zh", "外部冲击", "多层影响网络"),
+    ] {
+        let out = Command::new(crate::common::binary())
+            .args(["odd", "--lang", lang])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            shock,
+            "`shock.steps = [3]`",
+            "`shock.hazard = 0.2`",
+            layers,
+            "`network.layers.ring`: `from = \"network\"`, `weight = 2`",
+            "`network.layers.inferred`: `from = \"file\"`, `weight = 0.5`",
+            "inferred.csv",
+            "`learning.exposure = \"count\"`",
+            "`learning.recency = \"rayleigh\"`",
+        ] {
+            assert!(text.contains(needle), "{lang}: missing {needle}\n{text}");
+        }
+    }
+}

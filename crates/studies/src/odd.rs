@@ -185,7 +185,7 @@ pub fn odd(scenario: &Scenario, lang: Lang) -> String {
             (t("Adaptation", "适应"), t(&format!("adopters adapt what they copy ({}) and may abandon a version that performs below {} ({}).", v.q("adapt.gain"), v.q("abandon.threshold"), v.q("abandon.rate")), &format!("采纳者对所学版本进行调整（{}），版本表现低于 {} 时可能放弃（{}）。", v.q("adapt.gain"), v.q("abandon.threshold"), v.q("abandon.rate")))),
             (t("Objectives", "目标"), t(&format!("governments seek well-performing versions (learning weighs performance: {}) and, when ambitious, to be early among their rivals ({}).", v.q("learning.performance_weight"), v.q("competition.rivals")), &format!("政府追求表现好的版本（学习时对表现的权重：{}），有抱负者力争在竞争对手中领先（{}）。", v.q("learning.performance_weight"), v.q("competition.rivals")))),
             (t("Sensing", "感知"), t(&format!("a government sees its neighbours' adoption and, with noise {}, the performance of their versions.", v.q("learning.observation_noise")), &format!("政府能看到邻居是否采纳，并在噪声 {} 下观察其版本的表现。", v.q("learning.observation_noise")))),
-            (t("Interaction", "互动"), t(&format!("learning along the network's edges, competition among rivals, and the centre's pilots, mandates and recognition ({}).", v.q("central.recognition")), &format!("沿网络边的学习、竞争对手之间的竞争，以及中央的试点、强制与表彰（{}）。", v.q("central.recognition")))),
+            (t("Interaction", "互动"), t(&format!("learning along the network's edges (exposure {}, recency {}), competition among rivals, and the centre's pilots, mandates and recognition ({}).", v.q("learning.exposure"), v.q("learning.recency"), v.q("central.recognition")), &format!("沿网络边的学习（暴露方式 {}，时效 {}）、竞争对手之间的竞争，以及中央的试点、强制与表彰（{}）。", v.q("learning.exposure"), v.q("learning.recency"), v.q("central.recognition")))),
             (t("Stochasticity", "随机性"), t(&format!("traits, inventions, adoptions, adaptations and abandonments are random draws from separate streams of the master seed {} ([{MODEL_MD}, section 8]({MODEL_MD}#8-randomness-and-reproducibility)); results do not depend on the thread count.", v.q("seed")), &format!("特质、创新、采纳、再创新与放弃均从主种子 {} 的独立随机流中抽取（[{MODEL_MD} 第 8 节]({MODEL_MD}#8-randomness-and-reproducibility)）；结果与线程数无关。", v.q("seed")))),
             (t("Emergence", "涌现"), t("the adoption curve, the mix of channels, the number of lineages and the spread of quality emerge from the governments' decisions.", "采纳曲线、渠道构成、谱系数量与质量分布均由各政府的决策涌现而来。")),
             (t("Observation", "观测"), t(&format!("per step and run: shares, channels, quality; per run: final share, times to 10/50/90%, evaluation bias ([{MODEL_MD}, section 7]({MODEL_MD}#7-what-a-run-reports)).", ), &format!("每次运行每一步的比例、渠道与质量；每次运行的最终比例、达到 10/50/90% 的时间、评估偏差（[{MODEL_MD} 第 7 节]({MODEL_MD}#7-what-a-run-reports)）。"))),
@@ -212,10 +212,18 @@ pub fn odd(scenario: &Scenario, lang: Lang) -> String {
 
     // 6. Input data
     s.push_str(&heading(5));
+    let layer_files = scenario.network.layers.iter().filter_map(|(name, l)| {
+        let path = l.edges.as_ref()?;
+        Some(format!(
+            "`network.layers.{name}.edges = \"{}\"`",
+            path.display()
+        ))
+    });
     let files: Vec<String> = ["network.nodes", "network.edges", "initial.file"]
         .iter()
         .filter(|k| v.has(k))
         .map(|k| v.q(k))
+        .chain(layer_files)
         .collect();
     if files.is_empty() {
         s.push_str(&t(
@@ -267,7 +275,11 @@ pub fn odd(scenario: &Scenario, lang: Lang) -> String {
                             "learning.need_weight",
                             "learning.selectivity",
                             "learning.observation_noise",
-                            "learning.growth"
+                            "learning.growth",
+                            "learning.exposure",
+                            "learning.recency",
+                            "learning.recency_scale",
+                            "network.use_weights"
                         ]),
                         t("channels", "渠道")
                     ),
@@ -316,6 +328,38 @@ pub fn odd(scenario: &Scenario, lang: Lang) -> String {
                     ),
                 ),
             ];
+            if scenario.shock.is_on() {
+                subs.push((
+                    t("Common shocks", "外部冲击"),
+                    format!(
+                        "{} ([{}]({MODEL_MD}#the-channels))",
+                        v.qs(&["shock.steps", "shock.hazard"]),
+                        t("channels", "渠道")
+                    ),
+                ));
+            }
+            if !scenario.network.layers.is_empty() {
+                let names: Vec<String> = scenario
+                    .network
+                    .layers
+                    .iter()
+                    .map(|(name, l)| {
+                        format!(
+                            "`network.layers.{name}`: `from = \"{}\"`, `weight = {}`",
+                            layer_source(l.from),
+                            l.weight
+                        )
+                    })
+                    .collect();
+                subs.push((
+                    t("Layers of influence", "多层影响网络"),
+                    format!(
+                        "{} ([{}]({MODEL_MD}#exposure-weights-and-recency-4d))",
+                        names.join("; "),
+                        t("weights and layers", "权重与多层网络")
+                    ),
+                ));
+            }
             match scenario.central.mode {
                 CentralMode::Pilot => subs.push((
                     t("Pilots", "试点"),
@@ -358,4 +402,15 @@ pub fn odd(scenario: &Scenario, lang: Lang) -> String {
         s.push_str(&format!("- **{name}**: {text}\n"));
     }
     s
+}
+
+/// A layer's source as its scenario key writes it.
+fn layer_source(from: policysim_model::scenario::LayerSource) -> &'static str {
+    use policysim_model::scenario::LayerSource;
+    match from {
+        LayerSource::Network => "network",
+        LayerSource::File => "file",
+        LayerSource::SameParent => "same_parent",
+        LayerSource::Distance => "distance",
+    }
 }
