@@ -63,5 +63,9 @@ fn time_to_answer(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, time_to_answer);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = time_to_answer
+}
 criterion_main!(benches);
