@@ -7,6 +7,7 @@ use super::style::{
     band_edge, band_note, category_color, draw_legend, legend_width, named_colors, LegendEntry,
     Style, Swatch, BAND_ALPHA, GRID, INK,
 };
+pub use super::title::titled;
 use super::{draw_err, Figure, RunData};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -249,17 +250,6 @@ pub fn y_range_of(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f
         span * 0.05
     };
     (lo - lo_pad, hi + span * 0.05)
-}
-
-/// Draws the chart title at the top of `root` and returns the area below it.
-pub fn titled<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    style: &Style,
-) -> Result<DrawingArea<DB, Shift>> {
-    let area = root.margin(style.px(16.0), 0, 0, 0);
-    let below = area.titled(title, style.title_font()).map_err(draw_err)?;
-    Ok(below.margin(style.px(12.0), 0, 0, 0))
 }
 
 /// Splits `area` into a plot area and a legend column on the right.

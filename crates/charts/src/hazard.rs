@@ -3,7 +3,7 @@
 
 use super::curves::{decimals_for, fmt_tick, titled};
 use super::read::{HazardRow, Summary};
-use super::style::{category_color, Style, GRID, INK};
+use super::style::{category_color, Style, GRID, INK, LEGEND_EM, SMALLEST_EM};
 use super::{draw_err, Figure, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -157,7 +157,7 @@ impl Figure for HazardChart<'_> {
             }))
             .map_err(draw_err)?;
         let font = style
-            .font(if n > 8 { 22.0 } else { 26.0 })
+            .font(if n > 8 { SMALLEST_EM } else { LEGEND_EM })
             .pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(self.bars.iter().enumerate().map(|(i, b)| {

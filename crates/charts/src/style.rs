@@ -179,6 +179,17 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// The em of chart titles, in pixels at 1600x1000.
+pub const TITLE_EM: f64 = 38.0;
+
+/// The em of legends and annotations, in pixels at 1600x1000.
+pub const LEGEND_EM: f64 = 26.0;
+
+/// The smallest em of any chart's text but the map's place labels, in pixels at
+/// 1600x1000 (the hazard chart's bar labels when it has many bars): what a page that
+/// shows the charts small must keep readable.
+pub const SMALLEST_EM: f64 = 22.0;
+
 /// Sizes and words for one chart: fonts scale with the picture so text stays readable
 /// when the chart is printed at column width.
 #[derive(Debug, Clone, Copy)]
@@ -199,6 +210,17 @@ impl Style {
         Style { lang, scale }
     }
 
+    /// The same style with text and spacing at `percent` of their size (100: unchanged).
+    pub fn with_text_percent(self, percent: u32) -> Style {
+        if percent == 100 {
+            return self;
+        }
+        Style {
+            scale: self.scale * f64::from(percent.max(1)) / 100.0,
+            ..self
+        }
+    }
+
     /// `v` pixels at 1600x1000, scaled to this picture (at least 1).
     pub fn px(&self, v: f64) -> i32 {
         ((v * self.scale).round() as i32).max(1)
@@ -212,7 +234,7 @@ impl Style {
 
     /// The chart title font.
     pub fn title_font(&self) -> TextStyle<'static> {
-        self.font(38.0)
+        self.font(TITLE_EM)
     }
 
     /// The axis description font.
@@ -227,7 +249,7 @@ impl Style {
 
     /// The legend and annotation font.
     pub fn legend_font(&self) -> TextStyle<'static> {
-        self.font(26.0)
+        self.font(LEGEND_EM)
     }
 
     /// The localized words.

@@ -336,6 +336,7 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
+  for (const fig of document.querySelectorAll("#charts > figure")) labelEnlarge(fig);
   if (state.preset) { showDescription(); fillObserved(); updateRelevance(); }
   showSummary();
   drawMap();
@@ -441,6 +442,7 @@ async function run() {
     lang: state.lang,
     page: state.page,
     known_maps: [...state.maps.keys()],
+    chart_width: chartShownWidth(), // chartview.js: the charts are drawn for it
   });
   const observed = $("observed").value;
   if (state.preset.observed && observed) body.observed = observed === "yes" ? true : observed;
@@ -666,7 +668,6 @@ function showSideBySide() {
       pic.height = 600;
       pic.setAttribute("role", "img");
       pic.setAttribute("aria-label", alt);
-      drawDots(pic, ref, Infinity, true);
     } else {
       pic = document.createElement("img");
       const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
@@ -682,6 +683,8 @@ function showSideBySide() {
     fig.append(pic, cap);
     fig.dataset.chart = name;
     $("charts").insertBefore(fig, cur);
+    if (isMap) drawDots(pic, ref, Infinity, true); // at the width it is shown at
+    addEnlarge(fig);
   }
   $("map-anim").style.order = on ? "100" : "";
   $("chart-compare").style.order = on ? "99" : "";
@@ -875,6 +878,13 @@ async function init() {
     drawMap();
   });
   $("play").addEventListener("click", togglePlay);
+  initChartView();
+  // the maps are drawn for the width they are shown at: again when it changes
+  let resized = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => { drawMap(); showSideBySide(); }, 150);
+  });
   document.body.dataset.ready = "1";
   await openSetting(q);
 }
