@@ -66,6 +66,10 @@ async function tap(page, selector) {
   await cdp.detach();
 }
 
+// Waits for the dialog's close event to have run (it comes a moment after Escape or Close).
+const closed = (page) => page.waitForFunction(() => !document.getElementById("chart-dialog").open
+  && document.getElementById("chart-dialog-body").childElementCount === 0, null, { timeout: 5000 }).catch(() => {});
+
 const dialogState = (page) => page.evaluate(() => {
   const d = document.getElementById("chart-dialog");
   const r = d.getBoundingClientRect();
@@ -88,13 +92,14 @@ export async function fullScreen(page, check, what) {
   await page.waitForFunction(() => document.getElementById("chart-dialog").open, null, { timeout: 5000 })
     .catch(() => { throw new Error(`FAILED: ${what}: a tap on the adoption chart did not open it full screen`); });
   let s = await dialogState(page);
-  const caption = await page.$eval("#chart-adoption figcaption", (c) => c.textContent.trim());
+  const caption = await page.$eval("#chart-adoption figcaption", (c) => c.innerText.trim());
   check(s.open && s.full && s.chart === "chart-adoption" && s.pictures === 1 && s.title === caption && s.focus === "chart-dialog-close",
     `${what}: a tap on a chart opens it full screen with its caption, the focus on Close: ${JSON.stringify(s)}`);
   await page.waitForFunction(() => [...document.querySelectorAll("#chart-dialog-body img")].every((i) => i.complete));
   const inDialog = (await chartTextSizes(page)).filter((x) => x.chart === "dialog");
   check(inDialog.length === 1 && inDialog[0].px >= 10, `${what}: full screen, its text is >= 10 CSS px: ${JSON.stringify(inDialog)}`);
   await page.keyboard.press("Escape");
+  await closed(page);
   s = await dialogState(page);
   check(!s.open && s.focus === "enlarge@chart-adoption", `${what}: Escape closes it and the focus returns to the chart: ${JSON.stringify(s)}`);
 
@@ -114,6 +119,7 @@ export async function fullScreen(page, check, what) {
   check(s.open && s.chart === target && s.focus === "chart-dialog-close" && label.endsWith(s.title),
     `${what}: Enter on it opens that chart full screen (${label}): ${JSON.stringify(s)}`);
   await page.keyboard.press("Escape");
+  await closed(page);
   s = await dialogState(page);
   check(!s.open && s.focus === `enlarge@${target}`, `${what}: Escape closes it, the focus back on its button`);
 
@@ -125,6 +131,7 @@ export async function fullScreen(page, check, what) {
   check(s.open && s.chart === "chart-map" && map.length > 0 && Math.min(...map) >= 10,
     `${what}: the map opens full screen, drawn again with its ${map.length} texts >= 10 CSS px (smallest ${Math.min(...map).toFixed(1)})`);
   await page.click("#chart-dialog-close");
+  await closed(page);
   s = await dialogState(page);
   check(!s.open && s.focus === "enlarge@chart-map", `${what}: Close closes it, the focus back on the map's button`);
 }
