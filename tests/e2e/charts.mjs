@@ -31,7 +31,9 @@ export async function chartTextSizes(page) {
       const scale = img.getBoundingClientRect().width / Number(svg.getAttribute("width"));
       const sizes = [...svg.querySelectorAll("text")].map((t) => Number(t.getAttribute("font-size")));
       const fig = img.closest("figure");
-      out.push({ chart: fig ? (fig.dataset.chart ? "reference " + fig.dataset.chart : fig.id) : "dialog", texts: sizes.length, px: Math.min(...sizes) * scale });
+      const sorted = sizes.map((x) => x * scale).sort((a, b) => a - b);
+      out.push({ chart: fig ? (fig.dataset.chart ? "reference " + fig.dataset.chart : fig.id) : "dialog", texts: sizes.length,
+        px: sorted[0], median: sorted[Math.floor(sorted.length / 2)] });
     }
     window.__canvasText = [];
     drawMap();
@@ -52,6 +54,85 @@ export async function chartsReadable(page, check, what, expected) {
   const small = sizes.filter((s) => !(s.px >= 10));
   check(small.length === 0, `${what}: every chart's text is >= 10 CSS px as shown (smallest ${Math.min(...sizes.map((s) => s.px)).toFixed(1)} px; `
     + sizes.map((s) => `${s.chart} ${s.px.toFixed(1)}`).join(", ") + ")");
+  await chartsLaidOut(page, check, what);
+}
+
+// Where every chart's text is, on screen: each SVG chart shown (and the dialog's) is laid
+// out again inline at the size it is shown at, and each of its text elements' box
+// (rotated ones too) is compared with the picture's visible box; a map canvas draws its
+// text inside by construction. Returns the texts that stick out (by more than half a CSS
+// pixel), the full-screen buttons that cover a chart's picture or text, and the chart
+// figures that scroll sideways.
+export async function chartLayout(page) {
+  return page.evaluate(async () => {
+    const out = { outside: [], covering: [], scrolling: [], checked: 0, texts: 0 };
+    const rect = (r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom });
+    const meets = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+    const host = document.createElement("div");
+    host.style.cssText = "position:fixed;left:0;top:0;visibility:hidden;pointer-events:none;z-index:-1";
+    document.body.appendChild(host);
+    try {
+      for (const img of document.querySelectorAll("#charts figure:not([hidden]) > img, #chart-dialog-body img")) {
+        if (!img.src || img.getClientRects().length === 0) continue;
+        const fig = img.closest("figure");
+        const name = fig ? (fig.dataset.chart ? "reference " + fig.dataset.chart : fig.id) : "dialog";
+        const shown = img.getBoundingClientRect();
+        const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), "image/svg+xml").documentElement;
+        const own = document.importNode(svg, true);
+        own.style.width = shown.width + "px";
+        own.style.height = shown.height + "px";
+        own.style.display = "block";
+        host.textContent = "";
+        host.appendChild(own);
+        const box = own.getBoundingClientRect();
+        const k = shown.width / box.width;
+        // each text's box on the screen, as the picture shows it
+        const texts = [...own.querySelectorAll("text")].filter((t) => t.textContent.trim()).map((t) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent.trim(), l: shown.left + (r.left - box.left) * k, r: shown.left + (r.right - box.left) * k,
+            t: shown.top + (r.top - box.top) * k, b: shown.top + (r.bottom - box.top) * k };
+        });
+        out.checked += 1;
+        out.texts += texts.length;
+        for (const t of texts) {
+          const over = Math.max(shown.left - t.l, t.r - shown.right, shown.top - t.t, t.b - shown.bottom);
+          if (over > 0.5) out.outside.push(`${name}: "${t.text}" sticks out by ${over.toFixed(1)} px`);
+        }
+        const button = fig && fig.querySelector(":scope > .enlarge");
+        if (button) {
+          const b = rect(button.getBoundingClientRect());
+          if (meets(b, rect(shown))) out.covering.push(`${name}: the button covers the chart`);
+          for (const t of texts) if (meets(b, t)) out.covering.push(`${name}: the button covers "${t.text}"`);
+        }
+      }
+    } finally {
+      host.remove();
+    }
+    for (const fig of document.querySelectorAll("#charts > figure:not([hidden])")) {
+      const name = fig.dataset.chart ? "reference " + fig.dataset.chart : fig.id;
+      const pic = fig.querySelector(":scope > img, :scope > canvas");
+      const button = fig.querySelector(":scope > .enlarge");
+      if (pic && button && meets(rect(button.getBoundingClientRect()), rect(pic.getBoundingClientRect()))) {
+        out.covering.push(`${name}: the button covers the picture`);
+      }
+      const inner = fig.getBoundingClientRect();
+      const wide = pic ? pic.getBoundingClientRect() : inner;
+      if (fig.scrollWidth > fig.clientWidth || wide.right > inner.right + 0.5 || wide.left < inner.left - 0.5) {
+        out.scrolling.push(`${name}: ${fig.scrollWidth} px of content in ${fig.clientWidth} px`);
+      }
+    }
+    return out;
+  });
+}
+
+// Checks that no chart's text sticks out of its picture, no full-screen button covers a
+// chart, and no chart scrolls sideways (the whole chart in view without scrolling).
+export async function chartsLaidOut(page, check, what) {
+  const l = await chartLayout(page);
+  check(l.checked >= 3 && l.texts > 30 && l.outside.length === 0,
+    `${what}: every text of the ${l.checked} charts (${l.texts} texts) is inside its picture` + (l.outside.length ? ": " + l.outside.join("; ") : ""));
+  check(l.covering.length === 0, `${what}: no full-screen button covers a chart or its text` + (l.covering.length ? ": " + l.covering.join("; ") : ""));
+  check(l.scrolling.length === 0, `${what}: no chart scrolls sideways (each shown whole)` + (l.scrolling.length ? ": " + l.scrolling.join("; ") : ""));
 }
 
 // A real tap (a touch, through the Chrome DevTools Protocol) at the middle of `selector`.
@@ -96,8 +177,17 @@ export async function fullScreen(page, check, what) {
   check(s.open && s.full && s.chart === "chart-adoption" && s.pictures === 1 && s.title === caption && s.focus === "chart-dialog-close",
     `${what}: a tap on a chart opens it full screen with its caption, the focus on Close: ${JSON.stringify(s)}`);
   await page.waitForFunction(() => [...document.querySelectorAll("#chart-dialog-body img")].every((i) => i.complete));
+  await page.waitForFunction(() => { const i = document.querySelector("#chart-dialog-body img"); return i && i.style.width; });
   const inDialog = (await chartTextSizes(page)).filter((x) => x.chart === "dialog");
-  check(inDialog.length === 1 && inDialog[0].px >= 10, `${what}: full screen, its text is >= 10 CSS px: ${JSON.stringify(inDialog)}`);
+  check(inDialog.length === 1 && inDialog[0].px >= 10 && inDialog[0].px <= 20 && inDialog[0].median >= 12 && inDialog[0].median <= 20,
+    `${what}: full screen, its text is a normal size (smallest 10-20 CSS px, the median 12-20): ${JSON.stringify(inDialog)}`);
+  const big = await chartLayout(page);
+  check(big.outside.length === 0 && big.checked >= 1, `${what}: full screen, every text is inside the picture ${big.outside.join("; ")}`);
+  const fits = await page.evaluate(() => {
+    const r = document.querySelector("#chart-dialog-body img").getBoundingClientRect();
+    return r.left >= -0.5 && r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight + 0.5 && r.height > 100;
+  });
+  check(fits, `${what}: full screen, the whole chart is on the screen`);
   await page.keyboard.press("Escape");
   await closed(page);
   s = await dialogState(page);

@@ -270,6 +270,14 @@ try {
   const refBox = await page.$eval("figure.ref[data-chart='adoption']", (f) => f.getBoundingClientRect().toJSON());
   const curBox = await page.$eval("#chart-adoption", (f) => f.getBoundingClientRect().toJSON());
   check(Math.abs(refBox.top - curBox.top) < 2 && refBox.right <= curBox.left, "side by side at 1366 px: reference left, current right");
+  await page.waitForFunction(() => [...document.querySelectorAll("#charts img")].every((i) => i.complete));
+  await chartsReadable(page, check, "side by side at 1366 px", ["chart-adoption", "reference adoption"]);
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('最终采纳比例')", "the Chinese summary side by side");
+  await page.waitForFunction(() => [...document.querySelectorAll("#charts img")].every((i) => i.complete));
+  await chartsReadable(page, check, "side by side at 1366 px in 中文", ["chart-adoption", "reference adoption"]);
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('final share')", "English again side by side");
   await page.setViewportSize({ width: 390, height: 844 });
   check((await overflow(page)).length === 0, "side by side at 390 px: nothing wider than the screen");
   await page.setViewportSize({ width: 1366, height: 768 });

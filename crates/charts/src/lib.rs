@@ -204,7 +204,9 @@ pub fn render_figure(
     format: ChartFormat,
     opts: &ChartOptions,
 ) -> Result<Vec<u8>> {
-    let style = Style::new(opts.lang, opts.size).with_text_percent(opts.text_percent);
+    let style = Style::new(opts.lang, opts.size)
+        .with_text_percent(opts.text_percent)
+        .for_width(opts.size.0);
     let (w, h) = opts.size;
     Ok(match format {
         ChartFormat::Png => {

@@ -1,6 +1,7 @@
 //! Chart style shared by every chart: palettes, font sizes, localized words and the legend.
 
 use super::font::{ensure_registered, FONT_FAMILY};
+use super::text::text_width;
 use super::{draw_err, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -198,7 +199,15 @@ pub struct Style {
     pub lang: Lang,
     /// Scale factor relative to a 1600x1000 picture.
     pub scale: f64,
+    /// The picture is narrow for its text (drawn with large text for a small screen):
+    /// legends go below the plots and side-by-side panels one above the other.
+    pub compact: bool,
 }
+
+/// A picture narrower than this many pixels at 1600x1000 (its width over its
+/// [`Style::scale`]) is [`Style::compact`]: never at 100% text, where the width is at
+/// least 1600 of them.
+pub const COMPACT_WIDTH: f64 = 900.0;
 
 impl Style {
     /// The style for a picture of `size` pixels in language `lang` (registers the font).
@@ -207,7 +216,20 @@ impl Style {
         let scale = (size.0 as f64 / 1600.0)
             .min(size.1 as f64 / 1000.0)
             .max(0.25);
-        Style { lang, scale }
+        Style {
+            lang,
+            scale,
+            compact: false,
+        }
+    }
+
+    /// The same style, [`Style::compact`] when a picture `width` pixels wide is narrow
+    /// for its text.
+    pub fn for_width(self, width: u32) -> Style {
+        Style {
+            compact: f64::from(width) / self.scale < COMPACT_WIDTH,
+            ..self
+        }
     }
 
     /// The same style with text and spacing at `percent` of their size (100: unchanged).
@@ -240,6 +262,28 @@ impl Style {
     /// The axis description font.
     pub fn axis_font(&self) -> TextStyle<'static> {
         self.font(30.0)
+    }
+
+    /// The axis description font for descriptions `x` and `y` of a plot `plot` pixels
+    /// (width, height) large: the usual size when both fit along their axes, else as
+    /// large as lets them fit, down to [`SMALLEST_EM`] (a chart with large text for a
+    /// small screen).
+    pub fn axis_font_fitting(&self, x: &str, y: &str, plot: (u32, u32)) -> TextStyle<'static> {
+        const AXIS_EM: f64 = 30.0;
+        let fit = |text: &str, room: u32| {
+            let width = f64::from(text_width(text, (AXIS_EM * self.scale) as f32));
+            if width <= f64::from(room) || width <= 0.0 {
+                AXIS_EM
+            } else {
+                AXIS_EM * f64::from(room) / width
+            }
+        };
+        let em = fit(x, plot.0).min(fit(y, plot.1));
+        if em >= AXIS_EM {
+            self.axis_font()
+        } else {
+            self.font(em.max(SMALLEST_EM))
+        }
     }
 
     /// The tick label font.
@@ -582,7 +626,8 @@ fn legend_rows(height: u32, top: i32, style: &Style) -> usize {
     (((height as i32 - top - style.px(10.0)) / style.px(40.0)).max(1)) as usize
 }
 
-fn legend_column_width<DB: DrawingBackend>(
+/// The width in pixels of one column of a legend with `entries`.
+pub(crate) fn legend_column_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[LegendEntry],
     style: &Style,

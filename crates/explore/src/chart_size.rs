@@ -16,14 +16,17 @@ const DOWNLOAD_SIZE: (u32, u32) = (1200, 750);
 /// rounding of font sizes and a scroll bar that narrows the page after the answer).
 pub const MIN_TEXT_PX: f64 = 10.5;
 
-/// The widths (CSS pixels) a chart is drawn for: narrower or wider requests are clamped.
-/// The page shows a chart at least `WIDTHS.0` wide (on a phone its figure scrolls
-/// sideways, or opens full screen): narrower, the larger text would crowd the plot.
-pub const WIDTHS: (u32, u32) = (420, 1600);
+/// The widths (CSS pixels) a chart is drawn for: narrower or wider requests are clamped
+/// (a phone of 320 px shows its charts about 290 px wide, and the whole of them).
+pub const WIDTHS: (u32, u32) = (280, 1600);
 
 /// Below this width (CSS pixels) a chart is drawn taller (4:5 instead of 5:8), so its
 /// legend and title have room beside larger text.
 const NARROW: u32 = 560;
+
+/// Below this width (CSS pixels, a phone's) a chart is drawn taller than wide (6:5): its
+/// legend goes below the plot (charts::Style::compact).
+const PHONE: u32 = 420;
 
 /// Picture pixels per CSS pixel (sharp lines on a phone's dense screen).
 const DENSITY: u32 = 2;
@@ -48,7 +51,13 @@ pub fn page_options(lang: Lang, shown_at: Option<u32>) -> ChartOptions {
     };
     let css = css.clamp(WIDTHS.0, WIDTHS.1);
     let w = css * DENSITY;
-    let h = if css < NARROW { w * 4 / 5 } else { w * 5 / 8 };
+    let h = if css < PHONE {
+        w * 6 / 5
+    } else if css < NARROW {
+        w * 4 / 5
+    } else {
+        w * 5 / 8
+    };
     // the picture's own scale (charts::Style::new), and the smallest text shown at `css`
     let scale = (f64::from(w) / 1600.0).min(f64::from(h) / 1000.0);
     let shown = SMALLEST_EM * scale * f64::from(css) / f64::from(w);
@@ -90,7 +99,7 @@ mod tests {
 
     #[test]
     fn the_smallest_text_is_readable_at_every_width() {
-        for css in [420, 473, 559, 560, 640, 998, 1600] {
+        for css in [280, 330, 419, 420, 473, 559, 560, 640, 998, 1600] {
             let o = page_options(Lang::En, Some(css));
             let shown = smallest_shown(&o, css);
             assert!(shown >= MIN_TEXT_PX, "{css} px: {shown}");
@@ -114,7 +123,7 @@ mod tests {
     fn without_a_width_the_page_gets_the_downloads_charts() {
         assert_eq!(page_options(Lang::Zh, None), download_options(Lang::Zh));
         // clamped, never below the downloads' proportions
-        assert_eq!(page_options(Lang::En, Some(10)).size.0, 840);
+        assert_eq!(page_options(Lang::En, Some(10)).size.0, 560);
         assert!(page_options(Lang::En, Some(5000)).text_percent >= 100);
     }
 

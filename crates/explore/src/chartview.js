@@ -1,13 +1,20 @@
 // policysim explore: how the charts are shown. The server draws each chart for the width
 // the page shows it at (`chart_width`, crates/explore/src/chart_size.rs) with text of at
-// least 10 CSS px there; below CHART_MIN_WIDTH a chart keeps that width and its figure
-// scrolls sideways (page.css `figure img`). Any chart opens full screen (a dialog: its
-// button, a tap on the chart, Escape or Close to leave, the focus back where it was).
+// least 10 CSS px there, so the whole chart is in view on a phone too. Any chart opens
+// full screen (a dialog: its button below the chart, a tap on the chart, Escape or Close
+// to leave, the focus back where it was).
 // Loaded after map.js and before page.js (it uses their `state`, `w` and `drawDots`).
 "use strict";
 
-// the narrowest a chart is shown (page.css `figure img` min-width; chart_size.rs WIDTHS)
-const CHART_MIN_WIDTH = 420;
+// the narrowest a chart is drawn for (chart_size.rs WIDTHS)
+const CHART_MIN_WIDTH = 280;
+
+// Picture pixels per CSS pixel of the server's charts (chart_size.rs DENSITY).
+const CHART_DENSITY = 2;
+
+// Full screen, a chart is shown at most this many times the width it was drawn for: its
+// text stays about 12-20 CSS px (larger, a desktop's dialog would show it at 35 px).
+const DIALOG_MAX_ENLARGE = 1.5;
 
 // The width (CSS px) the page shows a chart at: a chart figure's content box, at least
 // CHART_MIN_WIDTH.
@@ -15,7 +22,7 @@ function chartShownWidth() {
   const fig = document.getElementById("chart-adoption");
   const cs = getComputedStyle(fig);
   const width = fig.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-  return Math.max(CHART_MIN_WIDTH, Math.round(width || 0));
+  return Math.max(CHART_MIN_WIDTH, Math.floor(width || 0));
 }
 
 // Gives a figure its full-screen button (once), and makes a tap on its chart open it.
@@ -25,7 +32,7 @@ function addEnlarge(fig) {
   button.type = "button";
   button.className = "enlarge";
   button.addEventListener("click", () => openChart(fig, button));
-  fig.prepend(button);
+  fig.append(button); // after the caption, on its row (page.css)
   for (const pic of fig.querySelectorAll(":scope > img, :scope > canvas")) {
     pic.addEventListener("click", () => openChart(fig, button));
   }
@@ -59,9 +66,11 @@ function openChart(fig, opener) {
   dialog.showModal();
   if (img) {
     const big = document.createElement("img");
-    big.src = img.src;
     big.alt = img.alt;
     body.appendChild(big);
+    const fit = () => sizeDialogChart(big);
+    big.addEventListener("load", fit);
+    big.src = img.src;
   } else if (canvas) {
     // a map is drawn again at the dialog's size (its text stays 13 CSS px)
     const big = document.createElement("canvas");
@@ -73,6 +82,22 @@ function openChart(fig, opener) {
     else drawDots(big, state.result, Infinity, true);
   }
   document.getElementById("chart-dialog-close").focus();
+}
+
+// Sizes the dialog's chart: as large as the screen allows, at most DIALOG_MAX_ENLARGE
+// times the width it was drawn for.
+function sizeDialogChart(img) {
+  const body = document.getElementById("chart-dialog-body");
+  const head = document.querySelector("#chart-dialog .dialog-head");
+  const cs = getComputedStyle(body);
+  const room = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const tall = window.innerHeight - head.getBoundingClientRect().height
+    - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) - 4;
+  const nw = img.naturalWidth, nh = img.naturalHeight;
+  if (!(nw > 0 && nh > 0)) return;
+  const width = Math.min(room, tall * nw / nh, DIALOG_MAX_ENLARGE * nw / CHART_DENSITY);
+  img.style.width = Math.max(1, Math.floor(width)) + "px";
+  img.style.height = "auto";
 }
 
 function closeChart() {
@@ -92,4 +117,8 @@ function initChartView() {
   // a tap outside the chart (on the backdrop) closes it too
   dialog.addEventListener("click", (e) => { if (e.target === dialog) closeChart(); });
   for (const fig of document.querySelectorAll("#charts > figure")) addEnlarge(fig);
+  window.addEventListener("resize", () => {
+    const big = document.querySelector("#chart-dialog-body img");
+    if (big && dialog.open) sizeDialogChart(big);
+  });
 }

@@ -535,6 +535,13 @@ function keepGeometry(data) {
   }
 }
 
+// Frees the charts' blob URLs of an answer no longer shown, a while later: a picture
+// given one a moment ago may still be loading it (two answers in quick succession, as
+// when the language changes with the reference side by side).
+function revokeLater(urls) {
+  if (urls.length) setTimeout(() => urls.forEach((u) => URL.revokeObjectURL(u)), 30000);
+}
+
 function svgUrl(svg) {
   const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
   state.blobUrls.push(url);
@@ -558,7 +565,7 @@ function showResult() {
     fig.hidden = !svg;
     if (svg) fig.querySelector("img").src = svgUrl(svg);
   }
-  old.forEach((u) => URL.revokeObjectURL(u));
+  revokeLater(old);
   const dl = $("download-zip");
   dl.href = res.download;
   dl.classList.remove("disabled");
@@ -637,7 +644,7 @@ function showSideBySide() {
   const on = !!(ref && res && $("side-by-side").checked);
   $("results").classList.toggle("sbs", on);
   for (const f of document.querySelectorAll("figure.ref")) f.remove();
-  state.refBlobUrls.forEach((u) => URL.revokeObjectURL(u));
+  revokeLater(state.refBlobUrls);
   state.refBlobUrls = [];
   // the differences belong to the shown result and the reference it was run against
   const diffs = ref && res && res.reference === ref.id ? res.differences : null;
