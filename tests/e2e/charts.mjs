@@ -65,7 +65,7 @@ export async function chartsReadable(page, check, what, expected) {
 // figures that scroll sideways.
 export async function chartLayout(page) {
   return page.evaluate(async () => {
-    const out = { outside: [], covering: [], scrolling: [], checked: 0, texts: 0 };
+    const out = { outside: [], overlapping: [], covering: [], scrolling: [], checked: 0, texts: 0 };
     const rect = (r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom });
     const meets = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
     const host = document.createElement("div");
@@ -94,6 +94,14 @@ export async function chartLayout(page) {
         });
         out.checked += 1;
         out.texts += texts.length;
+        // texts over each other (their boxes shrunk by 15% of their height: a glyph box has
+        // room above and below the letters)
+        const inner = texts.map((t) => { const m = (t.b - t.t) * 0.15; return { ...t, l: t.l + m, r: t.r - m, t: t.t + m, b: t.b - m }; });
+        for (let i = 0; i < inner.length; i++) {
+          for (let j = 0; j < i; j++) {
+            if (meets(inner[i], inner[j])) out.overlapping.push(`${name}: "${inner[j].text}" and "${inner[i].text}"`);
+          }
+        }
         for (const t of texts) {
           const over = Math.max(shown.left - t.l, t.r - shown.right, shown.top - t.t, t.b - shown.bottom);
           if (over > 0.5) out.outside.push(`${name}: "${t.text}" sticks out by ${over.toFixed(1)} px`);
@@ -131,6 +139,7 @@ export async function chartsLaidOut(page, check, what) {
   const l = await chartLayout(page);
   check(l.checked >= 3 && l.texts > 30 && l.outside.length === 0,
     `${what}: every text of the ${l.checked} charts (${l.texts} texts) is inside its picture` + (l.outside.length ? ": " + l.outside.join("; ") : ""));
+  check(l.overlapping.length === 0, `${what}: no chart text over another` + (l.overlapping.length ? ": " + l.overlapping.join("; ") : ""));
   check(l.covering.length === 0, `${what}: no full-screen button covers a chart or its text` + (l.covering.length ? ": " + l.covering.join("; ") : ""));
   check(l.scrolling.length === 0, `${what}: no chart scrolls sideways (each shown whole)` + (l.scrolling.length ? ": " + l.scrolling.join("; ") : ""));
 }

@@ -455,11 +455,13 @@ try {
   check(await page.isVisible("#chart-uptake img"), "the uptake chart is shown where the centre takes a version up");
   check((await chartSvg(page, "uptake")).includes("<svg"), "it is the answer's uptake chart");
   await chartsReadable(page, check, "the uptake preset at 1366 px", ["chart-uptake", "chart-hazard", "chart-regions"]);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.reload();
-  await page.waitForSelector("body[data-ready]");
-  await settled(page, "s.includes('final share')", "the uptake preset at 390 px");
-  await chartsReadable(page, check, "the uptake preset at 390 px", ["chart-uptake", "chart-hazard", "chart-regions"]);
+  for (const [width, height] of [[390, 844], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    await page.reload();
+    await page.waitForSelector("body[data-ready]");
+    await settled(page, "s.includes('final share')", `the uptake preset at ${width} px`);
+    await chartsReadable(page, check, `the uptake preset at ${width} px`, ["chart-uptake", "chart-hazard", "chart-regions"]);
+  }
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto(url + "?preset=baseline");
   await page.waitForSelector("body[data-ready]");
@@ -475,7 +477,16 @@ try {
     await settled(page, "s.includes('final share') && document.getElementById('why-text').textContent.includes('evaluation bias')", "pilot for the screenshot");
     await page.check("#side-by-side");
     await page.waitForFunction(() => [...document.images].every((i) => i.complete));
-    await page.evaluate(() => window.scrollTo(0, 0));
+    // the side-by-side switch, the difference and the why at the top, under the run bar,
+    // so that the first row of charts is on the screen whole
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      const bar = document.getElementById("runbar");
+      const top = document.getElementById("side-bar").getBoundingClientRect().top;
+      window.scrollTo(0, top - bar.getBoundingClientRect().height - 8);
+    });
+    const whole = await page.evaluate(() => document.getElementById("chart-adoption").getBoundingClientRect().bottom <= window.innerHeight);
+    check(whole, "the 1366 px screenshot shows the first row of charts whole: " + JSON.stringify(await page.evaluate(() => [window.scrollY, document.getElementById("runbar").getBoundingClientRect().bottom, document.getElementById("side-bar").getBoundingClientRect().top, document.getElementById("chart-adoption").getBoundingClientRect().toJSON()])));
     await page.screenshot({ path: join(shots, "explore.png") });
     console.log("screenshots written to " + shots);
   }

@@ -516,6 +516,13 @@ pub(super) fn configure_mesh_with<DB: DrawingBackend>(
     // Room for about one tick label per 110 pixels (at 1600x1000) of plot width.
     let (pw, ph) = chart.plotting_area().dim_in_pixel();
     let fit = ((pw as i32 / style.px(110.0)) as usize).clamp(3, 11);
+    // a short panel of a compact chart: no more y tick labels than fit two line heights apart
+    let y_ticks = if style.compact {
+        let line = (26.0 * style.scale * 1.2 * 2.0).max(1.0);
+        y_ticks.min((f64::from(ph) / line) as usize).max(2)
+    } else {
+        y_ticks
+    };
     let nx = if xdec == 0 {
         ((x1 - x0).floor() as usize + 1).min(fit)
     } else {
@@ -739,7 +746,13 @@ impl<'a> RegionsChart<'a> {
         LinesPanel {
             subtitle,
             x_label: x_label(s, style),
-            y_label: style.words().adopted_share_pct.to_string(),
+            // the regions' panels of a compact chart are short: the short description
+            y_label: if style.compact {
+                style.words().adopted_short_pct
+            } else {
+                style.words().adopted_share_pct
+            }
+            .to_string(),
             series,
             y_range: Some((0.0, 100.0)),
             x_integer: true,

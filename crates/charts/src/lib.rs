@@ -24,6 +24,8 @@ pub mod title;
 pub mod uptake;
 
 #[cfg(test)]
+mod compact_tests;
+#[cfg(test)]
 mod tests;
 
 use plotters::coord::Shift;

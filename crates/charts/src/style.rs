@@ -423,6 +423,8 @@ pub struct Words {
     pub compare_title: &'static str,
     /// Y axis: adopted share in percent.
     pub adopted_share_pct: &'static str,
+    /// Y axis of a short panel of a compact chart: adopted share in percent, briefly.
+    pub adopted_short_pct: &'static str,
     /// X axis when calendar years are shown.
     pub year: &'static str,
     /// Channel: independent innovation.
@@ -489,6 +491,7 @@ pub static EN: Words = Words {
     map_title: "adoption map (one representative run)",
     compare_title: "Scenario comparison: cumulative adoption",
     adopted_share_pct: "Adopted share of governments (%)",
+    adopted_short_pct: "Adopted (%)",
     year: "Year",
     innovation: "Innovation",
     learning: "Learning",
@@ -528,6 +531,7 @@ pub static ZH: Words = Words {
     map_title: "采纳地图（一次代表性模拟）",
     compare_title: "情景比较：累计采纳比例",
     adopted_share_pct: "采纳比例（%）",
+    adopted_short_pct: "采纳比例（%）",
     year: "年",
     innovation: "自主创新",
     learning: "学习",

@@ -59,11 +59,70 @@ fn layout(title: &str, room: f64, style: &Style) -> (Vec<String>, f64) {
                 .split_once('：')
                 .map(|(a, b)| (format!("{a}："), b.to_string()))
         });
-    match split {
+    let (lines, em) = match split {
         Some((a, b)) if one < LEGEND_EM => {
             let em = fit(&[&a, &b]).max(SMALLEST_EM);
             (vec![a, b], em)
         }
         _ => (vec![title.to_string()], one.max(SMALLEST_EM)),
+    };
+    // still too wide at the smallest size: each line wrapped to the room
+    if lines.iter().all(|l| width(l, em) <= room) {
+        return (lines, em);
+    }
+    let fits = |text: &str| width(text, em) <= room;
+    (lines.iter().flat_map(|l| wrap(l, &fits)).collect(), em)
+}
+
+/// `text` in lines that `fits` accepts: broken at spaces, or between any two characters
+/// where a word (or a Chinese text, which has no spaces) is too long for a line.
+fn wrap(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let joined = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&joined) {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // a word too long for a line: broken between characters
+        for c in word.chars() {
+            let longer = format!("{line}{c}");
+            if !line.is_empty() && !fits(&longer) {
+                lines.push(std::mem::replace(&mut line, c.to_string()));
+            } else {
+                line = longer;
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_long_line_is_wrapped_at_spaces_or_between_characters() {
+        let fits = |t: &str| t.chars().count() <= 10;
+        assert_eq!(
+            wrap("Version taken up vs. the others", &fits),
+            ["Version", "taken up", "vs. the", "others"]
+        );
+        assert_eq!(
+            wrap("采用该版本的政府占比随时间的变化", &fits),
+            ["采用该版本的政府占比", "随时间的变化"]
+        );
+        assert_eq!(wrap("short", &fits), ["short"]);
     }
 }
