@@ -207,6 +207,7 @@ impl ChartArgs {
             formats: self.format.0.clone(),
             lang: self.lang,
             size: self.size,
+            text_percent: 100,
         }
     }
 }

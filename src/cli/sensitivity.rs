@@ -367,6 +367,7 @@ fn write_analysis(
             formats: args.format.0.clone(),
             lang: args.lang,
             size: args.size,
+            text_percent: 100,
         };
         for &f in &opts.formats {
             let bytes = render_figure(&chart, f, &opts)?;

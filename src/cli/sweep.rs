@@ -153,6 +153,7 @@ impl SweepChartArgs {
             formats: self.format.0.clone(),
             lang: self.lang,
             size: self.size,
+            text_percent: 100,
         };
         crate::sweep::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
     }

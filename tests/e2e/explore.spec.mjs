@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { chartsReadable, fullScreen, recordCanvasText } from "./charts.mjs";
 
 const url = process.env.EXPLORE_URL;
 const bin = process.env.POLICYSIM_BIN;
@@ -61,6 +62,9 @@ async function overflow(page) {
     for (const el of document.querySelectorAll("body *")) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || el.closest(".sr-only") || el.closest("[hidden]")) continue;
+      // a chart narrower than 420 px scrolls sideways in its figure (the page does not)
+      if (el.parentElement && el.parentElement.tagName === "FIGURE" && getComputedStyle(el.parentElement).overflowX === "auto"
+        && el.parentElement.getBoundingClientRect().right <= width + 1) continue;
       if (r.right > width + 1) wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ends at ${Math.round(r.right)}`);
     }
     return wide.slice(0, 5);
@@ -142,6 +146,7 @@ const context = await chromium.launchPersistentContext(profile, {
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
   ],
 });
+await recordCanvasText(context);
 await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
 let failed = false;
 const errors = [];
@@ -169,10 +174,13 @@ try {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     check(await runVisible(page), `${width}x${height}: Run still visible at the bottom of the page`);
     if (width !== 360) await resultInView(page, width);
+    await chartsReadable(page, check, `${width} px in English`, ["chart-adoption", "chart-channels", "chart-quality", "map-static"]);
+    if (width !== 360) await fullScreen(page, check, `${width} px`);
     if (width === 390) await accessible(page, "390 px in English");
     await page.click("#lang-toggle");
     await settled(page, "s.includes('最终采纳比例')", `the Chinese summary at ${width} px`);
     check((await overflow(page)).length === 0, `${width}x${height} in 中文: nothing wider than the screen`);
+    await chartsReadable(page, check, `${width} px in 中文`, ["chart-adoption", "chart-channels", "chart-quality", "map-static"]);
     if (width === 390) await accessible(page, "390 px in 中文");
     if (shots && width !== 360) {
       await page.click("#lang-toggle");
@@ -196,9 +204,14 @@ try {
   // (with the parameters the centre mode ignores greyed on screen: their contrast is checked too)
   const idle = await page.$$eval(".param.idle", (els) => els.filter((e) => e.getClientRects().length > 0).length);
   check(idle > 0, `1366 px: ${idle} parameters greyed as not used by this setting are on screen for axe`);
+  await chartsReadable(page, check, "1366 px in English", ["chart-adoption", "chart-channels", "chart-quality", "map-static"]);
+  await fullScreen(page, check, "1366 px");
   await accessible(page, "1366 px in English");
   await page.click("#lang-toggle");
   await settled(page, "s.includes('最终采纳比例')", "the Chinese summary at 1366 px");
+  await chartsReadable(page, check, "1366 px in 中文", ["chart-adoption", "chart-channels", "chart-quality", "map-static"]);
+  check((await page.$eval("#chart-adoption > .enlarge", (b) => b.textContent + " " + b.getAttribute("aria-label"))).startsWith("全屏 全屏："),
+    "the full-screen buttons speak 中文 in 中文");
   await accessible(page, "1366 px in 中文");
   await page.click("#lang-toggle");
   await settled(page, "s.includes('final share')", "English again at 1366 px");
@@ -257,6 +270,14 @@ try {
   const refBox = await page.$eval("figure.ref[data-chart='adoption']", (f) => f.getBoundingClientRect().toJSON());
   const curBox = await page.$eval("#chart-adoption", (f) => f.getBoundingClientRect().toJSON());
   check(Math.abs(refBox.top - curBox.top) < 2 && refBox.right <= curBox.left, "side by side at 1366 px: reference left, current right");
+  await page.waitForFunction(() => [...document.querySelectorAll("#charts img")].every((i) => i.complete));
+  await chartsReadable(page, check, "side by side at 1366 px", ["chart-adoption", "reference adoption"]);
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('最终采纳比例')", "the Chinese summary side by side");
+  await page.waitForFunction(() => [...document.querySelectorAll("#charts img")].every((i) => i.complete));
+  await chartsReadable(page, check, "side by side at 1366 px in 中文", ["chart-adoption", "reference adoption"]);
+  await page.click("#lang-toggle");
+  await settled(page, "s.includes('final share')", "English again side by side");
   await page.setViewportSize({ width: 390, height: 844 });
   check((await overflow(page)).length === 0, "side by side at 390 px: nothing wider than the screen");
   await page.setViewportSize({ width: 1366, height: 768 });
@@ -433,6 +454,15 @@ try {
   await settled(page, "s.includes('final share')", "the uptake preset");
   check(await page.isVisible("#chart-uptake img"), "the uptake chart is shown where the centre takes a version up");
   check((await chartSvg(page, "uptake")).includes("<svg"), "it is the answer's uptake chart");
+  await chartsReadable(page, check, "the uptake preset at 1366 px", ["chart-uptake", "chart-hazard", "chart-regions"]);
+  for (const [width, height] of [[390, 844], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    await page.reload();
+    await page.waitForSelector("body[data-ready]");
+    await settled(page, "s.includes('final share')", `the uptake preset at ${width} px`);
+    await chartsReadable(page, check, `the uptake preset at ${width} px`, ["chart-uptake", "chart-hazard", "chart-regions"]);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto(url + "?preset=baseline");
   await page.waitForSelector("body[data-ready]");
   await settled(page, "s.includes('final share')", "the baseline again");
@@ -447,7 +477,16 @@ try {
     await settled(page, "s.includes('final share') && document.getElementById('why-text').textContent.includes('evaluation bias')", "pilot for the screenshot");
     await page.check("#side-by-side");
     await page.waitForFunction(() => [...document.images].every((i) => i.complete));
-    await page.evaluate(() => window.scrollTo(0, 0));
+    // the side-by-side switch, the difference and the why at the top, under the run bar,
+    // so that the first row of charts is on the screen whole
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      const bar = document.getElementById("runbar");
+      const top = document.getElementById("side-bar").getBoundingClientRect().top;
+      window.scrollTo(0, top - bar.getBoundingClientRect().height - 8);
+    });
+    const whole = await page.evaluate(() => document.getElementById("chart-adoption").getBoundingClientRect().bottom <= window.innerHeight);
+    check(whole, "the 1366 px screenshot shows the first row of charts whole: " + JSON.stringify(await page.evaluate(() => [window.scrollY, document.getElementById("runbar").getBoundingClientRect().bottom, document.getElementById("side-bar").getBoundingClientRect().top, document.getElementById("chart-adoption").getBoundingClientRect().toJSON()])));
     await page.screenshot({ path: join(shots, "explore.png") });
     console.log("screenshots written to " + shots);
   }
@@ -477,7 +516,7 @@ try {
       const idx = map.step.map((s, i) => [s, i]).filter(([s]) => s >= 0).sort((a, b) => a[0] - b[0]);
       const pixel = (id, legend, i) => {
         const canvas = document.getElementById(id);
-        const L = mapLayout(canvas, g, legend);
+        const L = canvas.layout; // the layout it was drawn with (map.js)
         const d = canvas.getContext("2d").getImageData(Math.round(L.px(i)), Math.round(L.py(i)), 1, 1).data;
         return "#" + [d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, "0")).join("").toUpperCase();
       };

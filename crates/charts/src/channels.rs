@@ -88,20 +88,32 @@ impl Figure for ChannelsChart<'_> {
             xs.first().copied().unwrap_or(0.0) - 0.5,
             xs.last().copied().unwrap_or(1.0) + 0.5,
         );
-        let y_label = match style.lang {
-            super::Lang::En => format!(
+        // (a compact chart's panels are short: "mean over runs" is left to the caption)
+        let y_label = match (style.lang, style.compact) {
+            (super::Lang::En, false) => format!(
                 "{} {} (mean over runs)",
                 w.governments,
                 style.per_unit(s.unit())
             ),
-            super::Lang::Zh => format!("{}{}（模拟均值）", style.per_unit(s.unit()), w.governments),
+            (super::Lang::En, true) => format!("{} {}", w.governments, style.per_unit(s.unit())),
+            (super::Lang::Zh, false) => {
+                format!("{}{}（模拟均值）", style.per_unit(s.unit()), w.governments)
+            }
+            (super::Lang::Zh, true) => format!("{}{}", style.per_unit(s.unit()), w.governments),
         };
         // Abandonments are often a hundredth of the adoptions: below the adoptions, in a
         // panel of their own with their own scale, so that they never vanish in the zero line.
         let (upper, lower) = match &self.abandoned {
             Some(_) => {
                 let h = plot.dim_in_pixel().1 as i32;
-                let (u, l) = plot.split_vertically(h * 2 / 3);
+                // a compact chart's lower panel keeps room for two tick labels and its
+                // description (its axis and margins take 150 of them)
+                let lower = if style.compact {
+                    (h / 3).max(style.px(240.0)).min(h * 2 / 5)
+                } else {
+                    h - h * 2 / 3
+                };
+                let (u, l) = plot.split_vertically(h - lower);
                 (u, Some(l))
             }
             None => (plot, None),

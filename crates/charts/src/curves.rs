@@ -4,9 +4,10 @@
 
 use super::read::{CurvePoint, Summary};
 use super::style::{
-    band_edge, band_note, category_color, draw_legend, legend_width, named_colors, LegendEntry,
-    Style, Swatch, BAND_ALPHA, GRID, INK,
+    band_edge, band_note, category_color, draw_legend, legend_column_width, legend_width,
+    named_colors, LegendEntry, Style, Swatch, BAND_ALPHA, GRID, INK,
 };
+pub use super::title::titled;
 use super::{draw_err, Figure, RunData};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -251,17 +252,6 @@ pub fn y_range_of(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f
     (lo - lo_pad, hi + span * 0.05)
 }
 
-/// Draws the chart title at the top of `root` and returns the area below it.
-pub fn titled<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    style: &Style,
-) -> Result<DrawingArea<DB, Shift>> {
-    let area = root.margin(style.px(16.0), 0, 0, 0);
-    let below = area.titled(title, style.title_font()).map_err(draw_err)?;
-    Ok(below.margin(style.px(12.0), 0, 0, 0))
-}
-
 /// Splits `area` into a plot area and a legend column on the right.
 pub fn with_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -293,11 +283,33 @@ fn with_legend_width<DB: DrawingBackend>(
 ) -> Result<DrawingArea<DB, Shift>> {
     let (w, _) = area.dim_in_pixel();
     let top = style.px(40.0);
-    let lw = width
-        .unwrap_or_else(|| legend_width(area, legend, top, style))
-        .min(w as i32 / 2);
+    let lw = width.unwrap_or_else(|| legend_width(area, legend, top, style));
+    // below the plot on a narrow picture, or when beside it would take over half the width
+    if (style.compact || lw > w as i32 / 2) && !legend.is_empty() {
+        return with_legend_below(area, legend, style);
+    }
     let (plot, leg) = area.split_horizontally(w as i32 - lw);
     draw_legend(&leg, legend, top, style)?;
+    Ok(plot)
+}
+
+/// Splits `area` into a plot area and the legend's rows below it, in as many columns as
+/// fit the width (a [`Style::compact`] chart: beside the plot, the legend would take
+/// half of a narrow picture).
+fn with_legend_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &[LegendEntry],
+    style: &Style,
+) -> Result<DrawingArea<DB, Shift>> {
+    let (w, h) = area.dim_in_pixel();
+    let column = legend_column_width(area, legend, style).max(1);
+    let columns = ((w as i32 / column).max(1) as usize).min(legend.len());
+    let rows = legend.len().div_ceil(columns) as i32;
+    let top = style.px(4.0);
+    // draw_legend's rows: (height - top - 10) / 40 at 1600x1000
+    let height = top + style.px(10.0) + rows * style.px(40.0);
+    let (plot, below) = area.split_vertically(h as i32 - height);
+    draw_legend(&below, legend, top, style)?;
     Ok(plot)
 }
 
@@ -502,8 +514,15 @@ pub(super) fn configure_mesh_with<DB: DrawingBackend>(
     let xf = move |v: &f64| fmt_tick(*v, xdec);
     let yf = move |v: &f64| fmt_tick(*v, ydec);
     // Room for about one tick label per 110 pixels (at 1600x1000) of plot width.
-    let (pw, _) = chart.plotting_area().dim_in_pixel();
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
     let fit = ((pw as i32 / style.px(110.0)) as usize).clamp(3, 11);
+    // a short panel of a compact chart: no more y tick labels than fit two line heights apart
+    let y_ticks = if style.compact {
+        let line = (26.0 * style.scale * 1.2 * 2.0).max(1.0);
+        y_ticks.min((f64::from(ph) / line) as usize).max(2)
+    } else {
+        y_ticks
+    };
     let nx = if xdec == 0 {
         ((x1 - x0).floor() as usize + 1).min(fit)
     } else {
@@ -513,7 +532,7 @@ pub(super) fn configure_mesh_with<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
-        .axis_desc_style(style.axis_font())
+        .axis_desc_style(style.axis_font_fitting(x_label, y_label, (pw, ph)))
         .label_style(style.tick_font())
         .x_labels(nx)
         .y_labels(y_ticks)
@@ -727,7 +746,13 @@ impl<'a> RegionsChart<'a> {
         LinesPanel {
             subtitle,
             x_label: x_label(s, style),
-            y_label: style.words().adopted_share_pct.to_string(),
+            // the regions' panels of a compact chart are short: the short description
+            y_label: if style.compact {
+                style.words().adopted_short_pct
+            } else {
+                style.words().adopted_share_pct
+            }
+            .to_string(),
             series,
             y_range: Some((0.0, 100.0)),
             x_integer: true,
@@ -743,8 +768,13 @@ impl Figure for RegionsChart<'_> {
         let area = titled(root, &style.title(&s.scenario, w.regions_title), style)?;
         match (self.regions.is_empty(), self.levels.is_empty()) {
             (false, false) => {
-                let (w_px, _) = area.dim_in_pixel();
-                let (left, right) = area.split_horizontally(w_px as i32 / 2);
+                // side by side, or one above the other on a narrow picture
+                let (w_px, h_px) = area.dim_in_pixel();
+                let (left, right) = if style.compact {
+                    area.split_vertically(h_px as i32 / 2)
+                } else {
+                    area.split_horizontally(w_px as i32 / 2)
+                };
                 let p = self.panel("region", &self.regions, Some(w.region.into()), style);
                 draw_lines_with_bands(&left, &p, style)?;
                 let p = self.panel("level", &self.levels, Some(w.level.into()), style);

@@ -3,7 +3,8 @@
 
 use super::curves::{decimals_for, fmt_tick, titled};
 use super::read::{HazardRow, Summary};
-use super::style::{category_color, Style, GRID, INK};
+use super::style::{category_color, Style, GRID, INK, LEGEND_EM, SMALLEST_EM};
+use super::text::text_width;
 use super::{draw_err, Figure, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -120,11 +121,16 @@ impl Figure for HazardChart<'_> {
             Lang::En => format!("Hazard (adoption probability per {unit})"),
             Lang::Zh => format!("风险率（每{unit}采纳概率）"),
         };
+        let desc = style.axis_font_fitting(
+            w.neighbours_adopted,
+            &y_label,
+            chart.plotting_area().dim_in_pixel(),
+        );
         chart
             .configure_mesh()
             .x_desc(w.neighbours_adopted)
             .y_desc(y_label)
-            .axis_desc_style(style.axis_font())
+            .axis_desc_style(desc)
             .label_style(style.tick_font())
             .x_labels(self.bars.len() + 1)
             .y_labels(8)
@@ -156,17 +162,34 @@ impl Figure for HazardChart<'_> {
                 r
             }))
             .map_err(draw_err)?;
-        let font = style
-            .font(if n > 8 { 22.0 } else { 26.0 })
-            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        let em = if n > 8 { SMALLEST_EM } else { LEGEND_EM };
+        let font = style.font(em).pos(Pos::new(HPos::Center, VPos::Bottom));
+        // a bar's count over it, unless it would touch a count already set (bars of
+        // about the same height, narrower than their counts): from the left, every
+        // count that has room
+        let lift = style.px(8.0);
+        let height = (em * style.scale * 1.2).round() as i32;
+        let mut set: Vec<(i32, i32, i32, i32)> = Vec::new();
+        let mut labels = Vec::new();
+        for (i, b) in self.bars.iter().enumerate() {
+            let text = format!("n={}", compact_count(b.at_risk));
+            let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i as i32), b.hazard()));
+            let half = (text_width(&text, (em * style.scale) as f32) / 2.0).ceil() as i32 + 2;
+            let bottom = y - lift;
+            let place = (x - half, x + half, bottom - height, bottom);
+            let clash = |p: &(i32, i32, i32, i32)| {
+                p.0 < place.1 && place.0 < p.1 && p.2 < place.3 && place.2 < p.3
+            };
+            if set.iter().any(clash) {
+                continue;
+            }
+            set.push(place);
+            labels.push((i, b.hazard(), text));
+        }
         chart
-            .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
-                EmptyElement::at((SegmentValue::CenterOf(i as i32), b.hazard()))
-                    + Text::new(
-                        format!("n={}", compact_count(b.at_risk)),
-                        (0, -style.px(8.0)),
-                        font.clone(),
-                    )
+            .draw_series(labels.into_iter().map(|(i, h, text)| {
+                EmptyElement::at((SegmentValue::CenterOf(i as i32), h))
+                    + Text::new(text, (0, -lift), font.clone())
             }))
             .map_err(draw_err)?;
         Ok(())

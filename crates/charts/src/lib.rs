@@ -20,8 +20,11 @@ pub mod map;
 pub mod read;
 pub mod style;
 pub mod text;
+pub mod title;
 pub mod uptake;
 
+#[cfg(test)]
+mod compact_tests;
 #[cfg(test)]
 mod tests;
 
@@ -115,6 +118,10 @@ pub struct ChartOptions {
     pub lang: Lang,
     /// Picture size in pixels (width, height); also the SVG's nominal size.
     pub size: (u32, u32),
+    /// Text and spacing in percent of what the picture's size gives (100: as
+    /// `policysim run` draws; more: larger text and margins for a chart shown small,
+    /// the plot taking what is left).
+    pub text_percent: u32,
 }
 
 impl Default for ChartOptions {
@@ -123,6 +130,7 @@ impl Default for ChartOptions {
             formats: vec![ChartFormat::Png, ChartFormat::Svg],
             lang: Lang::En,
             size: (1600, 1000),
+            text_percent: 100,
         }
     }
 }
@@ -198,7 +206,9 @@ pub fn render_figure(
     format: ChartFormat,
     opts: &ChartOptions,
 ) -> Result<Vec<u8>> {
-    let style = Style::new(opts.lang, opts.size);
+    let style = Style::new(opts.lang, opts.size)
+        .with_text_percent(opts.text_percent)
+        .for_width(opts.size.0);
     let (w, h) = opts.size;
     Ok(match format {
         ChartFormat::Png => {

@@ -1,6 +1,7 @@
 //! Chart style shared by every chart: palettes, font sizes, localized words and the legend.
 
 use super::font::{ensure_registered, FONT_FAMILY};
+use super::text::text_width;
 use super::{draw_err, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -191,6 +192,17 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// The em of chart titles, in pixels at 1600x1000.
+pub const TITLE_EM: f64 = 38.0;
+
+/// The em of legends and annotations, in pixels at 1600x1000.
+pub const LEGEND_EM: f64 = 26.0;
+
+/// The smallest em of any chart's text but the map's place labels, in pixels at
+/// 1600x1000 (the hazard chart's bar labels when it has many bars): what a page that
+/// shows the charts small must keep readable.
+pub const SMALLEST_EM: f64 = 22.0;
+
 /// Sizes and words for one chart: fonts scale with the picture so text stays readable
 /// when the chart is printed at column width.
 #[derive(Debug, Clone, Copy)]
@@ -199,7 +211,15 @@ pub struct Style {
     pub lang: Lang,
     /// Scale factor relative to a 1600x1000 picture.
     pub scale: f64,
+    /// The picture is narrow for its text (drawn with large text for a small screen):
+    /// legends go below the plots and side-by-side panels one above the other.
+    pub compact: bool,
 }
+
+/// A picture narrower than this many pixels at 1600x1000 (its width over its
+/// [`Style::scale`]) is [`Style::compact`]: never at 100% text, where the width is at
+/// least 1600 of them.
+pub const COMPACT_WIDTH: f64 = 900.0;
 
 impl Style {
     /// The style for a picture of `size` pixels in language `lang` (registers the font).
@@ -208,7 +228,31 @@ impl Style {
         let scale = (size.0 as f64 / 1600.0)
             .min(size.1 as f64 / 1000.0)
             .max(0.25);
-        Style { lang, scale }
+        Style {
+            lang,
+            scale,
+            compact: false,
+        }
+    }
+
+    /// The same style, [`Style::compact`] when a picture `width` pixels wide is narrow
+    /// for its text.
+    pub fn for_width(self, width: u32) -> Style {
+        Style {
+            compact: f64::from(width) / self.scale < COMPACT_WIDTH,
+            ..self
+        }
+    }
+
+    /// The same style with text and spacing at `percent` of their size (100: unchanged).
+    pub fn with_text_percent(self, percent: u32) -> Style {
+        if percent == 100 {
+            return self;
+        }
+        Style {
+            scale: self.scale * f64::from(percent.max(1)) / 100.0,
+            ..self
+        }
     }
 
     /// `v` pixels at 1600x1000, scaled to this picture (at least 1).
@@ -224,12 +268,34 @@ impl Style {
 
     /// The chart title font.
     pub fn title_font(&self) -> TextStyle<'static> {
-        self.font(38.0)
+        self.font(TITLE_EM)
     }
 
     /// The axis description font.
     pub fn axis_font(&self) -> TextStyle<'static> {
         self.font(30.0)
+    }
+
+    /// The axis description font for descriptions `x` and `y` of a plot `plot` pixels
+    /// (width, height) large: the usual size when both fit along their axes, else as
+    /// large as lets them fit, down to [`SMALLEST_EM`] (a chart with large text for a
+    /// small screen).
+    pub fn axis_font_fitting(&self, x: &str, y: &str, plot: (u32, u32)) -> TextStyle<'static> {
+        const AXIS_EM: f64 = 30.0;
+        let fit = |text: &str, room: u32| {
+            let width = f64::from(text_width(text, (AXIS_EM * self.scale) as f32));
+            if width <= f64::from(room) || width <= 0.0 {
+                AXIS_EM
+            } else {
+                AXIS_EM * f64::from(room) / width
+            }
+        };
+        let em = fit(x, plot.0).min(fit(y, plot.1));
+        if em >= AXIS_EM {
+            self.axis_font()
+        } else {
+            self.font(em.max(SMALLEST_EM))
+        }
     }
 
     /// The tick label font.
@@ -239,7 +305,7 @@ impl Style {
 
     /// The legend and annotation font.
     pub fn legend_font(&self) -> TextStyle<'static> {
-        self.font(26.0)
+        self.font(LEGEND_EM)
     }
 
     /// The localized words.
@@ -370,6 +436,8 @@ pub struct Words {
     pub compare_title: &'static str,
     /// Y axis: adopted share in percent.
     pub adopted_share_pct: &'static str,
+    /// Y axis of a short panel of a compact chart: adopted share in percent, briefly.
+    pub adopted_short_pct: &'static str,
     /// X axis when calendar years are shown.
     pub year: &'static str,
     /// Channel: independent innovation.
@@ -438,6 +506,7 @@ pub static EN: Words = Words {
     map_title: "adoption map (one representative run)",
     compare_title: "Scenario comparison: cumulative adoption",
     adopted_share_pct: "Adopted share of governments (%)",
+    adopted_short_pct: "Adopted (%)",
     year: "Year",
     innovation: "Innovation",
     learning: "Learning",
@@ -478,6 +547,7 @@ pub static ZH: Words = Words {
     map_title: "采纳地图（一次代表性模拟）",
     compare_title: "情景比较：累计采纳比例",
     adopted_share_pct: "采纳比例（%）",
+    adopted_short_pct: "采纳比例（%）",
     year: "年",
     innovation: "自主创新",
     learning: "学习",
@@ -577,7 +647,8 @@ fn legend_rows(height: u32, top: i32, style: &Style) -> usize {
     (((height as i32 - top - style.px(10.0)) / style.px(40.0)).max(1)) as usize
 }
 
-fn legend_column_width<DB: DrawingBackend>(
+/// The width in pixels of one column of a legend with `entries`.
+pub(crate) fn legend_column_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[LegendEntry],
     style: &Style,

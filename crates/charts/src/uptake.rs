@@ -65,6 +65,8 @@ struct Words {
     rest: &'static str,
     marker: &'static str,
     y_label: &'static str,
+    /// The y axis of a compact chart, briefly.
+    y_short: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -76,6 +78,7 @@ fn words(lang: Lang) -> Words {
             rest: "all other versions",
             marker: "Uptake",
             y_label: "Share of governments on the version (%)",
+            y_short: "On the version (%)",
         },
         Lang::Zh => Words {
             title: "被吸纳的版本与其他版本（代表性运行）",
@@ -84,6 +87,7 @@ fn words(lang: Lang) -> Words {
             rest: "其他全部版本",
             marker: "吸纳",
             y_label: "采用该版本的政府占比（%）",
+            y_short: "该版本占比（%）",
         },
     }
 }
@@ -195,7 +199,7 @@ impl Figure for UptakeChart<'_> {
         }
         let panel = LinesPanel {
             x_label: style.x_label(s.unit(), s.start_year.is_some()),
-            y_label: w.y_label.to_string(),
+            y_label: if style.compact { w.y_short } else { w.y_label }.to_string(),
             series,
             y_range: Some((0.0, 100.0)),
             markers,

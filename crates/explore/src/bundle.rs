@@ -2,7 +2,9 @@
 //! into memory, with a portable `scenario.toml` (the data files it reads are bundled
 //! under `data/` and named relative to it), and the portable scenario download.
 
-use super::{chart_options, ApiError, Files, Preset};
+use super::chart_size::download_options;
+use super::{ApiError, Files, Preset};
+use policysim_charts::ChartOptions;
 use policysim_charts::{self as charts, Lang, RunData};
 use policysim_io::observed::Observed;
 use policysim_io::output;
@@ -18,6 +20,8 @@ pub(crate) struct Drawing<'a> {
     pub lang: Lang,
     /// What the chart titles call the scenario (the preset's label in `lang`).
     pub title: &'a str,
+    /// How the page's charts are drawn (the downloads' are drawn at their usual size).
+    pub page: &'a ChartOptions,
     /// Real adoptions the runs started from.
     pub observed: Option<&'a Observed>,
     /// Comment lines at the top of the bundled `scenario.toml`.
@@ -82,17 +86,18 @@ pub(crate) fn relative_to(base: &Path, path: &Path) -> PathBuf {
 /// Writes the outputs into a private temporary folder, draws the SVG charts (titled with
 /// `d.title`), and reads everything back into memory (the folder is removed). The
 /// `scenario.toml` among the files is portable: the data files it reads are added as
-/// `data/NAME` and named so.
+/// `data/NAME` and named so. Returns the files (with the downloads' charts), the data
+/// the charts were drawn from and the page's charts (name, SVG), drawn as `d.page` says.
 pub(crate) fn draw_in_temp(
     scenario: &Scenario,
     result: &EnsembleResult,
     runs_csv: &str,
     d: &Drawing<'_>,
-) -> Result<(Files, RunData), ApiError> {
+) -> Result<(Files, RunData, Files), ApiError> {
     // a fresh folder of this process's own (never an existing path), removed on drop
     let private = policysim_io::private_dir::PrivateDir::new("policysim-explore")?;
     let dir = private.path().to_path_buf();
-    let work = (|| -> policysim_model::Result<(Files, RunData)> {
+    let work = (|| -> policysim_model::Result<(Files, RunData, Files)> {
         policysim_io::results_folder::write_outputs(scenario, &dir, result, d.observed)?;
         output::write_atomic(&dir.join("runs.csv"), runs_csv.as_bytes())?;
         // the chart titles name the preset in the page's language, not the file's name;
@@ -103,10 +108,23 @@ pub(crate) fn draw_in_temp(
             v["scenario"] = Value::String(d.title.to_string());
             output::write_atomic(&summary_path, v.to_string().as_bytes())?;
         }
-        let drawn = charts::draw_run_charts(&dir, &chart_options(d.lang));
-        let data = drawn.and_then(|_| RunData::read(&dir));
+        // the page's charts (for the width it shows them at), then the downloads'
+        let download = download_options(d.lang);
+        let drawn = (|| -> policysim_model::Result<(Files, RunData)> {
+            let page = if *d.page == download {
+                None
+            } else {
+                Some(read_named(&charts::draw_run_charts(&dir, d.page)?)?)
+            };
+            let downloads = charts::draw_run_charts(&dir, &download)?;
+            let page = match page {
+                Some(p) => p,
+                None => read_named(&downloads)?,
+            };
+            Ok((page, RunData::read(&dir)?))
+        })();
         output::write_atomic(&summary_path, &original)?;
-        let data = data?;
+        let (page, data) = drawn?;
         // the recorded scenario, portable: data files under data/, first adopters in initial.csv
         let mut recorded = scenario.clone();
         if dir.join("initial.csv").is_file() {
@@ -140,8 +158,23 @@ pub(crate) fn draw_in_temp(
         }
         files.extend(bundled);
         files.sort();
-        Ok((files, data))
+        Ok((files, data, page))
     })();
     drop(private);
     Ok(work?)
+}
+
+/// The files at `paths` in memory: (file name, bytes).
+fn read_named(paths: &[PathBuf]) -> policysim_model::Result<Files> {
+    paths
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Ok((name, std::fs::read(p).map_err(|e| Error::io(p, e))?))
+        })
+        .collect()
 }

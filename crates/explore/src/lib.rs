@@ -11,6 +11,7 @@
 //! `page.css`) is embedded in the binary.
 
 mod bundle;
+pub mod chart_size;
 mod http;
 mod maps;
 pub mod params;
@@ -22,7 +23,7 @@ pub mod values;
 mod wording;
 mod zip;
 
-use policysim_charts::{self as charts, ChartFormat, ChartOptions, Lang, RunData};
+use policysim_charts::{self as charts, ChartFormat, Lang, RunData};
 use policysim_io::observed::{read_observed, ObservedOptions};
 use policysim_io::output;
 use policysim_io::scenario_files::prepare;
@@ -170,8 +171,9 @@ impl From<Error> for ApiError {
 const PATH_KEYS: [&str; 3] = ["network.edges", "network.nodes", "initial.file"];
 
 /// Request fields that are not scenario keys.
-const RESERVED: [&str; 6] = [
+const RESERVED: [&str; 7] = [
     "preset",
+    "chart_width",
     "reference",
     "lang",
     "observed",
@@ -187,9 +189,6 @@ const KEEP_RESULTS: usize = 8;
 
 /// Most edges a request's network may have (estimated before building it).
 const MAX_EDGES: f64 = 2_000_000.0;
-
-/// Size of the charts drawn for the page, in pixels.
-const CHART_SIZE: (u32, u32) = (1200, 750);
 
 /// Files of a result in memory: (file name, bytes).
 type Files = Vec<(String, Vec<u8>)>;
@@ -224,6 +223,9 @@ pub struct RunRequest<'a> {
     pub stem: String,
     /// Ids of the map geometries the page already has (the answer leaves those out).
     pub known_maps: Vec<String>,
+    /// How wide (CSS pixels) the page shows a chart: its charts are drawn for that width
+    /// ([`chart_size::page_options`]); None: the downloads' size.
+    pub chart_width: Option<u32>,
 }
 
 /// The explore API: presets, validation, caps, one simulation at a time.
@@ -356,6 +358,7 @@ impl Explorer {
             }
         };
         let known_maps = known_maps(&request)?;
+        let chart_width = chart_size::chart_width(&request)?;
         let preset = self.preset_for(&request)?;
         let stem = values::file_stem(&preset.id, &request);
         let ask = RunRequest {
@@ -366,6 +369,7 @@ impl Explorer {
             preset,
             stem,
             known_maps,
+            chart_width,
         };
         self.run(&scenario, &ask, cancel)
     }
@@ -464,13 +468,15 @@ impl Explorer {
             Lang::En => preset.label_en.as_str(),
             Lang::Zh => preset.label_zh.as_str(),
         };
-        let (files, data) = bundle::draw_in_temp(
+        let page_charts = chart_size::page_options(lang, ask.chart_width);
+        let (files, data, shown) = bundle::draw_in_temp(
             scenario,
             &result,
             &runs_csv,
             &bundle::Drawing {
                 lang,
                 title,
+                page: &page_charts,
                 observed: observed.as_ref(),
                 header: &bundle::header(
                     preset,
@@ -480,7 +486,7 @@ impl Explorer {
             },
         )?;
         let mut charts = Map::new();
-        for (name, bytes) in &files {
+        for (name, bytes) in &shown {
             // the map is drawn by the page from `map` (its SVG is a download of its own)
             if name == "map.svg" {
                 continue;
@@ -513,8 +519,7 @@ impl Explorer {
                     (current_label(lang, &pick(&label)), data.clone()),
                 ],
             };
-            let opts = chart_options(lang);
-            let svg = charts::render_figure(&chart, ChartFormat::Svg, &opts)?;
+            let svg = charts::render_figure(&chart, ChartFormat::Svg, &page_charts)?;
             charts.insert(
                 "compare".into(),
                 Value::String(String::from_utf8_lossy(&svg).into()),
@@ -544,6 +549,13 @@ impl Explorer {
                 "zh": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::Zh),
             },
             "charts": charts,
+            // what the charts were drawn for: picture size, text scale, the width shown at
+            "chart_size": {
+                "width": page_charts.size.0,
+                "height": page_charts.size.1,
+                "text_percent": page_charts.text_percent,
+                "shown_at": ask.chart_width,
+            },
             "reference": kept.as_ref().map(|r| r.id),
             // a reference asked for that is no longer kept (or never was): said, not dropped
             "reference_elsewhere": elsewhere.then(|| json!({
@@ -609,15 +621,6 @@ impl Explorer {
 /// Locks a mutex, recovering from a panic in another request.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Chart options for the page: SVG only, page-sized.
-fn chart_options(lang: Lang) -> ChartOptions {
-    ChartOptions {
-        formats: vec![ChartFormat::Svg],
-        lang,
-        size: CHART_SIZE,
-    }
 }
 
 /// What makes two answers comparable: the same `[network]` table (the same kind of

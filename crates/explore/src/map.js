@@ -17,6 +17,25 @@ function viridis(f) {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+// Sizes a canvas to the width it is shown at (device pixels, so its text is as sharp and
+// as large as the page's) and returns the device pixels per CSS pixel. Narrow with a
+// legend, the map is taller (the legend takes its width from the map); in the full-screen
+// dialog it fits the screen's height. A canvas not shown keeps its size.
+function fitCanvas(canvas, legend) {
+  const css = canvas.clientWidth;
+  if (!(css > 0)) return Number(canvas.dataset.u) || 1;
+  const u = Math.min(Math.max(window.devicePixelRatio || 1, 1), 3);
+  let h = css * (legend && css < 520 ? 0.9 : 2 / 3);
+  if (canvas.closest("dialog")) h = Math.min(h, Math.max(window.innerHeight - 90, 200));
+  const wd = Math.round(css * u), hd = Math.round(h * u);
+  if (canvas.width !== wd || canvas.height !== hd) { canvas.width = wd; canvas.height = hd; }
+  canvas.dataset.u = String(u);
+  return u;
+}
+
+// The font of the maps' text, `px` CSS pixels on a canvas of `u` device pixels per CSS pixel.
+const mapFont = (px, u) => `${Math.round(px * u)}px sans-serif`;
+
 // The layout of a map in a canvas: equal aspect, north up, `legend` pixels kept free on
 // the right; px(i), py(i) give the centre of unit i's dot.
 function mapLayout(canvas, g, legend) {
@@ -52,6 +71,7 @@ function adoptionSpan(step) {
 // Draws a result's map into a canvas: who had adopted by step `upto`, coloured by
 // adoption step; with `legend`, a colour bar (steps or calendar years) and labels.
 function drawDots(canvas, res, upto, legend) {
+  const u = fitCanvas(canvas, legend);
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -59,7 +79,12 @@ function drawDots(canvas, res, upto, legend) {
   const g = map && state.maps.get(map.geometry_id);
   if (!g) return 0;
   const n = g.x.length;
-  const L = mapLayout(canvas, g, legend ? 170 : 0);
+  // the legend's width: the colour bar and its widest word (13 CSS px)
+  ctx.font = mapFont(13, u);
+  const words = [w("map_bar_year"), w("never_adopted"), "0000"];
+  const legendWidth = legend ? Math.ceil(Math.max(...words.map((t) => ctx.measureText(t).width)) + 54 * u) : 0;
+  const L = mapLayout(canvas, g, legendWidth);
+  canvas.layout = L;
   const { smin, span, any } = adoptionSpan(map.step);
   ctx.strokeStyle = "rgba(0,0,0,0.06)";
   ctx.lineWidth = 0.5;
@@ -72,7 +97,7 @@ function drawDots(canvas, res, upto, legend) {
   if (legend && g.labels.length === n) {
     // the labels of small maps (postal codes), under the dots so that no dot is hidden
     ctx.fillStyle = "#222";
-    ctx.font = "13px sans-serif";
+    ctx.font = mapFont(11, u);
     ctx.textBaseline = "bottom";
     for (let i = 0; i < n; i++) ctx.fillText(g.labels[i], L.px(i) + L.r, L.py(i) - L.r);
   }
@@ -93,34 +118,34 @@ function drawDots(canvas, res, upto, legend) {
   }
   if (!legend) return adopted;
   ctx.fillStyle = "#222";
-  ctx.font = "13px sans-serif";
+  ctx.font = mapFont(13, u);
   // the colour bar: early at the top, late at the bottom, ticks in years or steps
-  const lx = canvas.width - 150, top = 50, h = canvas.height - 170;
+  const lx = canvas.width - legendWidth + 10 * u, top = 36 * u, h = canvas.height - 100 * u;
   ctx.textBaseline = "middle";
   const start = res.summary && res.summary.start_year;
   const shownAt = (st) => (typeof start === "number" ? start + st : st);
   if (any) {
-    ctx.fillText(w(typeof start === "number" ? "map_bar_year" : "map_bar_step"), lx, top - 20);
+    ctx.fillText(w(typeof start === "number" ? "map_bar_year" : "map_bar_step"), lx, top - 16 * u);
     for (let k = 0; k < 100; k++) {
       ctx.fillStyle = viridis(k / 99);
-      ctx.fillRect(lx, top + (h * k) / 100, 24, h / 100 + 1);
+      ctx.fillRect(lx, top + (h * k) / 100, 24 * u, h / 100 + 1);
     }
     ctx.strokeStyle = "#222";
-    ctx.strokeRect(lx, top, 24, h);
+    ctx.strokeRect(lx, top, 24 * u, h);
     ctx.fillStyle = "#222";
     const ticks = niceTicks(shownAt(smin), shownAt(smin + span), 6);
     for (const t of ticks) {
       const y = top + ((t - shownAt(smin)) / span) * h;
-      ctx.fillRect(lx + 24, y - 1, 6, 2);
-      ctx.fillText(String(t), lx + 34, y);
+      ctx.fillRect(lx + 24 * u, y - u, 6 * u, 2 * u);
+      ctx.fillText(String(t), lx + 34 * u, y);
     }
   }
   ctx.fillStyle = "#d5d5d5";
   ctx.beginPath();
-  ctx.arc(lx + 12, top + h + 40, 7, 0, 2 * Math.PI);
+  ctx.arc(lx + 12 * u, top + h + 40 * u, 7 * u, 0, 2 * Math.PI);
   ctx.fill();
   ctx.fillStyle = "#222";
-  ctx.fillText(w("never_adopted"), lx + 34, top + h + 40);
+  ctx.fillText(w("never_adopted"), lx + 34 * u, top + h + 40 * u);
   return adopted;
 }
 

@@ -336,6 +336,7 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
+  for (const fig of document.querySelectorAll("#charts > figure")) labelEnlarge(fig);
   if (state.preset) { showDescription(); fillObserved(); updateRelevance(); }
   showSummary();
   drawMap();
@@ -441,6 +442,7 @@ async function run() {
     lang: state.lang,
     page: state.page,
     known_maps: [...state.maps.keys()],
+    chart_width: chartShownWidth(), // chartview.js: the charts are drawn for it
   });
   const observed = $("observed").value;
   if (state.preset.observed && observed) body.observed = observed === "yes" ? true : observed;
@@ -533,6 +535,13 @@ function keepGeometry(data) {
   }
 }
 
+// Frees the charts' blob URLs of an answer no longer shown, a while later: a picture
+// given one a moment ago may still be loading it (two answers in quick succession, as
+// when the language changes with the reference side by side).
+function revokeLater(urls) {
+  if (urls.length) setTimeout(() => urls.forEach((u) => URL.revokeObjectURL(u)), 30000);
+}
+
 function svgUrl(svg) {
   const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
   state.blobUrls.push(url);
@@ -556,7 +565,7 @@ function showResult() {
     fig.hidden = !svg;
     if (svg) fig.querySelector("img").src = svgUrl(svg);
   }
-  old.forEach((u) => URL.revokeObjectURL(u));
+  revokeLater(old);
   const dl = $("download-zip");
   dl.href = res.download;
   dl.classList.remove("disabled");
@@ -635,7 +644,7 @@ function showSideBySide() {
   const on = !!(ref && res && $("side-by-side").checked);
   $("results").classList.toggle("sbs", on);
   for (const f of document.querySelectorAll("figure.ref")) f.remove();
-  state.refBlobUrls.forEach((u) => URL.revokeObjectURL(u));
+  revokeLater(state.refBlobUrls);
   state.refBlobUrls = [];
   // the differences belong to the shown result and the reference it was run against
   const diffs = ref && res && res.reference === ref.id ? res.differences : null;
@@ -666,7 +675,6 @@ function showSideBySide() {
       pic.height = 600;
       pic.setAttribute("role", "img");
       pic.setAttribute("aria-label", alt);
-      drawDots(pic, ref, Infinity, true);
     } else {
       pic = document.createElement("img");
       const url = URL.createObjectURL(new Blob([ref.charts[name]], { type: "image/svg+xml" }));
@@ -682,6 +690,8 @@ function showSideBySide() {
     fig.append(pic, cap);
     fig.dataset.chart = name;
     $("charts").insertBefore(fig, cur);
+    if (isMap) drawDots(pic, ref, Infinity, true); // at the width it is shown at
+    addEnlarge(fig);
   }
   $("map-anim").style.order = on ? "100" : "";
   $("chart-compare").style.order = on ? "99" : "";
@@ -875,6 +885,13 @@ async function init() {
     drawMap();
   });
   $("play").addEventListener("click", togglePlay);
+  initChartView();
+  // the maps are drawn for the width they are shown at: again when it changes
+  let resized = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => { drawMap(); showSideBySide(); }, 150);
+  });
   document.body.dataset.ready = "1";
   await openSetting(q);
 }

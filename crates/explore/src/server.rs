@@ -2,6 +2,7 @@
 //! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
+//! `GET /chartview.js`,
 //! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
 //! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`.
 //! Every connection is handled on its own thread so that a new run can cancel the one
@@ -21,6 +22,7 @@ const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
 const WORDS_JS: &str = include_str!("words.js");
 const MAP_JS: &str = include_str!("map.js");
+const CHARTVIEW_JS: &str = include_str!("chartview.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -156,6 +158,9 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
         ("GET" | "HEAD", "/page.js") => Reply::ok("text/javascript; charset=utf-8", PAGE_JS),
         ("GET" | "HEAD", "/words.js") => Reply::ok("text/javascript; charset=utf-8", WORDS_JS),
         ("GET" | "HEAD", "/map.js") => Reply::ok("text/javascript; charset=utf-8", MAP_JS),
+        ("GET" | "HEAD", "/chartview.js") => {
+            Reply::ok("text/javascript; charset=utf-8", CHARTVIEW_JS)
+        }
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
         ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
