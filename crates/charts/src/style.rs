@@ -346,18 +346,7 @@ impl Style {
 
     /// The localized name of an adoption channel (or `abandoned`).
     pub fn channel_name(&self, channel: &str) -> String {
-        let w = self.words();
-        match channel {
-            "innovation" => w.innovation,
-            "learning" => w.learning,
-            "competition" => w.competition,
-            "pilot" => w.pilot,
-            "mandate" => w.mandate,
-            "shock" => w.shock,
-            "abandoned" => w.abandoned,
-            other => other,
-        }
-        .to_string()
+        self.words().channel(channel).to_string()
     }
 }
 
@@ -496,6 +485,23 @@ pub struct Words {
     pub mechanisms_title: &'static str,
 }
 
+impl Words {
+    /// The name of an adoption channel (or `abandoned`) by its output name; an unknown
+    /// name is returned as it is.
+    pub fn channel<'a>(&self, channel: &'a str) -> &'a str {
+        match channel {
+            "innovation" => self.innovation,
+            "learning" => self.learning,
+            "competition" => self.competition,
+            "pilot" => self.pilot,
+            "mandate" => self.mandate,
+            "shock" => self.shock,
+            "abandoned" => self.abandoned,
+            other => other,
+        }
+    }
+}
+
 /// English words.
 pub static EN: Words = Words {
     adoption_title: "cumulative adoption",
@@ -509,8 +515,8 @@ pub static EN: Words = Words {
     adopted_short_pct: "Adopted (%)",
     year: "Year",
     innovation: "Innovation",
-    learning: "Learning",
-    competition: "Competition",
+    learning: "Learning/imitation",
+    competition: "Competition for first",
     pilot: "Pilot",
     mandate: "Mandate",
     shock: "Common shock",
@@ -550,8 +556,8 @@ pub static ZH: Words = Words {
     adopted_short_pct: "采纳比例（%）",
     year: "年",
     innovation: "自主创新",
-    learning: "学习",
-    competition: "竞争",
+    learning: "学习/模仿",
+    competition: "争先",
     pilot: "试点",
     mandate: "强制推行",
     shock: "外部冲击",

@@ -446,7 +446,7 @@ fn chinese_labels() {
         assert!(a.contains(want), "adoption.svg lacks {want:?}");
     }
     let c = svg(tmp.path(), "channels");
-    for want in ["创新", "学习", "竞争", "试点", "强制", "放弃", "每年"] {
+    for want in ["创新", "学习/模仿", "争先", "试点", "强制", "放弃", "每年"] {
         assert!(c.contains(want), "channels.svg lacks {want:?}");
     }
     assert!(!c.contains("Learning"));

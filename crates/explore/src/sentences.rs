@@ -46,7 +46,7 @@ pub fn sentence(
     if let Some((channel, share)) = best {
         let pct = (share * 100.0).round();
         parts.push(match lang {
-            Lang::En => format!("{pct:.0}% through {}", channel.name()),
+            Lang::En => format!("{pct:.0}% through {}", channel_word(channel, Lang::En)),
             Lang::Zh => format!("{pct:.0}% 通过{}", channel_zh(channel)),
         });
     }
@@ -136,7 +136,9 @@ fn mean(s: &Option<Stat>) -> Option<f64> {
 
 fn channel_word(c: Channel, lang: Lang) -> String {
     match lang {
-        Lang::En => c.name().to_string(),
+        Lang::En => policysim_charts::style::words(Lang::En)
+            .channel(c.name())
+            .to_lowercase(),
         Lang::Zh => channel_zh(c).to_string(),
     }
 }
