@@ -55,6 +55,7 @@ pub const BOUNDS: &[(&str, Bound)] = &[
     ("learning.selectivity", Bound::NonNegative),
     ("learning.observation_noise", Bound::Spread),
     ("learning.growth", Bound::NonNegative),
+    // validate.rs keeps its own message for this one ("a finite number of steps > 0")
     ("learning.recency_scale", Bound::Positive),
     ("shock.hazard", Bound::Unit),
     ("competition.rate", Bound::NonNegative),
