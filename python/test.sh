@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 py="$work/venv/bin/python"
 "$py" -m pip install --quiet --upgrade pip
-"$py" -m pip install --quiet maturin pytest pyarrow polars pandas matplotlib SALib
+"$py" -m pip install --quiet maturin pytest pyarrow polars pandas matplotlib SALib jsonschema
 # the command line whose files the tests compare with
 cargo build --release --bin policysim
 export POLICYSIM_BIN="$PWD/target/release/policysim"

@@ -43,6 +43,7 @@ mod policy_model;
 mod precision;
 mod provenance;
 mod readme;
+mod schema;
 mod scope;
 mod sensitivity;
 mod statistics;

@@ -22,6 +22,7 @@ mod forecast;
 mod innovativeness;
 mod panel;
 mod precision;
+mod schema;
 mod sensitivity;
 mod sweep;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -148,6 +149,9 @@ enum Command {
         /// A results folder (or a file written by `panel` or `innovativeness`).
         dir: PathBuf,
     },
+    /// Print the JSON Schema (draft-07) of a scenario file: every key with its description, default, range and allowed values, for TOML editors.
+    #[command(after_help = schema::SCHEMA_EXAMPLES)]
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script for bash, zsh or fish on stdout.
     #[command(
         after_help = "Examples:\n  policysim completions bash > ~/.local/share/bash-completion/completions/policysim\n  policysim completions zsh > ~/.zfunc/_policysim\n  policysim completions fish > ~/.config/fish/completions/policysim.fish"
@@ -424,6 +428,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Scenarios => list_scenarios(),
+        Command::Schema(args) => schema::run(args),
         Command::Verify { dir } => verify(&dir),
         Command::Odd { file, set, lang } => {
             let mut scenario = load_scenario(&file)?;

@@ -69,6 +69,25 @@ pub const STUDY_TABLES: [(&str, &str); 2] = [
     ("sensitivity", "policysim sensitivity"),
 ];
 
+/// The JSON Schema of a scenario file as every command reads it (`policysim schema`):
+/// the model's keys ([`json_schema`](policysim_model::scenario::json_schema)) and the
+/// study tables of [`STUDY_TABLES`], each a table its command checks.
+pub fn scenario_schema() -> serde_json::Value {
+    let mut schema = policysim_model::scenario::json_schema();
+    if let Some(serde_json::Value::Object(properties)) = schema.get_mut("properties") {
+        for (table, command) in STUDY_TABLES {
+            properties.insert(
+                table.to_string(),
+                serde_json::json!({
+                    "type": "object",
+                    "description": format!("Read by `{command}` only (its keys are checked by that command); every other command uses the scenario without it."),
+                }),
+            );
+        }
+    }
+    schema
+}
+
 /// Adds to the scenario's warnings that each of [`STUDY_TABLES`] present in `text`
 /// (other than `reader`'s own) is read by its command only.
 pub fn warn_of_study_tables(

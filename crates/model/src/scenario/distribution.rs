@@ -29,7 +29,7 @@ pub enum TraitSpec {
 }
 
 /// A probability distribution for a trait: `{ dist = "beta", a = 5.0, b = 2.0 }` and friends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Distribution {
     /// Beta(a, b) on [0, 1].
@@ -268,6 +268,62 @@ fn within_limit(name: &str, values: &[f64]) -> Result<(), String> {
             shown(values[i]),
             i + 1
         )),
+    }
+}
+
+/// The forms a trait takes, as its hand-written deserialiser reads them: a number, a
+/// distribution, a node-file column, or an index of columns.
+impl schemars::JsonSchema for TraitSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TraitSpec".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let dist = generator.subschema_for::<Distribution>();
+        let normalise = generator.subschema_for::<Normalise>();
+        let column = serde_json::json!({
+            "type": "string",
+            "description": "Column name in the node file.",
+            "minLength": 1,
+            "pattern": "\\S"
+        });
+        schemars::json_schema!({
+            "anyOf": [
+                {
+                    "type": "number",
+                    "description": "The same number for everyone."
+                },
+                dist,
+                {
+                    "type": "object",
+                    "description": "Read per node from a column of the node file: `{ from = \"column\" }`.",
+                    "properties": { "from": column },
+                    "required": ["from"],
+                    "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "description": "An index of node-file columns, each normalised, then weighted: `{ from = [\"a\", \"b\"], weights = [0.6, 0.4], normalise = \"minmax\" }`.",
+                    "properties": {
+                        "from": {
+                            "description": "The node-file columns (one or more).",
+                            "anyOf": [
+                                column,
+                                { "type": "array", "items": column, "minItems": 1, "uniqueItems": true }
+                            ]
+                        },
+                        "weights": {
+                            "description": "One weight per column (finite, >= 0, summing to more than 0); default: equal weights.",
+                            "type": "array",
+                            "items": { "type": "number", "minimum": 0 }
+                        },
+                        "normalise": normalise
+                    },
+                    "required": ["from", "normalise"],
+                    "additionalProperties": false
+                }
+            ]
+        })
     }
 }
 

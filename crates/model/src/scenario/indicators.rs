@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How each indicator column is brought to [0, 1] before the weighted mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Normalise {
     /// (x - min) / (max - min); 0.5 for everyone when the column is constant.

@@ -6,12 +6,14 @@
 //! folder of the file.
 
 mod beta;
+pub mod bounds;
 mod distribution;
 mod dotted;
 mod indicators;
 #[cfg(test)]
 mod load_tests;
 mod parse;
+mod schema;
 mod toml_writer;
 mod validate;
 
@@ -19,13 +21,15 @@ pub use distribution::Sampler;
 pub use distribution::{Distribution, TraitSpec};
 pub use indicators::{Indicators, Normalise};
 pub use parse::{line_col, parse_scenario, parse_scenario_except, MAX_NAME_BYTES, STAGING_MARK};
+pub use schema::json_schema;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Which process runs on the network: the policy model or one of the classic baselines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// The policy model of MODEL.md sections 2-4 (four channels, adopt-and-adapt, centre).
@@ -42,7 +46,7 @@ pub enum ModelKind {
 }
 
 /// A complete, resolved scenario: everything one ensemble of runs needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Short name; used for the default output folder and chart titles.
@@ -167,7 +171,7 @@ impl Default for Scenario {
 }
 
 /// The kind of network and its parameters (`[network]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkSpec {
     /// `complete`, `ring`, `erdos_renyi`, `watts_strogatz`, `barabasi_albert`, `spatial`, `hierarchy`, `file`.
@@ -205,7 +209,7 @@ pub struct NetworkSpec {
 
 /// One named layer of influence (`[network.layers.<name>]`): a set of weighted edges
 /// over the network's governments, entering w_ij = sum over layers of weight * w^layer_ij.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LayerSpec {
     /// Where its edges come from: the `[network]` edges, an edge file, siblings, or distance.
@@ -236,7 +240,7 @@ impl Default for LayerSpec {
 }
 
 /// Where a layer's edges come from (`network.layers.<name>.from`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum LayerSource {
     /// The edges `[network]` itself describes (generated or read), with their weights.
@@ -273,7 +277,7 @@ impl Default for NetworkSpec {
 }
 
 /// Which network generator to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkKind {
     /// Everyone observes everyone (kept implicit, never N² edges).
@@ -296,7 +300,7 @@ pub enum NetworkKind {
 }
 
 /// One administrative level of a hierarchy network.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelSpec {
     /// Level name (e.g. "province").
@@ -306,7 +310,7 @@ pub struct LevelSpec {
 }
 
 /// Government traits (`[agents]`): each a number, a distribution, or a node-file column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AgentsSpec {
     /// Learning capacity L in `[0, 1]` (学习能力).
@@ -337,7 +341,7 @@ impl Default for AgentsSpec {
 }
 
 /// Innovation channel (`[innovation]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Innovation {
     /// Base rate: pi_inn = rate * R * (1 - rho).
@@ -356,7 +360,7 @@ impl Default for Innovation {
 }
 
 /// Learning channel (`[learning]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Learning {
     /// Base rate: pi_learn = rate * L * need * S * (1 - rho).
@@ -383,7 +387,7 @@ pub struct Learning {
 
 /// How a government's exposure to adopting neighbours enters the learning signal
 /// (`learning.exposure`; MODEL.md section 4d).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Exposure {
     /// The weighted share of its neighbours that have adopted (row-standardised spatial lag).
@@ -396,7 +400,7 @@ pub enum Exposure {
 }
 
 /// How a source's influence fades with the steps since it adopted (`learning.recency`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Recency {
     /// An adopter counts fully however long ago it adopted.
@@ -426,7 +430,7 @@ impl Default for Learning {
 }
 
 /// Competition channel (`[competition]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Competition {
     /// Base rate: pi_comp = rate * C * P * credit * (1 - rho); 0 switches competition off.
@@ -448,7 +452,7 @@ impl Default for Competition {
 }
 
 /// Who a government races against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Rivals {
     /// Its network neighbours.
@@ -461,7 +465,7 @@ pub enum Rivals {
 }
 
 /// Adaptation of a copied variant (`[adapt]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Adapt {
     /// Mean change is gain * (L - 0.5).
@@ -483,7 +487,7 @@ impl Default for Adapt {
 }
 
 /// Abandonment (`[abandon]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Abandon {
     /// Performance below which an adopter considers abandoning.
@@ -508,7 +512,7 @@ impl Default for Abandon {
 }
 
 /// The centre (`[central]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Central {
     /// `none`, `recognition`, `pilot` or `mandate`.
@@ -549,7 +553,7 @@ impl Default for Central {
 pub const NATIONAL: &str = "national";
 
 /// The centre's strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CentralMode {
     /// Local channels only.
@@ -566,7 +570,7 @@ pub enum CentralMode {
 }
 
 /// Pilot designation, evaluation and promotion (`[central.pilot]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Pilot {
     /// Step at which the pilots are designated.
@@ -618,7 +622,7 @@ impl Default for Pilot {
 }
 
 /// The template of the next pilot round (`central.pilot.revise`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Revise {
     /// The same template again.
@@ -629,7 +633,7 @@ pub enum Revise {
 }
 
 /// Uptake of a local variant (`[central.uptake]`): reviews, noisy observation, promotion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Uptake {
     /// Step of the first review.
@@ -663,7 +667,7 @@ impl Default for Uptake {
 }
 
 /// How pilot sites are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Selection {
     /// Uniformly at random.
@@ -678,7 +682,7 @@ pub enum Selection {
 }
 
 /// What the centre does after a successful evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Promotion {
     /// Everyone must adopt the best pilot variant.
@@ -691,7 +695,7 @@ pub enum Promotion {
 }
 
 /// Mandate (`[central.mandate]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Mandate {
     /// In mode `mandate`: the step from which the mandate is in force.
@@ -724,7 +728,7 @@ impl Default for Mandate {
 }
 
 /// Endorsement (`[central.endorse]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Endorse {
     /// Weight of the pilots as one extra neighbour in every government's signal.
@@ -738,7 +742,7 @@ impl Default for Endorse {
 }
 
 /// Initial adopters at step 0 (`[initial]`): a count, a share, or a file of ids.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Initial {
     /// Number of initial adopters, drawn uniformly per run.
@@ -752,7 +756,7 @@ pub struct Initial {
 /// Common shocks (`[shock]`, MODEL.md section 4d): steps in which an external push (a
 /// national document, a federal law, a campaign) gives every government that has never
 /// adopted an extra hazard of its own channel, `shock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Shock {
     /// The steps (1 = the first step after the initial state) in which the push acts.
@@ -771,7 +775,7 @@ impl Default for Shock {
 }
 
 /// The hazard of a common shock: one for all its steps, or one per step (`shock.hazard`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ShockHazard {
     /// The same hazard in every listed step.
@@ -799,7 +803,7 @@ impl Shock {
 }
 
 /// Bass model parameters (`[bass]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Bass {
     /// Innovation coefficient p.
@@ -815,7 +819,7 @@ impl Default for Bass {
 }
 
 /// SI model parameters (`[si]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Si {
     /// Per-edge infection probability per step.
@@ -829,7 +833,7 @@ impl Default for Si {
 }
 
 /// Threshold model parameters (`[threshold]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Threshold {
     /// Share of neighbours that must have adopted.
@@ -845,7 +849,7 @@ impl Default for Threshold {
 }
 
 /// Independent cascade parameters (`[cascade]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Cascade {
     /// Activation probability per edge: a number, or `{ from = "weight" }` for the edge weights.

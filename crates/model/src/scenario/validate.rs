@@ -1,6 +1,7 @@
 //! Validation of a scenario: every range and combination checked, each problem named
 //! by its dotted key; contradictory but legal settings become warnings.
 
+use super::bounds::{bound_of, Bound};
 use super::{CentralMode, ModelKind, NetworkKind, Promotion, Scenario, TraitSpec};
 use crate::error::{Error, Result};
 use crate::scenario::parse::Issue;
@@ -62,6 +63,63 @@ impl Checker {
         if v < 1 {
             self.push(key, format!("must be >= 1, got {v}"));
         }
+    }
+
+    /// A number checked against its key's range in [`BOUNDS`](super::bounds::BOUNDS).
+    pub(super) fn bounded(&mut self, key: &str, v: f64) {
+        match bound_of(key) {
+            Some(Bound::Unit) => self.unit(key, v),
+            Some(Bound::NonNegative) => self.non_negative(key, v),
+            Some(Bound::Positive) => {
+                if !(v > 0.0 && v.is_finite()) {
+                    self.push(key, format!("must be a finite number > 0, got {v}"));
+                }
+            }
+            Some(Bound::Level) => self.performance_scale(key, v, false),
+            Some(Bound::Spread) => self.performance_scale(key, v, true),
+            bound => {
+                debug_assert!(
+                    bound == Some(Bound::Finite),
+                    "{key}: {bound:?} is not the range of a real number"
+                );
+                self.finite(key, v);
+            }
+        }
+    }
+
+    /// A whole number checked against its key's range in [`BOUNDS`](super::bounds::BOUNDS).
+    pub(super) fn bounded_count(&mut self, key: &str, v: u64) {
+        match bound_of(key) {
+            Some(Bound::Seed) => {
+                if v > crate::rng::MAX_SEED {
+                    self.push(
+                        key,
+                        format!(
+                            "must be at most {} (TOML integers are 64-bit signed), got {v}",
+                            crate::rng::MAX_SEED
+                        ),
+                    );
+                }
+            }
+            bound => {
+                debug_assert!(
+                    bound == Some(Bound::AtLeastOne),
+                    "{key}: {bound:?} is not the range of a count"
+                );
+                self.at_least_one(key, v);
+            }
+        }
+    }
+
+    /// A trait whose constant form has its key's range in [`BOUNDS`](super::bounds::BOUNDS)
+    /// (`Unit`, else any value within the trait limit).
+    pub(super) fn bounded_trait(&mut self, key: &str, spec: &TraitSpec) {
+        let unit = bound_of(key) == Some(Bound::Unit);
+        debug_assert!(
+            unit || bound_of(key) == Some(Bound::Level),
+            "{key}: a trait's constant is Unit or Level"
+        );
+        self.trait_spec(key, spec, unit);
     }
 
     /// A trait: constants checked by `constant`, distributions by `Distribution::check`.
@@ -180,18 +238,9 @@ impl Scenario {
                 ),
             );
         }
-        c.at_least_one("steps", u64::from(self.steps));
-        c.at_least_one("runs", u64::from(self.runs));
-        if self.seed > crate::rng::MAX_SEED {
-            c.push(
-                "seed",
-                format!(
-                    "must be at most {} (TOML integers are 64-bit signed), got {}",
-                    crate::rng::MAX_SEED,
-                    self.seed
-                ),
-            );
-        }
+        c.bounded_count("steps", u64::from(self.steps));
+        c.bounded_count("runs", u64::from(self.runs));
+        c.bounded_count("seed", self.seed);
 
         let net = &self.network;
         if uses_n(net.kind) {
@@ -206,8 +255,8 @@ impl Scenario {
 
         for (name, layer) in &net.layers {
             let key = |k: &str| format!("network.layers.{name}.{k}");
-            c.non_negative(&key("weight"), layer.weight);
-            c.non_negative(&key("scale"), layer.scale);
+            c.bounded(&key("weight"), layer.weight);
+            c.bounded(&key("scale"), layer.scale);
             let file = layer.from == super::LayerSource::File;
             if file && layer.edges.is_none() {
                 c.push(
@@ -234,24 +283,24 @@ impl Scenario {
         }
 
         let a = &self.agents;
-        c.trait_spec("agents.learning", &a.learning, true);
-        c.trait_spec("agents.competition", &a.competition, true);
-        c.trait_spec("agents.resources", &a.resources, true);
-        c.trait_spec("agents.inertia", &a.inertia, true);
-        c.trait_spec("agents.fit", &a.fit, false);
+        c.bounded_trait("agents.learning", &a.learning);
+        c.bounded_trait("agents.competition", &a.competition);
+        c.bounded_trait("agents.resources", &a.resources);
+        c.bounded_trait("agents.inertia", &a.inertia);
+        c.bounded_trait("agents.fit", &a.fit);
 
-        c.unit("innovation.rate", self.innovation.rate);
-        c.trait_spec("innovation.quality", &self.innovation.quality, false);
+        c.bounded("innovation.rate", self.innovation.rate);
+        c.bounded_trait("innovation.quality", &self.innovation.quality);
 
         let l = &self.learning;
         // a scale, not a probability: pi_learn is clamped to [0, 1] (MODEL.md section 3)
-        c.non_negative("learning.rate", l.rate);
-        c.finite("learning.performance_weight", l.performance_weight);
-        c.performance_scale("learning.reference", l.reference, false);
-        c.finite("learning.need_weight", l.need_weight);
-        c.non_negative("learning.selectivity", l.selectivity);
-        c.performance_scale("learning.observation_noise", l.observation_noise, true);
-        c.non_negative("learning.growth", l.growth);
+        c.bounded("learning.rate", l.rate);
+        c.bounded("learning.performance_weight", l.performance_weight);
+        c.bounded("learning.reference", l.reference);
+        c.bounded("learning.need_weight", l.need_weight);
+        c.bounded("learning.selectivity", l.selectivity);
+        c.bounded("learning.observation_noise", l.observation_noise);
+        c.bounded("learning.growth", l.growth);
         if !(l.recency_scale > 0.0 && l.recency_scale.is_finite()) {
             c.push(
                 "learning.recency_scale",
@@ -280,7 +329,7 @@ impl Scenario {
             }
         };
         for h in hazards {
-            c.unit("shock.hazard", h);
+            c.bounded("shock.hazard", h);
         }
         for (k, &t) in sh.steps.iter().enumerate() {
             if t == 0 || t > self.steps {
@@ -299,24 +348,24 @@ impl Scenario {
             }
         }
 
-        c.non_negative("competition.rate", self.competition.rate);
-        c.non_negative(
+        c.bounded("competition.rate", self.competition.rate);
+        c.bounded(
             "competition.first_mover_bias",
             self.competition.first_mover_bias,
         );
 
-        c.performance_scale("adapt.gain", self.adapt.gain, false);
-        c.performance_scale("adapt.noise", self.adapt.noise, true);
-        c.performance_scale("adapt.noise_floor", self.adapt.noise_floor, true);
+        c.bounded("adapt.gain", self.adapt.gain);
+        c.bounded("adapt.noise", self.adapt.noise);
+        c.bounded("adapt.noise_floor", self.adapt.noise_floor);
 
-        c.performance_scale("abandon.threshold", self.abandon.threshold, false);
-        c.unit("abandon.rate", self.abandon.rate);
-        c.unit("abandon.penalty", self.abandon.penalty);
-        c.unit("abandon.deterrence", self.abandon.deterrence);
+        c.bounded("abandon.threshold", self.abandon.threshold);
+        c.bounded("abandon.rate", self.abandon.rate);
+        c.bounded("abandon.penalty", self.abandon.penalty);
+        c.bounded("abandon.deterrence", self.abandon.deterrence);
 
         let central = &self.central;
-        c.non_negative("central.recognition", central.recognition);
-        c.unit("central.tolerance", central.tolerance);
+        c.bounded("central.recognition", central.recognition);
+        c.bounded("central.tolerance", central.tolerance);
         let pilot = &central.pilot;
         if central.mode == CentralMode::Pilot && pilot.sites < 1 {
             c.push(
@@ -337,12 +386,12 @@ impl Scenario {
                 ),
             );
         }
-        c.trait_spec("central.pilot.quality", &pilot.quality, false);
-        c.at_least_one(
+        c.bounded_trait("central.pilot.quality", &pilot.quality);
+        c.bounded_count(
             "central.pilot.evaluate_after",
             u64::from(pilot.evaluate_after),
         );
-        c.performance_scale("central.pilot.promote_above", pilot.promote_above, false);
+        c.bounded("central.pilot.promote_above", pilot.promote_above);
         if pilot.promotion == Promotion::Expand {
             if !(pilot.expand_factor > 1.0 && pilot.expand_factor.is_finite()) {
                 c.push(
@@ -357,9 +406,10 @@ impl Scenario {
             c.finite("central.pilot.expand_factor", pilot.expand_factor);
         }
         // Qualities are drawn per new variant; a node column would be silently ignored.
+        let [innovation_quality, pilot_quality] = super::bounds::DRAWN_PER_VARIANT;
         for (key, spec) in [
-            ("innovation.quality", &self.innovation.quality),
-            ("central.pilot.quality", &pilot.quality),
+            (innovation_quality, &self.innovation.quality),
+            (pilot_quality, &pilot.quality),
         ] {
             if let Some(from) = spec.node_columns() {
                 c.push(
@@ -368,12 +418,8 @@ impl Scenario {
                 );
             }
         }
-        c.at_least_one("central.pilot.rounds", u64::from(pilot.rounds));
-        c.performance_scale(
-            "central.pilot.evaluation_noise",
-            pilot.evaluation_noise,
-            true,
-        );
+        c.bounded_count("central.pilot.rounds", u64::from(pilot.rounds));
+        c.bounded("central.pilot.evaluation_noise", pilot.evaluation_noise);
         if let Some(level) = &pilot.level {
             if level.trim().is_empty() {
                 c.push(
@@ -390,33 +436,29 @@ impl Scenario {
             );
         }
         let uptake = &central.uptake;
-        c.at_least_one(
+        c.bounded_count(
             "central.uptake.review_every",
             u64::from(uptake.review_every),
         );
-        c.at_least_one(
+        c.bounded_count(
             "central.uptake.min_adopters",
             u64::from(uptake.min_adopters),
         );
         if let Some(share) = uptake.trigger_share {
-            c.unit("central.uptake.trigger_share", share);
+            c.bounded("central.uptake.trigger_share", share);
         }
-        c.performance_scale(
-            "central.uptake.evaluation_noise",
-            uptake.evaluation_noise,
-            true,
-        );
-        c.performance_scale("central.uptake.promote_above", uptake.promote_above, false);
+        c.bounded("central.uptake.evaluation_noise", uptake.evaluation_noise);
+        c.bounded("central.uptake.promote_above", uptake.promote_above);
         if uptake.promotion == Promotion::Expand {
             c.push(
                 "central.uptake.promotion",
                 "must be \"mandate\" or \"endorse\": the centre takes a local variant up as national policy, it does not expand pilots; got \"expand\"".to_string(),
             );
         }
-        c.unit("central.mandate.rate", central.mandate.rate);
-        c.unit("central.mandate.resistance", central.mandate.resistance);
-        c.unit("central.mandate.enforcement", central.mandate.enforcement);
-        c.non_negative("central.endorse.weight", central.endorse.weight);
+        c.bounded("central.mandate.rate", central.mandate.rate);
+        c.bounded("central.mandate.resistance", central.mandate.resistance);
+        c.bounded("central.mandate.enforcement", central.mandate.enforcement);
+        c.bounded("central.endorse.weight", central.endorse.weight);
 
         let init = &self.initial;
         let given: Vec<&str> = [
@@ -438,7 +480,7 @@ impl Scenario {
             );
         }
         if let Some(share) = init.share {
-            c.unit("initial.share", share);
+            c.bounded("initial.share", share);
         }
         if uses_n(net.kind) && net.n >= 1 && init.count > net.n {
             c.push(
@@ -447,11 +489,11 @@ impl Scenario {
             );
         }
 
-        c.unit("bass.p", self.bass.p);
-        c.unit("bass.q", self.bass.q);
-        c.unit("si.beta", self.si.beta);
-        c.trait_spec("threshold.value", &self.threshold.value, false);
-        c.trait_spec("cascade.p", &self.cascade.p, true);
+        c.bounded("bass.p", self.bass.p);
+        c.bounded("bass.q", self.bass.q);
+        c.bounded("si.beta", self.si.beta);
+        c.bounded_trait("threshold.value", &self.threshold.value);
+        c.bounded_trait("cascade.p", &self.cascade.p);
 
         // Node-file columns need a node file (cascade.p's column names an edge attribute).
         if net.nodes.is_none() {
