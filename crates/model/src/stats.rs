@@ -229,7 +229,10 @@ pub fn wilson_interval(k: u64, n: u64) -> (f64, f64) {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // the ends are exact where the closed form says so (k = 0: low 0; k = n: high 1)
+    let low = if k == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if k >= n { 1.0 } else { (centre + half).min(1.0) };
+    (low, high)
 }
 
 /// Mean and unbiased variance of a sample (variance NaN with fewer than 2 values).
