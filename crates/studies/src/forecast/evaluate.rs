@@ -131,6 +131,9 @@ pub struct Evaluated {
     pub scores: [Scores; 3],
     /// Warnings of this policy's forecast (horizon past the data, logit not converged).
     pub notes: Vec<String>,
+    /// The event-history logit converged (false: its scores are reported for the policy
+    /// but left out of the EHA means and of the paired policysim − EHA differences).
+    pub eha_converged: bool,
     /// When the scenario reads the node column `innovativeness`: the other policies and
     /// the last year its leave-one-policy-out replacement was computed from.
     pub innovativeness: Option<(usize, i32)>,
@@ -254,7 +257,7 @@ fn evaluate_one(
     notes.extend(f.split.horizon_warning(opts.horizon));
     if !f.eha.logit.converged {
         notes.push(
-            "the event-history logit did not converge (perfect separation on the training years?)"
+            "the event-history logit did not converge (perfect separation on the training years?): its scores are left out of the EHA means and the policysim − EHA differences"
                 .into(),
         );
     }
@@ -268,6 +271,7 @@ fn evaluate_one(
         fitted: f.fit.as_ref().map(|r| r.best.clone()).unwrap_or_default(),
         scores: f.scores,
         notes,
+        eha_converged: f.eha.logit.converged,
         innovativeness: left_out.map(|l| (l.policies, l.until)),
     })
 }
@@ -297,6 +301,8 @@ pub struct MeanRow {
 
 /// The means over the evaluated policies of each forecast's three scores, then the
 /// paired differences policysim − EHA and policysim − Bass (per policy, then averaged).
+/// The EHA means and the policysim − EHA differences leave out the policies whose logit
+/// did not converge (a drifting coefficient is not a forecast of the method).
 pub fn means(rows: &[PolicyEvaluation]) -> Vec<MeanRow> {
     let done: Vec<&Evaluated> = rows
         .iter()
@@ -308,7 +314,7 @@ pub fn means(rows: &[PolicyEvaluation]) -> Vec<MeanRow> {
     };
     for (k, name) in MODELS.iter().enumerate() {
         for (m, measure_name) in MEASURES.iter().enumerate() {
-            let v = values(&|e| measure(&e.scores[k], m));
+            let v = values(&|e| counts(e, k).then(|| measure(&e.scores[k], m)).flatten());
             out.push(MeanRow {
                 forecast: (*name).into(),
                 measure: measure_name,
@@ -318,7 +324,11 @@ pub fn means(rows: &[PolicyEvaluation]) -> Vec<MeanRow> {
     }
     for other in [1, 2] {
         for (m, measure_name) in MEASURES.iter().enumerate() {
-            let v = values(&|e| Some(measure(&e.scores[0], m)? - measure(&e.scores[other], m)?));
+            let v = values(&|e| {
+                counts(e, other)
+                    .then(|| Some(measure(&e.scores[0], m)? - measure(&e.scores[other], m)?))
+                    .flatten()
+            });
             out.push(MeanRow {
                 forecast: format!("policysim-{}", MODELS[other]),
                 measure: measure_name,
@@ -327,6 +337,19 @@ pub fn means(rows: &[PolicyEvaluation]) -> Vec<MeanRow> {
         }
     }
     out
+}
+
+/// Whether model k's scores of a policy count in the means (EHA: its logit converged).
+fn counts(e: &Evaluated, k: usize) -> bool {
+    k != 1 || e.eha_converged
+}
+
+/// The evaluated policies whose event-history logit did not converge.
+pub fn eha_not_converged(rows: &[PolicyEvaluation]) -> Vec<&str> {
+    rows.iter()
+        .filter(|r| r.outcome.as_ref().is_ok_and(|e| !e.eha_converged))
+        .map(|r| r.policy.as_str())
+        .collect()
 }
 
 /// `evaluation.csv`: one row per policy, in the file's order; a policy that could not be
@@ -463,7 +486,8 @@ pub fn evaluation_json(
         "policies_skipped": rows.len() - evaluated,
         "policies": policies,
         "means": mean,
-        "means_method": "mean over the evaluated policies (AUC over those where it is defined); 95% interval mean ± t(0.975, n-1) sd/√n; differences paired per policy",
+        "means_method": "mean over the evaluated policies (AUC over those where it is defined); 95% interval mean ± t(0.975, n-1) sd/√n; differences paired per policy; the EHA means and the policysim − EHA differences leave out the policies whose logit did not converge (eha_not_converged)",
+        "eha_not_converged": eha_not_converged(rows),
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
@@ -537,6 +561,21 @@ pub fn evaluation_markdown(rows: &[PolicyEvaluation], means: &[MeanRow], horizon
             with_ci(find(f, "auc"), 3),
             with_ci(find(f, "brier"), 3),
             with_ci(find(f, "log_loss"), 2)
+        );
+    }
+    let drifted = eha_not_converged(rows);
+    if !drifted.is_empty() {
+        let names: Vec<String> = drifted
+            .iter()
+            .map(|p| policysim_io::cells::markdown_cell(p))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nThe event-history logit did not converge for {} {} ({}): {} scores are in the table above but left out of the EHA means and of policysim − EHA.",
+            drifted.len(),
+            if drifted.len() == 1 { "policy" } else { "policies" },
+            names.join(", "),
+            if drifted.len() == 1 { "its" } else { "their" }
         );
     }
     let skipped: Vec<&PolicyEvaluation> = rows.iter().filter(|r| r.outcome.is_err()).collect();
@@ -628,6 +667,7 @@ mod tests {
             fitted: Vec::new(),
             scores: a,
             notes: Vec::new(),
+            eha_converged: true,
             innovativeness: None,
         };
         let rows = vec![
@@ -665,5 +705,26 @@ mod tests {
         let width = lines[0].split(',').count();
         assert!(lines.iter().all(|l| l.split(',').count() == width), "{csv}");
         assert!(lines[2].starts_with("b,skipped,no,"));
+
+        // a policy whose logit drifted off: its EHA scores and its policysim − EHA
+        // difference leave the means; policysim's and Bass's keep it
+        let mut drifted = rows;
+        if let Ok(e) = &mut drifted[2].outcome {
+            e.eha_converged = false;
+        }
+        let m = means(&drifted);
+        let get = |f: &str, k: &str| {
+            m.iter()
+                .find(|r| r.forecast == f && r.measure == k)
+                .unwrap()
+                .ci
+        };
+        assert_eq!(get("eha", "brier").unwrap().n, 1);
+        assert_eq!(get("policysim-eha", "brier").unwrap().n, 1);
+        assert_eq!(get("policysim", "brier").unwrap().n, 2);
+        assert_eq!(get("policysim-bass", "brier").unwrap().n, 2);
+        assert_eq!(eha_not_converged(&drifted), ["c"]);
+        let md = evaluation_markdown(&drifted, &m, 5);
+        assert!(md.contains("did not converge for 1 policy (c)"), "{md}");
     }
 }
