@@ -37,6 +37,9 @@ scope = "province"
 start = 4
 min_adopters = 1
 promote_above = -100.0
+[shock]
+steps = [3]
+hazard = 0.1
 "#;
 
 /// Pilot rounds: `rounds_used`.

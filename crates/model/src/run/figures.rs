@@ -140,14 +140,14 @@ pub const RUN_FIGURES: &[RunFigure] = &[
     share!(
         "share_learning",
         1,
-        "Share adopted through learning",
-        "经学习采纳的比例"
+        "Share adopted through learning/imitation",
+        "经学习/模仿采纳的比例"
     ),
     share!(
         "share_competition",
         2,
-        "Share adopted through competition",
-        "经竞争采纳的比例"
+        "Share adopted through competition for first",
+        "经争先采纳的比例"
     ),
     share!(
         "share_pilot",
@@ -161,6 +161,14 @@ pub const RUN_FIGURES: &[RunFigure] = &[
         "Share adopted through mandate",
         "经强制推行采纳的比例"
     ),
+    RunFigure {
+        name: "share_shock",
+        time: false,
+        value: |s| s.shock_share,
+        reported: reports_shocks,
+        en: "Share adopted through a common shock",
+        zh: "经外部冲击采纳的比例",
+    },
     RunFigure {
         name: "promoted_at",
         time: true,
