@@ -113,8 +113,9 @@ fn signed(x: f64, digits: usize) -> String {
 }
 
 /// A change with its interval, e.g. "final quality −0.34 [−0.40, −0.27]": the final
-/// share in percentage points, times in the result's unit, with as many decimals as the
-/// interval's half-width needs to show (at least one, at most four).
+/// share in percentage points, times in the result's unit, with the decimals the
+/// interval's half-width needs to show its first digit (at least one, two for quality,
+/// bias and regret, at most four).
 pub fn change_words(c: &Change, unit: &str, lang: Lang) -> String {
     let scale = if c.metric == "final_share" || c.metric == "taken_up" {
         100.0
@@ -122,8 +123,14 @@ pub fn change_words(c: &Change, unit: &str, lang: Lang) -> String {
         1.0
     };
     let half = (c.high - c.low) / 2.0 * scale;
+    // quality, bias and regret (on the model's quality scale) keep at least two decimals
+    let least = if scale == 1.0 && c.metric != "t50" {
+        2.0
+    } else {
+        1.0
+    };
     let digits = if half > 0.0 {
-        (-half.log10()).ceil().clamp(1.0, 4.0) as usize
+        (-half.log10()).ceil().clamp(least, 4.0) as usize
     } else {
         2
     };
