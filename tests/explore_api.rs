@@ -1080,3 +1080,104 @@ fn a_reference_of_another_preset_is_compared_on_the_same_network_only() {
         "{us}"
     );
 }
+
+/// Without a reference the why compares a changed setting with the preset's own defaults
+/// run on the same seeds: it names the change largest in half-widths of its own 95%
+/// interval first, with numbers that match the paired differences of an independent
+/// comparison (the defaults kept as a reference); the defaults themselves say nothing
+/// changed.
+#[test]
+fn the_why_names_the_largest_change_against_the_presets_defaults() {
+    let s = start(&[]);
+    let run = |body: String| {
+        let (status, v) = json(&s, "POST", "/api/run", &body);
+        assert_eq!(status, 200, "{v}");
+        v
+    };
+    let defaults = run(r#"{"preset": "uptake", "runs": 40}"#.into());
+    assert_eq!(defaults["why_against"], "unchanged", "{defaults}");
+    let en = defaults["why"]["en"].as_str().unwrap();
+    assert!(en.starts_with("Nothing was changed"), "{en}");
+    assert!(defaults["why"]["zh"]
+        .as_str()
+        .unwrap()
+        .starts_with("没有改动任何参数"));
+    let id = defaults["id"].as_u64().unwrap();
+    let change = r#""preset": "uptake", "runs": 40, "central.uptake.evaluation_noise": 2.5"#;
+    let changed = run(format!("{{{change}}}"));
+    assert_eq!(changed["why_against"], "defaults", "{changed}");
+    // the same differences as the defaults kept as a reference (paired by seed)
+    let against_reference = run(format!(r#"{{{change}, "reference": {id}}}"#));
+    let d = &changed["defaults_differences"];
+    assert_eq!(d["pairing"], "paired");
+    assert_eq!(*d, against_reference["differences"]);
+    let metrics = d["metrics"].as_array().unwrap();
+    assert!(
+        metrics.iter().any(|m| m["metric"] == "uptake_regret")
+            && metrics.iter().any(|m| m["metric"] == "taken_up"),
+        "the uptake preset's differences carry regret and runs taken up: {d}"
+    );
+    // the largest change by the documented rule: |diff| over the interval's half-width,
+    // among those whose interval excludes 0
+    let strongest = metrics
+        .iter()
+        .filter_map(|m| {
+            Some((
+                m,
+                m["diff"].as_f64()?,
+                m["low"].as_f64()?,
+                m["high"].as_f64()?,
+            ))
+        })
+        .filter(|(_, _, lo, hi)| *lo > 0.0 || *hi < 0.0)
+        .max_by(|a, b| {
+            let k = |x: &(&Value, f64, f64, f64)| x.1.abs() / ((x.3 - x.2) / 2.0);
+            k(a).total_cmp(&k(b))
+        })
+        .expect("the noisier review changes something distinguishably");
+    let (m, diff, low, high) = strongest;
+    let metric = m["metric"].as_str().unwrap();
+    let (name_en, name_zh, scale) = match metric {
+        "final_share" => ("final share", "最终采纳比例", 100.0),
+        "t50" => ("time to half", "过半时间", 1.0),
+        "final_mean_quality" => ("final quality", "最终质量", 1.0),
+        "evaluation_bias" => ("evaluation bias", "评估偏差", 1.0),
+        "uptake_regret" => ("uptake regret", "吸纳遗憾", 1.0),
+        "taken_up" => ("runs taken up", "发生吸纳的模拟比例", 100.0),
+        other => panic!("unexpected metric {other}"),
+    };
+    let en = changed["why"]["en"].as_str().unwrap();
+    let named = en
+        .split_once("the largest changes: ")
+        .map(|x| x.1)
+        .unwrap_or_else(|| panic!("{en}"));
+    assert!(named.starts_with(name_en), "{metric} first: {en}");
+    // its numbers: the difference and the interval, as many decimals as shown
+    let first = named.split([';', '.']).next().unwrap();
+    let first = &named[..first.len() + named[first.len()..].find(']').unwrap_or(0) + 1];
+    let numbers: Vec<(f64, usize)> = first
+        .replace('−', "-")
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .map(|t| {
+            let decimals = t.split_once('.').map_or(0, |x| x.1.len());
+            (t.parse::<f64>().unwrap(), decimals)
+        })
+        .collect();
+    assert_eq!(numbers.len(), 3, "{first}");
+    for ((shown, decimals), value) in numbers.iter().zip([diff, low, high]) {
+        let tolerance = 0.5 * 10f64.powi(-(*decimals as i32)) + 1e-9;
+        assert!(
+            (shown - value * scale).abs() <= tolerance,
+            "{first}: {shown} against {}",
+            value * scale
+        );
+    }
+    assert!(!en.contains("went from"), "{en}");
+    let zh = changed["why"]["zh"].as_str().unwrap();
+    assert!(
+        zh.split_once("变化最大的是：")
+            .is_some_and(|x| x.1.starts_with(name_zh)),
+        "{metric} first: {zh}"
+    );
+}

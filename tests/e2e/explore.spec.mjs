@@ -238,7 +238,8 @@ try {
   check((await chartSvg(page, "adoption")) !== svgBefore, "adoption chart changed");
   check(await page.isVisible("#chart-compare"), "comparison with the reference drawn");
   const why = await page.textContent("#why-text");
-  check(/competition \(\d+%\)/.test(why) && why.includes("Against the reference"), "the why panel names the channels and the change: " + why);
+  check(/competition[^(]*\(\d+%\)/.test(why) && why.includes("Against the reference"), "the why panel names the channels and the change: " + why);
+  check(/the largest changes: [a-z ]+ [+−]\d[\d.]*( points| years| steps)? \[[+−]?\d[\d.]*, [+−]?\d[\d.]*\]|no change is distinguishable from 0/.test(why), "the why names the largest change with its interval: " + why);
   check(await page.isVisible("#chart-hazard"), "the hazard chart is shown");
   // the map comes as data: the geometry once per network, then only the steps per unit
   const mapInfo = await page.evaluate(() => {

@@ -11,7 +11,9 @@
 //! `page.css`) is embedded in the binary.
 
 mod bundle;
+pub mod changes;
 pub mod chart_size;
+mod defaults;
 mod http;
 mod maps;
 pub mod params;
@@ -23,11 +25,10 @@ pub mod values;
 mod wording;
 mod zip;
 
+use policysim_charts::difference::RunValues;
 use policysim_charts::{self as charts, ChartFormat, Lang, RunData};
-use policysim_io::observed::{read_observed, ObservedOptions};
-use policysim_io::output;
+use policysim_io::observed::ObservedOptions;
 use policysim_io::scenario_files::prepare;
-use policysim_model::ensemble::{run_ensemble, EnsembleOptions};
 use policysim_model::error::Error;
 use policysim_model::scenario::Scenario;
 use serde_json::{json, Map, Value};
@@ -236,7 +237,21 @@ pub struct Explorer {
     current: Mutex<Vec<(String, Arc<AtomicBool>)>>,
     run_lock: Mutex<()>,
     results: Mutex<VecDeque<Arc<Stored>>>,
+    /// The per-run values of recent runs of presets' own defaults, by what they ran (the
+    /// preset, its scenario with the request's seed and runs, the real adoptions asked
+    /// for): the why's comparison when no reference is kept.
+    defaults: Mutex<VecDeque<(String, Arc<RunValues>)>>,
     next_id: AtomicU64,
+}
+
+/// What a request's setting is explained against when no reference is kept.
+enum Defaults {
+    /// The setting is the preset's defaults.
+    Same,
+    /// The defaults' per-run values (the same seeds and runs).
+    Ran(Arc<RunValues>),
+    /// The defaults cannot be run here (past the caps).
+    Unavailable,
 }
 
 impl Explorer {
@@ -264,6 +279,7 @@ impl Explorer {
             current: Mutex::new(Vec::new()),
             run_lock: Mutex::new(()),
             results: Mutex::new(VecDeque::new()),
+            defaults: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(1),
         })
     }
@@ -419,6 +435,7 @@ impl Explorer {
         flag: &Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
         let (lang, reference, observed) = (ask.lang, ask.reference, ask.observed);
+        let observed_asked = observed;
         let _one_at_a_time = lock(&self.run_lock);
         if flag.load(Ordering::Relaxed) {
             return Err(Error::Interrupted(String::new()).into());
@@ -434,31 +451,11 @@ impl Explorer {
                 prepared.network.n, self.options.max_nodes
             )));
         }
+        let requested = scenario;
         let mut scenario = scenario.clone();
-        let (prepared, observed) = match observed {
-            Some((path, options)) => {
-                let o = read_observed(path, &prepared.network, options)?;
-                let prepared = o.start_from(&mut scenario, prepared, None)?;
-                self.check_caps(&scenario)?;
-                (prepared, Some(o))
-            }
-            None => (prepared, None),
-        };
+        let (prepared, observed) = self.with_observed(&mut scenario, prepared, observed)?;
         let scenario = &scenario;
-        let mut runs_csv = format!("{}\n", output::runs_header(scenario));
-        let seed = scenario.seed;
-        let mut on_run = |s: &policysim_model::run::RunSummary| -> policysim_model::Result<()> {
-            runs_csv.push_str(&output::runs_row(seed, s));
-            runs_csv.push_str(&output::optional_cells(scenario, s));
-            runs_csv.push('\n');
-            Ok(())
-        };
-        let options = EnsembleOptions {
-            threads: self.options.threads,
-            progress: None,
-            cancel: Some(flag),
-        };
-        let mut result = run_ensemble(scenario, seed, &prepared, &options, &mut on_run)?;
+        let (mut result, runs_csv) = self.ensemble_csv(scenario, &prepared, flag)?;
         if let Some(o) = &observed {
             result.start_year = Some(o.start_year);
         }
@@ -529,6 +526,27 @@ impl Explorer {
             .as_ref()
             .map(|r| maps::differences(&r.files, &files))
             .unwrap_or(Value::Null);
+        // without a kept reference the why compares with the preset's own defaults, run
+        // on the same seeds and runs (cached)
+        let defaults = match &kept {
+            Some(_) => Value::Null,
+            None => match self.defaults_values(ask.preset, requested, observed_asked, flag)? {
+                Defaults::Ran(values) => maps::run_values(&files)
+                    .map(|current| maps::differences_of(&values, &current))
+                    .unwrap_or(Value::Null),
+                Defaults::Same | Defaults::Unavailable => Value::Null,
+            },
+        };
+        let same = kept.is_none() && self.is_defaults(ask.preset, requested);
+        let against = if kept.is_some() {
+            changes::Against::Reference(&differences)
+        } else if same {
+            changes::Against::Unchanged
+        } else if defaults.is_null() {
+            changes::Against::Nothing
+        } else {
+            changes::Against::Defaults(&defaults)
+        };
         let has_map_svg = files.iter().any(|(n, _)| n == "map.svg");
         let summary: Value = files
             .iter()
@@ -545,9 +563,19 @@ impl Explorer {
                 "zh": sentence(scenario, &result, observed.as_ref(), Lang::Zh),
             },
             "why": {
-                "en": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::En),
-                "zh": sentences::why(&data.summary, kept.as_ref().map(|r| &r.data.summary), Lang::Zh),
+                "en": sentences::why(&data.summary, against, Lang::En),
+                "zh": sentences::why(&data.summary, against, Lang::Zh),
             },
+            // what the why compared with: "reference", "defaults" (the preset unchanged on
+            // the same seeds and runs; `defaults_differences` has its differences, computed
+            // as `differences` are), "unchanged" (the setting is the defaults) or null
+            "why_against": match against {
+                changes::Against::Reference(_) => json!("reference"),
+                changes::Against::Defaults(_) => json!("defaults"),
+                changes::Against::Unchanged => json!("unchanged"),
+                changes::Against::Nothing => Value::Null,
+            },
+            "defaults_differences": defaults,
             "charts": charts,
             // what the charts were drawn for: picture size, text scale, the width shown at
             "chart_size": {
@@ -662,3 +690,5 @@ fn known_maps(request: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod why_tests;

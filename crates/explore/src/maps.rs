@@ -85,11 +85,13 @@ fn content_id(text: &str) -> String {
 }
 
 /// The metrics of the side-by-side difference line, in order.
-const METRICS: [&str; 4] = [
+const METRICS: [&str; 6] = [
     "final_share",
     "t50",
     "final_mean_quality",
     "evaluation_bias",
+    "uptake_regret",
+    "taken_up",
 ];
 
 /// The differences current − reference of the headline metrics, from both results'
@@ -99,35 +101,65 @@ const METRICS: [&str; 4] = [
 /// never reached half counted at the horizon (`horizon`, the shorter `steps` of the two);
 /// `with_value` says how many runs of each reached half. A metric without a difference
 /// (fewer than 2 runs with a value in each, or an unknown horizon) has `diff: null`. Null
-/// when either `runs.csv` cannot be read.
+/// when either `runs.csv` cannot be read. The uptake regret and the share of runs taken up
+/// are there only where a result has them (mode `uptake`).
 pub(crate) fn differences(reference: &Files, current: &Files) -> Value {
-    let values = |files: &Files| {
-        let (_, bytes) = files.iter().find(|(n, _)| n == "runs.csv")?;
-        let v = RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()?;
-        let steps = files
-            .iter()
-            .find(|(n, _)| n == "summary.json")
-            .and_then(|(_, b)| horizon_of_summary(b));
-        Some(match steps {
-            Some(s) => v.with_horizon(s),
-            None => v,
-        })
-    };
-    let (Some(a), Some(b)) = (values(reference), values(current)) else {
-        return Value::Null;
-    };
-    let paired = b.pairs_with(&a);
+    match (run_values(reference), run_values(current)) {
+        (Some(a), Some(b)) => differences_of(&a, &b),
+        _ => Value::Null,
+    }
+}
+
+/// The per-run values of a result's files: its `runs.csv`, with the horizon of its
+/// `summary.json`; None when `runs.csv` cannot be read.
+pub(crate) fn run_values(files: &Files) -> Option<RunValues> {
+    let (_, bytes) = files.iter().find(|(n, _)| n == "runs.csv")?;
+    let steps = files
+        .iter()
+        .find(|(n, _)| n == "summary.json")
+        .and_then(|(_, b)| horizon_of_summary(b));
+    values_of_csv(bytes, steps)
+}
+
+/// The per-run values of a `runs.csv` (with the horizon `steps` when known), and, where
+/// the centre may take a local version up (an `uptake_at` column), `taken_up`: 1 for a
+/// run in which it did, 0 otherwise.
+pub(crate) fn values_of_csv(bytes: &[u8], steps: Option<u32>) -> Option<RunValues> {
+    let mut v = RunValues::parse(PathBuf::from("runs.csv"), bytes).ok()?;
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let uptake = String::from_utf8_lossy(header)
+        .trim_end()
+        .split(',')
+        .any(|c| c == "uptake_at");
+    if uptake {
+        let taken: Vec<Option<f64>> = (0..v.runs.len())
+            .map(|i| {
+                let at = v.values("uptake_at").get(i).copied().flatten();
+                Some(if at.is_some() { 1.0 } else { 0.0 })
+            })
+            .collect();
+        v.metrics.insert("taken_up".into(), taken);
+    }
+    Some(match steps {
+        Some(s) => v.with_horizon(s),
+        None => v,
+    })
+}
+
+/// [`differences`] of two results' per-run values (current `b` − reference `a`).
+pub(crate) fn differences_of(a: &RunValues, b: &RunValues) -> Value {
+    let paired = b.pairs_with(a);
     let with_value = |v: &RunValues, m: &str| v.values(m).iter().flatten().count();
     let metrics: Vec<Value> = METRICS
         .iter()
         .filter(|m| a.metrics.contains_key(**m) || b.metrics.contains_key(**m))
         .map(|&m| {
-            let counts = [with_value(&a, m), with_value(&b, m)];
-            match b.difference_to(&a, m) {
+            let counts = [with_value(a, m), with_value(b, m)];
+            match b.difference_to(a, m) {
                 Some(d) if d.diff.is_finite() => json!({
                     "metric": m,
                     "time": is_time(m),
-                    "horizon": if is_time(m) { json!(b.common_horizon(&a)) } else { Value::Null },
+                    "horizon": if is_time(m) { json!(b.common_horizon(a)) } else { Value::Null },
                     "diff": d.diff,
                     "low": d.low,
                     "high": d.high,

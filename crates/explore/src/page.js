@@ -613,8 +613,10 @@ function showSummary() {
 // restricted mean times: every run, one that never reached half counted at the horizon.
 // A metric without a difference says so in words.
 function differenceText(d, pairing) {
-  const scale = d.metric === "final_share" ? 100 : 1;
-  const digits = d.time ? 1 : d.metric === "final_share" ? 1 : 3;
+  // shares (of adopters, of runs taken up) in percentage points
+  const pp = d.metric === "final_share" || d.metric === "taken_up";
+  const scale = pp ? 100 : 1;
+  const digits = d.time || pp ? 1 : 3;
   // the sign of what is shown: a value that rounds to zero is "0.0", never "−0.0"
   const f = (x) => {
     const v = Math.abs(x * scale).toFixed(digits);
@@ -623,7 +625,7 @@ function differenceText(d, pairing) {
   };
   const name = w("metric_" + d.metric);
   if (d.diff === null) return w("diff_undefined")(name, d.with_value[0], d.with_value[1], d.time);
-  const unit = d.time ? w("unit_years") : d.metric === "final_share" ? w("unit_pp") : "";
+  const unit = d.time ? w("unit_years") : pp ? w("unit_pp") : "";
   let text = `${name} ${f(d.diff)}${unit} [${f(d.low)}, ${f(d.high)}]`;
   if (d.time) text += w("diff_reached")(d.n, d.with_value[0], d.with_value[1], pairing, d.horizon);
   return text;

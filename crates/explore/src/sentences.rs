@@ -1,6 +1,7 @@
 //! The sentences the page shows: the one-line summary of a result and the "why"
 //! panel, generated from the numbers in English and Chinese.
 
+use crate::changes::{self, Against};
 use policysim_charts::read::{Stat, Summary};
 use policysim_charts::Lang;
 use policysim_io::observed::Observed;
@@ -143,10 +144,25 @@ fn channel_word(c: Channel, lang: Lang) -> String {
     }
 }
 
-/// The "why" panel: which channels carried the spread (and, against a reference, how
-/// their shares and the final share changed), and where the centre evaluated pilots,
-/// the evaluation bias and the final quality of the versions in use. One or two sentences.
-pub fn why(current: &Summary, reference: Option<&Summary>, lang: Lang) -> String {
+/// The "why" panel: first what the setting changed ([`changes::explanation`]: the
+/// largest paired differences against the reference or, without one, against the
+/// preset's own defaults on the same seeds; "nothing was changed" when the setting is the
+/// defaults), then which channels carried the spread and, where the centre evaluated
+/// pilots, the evaluation bias and the final quality of the versions in use.
+pub fn why(current: &Summary, against: Against<'_>, lang: Lang) -> String {
+    let explained = changes::explanation(against, current.unit(), lang);
+    let described = describe(current, lang);
+    if explained.is_empty() {
+        described
+    } else {
+        let gap = if lang == Lang::Zh { "" } else { " " };
+        format!("{explained}{gap}{described}")
+    }
+}
+
+/// Which channels carried the spread, the evaluation bias and the final quality of the
+/// current result: one or two sentences.
+fn describe(current: &Summary, lang: Lang) -> String {
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let mut carried: Vec<(Channel, f64)> = Channel::ALL
         .iter()
@@ -163,7 +179,7 @@ pub fn why(current: &Summary, reference: Option<&Summary>, lang: Lang) -> String
         })
         .collect();
     let mut sentences = Vec::new();
-    let first = match (lang, list.len()) {
+    sentences.push(match (lang, list.len()) {
         (Lang::En, 0) => "Almost nobody adopted, so no channel carried the spread.".to_string(),
         (Lang::Zh, 0) => "几乎没有单位采纳，没有哪个渠道带动扩散。".to_string(),
         (Lang::En, 1) => format!("The spread was carried by {}.", list[0]),
@@ -173,113 +189,29 @@ pub fn why(current: &Summary, reference: Option<&Summary>, lang: Lang) -> String
             list[list.len() - 1]
         ),
         (Lang::Zh, _) => format!("扩散主要靠{}。", list.join("、")),
-    };
-    sentences.push(first);
-    let mut second = Vec::new();
-    if let Some(r) = reference {
-        let mut moved: Vec<(Channel, f64, f64)> = Channel::ALL
-            .iter()
-            .map(|&c| (c, channel_share(r, c), channel_share(current, c)))
-            .filter(|(_, a, b)| (b - a).abs() >= 0.05)
-            .collect();
-        moved.sort_by(|x, y| (y.2 - y.1).abs().total_cmp(&(x.2 - x.1).abs()));
-        moved.truncate(2);
-        for (c, a, b) in &moved {
-            second.push(match lang {
-                Lang::En => format!(
-                    "{} {} from {} to {}",
-                    channel_word(*c, lang),
-                    if b > a { "rose" } else { "fell" },
-                    pct(*a),
-                    pct(*b)
-                ),
-                Lang::Zh => format!(
-                    "{}从 {} {}到 {}",
-                    channel_word(*c, lang),
-                    pct(*a),
-                    if b > a { "升" } else { "降" },
-                    pct(*b)
-                ),
-            });
-        }
-        if let (Some(a), Some(b)) = (mean(&r.final_share), mean(&current.final_share)) {
-            second.push(match lang {
-                Lang::En => format!("the final share went from {a:.2} to {b:.2}"),
-                Lang::Zh => format!("最终采纳比例从 {a:.2} 变为 {b:.2}"),
-            });
-        }
-        if moved.is_empty() {
-            second.insert(
-                0,
-                match lang {
-                    Lang::En => "the channels' shares hardly moved".to_string(),
-                    Lang::Zh => "各渠道的份额几乎未变".to_string(),
-                },
-            );
-        }
-    }
+    });
     if let Some(bias) = mean(&current.evaluation_bias) {
-        let quality = mean(&current.final_mean_quality);
-        let reference_bias = reference.and_then(|r| mean(&r.evaluation_bias));
-        let reference_quality = reference.and_then(|r| mean(&r.final_mean_quality));
-        let was = |x: Option<f64>, lang: Lang| match (x, lang) {
-            (Some(x), Lang::En) => format!(" (reference {x:+.2})"),
-            (Some(x), Lang::Zh) => format!("（参照 {x:+.2}）"),
-            (None, _) => String::new(),
-        };
-        let was_q = |x: Option<f64>, lang: Lang| match (x, lang) {
-            (Some(x), Lang::En) => format!(" (reference {x:.2})"),
-            (Some(x), Lang::Zh) => format!("（参照 {x:.2}）"),
-            (None, _) => String::new(),
-        };
-        second.push(match lang {
+        let mut second = vec![match lang {
             Lang::En => format!(
-                "the pilots looked {:.2} {} than the policy turned out (evaluation bias {bias:+.2}{})",
+                "The pilots looked {:.2} {} than the policy turned out (evaluation bias {bias:+.2})",
                 bias.abs(),
                 if bias >= 0.0 { "better" } else { "worse" },
-                was(reference_bias, lang)
             ),
             Lang::Zh => format!(
-                "试点的评估结果比政策的实际表现{} {:.2}（评估偏差 {bias:+.2}{}）",
+                "试点的评估结果比政策的实际表现{} {:.2}（评估偏差 {bias:+.2}）",
                 if bias >= 0.0 { "好" } else { "差" },
                 bias.abs(),
-                was(reference_bias, lang)
             ),
-        });
-        if let Some(q) = quality {
+        }];
+        if let Some(q) = mean(&current.final_mean_quality) {
             second.push(match lang {
-                Lang::En => format!(
-                    "the versions in use ended at quality {q:.2}{}",
-                    was_q(reference_quality, lang)
-                ),
-                Lang::Zh => format!(
-                    "最终在用版本的平均质量为 {q:.2}{}",
-                    was_q(reference_quality, lang)
-                ),
+                Lang::En => format!("the versions in use ended at quality {q:.2}"),
+                Lang::Zh => format!("最终在用版本的平均质量为 {q:.2}"),
             });
         }
-    }
-    if !second.is_empty() {
-        let lead = match (lang, reference.is_some()) {
-            (Lang::En, true) => "Against the reference, ",
-            (Lang::Zh, true) => "与参照相比，",
-            _ => "",
-        };
-        let text = match lang {
-            Lang::En => second.join("; "),
-            Lang::Zh => second.join("；"),
-        };
-        let mut text = format!("{lead}{text}");
-        if lang == Lang::En && lead.is_empty() {
-            let mut c = text.chars();
-            text = c
-                .next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default();
-        }
         sentences.push(match lang {
-            Lang::En => format!("{text}."),
-            Lang::Zh => format!("{text}。"),
+            Lang::En => format!("{}.", second.join("; ")),
+            Lang::Zh => format!("{}。", second.join("；")),
         });
     }
     sentences.join(" ")

@@ -288,21 +288,41 @@ fn the_why_names_channels_the_reference_and_the_pilots_evaluation() {
     let e = explorer();
     let v = e.run_json(r#"{"preset": "pilot", "runs": 10}"#).unwrap();
     let en = v["why"]["en"].as_str().unwrap();
-    assert!(en.starts_with("The spread was carried by "), "{en}");
+    // the preset's own setting (runs aside): nothing changed, the channels described
+    assert!(en.starts_with("Nothing was changed"), "{en}");
+    assert!(en.contains("The spread was carried by "), "{en}");
     assert!(en.contains("evaluation bias"), "{en}");
     assert!(en.contains("quality"), "{en}");
+    assert_eq!(v["why_against"], "unchanged");
     let id = v["id"].as_u64().unwrap();
+    let changed = r#""preset": "pilot", "runs": 10, "central.pilot.selection": "capable""#;
     let v2 = e
-        .run_json(&format!(
-            r#"{{"preset": "pilot", "runs": 10, "central.pilot.selection": "capable", "reference": {id}}}"#
-        ))
+        .run_json(&format!(r#"{{{changed}, "reference": {id}}}"#))
         .unwrap();
     let en = v2["why"]["en"].as_str().unwrap();
-    assert!(en.contains("Against the reference, "), "{en}");
-    assert!(en.contains("(reference "), "{en}");
+    assert!(
+        en.starts_with("Against the reference (the same seeds, paired"),
+        "{en}"
+    );
     let zh = v2["why"]["zh"].as_str().unwrap();
     assert!(zh.contains("与参照相比") && zh.contains("评估偏差"), "{zh}");
-    assert_ne!(v["why"]["en"], v2["why"]["en"]);
+    assert_eq!(v2["why_against"], "reference");
+    assert!(v2["defaults_differences"].is_null());
+    // the same change without a reference: against the preset's defaults, which are the
+    // reference's setting on the same seeds, so the same differences
+    let v3 = e.run_json(&format!("{{{changed}}}")).unwrap();
+    assert_eq!(v3["why_against"], "defaults");
+    assert_eq!(v3["defaults_differences"], v2["differences"]);
+    let en3 = v3["why"]["en"].as_str().unwrap();
+    assert!(
+        en3.starts_with("Against the preset's own defaults"),
+        "{en3}"
+    );
+    assert_eq!(
+        en3.split_once(", ").map(|x| x.1),
+        en.split_once(", ").map(|x| x.1),
+        "the same changes against the defaults as against the reference"
+    );
 }
 
 #[test]

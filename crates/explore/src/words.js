@@ -19,7 +19,8 @@ const WORDS = {
       ? ` (restricted mean over all ${n} pairs, a run that never reached half counted at ${h}; half reached in ${a} and ${b} runs)`
       : ` (restricted mean over all ${n} runs, a run that never reached half counted at ${h}; half reached in ${a} and ${b} runs)`,
     metric_final_share: "final share", metric_t50: "time to half", metric_final_mean_quality: "final quality",
-    metric_evaluation_bias: "evaluation bias",
+    metric_evaluation_bias: "evaluation bias", metric_uptake_regret: "uptake regret",
+    metric_taken_up: "runs taken up",
     unit_pp: " points", unit_years: " years",
     difference_help: "Each difference is current minus reference with its 95% confidence interval. When both settings ran the same runs with the same seeds, run r of one is compared with run r of the other (paired t interval); otherwise the two sets of runs are compared as independent samples (Welch's interval). The time to half is compared as the restricted mean time over every run: a run that never reached half counts as the last year simulated, so runs that did not get there are neither dropped nor averaged as if they had.",
     download_map: "Download map (SVG)",
@@ -74,7 +75,8 @@ const WORDS = {
       ? `（全部 ${n} 对模拟的限制平均时间，未过半的模拟按 ${h} 计；过半的分别有 ${a} 次与 ${b} 次）`
       : `（全部 ${n} 次模拟的限制平均时间，未过半的模拟按 ${h} 计；过半的分别有 ${a} 次与 ${b} 次）`,
     metric_final_share: "最终采纳比例", metric_t50: "过半时间", metric_final_mean_quality: "最终质量",
-    metric_evaluation_bias: "评估偏差",
+    metric_evaluation_bias: "评估偏差", metric_uptake_regret: "吸纳遗憾",
+    metric_taken_up: "发生吸纳的模拟比例",
     unit_pp: " 个百分点", unit_years: " 年",
     difference_help: "每个差值都是“当前减参照”，并附 95% 置信区间。两种设置用相同的随机种子运行相同的模拟时，逐次配对比较（配对 t 区间）；否则把两组模拟作为独立样本比较（韦尔奇 t 区间）。过半时间按限制平均时间比较，包括所有模拟：未过半的模拟按最后一个模拟年份计，既不剔除，也不当作已过半来平均。",
     download_map: "下载地图（SVG）",
