@@ -230,8 +230,16 @@ pub fn wilson_interval(k: u64, n: u64) -> (f64, f64) {
     let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
     // the ends are exact where the closed form says so (k = 0: low 0; k = n: high 1)
-    let low = if k == 0 { 0.0 } else { (centre - half).max(0.0) };
-    let high = if k >= n { 1.0 } else { (centre + half).min(1.0) };
+    let low = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if k >= n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     (low, high)
 }
 

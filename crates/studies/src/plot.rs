@@ -1,9 +1,11 @@
 //! `policysim plot`: re-draws the charts of any results folder the tool writes (a run,
-//! a sweep or a fit folder), told apart by its marker file, into the folder itself or
+//! a sweep, a fit or a sensitivity folder), told apart by its marker file, into the folder itself or
 //! into another folder (`--out`).
 
 use crate::fit::bass::BassFit;
 use crate::fit::{Evaluation, FitResult, FittedCurve};
+use crate::sensitivity::saved::SavedAnalysis;
+use crate::sensitivity::{CHART_STEM, SENSITIVITY_CSV, SENSITIVITY_JSON};
 use policysim_charts::{self as charts, ChartOptions};
 use policysim_io::provenance::PROVENANCE_JSON;
 use policysim_model::error::{Error, Result};
@@ -18,26 +20,43 @@ pub enum FolderKind {
     Sweep,
     /// Written by `policysim fit` (`fit.json`).
     Fit,
+    /// Written by `policysim sensitivity` (`sensitivity.json` beside `sensitivity.csv`).
+    Sensitivity,
+}
+
+impl FolderKind {
+    /// The kind in words (`run`, `sweep`, `fit`, `sensitivity`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FolderKind::Run => "run",
+            FolderKind::Sweep => "sweep",
+            FolderKind::Fit => "fit",
+            FolderKind::Sensitivity => "sensitivity",
+        }
+    }
 }
 
 /// The kind of results folder `dir` is, or an error saying what was expected.
 pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
     if !dir.is_dir() {
         return Err(Error::Input(format!(
-            "{}: not a folder; expected a results folder written by `policysim run`, `sweep` or `fit`",
+            "{}: not a folder; expected a results folder written by `policysim run`, `sweep`, `fit` or `sensitivity`",
             dir.display()
         )));
     }
     // a fit folder also holds fitted/summary.json, a sweep folder never a summary.json
     if dir.join("fit.json").is_file() {
         Ok(FolderKind::Fit)
+    } else if dir.join(SENSITIVITY_JSON).is_file() && dir.join(SENSITIVITY_CSV).is_file() {
+        // a sensitivity folder is also a sweep (its design's points): its chart is the ranking
+        Ok(FolderKind::Sensitivity)
     } else if dir.join("sweep.json").is_file() {
         Ok(FolderKind::Sweep)
     } else if dir.join("summary.json").is_file() {
         Ok(FolderKind::Run)
     } else {
         Err(Error::Input(format!(
-            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep) or fit.json (a fit)",
+            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep), fit.json (a fit) or sensitivity.json (a sensitivity analysis)",
             dir.display()
         )))
     }
@@ -79,6 +98,10 @@ pub fn plot(
                 let mut written = charts::draw_run_charts(&from.join("fitted"), opts)?;
                 written.extend(draw_fit_chart(from, opts)?);
                 Ok(written)
+            }
+            FolderKind::Sensitivity => {
+                let analysis = SavedAnalysis::read(from)?;
+                charts::save_figure(&analysis.chart(opts.lang), from, CHART_STEM, opts)
             }
         }
     };
@@ -303,7 +326,7 @@ fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
 }
 
 /// A data file of the folder as text (capped like every data file).
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = policysim_io::capped_read::read_limited(
         path,
         policysim_io::capped_read::max_data_file_bytes(),
