@@ -158,3 +158,98 @@ fn plot_refuses_a_sensitivity_folder_whose_table_is_broken() {
     );
     assert!(!t.join("again").exists(), "a refused plot left a folder");
 }
+
+#[test]
+fn plot_redraws_a_compare_folder_from_the_folders_it_compared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    for (name, dir) in [("baseline.toml", "a"), ("competition.toml", "b")] {
+        let file = repo_file(&format!("scenarios/{name}"));
+        ok(
+            t,
+            &[
+                "run", &file, "--runs", "4", "--steps", "8", "--out", dir, "-q",
+            ],
+        );
+    }
+    ok(t, &["compare", "a", "b", "--out", "c"]);
+    let charts = ["compare.png", "compare.svg"];
+    let drawn = take(&t.join("c"), &charts);
+    let table = std::fs::read(t.join("c/compare.csv")).unwrap();
+    let o = ok(t, &["plot", "c"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("compare folder"));
+    same(&t.join("c"), &charts, &drawn);
+    assert_eq!(std::fs::read(t.join("c/compare.csv")).unwrap(), table);
+    ok(t, &["plot", "c", "--out", "en", "-q"]);
+    same(&t.join("en"), &charts, &drawn);
+    ok(t, &["plot", "c", "--lang", "zh", "--out", "zh", "-q"]);
+    let svg = std::fs::read_to_string(t.join("zh/compare.svg")).unwrap();
+    assert!(has_chinese(&svg), "zh/compare.svg holds no Chinese");
+    let en = std::fs::read_to_string(t.join("c/compare.svg")).unwrap();
+    assert!(!has_chinese(&en), "the English chart holds Chinese");
+
+    // from another folder the compared folders (named as given) are not there
+    let o = policysim(&t.join("c"), &["plot", ".", "--out", "../elsewhere"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`a` is not found") && err.contains("policysim compare a b --out"),
+        "{err}"
+    );
+    assert!(!t.join("elsewhere").exists());
+    // a compared folder re-run since: its table is no longer the folder's, refused
+    let file = repo_file("scenarios/competition.toml");
+    ok(
+        t,
+        &[
+            "run", &file, "--runs", "5", "--steps", "8", "--out", "b", "-q",
+        ],
+    );
+    let o = policysim(t, &["plot", "c", "--out", "stale"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("no longer give this table"), "{err}");
+    assert!(!t.join("stale").exists());
+}
+
+#[test]
+fn plot_refuses_forecast_and_mechanisms_folders_naming_the_command_to_rerun() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let states = repo_file("scenarios/us_states.toml");
+    let observed = repo_file("scenarios/data/spid_sample.csv");
+    let common = ["--observed", &observed, "--policy", "mothersaid", "--quiet"];
+    let mut forecast = vec![
+        "forecast",
+        &states,
+        "--train-until",
+        "1915",
+        "--horizon",
+        "3",
+    ];
+    forecast.extend(common);
+    forecast.extend(["--runs", "4", "--out", "f"]);
+    ok(t, &forecast);
+    let hypotheses = repo_file("scenarios/mechanisms/us_federal.toml");
+    let mut mechanisms = vec!["compare-mechanisms", &hypotheses, "--train-until", "1917"];
+    mechanisms.extend(common);
+    mechanisms.extend(["--runs", "2", "--budget", "833", "--out", "m"]);
+    ok(t, &mechanisms);
+    for (dir, marker, command) in [
+        ("f", "forecast.json", "policysim forecast"),
+        ("m", "mechanisms.json", "policysim compare-mechanisms"),
+    ] {
+        let before = std::fs::read_dir(t.join(dir)).unwrap().count();
+        let o = policysim(t, &["plot", dir, "--lang", "zh", "--out", "zh"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(marker) && err.contains(&format!("re-run `{command}`")),
+            "{err}"
+        );
+        assert!(!t.join("zh").exists());
+        let o = policysim(t, &["plot", dir]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(std::fs::read_dir(t.join(dir)).unwrap().count(), before);
+    }
+}
