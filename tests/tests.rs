@@ -39,6 +39,7 @@ mod paired_streams;
 mod panel;
 mod parsers_proptest;
 mod plot_cli;
+mod plot_kinds;
 mod policy_model;
 mod precision;
 mod provenance;

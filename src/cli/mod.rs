@@ -60,12 +60,12 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// Re-draw the charts of a results folder (run, sweep or fit) from its files, without re-running.
+    /// Re-draw the charts of a results folder (run, sweep, fit or sensitivity) from its files, without re-running.
     #[command(
         after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --out results/competition-zh\n  policysim plot results/typology --metric t50 --format svg\n  policysim plot results/fit-mothersaid --size 1200x800 --quiet"
     )]
     Plot {
-        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json) or `fit` (fit.json).
+        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json), `fit` (fit.json) or `sensitivity` (sensitivity.json).
         dir: PathBuf,
         /// Folder for the charts (default: the results folder itself, whose charts are replaced).
         #[arg(long)]
@@ -397,11 +397,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let out = out.unwrap_or_else(|| dir.clone());
             let (kind, written) = crate::plot::plot(&dir, &out, &metric, &charts.options())?;
             if !quiet {
-                let what = match kind {
-                    crate::plot::FolderKind::Run => "run",
-                    crate::plot::FolderKind::Sweep => "sweep",
-                    crate::plot::FolderKind::Fit => "fit",
-                };
+                let what = kind.name();
                 eprintln!(
                     "{} chart {} of the {what} folder {} written in {}/",
                     written.len(),

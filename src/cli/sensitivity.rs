@@ -8,6 +8,7 @@ use crate::cli::Formats;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::scenario::Scenario;
+use crate::sensitivity::saved::{parse_estimates, problem_sizes};
 use crate::sensitivity::{
     load_problem, parse_range, sensitivity_csv, Design, Estimate, Method, Problem, CHART_STEM,
     DESIGN_CSV, SENSITIVITY_CSV, SENSITIVITY_JSON,
@@ -266,7 +267,7 @@ fn design_and_analyse(args: &SensitivityArgs) -> Result<std::path::PathBuf> {
                 "{}: {} design ({}), {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
                 base.name,
                 problem.method.name(),
-                sizes(&problem, crate::charts::Lang::En),
+                problem_sizes(&problem, crate::charts::Lang::En),
                 report.computed,
                 report.in_shard,
                 report.skipped,
@@ -318,26 +319,6 @@ fn design_and_analyse(args: &SensitivityArgs) -> Result<std::path::PathBuf> {
     Ok(out)
 }
 
-/// The sizes of the design in words: `N = 64, 320 points` (`N = 64，320 个点`).
-fn sizes(problem: &Problem, lang: crate::charts::Lang) -> String {
-    let points = match lang {
-        crate::charts::Lang::En => format!("{} points", problem.points()),
-        crate::charts::Lang::Zh => format!("{} 个点", problem.points()),
-    };
-    let sep = if lang == crate::charts::Lang::Zh {
-        "，"
-    } else {
-        ", "
-    };
-    match problem.method {
-        Method::Sobol => format!("N = {}{sep}{points}", problem.samples),
-        Method::Morris => format!(
-            "r = {}, p = {}{sep}{points}",
-            problem.trajectories, problem.levels
-        ),
-    }
-}
-
 /// Writes `sensitivity.csv`, `design.csv`, `sensitivity.json` and the chart into `out`;
 /// the chart is rendered before any file is written, and every file is written atomically.
 #[allow(clippy::too_many_arguments)]
@@ -352,16 +333,21 @@ fn write_analysis(
     out: &Path,
 ) -> Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let table = sensitivity_csv(estimates);
     if !args.no_charts {
+        // drawn from the table as written (numbers rounded as in the file), as `plot`
+        // redraws it from the folder, so both give the same chart
+        let written = parse_estimates(&table, problem.method)
+            .map_err(|e| Error::Failure(format!("{SENSITIVITY_CSV} as written: {e}")))?;
         let chart = crate::sensitivity::chart::SensitivityChart {
             scenario: &base.name,
             time_unit: &base.time_unit,
             metric: &args.metric,
             column,
             method: problem.method,
-            sizes: sizes(problem, args.lang),
+            sizes: problem_sizes(problem, args.lang),
             runs: base.runs,
-            estimates,
+            estimates: &written,
         };
         let opts = ChartOptions {
             formats: args.format.0.clone(),
@@ -412,10 +398,7 @@ fn write_analysis(
     files.push((out.join(DESIGN_CSV), design.csv(problem).into_bytes()));
     files.push((out.join(SENSITIVITY_JSON), meta_text.into_bytes()));
     // the table last: its presence says the analysis is complete
-    files.push((
-        out.join(SENSITIVITY_CSV),
-        sensitivity_csv(estimates).into_bytes(),
-    ));
+    files.push((out.join(SENSITIVITY_CSV), table.into_bytes()));
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
     }

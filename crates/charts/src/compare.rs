@@ -228,50 +228,84 @@ pub fn draw_compare(
     out: &Path,
     opts: &ChartOptions,
 ) -> Result<Vec<PathBuf>> {
+    let folders = read_folders(dirs)?;
+    let bytes = table_bytes(&folders, arms, &out.join("compare.csv"))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let chart = CompareChart::of(&folders);
+    let mut written = save_figure(&chart, out, "compare", opts)?;
+    let csv_path = out.join("compare.csv");
+    write_atomic(&csv_path, &bytes)?;
+    written.push(csv_path);
+    Ok(written)
+}
+
+/// The `compare.csv` bytes `policysim compare dirs` writes (`arms` read from the same
+/// folders, in the same order), without writing anything.
+pub fn compare_csv(dirs: &[PathBuf], arms: &[super::difference::RunValues]) -> Result<Vec<u8>> {
+    table_bytes(&read_folders(dirs)?, arms, Path::new("compare.csv"))
+}
+
+/// Draws only the chart of `policysim compare dirs` into `out/compare.{png,svg}`.
+pub fn draw_compare_chart(
+    dirs: &[PathBuf],
+    out: &Path,
+    opts: &ChartOptions,
+) -> Result<Vec<PathBuf>> {
+    let folders = read_folders(dirs)?;
+    save_figure(&CompareChart::of(&folders), out, "compare", opts)
+}
+
+/// The results folders with their names as given.
+fn read_folders(dirs: &[PathBuf]) -> Result<Vec<(String, RunData)>> {
     if dirs.is_empty() {
         return Err(Error::Input(
             "compare needs at least one results folder".into(),
         ));
     }
-    let mut folders: Vec<(String, RunData)> = Vec::new();
-    for d in dirs {
-        folders.push((d.display().to_string(), RunData::read(d)?));
+    dirs.iter()
+        .map(|d| Ok((d.display().to_string(), RunData::read(d)?)))
+        .collect()
+}
+
+impl CompareChart {
+    /// The chart of the folders; legend labels: the scenario name, with the folder added
+    /// where names repeat.
+    fn of(folders: &[(String, RunData)]) -> CompareChart {
+        let runs = folders
+            .iter()
+            .map(|(folder, r)| {
+                let name = &r.summary.scenario;
+                let dup = folders
+                    .iter()
+                    .filter(|(_, o)| o.summary.scenario == *name)
+                    .count()
+                    > 1;
+                let label = if dup {
+                    format!("{name} ({folder})")
+                } else {
+                    name.clone()
+                };
+                (label, r.clone())
+            })
+            .collect();
+        CompareChart { runs }
     }
-    // Legend labels: the scenario name, with the folder added where names repeat.
-    let labelled: Vec<(String, RunData)> = folders
-        .iter()
-        .map(|(folder, r)| {
-            let name = &r.summary.scenario;
-            let dup = folders
-                .iter()
-                .filter(|(_, o)| o.summary.scenario == *name)
-                .count()
-                > 1;
-            let label = if dup {
-                format!("{name} ({folder})")
-            } else {
-                name.clone()
-            };
-            (label, r.clone())
-        })
-        .collect();
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let (mut header, mut rows) = compare_table(&folders);
+}
+
+/// The bytes of `compare.csv` (`csv_path` names it in errors).
+fn table_bytes(
+    folders: &[(String, RunData)],
+    arms: &[super::difference::RunValues],
+    csv_path: &Path,
+) -> Result<Vec<u8>> {
+    let (mut header, mut rows) = compare_table(folders);
     add_differences(arms, &mut header, &mut rows);
     let mut wtr = csv::Writer::from_writer(Vec::new());
-    let csv_path = out.join("compare.csv");
     let fail = |e: csv::Error| Error::Failure(format!("{}: {e}", csv_path.display()));
     wtr.write_record(&header).map_err(fail)?;
     for r in &rows {
         wtr.write_record(r).map_err(fail)?;
     }
-    let bytes = wtr
-        .into_inner()
-        .map_err(|e| Error::Failure(format!("{}: {e}", csv_path.display())))?;
-
-    let chart = CompareChart { runs: labelled };
-    let mut written = save_figure(&chart, out, "compare", opts)?;
-    write_atomic(&csv_path, &bytes)?;
-    written.push(csv_path);
-    Ok(written)
+    wtr.into_inner()
+        .map_err(|e| Error::Failure(format!("{}: {e}", csv_path.display())))
 }

@@ -36,7 +36,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-pub use compare::draw_compare;
+pub use compare::{compare_csv, draw_compare, draw_compare_chart};
 pub use style::Style;
 
 /// A picture file format.

@@ -1,13 +1,18 @@
 //! `policysim plot`: re-draws the charts of any results folder the tool writes (a run,
-//! a sweep or a fit folder), told apart by its marker file, into the folder itself or
+//! a sweep, a fit, a sensitivity or a compare folder), told apart by its marker file, into the folder itself or
 //! into another folder (`--out`).
 
 use crate::fit::bass::BassFit;
 use crate::fit::{Evaluation, FitResult, FittedCurve};
+use crate::sensitivity::saved::SavedAnalysis;
+use crate::sensitivity::{CHART_STEM, SENSITIVITY_CSV, SENSITIVITY_JSON};
 use policysim_charts::{self as charts, ChartOptions};
 use policysim_io::provenance::PROVENANCE_JSON;
 use policysim_model::error::{Error, Result};
 use std::path::{Path, PathBuf};
+
+/// The table `policysim compare` writes (its `folder` column names the folders compared).
+const COMPARE_CSV: &str = "compare.csv";
 
 /// What kind of results folder a folder is (by its marker file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,26 +23,60 @@ pub enum FolderKind {
     Sweep,
     /// Written by `policysim fit` (`fit.json`).
     Fit,
+    /// Written by `policysim sensitivity` (`sensitivity.json` beside `sensitivity.csv`).
+    Sensitivity,
+    /// Written by `policysim compare` (`compare.csv`, which names the folders compared).
+    Compare,
+}
+
+impl FolderKind {
+    /// The kind in words (`run`, `sweep`, `fit`, `sensitivity`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FolderKind::Run => "run",
+            FolderKind::Sweep => "sweep",
+            FolderKind::Fit => "fit",
+            FolderKind::Sensitivity => "sensitivity",
+            FolderKind::Compare => "compare",
+        }
+    }
 }
 
 /// The kind of results folder `dir` is, or an error saying what was expected.
 pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
     if !dir.is_dir() {
         return Err(Error::Input(format!(
-            "{}: not a folder; expected a results folder written by `policysim run`, `sweep` or `fit`",
+            "{}: not a folder; expected a results folder written by `policysim run`, `sweep`, `fit`, `sensitivity` or `compare`",
             dir.display()
         )));
     }
     // a fit folder also holds fitted/summary.json, a sweep folder never a summary.json
+    for (marker, command) in [
+        ("forecast.json", "forecast"),
+        ("evaluation.json", "forecast --evaluate-all"),
+        ("mechanisms.json", "compare-mechanisms"),
+    ] {
+        if dir.join(marker).is_file() {
+            return Err(Error::Input(format!(
+                "{}: a `policysim {command}` folder ({marker}); `plot` does not redraw its charts from its files yet: re-run `policysim {command}` with the same arguments and --lang/--size/--format (and another --out to keep this folder)",
+                dir.display()
+            )));
+        }
+    }
     if dir.join("fit.json").is_file() {
         Ok(FolderKind::Fit)
+    } else if dir.join(SENSITIVITY_JSON).is_file() && dir.join(SENSITIVITY_CSV).is_file() {
+        // a sensitivity folder is also a sweep (its design's points): its chart is the ranking
+        Ok(FolderKind::Sensitivity)
     } else if dir.join("sweep.json").is_file() {
         Ok(FolderKind::Sweep)
     } else if dir.join("summary.json").is_file() {
         Ok(FolderKind::Run)
+    } else if dir.join(COMPARE_CSV).is_file() {
+        Ok(FolderKind::Compare)
     } else {
         Err(Error::Input(format!(
-            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep) or fit.json (a fit)",
+            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep), fit.json (a fit), sensitivity.json (a sensitivity analysis) or compare.csv (a comparison)",
             dir.display()
         )))
     }
@@ -80,6 +119,14 @@ pub fn plot(
                 written.extend(draw_fit_chart(from, opts)?);
                 Ok(written)
             }
+            FolderKind::Sensitivity => {
+                let analysis = SavedAnalysis::read(from)?;
+                charts::save_figure(&analysis.chart(opts.lang), from, CHART_STEM, opts)
+            }
+            FolderKind::Compare => {
+                let dirs = compared_folders(dir)?;
+                charts::draw_compare_chart(&dirs, from, opts)
+            }
         }
     };
     if same_folder(dir, out) {
@@ -112,6 +159,54 @@ pub fn plot(
             .collect::<Vec<_>>())
     })?;
     Ok((kind, written))
+}
+
+/// The folders a compare folder compared, as its `compare.csv` names them (as given to
+/// `policysim compare`: relative to the folder it ran in), checked to be there and
+/// unchanged: the table they give now must be the table the folder holds.
+fn compared_folders(dir: &Path) -> Result<Vec<PathBuf>> {
+    let path = dir.join(COMPARE_CSV);
+    let text = read_text(&path)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let col = reader
+        .headers()
+        .map_err(|e| Error::input_in(&path, e))?
+        .iter()
+        .position(|h| h == "folder")
+        .ok_or_else(|| Error::input_in(&path, "no column `folder`"))?;
+    let mut dirs = Vec::new();
+    for (line, record) in (2..).zip(reader.records()) {
+        let record = record.map_err(|e| Error::input_in(&path, format!("line {line}: {e}")))?;
+        dirs.push(PathBuf::from(record.get(col).unwrap_or("")));
+    }
+    let rerun = |why: String| {
+        let list: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        Error::Input(format!(
+            "{}: {why}; run `policysim plot` in the folder `policysim compare` ran in, or re-run `policysim compare {} --out <folder>` with --lang/--size/--format",
+            path.display(),
+            if list.is_empty() { "<results folders>".to_string() } else { list.join(" ") }
+        ))
+    };
+    if dirs.is_empty() {
+        return Err(rerun("names no compared folder".into()));
+    }
+    if let Some(missing) = dirs.iter().find(|d| !d.join("summary.json").is_file()) {
+        return Err(rerun(format!(
+            "the compared folder `{}` is not found from here (no summary.json there)",
+            missing.display()
+        )));
+    }
+    let arms = dirs
+        .iter()
+        .map(|d| charts::difference::RunValues::read(d))
+        .collect::<Result<Vec<_>>>()?;
+    if charts::compare_csv(&dirs, &arms)? != text.as_bytes() {
+        return Err(rerun(
+            "the compared folders no longer give this table (they were re-run or changed since)"
+                .into(),
+        ));
+    }
+    Ok(dirs)
 }
 
 /// Whether a file name is one of the charts `plot` draws (PNG or SVG).
@@ -303,7 +398,7 @@ fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
 }
 
 /// A data file of the folder as text (capped like every data file).
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = policysim_io::capped_read::read_limited(
         path,
         policysim_io::capped_read::max_data_file_bytes(),

@@ -17,13 +17,14 @@
 //!
 //! - [`sobol`]: Sobol' indices S1 and ST (Saltelli 2010, Jansen 1999) on a Saltelli design.
 //! - [`morris`]: Morris elementary effects mu*, mu, sigma (Morris 1991, Campolongo 2007).
-//! - [`cli`]: `policysim sensitivity`; [`chart`]: the ranking chart.
+//! - [`chart`]: the ranking chart, drawn from the files read back by [`saved`].
 //!
 //! The method and its SALib equivalent are written down in `docs/sensitivity.md`.
 
 pub mod chart;
 pub mod morris;
 mod problem;
+pub mod saved;
 pub mod sobol;
 
 pub use problem::{load_problem, parse_problem, parse_range, Parameter, Problem};

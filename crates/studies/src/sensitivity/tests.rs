@@ -206,3 +206,23 @@ fn set_options_give_ranges() {
         assert!(e.contains("--set"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn the_written_table_reads_back_as_the_estimates_rounded_as_written() {
+    let estimates = vec![
+        Estimate::new("learning.rate", "S1", 0.123_456_789_012_345, (0.1, 0.2)),
+        Estimate::new("learning.rate", "ST", 0.5, (f64::NAN, 0.7)),
+        Estimate::new("a,b", "S1", -0.01, (-0.02, 0.0)),
+        Estimate::new("a,b", "ST", 1.0 / 3.0, (0.3, 0.4)),
+    ];
+    let back = saved::parse_estimates(&sensitivity_csv(&estimates), Method::Sobol).unwrap();
+    assert_eq!(back.len(), 4);
+    assert_eq!(back[2].parameter, "a,b");
+    assert_eq!(back[1].index, "ST");
+    assert!(back[1].ci_low.is_nan());
+    assert_eq!(back[0].estimate, 0.123_456_789_012);
+    assert_eq!(back[3].estimate, 0.333_333_333_333);
+    // a Morris reading of a Sobol table is refused, naming the line
+    let err = saved::parse_estimates(&sensitivity_csv(&estimates), Method::Morris).unwrap_err();
+    assert!(err.contains("line 2") && err.contains("mu_star"), "{err}");
+}
