@@ -634,6 +634,7 @@ mod tests {
         a.abandon.penalty = 0.5;
         a.learning.growth = 0.1;
         a.central.scope = "province".into();
+        a.shock.steps = vec![3];
         let mut b = Scenario::default();
         b.central.mode = CentralMode::Pilot;
         b.central.pilot.rounds = 3;
