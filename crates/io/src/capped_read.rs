@@ -107,6 +107,12 @@ pub fn read_data_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     read_limited(path, max_data_file_bytes())
 }
 
+/// A data file as UTF-8 text ([`read_data_file`]); errors name the file.
+pub fn read_data_text(path: &std::path::Path) -> Result<String, Error> {
+    let bytes = read_data_file(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error::input_in(path, "not UTF-8 text"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,7 +265,7 @@ pub fn eha_by_run_csv(fit: &EhaFit) -> String {
                         num(se[k]),
                         num(z),
                         num(normal_two_sided_p(z)),
-                        l.converged && se.iter().all(|v| v.is_finite()),
+                        r.usable().is_some(),
                         r.rows
                     ));
                 }

@@ -166,7 +166,7 @@ pub fn plot(
 /// unchanged: the table they give now must be the table the folder holds.
 fn compared_folders(dir: &Path) -> Result<Vec<PathBuf>> {
     let path = dir.join(COMPARE_CSV);
-    let text = read_text(&path)?;
+    let text = policysim_io::capped_read::read_data_text(&path)?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let col = reader
         .headers()
@@ -293,7 +293,7 @@ fn drawn_metrics(dir: &Path) -> Result<Vec<String>> {
 /// Draws `fit.png`/`fit.svg` of a fit folder from its `fit.json` and `fit.csv`.
 fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
     let json_path = dir.join("fit.json");
-    let text = read_text(&json_path)?;
+    let text = policysim_io::capped_read::read_data_text(&json_path)?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
     let number = |key: &str, field: &str| -> Result<f64> {
@@ -361,7 +361,7 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
 
 /// The observed share and the fitted mean, p05 and p95 per step of `fit.csv`.
 fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
-    let text = read_text(path)?;
+    let text = policysim_io::capped_read::read_data_text(path)?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -395,14 +395,4 @@ fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
     }
     let [observed, mean, p05, p95] = values;
     Ok((observed, FittedCurve { mean, p05, p95 }))
-}
-
-/// A data file of the folder as text (capped like every data file).
-pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let bytes = policysim_io::capped_read::read_limited(
-        path,
-        policysim_io::capped_read::max_data_file_bytes(),
-    )
-    .map_err(|e| Error::io(path, e))?;
-    String::from_utf8(bytes).map_err(|_| Error::input_in(path, "not UTF-8 text"))
 }

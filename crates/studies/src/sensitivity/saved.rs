@@ -66,8 +66,11 @@ impl SavedAnalysis {
             .unwrap_or("step")
             .to_string();
         let csv_path = dir.join(SENSITIVITY_CSV);
-        let estimates = parse_estimates(&crate::plot::read_text(&csv_path)?, method)
-            .map_err(|e| Error::input_in(&csv_path, e))?;
+        let estimates = parse_estimates(
+            &policysim_io::capped_read::read_data_text(&csv_path)?,
+            method,
+        )
+        .map_err(|e| Error::input_in(&csv_path, e))?;
         Ok(SavedAnalysis {
             scenario: text("scenario")?,
             time_unit,
@@ -199,6 +202,6 @@ pub fn parse_estimates(text: &str, method: Method) -> std::result::Result<Vec<Es
 
 /// A JSON file of the folder.
 fn read_json(path: &Path) -> Result<serde_json::Value> {
-    serde_json::from_str(&crate::plot::read_text(path)?)
+    serde_json::from_str(&policysim_io::capped_read::read_data_text(path)?)
         .map_err(|e| Error::input_in(path, format!("not valid JSON: {e}")))
 }
