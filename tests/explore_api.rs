@@ -610,14 +610,14 @@ fn hostile_requests_are_refused_and_the_server_keeps_serving() {
 #[test]
 fn connections_beyond_the_limit_are_answered_503() {
     let s = start(&["--request-timeout", "600"]);
-    // 64 idle connections take every place (each is accepted before the next one)
-    let idle: Vec<TcpStream> = (0..64)
+    // 256 idle connections take every place (each is accepted before the next one)
+    let idle: Vec<TcpStream> = (0..256)
         .map(|_| TcpStream::connect(&s.addr).unwrap())
         .collect();
     let (status, body) = raw(&s, b"GET /api/presets HTTP/1.1\r\n\r\n");
     assert_eq!(status, 503, "{body}");
     assert!(
-        error_of(&body).contains("more than 64 connections"),
+        error_of(&body).contains("more than 256 connections"),
         "{body}"
     );
     drop(idle);

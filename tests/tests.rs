@@ -18,6 +18,7 @@ mod eha;
 mod events;
 mod every_command;
 mod explore_api;
+mod explore_classroom;
 mod fit;
 mod fit_pooled;
 mod fixed_population;

@@ -16,9 +16,10 @@ pub(crate) struct ExploreArgs {
     /// Port to listen on (0 = any free port).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Address to listen on; anything but loopback exposes the page to the network.
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
+    /// Address to listen on (default 127.0.0.1; with --classroom 0.0.0.0, every
+    /// interface); anything but loopback exposes the page to the network.
+    #[arg(long)]
+    host: Option<String>,
     /// Language of the page and the charts at start: en or zh (中文).
     #[arg(long, value_parser = super::choices::choices(super::LANG_VALUES, charts::parse_lang), default_value = "en")]
     lang: Lang,
@@ -44,6 +45,10 @@ pub(crate) struct ExploreArgs {
     /// Folder of optional presets with data files (us_states.toml, china_cities.toml).
     #[arg(long, default_value = "scenarios")]
     scenarios: PathBuf,
+    /// Serve a class on the local network: students join with a code (or the QR code)
+    /// and carry a token; the teacher's page can send its setting to every student.
+    #[arg(long)]
+    classroom: bool,
 }
 
 impl From<ExploreArgs> for ExploreOptions {
@@ -52,7 +57,9 @@ impl From<ExploreArgs> for ExploreOptions {
             scenario: a.scenario,
             set: a.set,
             port: a.port,
-            host: a.host,
+            host: a
+                .host
+                .unwrap_or_else(|| if a.classroom { "0.0.0.0" } else { "127.0.0.1" }.to_string()),
             lang: a.lang,
             runs: a.runs,
             max_runs: a.max_runs,
@@ -61,6 +68,21 @@ impl From<ExploreArgs> for ExploreOptions {
             threads: a.threads,
             request_timeout: a.request_timeout,
             scenarios: a.scenarios,
+            classroom: a.classroom,
         }
     }
+}
+
+/// Runs `policysim explore` until Ctrl-C, which removes the server's private folder of
+/// presets first (a signal runs no destructor).
+pub(crate) fn serve(args: ExploreArgs) -> crate::error::Result<()> {
+    let server = crate::explore::start(args.into())?;
+    if let Some(folder) = server.presets_folder().map(std::path::Path::to_path_buf) {
+        let _ = ctrlc::set_handler(move || {
+            let _ = std::fs::remove_dir_all(&folder);
+            std::process::exit(130);
+        });
+    }
+    server.serve();
+    Ok(())
 }

@@ -432,7 +432,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", crate::odd::odd(&scenario, lang));
             Ok(())
         }
-        Command::Explore(args) => crate::explore::serve(args.into()),
+        Command::Explore(args) => explore::serve(args),
         Command::Compare { dirs, out, charts } => compare(&dirs, &out, &charts.options()),
     }
 }

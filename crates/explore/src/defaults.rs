@@ -2,6 +2,7 @@
 //! can say what the student's setting changed when no reference is kept; the runs both
 //! share: the real adoptions applied and the ensemble with its `runs.csv`.
 
+use super::queue::Progress;
 use super::{lock, maps, ApiError, Defaults, Explorer, KEEP_RESULTS};
 use policysim_io::observed::{read_observed, Observed, ObservedOptions};
 use policysim_io::output;
@@ -43,6 +44,7 @@ impl Explorer {
         scenario: &Scenario,
         prepared: &Prepared,
         flag: &Arc<AtomicBool>,
+        progress: &Progress,
     ) -> Result<(EnsembleResult, String), ApiError> {
         let mut runs_csv = format!("{}\n", output::runs_header(scenario));
         let seed = scenario.seed;
@@ -52,9 +54,11 @@ impl Explorer {
             runs_csv.push('\n');
             Ok(())
         };
+        progress.expect(u64::from(scenario.runs));
+        let advance = |n: u64| progress.advance(n);
         let options = EnsembleOptions {
             threads: self.options.threads,
-            progress: None,
+            progress: Some(&advance),
             cancel: Some(flag),
         };
         let result = run_ensemble(scenario, seed, prepared, &options, &mut on_run)?;
@@ -84,6 +88,7 @@ impl Explorer {
         requested: &Scenario,
         observed: ObservedAsk<'_>,
         flag: &Arc<AtomicBool>,
+        progress: &Progress,
     ) -> Result<Defaults, ApiError> {
         let mut defaults = Self::defaults_of(preset, requested);
         if same_setting(&defaults, requested) {
@@ -106,7 +111,7 @@ impl Explorer {
             return Ok(Defaults::Unavailable);
         }
         let (prepared, _) = self.with_observed(&mut defaults, prepared, observed)?;
-        let (_, runs_csv) = self.ensemble_csv(&defaults, &prepared, flag)?;
+        let (_, runs_csv) = self.ensemble_csv(&defaults, &prepared, flag, progress)?;
         // the horizon `summary.json` gives a result's times (its `steps`)
         let steps = Some(defaults.steps);
         let Some(values) = maps::values_of_csv(runs_csv.as_bytes(), steps) else {

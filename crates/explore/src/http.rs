@@ -21,7 +21,7 @@ pub(crate) const MAX_HEADERS: usize = 64;
 /// Largest request body accepted, in bytes.
 pub(crate) const MAX_BODY: u64 = 1 << 20;
 /// Most connections served at once; more are answered 503 at once.
-pub(crate) const MAX_CONNECTIONS: usize = 64;
+pub(crate) const MAX_CONNECTIONS: usize = 256;
 /// How long writing a response may wait for a client that does not read it.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Most bytes read and dropped after a response, so that request bytes left unread do
@@ -132,6 +132,8 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
     /// File name for `Content-Disposition: attachment`.
     pub filename: Option<String>,
+    /// More header fields (`Set-Cookie`, `Location`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
@@ -142,6 +144,7 @@ impl Reply {
             content_type,
             body: body.into(),
             filename: None,
+            headers: Vec::new(),
         }
     }
 
@@ -154,6 +157,7 @@ impl Reply {
                 .to_string()
                 .into_bytes(),
             filename: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -404,6 +408,9 @@ fn write_reply(stream: &TcpStream, reply: &Reply, head: bool) -> io::Result<()> 
             "Content-Disposition: attachment; filename=\"{name}\"\r\n"
         ));
     }
+    for (name, value) in &reply.headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
     text.push_str("\r\n");
     let mut out = io::BufWriter::new(stream);
     out.write_all(text.as_bytes())?;
@@ -434,6 +441,8 @@ fn linger(stream: &TcpStream) {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        303 => "See Other",
+        401 => "Unauthorized",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
@@ -442,6 +451,7 @@ fn reason(status: u16) -> &'static str {
         411 => "Length Required",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",

@@ -13,11 +13,13 @@
 mod bundle;
 pub mod changes;
 pub mod chart_size;
+mod classroom;
 mod defaults;
 mod http;
 mod maps;
 pub mod params;
 pub mod presets;
+mod queue;
 mod requests;
 pub mod sentences;
 pub mod server;
@@ -70,6 +72,9 @@ pub struct ExploreOptions {
     pub request_timeout: u64,
     /// Folder of optional presets with data files (us_states.toml, china_cities.toml).
     pub scenarios: PathBuf,
+    /// Classroom mode: students join with a code and carry a token, the teacher pushes
+    /// settings (module `classroom`).
+    pub classroom: bool,
 }
 
 impl Default for ExploreOptions {
@@ -87,15 +92,30 @@ impl Default for ExploreOptions {
             threads: None,
             request_timeout: 10,
             scenarios: PathBuf::from("scenarios"),
+            classroom: false,
         }
     }
 }
 
-/// Runs `policysim explore`: builds the presets, binds, prints the URL and serves until killed.
-pub fn serve(args: ExploreOptions) -> policysim_model::Result<()> {
+/// Starts `policysim explore`: builds the presets, binds and prints the URL (and in
+/// classroom mode the join address, the code and the teacher's link); then
+/// [`Server::serve`] serves until the process is stopped.
+pub fn start(args: ExploreOptions) -> policysim_model::Result<Server> {
     let explorer = Explorer::new(args.clone())?;
     let server = Server::bind(&args.host, args.port, explorer)?;
-    println!("policysim explore: open {} in a browser", server.url());
+    if let Some(class) = server.classroom() {
+        println!(
+            "policysim explore --classroom\n  students: open {} and enter the code {}\n  \
+             (or scan the QR code on the teacher's page; the link {} carries the code)\n  \
+             teacher: open {} (keep this link to yourself)",
+            class.join_url().split("join?").next().unwrap_or(""),
+            class.code(),
+            class.join_url(),
+            class.teacher_url(&server.local_url()),
+        );
+    } else {
+        println!("policysim explore: open {} in a browser", server.url());
+    }
     if !server.is_loopback() {
         eprintln!(
             "warning: listening on {}, reachable from the network",
@@ -104,8 +124,7 @@ pub fn serve(args: ExploreOptions) -> policysim_model::Result<()> {
     }
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    server.serve();
-    Ok(())
+    Ok(server)
 }
 
 /// An API failure: an HTTP status and a message (naming the key for bad input).
@@ -182,9 +201,6 @@ const RESERVED: [&str; 7] = [
     "known_maps",
 ];
 
-/// How many pages' running requests are remembered (each page cancels only its own).
-const MAX_PAGES: usize = 64;
-
 /// How many finished results are kept for downloads and reference overlays.
 const KEEP_RESULTS: usize = 8;
 
@@ -218,6 +234,9 @@ pub struct RunRequest<'a> {
     pub observed: Option<&'a (PathBuf, ObservedOptions)>,
     /// The page (browser tab) that asked: a newer request cancels only its own page's.
     pub page: &'a str,
+    /// Who asked, in classroom mode (the student's token; empty otherwise): a newer
+    /// request cancels that student's earlier one, whichever page sent it.
+    pub owner: &'a str,
     /// The preset the scenario came from.
     pub preset: &'a Preset,
     /// File name stem for the downloads (the preset and what was changed).
@@ -233,9 +252,10 @@ pub struct RunRequest<'a> {
 pub struct Explorer {
     options: ExploreOptions,
     presets: Vec<Preset>,
-    /// The running (or waiting) request of each page: (page, cancel flag).
-    current: Mutex<Vec<(String, Arc<AtomicBool>)>>,
-    run_lock: Mutex<()>,
+    /// The requests waiting and running: one at a time, in the order asked.
+    queue: queue::RunQueue,
+    /// The private folder holding the embedded data presets' files, when they are used.
+    presets_folder: Option<policysim_io::private_dir::PrivateDir>,
     results: Mutex<VecDeque<Arc<Stored>>>,
     /// The per-run values of recent runs of presets' own defaults, by what they ran (the
     /// preset, its scenario with the request's seed and runs, the real adoptions asked
@@ -272,16 +292,22 @@ impl Explorer {
             )));
         }
         policysim_io::machine::check_threads(options.threads)?;
-        let presets = presets::load_presets(&options)?;
+        let (presets, presets_folder) = presets::load_presets(&options)?;
         Ok(Explorer {
             options,
             presets,
-            current: Mutex::new(Vec::new()),
-            run_lock: Mutex::new(()),
+            presets_folder,
+            queue: queue::RunQueue::default(),
             results: Mutex::new(VecDeque::new()),
             defaults: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(1),
         })
+    }
+
+    /// The private folder holding the embedded data presets' files, when they are used
+    /// (to remove it when the process is stopped by a signal, which runs no destructor).
+    pub fn presets_folder(&self) -> Option<&std::path::Path> {
+        self.presets_folder.as_ref().map(|d| d.path())
     }
 
     /// The presets.
@@ -331,14 +357,15 @@ impl Explorer {
     /// `POST /api/run`: runs the request's ensemble and returns the summary, a sentence
     /// (en, zh), the charts as SVG text, the representative run's map and a download id.
     pub fn run_json(&self, body: &str) -> Result<Value, ApiError> {
-        self.run_json_cancellable(body, Arc::new(AtomicBool::new(false)))
+        self.run_json_cancellable(body, "", Arc::new(AtomicBool::new(false)))
     }
 
-    /// [`Explorer::run_json`] that stops (answering 409) once `cancel` is set, by the
-    /// caller or by a newer request.
+    /// [`Explorer::run_json`] for `owner` (a classroom token, or empty) that stops
+    /// (answering 409) once `cancel` is set, by the caller or by a newer request.
     pub fn run_json_cancellable(
         &self,
         body: &str,
+        owner: &str,
         cancel: Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
         let request: Value = serde_json::from_str(body)
@@ -382,6 +409,7 @@ impl Explorer {
             reference,
             observed: observed.as_ref(),
             page,
+            owner,
             preset,
             stem,
             known_maps,
@@ -390,42 +418,37 @@ impl Explorer {
         self.run(&scenario, &ask, cancel)
     }
 
-    /// Registers `flag` as the running request of `page`, cancelling that page's
-    /// earlier request (other pages' requests run after it, uncancelled).
-    fn supersede(&self, page: &str, flag: &Arc<AtomicBool>) {
-        let mut current = lock(&self.current);
-        current.retain(|(p, old)| {
-            if p == page {
-                old.store(true, Ordering::Relaxed);
-            }
-            p != page
-        });
-        current.push((page.to_string(), Arc::clone(flag)));
-        if current.len() > MAX_PAGES {
-            current.remove(0);
-        }
-    }
-
-    /// Forgets `flag` once its request has finished.
-    fn finished(&self, flag: &Arc<AtomicBool>) {
-        lock(&self.current).retain(|(_, f)| !Arc::ptr_eq(f, flag));
-    }
-
-    /// Runs `scenario` (cancelling the running request of the same page; other pages'
-    /// requests wait their turn) and builds the response; with `ask.observed`, the runs
+    /// Runs `scenario` (cancelling the earlier request of the same page, or in
+    /// classroom mode of the same student; other requests wait their turn in the order
+    /// asked, module `queue`) and builds the response; with `ask.observed`, the runs
     /// start from the observed first adopters, span the observed years and are compared
     /// with them. The run stops (409) once `flag` is set, by the caller or by a newer
-    /// request of the same page.
+    /// request of the same asker.
     pub fn run(
         &self,
         scenario: &Scenario,
         ask: &RunRequest<'_>,
         flag: Arc<AtomicBool>,
     ) -> Result<Value, ApiError> {
-        self.supersede(ask.page, &flag);
-        let out = self.run_registered(scenario, ask, &flag);
-        self.finished(&flag);
+        let place = self
+            .queue
+            .join(asker(ask.owner, ask.page), ask.page, Arc::clone(&flag));
+        let Some(turn) = self.queue.wait_turn(place) else {
+            return Err(Error::Interrupted(String::new()).into());
+        };
+        let mut out = self.run_registered(scenario, ask, &flag, &turn.progress);
+        if let Ok(response) = &mut out {
+            // how many requests started between this one's arrival and its start
+            response["queue"] = json!({ "waited_for": turn.waited_for });
+        }
         out
+    }
+
+    /// `GET /api/progress?page=PAGE`: where the latest request of `owner` (a classroom
+    /// token, or empty) from `page` is: waiting (with how many ahead), running (runs
+    /// done of runs to do) or idle.
+    pub fn progress_json(&self, owner: &str, page: &str) -> Value {
+        self.queue.progress_json(asker(owner, page), page)
     }
 
     fn run_registered(
@@ -433,13 +456,10 @@ impl Explorer {
         scenario: &Scenario,
         ask: &RunRequest<'_>,
         flag: &Arc<AtomicBool>,
+        progress: &queue::Progress,
     ) -> Result<Value, ApiError> {
         let (lang, reference, observed) = (ask.lang, ask.reference, ask.observed);
         let observed_asked = observed;
-        let _one_at_a_time = lock(&self.run_lock);
-        if flag.load(Ordering::Relaxed) {
-            return Err(Error::Interrupted(String::new()).into());
-        }
         let prepared = prepare(scenario)?;
         if prepared.network.n > self.options.max_nodes {
             return Err(ApiError::bad(format!(
@@ -455,7 +475,7 @@ impl Explorer {
         let mut scenario = scenario.clone();
         let (prepared, observed) = self.with_observed(&mut scenario, prepared, observed)?;
         let scenario = &scenario;
-        let (mut result, runs_csv) = self.ensemble_csv(scenario, &prepared, flag)?;
+        let (mut result, runs_csv) = self.ensemble_csv(scenario, &prepared, flag, progress)?;
         if let Some(o) = &observed {
             result.start_year = Some(o.start_year);
         }
@@ -530,12 +550,14 @@ impl Explorer {
         // on the same seeds and runs (cached)
         let defaults = match &kept {
             Some(_) => Value::Null,
-            None => match self.defaults_values(ask.preset, requested, observed_asked, flag)? {
-                Defaults::Ran(values) => maps::run_values(&files)
-                    .map(|current| maps::differences_of(&values, &current))
-                    .unwrap_or(Value::Null),
-                Defaults::Same | Defaults::Unavailable => Value::Null,
-            },
+            None => {
+                match self.defaults_values(ask.preset, requested, observed_asked, flag, progress)? {
+                    Defaults::Ran(values) => maps::run_values(&files)
+                        .map(|current| maps::differences_of(&values, &current))
+                        .unwrap_or(Value::Null),
+                    Defaults::Same | Defaults::Unavailable => Value::Null,
+                }
+            }
         };
         let same = kept.is_none() && self.is_defaults(ask.preset, requested);
         let against = if kept.is_some() {
@@ -643,6 +665,16 @@ impl Explorer {
         let s = self.stored(id)?;
         let (_, bytes) = s.files.iter().find(|(n, _)| n == "map.svg")?;
         Some((format!("{}-map.svg", s.stem), bytes.clone()))
+    }
+}
+
+/// Who a request's earlier requests are cancelled for: the classroom token, or without
+/// one the page.
+fn asker<'a>(owner: &'a str, page: &'a str) -> &'a str {
+    if owner.is_empty() {
+        page
+    } else {
+        owner
     }
 }
 

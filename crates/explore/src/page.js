@@ -28,6 +28,8 @@ const state = {
   inflightKey: null, // the setting (runKey) of the request in flight
   keepPending: null, // Keep pressed during a run: the setting to keep when its result comes
   maps: new Map(),  // map geometry id -> geometry (sent once; answers then leave it out)
+  classVersion: 0,  // classroom: the version of the teacher's setting this page opened
+  classPushed: 0,   // classroom (teacher): the version this page sent last
 };
 
 const $ = (id) => document.getElementById(id);
@@ -336,6 +338,7 @@ function applyLang() {
     opt.textContent = p.label[state.lang];
   }
   $("play").textContent = state.timer ? w("pause") : w("play");
+  showClassState();
   for (const fig of document.querySelectorAll("#charts > figure")) labelEnlarge(fig);
   if (state.preset) { showDescription(); fillObserved(); updateRelevance(); }
   showSummary();
@@ -399,7 +402,7 @@ function updateStale() {
   if (!state.preset) return;
   // (a notice that the reference expired is about the reference: the charts are current)
   const stale = state.result !== null
-    && (state.shown !== runKey() || (state.notice !== null && !["ref_expired", "ref_other_network"].includes(state.notice)));
+    && (state.shown !== runKey() || (state.notice !== null && !["ref_expired", "ref_other_network", "class_received"].includes(state.notice)));
   $("results").classList.toggle("stale", stale);
   const busy = !!document.body.dataset.busy;
   // Keep keeps the setting the controls show: its result when shown, or (pressed during
@@ -452,6 +455,8 @@ async function run() {
   state.notice = null;
   updateStale();
   let out = null;
+  // a long run (or one waiting its turn behind other pages' runs) shows how far it is
+  const progress = setInterval(() => showProgress(controller), 700);
   try {
     const r = await fetch("/api/run", {
       method: "POST",
@@ -462,7 +467,9 @@ async function run() {
     const data = await r.json();
     if (state.controller !== controller) return null; // a newer request of this page is on its way
     if (!r.ok) {
-      if (r.status === 409) {
+      if (r.status === 401) {
+        showError(w("class_rejoin"));
+      } else if (r.status === 409) {
         state.notice = "superseded";
         showError("");
       } else {
@@ -506,6 +513,7 @@ async function run() {
     if (e.name === "AbortError") return null;
     showError(String(e));
   } finally {
+    clearInterval(progress);
     if (state.controller === controller) {
       state.controller = null;
       state.inflightKey = null;
@@ -518,6 +526,82 @@ async function run() {
     }
   }
   return out;
+}
+
+// The status line while `controller`'s request waits its turn or runs: how many
+// requests are ahead of it, or how many runs are done (GET /api/progress).
+async function showProgress(controller) {
+  try {
+    const r = await fetch("/api/progress?page=" + encodeURIComponent(state.page));
+    const p = await r.json();
+    if (state.controller !== controller || state.keepPending !== null) return;
+    if (p.state === "waiting") $("status").textContent = w("waiting")(p.ahead);
+    else if (p.state === "running" && p.total > 0) $("status").textContent = w("progress")(p.done, p.total);
+  } catch (e) { /* the answer itself will say what went wrong */ }
+}
+
+// ---------- classroom ----------
+
+// Classroom mode (`config.classroom`): the teacher's panel (the join address, the code,
+// the QR code, how many joined, "send my setting"), or a student's line. Every few
+// seconds the page asks for the class's state: a student's page opens a setting the
+// teacher sent.
+const CLASS_POLL_MS = 2500;
+
+function showClassroom() {
+  const c = state.config.classroom;
+  if (!c) return;
+  $("classroom").hidden = false;
+  const teacher = c.role === "teacher";
+  $("class-teacher").hidden = !teacher;
+  $("class-student").hidden = teacher;
+  if (teacher) {
+    $("class-address").textContent = c.join.address;
+    $("class-code").textContent = c.join.code;
+    $("class-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(c.join.qr_svg);
+  }
+  showClassState();
+}
+
+function showClassState() {
+  const c = state.config.classroom;
+  if (!c || c.role !== "teacher") return;
+  $("class-qr").alt = w("class_qr_alt") + ": " + c.join.url;
+  let text = w("class_students")(c.state.students);
+  if (state.classPushed) text += " " + w("class_pushed")(state.classPushed);
+  $("class-students").textContent = text;
+}
+
+async function pollClassroom() {
+  const c = state.config.classroom;
+  try {
+    const r = await fetch("/api/classroom");
+    if (r.status === 401) { showError(w("class_rejoin")); return; }
+    if (r.ok) {
+      c.state = await r.json();
+      if (c.role === "student" && c.state.version > state.classVersion && c.state.setting) {
+        state.classVersion = c.state.version;
+        await openSetting(new URLSearchParams(c.state.setting));
+        state.notice = "class_received";
+        updateStale();
+      }
+      showClassState();
+    }
+  } catch (e) { /* the server is away for a moment: ask again */ }
+  setTimeout(pollClassroom, CLASS_POLL_MS);
+}
+
+// The teacher: the setting this page shows (its link's query) becomes the class's.
+async function pushSetting() {
+  const r = await fetch("/api/classroom/push", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ setting: runKey() }),
+  });
+  const data = await r.json();
+  if (!r.ok) { showError(errorText(data)); return; }
+  state.classPushed = data.version;
+  showClassState();
 }
 
 // Keeps the map geometry an answer brings (the last few, the reference's among them).
@@ -830,6 +914,16 @@ async function init() {
   }
   $("runs").value = config.runs;
   $("runs").max = config.caps.max_runs;
+  let start = q;
+  if (config.classroom) {
+    // a student's page opens at the teacher's setting (unless its link names one)
+    const s = config.classroom.state;
+    state.classVersion = s.version;
+    if (config.classroom.role === "student" && s.setting && !q.has("preset")) {
+      start = new URLSearchParams(s.setting);
+    }
+    $("class-push").addEventListener("click", pushSetting);
+  }
   buildControls();
   selectPreset(state.presets[0].id);
   applyLang();
@@ -894,8 +988,10 @@ async function init() {
     clearTimeout(resized);
     resized = setTimeout(() => { drawMap(); showSideBySide(); }, 150);
   });
+  showClassroom();
   document.body.dataset.ready = "1";
-  await openSetting(q);
+  if (config.classroom) setTimeout(pollClassroom, CLASS_POLL_MS);
+  await openSetting(start);
 }
 
 // Opens a setting: with a reference (`ref=`), runs the reference's setting first and

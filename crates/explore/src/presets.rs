@@ -1,8 +1,11 @@
 //! The presets of the explore page: the example scenarios embedded in the binary, the
-//! data presets read from the scenarios folder when present, and the start file.
+//! data presets (read from the scenarios folder when present there, else from the copies
+//! embedded in the binary, written once into the server's private folder), and the
+//! start file.
 
 use super::ExploreOptions;
 use policysim_io::observed::ObservedOptions;
+use policysim_io::private_dir::PrivateDir;
 use policysim_io::scenario_files::load_scenario;
 use policysim_model::scenario::{parse_scenario, Scenario};
 use std::path::{Path, PathBuf};
@@ -103,9 +106,63 @@ const ON_DISK: [OnDisk; 2] = [
     ),
 ];
 
+/// The data presets' files embedded in the binary (path under the scenarios folder,
+/// text), so that they work wherever `explore` is started.
+const ON_DISK_FILES: [(&str, &str); 8] = [
+    (
+        "us_states.toml",
+        include_str!("../../../scenarios/us_states.toml"),
+    ),
+    (
+        "data/us_states_edges.csv",
+        include_str!("../../../scenarios/data/us_states_edges.csv"),
+    ),
+    (
+        "data/us_states_nodes.csv",
+        include_str!("../../../scenarios/data/us_states_nodes.csv"),
+    ),
+    (
+        "data/spid_sample.csv",
+        include_str!("../../../scenarios/data/spid_sample.csv"),
+    ),
+    (
+        "china_cities.toml",
+        include_str!("../../../scenarios/china_cities.toml"),
+    ),
+    (
+        "data/china_cities_edges.csv",
+        include_str!("../../../scenarios/data/china_cities_edges.csv"),
+    ),
+    (
+        "data/china_cities_nodes.csv",
+        include_str!("../../../scenarios/data/china_cities_nodes.csv"),
+    ),
+    (
+        "data/china_cities.csv",
+        include_str!("../../../scenarios/data/china_cities.csv"),
+    ),
+];
+
+/// The embedded data presets' files written into a new private folder (removed when the
+/// server stops): a scenarios folder of their own.
+fn embedded_data_presets() -> policysim_model::Result<PrivateDir> {
+    let dir = PrivateDir::new("policysim-explore-presets")?;
+    std::fs::create_dir(dir.path().join("data"))
+        .map_err(|e| policysim_model::error::Error::io(dir.path(), e))?;
+    for (name, text) in ON_DISK_FILES {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).map_err(|e| policysim_model::error::Error::io(&path, e))?;
+    }
+    Ok(dir)
+}
+
 /// Builds the presets: the start file (when given), the embedded examples, and the data
-/// presets found under `--scenarios` (a broken one is skipped with a warning).
-pub fn load_presets(options: &ExploreOptions) -> policysim_model::Result<Vec<Preset>> {
+/// presets, each from `--scenarios` when it is there and else from the binary's own copy
+/// (written into the private folder returned, which must live as long as the presets;
+/// a broken one is skipped with a warning).
+pub fn load_presets(
+    options: &ExploreOptions,
+) -> policysim_model::Result<(Vec<Preset>, Option<PrivateDir>)> {
     let mut presets = Vec::new();
     if let Some(path) = &options.scenario {
         let mut scenario = load_scenario(path)?;
@@ -130,14 +187,22 @@ pub fn load_presets(options: &ExploreOptions) -> policysim_model::Result<Vec<Pre
             observed: None,
         });
     }
+    let mut embedded: Option<PrivateDir> = None;
     for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
-        let path = options.scenarios.join(format!("{id}.toml"));
-        if !path.is_file() {
-            continue;
+        let mut folder = options.scenarios.clone();
+        if !folder.join(format!("{id}.toml")).is_file() {
+            if embedded.is_none() {
+                embedded = Some(embedded_data_presets()?);
+            }
+            folder = embedded
+                .as_ref()
+                .map(|d| d.path().to_path_buf())
+                .unwrap_or(folder);
         }
+        let path = folder.join(format!("{id}.toml"));
         match load_scenario(&path) {
             Ok(scenario) => {
-                let data = options.scenarios.join(file);
+                let data = folder.join(file);
                 let observed = match policysim_io::observed::policies(&data) {
                     Ok(policies) => Some(ObservedData {
                         path: data,
@@ -166,5 +231,5 @@ pub fn load_presets(options: &ExploreOptions) -> policysim_model::Result<Vec<Pre
             Err(e) => eprintln!("warning: preset {} skipped: {e}", path.display()),
         }
     }
-    Ok(presets)
+    Ok((presets, embedded))
 }

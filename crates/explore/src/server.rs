@@ -4,14 +4,20 @@
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
 //! `GET /chartview.js`,
 //! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
-//! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`.
+//! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`,
+//! `GET /api/progress?page=PAGE`; in classroom mode also `GET /join?code=CODE`,
+//! `POST /join` (the join form), `GET /teacher?key=KEY`, `GET /api/classroom` and
+//! `POST /api/classroom/push` (the teacher), and every other route needs the token
+//! (module `classroom`).
 //! Every connection is handled on its own thread so that a new run can cancel the one
 //! in progress; no route reads files. API requests from
 //! other sites (by `Origin` or `Sec-Fetch-Site`) are refused, and a run whose client
 //! closes the connection is cancelled.
 
+use super::classroom::{self, Classroom, Role};
 use super::http::{self, Reply, Request};
 use super::{ApiError, Explorer};
+use policysim_charts::Lang;
 use policysim_model::error::Error;
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
@@ -30,6 +36,27 @@ pub struct Server {
     listener: TcpListener,
     explorer: Arc<Explorer>,
     addr: SocketAddr,
+    classroom: Option<Arc<Classroom>>,
+}
+
+/// What a classroom server knows to print: the join address and code, the teacher's link.
+pub struct ClassroomInfo<'a>(&'a Classroom);
+
+impl ClassroomInfo<'_> {
+    /// The join code.
+    pub fn code(&self) -> &str {
+        self.0.code()
+    }
+
+    /// The join address with the code (what the QR code holds).
+    pub fn join_url(&self) -> &str {
+        self.0.join_url()
+    }
+
+    /// The teacher's link on `base`.
+    pub fn teacher_url(&self, base: &str) -> String {
+        self.0.teacher_url(base)
+    }
 }
 
 impl Server {
@@ -43,11 +70,36 @@ impl Server {
         let listener = TcpListener::bind(addr)
             .map_err(|e| Error::Failure(format!("cannot listen on {addr}: {e}")))?;
         let addr = listener.local_addr().unwrap_or(addr);
+        let classroom = explorer
+            .options
+            .classroom
+            .then(|| Arc::new(Classroom::new(&classroom::join_base(addr))));
         Ok(Server {
             listener,
             explorer: Arc::new(explorer),
             addr,
+            classroom,
         })
+    }
+
+    /// The private folder of the embedded data presets' files, when they are used.
+    pub fn presets_folder(&self) -> Option<&std::path::Path> {
+        self.explorer.presets_folder()
+    }
+
+    /// The class, in classroom mode.
+    pub fn classroom(&self) -> Option<ClassroomInfo<'_>> {
+        self.classroom.as_deref().map(ClassroomInfo)
+    }
+
+    /// The page's URL on this computer (loopback when the server listens on every
+    /// interface).
+    pub fn local_url(&self) -> String {
+        if self.addr.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}/", self.addr.port())
+        } else {
+            self.url()
+        }
     }
 
     /// The address actually bound.
@@ -73,7 +125,9 @@ impl Server {
         let explorer = Arc::clone(&self.explorer);
         let loopback = self.is_loopback();
         let timeout = Duration::from_secs(explorer.options.request_timeout);
-        let handler = move |request: &Request| handle(&explorer, request, loopback);
+        let classroom = self.classroom.clone();
+        let handler =
+            move |request: &Request| handle(&explorer, classroom.as_deref(), request, loopback);
         http::serve(&self.listener, timeout, Arc::new(handler));
     }
 }
@@ -88,8 +142,13 @@ fn error_reply(e: &ApiError) -> Reply {
     reply
 }
 
-fn handle(explorer: &Explorer, request: &Request, loopback: bool) -> Reply {
-    if loopback && !host_is_loopback(request) {
+fn handle(
+    explorer: &Explorer,
+    classroom: Option<&Classroom>,
+    request: &Request,
+    loopback: bool,
+) -> Reply {
+    if loopback && classroom.is_none() && !host_is_loopback(request) {
         // Refuse pages of other sites that reach this server through DNS rebinding.
         return Reply::error(
             403,
@@ -99,7 +158,105 @@ fn handle(explorer: &Explorer, request: &Request, loopback: bool) -> Reply {
     if let Some(why) = cross_site(request) {
         return Reply::error(403, &why);
     }
-    route(explorer, request)
+    match classroom {
+        None => route(explorer, request, ""),
+        Some(class) => classroom_route(explorer, class, request),
+    }
+}
+
+/// Classroom mode: joining, the teacher's link, the class's setting; every other route
+/// only with a token (the join form instead of the page without one).
+fn classroom_route(explorer: &Explorer, class: &Classroom, request: &Request) -> Reply {
+    let url = request.target.as_str();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let zh = query_value(query, "lang").map_or(explorer.options.lang == Lang::Zh, |l| l == "zh");
+    let joined = |token: &str| {
+        let mut reply = Reply::ok("text/plain; charset=utf-8", "joined");
+        reply.status = 303;
+        let to = if zh { "/?lang=zh" } else { "/" };
+        reply.headers.push(("Location", to.into()));
+        reply
+            .headers
+            .push(("Set-Cookie", classroom::set_cookie(token)));
+        reply
+    };
+    let join_form = |status: u16, error: Option<&ApiError>| {
+        let text = error.map(|e| match (zh, &e.message_zh) {
+            (true, Some(m)) => m.clone(),
+            _ => e.message.clone(),
+        });
+        let mut reply = Reply::ok(
+            "text/html; charset=utf-8",
+            classroom::join_page(zh, text.as_deref()),
+        );
+        reply.status = status;
+        reply
+    };
+    match (request.method.as_str(), path) {
+        ("GET", "/join") | ("POST", "/join") => {
+            let code = if request.method == "GET" {
+                query_value(query, "code")
+            } else {
+                classroom::form_code(&request.body)
+            };
+            return match class.join(code.as_deref().unwrap_or("")) {
+                Ok(token) => joined(&token),
+                Err(e) => join_form(e.status, Some(&e)),
+            };
+        }
+        ("GET", "/teacher") => {
+            return match query_value(query, "key").and_then(|k| class.teacher_token(&k)) {
+                Some(token) => joined(&token),
+                None => Reply::error(403, "not the teacher's key"),
+            };
+        }
+        _ => {}
+    }
+    let token = classroom::token_of(
+        request.header_values("cookie"),
+        request.header("authorization"),
+    );
+    let Some(role) = token.and_then(|t| class.role_of(t)) else {
+        return match (request.method.as_str(), path) {
+            ("GET" | "HEAD", "/") | ("GET" | "HEAD", "/index.html") => join_form(200, None),
+            _ => Reply::error(
+                401,
+                "this class's server answers students who joined: open the join address \
+                 and enter the code",
+            ),
+        };
+    };
+    let owner = match &role {
+        Role::Teacher => "teacher",
+        Role::Student(token) => token.as_str(),
+    };
+    match (request.method.as_str(), path) {
+        ("GET", "/api/config") => {
+            let mut config = explorer.config_json();
+            config["classroom"] = class.config_json(&role);
+            json_reply(&config)
+        }
+        ("GET", "/api/classroom") => json_reply(&class.state_json()),
+        ("POST", "/api/classroom/push") => match role {
+            Role::Teacher => match class.push(&String::from_utf8_lossy(&request.body)) {
+                Ok(v) => json_reply(&v),
+                Err(e) => error_reply(&e),
+            },
+            Role::Student(_) => {
+                Reply::error(403, "only the teacher can send a setting to the class")
+            }
+        },
+        _ => route(explorer, request, owner),
+    }
+}
+
+/// The percent-decoded value of `name` in a URL query.
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| super::percent_decode(v))
 }
 
 /// Why an API request (any `/api/` route, any method but GET and HEAD) comes from
@@ -148,7 +305,8 @@ fn host_is_loopback(request: &Request) -> bool {
     name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-fn route(explorer: &Explorer, request: &Request) -> Reply {
+/// The page's routes, for `owner` (a classroom token, or empty).
+fn route(explorer: &Explorer, request: &Request, owner: &str) -> Reply {
     let url = request.target.as_str();
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     match (request.method.as_str(), path) {
@@ -164,7 +322,11 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
         ("GET", "/api/presets") => json_reply(&explorer.presets_json()),
-        ("POST", "/api/run") => run(explorer, request),
+        ("POST", "/api/run") => run(explorer, request, owner),
+        ("GET", "/api/progress") => {
+            let page = query_value(query, "page").unwrap_or_default();
+            json_reply(&explorer.progress_json(owner, &page))
+        }
         ("GET", "/api/scenario.toml") => match explorer.scenario_download(query) {
             Ok((name, text)) => {
                 let mut reply = Reply::ok("application/toml; charset=utf-8", text);
@@ -214,7 +376,7 @@ fn route(explorer: &Explorer, request: &Request) -> Reply {
 
 /// `POST /api/run`: a JSON body (Content-Type `application/json`), run while the client
 /// stays connected.
-fn run(explorer: &Explorer, request: &Request) -> Reply {
+fn run(explorer: &Explorer, request: &Request, owner: &str) -> Reply {
     let content_type = request.header("content-type").unwrap_or("");
     let media = content_type.split(';').next().unwrap_or("").trim();
     if !media.eq_ignore_ascii_case("application/json") {
@@ -233,7 +395,7 @@ fn run(explorer: &Explorer, request: &Request) -> Reply {
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let (result, gone) = request.while_connected(&cancel, || {
-        explorer.run_json_cancellable(body, Arc::clone(&cancel))
+        explorer.run_json_cancellable(body, owner, Arc::clone(&cancel))
     });
     match result {
         Ok(v) => json_reply(&v),

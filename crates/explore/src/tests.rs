@@ -21,9 +21,26 @@ fn obj(v: Value) -> Map<String, Value> {
 fn presets_are_the_embedded_examples_with_values() {
     let e = explorer();
     let ids: Vec<&str> = e.presets().iter().map(|p| p.id.as_str()).collect();
+    // the data presets too: from the binary's own copies, as no scenarios folder is here
     assert_eq!(
         ids,
-        ["baseline", "competition", "pilot", "mandate", "uptake"]
+        [
+            "baseline",
+            "competition",
+            "pilot",
+            "mandate",
+            "uptake",
+            "us_states",
+            "china_cities"
+        ]
+    );
+    let folder = e
+        .presets_folder()
+        .expect("the embedded data presets' private folder");
+    assert!(folder.join("data/china_cities_nodes.csv").is_file());
+    assert!(
+        e.presets()[6].observed.is_some(),
+        "compared with the real adoptions"
     );
     let j = e.presets_json();
     assert_eq!(j["presets"][4]["values"]["central.mode"], "uptake");
@@ -172,7 +189,7 @@ fn a_newer_request_cancels_the_running_one() {
         e2.run_json(r#"{"preset": "competition", "runs": 100, "steps": 200}"#)
     });
     // wait until the slow request has registered itself as the running one
-    while lock(&e.current).is_empty() {
+    while e.queue.is_idle() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5}"#);
@@ -266,7 +283,7 @@ fn requests_of_different_pages_do_not_cancel_each_other() {
     let slow = std::thread::spawn(move || {
         e2.run_json(r#"{"preset": "competition", "runs": 40, "steps": 80, "page": "a"}"#)
     });
-    while lock(&e.current).is_empty() {
+    while e.queue.is_idle() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let fast = e.run_json(r#"{"preset": "baseline", "runs": 4, "steps": 5, "page": "b"}"#);
@@ -277,10 +294,7 @@ fn requests_of_different_pages_do_not_cancel_each_other() {
         40,
         "page a's run was not cancelled"
     );
-    assert!(
-        lock(&e.current).is_empty(),
-        "finished requests are forgotten"
-    );
+    assert!(e.queue.is_idle(), "finished requests are forgotten");
 }
 
 #[test]

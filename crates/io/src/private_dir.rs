@@ -88,16 +88,19 @@ fn create_exclusive(path: &Path) -> std::io::Result<()> {
     builder.create(path)
 }
 
-/// `PREFIX-` and 128 bits from the operating system's randomness, as hexadecimal.
-fn random_name(prefix: &str) -> String {
+/// 64 bits another user cannot predict: what private folders' names (and the explore
+/// classroom's codes and tokens) are made of.
+pub fn random_word() -> u64 {
     // Each RandomState is keyed from the operating system's random source; SipHash with
     // a secret key gives values another user cannot predict.
-    let word = || {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(0);
-        h.finish()
-    };
-    format!("{prefix}-{:016x}{:016x}", word(), word())
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0);
+    h.finish()
+}
+
+/// `PREFIX-` and 128 bits from the operating system's randomness, as hexadecimal.
+fn random_name(prefix: &str) -> String {
+    format!("{prefix}-{:016x}{:016x}", random_word(), random_word())
 }
 
 #[cfg(test)]
