@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
 import { chartsReadable, fullScreen, recordCanvasText } from "./charts.mjs";
+import { accessible, check, englishWords, overflow, passedCount } from "./common.mjs";
 
 const url = process.env.EXPLORE_URL;
 const bin = process.env.POLICYSIM_BIN;
@@ -20,13 +20,6 @@ const outDir = process.env.OUT_DIR || mkdtempSync(join(tmpdir(), "explore-out-")
 if (!url || !bin) {
   console.error("set EXPLORE_URL and POLICYSIM_BIN (tests/e2e/run.sh does)");
   process.exit(2);
-}
-
-let passed = 0;
-function check(cond, what) {
-  if (!cond) throw new Error("FAILED: " + what);
-  passed += 1;
-  console.log("ok - " + what);
 }
 
 // Waits until no request is in flight and `pred(summary text)` holds.
@@ -53,49 +46,11 @@ async function setControl(page, key, value) {
   }, value);
 }
 
-// No element sticks out to the right and the document does not scroll sideways.
-async function overflow(page) {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [];
-    if (document.documentElement.scrollWidth > width) wide.push(`document ${document.documentElement.scrollWidth} px`);
-    for (const el of document.querySelectorAll("body *")) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || el.closest(".sr-only") || el.closest("[hidden]")) continue;
-      // a chart narrower than 420 px scrolls sideways in its figure (the page does not)
-      if (el.parentElement && el.parentElement.tagName === "FIGURE" && getComputedStyle(el.parentElement).overflowX === "auto"
-        && el.parentElement.getBoundingClientRect().right <= width + 1) continue;
-      if (r.right > width + 1) wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ends at ${Math.round(r.right)}`);
-    }
-    return wide.slice(0, 5);
-  });
-}
-
 async function runVisible(page) {
   return page.$eval("#run", (b) => {
     const r = b.getBoundingClientRect();
     return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
   });
-}
-
-// Words of Latin letters in a text, except the allowed names (file formats, the program).
-function englishWords(text) {
-  // file formats, the program, and the names of people a method is named after (Kaplan–Meier)
-  const allowed = new Set(["TOML", "ZIP", "CSV", "SVG", "policysim", "RMSE", "Kaplan", "Meier"]);
-  return (text.match(/[A-Za-z][A-Za-z_]+/g) || []).filter((x) => !allowed.has(x));
-}
-
-// axe-core (tests/e2e/package.json) on the page as it is: every violation, and the check
-// that none is serious or critical.
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-async function accessible(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: axePath });
-  const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })));
-  if (found.length) console.log(`# axe at ${what}: ` + JSON.stringify(found));
-  const bad = found.filter((v) => v.impact === "serious" || v.impact === "critical");
-  check(bad.length === 0, `axe-core at ${what}: no serious or critical violations` + (bad.length ? ": " + JSON.stringify(bad) : ""));
-  return found;
 }
 
 // Where the run bar's copy of the result is, and what it says.
@@ -593,5 +548,5 @@ try {
   rmSync(profile, { recursive: true, force: true });
 }
 // the plain closing line CI reads: checks passed, and whether one failed
-console.log(`e2e: ${passed} passed, ${failed ? 1 : 0} failed`);
+console.log(`e2e: ${passedCount()} passed, ${failed ? 1 : 0} failed`);
 process.exit(failed ? 1 : 0);

@@ -299,10 +299,10 @@ pub(crate) fn qr_svg(text: &str) -> String {
 
 /// The join form (`GET /` without a token), in `zh` or English, with `error` above it.
 pub(crate) fn join_page(zh: bool, error: Option<&str>) -> String {
-    let (lang, title, label, button, help, other) = if zh {
+    let (lang, heading, label, button, help, other) = if zh {
         (
             "zh",
-            "加入课堂 · policysim explore",
+            "加入课堂",
             "加入码",
             "加入",
             "输入老师投影上的 6 位加入码。",
@@ -311,7 +311,7 @@ pub(crate) fn join_page(zh: bool, error: Option<&str>) -> String {
     } else {
         (
             "en",
-            "Join the class · policysim explore",
+            "Join the class",
             "Join code",
             "Join",
             "Enter the 6-character code your teacher shows.",
@@ -325,13 +325,13 @@ pub(crate) fn join_page(zh: bool, error: Option<&str>) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"icon\" href=\"data:,\">\
+         <title>{heading} · policysim explore</title><link rel=\"icon\" href=\"data:,\">\
          <style>body{{font:18px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;\
          padding:0 1rem;color:#1a1a1a}}h1{{font-size:1.4rem}}input,button{{font:inherit;\
          padding:.5rem .75rem;min-height:44px}}input{{width:8em;letter-spacing:.2em;\
          text-transform:uppercase}}button{{background:#0b5cad;color:#fff;border:0;\
          border-radius:4px}}#join-error{{color:#a10000}}</style></head>\n<body><main>\
-         <h1>{title}</h1>{error}<form method=\"post\" action=\"{action}\">\
+         <h1>{heading}</h1>{error}<form method=\"post\" action=\"{action}\">\
          <p><label for=\"code\">{label}</label><br><input id=\"code\" name=\"code\" \
          autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" \
          maxlength=\"12\" required aria-describedby=\"join-help\"> \
