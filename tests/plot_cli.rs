@@ -216,7 +216,7 @@ fn completions_generate_for_bash_zsh_and_fish() {
     let bash = String::from_utf8(ok(tmp.path(), &["completions", "bash"]).stdout).unwrap();
     for values in [
         "en zh",
-        "png svg png,svg",
+        "png svg pdf png,svg svg,pdf png,svg,pdf",
         "sobol morris",
         "grid zip",
         "curve curve+hazard",

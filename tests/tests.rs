@@ -6,6 +6,7 @@
 mod common;
 
 mod bad_inputs;
+mod chart_fonts;
 mod chart_legibility;
 mod charts_cli;
 mod classic_models;

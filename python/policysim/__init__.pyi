@@ -27,7 +27,7 @@ Scenario = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 PathLike = Union[str, "os.PathLike[str]"]
 SetValue = Union[str, int, float, bool, Tuple[Any, ...], List[Any], Mapping[str, Any]]
 Sets = Union[Mapping[str, SetValue], Sequence[str]]
-Format = Union[str, Sequence[Literal["png", "svg"]]]
+Format = Union[str, Sequence[Literal["png", "svg", "pdf"]]]
 Size = Union[str, Tuple[int, int]]
 
 __version__: str
@@ -119,7 +119,7 @@ def run(
         max_runs: the cap on runs with ``precision`` (default 100000); not reached:
             PolicysimError with exit code 3, the results made kept in ``out``.
         no_charts: do not draw charts.
-        format: chart formats, ``"png,svg"`` or ``["png", "svg"]``.
+        format: chart formats, ``"png,svg"``, ``"pdf"`` or ``["png", "svg", "pdf"]``.
         lang: language of the charts, en or zh.
         size: PNG size, ``(1600, 1000)`` or ``"1600x1000"``.
 

@@ -178,7 +178,7 @@ enum CompletionShell {
 /// Chart options shared by `run`, `plot`, `compare`, `fit`, `forecast` and `compare-mechanisms`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// Chart formats, comma-separated: png, svg or png,svg.
+    /// Chart formats, comma-separated: png, svg, pdf or a list such as png,svg,pdf.
     #[arg(long, value_parser = choices::choices(FORMAT_VALUES, parse_formats), default_value = "png,svg")]
     format: Formats,
     /// Language of chart titles, axes and legends: en or zh (中文).
@@ -199,7 +199,8 @@ pub(super) fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
 }
 
 /// The values of `--format` offered to completions.
-pub(super) const FORMAT_VALUES: &[&str] = &["png", "svg", "png,svg"];
+pub(super) const FORMAT_VALUES: &[&str] =
+    &["png", "svg", "pdf", "png,svg", "svg,pdf", "png,svg,pdf"];
 
 /// The values of `--lang` offered to completions.
 pub(super) const LANG_VALUES: &[&str] = &["en", "zh"];
@@ -212,6 +213,7 @@ impl ChartArgs {
             lang: self.lang,
             size: self.size,
             text_percent: 100,
+            svg_outlines: true,
         }
     }
 }

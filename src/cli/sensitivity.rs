@@ -86,7 +86,7 @@ pub(super) struct SensitivityArgs {
     /// Do not draw the chart.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart formats, comma-separated: png, svg or png,svg.
+    /// Chart formats, comma-separated: png, svg, pdf or a list such as png,svg,pdf.
     #[arg(long, value_parser = super::choices::choices(super::FORMAT_VALUES, super::parse_formats), default_value = "png,svg")]
     pub format: Formats,
     /// Language of the chart: en or zh (中文).
@@ -354,6 +354,7 @@ fn write_analysis(
             lang: args.lang,
             size: args.size,
             text_percent: 100,
+            svg_outlines: true,
         };
         for &f in &opts.formats {
             let bytes = render_figure(&chart, f, &opts)?;

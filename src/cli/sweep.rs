@@ -122,7 +122,7 @@ pub(super) struct SweepChartArgs {
     /// Do not draw the chart.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart formats, comma-separated: png, svg or png,svg.
+    /// Chart formats, comma-separated: png, svg, pdf or a list such as png,svg,pdf.
     #[arg(long, value_parser = super::choices::choices(super::FORMAT_VALUES, super::parse_formats), default_value = "png,svg")]
     pub format: Formats,
     /// Language of chart titles and axes: en or zh (中文).
@@ -154,6 +154,7 @@ impl SweepChartArgs {
             lang: self.lang,
             size: self.size,
             text_percent: 100,
+            svg_outlines: true,
         };
         crate::sweep::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
     }

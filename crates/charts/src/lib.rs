@@ -17,6 +17,8 @@ pub mod difference;
 pub mod font;
 pub mod hazard;
 pub mod map;
+pub mod outline;
+pub mod pdf;
 pub mod read;
 pub mod style;
 pub mod text;
@@ -44,8 +46,12 @@ pub use style::Style;
 pub enum ChartFormat {
     /// Raster PNG (size in pixels from [`ChartOptions::size`]).
     Png,
-    /// Vector SVG with real `<text>` elements.
+    /// Vector SVG: every text drawn as the embedded font's glyph outlines (over its
+    /// transparent `<text>`, for search and screen readers; module `outline`), unless
+    /// [`ChartOptions::svg_outlines`] is off.
     Svg,
+    /// Vector PDF made from the outlined SVG (module `pdf`): no font needed to show it.
+    Pdf,
 }
 
 impl ChartFormat {
@@ -54,6 +60,7 @@ impl ChartFormat {
         match self {
             ChartFormat::Png => "png",
             ChartFormat::Svg => "svg",
+            ChartFormat::Pdf => "pdf",
         }
     }
 }
@@ -64,8 +71,9 @@ impl FromStr for ChartFormat {
         match s.trim().to_ascii_lowercase().as_str() {
             "png" => Ok(ChartFormat::Png),
             "svg" => Ok(ChartFormat::Svg),
+            "pdf" => Ok(ChartFormat::Pdf),
             other => Err(format!(
-                "unknown chart format `{other}` (allowed: png, svg)"
+                "unknown chart format `{other}` (allowed: png, svg, pdf)"
             )),
         }
     }
@@ -122,6 +130,9 @@ pub struct ChartOptions {
     /// `policysim run` draws; more: larger text and margins for a chart shown small,
     /// the plot taking what is left).
     pub text_percent: u32,
+    /// SVG texts drawn as glyph outlines (true: files that show the same everywhere;
+    /// false: the explore page's charts, shown by a browser with the page's fonts).
+    pub svg_outlines: bool,
 }
 
 impl Default for ChartOptions {
@@ -131,6 +142,7 @@ impl Default for ChartOptions {
             lang: Lang::En,
             size: (1600, 1000),
             text_percent: 100,
+            svg_outlines: true,
         }
     }
 }
@@ -145,7 +157,9 @@ pub fn parse_formats(s: &str) -> std::result::Result<Vec<ChartFormat>, String> {
         }
     }
     if out.is_empty() {
-        return Err("no chart format given (allowed: png, svg, or png,svg)".into());
+        return Err(
+            "no chart format given (allowed: png, svg, pdf, or a list such as png,svg)".into(),
+        );
     }
     Ok(out)
 }
@@ -222,6 +236,7 @@ pub fn render_figure(
             }
             encode_png(&buf, w, h)?
         }
+        ChartFormat::Svg if opts.svg_outlines => svg_outlined(figure, &style, (w, h))?.into_bytes(),
         ChartFormat::Svg => {
             let mut s = String::new();
             {
@@ -233,7 +248,23 @@ pub fn render_figure(
             }
             s.into_bytes()
         }
+        ChartFormat::Pdf => pdf::svg_to_pdf(&svg_outlined(figure, &style, (w, h))?)?,
     })
+}
+
+/// `figure` as SVG with its texts drawn as glyph outlines (module `outline`).
+fn svg_outlined(figure: &impl Figure, style: &Style, (w, h): (u32, u32)) -> Result<String> {
+    let mut s = String::new();
+    let runs = outline::TextRuns::default();
+    {
+        let backend = SVGBackend::with_string(&mut s, (w, h));
+        let root = text::TextFix::recording(backend, runs.clone()).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        figure.draw(&root, style)?;
+        root.present().map_err(draw_err)?;
+    }
+    let runs = runs.borrow();
+    Ok(outline::outline_svg(&s, &runs))
 }
 
 /// Encodes an RGB buffer as PNG.

@@ -722,7 +722,13 @@ fn option_parsers() {
         vec![ChartFormat::Png, ChartFormat::Svg]
     );
     assert_eq!(parse_formats("SVG").unwrap(), vec![ChartFormat::Svg]);
-    assert!(parse_formats("png,pdf").unwrap_err().contains("pdf"));
+    assert_eq!(
+        parse_formats("png,pdf").unwrap(),
+        vec![ChartFormat::Png, ChartFormat::Pdf]
+    );
+    assert!(parse_formats("png,eps")
+        .unwrap_err()
+        .contains("png, svg, pdf"));
     assert!(parse_formats("").is_err());
     assert_eq!(parse_lang("zh").unwrap(), Lang::Zh);
     assert_eq!(parse_lang("en").unwrap(), Lang::En);

@@ -54,12 +54,28 @@ pub fn text_width(text: &str, em: f32) -> f32 {
 pub struct TextFix<B> {
     inner: B,
     raster: bool,
+    /// Where the texts passed on to a vector backend are recorded (for outlines).
+    runs: Option<super::outline::TextRuns>,
 }
 
 impl<B> TextFix<B> {
     /// Wraps `inner`; `raster` = draw text as pixels here (for bitmap backends).
     pub fn new(inner: B, raster: bool) -> TextFix<B> {
-        TextFix { inner, raster }
+        TextFix {
+            inner,
+            raster,
+            runs: None,
+        }
+    }
+
+    /// Wraps a vector backend, recording every text it is given into `runs` (in
+    /// drawing order) so that `outline::outline_svg` can draw them as glyphs.
+    pub(crate) fn recording(inner: B, runs: super::outline::TextRuns) -> TextFix<B> {
+        TextFix {
+            inner,
+            raster: false,
+            runs: Some(runs),
+        }
     }
 }
 
@@ -156,6 +172,20 @@ impl<B: DrawingBackend> DrawingBackend for TextFix<B> {
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         if !self.raster {
+            let color = style.color();
+            if let (Some(runs), true) = (&self.runs, color.alpha != 0.0) {
+                let (r, g, b) = color.rgb;
+                runs.borrow_mut().push(super::outline::TextRun {
+                    text: text.to_string(),
+                    em: em_of(style.size()),
+                    h: style.anchor().h_pos,
+                    v: style.anchor().v_pos,
+                    pos,
+                    rotate: super::outline::degrees(&style.transform()),
+                    fill: format!("#{r:02X}{g:02X}{b:02X}"),
+                    opacity: color.alpha,
+                });
+            }
             return self.inner.draw_text(text, style, pos);
         }
         let color = style.color();

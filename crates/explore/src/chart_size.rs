@@ -38,6 +38,8 @@ pub(crate) fn download_options(lang: Lang) -> ChartOptions {
         lang,
         size: DOWNLOAD_SIZE,
         text_percent: 100,
+        // files: the same on every machine (glyph outlines)
+        svg_outlines: true,
     }
 }
 
@@ -67,6 +69,8 @@ pub fn page_options(lang: Lang, shown_at: Option<u32>) -> ChartOptions {
         lang,
         size: (w, h),
         text_percent: percent,
+        // the page's charts, shown by the browser with the page's fonts: live text
+        svg_outlines: false,
     }
 }
 

@@ -1,0 +1,196 @@
+//! Charts that carry their own letters: every chart kind, in SVG and PDF, in English and
+//! Chinese, needs no font where it is shown. In the SVG every text is drawn as the
+//! embedded font's glyph outlines over its transparent `<text>`; the PDF (made from that
+//! SVG) holds no font at all. Through the binary, on the folders of `run`, `compare`,
+//! `sweep` and `sensitivity` redrawn by `plot`.
+
+use crate::common::binary;
+use policysim::charts::outline::missing_glyphs;
+use std::path::Path;
+use std::process::Command;
+
+fn ok(cwd: &Path, args: &[&str]) {
+    let o = Command::new(binary())
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn repo_file(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The contents of every `<text>` element of an SVG.
+fn texts(svg: &str) -> Vec<String> {
+    svg.match_indices("<text ")
+        .filter_map(|(i, _)| {
+            let rest = &svg[i..];
+            let open = rest.find('>')? + 1;
+            let close = rest.find("</text>")?;
+            Some(
+                rest[open..close]
+                    .trim()
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
+
+/// Checks every SVG and PDF chart in `dir`: returns how many of each it checked.
+fn check_folder(dir: &Path, lang: &str) -> (usize, usize) {
+    let mut checked = (0, 0);
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for path in names {
+        let what = path.display().to_string();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("svg") => {
+                let svg = std::fs::read_to_string(&path).unwrap();
+                let texts = texts(&svg);
+                assert!(!texts.is_empty(), "{what}: no text at all");
+                // each text: transparent, followed by its outlines
+                assert_eq!(
+                    svg.matches("<text ").count(),
+                    svg.matches("aria-hidden=\"true\">").count(),
+                    "{what}: a text without its outlines"
+                );
+                for element in svg.split("<text ").skip(1) {
+                    let tag = &element[..element.find('>').unwrap()];
+                    assert!(
+                        tag.contains(" opacity=\"0\""),
+                        "{what}: a visible <text>: {tag}"
+                    );
+                }
+                // every letter is a glyph of the embedded font, drawn once per letter
+                let letters: usize = texts
+                    .iter()
+                    .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+                    .sum();
+                assert_eq!(svg.matches("<use ").count(), letters, "{what}");
+                for t in &texts {
+                    assert!(
+                        missing_glyphs(t).is_empty(),
+                        "{what}: no glyph for {:?} in {t:?}",
+                        missing_glyphs(t)
+                    );
+                }
+                if lang == "zh" {
+                    assert!(
+                        texts
+                            .iter()
+                            .any(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+                        "{what}: no Chinese text in a Chinese chart"
+                    );
+                }
+                let pdf = std::fs::read(path.with_extension("pdf"))
+                    .unwrap_or_else(|_| panic!("{what}: no PDF beside it"));
+                assert!(pdf.starts_with(b"%PDF-"), "{what}: the PDF");
+                let text = String::from_utf8_lossy(&pdf);
+                assert!(!text.contains("/Font"), "{what}: the PDF refers to a font");
+                checked.0 += 1;
+                checked.1 += 1;
+            }
+            Some("pdf") => assert!(path.with_extension("svg").exists(), "{what}"),
+            _ => {}
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let competition = repo_file("scenarios/competition.toml");
+    let small = ["--runs", "4", "--steps", "12", "-q", "--format", "svg,pdf"];
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["run", &competition, "--out", out];
+        args.extend_from_slice(&small);
+        args.extend_from_slice(extra);
+        ok(t, &args);
+    };
+    run("a", &[]);
+    run("b", &["--set", "central.recognition=0"]);
+    ok(
+        t,
+        &["compare", "a", "b", "--out", "c", "--format", "svg,pdf"],
+    );
+    ok(
+        t,
+        &[
+            "sweep",
+            &competition,
+            "--set",
+            "learning.rate=0.1,0.3",
+            "--runs",
+            "3",
+            "--steps",
+            "10",
+            "--out",
+            "s",
+            "-q",
+            "--format",
+            "svg,pdf",
+        ],
+    );
+    ok(
+        t,
+        &[
+            "sensitivity",
+            &repo_file("examples/sensitivity.toml"),
+            "--samples",
+            "4",
+            "--runs",
+            "2",
+            "--steps",
+            "8",
+            "--out",
+            "e",
+            "-q",
+            "--format",
+            "svg,pdf",
+        ],
+    );
+    let mut total = (0, 0);
+    for folder in ["a", "c", "s", "e"] {
+        let (svgs, pdfs) = check_folder(&t.join(folder), "en");
+        assert!(svgs > 0, "{folder}: no SVG chart");
+        total = (total.0 + svgs, total.1 + pdfs);
+        let zh = format!("{folder}-zh");
+        ok(
+            t,
+            &[
+                "plot", folder, "--lang", "zh", "--out", &zh, "-q", "--format", "svg,pdf",
+            ],
+        );
+        let (svgs, pdfs) = check_folder(&t.join(&zh), "zh");
+        assert!(svgs > 0, "{zh}: no SVG chart");
+        total = (total.0 + svgs, total.1 + pdfs);
+    }
+    println!("checked {} SVG and {} PDF charts", total.0, total.1);
+    // the same scenario and seed: the same SVG and PDF bytes
+    run("a2", &[]);
+    for chart in ["adoption.svg", "adoption.pdf", "map.pdf", "channels.pdf"] {
+        assert!(
+            std::fs::read(t.join("a").join(chart)).unwrap()
+                == std::fs::read(t.join("a2").join(chart)).unwrap(),
+            "{chart} differs between two identical runs"
+        );
+    }
+}
