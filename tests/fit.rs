@@ -126,7 +126,15 @@ fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
     let fit = last;
     let out = dir.path().join(format!("fit-{}", TARGETS - 1));
     assert_eq!(fit["start_year"], 2000);
-    assert_eq!(fit["evaluations"], 100);
+    // the budget, plus ABC batches while fewer than the minimum are accepted (at most
+    // as many again by default)
+    let evaluations = fit["evaluations"].as_u64().unwrap();
+    assert!((100..=200).contains(&evaluations), "{evaluations}");
+    assert_eq!(fit["max_evaluations"], 200);
+    assert!(
+        fit["accepted"].as_u64().unwrap() >= 50 || evaluations == 200,
+        "{fit}"
+    );
     assert!(fit["bass"]["p"].as_f64().unwrap() > 0.0);
     let table = std::fs::read_to_string(out.join("fit.csv")).unwrap();
     assert!(table
@@ -210,7 +218,48 @@ fn the_same_seed_gives_the_same_fit() {
         let v = json(&out.join("fit.json"));
         (v, std::fs::read(out.join("evaluations.csv")).unwrap())
     };
-    assert_eq!(run("a"), run("b"));
+    let a = run("a");
+    // the ABC phase drew several batches (each adapted to the one before)
+    assert!(a.0["abc_batches"].as_u64().unwrap() >= 2, "{}", a.0);
+    assert_eq!(a, run("b"));
+}
+
+/// When the cap on evaluations comes before the documented minimum of accepted ABC
+/// samples, the interval is not called an ABC interval and a warning says so.
+#[test]
+fn too_few_accepted_samples_give_an_honest_name_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    let o = bin()
+        .current_dir(repo())
+        .args(["fit", "scenarios/china_cities.toml", "--observed"])
+        .args(["scenarios/data/china_cities.csv", "--unit-column", "name"])
+        .args(["--year-column", "dual_carbon_year"])
+        .args([
+            "--free",
+            "innovation.rate=0:1",
+            "--free",
+            "learning.rate=0:1",
+        ])
+        .args(["--runs", "20", "--budget", "40", "--max-evaluations", "40"])
+        .args(["--no-charts", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let fit = json(&out.join("fit.json"));
+    assert_eq!(fit["evaluations"], 40);
+    assert_eq!(fit["max_evaluations"], 40);
+    let accepted = fit["accepted"].as_u64().unwrap();
+    assert!(accepted < 50, "{fit}");
+    assert_eq!(fit["interval_method"], "accepted-min-max");
+    assert!(!err.contains("ABC 5–95% of"), "{err}");
+    assert!(
+        err.contains(&format!("warning: only {accepted} ABC sample"))
+            && err.contains("raise --max-evaluations (or --budget), or narrow the --free box"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -439,6 +488,10 @@ fn out_of_range_fit_requests_are_refused_naming_the_option() {
         (
             &["--free", lr, "--budget", "11"],
             &["--budget 11", "between 12"],
+        ),
+        (
+            &["--free", lr, "--budget", "100", "--max-evaluations", "99"],
+            &["--max-evaluations 99", "between --budget (100)"],
         ),
         (
             &["--free", "runs=2:50"],

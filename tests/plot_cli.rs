@@ -280,22 +280,30 @@ fn fit_says_what_its_interval_is_warns_on_an_edge_and_names_a_better_bass_fit() 
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("fit/fit.json")).unwrap())
             .unwrap();
     let accepted = fit["accepted"].as_u64().unwrap();
+    let minimum = policysim::fit::abc::MIN_ACCEPTED as u64;
+    assert_eq!(fit["min_accepted"], minimum);
     if fit["interval_method"] == "abc-5-95" {
-        assert!(accepted >= 10, "{fit}");
+        assert!(accepted >= minimum, "{fit}");
         assert!(
             err.contains(&format!(
-                "[interval: ABC 5–95% of {accepted} accepted samples]"
+                "[interval: ABC 5–95% of {accepted} accepted samples, importance-weighted (effective sample size {:.0})]",
+                fit["accepted_ess"].as_f64().unwrap()
             )),
             "{err}"
         );
+        assert!(!err.contains("ABC samples were accepted in"), "{err}");
     } else {
         assert_eq!(fit["interval_method"], "accepted-min-max");
-        assert!(accepted < 10, "{fit}");
+        assert!(accepted < minimum, "{fit}");
         assert!(
             err.contains(&format!(
-                "within the ABC tolerance; only {accepted} ABC sample{} accepted, too few for a 5–95% range]",
+                "within the ABC tolerance; only {accepted} ABC sample{} accepted, too few for an ABC 5–95% range]",
                 if accepted == 1 { "" } else { "s" }
             )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("warning: only {accepted} ABC sample")),
             "{err}"
         );
     }

@@ -21,6 +21,7 @@ mod every_command;
 mod explore_api;
 mod explore_classroom;
 mod fit;
+mod fit_coverage;
 mod fit_pooled;
 mod fixed_population;
 mod forecast;

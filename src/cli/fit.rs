@@ -42,9 +42,12 @@ pub(super) struct FitArgs {
     /// Runs per evaluation (the same seeds every time: common random numbers).
     #[arg(long, default_value_t = 100)]
     pub runs: u32,
-    /// Number of evaluations (design + optimiser + ABC).
+    /// Number of evaluations planned (design + optimiser + the first ABC batch).
     #[arg(long, default_value_t = 200)]
     pub budget: usize,
+    /// The most evaluations in all: more ABC batches are drawn while fewer than 50 ABC samples are accepted (default: twice --budget).
+    #[arg(long)]
+    pub max_evaluations: Option<usize>,
     /// What to minimise: curve (cumulative share) or curve+hazard.
     #[arg(long, default_value = "curve", value_parser = super::choices::choices(&["curve", "curve+hazard"], <Objective as std::str::FromStr>::from_str))]
     pub objective: Objective,
@@ -106,6 +109,7 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
         free: crate::fit::check_free(&scenario, &args.free)?,
         runs: args.runs,
         budget: args.budget,
+        max_evaluations: max_evaluations(&args),
         objective: args.objective,
         seed: scenario.seed,
         threads: args.threads,
@@ -119,7 +123,7 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
         bar
     };
     let started = std::time::Instant::now();
-    let tick = |k: u64| bar.inc(k);
+    let tick = |k: u64| grow(&bar, k);
     let result = fit(&scenario, &prepared.network, &observed, &opts, &tick);
     bar.finish_and_clear();
     let result =
@@ -141,6 +145,9 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
             wall
         );
         eprintln!("  best value  [interval: {}]", interval_meaning(&result));
+        if let Some(w) = too_few_accepted(&result, opts.max_evaluations) {
+            eprintln!("warning: {w}");
+        }
         for (k, p) in opts.free.iter().enumerate() {
             let (best, (low, high)) = (result.best[k], result.interval[k]);
             if p.integer {
@@ -192,11 +199,45 @@ pub(super) fn run(args: FitArgs) -> Result<()> {
     Ok(())
 }
 
-/// What the printed interval is: the ABC 5–95% range of N accepted samples, or (with
-/// fewer than 10) the min–max of every point within the tolerance.
+/// `--max-evaluations`, by default twice `--budget`.
+pub(super) fn max_evaluations(args: &FitArgs) -> usize {
+    args.max_evaluations
+        .unwrap_or(args.budget.saturating_mul(2))
+}
+
+/// Advances the progress bar by `k`, lengthening it when the ABC phase runs past the
+/// budget it started with.
+pub(super) fn grow(bar: &ProgressBar, k: u64) {
+    bar.inc(k);
+    if bar.length().is_some_and(|l| bar.position() > l) {
+        bar.set_length(bar.position());
+    }
+}
+
+/// The warning when the cap on evaluations was reached with too few ABC samples
+/// accepted for an ABC interval (None when the interval is one).
+pub(super) fn too_few_accepted(r: &FitResult, max_evaluations: usize) -> Option<String> {
+    (!r.interval_from_abc).then(|| {
+        format!(
+            "only {} ABC {} accepted in {} ABC evaluations ({} evaluations in all, the cap of --max-evaluations {max_evaluations}); an ABC 5–95% interval needs at least {}, so the interval is the min–max of the points within the tolerance, a rougher range that is not calibrated: raise --max-evaluations (or --budget), or narrow the --free box around the accepted points (evaluations.csv)",
+            r.accepted,
+            if r.accepted == 1 { "sample was" } else { "samples were" },
+            r.abc_evaluations,
+            r.evaluations.len(),
+            crate::fit::abc::MIN_ACCEPTED
+        )
+    })
+}
+
+/// What the printed interval is: the weighted ABC 5–95% range of N accepted samples, or
+/// (with fewer than [`crate::fit::abc::MIN_ACCEPTED`]) the min–max of every point within
+/// the tolerance.
 pub(super) fn interval_meaning(r: &FitResult) -> String {
     if r.interval_from_abc {
-        format!("ABC 5–95% of {} accepted samples", r.accepted)
+        format!(
+            "ABC 5–95% of {} accepted samples, importance-weighted (effective sample size {:.0})",
+            r.accepted, r.accepted_ess
+        )
     } else {
         let within = r
             .evaluations
@@ -204,7 +245,7 @@ pub(super) fn interval_meaning(r: &FitResult) -> String {
             .filter(|e| e.objective <= r.tolerance)
             .count();
         format!(
-            "min–max of the {within} evaluated {} within the ABC tolerance; only {} ABC {} accepted, too few for a 5–95% range",
+            "min–max of the {within} evaluated {} within the ABC tolerance; only {} ABC {} accepted, too few for an ABC 5–95% range",
             if within == 1 { "point" } else { "points" },
             r.accepted,
             if r.accepted == 1 { "sample" } else { "samples" }
@@ -298,6 +339,12 @@ pub(super) fn fit_json(
         "hazard_noise": r.hazard_noise.map(round_sig),
         "tolerance": round_sig(r.tolerance),
         "accepted": r.accepted,
+        "min_accepted": crate::fit::abc::MIN_ACCEPTED,
+        "accepted_ess": round_sig(r.accepted_ess),
+        "abc_evaluations": r.abc_evaluations,
+        "abc_batches": r.abc_batches,
+        "max_evaluations": opts.max_evaluations,
+        "budget": opts.budget,
         "box_edges": r.box_edges.iter().map(|e| json!({"key": e.key, "side": e.side, "bound": e.bound})).collect::<Vec<_>>(),
         "bass": {"p": round_sig(r.bass.p), "q": round_sig(r.bass.q), "rmse": round_sig(r.bass_rmse), "t_offset": r.bass_offset},
         "evaluations": r.evaluations.len(),
@@ -335,7 +382,7 @@ pub(super) fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
         out.push(',');
         out.push_str(&csv_field(&p.key));
     }
-    out.push_str(",objective,curve_rmse,hazard_rmse,accepted\n");
+    out.push_str(",objective,curve_rmse,hazard_rmse,accepted,weight\n");
     for (i, e) in r.evaluations.iter().enumerate() {
         let _ = write!(out, "{i},{}", e.phase);
         for v in &e.values {
@@ -343,11 +390,12 @@ pub(super) fn evaluations_csv(opts: &FitOptions, r: &FitResult) -> String {
         }
         let _ = writeln!(
             out,
-            ",{},{},{},{}",
+            ",{},{},{},{},{}",
             num(e.objective),
             num(e.curve_rmse),
             e.hazard_rmse.map_or(String::new(), num),
-            u8::from(e.objective <= r.tolerance)
+            u8::from(e.objective <= r.tolerance),
+            e.weight.map_or(String::new(), num)
         );
     }
     out

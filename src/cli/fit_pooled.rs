@@ -87,6 +87,7 @@ pub(super) fn run(
         free: crate::fit::check_free(scenario, &args.free)?,
         runs: args.runs,
         budget: args.budget,
+        max_evaluations: super::fit::max_evaluations(args),
         objective: args.objective,
         seed: scenario.seed,
         threads: args.threads,
@@ -98,7 +99,7 @@ pub(super) fn run(
         args.quiet,
     );
     let started = std::time::Instant::now();
-    let tick = |k: u64| bar.inc(k);
+    let tick = |k: u64| super::fit::grow(&bar, k);
     let result = fit_pooled(scenario, network, &observed, &opts, &tick);
     bar.finish_and_clear();
     let pooled =
@@ -145,6 +146,9 @@ pub(super) fn run(
             wall
         );
         eprintln!("  best value  [interval: {}]", interval_meaning(first));
+        if let Some(w) = super::fit::too_few_accepted(first, opts.max_evaluations) {
+            eprintln!("warning: {w}");
+        }
         for (k, p) in opts.free.iter().enumerate() {
             let (best, (low, high)) = (first.best[k], first.interval[k]);
             eprintln!("  {} = {best:.4}  [{low:.4}, {high:.4}]", p.key);
@@ -250,6 +254,12 @@ fn pooled_json(
         "tolerance": round_sig(s.tolerance),
         "tolerance_rule": "mean of the per-policy ABC tolerances at the best point",
         "accepted": s.accepted,
+        "min_accepted": crate::fit::abc::MIN_ACCEPTED,
+        "accepted_ess": round_sig(s.accepted_ess),
+        "abc_evaluations": s.abc_evaluations,
+        "abc_batches": s.abc_batches,
+        "max_evaluations": opts.max_evaluations,
+        "budget": opts.budget,
         "box_edges": first.box_edges.iter().map(|e| json!({"key": e.key, "side": e.side, "bound": e.bound})).collect::<Vec<_>>(),
         "policies": per,
         "evaluations": s.evaluations.len(),

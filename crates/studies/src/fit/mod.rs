@@ -8,6 +8,7 @@
 //! the 5–95% range of the accepted values is the interval. The closed-form Bass curve
 //! is fitted beside it as the reference.
 
+pub mod abc;
 pub mod bass;
 pub mod chart;
 pub mod optim;
@@ -170,8 +171,11 @@ pub struct FitOptions {
     pub free: Vec<FreeParam>,
     /// Runs per evaluation.
     pub runs: u32,
-    /// Total number of evaluations (design + optimiser + ABC).
+    /// Number of evaluations planned (design + optimiser + the first ABC batch).
     pub budget: usize,
+    /// The most evaluations in all: further ABC batches are drawn while fewer than
+    /// [`abc::MIN_ACCEPTED`] ABC samples are accepted and this allows (at least `budget`).
+    pub max_evaluations: usize,
     /// What to minimise.
     pub objective: Objective,
     /// Master seed: the same for every evaluation (common random numbers).
@@ -218,6 +222,8 @@ pub struct Evaluation {
     pub hazard_rmse: Option<f64>,
     /// Root mean over steps 1..=T of the run-to-run variance of the share.
     pub noise: f64,
+    /// An ABC-phase point's importance weight, prior / proposal density (None before it).
+    pub weight: Option<f64>,
 }
 
 /// The simulated curve at one parameter point: mean, 5% and 95% share per step.
@@ -246,8 +252,15 @@ pub struct FitResult {
     pub tolerance: f64,
     /// Run-to-run distance of the hazard at the best point (with `curve+hazard`).
     pub hazard_noise: Option<f64>,
-    /// Number of ABC-phase points accepted (the interval uses them when there are at least 10).
+    /// Number of ABC-phase points accepted (the interval uses them when there are at
+    /// least [`abc::MIN_ACCEPTED`]).
     pub accepted: usize,
+    /// Kish's effective sample size of the accepted ABC samples' importance weights.
+    pub accepted_ess: f64,
+    /// ABC batches drawn.
+    pub abc_batches: usize,
+    /// Evaluations of the ABC phase.
+    pub abc_evaluations: usize,
     /// The interval comes from the ABC phase (false: min–max of every accepted point).
     pub interval_from_abc: bool,
     /// Observed share per step.
@@ -424,6 +437,7 @@ impl Evaluator<'_> {
             curve_rmse,
             hazard_rmse,
             noise,
+            weight: None,
         }
     }
 }
@@ -513,6 +527,14 @@ fn checked_options(scenario: &Scenario, opts: &FitOptions) -> Result<FitOptions>
             "--budget {}: must be between {} (the evaluations needed for {d} free parameter(s)) and {MAX_BUDGET}",
             opts.budget,
             min_budget(d)
+        )));
+    }
+    if opts.max_evaluations < opts.budget || opts.max_evaluations > 2 * MAX_BUDGET {
+        return Err(Error::Input(format!(
+            "--max-evaluations {}: must be between --budget ({}) and {}",
+            opts.max_evaluations,
+            opts.budget,
+            2 * MAX_BUDGET
         )));
     }
     if opts.runs < 2 {
@@ -624,10 +646,9 @@ pub fn fit(
     // which the outputs show) gives the hazard's run-to-run noise
     let mut tolerance_at = |best: &Evaluation, last: bool| -> Result<f64> {
         let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
-            Error::Interrupted(_) if last => Error::Interrupted(format!(
-                "all {} evaluations finished, the best point's ensemble did not",
-                opts.budget
-            )),
+            Error::Interrupted(_) if last => Error::Interrupted(
+                "every evaluation finished, the best point's ensemble did not".into(),
+            ),
             e => e,
         })?;
         let noise = ev.hazard_noise(&best.values, &run.hazard)?;
@@ -681,6 +702,9 @@ impl Evaluator<'_> {
             interval: found.interval.clone(),
             best_eval: best,
             accepted: found.accepted,
+            accepted_ess: found.accepted_ess,
+            abc_batches: found.abc_batches,
+            abc_evaluations: found.abc_evaluations,
             interval_from_abc: found.interval_from_abc,
             evaluations: found.evaluations.clone(),
             tolerance: found.tolerance,

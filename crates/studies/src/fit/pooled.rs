@@ -37,6 +37,7 @@ fn mean_evaluation(phase: &'static str, values: &[f64], per: &[Evaluation]) -> E
         curve_rmse: mean(&|e| e.curve_rmse),
         hazard_rmse: hazard,
         noise: mean(&|e| e.noise),
+        weight: None,
     }
 }
 
@@ -84,10 +85,9 @@ pub fn fit_pooled(
         let mut runs: Vec<AtBest> = Vec::with_capacity(evs.len());
         for (k, ev) in evs.iter().enumerate() {
             let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
-                Error::Interrupted(_) if last => Error::Interrupted(format!(
-                    "all {} evaluations finished, the best point's ensembles did not",
-                    opts.budget
-                )),
+                Error::Interrupted(_) if last => Error::Interrupted(
+                    "every evaluation finished, the best point's ensembles did not".into(),
+                ),
                 e => of(k)(e),
             })?;
             let noise = ev.hazard_noise(&best.values, &run.hazard).map_err(of(k))?;
@@ -130,6 +130,7 @@ mod tests {
             curve_rmse: objective - hazard.unwrap_or(0.0),
             hazard_rmse: hazard,
             noise,
+            weight: None,
         };
         let m = mean_evaluation(
             "abc",

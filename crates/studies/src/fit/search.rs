@@ -2,7 +2,7 @@
 //! Latin-hypercube design, Nelder–Mead restarts on the logit of the box, then the ABC
 //! design around the accepted points and the interval (docs/fit.md).
 
-use super::{best_of, logit, optim, split_budget, Evaluation, FitOptions, FreeParam};
+use super::{abc, best_of, logit, optim, split_budget, Evaluation, FitOptions, FreeParam};
 use policysim_model::error::{Error, Result};
 use policysim_model::rng::{point_seed, run_rng};
 use policysim_model::stats::logistic;
@@ -135,7 +135,13 @@ pub struct Search {
     pub tolerance: f64,
     /// ABC-phase points accepted.
     pub accepted: usize,
-    /// The interval comes from the ABC phase (at least 10 accepted).
+    /// Kish's effective sample size of the accepted ABC samples' importance weights.
+    pub accepted_ess: f64,
+    /// ABC batches drawn.
+    pub abc_batches: usize,
+    /// Evaluations of the ABC phase (every batch).
+    pub abc_evaluations: usize,
+    /// The interval comes from the ABC phase (at least [`abc::MIN_ACCEPTED`] accepted).
     pub interval_from_abc: bool,
     /// 5–95% interval per free parameter.
     pub interval: Vec<(f64, f64)>,
@@ -165,13 +171,13 @@ pub fn search(
     };
     let (n_design, n_opt, n_abc) = split_budget(opts.budget, d);
     let mut rng = run_rng(point_seed(opts.seed, 0xF1_7000), 0);
-    let mut evals: Vec<Evaluation> = Vec::with_capacity(opts.budget);
+    let mut evals: Vec<Evaluation> = Vec::with_capacity(opts.max_evaluations.max(opts.budget));
     let run = |phase: &'static str, values: &[f64], evals: &mut Vec<Evaluation>| -> Result<f64> {
         let e = evaluate(phase, values).map_err(|e| match e {
             Error::Interrupted(_) => Error::Interrupted(format!(
-                "{} of {} evaluations finished",
+                "{} of at most {} evaluations finished",
                 evals.len(),
-                opts.budget
+                opts.max_evaluations.max(opts.budget)
             )),
             e => e,
         })?;
@@ -316,33 +322,46 @@ pub fn search(
     if let Some(e) = failure {
         return Err(e);
     }
-    // 3. ABC: uniform design over the neighbourhood of the accepted points
-    let best = best_of(&evals).clone();
-    let tol = tolerance_at(&best, false)?;
-    let accepted_units: Vec<Vec<f64>> = evals
-        .iter()
-        .filter(|e| e.objective <= tol)
-        .map(|e| to_unit(&e.values))
-        .collect();
-    let mut lo = vec![0.0; d];
-    let mut hi = vec![1.0; d];
-    for k in 0..d {
-        let a = accepted_units
-            .iter()
-            .map(|u| u[k])
-            .fold(f64::INFINITY, f64::min);
-        let b = accepted_units
-            .iter()
-            .map(|u| u[k])
-            .fold(f64::NEG_INFINITY, f64::max);
-        let w = (b - a).max(0.1);
-        lo[k] = (a - w).max(0.0);
-        hi[k] = (b + w).min(1.0);
-    }
+    // 3. ABC: population Monte-Carlo batches around the accepted points, until
+    // MIN_ACCEPTED are accepted or the cap on evaluations is reached
+    let mut best = best_of(&evals).clone();
+    let mut tol = tolerance_at(&best, false)?;
+    let cap = opts.max_evaluations.max(opts.budget);
     let abc_start = evals.len();
-    let remaining = opts.budget.saturating_sub(evals.len()).max(n_abc);
-    for u in optim::latin_hypercube(remaining, &lo, &hi, &mut rng) {
-        run("abc", &to_values(&u), &mut evals)?;
+    let mut batch = opts
+        .budget
+        .saturating_sub(evals.len())
+        .max(n_abc)
+        .min(cap.saturating_sub(evals.len()));
+    let mut batches = 0;
+    while batch > 0 {
+        let proposal = abc_proposal(opts, &evals, abc_start, tol, batches == 0, &to_unit);
+        for _ in 0..batch {
+            let u = proposal.draw(&mut rng);
+            let weight = 1.0 / proposal.density(&u);
+            run("abc", &to_values(&u), &mut evals)?;
+            if let Some(e) = evals.last_mut() {
+                e.weight = Some(weight);
+            }
+        }
+        batches += 1;
+        let now = best_of(&evals);
+        if now.objective < best.objective {
+            best = now.clone();
+            tol = tolerance_at(&best, false)?;
+        }
+        let accepted = evals[abc_start..]
+            .iter()
+            .filter(|e| e.objective <= tol)
+            .count();
+        if accepted >= abc::MIN_ACCEPTED {
+            break;
+        }
+        batch = abc::next_batch(
+            accepted,
+            evals.len() - abc_start,
+            cap.saturating_sub(evals.len()),
+        );
     }
     let best_eval = best_of(&evals).clone();
     let tol = tolerance_at(&best_eval, true)?;
@@ -350,27 +369,30 @@ pub fn search(
         .iter()
         .filter(|e| e.objective <= tol)
         .collect();
-    let interval_from_abc = abc_accepted.len() >= 10;
+    let interval_from_abc = abc_accepted.len() >= abc::MIN_ACCEPTED;
+    let weights: Vec<f64> = abc_accepted
+        .iter()
+        .map(|e| e.weight.unwrap_or(1.0))
+        .collect();
     let best_values = best_eval.values.clone();
     let interval: Vec<(f64, f64)> = (0..d)
         .map(|k| {
-            let mut v: Vec<f64> = if interval_from_abc {
-                abc_accepted.iter().map(|e| e.values[k]).collect()
-            } else {
-                evals
-                    .iter()
-                    .filter(|e| e.objective <= tol)
-                    .map(|e| e.values[k])
-                    .collect()
-            };
-            v.sort_by(f64::total_cmp);
             let (a, b) = if interval_from_abc {
+                let mut v: Vec<(f64, f64)> = abc_accepted
+                    .iter()
+                    .zip(&weights)
+                    .map(|(e, &w)| (e.values[k], w))
+                    .collect();
+                v.sort_by(|x, y| x.0.total_cmp(&y.0));
                 (
-                    policysim_model::aggregate::quantile_sorted(&v, 0.05),
-                    policysim_model::aggregate::quantile_sorted(&v, 0.95),
+                    abc::weighted_quantile(&v, 0.05),
+                    abc::weighted_quantile(&v, 0.95),
                 )
             } else {
-                (v[0], v[v.len() - 1])
+                let within = evals.iter().filter(|e| e.objective <= tol);
+                within.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), e| {
+                    (a.min(e.values[k]), b.max(e.values[k]))
+                })
             };
             // widened to include the best point (which can sit at the edge, e.g. on a bound)
             let (a, b) = (a.min(best_values[k]), b.max(best_values[k]));
@@ -384,10 +406,59 @@ pub fn search(
         .collect();
     Ok(Search {
         accepted: abc_accepted.len(),
+        accepted_ess: abc::effective_size(&weights),
+        abc_batches: batches,
+        abc_evaluations: evals.len() - abc_start,
         evaluations: evals,
         best: best_eval,
         tolerance: tol,
         interval_from_abc,
         interval,
     })
+}
+
+/// The proposal of the next ABC batch on the unit box: a mixture around the ABC samples
+/// (from `abc_start` on) accepted under `tol`, weighted by their importance weights;
+/// for the first batch, or while none is accepted, around every evaluation within `tol`
+/// (the best point at least), equally weighted. The kernels' sd is at least 0.05 of the
+/// box for the first batch and 0.01 later, and half a step for a whole-number key.
+fn abc_proposal(
+    opts: &FitOptions,
+    evals: &[Evaluation],
+    abc_start: usize,
+    tol: f64,
+    first: bool,
+    to_unit: &dyn Fn(&[f64]) -> Vec<f64>,
+) -> abc::Proposal {
+    let accepted: Vec<&Evaluation> = evals[abc_start..]
+        .iter()
+        .filter(|e| e.objective <= tol)
+        .collect();
+    let (centres, weights): (Vec<Vec<f64>>, Vec<f64>) = if first || accepted.is_empty() {
+        let within: Vec<&Evaluation> = evals.iter().filter(|e| e.objective <= tol).collect();
+        let within = if within.is_empty() {
+            vec![best_of(evals)]
+        } else {
+            within
+        };
+        within.iter().map(|e| (to_unit(&e.values), 1.0)).unzip()
+    } else {
+        accepted
+            .iter()
+            .map(|e| (to_unit(&e.values), e.weight.unwrap_or(1.0)))
+            .unzip()
+    };
+    let floor: Vec<f64> = opts
+        .free
+        .iter()
+        .map(|p| {
+            let continuous: f64 = if first { 0.05 } else { 0.01 };
+            if p.integer {
+                continuous.max(0.5 / (p.high - p.low + 1.0))
+            } else {
+                continuous
+            }
+        })
+        .collect();
+    abc::Proposal::around(centres, weights, &floor)
 }

@@ -148,6 +148,8 @@ pub fn forecast(
             free: opts.free.clone(),
             runs: opts.runs,
             budget: opts.budget,
+            // the point estimate is what is used: no ABC batches beyond the budget
+            max_evaluations: opts.budget,
             objective: Default::default(),
             seed: opts.seed,
             threads: opts.threads,

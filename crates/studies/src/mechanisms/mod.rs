@@ -200,6 +200,8 @@ fn fit_options(free: &[FreeParam], opts: &CompareOptions) -> FitOptions {
         free: free.to_vec(),
         runs: opts.runs,
         budget: opts.budget,
+        // the point estimate is what is used: no ABC batches beyond the budget
+        max_evaluations: opts.budget,
         objective: Default::default(),
         seed: opts.seed,
         threads: opts.threads,
