@@ -184,6 +184,33 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
         total = (total.0 + svgs, total.1 + pdfs);
     }
     println!("checked {} SVG and {} PDF charts", total.0, total.1);
+    // the sensitivity chart names its parameters as people say them (the one table of
+    // key names the explore page uses), in the chart's language
+    for (folder, named) in [
+        (
+            "e",
+            [
+                "Invention rate",
+                "Learning rate",
+                "Competition rate",
+                "Pilot sites",
+            ],
+        ),
+        ("e-zh", ["自主创新率", "学习速率", "竞争速率", "试点数量"]),
+    ] {
+        let shown =
+            texts(&std::fs::read_to_string(t.join(folder).join("sensitivity.svg")).unwrap());
+        for name in named {
+            assert!(
+                shown.iter().any(|x| x == name),
+                "{folder}: no row named {name}: {shown:?}"
+            );
+        }
+        assert!(
+            !shown.iter().any(|x| x == "learning.rate"),
+            "{folder}: a dotted key shown"
+        );
+    }
     // the same scenario and seed: the same SVG and PDF bytes
     run("a2", &[]);
     for chart in ["adoption.svg", "adoption.pdf", "map.pdf", "channels.pdf"] {

@@ -364,7 +364,10 @@ fn charts_the_map_after_a_whole_sweep_and_after_merge_not_per_shard() {
         svg.contains("strong") && svg.contains("weak"),
         "quadrant labels drawn"
     );
-    assert!(svg.contains("learning.rate"), "axis named by its key");
+    assert!(
+        svg.contains("Learning rate") && !svg.contains(">\nlearning.rate\n<"),
+        "axis named as people say it (the table of key names), not by its dotted key"
+    );
 
     // Another metric, in Chinese, redrawn by re-running (every point resumes).
     ok(&[

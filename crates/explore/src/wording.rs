@@ -9,7 +9,7 @@ use super::params::PARAMS;
 pub(crate) fn zh_of(message: &str) -> String {
     let (key, rest) = split_key(message);
     let name = key.map(|k| match PARAMS.iter().find(|p| p.key == k) {
-        Some(p) => format!("“{}”", p.label.1),
+        Some(p) => format!("“{}”", p.label().1),
         None => format!("键 `{k}`"),
     });
     if let Some(k) = message

@@ -11,6 +11,7 @@ mod distribution;
 mod dotted;
 mod indicators;
 mod interdependence;
+pub mod key_names;
 #[cfg(test)]
 mod load_tests;
 mod parse;

@@ -162,10 +162,16 @@ impl Figure for SensitivityChart<'_> {
         let x1 = hi + span * 0.06;
         let n = rows.len().max(1) as f64;
         let name_font = style.tick_font();
+        // each row named as people say it (the one table of key names), else its key
+        let zh = style.lang == policysim_charts::Lang::Zh;
+        let shown_name = |key: &str| -> String {
+            policysim_model::scenario::key_names::key_name(key, zh)
+                .map_or_else(|| key.to_string(), str::to_string)
+        };
         let name_w = rows
             .iter()
             .map(|(a, _)| {
-                plot.estimate_text_size(&a.parameter, &name_font)
+                plot.estimate_text_size(&shown_name(&a.parameter), &name_font)
                     .map(|s| s.0)
                     .unwrap_or(0) as i32
             })
@@ -233,7 +239,7 @@ impl Figure for SensitivityChart<'_> {
             // the parameter's name left of its row, in the label area
             let (px, py) = chart.backend_coord(&(x0, c));
             root.draw(&Text::new(
-                a.parameter.clone(),
+                shown_name(&a.parameter),
                 (px - style.px(14.0), py),
                 name_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
             ))

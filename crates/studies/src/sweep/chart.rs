@@ -332,16 +332,19 @@ pub fn draw_sweep_charts(dir: &Path, metric: &str, opts: &ChartOptions) -> Resul
 }
 
 /// The axis description of key `k`: its name from `[sweep.axis_labels]` in the chart's
-/// language (else the dotted key), and for distributions what the ticks are.
+/// language, else from the one table of key names
+/// (`policysim_model::scenario::key_names`), else the dotted key; and for distributions
+/// what the ticks are.
 pub(super) fn key_label(data: &SweepData, k: usize, style: &Style) -> String {
     let key = &data.keys[k];
+    let zh = style.lang == Lang::Zh;
     let name = data
         .axis_labels
         .get(key)
-        .map(|(en, zh)| if style.lang == Lang::Zh { zh } else { en })
+        .map(|(en, zh_name)| if zh { zh_name.clone() } else { en.clone() })
         .filter(|n| !n.is_empty())
-        .unwrap_or(key)
-        .clone();
+        .or_else(|| policysim_model::scenario::key_names::key_name(key, zh).map(str::to_string))
+        .unwrap_or_else(|| key.clone());
     if data.dist[k] {
         match style.lang {
             Lang::Zh => format!("{name}(分布均值)"),
