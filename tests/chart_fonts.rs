@@ -211,6 +211,33 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
             "{folder}: a dotted key shown"
         );
     }
+    // titles: the first clause of the scenario's description, never its internal name;
+    // `--title` in its place on every chart kind
+    let title_of = |path: &Path| texts(&std::fs::read_to_string(path).unwrap())[0].clone();
+    assert_eq!(
+        title_of(&t.join("a/adoption.svg")),
+        "争先: competitive urge, rivals under the same parent, central recognition — cumulative adoption"
+    );
+    for folder in ["a", "c", "s", "e"] {
+        let out = format!("{folder}-titled");
+        ok(
+            t,
+            &[
+                "plot", folder, "--title", "Figure 2", "--out", &out, "-q", "--format", "svg",
+            ],
+        );
+        for entry in std::fs::read_dir(t.join(&out)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "svg") {
+                let title = title_of(&path);
+                assert!(
+                    title.starts_with("Figure 2 — "),
+                    "{}: {title}",
+                    path.display()
+                );
+            }
+        }
+    }
     // the same scenario and seed: the same SVG and PDF bytes
     run("a2", &[]);
     for chart in ["adoption.svg", "adoption.pdf", "map.pdf", "channels.pdf"] {

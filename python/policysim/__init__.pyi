@@ -94,6 +94,7 @@ def run(
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
+    title: Optional[str] = None,
 ) -> Results:
     """``policysim run``: the scenario's ensemble.
 
@@ -122,6 +123,7 @@ def run(
         format: chart formats, ``"png,svg"``, ``"pdf"`` or ``["png", "svg", "pdf"]``.
         lang: language of the charts, en or zh.
         size: PNG size, ``(1600, 1000)`` or ``"1600x1000"``.
+        title: chart title in place of the scenario's description (e.g. a figure caption).
 
     Returns:
         ``runs``, ``curves``, ``hazard`` (and ``map``, ``rounds``, ``centres``,
@@ -163,6 +165,7 @@ def sweep(
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
+    title: Optional[str] = None,
 ) -> Results:
     """``policysim sweep``: one ensemble per point; ``results.sweep`` is sweep.csv
     (one row per point: the swept keys, then each metric's mean and interval).
@@ -191,7 +194,7 @@ def sweep(
         observed, unit_column, year_column, policy, start_year: compare every point
             with observed adoptions (sweep.csv gets observed_rmse).
         metric: the figure of sweep.csv to chart.
-        no_charts, format, lang, size: the chart, as for :func:`run`.
+        no_charts, format, lang, size, title: the chart, as for :func:`run`.
     """
 
 def sensitivity(
@@ -217,6 +220,7 @@ def sensitivity(
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
+    title: Optional[str] = None,
 ) -> Results:
     """``policysim sensitivity``: Sobol' indices or Morris effects of parameter ranges
     on one metric; ``results.sensitivity`` is the table of indices with their 95%
@@ -235,7 +239,7 @@ def sensitivity(
         shard: run only shard ``"i/n"`` of the design's points.
         analyse: compute no point: analyse the finished design in this folder.
         force: discard the results of a different design in ``out``.
-        quiet, no_charts, format, lang, size: as for :func:`run`.
+        quiet, no_charts, format, lang, size, title: as for :func:`run`.
     """
 
 def fit(
@@ -260,6 +264,7 @@ def fit(
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
+    title: Optional[str] = None,
 ) -> Results:
     """``policysim fit``: calibrate free keys to observed adoptions (with a Bass-curve
     reference fit); ``results.fit`` is fit.json, ``results.evaluations`` every
@@ -272,7 +277,7 @@ def fit(
         all_policies: fit the free keys, shared, to every policy of the file.
         runs: runs per evaluation. budget: number of evaluations.
         objective: curve (cumulative share) or curve+hazard.
-        out, force, seed, threads, quiet, no_charts, format, lang, size: as for :func:`run`.
+        out, force, seed, threads, quiet, no_charts, format, lang, size, title: as for :func:`run`.
     """
 
 def forecast(
@@ -298,6 +303,7 @@ def forecast(
     format: Optional[Format] = None,
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
+    title: Optional[str] = None,
 ) -> Results:
     """``policysim forecast``: fit on the years up to ``train_until``, simulate on, and
     score who adopts next against an event-history logit and a Bass curve;
@@ -312,7 +318,7 @@ def forecast(
         free: keys fitted on the training years, ``{"learning.rate": (0, 3)}``.
         runs: runs per fit evaluation and of the forecast. budget: fit evaluations.
         unit_column, year_column, policy, start_year: how to read ``observed``.
-        out, seed, threads, quiet, no_charts, format, lang, size: as for :func:`run`.
+        out, seed, threads, quiet, no_charts, format, lang, size, title: as for :func:`run`.
     """
 
 def panel(

@@ -187,6 +187,10 @@ pub struct ChartArgs {
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
     size: (u32, u32),
+    /// Chart title in place of the scenario's (e.g. a figure's caption); default: the
+    /// first clause of the scenario's description, else its name.
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
 }
 
 /// A list of chart formats as one option value (`png,svg`).
@@ -214,6 +218,7 @@ impl ChartArgs {
             size: self.size,
             text_percent: 100,
             svg_outlines: true,
+            title: self.title.clone(),
         }
     }
 }

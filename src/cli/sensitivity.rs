@@ -95,6 +95,10 @@ pub(super) struct SensitivityArgs {
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
     pub size: (u32, u32),
+    /// Chart title in place of the scenario's (e.g. a figure's caption); default: the
+    /// first clause of the scenario's description, else its name.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 /// The `sweep.csv` column of a metric: the mean of a mean metric, the Kaplan–Meier median of
@@ -355,6 +359,7 @@ fn write_analysis(
             size: args.size,
             text_percent: 100,
             svg_outlines: true,
+            title: args.title.clone(),
         };
         for &f in &opts.formats {
             let bytes = render_figure(&chart, f, &opts)?;

@@ -131,6 +131,10 @@ pub(super) struct SweepChartArgs {
     /// PNG size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = crate::charts::parse_size, default_value = "1600x1000")]
     pub size: (u32, u32),
+    /// Chart title in place of the scenario's (e.g. a figure's caption); default: the
+    /// first clause of the scenario's description, else its name.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 impl SweepChartArgs {
@@ -155,6 +159,7 @@ impl SweepChartArgs {
             size: self.size,
             text_percent: 100,
             svg_outlines: true,
+            title: self.title.clone(),
         };
         crate::sweep::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
     }

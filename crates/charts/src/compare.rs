@@ -32,7 +32,12 @@ impl CompareChart {
 impl Figure for CompareChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = style.words();
-        let area = titled(root, w.compare_title, style)?;
+        // with --title: that, then the subject; else the comparison's own title
+        let title = match &style.heading {
+            Some(_) => style.title("", w.adoption_title),
+            None => w.compare_title.to_string(),
+        };
+        let area = titled(root, &title, style)?;
         let start = self.years();
         let series = self
             .runs

@@ -558,7 +558,7 @@ impl Figure for AdoptionChart<'_> {
         let data = self.0;
         let s = &data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.scenario, w.adoption_title), style)?;
+        let area = titled(root, &style.title(&s.heading(), w.adoption_title), style)?;
         let color = category_color(0);
         let points = data.curves.get("adopted_share").unwrap_or(&[]);
         let series =
@@ -634,7 +634,7 @@ impl Figure for QualityChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.scenario, w.quality_title), style)?;
+        let area = titled(root, &style.title(&s.heading(), w.quality_title), style)?;
         let series: Vec<BandSeries> = [
             ("mean_quality", w.mean_quality, 0),
             ("mean_performance", w.mean_performance, 1),
@@ -765,7 +765,7 @@ impl Figure for RegionsChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.scenario, w.regions_title), style)?;
+        let area = titled(root, &style.title(&s.heading(), w.regions_title), style)?;
         match (self.regions.is_empty(), self.levels.is_empty()) {
             (false, false) => {
                 // side by side, or one above the other on a narrow picture

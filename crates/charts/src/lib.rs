@@ -133,6 +133,9 @@ pub struct ChartOptions {
     /// SVG texts drawn as glyph outlines (true: files that show the same everywhere;
     /// false: the explore page's charts, shown by a browser with the page's fonts).
     pub svg_outlines: bool,
+    /// The chart title's first part in place of the data's (`--title`): every chart
+    /// kind's title is this, then its subject.
+    pub title: Option<String>,
 }
 
 impl Default for ChartOptions {
@@ -143,6 +146,7 @@ impl Default for ChartOptions {
             size: (1600, 1000),
             text_percent: 100,
             svg_outlines: true,
+            title: None,
         }
     }
 }
@@ -220,9 +224,10 @@ pub fn render_figure(
     format: ChartFormat,
     opts: &ChartOptions,
 ) -> Result<Vec<u8>> {
-    let style = Style::new(opts.lang, opts.size)
+    let mut style = Style::new(opts.lang, opts.size)
         .with_text_percent(opts.text_percent)
         .for_width(opts.size.0);
+    style.heading = opts.title.clone();
     let (w, h) = opts.size;
     Ok(match format {
         ChartFormat::Png => {

@@ -207,7 +207,7 @@ pub struct TimeStat {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct Summary {
-    /// Scenario name.
+    /// Scenario name (a title only where the description gives none: [`Summary::heading`]).
     pub scenario: String,
     /// Scenario description.
     pub description: String,
@@ -435,4 +435,33 @@ pub fn read_map_edges(path: &Path) -> Result<Option<Vec<(u32, u32)>>> {
             whole(path, line, "target", c[1])?,
         ))
     })
+}
+
+impl Summary {
+    /// What a run chart's title starts with: the first clause of the scenario's
+    /// description (up to its first `;` or sentence end), else the scenario's name.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut s = policysim_charts::read::Summary::default();
+    /// s.scenario = "us_states".into();
+    /// assert_eq!(s.heading(), "us_states");
+    /// s.description = "The 50 US states on their land-border network; learning only.".into();
+    /// assert_eq!(s.heading(), "The 50 US states on their land-border network");
+    /// ```
+    pub fn heading(&self) -> String {
+        let d = self.description.trim();
+        let end = d
+            .char_indices()
+            .find(|&(i, c)| {
+                c == ';' || c == '；' || c == '。' || (c == '.' && d[i + 1..].starts_with(' '))
+            })
+            .map_or(d.len(), |(i, _)| i);
+        let clause = d[..end].trim().trim_end_matches('.').trim();
+        if clause.is_empty() {
+            self.scenario.clone()
+        } else {
+            clause.to_string()
+        }
+    }
 }

@@ -205,10 +205,12 @@ pub const SMALLEST_EM: f64 = 22.0;
 
 /// Sizes and words for one chart: fonts scale with the picture so text stays readable
 /// when the chart is printed at column width.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Style {
     /// Language of every word on the chart.
     pub lang: Lang,
+    /// The title's first part in place of the data's ([`super::ChartOptions::title`]).
+    pub heading: Option<String>,
     /// Scale factor relative to a 1600x1000 picture.
     pub scale: f64,
     /// The picture is narrow for its text (drawn with large text for a small screen):
@@ -230,6 +232,7 @@ impl Style {
             .max(0.25);
         Style {
             lang,
+            heading: None,
             scale,
             compact: false,
         }
@@ -315,6 +318,7 @@ impl Style {
 
     /// A chart title: `scenario — subject` (`scenario：subject` in Chinese).
     pub fn title(&self, scenario: &str, subject: &str) -> String {
+        let scenario = self.heading.as_deref().unwrap_or(scenario);
         if scenario.is_empty() {
             return subject.to_string();
         }

@@ -384,7 +384,8 @@ fn english_titles_axes_and_legends_are_text() {
     .unwrap();
     let a = svg(tmp.path(), "adoption");
     for want in [
-        "fixture — cumulative adoption",
+        // the title starts with the scenario's description ("synthetic"), not its name
+        "synthetic — cumulative adoption",
         "Adopted share of governments (%)",
         "Step (year)",
         "Median",
@@ -430,6 +431,8 @@ fn chinese_labels() {
     );
     let opts = ChartOptions {
         lang: Lang::Zh,
+        // --title: in place of the description's clause
+        title: Some("试点推广".into()),
         ..Default::default()
     };
     let written = draw_run_charts(tmp.path(), &opts).unwrap();

@@ -108,13 +108,17 @@ pub(crate) fn draw_in_temp(
             v["scenario"] = Value::String(d.title.to_string());
             output::write_atomic(&summary_path, v.to_string().as_bytes())?;
         }
-        // the page's charts (for the width it shows them at), then the downloads'
-        let download = download_options(d.lang);
+        // the page's charts (for the width it shows them at), then the downloads', both
+        // titled with the preset's label in the page's language (not the description)
+        let mut download = download_options(d.lang);
+        download.title = Some(d.title.to_string());
+        let mut page_options = d.page.clone();
+        page_options.title = Some(d.title.to_string());
         let drawn = (|| -> policysim_model::Result<(Files, RunData)> {
-            let page = if *d.page == download {
+            let page = if page_options == download {
                 None
             } else {
-                Some(read_named(&charts::draw_run_charts(&dir, d.page)?)?)
+                Some(read_named(&charts::draw_run_charts(&dir, &page_options)?)?)
             };
             let downloads = charts::draw_run_charts(&dir, &download)?;
             let page = match page {

@@ -40,6 +40,7 @@ pub(crate) fn download_options(lang: Lang) -> ChartOptions {
         text_percent: 100,
         // files: the same on every machine (glyph outlines)
         svg_outlines: true,
+        title: None,
     }
 }
 
@@ -71,6 +72,7 @@ pub fn page_options(lang: Lang, shown_at: Option<u32>) -> ChartOptions {
         text_percent: percent,
         // the page's charts, shown by the browser with the page's fonts: live text
         svg_outlines: false,
+        title: None,
     }
 }
 
