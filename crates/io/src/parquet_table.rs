@@ -115,7 +115,9 @@ pub const INTEGER_COLUMNS: &[&str] = &[
     "event_time",
     "cascade_id",
     "toa",
+    "runs",
     "rows",
+    "clusters",
 ];
 
 /// The `created_by` of every Parquet file: `policysim VERSION`, no build detail, so
@@ -159,9 +161,13 @@ pub fn write_table(csv_path: &Path, csv: &str, format: TableFormat) -> Result<()
     Ok(())
 }
 
-/// `NAME.parquet` beside `NAME.csv` (a name without `.csv` gets `.parquet` added).
+/// `NAME.parquet` beside `NAME.csv` (a name without `.csv` gets `.parquet` added; a
+/// `.parquet` name stays).
 pub fn parquet_path(csv_path: &Path) -> PathBuf {
-    if csv_path.extension().is_some_and(|e| e == "csv") {
+    if csv_path
+        .extension()
+        .is_some_and(|e| e == "csv" || e == "parquet")
+    {
         csv_path.with_extension("parquet")
     } else {
         let mut name = csv_path.as_os_str().to_os_string();
@@ -187,7 +193,7 @@ pub fn convert_file(csv_path: &Path, format: TableFormat) -> Result<()> {
     Ok(())
 }
 
-/// Writes the parts (CSV tables with the same header) as one Parquet file at `path`,
+/// Writes the parts (CSV tables, their columns in the order they first appear) as one Parquet file at `path`,
 /// atomically (a temporary name, renamed when complete). With `key_column`, the file's
 /// first column holds each part's key (a sweep's `point`).
 pub fn write_parquet(path: &Path, parts: &[Part], key_column: Option<&str>) -> Result<()> {
@@ -214,19 +220,37 @@ pub fn write_parquet_to<W: Write + Send>(
     parts: &[Part],
     key_column: Option<&str>,
 ) -> Result<W> {
-    let Some(first) = parts.first() else {
+    if parts.is_empty() {
         return Err(Error::Failure("a table with no part".into()));
-    };
-    let header = header_of(first)?;
+    }
+    // the columns: every part's, in the order they first appear (a part without a
+    // column has nulls in it: points of a sweep may differ in optional columns)
+    let mut header: Vec<String> = Vec::new();
+    let mut maps: Vec<Vec<Option<usize>>> = Vec::with_capacity(parts.len());
+    for part in parts {
+        for name in header_of(part)? {
+            if !header.contains(&name) {
+                header.push(name);
+            }
+        }
+    }
+    for part in parts {
+        let own = header_of(part)?;
+        maps.push(
+            header
+                .iter()
+                .map(|name| own.iter().position(|n| n == name))
+                .collect(),
+        );
+    }
     // first pass: what every column holds
     let mut stats = vec![ColumnStats::default(); header.len()];
-    for part in parts {
+    for (part, map) in parts.iter().zip(&maps) {
         let mut reader = open(part)?;
-        check_header(part, &mut reader, &header)?;
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(part, e))?;
-            for (s, cell) in stats.iter_mut().zip(record.iter()) {
-                s.see(cell);
+            for (s, i) in stats.iter_mut().zip(map) {
+                s.see(i.and_then(|i| record.get(i)).unwrap_or(""));
             }
         }
     }
@@ -252,11 +276,11 @@ pub fn write_parquet_to<W: Write + Send>(
         ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(parquet_error)?;
     // second pass: the rows, a batch at a time
     let mut batch = Batch::new(key_column.is_some(), &kinds);
-    for part in parts {
+    for (part, map) in parts.iter().zip(&maps) {
         let mut reader = open(part)?;
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(part, e))?;
-            batch.push(part.key, &record);
+            batch.push(part.key, map, &record);
             if batch.rows == ROW_GROUP_ROWS {
                 writer
                     .write(&batch.finish(&schema)?)
@@ -362,12 +386,14 @@ impl Batch {
         }
     }
 
-    /// Adds one row (its cells were checked by the first pass).
-    fn push(&mut self, key: Option<i64>, record: &csv::StringRecord) {
+    /// Adds one row (its cells were checked by the first pass): the table's column `c`
+    /// is the record's cell `map[c]`.
+    fn push(&mut self, key: Option<i64>, map: &[Option<usize>], record: &csv::StringRecord) {
         if let Some(b) = self.key.as_mut() {
             b.append_value(key.unwrap_or_default());
         }
-        for (b, cell) in self.columns.iter_mut().zip(record.iter()) {
+        for (b, i) in self.columns.iter_mut().zip(map) {
+            let cell = i.and_then(|i| record.get(i)).unwrap_or("");
             let empty = cell.is_empty();
             match b {
                 Builder::Int(b) => b.append_option((!empty).then(|| cell.parse().ok()).flatten()),
@@ -411,21 +437,6 @@ fn header_of(part: &Part) -> Result<Vec<String>> {
     let mut reader = open(part)?;
     let header = reader.headers().map_err(|e| csv_error(part, e))?;
     Ok(header.iter().map(str::to_string).collect())
-}
-
-fn check_header(
-    part: &Part,
-    reader: &mut csv::Reader<Box<dyn Read + '_>>,
-    header: &[String],
-) -> Result<()> {
-    let found = reader.headers().map_err(|e| csv_error(part, e))?;
-    if found.iter().ne(header.iter().map(String::as_str)) {
-        return Err(Error::Failure(format!(
-            "{}: its columns differ from the table's first part",
-            part_name(part)
-        )));
-    }
-    Ok(())
 }
 
 fn part_name(part: &Part) -> String {
@@ -497,7 +508,7 @@ mod tests {
     }
 
     #[test]
-    fn parts_with_other_columns_are_refused() {
+    fn parts_with_other_columns_get_nulls_in_them() {
         let parts = [
             Part {
                 source: Source::Text("a,b\n1,2\n"),
@@ -508,14 +519,32 @@ mod tests {
                 key: Some(1),
             },
         ];
-        let e = write_parquet_to(Vec::new(), &parts, Some("point")).unwrap_err();
-        assert!(e.to_string().contains("columns differ"), "{e}");
+        let both = write_parquet_to(Vec::new(), &parts, Some("point")).unwrap();
+        // the same as the table with the empty cells written out
+        let filled = [
+            Part {
+                source: Source::Text("a,b,c\n1,2,\n"),
+                key: Some(0),
+            },
+            Part {
+                source: Source::Text("a,b,c\n1,,2\n"),
+                key: Some(1),
+            },
+        ];
+        assert_eq!(
+            both,
+            write_parquet_to(Vec::new(), &filled, Some("point")).unwrap()
+        );
     }
 
     #[test]
     fn parquet_names_replace_csv() {
         assert_eq!(
             parquet_path(Path::new("a/panel.csv")),
+            PathBuf::from("a/panel.parquet")
+        );
+        assert_eq!(
+            parquet_path(Path::new("a/panel.parquet")),
             PathBuf::from("a/panel.parquet")
         );
         assert_eq!(
