@@ -40,7 +40,7 @@ pub(crate) fn run(args: EhaArgs) -> Result<()> {
         table_format: args.table_format,
     })?;
     eprintln!(
-        "{} logit on {} rows ({} clusters), log-likelihood {:.4}: eha.csv and eha.json in {}",
+        "{} logit on {} rows ({} clusters), log-likelihood {:.4}: written to {}",
         fit.design,
         fit.rows.0,
         fit.clusters,
