@@ -28,9 +28,9 @@ const PAIRS: [(&str, &str); 3] = [
 ];
 
 /// File name endings that make a dotted word a file, not a key.
-const FILE_ENDINGS: [&str; 17] = [
+const FILE_ENDINGS: [&str; 18] = [
     "csv", "json", "toml", "png", "svg", "md", "pdf", "rs", "sh", "txt", "html", "zip", "cff",
-    "bash", "py", "js", "partial",
+    "bash", "py", "js", "partial", "parquet",
 ];
 
 /// The `policysim` commands of a Markdown text's fenced code blocks: in ```` ```sh ````

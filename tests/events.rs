@@ -234,7 +234,8 @@ fn events_reproduce_runs_csv_and_the_map_and_do_not_depend_on_threads() {
 /// 10,000 runs with events (200 governments, abandonment on, 2 threads): the peak
 /// resident memory stays within the documented estimate (`limits::estimate` plus
 /// `limits::events_bytes`, the runs in flight), and is about that of 1,000 runs: the
-/// events go to disk as runs finish (events.csv holds tens of megabytes).
+/// events go to disk as runs finish (events.csv holds tens of megabytes), and with
+/// `--table-format both` events.parquet is made from it in row groups.
 #[cfg(target_os = "linux")]
 #[test]
 fn ten_thousand_runs_with_events_stay_within_the_estimate() {
@@ -258,6 +259,8 @@ fn ten_thousand_runs_with_events_stay_within_the_estimate() {
                 "--quiet",
                 "--record",
                 "events",
+                "--table-format",
+                "both",
             ])
             .spawn()
             .unwrap();
@@ -269,6 +272,8 @@ fn ten_thousand_runs_with_events_stay_within_the_estimate() {
         .unwrap()
         .len();
     assert!(events > 20 << 20, "events.csv of {events} bytes");
+    // converted to Parquet a row group at a time, within the same estimate
+    assert!(dir.path().join("many/events.parquet").is_file());
     assert!(
         many <= documented,
         "peak {many} above the estimate {documented}"

@@ -40,6 +40,7 @@ mod out_dir;
 mod paired;
 mod paired_streams;
 mod panel;
+mod parquet;
 mod parsers_proptest;
 mod plot_cli;
 mod plot_kinds;

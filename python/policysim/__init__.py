@@ -64,7 +64,8 @@ _SCENARIO_PREFIX = ".policysim-scenario-"
 
 
 class Results:
-    """What one command wrote: its CSV files as Arrow tables, its JSON files as dicts.
+    """What one command wrote: its CSV files (or, with ``table_format="parquet"``, its
+    Parquet files) as Arrow tables, its JSON files as dicts.
 
     ``results.runs`` is the table of ``runs.csv``, ``results.summary`` the dict of
     ``summary.json`` (any file's stem works: ``results.tables["sweep"]``,
@@ -87,6 +88,12 @@ class Results:
                 raw = path.read_bytes()
                 self.raw[path.stem] = raw
                 self.tables[path.stem] = read_csv(raw, path.stem)
+            elif path.suffix == ".parquet" and path.stem not in self.tables:
+                # written with table_format="parquet" (with "both", the CSV is read:
+                # NAME.csv sorts before NAME.parquet)
+                import pyarrow.parquet as pq
+
+                self.tables[path.stem] = pq.read_table(path)
             elif path.suffix == ".json":
                 self.data[path.stem] = json.loads(path.read_text(encoding="utf-8"))
             elif path.name == "scenario.toml":
@@ -377,6 +384,12 @@ def panel(source: Any = None, *, design: str, out: Any = None, **options: Any) -
             file = Path(out)
         args = ["panel"] + ([os.fspath(source)] if source is not None else [])
         _call(args + _flags({"design": design, **options, "out": file}), files)
+        if options.get("table_format") == "parquet":
+            # the command wrote FILE.parquet for FILE.csv (or FILE.parquet as given)
+            import pyarrow.parquet as pq
+
+            name = file.with_suffix(".parquet") if file.suffix == ".csv" else Path(f"{file}.parquet")
+            return pq.read_table(file if file.suffix == ".parquet" else name)
         return read_csv(file.read_bytes(), design)
 
 

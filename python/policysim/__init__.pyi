@@ -95,6 +95,7 @@ def run(
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
     title: Optional[str] = None,
+    table_format: Optional[Literal["csv", "parquet", "both"]] = None,
 ) -> Results:
     """``policysim run``: the scenario's ensemble.
 
@@ -124,6 +125,8 @@ def run(
         lang: language of the charts, en or zh.
         size: PNG size, ``(1600, 1000)`` or ``"1600x1000"``.
         title: chart title in place of the scenario's description (e.g. a figure caption).
+        table_format: ``"parquet"``: runs, curves, hazard and events as NAME.parquet
+            instead of NAME.csv (read into the same tables); ``"both"``: both files.
 
     Returns:
         ``runs``, ``curves``, ``hazard`` (and ``map``, ``rounds``, ``centres``,
@@ -166,6 +169,7 @@ def sweep(
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
     title: Optional[str] = None,
+    table_format: Optional[Literal["csv", "parquet", "both"]] = None,
 ) -> Results:
     """``policysim sweep``: one ensemble per point; ``results.sweep`` is sweep.csv
     (one row per point: the swept keys, then each metric's mean and interval).
@@ -195,6 +199,9 @@ def sweep(
             with observed adoptions (sweep.csv gets observed_rmse).
         metric: the figure of sweep.csv to chart.
         no_charts, format, lang, size, title: the chart, as for :func:`run`.
+        no_charts, format, lang, size: the chart, as for :func:`run`.
+        table_format: ``"parquet"`` (or ``"both"``): also sweep.parquet and, with kept
+            points, one runs/curves/events.parquet of all the points (column ``point``).
     """
 
 def sensitivity(
@@ -221,6 +228,7 @@ def sensitivity(
     lang: Optional[Literal["en", "zh"]] = None,
     size: Optional[Size] = None,
     title: Optional[str] = None,
+    table_format: Optional[Literal["csv", "parquet", "both"]] = None,
 ) -> Results:
     """``policysim sensitivity``: Sobol' indices or Morris effects of parameter ranges
     on one metric; ``results.sensitivity`` is the table of indices with their 95%
@@ -240,6 +248,9 @@ def sensitivity(
         analyse: compute no point: analyse the finished design in this folder.
         force: discard the results of a different design in ``out``.
         quiet, no_charts, format, lang, size, title: as for :func:`run`.
+        quiet, no_charts, format, lang, size: as for :func:`run`.
+        table_format: ``"parquet"`` (or ``"both"``): also design.parquet,
+            sensitivity.parquet and sweep.parquet beside the CSV tables.
     """
 
 def fit(
@@ -333,6 +344,7 @@ def panel(
     policy: Optional[str] = None,
     start_year: Optional[int] = None,
     max_rows: Optional[int] = None,
+    table_format: Optional[Literal["csv", "parquet", "both"]] = None,
 ) -> pyarrow.Table:
     """``policysim panel``: a data design of diffusion studies as a table.
 
@@ -346,6 +358,8 @@ def panel(
         unit_column, year_column, policy, start_year: how to read ``observed``.
         max_rows: the most rows a dyad-year panel may have (default 50 million),
             checked against its bound before anything is written.
+        table_format: ``"parquet"``: write ``out`` with ``.parquet`` (the table is read
+            from it); ``"both"``: the CSV and the Parquet file.
     """
 
 def eha(
@@ -354,6 +368,7 @@ def eha(
     covariate: Union[None, str, Sequence[str]] = None,
     by_run: bool = False,
     out: Optional[PathLike] = None,
+    table_format: Optional[Literal["csv", "parquet", "both"]] = None,
 ) -> Results:
     """``policysim eha``: the discrete-time event-history logit (cubic duration,
     unit-clustered standard errors) fitted to a panel file of :func:`panel`;
@@ -365,6 +380,8 @@ def eha(
         by_run: also fit every run on its own (``results.eha_by_run``), and say in
             eha.json how often each term is significant at 5%.
         out: folder for eha.csv and eha.json to keep; None: a temporary folder.
+        table_format: ``"parquet"``: eha.parquet (and eha_by_run.parquet) instead of
+            the CSV files; ``"both"``: both.
     """
 
 def read_csv(raw: bytes, stem: str = "") -> pyarrow.Table:

@@ -19,12 +19,15 @@ pub(crate) struct EhaArgs {
     /// national_share (unit-year), contiguous and source_years_since_adoption (dyad-year).
     #[arg(long)]
     covariate: Vec<String>,
-    /// Folder for eha.csv and eha.json.
+    /// Folder for eha.csv and eha.json (written whole: a new or empty folder, or an earlier eha's).
     #[arg(long)]
     out: PathBuf,
     /// Also fit every run on its own (one run is one history, as one policy is): eha_by_run.csv, and in eha.json how often each term is significant at 5% (Wilson intervals; runs whose fit did not converge are left out and counted)
     #[arg(long)]
     by_run: bool,
+    /// Write eha.csv (and eha_by_run.csv) as csv, parquet (eha.parquet) or both; eha.json is always written.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = super::table_format())]
+    table_format: crate::parquet_table::TableFormat,
 }
 
 /// Runs `policysim eha`.
@@ -34,9 +37,10 @@ pub(crate) fn run(args: EhaArgs) -> Result<()> {
         covariates: args.covariate,
         out: args.out.clone(),
         by_run: args.by_run,
+        table_format: args.table_format,
     })?;
     eprintln!(
-        "{} logit on {} rows ({} clusters), log-likelihood {:.4}: eha.csv and eha.json in {}",
+        "{} logit on {} rows ({} clusters), log-likelihood {:.4}: written to {}",
         fit.design,
         fit.rows.0,
         fit.clusters,

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::machine::check_threads;
 use crate::observed::{read_observed, ObservedOptions};
 use crate::overrides::apply_overrides;
+use crate::parquet_table::{TableFormat, TABLE_FORMATS};
 use crate::run::Prepared;
 use crate::scenario::Scenario;
 use crate::scenario_files::load_scenario;
@@ -304,11 +305,22 @@ struct RunArgs {
     /// Also write `events.csv`: every run's adoptions and abandonments, with channel and source (`--record events`).
     #[arg(long, value_enum, value_name = "WHAT")]
     record: Vec<Record>,
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = table_format(), help = TABLE_FORMAT_HELP)]
+    table_format: TableFormat,
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
     #[command(flatten)]
     charts: ChartArgs,
+}
+
+/// `--table-format`'s help.
+const TABLE_FORMAT_HELP: &str =
+    "Write the tables (runs, curves, hazard, events) as csv, parquet (NAME.parquet) or both";
+
+/// The parser of `--table-format`: csv, parquet or both.
+fn table_format() -> choices::Choices<TableFormat> {
+    choices::choices(TABLE_FORMATS, TableFormat::parse)
 }
 
 /// What `policysim run --record` (and `sweep --record`) adds to the results folder.
@@ -658,6 +670,7 @@ fn run(args: RunArgs) -> Result<()> {
         force: args.force,
         observed: observed.as_ref(),
         precision: precise.as_ref().map(|p| p.2.clone()),
+        table_format: args.table_format,
     };
     let result = simulate(&scenario, &prepared, &out, &options);
     bar.finish_and_clear();

@@ -35,9 +35,12 @@ pub(crate) struct PanelArgs {
     /// The data design to write.
     #[arg(long, value_enum)]
     design: DesignArg,
-    /// The CSV file to write (replaced atomically).
+    /// The CSV file to write (replaced atomically); with `--table-format parquet` or both, its Parquet file is the same name with `.parquet`.
     #[arg(long)]
     out: PathBuf,
+    /// Write the panel as csv (`--out`), parquet (`--out` with `.parquet` for `.csv`) or both.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = super::table_format())]
+    table_format: crate::parquet_table::TableFormat,
     /// Observed adoptions (CSV of unit and adoption year) instead of a results folder.
     #[arg(long, conflicts_with = "dir", requires = "scenario")]
     observed: Option<PathBuf>,
@@ -77,6 +80,7 @@ impl PanelArgs {
             },
             out: self.out.clone(),
             max_rows: self.max_rows,
+            table_format: self.table_format,
         })
     }
 }
@@ -93,7 +97,12 @@ pub(crate) fn run(args: PanelArgs) -> Result<()> {
         } else {
             "histories"
         },
-        args.out.display()
+        report
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
     Ok(())
 }

@@ -30,6 +30,9 @@ pub(super) const SENSITIVITY_EXAMPLES: &str = "Examples:
 
 Re-running the same command resumes: finished points are verified and skipped.";
 
+/// `--table-format`'s help for `sensitivity`.
+const SENSITIVITY_TABLE_FORMAT_HELP: &str = "csv, or parquet (both: the same) to add design.parquet, sensitivity.parquet and the sweep's sweep.parquet beside the CSV tables (which --analyse, merge and resume read)";
+
 /// Options of `policysim sensitivity`.
 #[derive(Debug, Args)]
 pub(super) struct SensitivityArgs {
@@ -71,6 +74,8 @@ pub(super) struct SensitivityArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = super::table_format(), help = SENSITIVITY_TABLE_FORMAT_HELP)]
+    pub table_format: crate::parquet_table::TableFormat,
     /// Run only shard i of n of the design's points (then `policysim merge` and --analyse).
     #[arg(long, value_name = "i/n", conflicts_with = "analyse")]
     pub shard: Option<String>,
@@ -246,6 +251,7 @@ fn design_and_analyse(args: &SensitivityArgs) -> Result<std::path::PathBuf> {
         force: args.force,
         max_points: args.analyse.as_ref().map(|_| 0),
         cancel: crate::cli::interrupt_flag(),
+        table_format: args.table_format,
         ..SweepOptions::default()
     };
     let started = std::time::Instant::now();
@@ -401,7 +407,19 @@ fn write_analysis(
     });
     let mut meta_text = serde_json::to_string_pretty(&meta).unwrap_or_default();
     meta_text.push('\n');
-    files.push((out.join(DESIGN_CSV), design.csv(problem).into_bytes()));
+    let design_csv = design.csv(problem);
+    if args.table_format.parquet() {
+        // the Parquet tables before the CSV table that says the analysis is complete
+        for (name, text) in [(DESIGN_CSV, &design_csv), (SENSITIVITY_CSV, &table)] {
+            let part = crate::parquet_table::Part {
+                source: crate::parquet_table::Source::Text(text),
+                key: None,
+            };
+            let path = crate::parquet_table::parquet_path(&out.join(name));
+            crate::parquet_table::write_parquet(&path, &[part], None)?;
+        }
+    }
+    files.push((out.join(DESIGN_CSV), design_csv.into_bytes()));
     files.push((out.join(SENSITIVITY_JSON), meta_text.into_bytes()));
     // the table last: its presence says the analysis is complete
     files.push((out.join(SENSITIVITY_CSV), table.into_bytes()));

@@ -21,6 +21,9 @@ pub(super) const SWEEP_EXAMPLES: &str = "Examples:
 
 Re-running the same command resumes: finished points are verified and skipped.";
 
+/// `--table-format`'s help for `sweep`.
+const SWEEP_TABLE_FORMAT_HELP: &str = "csv, or parquet (both: the same) to add, when the shard's points are done, sweep.parquet and one runs/curves/events.parquet of all its kept points (column `point`) beside the CSV files (which resume, merge and plot read)";
+
 /// Options of `policysim sweep`.
 #[derive(Debug, Args)]
 pub(super) struct SweepArgs {
@@ -74,6 +77,8 @@ pub(super) struct SweepArgs {
     /// Also write each point's `events.csv` under `points/<index>/`: every run's adoptions and abandonments (`--record events`).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub record: Vec<super::Record>,
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = super::table_format(), help = SWEEP_TABLE_FORMAT_HELP)]
+    pub table_format: crate::parquet_table::TableFormat,
     /// Discard the results of a different sweep in the output folder.
     #[arg(long)]
     pub force: bool,
@@ -308,6 +313,7 @@ fn run_points(args: &SweepArgs) -> Result<(PathBuf, Result<()>)> {
         baseline,
         precision: precise.as_ref().map(|p| p.2.clone()),
         record_events: args.record.contains(&super::Record::Events),
+        table_format: args.table_format,
     };
     let started = std::time::Instant::now();
     let report = run_sweep(&base, &sweep, &out, &options);

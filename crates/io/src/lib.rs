@@ -8,8 +8,9 @@
 //! [`atomic_file`] (one file written whole or not at all),
 //! [`output`] and [`results_folder`] (the files of a run's folder), [`cells`] (how
 //! numbers and names are written), [`result_files`] (the names of the files),
-//! [`private_dir`] (private temporary folders). Limits: [`limits`] (the memory
-//! estimate), [`machine`] (memory and cores available). Provenance: [`provenance`] (the
+//! [`private_dir`] (private temporary folders), [`parquet_table`] (tables as Parquet,
+//! `--table-format`). Limits: [`limits`] (the memory estimate), [`machine`] (memory and
+//! cores available). Provenance: [`provenance`] (the
 //! `provenance.json` of every results folder: build, command, inputs and outputs by
 //! SHA-256) and [`verify`] (a folder checked against it).
 
@@ -24,6 +25,7 @@ pub mod network_files;
 pub mod observed;
 pub mod output;
 pub mod overrides;
+pub mod parquet_table;
 pub mod private_dir;
 pub mod provenance;
 pub mod result_files;

@@ -9,6 +9,7 @@
 use crate::forecast::logit::{clustered_se, fit_logit, Logit};
 use policysim_io::cells::{csv_field, num};
 use policysim_io::output::write_atomic;
+use policysim_io::parquet_table::{write_table, TableFormat};
 use policysim_model::error::{Error, Result};
 use policysim_model::stats::normal_two_sided_p;
 use serde_json::json;
@@ -22,11 +23,13 @@ pub struct EhaOptions {
     pub panel: PathBuf,
     /// Covariates (columns of the panel); empty: the design's defaults ([`default_covariates`]).
     pub covariates: Vec<String>,
-    /// Folder for `eha.csv` and `eha.json` (written atomically, file by file).
+    /// Folder for `eha.csv` and `eha.json` (written whole, through a staging folder).
     pub out: PathBuf,
     /// Also fit every run on its own (`eha_by_run.csv`, and how often each term is
     /// significant in `eha.json`): one run is one history, as one policy is in the field.
     pub by_run: bool,
+    /// `eha.csv` and `eha_by_run.csv` as CSV, Parquet or both.
+    pub table_format: TableFormat,
 }
 
 /// A fitted event-history logit.
@@ -376,31 +379,68 @@ pub fn eha_json(fit: &EhaFit, panel: &Path) -> serde_json::Value {
     })
 }
 
-/// Fits the panel and writes `eha.csv` and `eha.json` (and `eha_by_run.csv`) into `options.out`.
+/// The files `eha` writes (and its tables' Parquet files): an earlier fit's folder holds
+/// these and `provenance.json` only.
+const EHA_FILES: [&str; 6] = [
+    "eha.csv",
+    "eha.json",
+    "eha_by_run.csv",
+    "eha.parquet",
+    "eha_by_run.parquet",
+    policysim_io::provenance::PROVENANCE_JSON,
+];
+
+/// Refuses an output folder `eha` must not replace: it writes the folder whole (through
+/// a staging folder), so only a new or empty folder or an earlier fit's (`eha.json`, and
+/// no file `eha` does not write) qualify; never a folder of other files, such as the
+/// results folder the panel came from.
+fn check_destination(out: &Path) -> Result<()> {
+    if !policysim_io::staging::check_out_folder(out, "results/eha")? {
+        return Ok(());
+    }
+    let mut foreign = Vec::new();
+    for entry in std::fs::read_dir(out).map_err(|e| Error::io(out, e))? {
+        let entry = entry.map_err(|e| Error::io(out, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !EHA_FILES.contains(&name.as_str()) {
+            foreign.push(name);
+        }
+    }
+    if foreign.is_empty() && out.join("eha.json").is_file() {
+        return Ok(());
+    }
+    foreign.sort();
+    Err(Error::Input(format!(
+        "--out {}: holds files that `policysim eha` did not write ({}); choose a new or empty folder, or an earlier eha's (eha replaces the whole folder)",
+        out.display(),
+        if foreign.is_empty() {
+            "and no eha.json".to_string()
+        } else {
+            foreign.join(", ")
+        }
+    )))
+}
+
+/// Fits the panel and writes `eha.csv` and `eha.json` (and `eha_by_run.csv`) into
+/// `options.out`, all at once: the folder appears complete or not at all
+/// ([`policysim_io::staging::write_staged`]), with its `provenance.json`.
 pub fn eha(options: &EhaOptions) -> Result<EhaFit> {
     let fit = fit_panel(&options.panel, &options.covariates, options.by_run)?;
-    if options.out.exists() && !options.out.is_dir() {
-        return Err(Error::Input(format!(
-            "--out {}: exists and is not a folder",
-            options.out.display()
-        )));
-    }
-    std::fs::create_dir_all(&options.out).map_err(|e| Error::io(&options.out, e))?;
-    let mut value = eha_json(&fit, &options.panel);
-    if options.by_run {
-        value["by_run"] = by_run_summary(&fit);
-        write_atomic(
-            &options.out.join("eha_by_run.csv"),
-            eha_by_run_csv(&fit).as_bytes(),
-        )?;
-    }
-    let json = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
-    write_atomic(&options.out.join("eha.csv"), eha_csv(&fit).as_bytes())?;
-    write_atomic(
-        &options.out.join("eha.json"),
-        format!("{json}\n").as_bytes(),
-    )?;
-    // written in place: its record names the files then in the folder
-    policysim_io::provenance::seal(&options.out, &options.out)?;
+    check_destination(&options.out)?;
+    let format = options.table_format;
+    policysim_io::staging::write_staged(&options.out, |staging| {
+        let mut value = eha_json(&fit, &options.panel);
+        if options.by_run {
+            value["by_run"] = by_run_summary(&fit);
+            write_table(
+                &staging.join("eha_by_run.csv"),
+                &eha_by_run_csv(&fit),
+                format,
+            )?;
+        }
+        let json = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
+        write_table(&staging.join("eha.csv"), &eha_csv(&fit), format)?;
+        write_atomic(&staging.join("eha.json"), format!("{json}\n").as_bytes())
+    })?;
     Ok(fit)
 }

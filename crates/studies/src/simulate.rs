@@ -9,6 +9,7 @@ use policysim_charts::{self as charts, ChartOptions};
 use policysim_io::events;
 use policysim_io::observed::Observed;
 use policysim_io::output;
+use policysim_io::parquet_table::{self, TableFormat};
 use policysim_io::results_folder::write_outputs;
 use policysim_model::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use policysim_model::error::{Error, Result};
@@ -36,7 +37,12 @@ pub struct SimulateOptions<'a> {
     pub observed: Option<&'a Observed>,
     /// What `--precision` reached (written as `precision` into `summary.json`).
     pub precision: Option<serde_json::Value>,
+    /// How `runs`, `curves`, `hazard` and `events` are written (CSV, Parquet or both).
+    pub table_format: TableFormat,
 }
+
+/// The tables `--table-format` writes as Parquet (the folder's other files stay CSV).
+pub const TABLES: [&str; 4] = ["runs.csv", "curves.csv", "hazard.csv", "events.csv"];
 
 /// The default results folder of a scenario: `results/<name>`.
 pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
@@ -146,6 +152,13 @@ pub fn simulate(
         }
         if let Some(chart_options) = &options.charts {
             charts::draw_run_charts(staging, chart_options)?;
+        }
+        // the charts read the CSV tables: Parquet is made from them, in the staging folder
+        for name in TABLES {
+            let path = staging.join(name);
+            if path.is_file() {
+                parquet_table::convert_file(&path, options.table_format)?;
+            }
         }
         // A signal that arrived after the last run still means "do not publish".
         if options

@@ -11,6 +11,7 @@ pub use histories::{Histories, History, HistoryEvent};
 
 use policysim_io::observed::{read_observed, ObservedOptions};
 use policysim_io::output::temp_name;
+use policysim_io::parquet_table::{parquet_path, write_parquet, Part, Source, TableFormat};
 use policysim_io::scenario_files::{load_scenario, prepare};
 use policysim_model::error::{Error, Result};
 use std::io::{BufWriter, Write};
@@ -57,6 +58,8 @@ pub struct PanelOptions {
     /// The most rows a dyad-year panel may have (its bound, every directed pair in
     /// every year of every history, is checked before anything is written).
     pub max_rows: u64,
+    /// CSV (`out`), Parquet (`out` with `.parquet` for `.csv`) or both.
+    pub table_format: TableFormat,
 }
 
 /// The default of [`PanelOptions::max_rows`]: 50 million rows (a few GB of CSV).
@@ -69,6 +72,8 @@ pub struct PanelReport {
     pub rows: u64,
     /// Histories (runs, or 1 for observed adoptions) read.
     pub histories: u64,
+    /// The files written (the CSV file, the Parquet file, or both).
+    pub files: Vec<PathBuf>,
 }
 
 /// Builds the design and writes it to `options.out` (a temporary file renamed when
@@ -103,13 +108,26 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
             )));
         }
     }
-    let out = &options.out;
-    if out.is_dir() {
-        return Err(Error::Input(format!(
-            "--out {}: is a folder; give the CSV file to write, e.g. {}/panel.csv",
-            out.display(),
-            out.display()
-        )));
+    let format = options.table_format;
+    // `--out` names the CSV file; its Parquet file is the same name with `.parquet`
+    // (`--out x.parquet` with parquet alone: the CSV name is x.csv, never written)
+    let out = &if options.out.extension().is_some_and(|e| e == "parquet") {
+        options.out.with_extension("csv")
+    } else {
+        options.out.clone()
+    };
+    let parquet_out = parquet_path(out);
+    for path in [Some(out), format.parquet().then_some(&parquet_out)]
+        .into_iter()
+        .flatten()
+    {
+        if path.is_dir() {
+            return Err(Error::Input(format!(
+                "--out {}: is a folder; give the CSV file to write, e.g. {}/panel.csv",
+                path.display(),
+                path.display()
+            )));
+        }
     }
     let tmp = temp_name(out);
     let result = (|| -> Result<PanelReport> {
@@ -121,6 +139,7 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
         let mut report = PanelReport {
             rows: 0,
             histories: 0,
+            files: Vec::new(),
         };
         while let Some(h) = histories.next_history(&network)? {
             report.rows += write_run(options.design, &network, &h, simulated, &mut w)
@@ -129,14 +148,32 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
         }
         let file = w.into_inner().map_err(|e| Error::io(out, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(out, e))?;
-        std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+        if format.parquet() {
+            let part = Part {
+                source: Source::File(&tmp),
+                key: None,
+            };
+            write_parquet(&parquet_out, &[part], None)?;
+        }
+        if format.csv() {
+            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+        } else {
+            std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        }
         Ok(report)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     // one file, not a folder: its record lies beside it (`FILE.provenance.json`)
-    let report = result?;
-    policysim_io::provenance::seal_file(out)?;
+    let mut report = result?;
+    if format.csv() {
+        policysim_io::provenance::seal_file(out)?;
+        report.files.push(out.clone());
+    }
+    if format.parquet() {
+        policysim_io::provenance::seal_file(&parquet_out)?;
+        report.files.push(parquet_out);
+    }
     Ok(report)
 }

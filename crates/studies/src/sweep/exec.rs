@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 /// The table of a sweep: one row per point.
 pub const SWEEP_CSV: &str = "sweep.csv";
+/// The table of a sweep as Parquet (`--table-format parquet|both`).
+pub const SWEEP_PARQUET: &str = "sweep.parquet";
 /// What was swept and its fingerprint.
 pub const SWEEP_JSON: &str = "sweep.json";
 /// The resolved base scenario with its `[sweep]` section.
@@ -106,6 +108,8 @@ pub struct SweepOptions<'a> {
     /// Write each point's event history (`points/<i>/events.csv`, `--record events`),
     /// streamed as its runs finish.
     pub record_events: bool,
+    /// With Parquet, also `sweep.parquet` and one Parquet file per kept point table.
+    pub table_format: policysim_io::parquet_table::TableFormat,
 }
 
 /// What a call of [`run_sweep`] did.
@@ -388,6 +392,9 @@ pub fn run_sweep(
             }
         };
         write_atomic(&out.join(SWEEP_CSV), csv.as_bytes())?;
+        if options.table_format.parquet() {
+            super::tables::write_parquet_tables(out, &csv, &mine)?;
+        }
     }
     Ok(SweepReport {
         points: n,

@@ -207,7 +207,10 @@ pub(super) fn check_point(
 /// charts and the temporary names its files are written under).
 fn is_top_file(name: &str) -> bool {
     let name = temp_original(name).unwrap_or(name);
-    if TOP_FILES.contains(&name) || policysim_io::result_files::is_sensitivity_file(name) {
+    if TOP_FILES.contains(&name)
+        || super::PARQUET_FILES.contains(&name)
+        || policysim_io::result_files::is_sensitivity_file(name)
+    {
         return true;
     }
     let Some(stem) = name

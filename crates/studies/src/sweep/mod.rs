@@ -37,10 +37,12 @@ mod integrity;
 pub use integrity::list_paths;
 mod merge;
 mod row;
+mod tables;
+pub use tables::{PARQUET_FILES, POINT_TABLES};
 
 pub use exec::{
     kept_warning, run_sweep, tick_position, Shard, SweepOptions, SweepReport, SWEEP_CSV,
-    SWEEP_JSON, SWEEP_TOML,
+    SWEEP_JSON, SWEEP_PARQUET, SWEEP_TOML,
 };
 pub use integrity::{fingerprint, fingerprint_bytes};
 pub use merge::{merge, FinishStep, MergeOptions, MergeReport};
