@@ -1,6 +1,6 @@
 //! The `policysim` command line: parses options and calls the library.
 
-use crate::charts::{self, ChartFormat, ChartOptions, Lang};
+use crate::charts::{self, ChartOptions, Lang};
 use crate::error::{Error, Result};
 use crate::machine::check_threads;
 use crate::observed::{read_observed, ObservedOptions};
@@ -10,8 +10,11 @@ use crate::run::Prepared;
 use crate::scenario::Scenario;
 use crate::scenario_files::load_scenario;
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
+use chart_args::{parse_formats, FORMAT_VALUES, LANG_VALUES};
+pub use chart_args::{ChartArgs, Formats};
 use clap::{Args, Parser, Subcommand};
 
+mod chart_args;
 mod choices;
 mod compare_mechanisms;
 mod eha;
@@ -174,54 +177,6 @@ enum CompletionShell {
     Bash,
     Zsh,
     Fish,
-}
-
-/// Chart options shared by `run`, `plot`, `compare`, `fit`, `forecast` and `compare-mechanisms`.
-#[derive(Debug, Args)]
-pub struct ChartArgs {
-    /// Chart formats, comma-separated: png, svg, pdf or a list such as png,svg,pdf.
-    #[arg(long, value_parser = choices::choices(FORMAT_VALUES, parse_formats), default_value = "png,svg")]
-    format: Formats,
-    /// Language of chart titles, axes and legends: en or zh (中文).
-    #[arg(long, value_parser = choices::choices(LANG_VALUES, charts::parse_lang), default_value = "en")]
-    lang: Lang,
-    /// PNG size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = charts::parse_size, default_value = "1600x1000")]
-    size: (u32, u32),
-    /// Chart title in place of the scenario's (e.g. a figure's caption); default: the
-    /// first clause of the scenario's description, else its name.
-    #[arg(long, value_name = "TEXT")]
-    title: Option<String>,
-}
-
-/// A list of chart formats as one option value (`png,svg`).
-#[derive(Debug, Clone)]
-pub struct Formats(pub(super) Vec<ChartFormat>);
-
-/// Reads `--format` (a comma-separated list) into [`Formats`].
-pub(super) fn parse_formats(s: &str) -> std::result::Result<Formats, String> {
-    charts::parse_formats(s).map(Formats)
-}
-
-/// The values of `--format` offered to completions.
-pub(super) const FORMAT_VALUES: &[&str] =
-    &["png", "svg", "pdf", "png,svg", "svg,pdf", "png,svg,pdf"];
-
-/// The values of `--lang` offered to completions.
-pub(super) const LANG_VALUES: &[&str] = &["en", "zh"];
-
-impl ChartArgs {
-    /// The chart options these arguments ask for.
-    pub fn options(&self) -> ChartOptions {
-        ChartOptions {
-            formats: self.format.0.clone(),
-            lang: self.lang,
-            size: self.size,
-            text_percent: 100,
-            svg_outlines: true,
-            title: self.title.clone(),
-        }
-    }
 }
 
 /// How to read the `--observed` file (shared by `run` and `fit`).
@@ -820,27 +775,4 @@ pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_are_rounded_to_three_significant_digits() {
-        assert_eq!(rounded_rate(499.8766), "500");
-        assert_eq!(rounded_rate(1234.5), "1235");
-        assert_eq!(rounded_rate(42.345), "42.3");
-        assert_eq!(rounded_rate(40.0), "40");
-        assert_eq!(rounded_rate(0.8712), "0.87");
-        assert_eq!(rounded_rate(0.0), "0");
-        assert_eq!(rounded_rate(f64::NAN), "0");
-    }
-
-    #[test]
-    fn counts_mind_singulars() {
-        assert_eq!(
-            count_of(1, "initial adopter", "initial adopters"),
-            "1 initial adopter"
-        );
-        assert_eq!(count_of(0, "run", "runs"), "0 runs");
-        assert_eq!(count_of(2, "run", "runs"), "2 runs");
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 //! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
-//! `GET /chartview.js`,
+//! `GET /chartview.js`, `GET /classroom.js`,
 //! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
 //! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`,
 //! `GET /api/progress?page=PAGE`; in classroom mode also `GET /join?code=CODE`,
@@ -29,6 +29,7 @@ const PAGE_JS: &str = include_str!("page.js");
 const WORDS_JS: &str = include_str!("words.js");
 const MAP_JS: &str = include_str!("map.js");
 const CHARTVIEW_JS: &str = include_str!("chartview.js");
+const CLASSROOM_JS: &str = include_str!("classroom.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -318,6 +319,9 @@ fn route(explorer: &Explorer, request: &Request, owner: &str) -> Reply {
         ("GET" | "HEAD", "/map.js") => Reply::ok("text/javascript; charset=utf-8", MAP_JS),
         ("GET" | "HEAD", "/chartview.js") => {
             Reply::ok("text/javascript; charset=utf-8", CHARTVIEW_JS)
+        }
+        ("GET" | "HEAD", "/classroom.js") => {
+            Reply::ok("text/javascript; charset=utf-8", CLASSROOM_JS)
         }
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
