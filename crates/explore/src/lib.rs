@@ -7,8 +7,9 @@
 //! the same validation as scenario files, the caps, the scenario download),
 //! [`sentences`] (the summary and the why), `bundle.rs` (a result's files and portable
 //! downloads), [`values`]. [`server`] maps it onto HTTP (over the bounded connection
-//! layer in `http.rs`); the page itself (`page.html`, `words.js`, `map.js`, `page.js`,
-//! `page.css`) is embedded in the binary.
+//! layer in `http.rs`, with classroom mode in `classroom.rs` and the run queue in
+//! `queue.rs`); the page itself (`page.html`, `words.js`, `map.js`, `chartview.js`,
+//! `classroom.js`, `page.js`, `page.css`) is embedded in the binary.
 
 mod bundle;
 pub mod changes;
