@@ -65,6 +65,16 @@ fn sorted_resources(mut pdf: Vec<u8>) -> Vec<u8> {
                 entries.push(pdf[cursor..(end + 1).min(pdf.len())].to_vec());
                 cursor = end + 1;
             }
+            // only a dictionary of plain references (`/name N 0 R`, one per line) is
+            // sorted; anything else (an inline value spanning lines) is left as written
+            let plain = entries.iter().all(|e| {
+                let t = e.trim_ascii();
+                t.starts_with(b"/") && t.ends_with(b" R") && !t.contains(&b'<')
+            });
+            if !plain {
+                at = cursor;
+                continue;
+            }
             let mut sorted = entries.clone();
             sorted.sort();
             let mut write = first;
@@ -103,5 +113,9 @@ mod tests {
             text.contains("stream\n/XObject <<\n/b\n/a\nendstream"),
             "streams untouched"
         );
+        // a dictionary with an inline value over several lines is left as written
+        let inline =
+            b"%PDF-1.7\n  /ExtGState <<\n    /gs1 <<\n    /CA 0.5\n    >>\n  >>\n".to_vec();
+        assert_eq!(sorted_resources(inline.clone()), inline);
     }
 }
