@@ -265,6 +265,7 @@ def fit(
     all_policies: bool = False,
     runs: Optional[int] = None,
     budget: Optional[int] = None,
+    max_evaluations: Optional[int] = None,
     objective: Optional[Literal["curve", "curve+hazard"]] = None,
     out: Optional[PathLike] = None,
     force: bool = False,
@@ -287,6 +288,8 @@ def fit(
         unit_column, year_column, policy, start_year: how to read ``observed``.
         all_policies: fit the free keys, shared, to every policy of the file.
         runs: runs per evaluation. budget: number of evaluations.
+        max_evaluations: the cap on evaluations, the ABC phase's extra batches included
+            (default twice ``budget``).
         objective: curve (cumulative share) or curve+hazard.
         out, force, seed, threads, quiet, no_charts, format, lang, size, title: as for :func:`run`.
     """
