@@ -4,30 +4,9 @@
 //! SVG) holds no font at all. Through the binary, on the folders of `run`, `compare`,
 //! `sweep` and `sensitivity` redrawn by `plot`.
 
-use crate::common::binary;
+use crate::common::{ok_in as ok, repo_file};
 use policysim::charts::outline::missing_glyphs;
 use std::path::Path;
-use std::process::Command;
-
-fn ok(cwd: &Path, args: &[&str]) {
-    let o = Command::new(binary())
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn repo_file(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(path)
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// The contents of every `<text>` element of an SVG.
 fn texts(svg: &str) -> Vec<String> {

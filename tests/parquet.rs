@@ -3,31 +3,13 @@
 //! threads, a sweep shard's tables are one file each (a `point` column), and a bad
 //! format is refused with exit code 2 and nothing written. `eha` writes its folder whole.
 
-use crate::common::binary;
+use crate::common::{ok_in as ok, policysim_in as policysim};
 use arrow_array::{Array, Float64Array, Int64Array, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// The run tables `--table-format` writes as Parquet.
 const RUN_TABLES: [&str; 4] = ["runs", "curves", "hazard", "events"];
-
-fn policysim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(binary())
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) {
-    let o = policysim(dir, args);
-    assert!(
-        o.status.success(),
-        "policysim {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// A Parquet file's columns: (name, Arrow type, cells as the CSV would write them, None
 /// for a null); and its `created_by`.

@@ -2,34 +2,8 @@
 //! through the real binary: the charts come back byte-equal from the folder's files, in
 //! Chinese on request, or the folder is refused with what to run instead.
 
-use crate::common::binary;
+use crate::common::{ok_in as ok, policysim_in as policysim, repo_file};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn policysim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(binary())
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(cwd: &Path, args: &[&str]) -> Output {
-    let o = policysim(cwd, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn repo_file(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(path)
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// Reads the files `charts` of `dir`, deletes them, and returns their bytes.
 fn take(dir: &Path, charts: &[&str]) -> Vec<Vec<u8>> {

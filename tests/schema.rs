@@ -3,19 +3,11 @@
 //! loads, and `check` rejects the four kinds of mistake the schema rejects (the schema's
 //! side, with an independent validator, is python/tests/test_schema.py).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use crate::common::policysim_in as policysim;
+use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn policysim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(crate::common::binary())
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn shipped_schema() -> String {

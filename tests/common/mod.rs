@@ -47,6 +47,35 @@ pub(crate) fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_policysim")
 }
 
+/// `policysim ARGS` run in the folder `dir`: its output, whatever its exit code.
+pub(crate) fn policysim_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(binary())
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `policysim ARGS` run in the folder `dir`, which must succeed (the test fails with its
+/// stderr otherwise); its output.
+pub(crate) fn ok_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let o = policysim_in(dir, args);
+    assert!(
+        o.status.success(),
+        "policysim {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// A file of the repository (`scenarios/competition.toml`), as an argument text.
+pub(crate) fn repo_file(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Checks that the mean adopted share follows `expected[t - 1]` at steps 1..=len within
 /// `tolerance`, and returns the largest deviation in standard errors of the mean.
 pub(crate) fn assert_share_follows(
