@@ -3,7 +3,7 @@
 //! the ranking chart.
 
 use crate::cells::num;
-use crate::charts::{render_figure, ChartOptions};
+use crate::charts::{render_figures, ChartOptions};
 use crate::cli::Formats;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
@@ -367,8 +367,7 @@ fn write_analysis(
             svg_outlines: true,
             title: args.title.clone(),
         };
-        for &f in &opts.formats {
-            let bytes = render_figure(&chart, f, &opts)?;
+        for (f, bytes) in render_figures(&chart, &opts)? {
             files.push((out.join(format!("{CHART_STEM}.{}", f.extension())), bytes));
         }
     }

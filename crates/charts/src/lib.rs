@@ -209,13 +209,50 @@ pub fn save_figure(
     opts: &ChartOptions,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for &format in &opts.formats {
+    for (format, bytes) in render_figures(figure, opts)? {
         let path = dir.join(format!("{stem}.{}", format.extension()));
-        let bytes = render_figure(figure, format, opts)?;
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Renders `figure` in memory in every format of `opts`, in that order: the outlined
+/// SVG is drawn once and serves both the SVG file and the PDF.
+pub fn render_figures(
+    figure: &impl Figure,
+    opts: &ChartOptions,
+) -> Result<Vec<(ChartFormat, Vec<u8>)>> {
+    let mut outlined: Option<String> = None;
+    let mut out = Vec::with_capacity(opts.formats.len());
+    for &format in &opts.formats {
+        let shares_outlines =
+            format == ChartFormat::Pdf || (format == ChartFormat::Svg && opts.svg_outlines);
+        let bytes = if shares_outlines {
+            if outlined.is_none() {
+                let style = style_of(opts);
+                outlined = Some(svg_outlined(figure, &style, opts.size)?);
+            }
+            let svg = outlined.as_deref().unwrap_or_default();
+            match format {
+                ChartFormat::Pdf => pdf::svg_to_pdf(svg)?,
+                _ => svg.as_bytes().to_vec(),
+            }
+        } else {
+            render_figure(figure, format, opts)?
+        };
+        out.push((format, bytes));
+    }
+    Ok(out)
+}
+
+/// The style `opts` asks for (language, size, text scale, title).
+fn style_of(opts: &ChartOptions) -> Style {
+    let mut style = Style::new(opts.lang, opts.size)
+        .with_text_percent(opts.text_percent)
+        .for_width(opts.size.0);
+    style.heading = opts.title.clone();
+    style
 }
 
 /// Renders `figure` in memory as one PNG or SVG file (language and size from `opts`).
@@ -224,10 +261,7 @@ pub fn render_figure(
     format: ChartFormat,
     opts: &ChartOptions,
 ) -> Result<Vec<u8>> {
-    let mut style = Style::new(opts.lang, opts.size)
-        .with_text_percent(opts.text_percent)
-        .for_width(opts.size.0);
-    style.heading = opts.title.clone();
+    let style = style_of(opts);
     let (w, h) = opts.size;
     Ok(match format {
         ChartFormat::Png => {

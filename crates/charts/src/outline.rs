@@ -12,17 +12,14 @@
 //! Complexity: linear in the SVG's length and the number of glyphs drawn; each glyph
 //! outline is written once per chart.
 
-use super::font::FONT_BYTES;
-use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve};
+use super::text::{font, BASELINE};
+use ab_glyph::{Font, GlyphId, OutlineCurve};
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::FontTransform;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::rc::Rc;
-
-/// Where the baseline sits below the top of the text box, in em (as in `text.rs`).
-const BASELINE: f32 = 0.86;
 
 /// One text the chart drew: what, how large, where, anchored how, turned how, in which
 /// colour (recorded by the SVG backend wrapper in `text.rs`, in drawing order).
@@ -57,11 +54,6 @@ pub(crate) fn degrees(t: &FontTransform) -> u32 {
         FontTransform::Rotate270 => 270,
         _ => 0,
     }
-}
-
-fn font() -> &'static FontRef<'static> {
-    static FONT: std::sync::OnceLock<FontRef<'static>> = std::sync::OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).expect("embedded font is valid"))
 }
 
 /// The characters of `text` the embedded font has no glyph for (whitespace aside).

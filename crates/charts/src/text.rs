@@ -14,13 +14,14 @@ use plotters_backend::{
 };
 use std::sync::OnceLock;
 
-fn font() -> &'static FontRef<'static> {
+/// The embedded font, parsed once (glyphs for the PNG and the SVG outlines alike).
+pub(crate) fn font() -> &'static FontRef<'static> {
     static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
     FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).expect("embedded font is valid"))
 }
 
 /// Where the baseline sits below the top of the text box, in em.
-const BASELINE: f32 = 0.86;
+pub(crate) const BASELINE: f32 = 0.86;
 
 /// The em size in pixels of a plotters text style.
 fn em_of(size: f64) -> f32 {

@@ -17,7 +17,7 @@
 //! for a new setting every few seconds and open it, and a page opened later starts at
 //! the last setting pushed.
 
-use super::ApiError;
+use super::{lock, ApiError};
 use policysim_io::private_dir::random_word;
 use serde_json::{json, Value};
 use std::collections::{HashSet, VecDeque};
@@ -350,16 +350,9 @@ fn escape(s: &str) -> String {
 
 /// The `code` field of a form body (`application/x-www-form-urlencoded`).
 pub(crate) fn form_code(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == "code")
-        .map(|(_, v)| super::percent_decode(&v.replace('+', " ")))
-}
-
-/// Locks a mutex, recovering from a panic in another request.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| super::values::query_value(text, "code"))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ impl Drop for Turn<'_> {
 
 impl RunQueue {
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        super::lock(&self.state)
     }
 
     /// Puts a request of `asker` (from `page`) at the back of the queue, cancelling the

@@ -16,6 +16,7 @@
 
 use super::classroom::{self, Classroom, Role};
 use super::http::{self, Reply, Request};
+use super::values::query_value;
 use super::{ApiError, Explorer};
 use policysim_charts::Lang;
 use policysim_model::error::Error;
@@ -249,15 +250,6 @@ fn classroom_route(explorer: &Explorer, class: &Classroom, request: &Request) ->
         },
         _ => route(explorer, request, owner),
     }
-}
-
-/// The percent-decoded value of `name` in a URL query.
-fn query_value(query: &str, name: &str) -> Option<String> {
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| super::percent_decode(v))
 }
 
 /// Why an API request (any `/api/` route, any method but GET and HEAD) comes from

@@ -49,6 +49,16 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
     }
 }
 
+/// The decoded value of `name` in a URL query or a form body
+/// (`application/x-www-form-urlencoded`): `a=1&code=AB%20C` gives `AB C` for `code`.
+pub(crate) fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| percent_decode(v))
+}
+
 /// Decodes `%XX` escapes and `+` (space) of a URL query component.
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
