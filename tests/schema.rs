@@ -130,3 +130,44 @@ fn check_rejects_what_the_schema_rejects_naming_the_key() {
         }
     }
 }
+
+/// The README's scenario reference is made by `schema --keys-of`: every table of the
+/// scenario has its marker there (so a new table cannot be left out of the reference),
+/// and each marked table is what the command prints now (the whole README is also
+/// checked by tests/doc_numbers.rs; this names the stale table directly).
+#[test]
+fn the_readme_key_tables_are_the_schemas_and_cover_every_table() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let schema = policysim::scenario_files::scenario_schema();
+    let mut covered = Vec::new();
+    for marker in readme
+        .split("<!-- output: policysim schema --keys-of ")
+        .skip(1)
+    {
+        let (tables, rest) = marker.split_once(" -->\n").unwrap();
+        let tables = tables.trim_matches('\'');
+        let quoted = rest.split("<!-- /output -->").next().unwrap();
+        let o = policysim(&root(), &["schema", "--keys-of", tables]);
+        assert!(o.status.success(), "{tables}");
+        assert_eq!(
+            quoted,
+            String::from_utf8(o.stdout).unwrap(),
+            "README's table of {tables} is stale: run `tools/docs-numbers --write --fast README.md`"
+        );
+        covered.extend(tables.split(',').map(str::to_string));
+    }
+    for table in policysim::scenario::key_table::table_names(&schema) {
+        assert!(
+            covered.contains(&table),
+            "the README's scenario reference has no table of [{table}]: add `<!-- output: policysim schema --keys-of {table} -->`"
+        );
+    }
+    // an unknown table is refused, naming the tables there are
+    let o = policysim(&root(), &["schema", "--keys-of", "learnin"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--keys-of learnin") && err.contains("central.pilot"),
+        "{err}"
+    );
+}

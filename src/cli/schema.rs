@@ -9,6 +9,8 @@ use std::path::PathBuf;
 pub(crate) const SCHEMA_EXAMPLES: &str = "Examples:
   policysim schema > scenario.schema.json
   policysim schema --out schema/scenario.schema.json
+  policysim schema --keys-of learning        # the keys of [learning] as a Markdown table
+  policysim schema --keys-of bass,si         # several tables, keys written bass.p, si.beta
 
 A scenario file whose first line is `#:schema ../schema/scenario.schema.json` (the path
 relative to the file) is checked and completed by TOML editors that read JSON Schema
@@ -20,6 +22,16 @@ pub(crate) struct SchemaArgs {
     /// Write the schema into this file (whole or not at all) instead of on stdout.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Print the keys of these scenario tables (comma-separated: `top`, `network`,
+    /// `network.layers.<name>`, `central.pilot`, ...) as a Markdown table (key, default,
+    /// allowed, meaning) instead of the schema: the README's scenario reference.
+    #[arg(
+        long,
+        value_name = "TABLE,...",
+        value_delimiter = ',',
+        conflicts_with = "out"
+    )]
+    keys_of: Vec<String>,
 }
 
 /// The schema's text: pretty JSON (draft-07) and a final newline.
@@ -30,9 +42,32 @@ pub(crate) fn schema_text() -> String {
     text
 }
 
+/// The Markdown table of the keys of `tables`, or an error naming the tables there are.
+fn keys_text(tables: &[String]) -> Result<String> {
+    use policysim_model::scenario::key_table::{key_table, table_names};
+    let schema = crate::scenario_files::scenario_schema();
+    let names: Vec<&str> = tables.iter().map(String::as_str).collect();
+    key_table(&schema, &names).ok_or_else(|| {
+        let known = table_names(&schema);
+        let unknown = names
+            .iter()
+            .find(|n| !known.iter().any(|k| k == *n))
+            .copied()
+            .unwrap_or_default();
+        Error::Input(format!(
+            "--keys-of {unknown}: not a table of the scenario; the tables are {}",
+            known.join(", ")
+        ))
+    })
+}
+
 /// Runs `policysim schema`.
 pub(crate) fn run(args: SchemaArgs) -> Result<()> {
-    let text = schema_text();
+    let text = if args.keys_of.is_empty() {
+        schema_text()
+    } else {
+        keys_text(&args.keys_of)?
+    };
     let Some(out) = args.out else {
         // a reader that stops early (`| head`) is no error
         let mut stdout = std::io::stdout().lock();

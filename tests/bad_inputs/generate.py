@@ -100,7 +100,7 @@ case('expand_factor_one.toml', H + '[central]\nmode = "pilot"\n[central.pilot]\n
 case('column_without_nodes.toml', H + '[agents]\nlearning = { from = "capacity" }\n', 2, 'network.nodes (the node CSV) is not set')
 case('directed_not_file.toml', H + '[network]\ndirected = true\n', 2, 'network.directed = true')
 case('erdos_renyi_no_p.toml', H + '[network]\nkind = "erdos_renyi"\n', 2, 'network.p or network.mean_degree is missing')
-case('erdos_renyi_p_above_one.toml', H + '[network]\nkind = "erdos_renyi"\np = 2.0\n', 2, 'erdos_renyi_p_above_one.toml:6:1: network.p = 2: must be between 0 and 1')
+case('erdos_renyi_p_above_one.toml', H + '[network]\nkind = "erdos_renyi"\np = 2.0\n', 2, 'erdos_renyi_p_above_one.toml:6:1: key `network.p`: must be in [0, 1], got 2')
 case('ring_k_too_big.toml', H + '[network]\nkind = "ring"\nn = 5\nk = 8\n', 2, 'network.k')
 case('same_parent_without_parents.toml', H + '[competition]\nrate = 0.2\nrivals = "same_parent"\n', 2, 'needs parents')
 case('file_kind_without_edges.toml', H + '[network]\nkind = "file"\n', 2, 'network.edges')

@@ -86,9 +86,13 @@ pub enum Recency {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Shock {
-    /// The steps (1 = the first step after the initial state) in which the push acts.
+    /// The steps in which an external push (a national document, a federal law, a campaign)
+    /// acts, each once, in 1..=`steps` (1 = the first step after the initial state).
     pub steps: Vec<u32>,
-    /// The push's hazard in [0, 1]: one number for every listed step, or one per step.
+    /// pi_shock: the extra hazard of every government that never adopted, in those steps: one
+    /// number for every listed step, or one per step. Its adoptions are the channel `shock`
+    /// (`share_shock` in runs.csv, `new_shock` in curves.csv), so common exposure is not
+    /// counted as innovation or learning.
     pub hazard: ShockHazard,
 }
 

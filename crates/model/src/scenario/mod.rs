@@ -12,6 +12,7 @@ mod dotted;
 mod indicators;
 mod interdependence;
 pub mod key_names;
+pub mod key_table;
 #[cfg(test)]
 mod load_tests;
 mod parse;
@@ -52,25 +53,29 @@ pub enum ModelKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// Short name; used for the default output folder and chart titles.
+    /// Short name: names the results folder `results/<name>`; non-empty, no `/`, `\`, `..`
+    /// or control characters. Charts are titled by the description's first clause.
     #[serde(default = "default_name")]
     pub name: String,
-    /// Free text describing the scenario.
+    /// Free text describing the scenario, copied to `summary.json`; its first clause titles
+    /// the run charts.
     #[serde(default)]
     pub description: String,
-    /// Which process to run.
+    /// Which process runs on the network: the policy model or a classic baseline.
     #[serde(default)]
     pub model: ModelKind,
-    /// Number of steps (years by default) after the initial state.
+    /// How many steps (years by default) each run lasts after the initial state: T.
     #[serde(default = "default_steps")]
     pub steps: u32,
     /// Number of Monte-Carlo runs.
     #[serde(default = "default_runs")]
     pub runs: u32,
-    /// Master seed; run r uses a stream derived from (seed, r).
+    /// The same seed and settings give the same results; change it to see another draw.
+    /// The master seed (0 .. 2^63 - 1): run r uses its own streams derived from (seed,
+    /// r).
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// What one step stands for, used in chart labels.
+    /// What one step stands for (chart labels, `summary.json`).
     #[serde(default = "default_time_unit")]
     pub time_unit: String,
     /// Who observes whom.
@@ -177,33 +182,44 @@ impl Default for Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkSpec {
-    /// `complete`, `ring`, `erdos_renyi`, `watts_strogatz`, `barabasi_albert`, `spatial`, `hierarchy`, `file`.
+    /// The network generator (generated networks are limited to about 5 × 10^8 edges).
     pub kind: NetworkKind,
-    /// Number of governments (all kinds except `hierarchy` and `file`, where it is derived).
+    /// Number of governments, at least 1 (all kinds but `hierarchy` and `file`, and `spatial`
+    /// with a node file, where it is derived).
     pub n: usize,
-    /// Neighbours per node: ring / watts_strogatz (total degree, even), spatial / hierarchy (k nearest).
+    /// Neighbours per node: `ring`, `watts_strogatz` (total degree, even, k < n); `spatial`,
+    /// `hierarchy` (the k nearest, 1 <= k < n).
     pub k: usize,
-    /// Erdős–Rényi edge probability (give either `p` or `mean_degree`).
+    /// `erdos_renyi`: edge probability, in [0, 1] (give `p` or `mean_degree`, not both).
     pub p: Option<f64>,
-    /// Erdős–Rényi mean degree (alternative to `p`).
+    /// `erdos_renyi`: expected degree in [0, n - 1]; p = mean_degree / (n - 1) (give `p` or
+    /// `mean_degree`, not both).
     pub mean_degree: Option<f64>,
-    /// Watts–Strogatz rewiring probability.
+    /// `watts_strogatz`: rewiring probability, in [0, 1].
     pub beta: f64,
-    /// Barabási–Albert edges per new node.
+    /// `barabasi_albert`: edges per new node, 1 <= m < n.
     pub m: usize,
-    /// Administrative levels of a `hierarchy`, top first.
+    /// `hierarchy` (required): administrative levels, top first, each `{ name = "...",
+    /// count = N }` with count >= 1 and distinct names.
     pub levels: Vec<LevelSpec>,
-    /// Region names of a `hierarchy`: top-level units are split into bands of x (west to east order is the list order reversed: first name = highest x).
+    /// `hierarchy`: region names, at most as many as top-level units; the top-level units are
+    /// split into equal bands of x, first name = highest x ("east" first), and every unit
+    /// inherits its top ancestor's region.
     pub regions: Vec<String>,
-    /// Edge list CSV (`source,target[,weight]`) for `kind = "file"`.
+    /// `file` (required): the edge list CSV (`source,target[,weight]`), a path relative to
+    /// the scenario file.
     pub edges: Option<PathBuf>,
-    /// Node CSV (`id` plus optional `name,level,parent,region,x,y` and trait columns); for `file` and `spatial`.
+    /// `file`, `spatial`: the node CSV (`id` plus optional `name,level,parent,region,x,y` and
+    /// trait columns; for `spatial`, the coordinates), a path relative to the scenario file.
     pub nodes: Option<PathBuf>,
-    /// Edges are directed: i learns from j only along j -> i.
+    /// `file` only: a row `j,i` means i observes j only.
     pub directed: bool,
-    /// Draw a new network for every run instead of once per scenario.
+    /// Draw a new network in every run (from the run's stream) instead of once per scenario;
+    /// matters for the random kinds.
     pub redraw: bool,
-    /// Use the edge file's `weight` column in the learning signal and the choice of source (false: every edge weighs 1).
+    /// `file` with a `weight` column: the edge weights w_ij enter the learning signal
+    /// (row-standardised: the spatial lag) and the choice of whom to learn from; `false`
+    /// weighs every edge 1.
     pub use_weights: bool,
     /// Named layers whose weighted sum replaces the edges (MODEL.md 4d; empty: the network's own edges).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -269,17 +285,23 @@ pub struct LevelSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AgentsSpec {
-    /// Learning capacity L in `[0, 1]` (学习能力).
+    /// L, learning capacity 学习能力, in [0, 1]: how well governments judge peers' results,
+    /// pick a good model and improve what they copy (also noticing failure).
     pub learning: TraitSpec,
-    /// Competitive urge C in `[0, 1]` (争先冲动).
+    /// C, competitive urge 争先冲动, in [0, 1]: how strongly rivals' moves push a
+    /// government to adopt first.
     pub competition: TraitSpec,
-    /// Resources R in `[0, 1]`.
+    /// R, resources, in [0, 1]: fiscal and administrative capacity, which drives own
+    /// inventions.
     pub resources: TraitSpec,
-    /// Inertia rho in `[0, 1]` (路径依赖).
+    /// rho, inertia 路径依赖, in [0, 1]: vested interests and path dependence that damp
+    /// every voluntary channel and slow mandate compliance.
     pub inertia: TraitSpec,
-    /// Fit phi (real): how well the policy suits local conditions.
+    /// phi: how well the policy suits local conditions 因地制宜 (any real); performance =
+    /// quality + fit.
     pub fit: TraitSpec,
-    /// Draw the traits anew for every run (true) or once per scenario, shared by every run (false).
+    /// Draw the traits anew in every run; `false` draws one population once per scenario
+    /// (from the seed) and every run starts from it, so runs differ only in their histories.
     pub redraw: bool,
 }
 
@@ -300,9 +322,10 @@ impl Default for AgentsSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Innovation {
-    /// Base rate: pi_inn = rate * R * (1 - rho).
+    /// Yearly chance that a government with full resources and no inertia invents the
+    /// policy itself: pi_inn = rate * R * (1 - rho) per step.
     pub rate: f64,
-    /// Quality of a newly invented variant.
+    /// Quality of a newly invented variant (also of initial adopters'), drawn for each variant.
     pub quality: TraitSpec,
 }
 
@@ -319,23 +342,32 @@ impl Default for Innovation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Learning {
-    /// Base rate: pi_learn = rate * L * need * S * (1 - rho).
+    /// How strongly the share of adopting neighbours pulls a capable learner in:
+    /// pi_learn = rate * L * need * S * (1 - rho), clamped to [0, 1] (a scale, so it
+    /// may exceed 1).
     pub rate: f64,
-    /// How much better-performing adopters weigh in the signal S (0 = pure contagion).
+    /// 0 copies whatever neighbours do (contagion); higher values favour neighbours
+    /// whose policy works well: a source weighs w = exp(performance_weight * (y -
+    /// reference)) in the signal S.
     pub performance_weight: f64,
-    /// Reference performance against which neighbours are judged.
+    /// The performance that counts as average in the weight w.
     pub reference: f64,
-    /// How strongly fit raises the learning need (0 = need is 1).
+    /// How strongly fit raises the learning need: need = 2 * logistic(need_weight * fit); 0 =
+    /// need is 1.
     pub need_weight: f64,
-    /// How sharply capable learners pick the best-performing source.
+    /// How sharply a capable learner picks the best-performing neighbour as its model.
     pub selectivity: f64,
-    /// Noise sd of observed performance for a learner with L = 0 (shrinks as 1 - L).
+    /// How blurred neighbours' results look to a government with no learning capacity:
+    /// the sd of the noise on observed performance for L = 0 (times 1 - L).
     pub observation_noise: f64,
-    /// Capacity that grows (干中学): after learning or a passed pilot, L becomes L + growth * (1 - L), capped at 1.
+    /// Capacity that grows 干中学: each time a government learns (or pilots successfully),
+    /// its learning capacity moves this share of the way to 1: L becomes L + growth *
+    /// (1 - L).
     pub growth: f64,
-    /// How exposure to adopting neighbours enters the signal S: their weighted share, count, or any at all.
+    /// How adopting neighbours enter the signal S.
     pub exposure: Exposure,
-    /// How a source's influence fades with the steps since it adopted (NetInf's transmission models).
+    /// How a source's influence fades with the steps since it adopted: an adopter of d steps
+    /// ago counts K(d) times (NetInf's transmission models).
     pub recency: Recency,
     /// The scale of the recency kernel, in steps (> 0): the e-folding lag of `exponential`, the width (sd) of `rayleigh`.
     pub recency_scale: f64,
@@ -362,11 +394,14 @@ impl Default for Learning {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Competition {
-    /// Base rate: pi_comp = rate * C * P * credit * (1 - rho); 0 switches competition off.
+    /// How strongly the share of rivals that have adopted pushes an ambitious
+    /// government: pi_comp = rate * C * P * credit * (1 - rho), clamped to [0, 1]; 0
+    /// switches competition off.
     pub rate: f64,
-    /// credit = (1 - A_t)^first_mover_bias: how much being early pays.
+    /// How much being early pays: credit = (1 - adopted share)^first_mover_bias * (1 +
+    /// central.recognition).
     pub first_mover_bias: f64,
-    /// Who the rivals are.
+    /// Whom a government races.
     pub rivals: Rivals,
 }
 
@@ -397,9 +432,11 @@ pub enum Rivals {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Adapt {
-    /// Mean change is gain * (L - 0.5).
+    /// How much capable adopters improve the variant they copy: mean change of its quality
+    /// gain * (L - 0.5).
     pub gain: f64,
-    /// Sd of the change is noise * (1 - L) + noise_floor.
+    /// How randomly less capable adopters change what they copy: sd of the change
+    /// noise * (1 - L) + noise_floor.
     pub noise: f64,
     /// Minimum sd of the change.
     pub noise_floor: f64,
@@ -419,13 +456,19 @@ impl Default for Adapt {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Abandon {
-    /// Performance below which an adopter considers abandoning.
+    /// An adopter whose performance is below this may abandon the policy.
     pub threshold: f64,
-    /// Per-step probability is rate * L; 0 switches abandonment off.
+    /// Yearly chance that an adopter whose policy performs badly (below `threshold`)
+    /// drops it, times its learning capacity: rate * L per step (mandated adopters and
+    /// locked pilots never do); 0 switches abandonment off.
     pub rate: f64,
-    /// Cost of failure to the abandoner: its innovation and competition times (1 - penalty * (1 - tolerance)).
+    /// A government whose policy fails loses this share of its appetite for inventing
+    /// and racing (repeat failures compound): its innovation and competition times (1 -
+    /// penalty * (1 - tolerance)).
     pub penalty: f64,
-    /// Cost of failure to its observers: their innovation and competition times (1 - deterrence * (1 - tolerance)).
+    /// Each failure also lowers the appetite of the neighbours who watched it by this
+    /// share: their innovation and competition times (1 - deterrence * (1 -
+    /// tolerance)).
     pub deterrence: f64,
 }
 
@@ -444,11 +487,13 @@ impl Default for Abandon {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Central {
-    /// `none`, `recognition`, `pilot` or `mandate`.
+    /// What the centre does.
     pub mode: CentralMode,
-    /// Praise for early adopters: competition credit times (1 + recognition), in every mode.
+    /// Praise from the centre multiplies the credit for early adopters by (1 +
+    /// recognition), in every mode.
     pub recognition: f64,
-    /// Tolerance of failure (容错免责): the share of the failure costs the centre forgives, in every mode.
+    /// Tolerance of failure 容错免责: the share of the cost of failure and of the
+    /// deterrence that the centre forgives (1 = failure costs nothing), in every mode.
     pub tolerance: f64,
     /// Pilot designation and promotion (`[central.pilot]`).
     pub pilot: Pilot,
@@ -458,8 +503,9 @@ pub struct Central {
     pub endorse: Endorse,
     /// Uptake of a local variant, in mode `uptake` (`[central.uptake]`, MODEL.md 4b).
     pub uptake: Uptake,
-    /// Where the centre's strategy is run: `national`, or a level name (each unit of that
-    /// level is the centre of the units below it: 四级联动, MODEL.md 4c).
+    /// Where the centre's strategy is run: `national` (one national centre), or a level
+    /// name, every unit of which (a province, a city) is the centre of the units below
+    /// it (四级联动, MODEL.md 4c); needs a network with that level.
     pub scope: String,
 }
 
@@ -502,29 +548,35 @@ pub enum CentralMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Pilot {
-    /// Step at which the pilots are designated.
+    /// Step at which the pilots are designated (0 acts as 1).
     pub start: u32,
-    /// Number of pilot sites.
+    /// How many governments the centre designates as pilots (at least 1 in mode
+    /// `pilot`; at most the governments that never adopted).
     pub sites: usize,
-    /// `random`, `capable`, `willing` or `representative`.
+    /// How pilot sites are chosen (`representative` needs regions).
     pub selection: Selection,
-    /// Quality of the centre's template (used by pilots, and by mode "mandate" as the mandated variant).
+    /// Quality of the centre's template, drawn once per run: pilots adapt it; mode `mandate`
+    /// mandates it.
     pub quality: TraitSpec,
-    /// Steps from designation to evaluation.
+    /// Steps (years) from designation to the evaluation of the pilots.
     pub evaluate_after: u32,
-    /// Pilots' mean performance must exceed this for promotion.
+    /// The pilots' mean (observed) performance must be strictly above this for the
+    /// centre to promote the policy.
     pub promote_above: f64,
-    /// `mandate`, `endorse` or `expand`.
+    /// What the centre does after a good evaluation.
     pub promotion: Promotion,
-    /// With `expand`: each new batch is this many times the previous one.
+    /// With `expand` (> 1): each new batch is ceil(previous size * expand_factor).
     pub expand_factor: f64,
     /// After a failed evaluation, pilots drop the policy (otherwise they keep it).
     pub wind_up: bool,
-    /// Pilot rounds in all: after a failed evaluation a new batch is designated while rounds remain.
+    /// After a failed evaluation the centre tries a new batch of pilots, up to this
+    /// many rounds in all.
     pub rounds: u32,
-    /// Template of the next round: `none` (the same) or `best_pilot` (the best pilot as observed).
+    /// The next round's template.
     pub revise: Revise,
-    /// Sd of the centre's error in observing one site's performance (0 = perfect knowledge).
+    /// How much noise blurs the centre's reading of a pilot's result: the sd per site
+    /// (the mean of n sites is read with sd / sqrt(n)); 0 = the centre sees the true
+    /// result.
     pub evaluation_noise: f64,
     /// Designate pilots only among units of this level (a level name of the network).
     pub level: Option<String>,
@@ -565,19 +617,23 @@ pub enum Revise {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Uptake {
-    /// Step of the first review.
+    /// With mode `uptake`: the step (year) the centre first reviews the local versions.
     pub start: u32,
-    /// Steps between reviews.
+    /// Steps (years) between reviews until the centre takes a version up.
     pub review_every: u32,
     /// If set, reviews begin only once the adopted share has reached this (and `start` has come).
     pub trigger_share: Option<f64>,
-    /// A lineage is reviewed only with at least this many current adopters.
+    /// A local version (lineage) is reviewed only once at least this many governments
+    /// run it.
     pub min_adopters: u32,
-    /// Sd of the error in observing one adopter's performance: a lineage's mean is seen with sd noise / sqrt(adopters).
+    /// How much noise blurs the centre's reading of each adopter's result: the sd per
+    /// adopter (a version's mean is read with sd / sqrt(adopters)); 0 = the centre sees
+    /// the true result.
     pub evaluation_noise: f64,
-    /// The best lineage's observed mean must exceed this to be taken up.
+    /// The best version's observed mean performance must exceed this for the centre to
+    /// take it up.
     pub promote_above: f64,
-    /// `mandate` or `endorse`: how the variant taken up is promoted.
+    /// How the variant taken up is promoted.
     pub promotion: Promotion,
 }
 
@@ -627,15 +683,17 @@ pub enum Promotion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Mandate {
-    /// In mode `mandate`: the step from which the mandate is in force.
+    /// Mode `mandate` only: the step from which the mandate is in force (0 acts as 1).
     pub start: u32,
-    /// Per-step compliance hazard: rate * (1 - resistance * rho).
+    /// Yearly chance that a government complies while a mandate is in force: the
+    /// per-step hazard rate * (1 - resistance * rho).
     pub rate: f64,
-    /// How much inertia slows compliance (0 = perfect compliance).
+    /// How much inertia slows compliance with a mandate (0 = perfect compliance).
     pub resistance: f64,
-    /// Steps after the mandate starts at which enforcement happens (0 = never).
+    /// Steps (years) after the mandate starts (or after promotion) at which it is
+    /// enforced; 0 = no deadline.
     pub deadline: u32,
-    /// At the deadline each remaining unit complies with this probability.
+    /// At the deadline each remaining government also complies with this probability.
     pub enforcement: f64,
     /// Enforcement at the start step itself (not a key of the file): a forecast whose
     /// first step is a deadline reached during the training years' mandate.
@@ -660,7 +718,8 @@ impl Default for Mandate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Endorse {
-    /// Weight of the pilots as one extra neighbour in every government's signal.
+    /// Weight W of the pilots as one extra neighbour in every learning signal, and of the best
+    /// pilot as a candidate source.
     pub weight: f64,
 }
 
@@ -674,11 +733,15 @@ impl Default for Endorse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Initial {
-    /// Number of initial adopters, drawn uniformly per run.
+    /// This many initial adopters (at most n), drawn uniformly in every run; give at most one
+    /// of `count`, `share`, `file`. Each invents its own variant (quality from
+    /// `innovation.quality`).
     pub count: usize,
-    /// Share of initial adopters, drawn uniformly per run (alternative to count).
+    /// round(share * n) initial adopters, drawn uniformly in every run.
     pub share: Option<f64>,
-    /// File with one node id or name per line (the same set every run).
+    /// A CSV file with one node id per line (generated networks: `0`..`n-1`, hierarchies:
+    /// `city_12` style names), the same set in every run; blank lines and `#` lines skipped,
+    /// quoted ids allowed, a first line `id` or that is no node id is a header.
     pub file: Option<PathBuf>,
 }
 
@@ -686,9 +749,9 @@ pub struct Initial {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Bass {
-    /// Innovation coefficient p.
+    /// Bass innovation coefficient: hazard p + q * share of neighbours adopted.
     pub p: f64,
-    /// Imitation coefficient q.
+    /// Bass imitation coefficient.
     pub q: f64,
 }
 
@@ -702,7 +765,7 @@ impl Default for Bass {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Si {
-    /// Per-edge infection probability per step.
+    /// Per-edge infection probability per step: 1 - (1 - beta)^k with k adopting neighbours.
     pub beta: f64,
 }
 
@@ -716,7 +779,7 @@ impl Default for Si {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Threshold {
-    /// Share of neighbours that must have adopted.
+    /// Adopt when the share of adopting neighbours is at least this.
     pub value: TraitSpec,
 }
 
@@ -732,7 +795,8 @@ impl Default for Threshold {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Cascade {
-    /// Activation probability per edge: a number, or `{ from = "weight" }` for the edge weights.
+    /// Independent cascade: activation probability per edge, a trait in [0, 1], or `{ from =
+    /// "weight" }` for the edge weights.
     pub p: TraitSpec,
 }
 

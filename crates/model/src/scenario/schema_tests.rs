@@ -280,8 +280,8 @@ fn enums_list_their_values_and_tables_refuse_unknown_keys() {
     }
     // descriptions are the doc comments
     assert_eq!(
-        node_at(&mut schema, "abandon.rate").unwrap()["description"],
-        "Per-step probability is rate * L; 0 switches abandonment off."
+        node_at(&mut schema, "adapt.noise_floor").unwrap()["description"],
+        "Minimum sd of the change."
     );
     // no key is nullable: TOML has no null
     assert!(!schema.to_string().contains("null"));

@@ -253,6 +253,13 @@ impl Scenario {
             );
         }
 
+        if let Some(p) = net.p {
+            c.bounded("network.p", p);
+        }
+        if let Some(d) = net.mean_degree {
+            c.bounded("network.mean_degree", d);
+        }
+        c.bounded("network.beta", net.beta);
         for (name, layer) in &net.layers {
             let key = |k: &str| format!("network.layers.{name}.{k}");
             c.bounded(&key("weight"), layer.weight);
