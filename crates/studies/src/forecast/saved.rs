@@ -241,3 +241,62 @@ pub fn read_required(path: &Path) -> Result<String> {
     }
     policysim_io::capped_read::read_data_text(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A forecast folder of three units (two at risk) with a map of two edges.
+    fn folder(edges: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let w = |name: &str, text: &str| std::fs::write(d.path().join(name), text).unwrap();
+        w(
+            FORECAST_JSON,
+            r#"{"scenario": "s", "policy": null, "train_until": 1990, "horizon": 2,
+                "scores": {"policysim": {"auc": 0.75, "brier": 0.2},
+                           "eha": {"auc": null, "brier": 0.3},
+                           "bass": {"auc": 0.5, "brier": 0.25}}}"#,
+        );
+        w(
+            FORECAST_CSV,
+            "unit,name,p1,p2,eha_p1,eha_p2,bass_p1,bass_p2,adopted_within_horizon,adopted_year\n\
+             c,C,0.1,0.3,0.2,0.4,0.05,0.1,1,1991\n\
+             a,A,0.2,0.6,0.1,0.2,0.05,0.1,0,\n",
+        );
+        w(
+            "map.csv",
+            "node,name,x,y,region,level,adopted_step,label\n0,a,0,0,,,,\n1,b,1,0,,,3,\n2,c,0,1,,,,\n",
+        );
+        w("map_edges.csv", edges);
+        d
+    }
+
+    #[test]
+    fn reads_the_horizon_columns_the_scores_and_the_units_on_the_map() {
+        let d = folder("source,target\n1,0\n2,1\n");
+        let f = SavedForecast::read(d.path()).unwrap();
+        assert_eq!(f.name, "s");
+        assert_eq!((f.train_until, f.horizon), (1990, 2));
+        assert_eq!(
+            f.at_horizon,
+            [vec![0.3, 0.6], vec![0.4, 0.2], vec![0.1, 0.1]]
+        );
+        assert_eq!(f.outcome, [true, false]);
+        assert_eq!(f.auc, [Some(0.75), None, Some(0.5)]);
+        assert_eq!(f.brier, [0.2, 0.3, 0.25]);
+        let map = f.map.unwrap();
+        assert_eq!(map.at_risk, [2, 0]);
+        assert_eq!(map.edges, Some(vec![(1, 0), (2, 1)]));
+        assert_eq!((map.x, map.y), (vec![0.0, 1.0, 0.0], vec![0.0, 0.0, 1.0]));
+    }
+
+    #[test]
+    fn an_edge_to_a_node_not_on_the_map_is_refused_naming_the_line() {
+        let d = folder("source,target\n1,0\n7,1\n");
+        let e = SavedForecast::read(d.path()).unwrap_err().to_string();
+        assert!(e.contains("map_edges.csv") && e.contains("line 3"), "{e}");
+        // without map.csv: no map, the other charts still
+        std::fs::remove_file(d.path().join("map.csv")).unwrap();
+        assert!(SavedForecast::read(d.path()).unwrap().map.is_none());
+    }
+}
