@@ -2,7 +2,7 @@
 //! Chinese, needs no font where it is shown. In the SVG every text is drawn as the
 //! embedded font's glyph outlines over its transparent `<text>`; the PDF (made from that
 //! SVG) holds no font at all. Through the binary, on the folders of `run`, `compare`,
-//! `sweep` and `sensitivity` redrawn by `plot`.
+//! `sweep`, `sensitivity`, `forecast` and `compare-mechanisms` redrawn by `plot`.
 
 use crate::common::{ok_in as ok, repo_file};
 use policysim::charts::outline::missing_glyphs;
@@ -146,8 +146,25 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
             "svg,pdf",
         ],
     );
+    let states = repo_file("scenarios/us_states.toml");
+    let observed = repo_file("scenarios/data/spid_sample.csv");
+    let policy = ["--observed", &observed, "--policy", "mothersaid"];
+    let mut forecast = vec!["forecast", &states, "--train-until", "1915"];
+    forecast.extend(policy);
+    forecast.extend(["--horizon", "3", "--runs", "4", "--out", "f"]);
+    forecast.extend(["-q", "--format", "svg,pdf"]);
+    ok(t, &forecast);
+    let hypotheses = repo_file("scenarios/mechanisms/us_federal.toml");
+    let mut mechanisms = vec!["compare-mechanisms", &hypotheses, "--train-until", "1917"];
+    mechanisms.extend(policy);
+    mechanisms.extend(["--runs", "2", "--budget", "833", "--out", "m"]);
+    mechanisms.extend(["-q", "--format", "svg,pdf"]);
+    ok(t, &mechanisms);
+    // every kind of folder with charts: run, compare, sweep, sensitivity, forecast and
+    // compare-mechanisms (the fit's charts are a run's and the fit chart, drawn alike)
+    let folders = ["a", "c", "s", "e", "f", "m"];
     let mut total = (0, 0);
-    for folder in ["a", "c", "s", "e"] {
+    for folder in folders {
         let (svgs, pdfs) = check_folder(&t.join(folder), "en");
         assert!(svgs > 0, "{folder}: no SVG chart");
         total = (total.0 + svgs, total.1 + pdfs);
@@ -197,7 +214,7 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
         title_of(&t.join("a/adoption.svg")),
         "争先: competitive urge, rivals under the same parent, central recognition — cumulative adoption"
     );
-    for folder in ["a", "c", "s", "e"] {
+    for folder in folders {
         let out = format!("{folder}-titled");
         ok(
             t,

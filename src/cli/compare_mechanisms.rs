@@ -1,7 +1,6 @@
 //! The `policysim compare-mechanisms` command: options, progress bar and output files.
 
 use crate::cells::{csv_field, markdown_cell, num, round_sig};
-use crate::charts;
 use crate::error::{Error, Result};
 use crate::forecast::evaluate::{parse_train_share, split_year, TrainShare};
 use crate::mechanisms::hypotheses::read_hypotheses;
@@ -47,7 +46,7 @@ pub(super) struct CompareMechanismsArgs {
     /// on all); a whole-number key that is scanned needs many (the message says how many).
     #[arg(long, default_value_t = 1000)]
     pub budget: usize,
-    /// Output folder for mechanisms.csv, mechanisms.json, mechanisms.md and the chart.
+    /// Output folder for mechanisms.csv, mechanisms.json, mechanisms.md, mechanisms_curves.csv and the chart.
     #[arg(long)]
     pub out: PathBuf,
     /// Master seed of every hypothesis (default: the first hypothesis's scenario `seed`; 0 to 2^63-1).
@@ -177,12 +176,13 @@ pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
             &mechanisms_json(&args, &rivals, &opts, &c),
         )?;
         w("mechanisms.md", &mechanisms_markdown(&c))?;
+        w(
+            crate::mechanisms::saved::MECHANISMS_CURVES_CSV,
+            &crate::mechanisms::saved::mechanisms_curves_csv(&c),
+        )?;
+        // drawn from the files just written, as `plot` draws it
         if let Some(o) = &charts {
-            let chart = crate::mechanisms::chart::MechanismsChart {
-                comparison: &c,
-                name: name.clone(),
-            };
-            charts::save_figure(&chart, out, "mechanisms", o)?;
+            crate::mechanisms::chart::draw_mechanisms_chart(out, o)?;
         }
         if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
             return Err(Error::Interrupted(
@@ -200,7 +200,7 @@ pub(super) fn run(args: CompareMechanismsArgs) -> Result<()> {
         );
         eprint!("{}", mechanisms_markdown(&c));
         eprintln!(
-            "results in {}/ (mechanisms.csv, mechanisms.json, mechanisms.md, chart)",
+            "results in {}/ (mechanisms.csv, mechanisms.json, mechanisms.md, mechanisms_curves.csv, chart)",
             args.out.display()
         );
     }

@@ -168,12 +168,19 @@ pub(super) fn run(args: ForecastArgs) -> Result<()> {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
         w("forecast.csv", &forecast_csv(&f, &network))?;
         w("forecast.json", &forecast_json(&args, &opts, &f))?;
+        // the map's network, so that `plot` redraws the map from the folder
+        let train = &f.split.train.adopted_step;
+        if let Some((nodes, edges)) =
+            crate::output::network_map_csv(&network, |i| train.get(i).copied().flatten())
+        {
+            w("map.csv", &nodes)?;
+            if let Some(edges) = edges {
+                w("map_edges.csv", &edges)?;
+            }
+        }
+        // drawn from the files just written, as `plot` draws them
         if let Some(c) = &charts {
-            let name = match &args.reading.policy {
-                Some(p) => format!("{} · {p}", f.scenario.name),
-                None => f.scenario.name.clone(),
-            };
-            crate::forecast::chart::draw_forecast_charts(&f, &network, &name, out, c)?;
+            crate::forecast::chart::draw_forecast_charts(out, c)?;
         }
         if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
             return Err(Error::Interrupted(

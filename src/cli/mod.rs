@@ -64,12 +64,12 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// Re-draw the charts of a results folder (run, sweep, fit or sensitivity) from its files, without re-running.
+    /// Re-draw the charts of a results folder (run, sweep, fit, sensitivity, compare, forecast or compare-mechanisms) from its files, without re-running.
     #[command(
         after_help = "Examples:\n  policysim plot results/competition\n  policysim plot results/competition --lang zh --out results/competition-zh\n  policysim plot results/typology --metric t50 --format svg\n  policysim plot results/fit-mothersaid --size 1200x800 --quiet"
     )]
     Plot {
-        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json), `fit` (fit.json) or `sensitivity` (sensitivity.json).
+        /// A results folder written by `policysim run` (summary.json), `sweep` (sweep.json), `fit` (fit.json), `sensitivity` (sensitivity.json), `compare` (compare.csv), `forecast` (forecast.json) or `compare-mechanisms` (mechanisms.json).
         dir: PathBuf,
         /// Folder for the charts (default: the results folder itself, whose charts are replaced).
         #[arg(long)]

@@ -8,6 +8,7 @@ pub use crate::atomic_file::{temp_name, write_atomic};
 use policysim_model::aggregate::{Stat, Summary, TimeSummary};
 use policysim_model::ensemble::EnsembleResult;
 use policysim_model::model::Channel;
+use policysim_model::network::Network;
 use policysim_model::run::RunSummary;
 use policysim_model::scenario::Scenario;
 use policysim_model::stats::mean_ci;
@@ -573,7 +574,18 @@ pub const MAP_EDGE_LIMIT: usize = 200_000;
 /// None when the network has no coordinates.
 pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
     let rep = &result.representative;
-    let net = &rep.network;
+    network_map_csv(&rep.network, |i| {
+        rep.adopted_step.get(i).copied().filter(|&s| s != u32::MAX)
+    })
+}
+
+/// `map.csv` (and `map_edges.csv`, unless the network is complete or past
+/// [`MAP_EDGE_LIMIT`] edges) of `net` with `adopted_step(i)` as node `i`'s adoption step
+/// (None: not adopted). None when the network has no coordinates.
+pub fn network_map_csv(
+    net: &Network,
+    adopted_step: impl Fn(usize) -> Option<u32>,
+) -> Option<(String, Option<String>)> {
     if !net.has_coordinates() {
         return None;
     }
@@ -587,7 +599,6 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
             .level
             .get(i)
             .map_or("", |&l| net.level_names[l as usize].as_str());
-        let step = rep.adopted_step.get(i).copied().unwrap_or(u32::MAX);
         let label = net.labels.get(i).map_or("", String::as_str);
         let _ = writeln!(
             nodes,
@@ -597,11 +608,7 @@ pub fn map_csv(result: &EnsembleResult) -> Option<(String, Option<String>)> {
             num(net.y[i]),
             csv_field(region),
             csv_field(level),
-            if step == u32::MAX {
-                String::new()
-            } else {
-                step.to_string()
-            },
+            adopted_step(i).map_or(String::new(), |s| s.to_string()),
             csv_field(label)
         );
     }

@@ -1,9 +1,13 @@
 //! `policysim plot`: re-draws the charts of any results folder the tool writes (a run,
-//! a sweep, a fit, a sensitivity or a compare folder), told apart by its marker file, into the folder itself or
-//! into another folder (`--out`).
+//! a sweep, a fit, a sensitivity, a compare, a forecast or a compare-mechanisms folder),
+//! told apart by its marker file, from the folder's own files, into the folder itself or
+//! into another folder (`--out`). A `forecast --evaluate-all` folder has no charts (its
+//! results are tables): `plot` says so and draws nothing.
 
 use crate::fit::bass::BassFit;
 use crate::fit::{Evaluation, FitResult, FittedCurve};
+use crate::forecast::saved::FORECAST_JSON;
+use crate::mechanisms::saved::MECHANISMS_JSON;
 use crate::sensitivity::saved::SavedAnalysis;
 use crate::sensitivity::{CHART_STEM, SENSITIVITY_CSV, SENSITIVITY_JSON};
 use policysim_charts::{self as charts, ChartOptions};
@@ -13,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// The table `policysim compare` writes (its `folder` column names the folders compared).
 const COMPARE_CSV: &str = "compare.csv";
+/// The marker of a `policysim forecast --evaluate-all` folder.
+const EVALUATION_JSON: &str = "evaluation.json";
 
 /// What kind of results folder a folder is (by its marker file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +33,14 @@ pub enum FolderKind {
     Sensitivity,
     /// Written by `policysim compare` (`compare.csv`, which names the folders compared).
     Compare,
+    /// Written by `policysim forecast` (`forecast.json`).
+    Forecast,
+    /// Written by `policysim compare-mechanisms` (`mechanisms.json`).
+    Mechanisms,
 }
 
 impl FolderKind {
-    /// The kind in words (`run`, `sweep`, `fit`, `sensitivity`).
+    /// The kind in words (`run`, `sweep`, `fit`, `sensitivity`, ...).
     pub fn name(self) -> &'static str {
         match self {
             FolderKind::Run => "run",
@@ -38,6 +48,8 @@ impl FolderKind {
             FolderKind::Fit => "fit",
             FolderKind::Sensitivity => "sensitivity",
             FolderKind::Compare => "compare",
+            FolderKind::Forecast => "forecast",
+            FolderKind::Mechanisms => "compare-mechanisms",
         }
     }
 }
@@ -46,24 +58,22 @@ impl FolderKind {
 pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
     if !dir.is_dir() {
         return Err(Error::Input(format!(
-            "{}: not a folder; expected a results folder written by `policysim run`, `sweep`, `fit`, `sensitivity` or `compare`",
+            "{}: not a folder; expected a results folder written by `policysim run`, `sweep`, `fit`, `sensitivity`, `compare`, `forecast` or `compare-mechanisms`",
             dir.display()
         )));
     }
     // a fit folder also holds fitted/summary.json, a sweep folder never a summary.json
-    for (marker, command) in [
-        ("forecast.json", "forecast"),
-        ("evaluation.json", "forecast --evaluate-all"),
-        ("mechanisms.json", "compare-mechanisms"),
-    ] {
-        if dir.join(marker).is_file() {
-            return Err(Error::Input(format!(
-                "{}: a `policysim {command}` folder ({marker}); `plot` does not redraw its charts from its files yet: re-run `policysim {command}` with the same arguments and --lang/--size/--format (and another --out to keep this folder)",
-                dir.display()
-            )));
-        }
+    if dir.join(EVALUATION_JSON).is_file() {
+        return Err(Error::Input(format!(
+            "{}: a `policysim forecast --evaluate-all` folder ({EVALUATION_JSON}): no charts to draw; its results are the tables evaluation.csv, evaluation_means.csv and evaluation.md (`policysim forecast` of one policy draws charts)",
+            dir.display()
+        )));
     }
-    if dir.join("fit.json").is_file() {
+    if dir.join(FORECAST_JSON).is_file() {
+        Ok(FolderKind::Forecast)
+    } else if dir.join(MECHANISMS_JSON).is_file() {
+        Ok(FolderKind::Mechanisms)
+    } else if dir.join("fit.json").is_file() {
         Ok(FolderKind::Fit)
     } else if dir.join(SENSITIVITY_JSON).is_file() && dir.join(SENSITIVITY_CSV).is_file() {
         // a sensitivity folder is also a sweep (its design's points): its chart is the ranking
@@ -76,7 +86,7 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
         Ok(FolderKind::Compare)
     } else {
         Err(Error::Input(format!(
-            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep), fit.json (a fit), sensitivity.json (a sensitivity analysis) or compare.csv (a comparison)",
+            "{}: not a results folder: it holds no summary.json (a `policysim run` folder), sweep.json (a sweep), fit.json (a fit), sensitivity.json (a sensitivity analysis), compare.csv (a comparison), forecast.json (a forecast) or mechanisms.json (a comparison of mechanisms)",
             dir.display()
         )))
     }
@@ -104,6 +114,12 @@ pub fn plot(
             "--metric: only a sweep folder (sweep.json) has metric maps".into(),
         ));
     }
+    // read here first, so that a damaged folder's error names its file, not a copy
+    match kind {
+        FolderKind::Forecast => drop(crate::forecast::saved::SavedForecast::read(dir)?),
+        FolderKind::Mechanisms => drop(crate::mechanisms::saved::SavedMechanisms::read(dir)?),
+        _ => {}
+    }
     let draw = |from: &Path| -> Result<Vec<PathBuf>> {
         match kind {
             FolderKind::Run => charts::draw_run_charts(from, opts),
@@ -127,6 +143,8 @@ pub fn plot(
                 let dirs = compared_folders(dir)?;
                 charts::draw_compare_chart(&dirs, from, opts)
             }
+            FolderKind::Forecast => crate::forecast::chart::draw_forecast_charts(from, opts),
+            FolderKind::Mechanisms => crate::mechanisms::chart::draw_mechanisms_chart(from, opts),
         }
     };
     if same_folder(dir, out) {
@@ -209,9 +227,10 @@ fn compared_folders(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-/// Whether a file name is one of the charts `plot` draws (PNG or SVG).
+/// Whether a file name is one of the charts `plot` draws (PNG, SVG or PDF).
 fn is_chart(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "png" || e == "svg")
+    path.extension()
+        .is_some_and(|e| e == "png" || e == "svg" || e == "pdf")
 }
 
 /// The entries of `out` (and of its `fitted/`) that are not charts (or their record).

@@ -2,15 +2,14 @@
 //! and (for networks with coordinates) a map of policysim's probabilities with the
 //! observed adopters marked.
 
+use super::saved::{SavedForecast, SavedMap};
 use super::score::{calibration, roc};
-use super::Forecast;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use policysim_charts::curves::{draw_lines_with_bands, fmt_tick, titled, BandSeries, LinesPanel};
 use policysim_charts::style::{category_color, viridis, LegendEntry, Style, Swatch, GREY, INK};
 use policysim_charts::{draw_err, save_figure, ChartOptions, Figure, Lang};
-use policysim_model::network::Network;
 use policysim_model::Result;
 use std::path::{Path, PathBuf};
 
@@ -73,28 +72,19 @@ fn words(style: &Style) -> &'static Words {
     }
 }
 
-/// Draws `roc`, `calibration` and (with coordinates) `map` into `dir`.
-pub fn draw_forecast_charts(
-    f: &Forecast,
-    network: &Network,
-    name: &str,
-    dir: &Path,
-    opts: &ChartOptions,
-) -> Result<Vec<PathBuf>> {
-    let mut written = save_figure(&RocChart { f, name }, dir, "roc", opts)?;
+/// Draws `roc`, `calibration` and (with coordinates: `map.csv`) `map` of the forecast
+/// folder `dir` into it, from its files ([`SavedForecast`]).
+pub fn draw_forecast_charts(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+    let f = &SavedForecast::read(dir)?;
+    let mut written = save_figure(&RocChart { f }, dir, "roc", opts)?;
     written.extend(save_figure(
-        &CalibrationChart { f, name },
+        &CalibrationChart { f },
         dir,
         "calibration",
         opts,
     )?);
-    if network.has_coordinates() {
-        written.extend(save_figure(
-            &ForecastMap { f, network, name },
-            dir,
-            "map",
-            opts,
-        )?);
+    if let Some(net) = &f.map {
+        written.extend(save_figure(&ForecastMap { f, net }, dir, "map", opts)?);
     }
     Ok(written)
 }
@@ -112,15 +102,14 @@ fn diagonal(label: &str) -> BandSeries {
 
 /// The ROC curves.
 struct RocChart<'a> {
-    f: &'a Forecast,
-    name: &'a str,
+    f: &'a SavedForecast,
 }
 
 impl Figure for RocChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = words(style);
-        let area = titled(root, &style.title(self.name, w.roc), style)?;
-        let p = self.f.at_horizon();
+        let area = titled(root, &style.title(&self.f.name, w.roc), style)?;
+        let p = &self.f.at_horizon;
         let mut series = vec![diagonal(w.chance)];
         let mut legend = Vec::new();
         for (m, p) in p.iter().enumerate() {
@@ -133,9 +122,7 @@ impl Figure for RocChart<'_> {
                 band: None,
                 dashed: None,
             });
-            let auc = self.f.scores[m]
-                .auc
-                .map_or("-".into(), |a| format!("{a:.3}"));
+            let auc = self.f.auc[m].map_or("-".into(), |a| format!("{a:.3}"));
             legend.push(LegendEntry::new(
                 Swatch::Line(category_color(m)),
                 format!("{} (AUC {auc})", w.models[m]),
@@ -156,15 +143,14 @@ impl Figure for RocChart<'_> {
 
 /// The reliability diagram.
 struct CalibrationChart<'a> {
-    f: &'a Forecast,
-    name: &'a str,
+    f: &'a SavedForecast,
 }
 
 impl Figure for CalibrationChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = words(style);
-        let area = titled(root, &style.title(self.name, w.calibration), style)?;
-        let p = self.f.at_horizon();
+        let area = titled(root, &style.title(&self.f.name, w.calibration), style)?;
+        let p = &self.f.at_horizon;
         let mut series = vec![diagonal(w.perfect)];
         let mut legend = Vec::new();
         for (m, p) in p.iter().enumerate() {
@@ -188,7 +174,7 @@ impl Figure for CalibrationChart<'_> {
             });
             legend.push(LegendEntry::new(
                 Swatch::Line(category_color(m)),
-                format!("{} (Brier {:.3})", w.models[m], self.f.scores[m].brier),
+                format!("{} (Brier {:.3})", w.models[m], self.f.brier[m]),
             ));
         }
         legend.push(LegendEntry::new(Swatch::Dashed(GREY), w.perfect));
@@ -206,17 +192,17 @@ impl Figure for CalibrationChart<'_> {
 
 /// The map of policysim's probabilities at the horizon.
 struct ForecastMap<'a> {
-    f: &'a Forecast,
-    network: &'a Network,
-    name: &'a str,
+    f: &'a SavedForecast,
+    net: &'a SavedMap,
 }
 
 impl Figure for ForecastMap<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = words(style);
-        let net = self.network;
+        let net = self.net;
         let f = self.f;
-        let area = titled(root, &style.title(self.name, w.map), style)?;
+        let n = net.x.len();
+        let area = titled(root, &style.title(&f.name, w.map), style)?;
         let (aw, _) = area.dim_in_pixel();
         let (plot, legend) = area.split_horizontally(aw as i32 - style.px(420.0));
         let plot = plot.margin(
@@ -254,23 +240,20 @@ impl Figure for ForecastMap<'_> {
                 (oy + (y1 - net.y[i]) * k).round() as i32,
             )
         };
-        if net.edge_count() <= policysim_charts::map::MAX_EDGES && !net.complete {
+        let edges = net.edges.as_deref().unwrap_or_default();
+        if edges.len() <= policysim_charts::map::MAX_EDGES {
             let edge = GREY.mix(0.35).stroke_width(style.px(1.0) as u32);
-            for i in 0..net.n {
-                for &j in net.sources(i) {
-                    if net.directed || (j as usize) < i {
-                        plot.draw(&PathElement::new(vec![at(i), at(j as usize)], edge))
-                            .map_err(draw_err)?;
-                    }
-                }
+            for &(source, target) in edges {
+                let line = vec![at(target as usize), at(source as usize)];
+                plot.draw(&PathElement::new(line, edge)).map_err(draw_err)?;
             }
         }
-        let r = (0.3 * ((pw as f64 * ph as f64) / net.n.max(1) as f64).sqrt())
+        let r = (0.3 * ((pw as f64 * ph as f64) / n.max(1) as f64).sqrt())
             .clamp(style.px(4.0) as f64, style.px(14.0) as f64)
             .round() as i32;
-        let p = &f.at_horizon()[0];
-        let mut row_of = vec![None; net.n];
-        for (row, &i) in f.at_risk.iter().enumerate() {
+        let p = &f.at_horizon[0];
+        let mut row_of = vec![None; n];
+        for (row, &i) in net.at_risk.iter().enumerate() {
             row_of[i] = Some(row);
         }
         for (i, row) in row_of.iter().enumerate() {
@@ -287,7 +270,7 @@ impl Figure for ForecastMap<'_> {
             .map_err(draw_err)?;
         }
         let ring = category_color(1).stroke_width(style.px(4.0) as u32);
-        for (row, &i) in f.at_risk.iter().enumerate() {
+        for (row, &i) in net.at_risk.iter().enumerate() {
             if f.outcome[row] {
                 plot.draw(&Circle::new(at(i), r + style.px(5.0), ring))
                     .map_err(draw_err)?;
@@ -300,7 +283,7 @@ impl Figure for ForecastMap<'_> {
         let bar_h = (lh as i32 - top - style.px(260.0)).max(style.px(100.0));
         let bw = style.px(36.0);
         let font = style.legend_font().pos(Pos::new(HPos::Left, VPos::Center));
-        let horizon = f.bass.p.len();
+        let horizon = f.horizon;
         let title = match style.lang {
             Lang::En => format!("{} {horizon} years)", w.probability),
             Lang::Zh => format!("{}{horizon} 年内）", w.probability),
@@ -354,8 +337,8 @@ impl Figure for ForecastMap<'_> {
             ))
             .map_err(draw_err)?;
         let before = match style.lang {
-            Lang::En => format!("{} {}", w.adopted_before, f.split.year),
-            Lang::Zh => format!("{}{}）", w.adopted_before, f.split.year),
+            Lang::En => format!("{} {}", w.adopted_before, f.train_until),
+            Lang::Zh => format!("{}{}）", w.adopted_before, f.train_until),
         };
         legend
             .draw(&Text::new(

@@ -9,6 +9,7 @@ pub mod eha;
 pub mod evaluate;
 pub mod leave_out;
 pub mod logit;
+pub mod saved;
 pub mod score;
 pub mod simulate;
 pub mod split;

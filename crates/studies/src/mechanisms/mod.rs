@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod hypotheses;
+pub mod saved;
 
 use crate::fit::{check_fit, fit, FitOptions, FitResult, FreeParam};
 use crate::forecast::score::{log_loss, Scores};
