@@ -8,6 +8,13 @@ use crate::common::{ok_in as ok, repo_file};
 use policysim::charts::outline::missing_glyphs;
 use std::path::Path;
 
+/// The first clause of `examples/sensitivity.toml`'s description: its charts' titles.
+const SENSITIVITY_HEADING: &str =
+    "争先 on a small hierarchy: which of innovation, learning, competition, recognition and pilots drives the final share?";
+
+/// The first clause of `scenarios/us_states.toml`'s description.
+const US_STATES_HEADING: &str = "The 50 US states on their land-border network";
+
 /// The contents of every `<text>` element of an SVG.
 fn texts(svg: &str) -> Vec<String> {
     svg.match_indices("<text ")
@@ -214,6 +221,25 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
         title_of(&t.join("a/adoption.svg")),
         "争先: competitive urge, rivals under the same parent, central recognition — cumulative adoption"
     );
+    // the studies' charts too (sweep, sensitivity, forecast), from their folders' records
+    let competition_heading =
+        "争先: competitive urge, rivals under the same parent, central recognition";
+    for (chart, heading) in [
+        ("s/sweep_final_share_line.svg", competition_heading),
+        ("s-zh/sweep_final_share_line.svg", competition_heading),
+        ("e/sensitivity.svg", SENSITIVITY_HEADING),
+        ("f/roc.svg", US_STATES_HEADING),
+        ("f-zh/roc.svg", US_STATES_HEADING),
+    ] {
+        // a long title is drawn on two lines, the heading first
+        let title = title_of(&t.join(chart));
+        assert!(
+            title.chars().count() > 20
+                && (title.starts_with(heading)
+                    || heading.starts_with(title.trim_end_matches(" —"))),
+            "{chart}: {title}"
+        );
+    }
     for folder in folders {
         let out = format!("{folder}-titled");
         ok(

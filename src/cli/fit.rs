@@ -320,6 +320,7 @@ pub(super) fn fit_json(
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": r.scenario.name,
+        "description": r.scenario.description,
         "observed": args.observed.display().to_string(),
         "policy": args.reading.policy,
         "units": observed.n(),
@@ -447,9 +448,12 @@ fn write_fit(
         if let Some(c) = charts {
             let chart = crate::fit::chart::FitChart {
                 fit: r,
-                name: match &args.reading.policy {
-                    Some(p) => format!("{} · {p}", r.scenario.name),
-                    None => r.scenario.name.clone(),
+                name: {
+                    let heading = charts::read::heading(&r.scenario.name, &r.scenario.description);
+                    match &args.reading.policy {
+                        Some(p) => format!("{heading} · {p}"),
+                        None => heading,
+                    }
                 },
             };
             charts::save_figure(&chart, out, "fit", c)?;

@@ -123,7 +123,10 @@ pub(super) fn run(
             if let Some(c) = &charts {
                 let chart = crate::fit::chart::FitChart {
                     fit: r,
-                    name: format!("{} · {name} (pooled)", r.scenario.name),
+                    name: format!(
+                        "{} · {name} (pooled)",
+                        charts::read::heading(&r.scenario.name, &r.scenario.description)
+                    ),
                 };
                 charts::save_figure(&chart, out, &format!("fit-{folder}"), c)?;
             }
@@ -241,6 +244,7 @@ fn pooled_json(
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": first.scenario.name,
+        "description": first.scenario.description,
         "observed": args.observed.display().to_string(),
         "pooled": true,
         "pooled_objective": "mean of the per-policy objectives (each policy from its own first adopters over its own span, the same seeds)",

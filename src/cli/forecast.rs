@@ -446,6 +446,7 @@ pub(super) fn forecast_json(args: &ForecastArgs, opts: &ForecastOptions, f: &For
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": f.scenario.name,
+        "description": f.scenario.description,
         "observed": args.observed.display().to_string(),
         "policy": args.reading.policy,
         "start_year": f.split.train.start_year,

@@ -349,8 +349,9 @@ fn write_analysis(
         // redraws it from the folder, so both give the same chart
         let written = parse_estimates(&table, problem.method)
             .map_err(|e| Error::Failure(format!("{SENSITIVITY_CSV} as written: {e}")))?;
+        let heading = crate::charts::read::heading(&base.name, &base.description);
         let chart = crate::sensitivity::chart::SensitivityChart {
-            scenario: &base.name,
+            scenario: &heading,
             time_unit: &base.time_unit,
             metric: &args.metric,
             column,
@@ -381,6 +382,7 @@ fn write_analysis(
         "tool": "policysim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": base.name,
+        "description": base.description,
         "method": problem.method.name(),
         "metric": args.metric,
         "column": column,

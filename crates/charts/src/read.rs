@@ -450,18 +450,26 @@ impl Summary {
     /// assert_eq!(s.heading(), "The 50 US states on their land-border network");
     /// ```
     pub fn heading(&self) -> String {
-        let d = self.description.trim();
-        let end = d
-            .char_indices()
-            .find(|&(i, c)| {
-                c == ';' || c == '；' || c == '。' || (c == '.' && d[i + 1..].starts_with(' '))
-            })
-            .map_or(d.len(), |(i, _)| i);
-        let clause = d[..end].trim().trim_end_matches('.').trim();
-        if clause.is_empty() {
-            self.scenario.clone()
-        } else {
-            clause.to_string()
-        }
+        heading(&self.scenario, &self.description)
+    }
+}
+
+/// A chart title's scenario part: the first clause of the scenario's `description` (up to
+/// `;`, `；`, `。` or a full stop before a space), or its `name` when it has none. Every
+/// chart of every command is titled so, never by the internal name when there is a
+/// description.
+pub fn heading(name: &str, description: &str) -> String {
+    let d = description.trim();
+    let end = d
+        .char_indices()
+        .find(|&(i, c)| {
+            c == ';' || c == '；' || c == '。' || (c == '.' && d[i + 1..].starts_with(' '))
+        })
+        .map_or(d.len(), |(i, _)| i);
+    let clause = d[..end].trim().trim_end_matches('.').trim();
+    if clause.is_empty() {
+        name.to_string()
+    } else {
+        clause.to_string()
     }
 }

@@ -326,7 +326,10 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
     };
     let bass_offset = number("bass", "t_offset")?;
     let start_year = json["start_year"].as_i64().map(|y| y as i32);
-    let scenario_name = json["scenario"].as_str().unwrap_or("fit").to_string();
+    let scenario_name = charts::read::heading(
+        json["scenario"].as_str().unwrap_or("fit"),
+        json["description"].as_str().unwrap_or(""),
+    );
     let name = match json["policy"].as_str() {
         Some(p) => format!("{scenario_name} · {p}"),
         None => scenario_name,

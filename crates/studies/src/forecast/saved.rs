@@ -56,9 +56,12 @@ impl SavedForecast {
         let json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
         let missing = |what: &str| Error::input_in(&json_path, format!("missing {what}"));
-        let scenario = json["scenario"]
-            .as_str()
-            .ok_or_else(|| missing("text `scenario`"))?;
+        let scenario = policysim_charts::read::heading(
+            json["scenario"]
+                .as_str()
+                .ok_or_else(|| missing("text `scenario`"))?,
+            json["description"].as_str().unwrap_or(""),
+        );
         let name = match &json["policy"] {
             serde_json::Value::Null => scenario.to_string(),
             p => format!(

@@ -72,7 +72,10 @@ impl SavedAnalysis {
         )
         .map_err(|e| Error::input_in(&csv_path, e))?;
         Ok(SavedAnalysis {
-            scenario: text("scenario")?,
+            scenario: policysim_charts::read::heading(
+                &text("scenario")?,
+                json["description"].as_str().unwrap_or(""),
+            ),
             time_unit,
             metric: text("metric")?,
             column: text("column")?,

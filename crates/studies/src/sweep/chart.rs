@@ -275,7 +275,10 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         .as_str()
         .map(|k| format!("{k} = {}", meta["baseline"]["value"].as_str().unwrap_or("")));
     Ok(SweepData {
-        scenario: str_of(&meta["scenario"]),
+        scenario: policysim_charts::read::heading(
+            &str_of(&meta["scenario"]),
+            meta["description"].as_str().unwrap_or(""),
+        ),
         time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
         runs: meta["runs"].as_u64().unwrap_or(0),
         mode,

@@ -595,6 +595,7 @@ fn sweep_json(
         "version": env!("CARGO_PKG_VERSION"),
         "sweep_id": sweep_id,
         "scenario": base.name,
+        "description": base.description,
         "seed": base.seed,
         "runs": base.runs,
         "steps": base.steps,
