@@ -9,8 +9,7 @@ use policysim::charts::outline::missing_glyphs;
 use std::path::Path;
 
 /// The first clause of `examples/sensitivity.toml`'s description: its charts' titles.
-const SENSITIVITY_HEADING: &str =
-    "争先 on a small hierarchy: which of innovation, learning, competition, recognition and pilots drives the final share?";
+const SENSITIVITY_HEADING: &str = "争先 on a small hierarchy";
 
 /// The first clause of `scenarios/us_states.toml`'s description.
 const US_STATES_HEADING: &str = "The 50 US states on their land-border network";

@@ -118,7 +118,8 @@ impl BandSeries {
         }
     }
 
-    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+    /// Every value of the series: its line, band and dashed line.
+    pub(crate) fn values(&self) -> impl Iterator<Item = f64> + '_ {
         let band = self.band.iter().flat_map(|(a, b)| a.iter().chain(b.iter()));
         self.line
             .iter()

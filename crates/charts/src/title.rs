@@ -79,7 +79,18 @@ fn layout(title: &str, room: f64, style: &Style) -> (Vec<String>, f64) {
 fn wrap(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    // a lone dash or dot stays with the word before it (never a line of its own)
+    let mut words: Vec<String> = Vec::new();
     for word in text.split(' ') {
+        match words.last_mut() {
+            Some(last) if !word.is_empty() && !word.chars().any(char::is_alphanumeric) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+    }
+    for word in &words {
         let joined = if line.is_empty() {
             word.to_string()
         } else {
@@ -124,5 +135,10 @@ mod tests {
             ["采用该版本的政府占比", "随时间的变化"]
         );
         assert_eq!(wrap("short", &fits), ["short"]);
+        // the dash that ends a title's first half stays on its line
+        assert_eq!(
+            wrap("final share — map", &fits),
+            ["final", "share —", "map"]
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! The lineage the centre took up against the others (mode `uptake`, MODEL.md 4b): their
 //! shares of all governments over time in the representative run, from `lineages.csv`.
 
-use super::curves::{draw_lines_with_bands, titled, BandSeries, LinesPanel, VMarker};
+use super::curves::{
+    draw_lines_with_bands, titled, with_legend, y_range_of, BandSeries, LinesPanel, VMarker,
+};
 use super::read::{cell, read_optional, whole, Summary};
 use super::style::{category_color, LegendEntry, Style, Swatch, GREY, INK};
 use super::{Figure, Lang};
@@ -67,6 +69,10 @@ struct Words {
     y_label: &'static str,
     /// The y axis of a compact chart, briefly.
     y_short: &'static str,
+    /// The heading of the upper panel when the rivals get a panel of their own.
+    all: &'static str,
+    /// The heading of the rivals' magnified panel.
+    rivals: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -79,6 +85,8 @@ fn words(lang: Lang) -> Words {
             marker: "Uptake",
             y_label: "Share of governments on the version (%)",
             y_short: "On the version (%)",
+            all: "All versions, 0–100%",
+            rivals: "Rival versions, magnified",
         },
         Lang::Zh => Words {
             title: "被吸纳的版本与其他版本（代表性运行）",
@@ -88,6 +96,8 @@ fn words(lang: Lang) -> Words {
             marker: "吸纳",
             y_label: "采用该版本的政府占比（%）",
             y_short: "该版本占比（%）",
+            all: "全部版本，0–100%",
+            rivals: "竞争版本（放大）",
         },
     }
 }
@@ -99,6 +109,10 @@ pub fn uptake_marker(lang: Lang) -> &'static str {
         Lang::Zh => "吸纳（中位数）",
     }
 }
+
+/// Rivals that all stay below this share (in %) of all governments get a magnified panel
+/// of their own under the 0–100% one: drawn on its scale alone they would lie on the axis.
+pub const MAGNIFY_BELOW_PERCENT: f64 = 15.0;
 
 /// Shares over time of the lineage taken up (thick), its largest rivals and the rest.
 pub struct UptakeChart<'a> {
@@ -197,17 +211,63 @@ impl Figure for UptakeChart<'_> {
             });
             legend.push(LegendEntry::new(Swatch::Dashed(INK), w.marker));
         }
-        let panel = LinesPanel {
-            x_label: style.x_label(s.unit(), s.start_year.is_some()),
-            y_label: if style.compact { w.y_short } else { w.y_label }.to_string(),
-            series,
-            y_range: Some((0.0, 100.0)),
-            markers,
-            legend: Some(legend),
-            x_integer: true,
-            ..Default::default()
-        };
-        draw_lines_with_bands(&area, &panel, style)
+        let y_label = if style.compact { w.y_short } else { w.y_label };
+        let rivals: Vec<BandSeries> = series
+            .iter()
+            .zip(self.keys())
+            .filter(|(_, (group, _))| group == "rival")
+            .map(|(r, _)| r.clone())
+            .collect();
+        let largest = rivals
+            .iter()
+            .flat_map(|r| r.line.iter().flatten())
+            .fold(0.0_f64, |a, &b| a.max(b));
+        if rivals.is_empty() || largest <= 0.0 || largest >= MAGNIFY_BELOW_PERCENT {
+            let panel = LinesPanel {
+                x_label: style.x_label(s.unit(), s.start_year.is_some()),
+                y_label: y_label.to_string(),
+                series,
+                y_range: Some((0.0, 100.0)),
+                markers,
+                legend: Some(legend),
+                x_integer: true,
+                ..Default::default()
+            };
+            return draw_lines_with_bands(&area, &panel, style);
+        }
+        // the rivals near 0%: the 0-100% panel above, the rivals on their own scale below
+        let plot = with_legend(&area, &legend, style)?;
+        let (_, h) = plot.dim_in_pixel();
+        let (upper, lower) = plot.split_vertically((f64::from(h) * 0.55) as i32);
+        // two panels: the short axis label, which fits half the height
+        let panel =
+            |subtitle: &str, series: Vec<BandSeries>, y_range, x_label: String| LinesPanel {
+                subtitle: Some(subtitle.to_string()),
+                x_label,
+                y_label: w.y_short.to_string(),
+                series,
+                y_range: Some(y_range),
+                markers: markers.clone(),
+                legend: Some(Vec::new()),
+                x_integer: true,
+                ..Default::default()
+            };
+        let zoom = y_range_of(rivals.iter().flat_map(BandSeries::values), true);
+        draw_lines_with_bands(
+            &upper,
+            &panel(w.all, series, (0.0, 100.0), String::new()),
+            style,
+        )?;
+        draw_lines_with_bands(
+            &lower,
+            &panel(
+                w.rivals,
+                rivals,
+                zoom,
+                style.x_label(s.unit(), s.start_year.is_some()),
+            ),
+            style,
+        )
     }
 }
 
@@ -245,5 +305,49 @@ mod tests {
         );
         assert_eq!(chart.uptake_step(), Some(4.0));
         assert!(UptakeChart::new(&summary, Vec::new()).is_none());
+    }
+
+    /// Rivals that stay near 0% get a magnified panel of their own; rivals with a large
+    /// share are drawn on the 0-100% scale alone.
+    #[test]
+    fn rivals_near_zero_get_a_magnified_panel() {
+        let draw = |rival_share: f64| -> String {
+            let mut rows = Vec::new();
+            for step in 0..10u32 {
+                let t = f64::from(step) / 9.0;
+                for (group, lineage, share) in [
+                    ("taken_up", Some(1), 0.9 * t),
+                    ("rival", Some(2), rival_share * t),
+                    ("rest", None, 0.05 * t),
+                ] {
+                    rows.push(LineageRow {
+                        step,
+                        group: group.into(),
+                        lineage,
+                        inventor: format!("city_{}", lineage.unwrap_or(0)),
+                        share,
+                        uptake_at: Some(5.0),
+                    });
+                }
+            }
+            let summary = Summary::default();
+            let chart = UptakeChart::new(&summary, rows).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let opts = crate::ChartOptions {
+                formats: vec![crate::ChartFormat::Svg],
+                svg_outlines: false,
+                ..Default::default()
+            };
+            crate::save_figure(&chart, dir.path(), "uptake", &opts).unwrap();
+            std::fs::read_to_string(dir.path().join("uptake.svg")).unwrap()
+        };
+        let small = draw(0.012);
+        assert!(small.contains("Rival versions, magnified"), "{small}");
+        assert!(small.contains("All versions, 0–100%"));
+        // its axis reaches the rival's 1.2%, not 100%
+        let ticks: Vec<&str> = small.lines().map(str::trim).collect();
+        assert!(ticks.contains(&"1.20") && ticks.contains(&"100"), "{small}");
+        let large = draw(0.3);
+        assert!(!large.contains("magnified") && !large.contains("All versions"));
     }
 }
