@@ -406,3 +406,42 @@ fn plot_on_an_evaluate_all_folder_says_it_has_no_charts() {
     assert!(!t.join("zh").exists());
     assert_eq!(names(&t.join("all")), before);
 }
+
+/// An `eha` folder holds tables only: `plot` says it has no charts (exit 2) and writes
+/// nothing, instead of calling it no results folder.
+#[test]
+fn plot_says_an_eha_folder_has_no_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let states = repo_file("scenarios/us_states.toml");
+    ok(
+        t,
+        &[
+            "run",
+            &states,
+            "--runs",
+            "3",
+            "--record",
+            "events",
+            "--out",
+            "r",
+            "-q",
+            "--no-charts",
+        ],
+    );
+    ok(
+        t,
+        &["panel", "r", "--design", "unit-year", "--out", "p.csv"],
+    );
+    ok(t, &["eha", "p.csv", "--out", "e"]);
+    let before = names(&t.join("e"));
+    let o = policysim(t, &["plot", "e", "--out", "charts"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`policysim eha` folder") && err.contains("no charts to draw"),
+        "{err}"
+    );
+    assert!(!t.join("charts").exists());
+    assert_eq!(names(&t.join("e")), before);
+}

@@ -1,8 +1,8 @@
 //! `policysim plot`: re-draws the charts of any results folder the tool writes (a run,
 //! a sweep, a fit, a sensitivity, a compare, a forecast or a compare-mechanisms folder),
 //! told apart by its marker file, from the folder's own files, into the folder itself or
-//! into another folder (`--out`). A `forecast --evaluate-all` folder has no charts (its
-//! results are tables): `plot` says so and draws nothing.
+//! into another folder (`--out`). A `forecast --evaluate-all` folder and an `eha` folder
+//! have no charts (their results are tables): `plot` says so and draws nothing.
 
 use crate::fit::bass::BassFit;
 use crate::fit::{Evaluation, FitResult, FittedCurve};
@@ -66,6 +66,12 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind> {
     if dir.join(EVALUATION_JSON).is_file() {
         return Err(Error::Input(format!(
             "{}: a `policysim forecast --evaluate-all` folder ({EVALUATION_JSON}): no charts to draw; its results are the tables evaluation.csv, evaluation_means.csv and evaluation.md (`policysim forecast` of one policy draws charts)",
+            dir.display()
+        )));
+    }
+    if dir.join("eha.json").is_file() && dir.join("eha.csv").is_file() {
+        return Err(Error::Input(format!(
+            "{}: a `policysim eha` folder (eha.json): no charts to draw; its results are the tables eha.csv (and eha_by_run.csv)",
             dir.display()
         )));
     }
