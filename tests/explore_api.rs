@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// The server process, killed when dropped; its stderr lines arrive on `stderr`.
+/// The server process, stopped (SIGTERM) when dropped; its stderr lines arrive on `stderr`.
 struct Server {
     child: Child,
     addr: String,
@@ -19,8 +19,7 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::common::stop_server(&mut self.child);
     }
 }
 

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// A classroom server, killed when dropped: its address, join code and teacher key.
+/// A classroom server, stopped (SIGTERM) when dropped: its address, join code and teacher key.
 struct Class {
     child: Child,
     addr: String,
@@ -19,15 +19,27 @@ struct Class {
 
 impl Drop for Class {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::common::stop_server(&mut self.child);
     }
 }
 
 /// Starts `policysim explore --classroom` on loopback (the test machine's network is
 /// not the point) from `dir`, and reads what it prints for the teacher.
 fn start_class(dir: &std::path::Path, max_runs: &str) -> Class {
-    let mut child = Command::new(binary())
+    start_class_with_tmpdir(dir, max_runs, None)
+}
+
+/// [`start_class`], with the server's `TMPDIR` set to `tmpdir` when given.
+fn start_class_with_tmpdir(
+    dir: &std::path::Path,
+    max_runs: &str,
+    tmpdir: Option<&std::path::Path>,
+) -> Class {
+    let mut command = Command::new(binary());
+    if let Some(tmpdir) = tmpdir {
+        command.env("TMPDIR", tmpdir);
+    }
+    let mut child = command
         .current_dir(dir)
         .args([
             "explore",
@@ -372,7 +384,8 @@ fn one_students_rapid_runs_do_not_starve_another_and_progress_is_reported() {
 #[test]
 fn the_data_presets_work_wherever_the_server_is_started() {
     let dir = tempfile::tempdir().unwrap();
-    let class = start_class(dir.path(), "100");
+    let tmp = tempfile::tempdir().unwrap();
+    let class = start_class_with_tmpdir(dir.path(), "100", Some(tmp.path()));
     let token = token_of(&send(
         &class,
         "GET",
@@ -407,5 +420,14 @@ fn the_data_presets_work_wherever_the_server_is_started() {
         std::fs::read_dir(dir.path()).unwrap().count(),
         0,
         "nothing written where it was started"
+    );
+    // the presets' private folder is in TMPDIR while the server runs, and gone once it is
+    // stopped (SIGTERM, as Ctrl-C)
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    drop(class);
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "the presets' private folder left behind"
     );
 }

@@ -119,3 +119,21 @@ pub(crate) fn assert_more(what: &str, low: (f64, f64), high: (f64, f64)) {
         low.1
     );
 }
+
+/// Stops a server started by a test as a user would (SIGTERM, what Ctrl-C's handler also
+/// catches), so that it removes its private folders; killed if it has not exited within
+/// five seconds. A plain `Child::kill` (SIGKILL) leaves the folders behind in the
+/// system's temporary directory.
+pub(crate) fn stop_server(child: &mut std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    for _ in 0..100 {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
