@@ -225,10 +225,18 @@ fn every_chart_kind_in_svg_and_pdf_needs_no_font_in_either_language() {
         "争先: competitive urge, rivals under the same parent, central recognition";
     for (chart, heading) in [
         ("s/sweep_final_share_line.svg", competition_heading),
-        ("s-zh/sweep_final_share_line.svg", competition_heading),
+        // the Chinese charts start with the scenario's Chinese description (description_zh)
+        (
+            "s-zh/sweep_final_share_line.svg",
+            "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者",
+        ),
         ("e/sensitivity.svg", SENSITIVITY_HEADING),
         ("f/roc.svg", US_STATES_HEADING),
-        ("f-zh/roc.svg", US_STATES_HEADING),
+        ("f-zh/roc.svg", "美国 50 个州及其陆地接壤网络"),
+        (
+            "a-zh/adoption.svg",
+            "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者",
+        ),
     ] {
         // a long title is drawn on two lines, the heading first
         let title = title_of(&t.join(chart));

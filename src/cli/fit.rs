@@ -352,6 +352,8 @@ pub(super) fn fit_json(
         "runs": opts.runs,
         "seed": opts.seed,
     });
+    let mut v = v;
+    crate::output::insert_description_zh(&mut v, &r.scenario.description_zh);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
@@ -449,9 +451,11 @@ fn write_fit(
             let chart = crate::fit::chart::FitChart {
                 fit: r,
                 name: {
-                    let heading = charts::read::heading(&r.scenario.name, &r.scenario.description);
+                    let s = &r.scenario;
+                    let heading =
+                        charts::title::Heading::new(&s.name, &s.description, &s.description_zh);
                     match &args.reading.policy {
-                        Some(p) => format!("{heading} · {p}"),
+                        Some(p) => heading.with_suffix(&format!(" · {p}")),
                         None => heading,
                     }
                 },

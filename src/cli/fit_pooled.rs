@@ -123,10 +123,12 @@ pub(super) fn run(
             if let Some(c) = &charts {
                 let chart = crate::fit::chart::FitChart {
                     fit: r,
-                    name: format!(
-                        "{} · {name} (pooled)",
-                        charts::read::heading(&r.scenario.name, &r.scenario.description)
-                    ),
+                    name: charts::title::Heading::new(
+                        &r.scenario.name,
+                        &r.scenario.description,
+                        &r.scenario.description_zh,
+                    )
+                    .with_suffix(&format!(" · {name} (pooled)")),
                 };
                 charts::save_figure(&chart, out, &format!("fit-{folder}"), c)?;
             }
@@ -270,6 +272,8 @@ fn pooled_json(
         "runs": opts.runs,
         "seed": opts.seed,
     });
+    let mut v = v;
+    crate::output::insert_description_zh(&mut v, &first.scenario.description_zh);
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
     text.push('\n');
     text

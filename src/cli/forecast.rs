@@ -474,6 +474,8 @@ pub(super) fn forecast_json(args: &ForecastArgs, opts: &ForecastOptions, f: &For
         "runs": opts.runs,
         "seed": opts.seed,
     });
+    let mut v = v;
+    crate::output::insert_description_zh(&mut v, &f.scenario.description_zh);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s

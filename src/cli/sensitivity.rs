@@ -349,7 +349,8 @@ fn write_analysis(
         // redraws it from the folder, so both give the same chart
         let written = parse_estimates(&table, problem.method)
             .map_err(|e| Error::Failure(format!("{SENSITIVITY_CSV} as written: {e}")))?;
-        let heading = crate::charts::read::heading(&base.name, &base.description);
+        let heading =
+            crate::charts::title::Heading::new(&base.name, &base.description, &base.description_zh);
         let chart = crate::sensitivity::chart::SensitivityChart {
             scenario: &heading,
             time_unit: &base.time_unit,
@@ -406,6 +407,8 @@ fn write_analysis(
             "resampled": if problem.method == Method::Sobol { "base rows" } else { "trajectories" },
         },
     });
+    let mut meta = meta;
+    crate::output::insert_description_zh(&mut meta, &base.description_zh);
     let mut meta_text = serde_json::to_string_pretty(&meta).unwrap_or_default();
     meta_text.push('\n');
     let design_csv = design.csv(problem);

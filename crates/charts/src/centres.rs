@@ -80,7 +80,7 @@ impl Figure for CentresChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = words(style.lang);
-        let area = titled(root, &style.title(&s.heading(), w.title), style)?;
+        let area = titled(root, &style.title(&s.heading(style.lang), w.title), style)?;
         let color = category_color(0);
         let panel = LinesPanel {
             x_label: style.x_label(s.unit(), s.start_year.is_some()),

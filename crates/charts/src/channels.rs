@@ -58,7 +58,11 @@ impl Figure for ChannelsChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.channels_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.channels_title),
+            style,
+        )?;
         let mut legend: Vec<LegendEntry> = self
             .layers
             .iter()

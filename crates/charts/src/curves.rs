@@ -559,7 +559,11 @@ impl Figure for AdoptionChart<'_> {
         let data = self.0;
         let s = &data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.adoption_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.adoption_title),
+            style,
+        )?;
         let color = category_color(0);
         let points = data.curves.get("adopted_share").unwrap_or(&[]);
         let series =
@@ -635,7 +639,11 @@ impl Figure for QualityChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.quality_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.quality_title),
+            style,
+        )?;
         let series: Vec<BandSeries> = [
             ("mean_quality", w.mean_quality, 0),
             ("mean_performance", w.mean_performance, 1),
@@ -766,7 +774,11 @@ impl Figure for RegionsChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = &self.data.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.regions_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.regions_title),
+            style,
+        )?;
         match (self.regions.is_empty(), self.levels.is_empty()) {
             (false, false) => {
                 // side by side, or one above the other on a narrow picture

@@ -95,7 +95,11 @@ impl Figure for HazardChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = self.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.hazard_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.hazard_title),
+            style,
+        )?;
         let area = area
             .titled(w.hazard_note, style.legend_font())
             .map_err(draw_err)?;

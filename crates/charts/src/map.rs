@@ -46,7 +46,11 @@ impl Figure for MapChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = self.summary;
         let w = style.words();
-        let area = titled(root, &style.title(&s.heading(), w.map_title), style)?;
+        let area = titled(
+            root,
+            &style.title(&s.heading(style.lang), w.map_title),
+            style,
+        )?;
         let (aw, ah) = area.dim_in_pixel();
         let (aw, ah) = (aw as i32, ah as i32);
         let years = s.start_year.is_some();

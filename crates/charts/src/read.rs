@@ -1,6 +1,7 @@
 //! Reading the files of a results folder (`curves.csv`, `summary.json`, `hazard.csv`,
 //! `map.csv`, `map_edges.csv`) into plain data for the charts.
 
+use super::title::Heading;
 use policysim_model::{Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -211,6 +212,8 @@ pub struct Summary {
     pub scenario: String,
     /// Scenario description.
     pub description: String,
+    /// Scenario description in Chinese (empty when the scenario gives none).
+    pub description_zh: String,
     /// Number of runs.
     pub runs: Option<u64>,
     /// Number of steps.
@@ -438,38 +441,24 @@ pub fn read_map_edges(path: &Path) -> Result<Option<Vec<(u32, u32)>>> {
 }
 
 impl Summary {
-    /// What a run chart's title starts with: the first clause of the scenario's
-    /// description (up to its first `;` or sentence end), else the scenario's name.
+    /// What a run chart's title starts with in `lang`: the first clause of the scenario's
+    /// description (its Chinese one in Chinese, when given), else the scenario's name.
     ///
     /// # Examples
     /// ```
+    /// use policysim_charts::Lang;
     /// let mut s = policysim_charts::read::Summary::default();
     /// s.scenario = "us_states".into();
-    /// assert_eq!(s.heading(), "us_states");
+    /// assert_eq!(s.heading(Lang::En), "us_states");
     /// s.description = "The 50 US states on their land-border network; learning only.".into();
-    /// assert_eq!(s.heading(), "The 50 US states on their land-border network");
+    /// assert_eq!(s.heading(Lang::En), "The 50 US states on their land-border network");
+    /// assert_eq!(s.heading(Lang::Zh), "The 50 US states on their land-border network");
+    /// s.description_zh = "美国 50 个州及其陆地邻接网络；只有学习。".into();
+    /// assert_eq!(s.heading(Lang::Zh), "美国 50 个州及其陆地邻接网络");
     /// ```
-    pub fn heading(&self) -> String {
-        heading(&self.scenario, &self.description)
-    }
-}
-
-/// A chart title's scenario part: the first clause of the scenario's `description` (up to
-/// `;`, `；`, `。` or a full stop before a space), or its `name` when it has none. Every
-/// chart of every command is titled so, never by the internal name when there is a
-/// description.
-pub fn heading(name: &str, description: &str) -> String {
-    let d = description.trim();
-    let end = d
-        .char_indices()
-        .find(|&(i, c)| {
-            c == ';' || c == '；' || c == '。' || (c == '.' && d[i + 1..].starts_with(' '))
-        })
-        .map_or(d.len(), |(i, _)| i);
-    let clause = d[..end].trim().trim_end_matches('.').trim();
-    if clause.is_empty() {
-        name.to_string()
-    } else {
-        clause.to_string()
+    pub fn heading(&self, lang: super::Lang) -> String {
+        Heading::new(&self.scenario, &self.description, &self.description_zh)
+            .get(lang)
+            .to_string()
     }
 }

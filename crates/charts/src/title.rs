@@ -10,6 +10,67 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use policysim_model::Result;
 
+/// The scenario part of a chart's title in each language: the first clause of the
+/// scenario's description (of its Chinese description in Chinese, when it has one), or
+/// its name when it has no description. Every chart of every command is titled so, never
+/// by the internal name when there is a description.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Heading {
+    /// In English (and in Chinese when the scenario has no Chinese description).
+    pub en: String,
+    /// In Chinese.
+    pub zh: String,
+}
+
+impl Heading {
+    /// The heading of a scenario with this `name`, `description` and `description_zh`.
+    pub fn new(name: &str, description: &str, description_zh: &str) -> Heading {
+        let en = heading(name, description);
+        let zh = match first_clause(description_zh) {
+            "" => en.clone(),
+            clause => clause.to_string(),
+        };
+        Heading { en, zh }
+    }
+
+    /// The heading in `lang`.
+    pub fn get(&self, lang: super::Lang) -> &str {
+        match lang {
+            super::Lang::En => &self.en,
+            super::Lang::Zh => &self.zh,
+        }
+    }
+
+    /// The heading with `suffix` after it in both languages (`" · mothersaid"`).
+    pub fn with_suffix(&self, suffix: &str) -> Heading {
+        Heading {
+            en: format!("{}{suffix}", self.en),
+            zh: format!("{}{suffix}", self.zh),
+        }
+    }
+}
+
+/// The first clause of a description: up to `;`, `；`, `。` or a full stop before a space.
+fn first_clause(description: &str) -> &str {
+    let d = description.trim();
+    let end = d
+        .char_indices()
+        .find(|&(i, c)| {
+            c == ';' || c == '；' || c == '。' || (c == '.' && d[i + 1..].starts_with(' '))
+        })
+        .map_or(d.len(), |(i, _)| i);
+    d[..end].trim().trim_end_matches('.').trim()
+}
+
+/// A chart title's scenario part in English: the first clause of `description`, or
+/// `name` when it has none.
+pub fn heading(name: &str, description: &str) -> String {
+    match first_clause(description) {
+        "" => name.to_string(),
+        clause => clause.to_string(),
+    }
+}
+
 /// Draws the chart title at the top of `root` and returns the area below it.
 pub fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

@@ -153,7 +153,7 @@ impl Figure for UptakeChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let s = self.summary;
         let w = words(style.lang);
-        let area = titled(root, &style.title(&s.heading(), w.title), style)?;
+        let area = titled(root, &style.title(&s.heading(style.lang), w.title), style)?;
         let mut series = Vec::new();
         let mut legend = Vec::new();
         let mut rival = 0;

@@ -40,50 +40,44 @@ pub struct ObservedData {
 }
 
 /// The example scenarios embedded in the binary: (id, English label, Chinese label,
-/// Chinese description, TOML). The English description is the file's `description`.
-const EMBEDDED: [(&str, &str, &str, &str, &str); 5] = [
+/// TOML). The descriptions are the file's `description` and `description_zh`.
+const EMBEDDED: [(&str, &str, &str, &str); 5] = [
     (
         "baseline",
         "Baseline: local channels only",
         "基线：仅地方渠道",
-        "中国规模的行政层级上只有地方自主探索和府际学习；没有竞争，也没有中央介入。",
         include_str!("../../../scenarios/baseline.toml"),
     ),
     (
         "competition",
         "Competition for first",
         "争先模式",
-        "争先：竞争意愿高，同一上级下的地方政府互为对手，中央表彰先行者；其余与基线相同。",
         include_str!("../../../scenarios/competition.toml"),
     ),
     (
         "pilot",
         "Pilot, then promote",
         "试点—推广",
-        "先试点后推广：选取 30 个有代表性的试点，3 年后评估，评估通过后以强制方式推广。",
         include_str!("../../../scenarios/pilot.toml"),
     ),
     (
         "mandate",
         "Top-down mandate",
         "中央强制推行",
-        "中央从第 5 年起强制推行；地方惰性带来阻力，4 年期限届满时强制执行。",
         include_str!("../../../scenarios/mandate.toml"),
     ),
     (
         "uptake",
         "Competition for first, then uptake",
         "争先后吸纳",
-        "争先竞争与中央表彰之后，中央从第 12 年起每 3 年评估一次地方版本，把看起来最好的版本吸纳为国家政策并强制推行。",
         include_str!("../../../scenarios/uptake.toml"),
     ),
 ];
 
 /// Presets read from disk when present (they reference data files by relative path):
-/// (id, English label, Chinese label, Chinese description, observed adoptions as
-/// (file beside the scenario, unit column, year column)).
+/// (id, English label, Chinese label, observed adoptions as (file beside the scenario,
+/// unit column, year column)).
 type OnDisk = (
-    &'static str,
     &'static str,
     &'static str,
     &'static str,
@@ -94,14 +88,12 @@ const ON_DISK: [OnDisk; 2] = [
         "us_states",
         "US states (real data)",
         "美国各州（真实数据）",
-        "美国 50 个州及其陆地接壤网络；只有地方自主探索和府际学习。",
         ("data/spid_sample.csv", "unit", "adopt_year"),
     ),
     (
         "china_cities",
         "China cities (real data)",
         "中国城市（真实数据）",
-        "339 个地级行政单位：最近的 5 个城市加同省城市相互关联；资源由人均 GDP 换算。",
         ("data/china_cities.csv", "name", "dual_carbon_year"),
     ),
 ];
@@ -156,6 +148,11 @@ fn embedded_data_presets() -> policysim_model::Result<PrivateDir> {
     Ok(dir)
 }
 
+/// The scenario's Chinese description, when it gives one.
+fn zh_description(scenario: &Scenario) -> Option<String> {
+    (!scenario.description_zh.is_empty()).then(|| scenario.description_zh.clone())
+}
+
 /// Builds the presets: the start file (when given), the embedded examples, and the data
 /// presets, each from `--scenarios` when it is there and else from the binary's own copy
 /// (written into the private folder returned, which must live as long as the presets;
@@ -171,24 +168,24 @@ pub fn load_presets(
             id: "file".into(),
             label_en: format!("{} (from {})", scenario.name, path.display()),
             label_zh: format!("{}（来自 {}）", scenario.name, path.display()),
-            description_zh: None,
+            description_zh: zh_description(&scenario),
             scenario,
             observed: None,
         });
     }
-    for (id, en, zh, description_zh, text) in EMBEDDED {
+    for (id, en, zh, text) in EMBEDDED {
         let scenario = parse_scenario(text, Path::new(&format!("scenarios/{id}.toml")))?;
         presets.push(Preset {
             id: id.into(),
             label_en: en.into(),
             label_zh: zh.into(),
-            description_zh: Some(description_zh.into()),
+            description_zh: zh_description(&scenario),
             scenario,
             observed: None,
         });
     }
     let mut embedded: Option<PrivateDir> = None;
-    for (id, en, zh, description_zh, (file, unit, year)) in ON_DISK {
+    for (id, en, zh, (file, unit, year)) in ON_DISK {
         let mut folder = options.scenarios.clone();
         if !folder.join(format!("{id}.toml")).is_file() {
             if embedded.is_none() {
@@ -223,7 +220,7 @@ pub fn load_presets(
                     id: id.into(),
                     label_en: en.into(),
                     label_zh: zh.into(),
-                    description_zh: Some(description_zh.into()),
+                    description_zh: zh_description(&scenario),
                     scenario,
                     observed,
                 })

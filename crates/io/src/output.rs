@@ -483,9 +483,33 @@ pub fn summary_json(
             o.summary_json(&result.mean_share(), result.rmse_interval(&o.share())),
         );
     }
+    insert_description_zh(&mut v, &scenario.description_zh);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Records the scenario's Chinese description in a results folder's JSON record `v`, right
+/// after its `description`, when the scenario has one (the Chinese charts' titles start
+/// with it); a scenario without one leaves the record as it was.
+pub fn insert_description_zh(v: &mut Value, description_zh: &str) {
+    let Value::Object(map) = v else {
+        return;
+    };
+    if description_zh.is_empty() {
+        return;
+    }
+    let old = std::mem::take(map);
+    for (key, value) in old {
+        let after = key == "description";
+        map.insert(key, value);
+        if after {
+            map.insert("description_zh".into(), json!(description_zh));
+        }
+    }
+    if !map.contains_key("description_zh") {
+        map.insert("description_zh".into(), json!(description_zh));
+    }
 }
 
 /// The closing line of `policysim run` about the final share: the mean, its 95% CI and the
@@ -683,5 +707,22 @@ mod tests {
         write_atomic(&p, b"x\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"x\n");
         assert!(!temp_name(&p).exists());
+    }
+
+    #[test]
+    fn a_chinese_description_follows_the_description_only_when_given() {
+        let record = || json!({"scenario": "s", "description": "d", "runs": 3});
+        let mut v = record();
+        insert_description_zh(&mut v, "");
+        assert_eq!(v, record());
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"scenario":"s","description":"d","runs":3}"#
+        );
+        insert_description_zh(&mut v, "说明");
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"scenario":"s","description":"d","description_zh":"说明","runs":3}"#
+        );
     }
 }

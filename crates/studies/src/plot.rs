@@ -332,12 +332,13 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
     };
     let bass_offset = number("bass", "t_offset")?;
     let start_year = json["start_year"].as_i64().map(|y| y as i32);
-    let scenario_name = charts::read::heading(
+    let scenario_name = charts::title::Heading::new(
         json["scenario"].as_str().unwrap_or("fit"),
         json["description"].as_str().unwrap_or(""),
+        json["description_zh"].as_str().unwrap_or(""),
     );
     let name = match json["policy"].as_str() {
-        Some(p) => format!("{scenario_name} · {p}"),
+        Some(p) => scenario_name.with_suffix(&format!(" · {p}")),
         None => scenario_name,
     };
     let (observed_share, curve) = read_fit_csv(&dir.join("fit.csv"))?;

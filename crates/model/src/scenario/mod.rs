@@ -61,6 +61,10 @@ pub struct Scenario {
     /// the run charts.
     #[serde(default)]
     pub description: String,
+    /// The description in Chinese (optional): its first clause titles the Chinese charts
+    /// (`--lang zh`), which otherwise use `description`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_zh: String,
     /// Which process runs on the network: the policy model or a classic baseline.
     #[serde(default)]
     pub model: ModelKind,
@@ -152,6 +156,7 @@ impl Default for Scenario {
         Scenario {
             name: default_name(),
             description: String::new(),
+            description_zh: String::new(),
             model: ModelKind::Policy,
             steps: default_steps(),
             runs: default_runs(),

@@ -14,14 +14,18 @@ pub struct FitChart<'a> {
     /// The fit.
     pub fit: &'a FitResult,
     /// Chart title's scenario part.
-    pub name: String,
+    pub name: policysim_charts::title::Heading,
 }
 
 impl Figure for FitChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let f = self.fit;
         let w = style.words();
-        let area = titled(root, &style.title(&self.name, w.fit_title), style)?;
+        let area = titled(
+            root,
+            &style.title(self.name.get(style.lang), w.fit_title),
+            style,
+        )?;
         let y0 = f.ensemble.start_year.unwrap_or(0) as f64;
         let steps = f.observed_share.len();
         let x: Vec<f64> = (0..steps).map(|t| y0 + t as f64).collect();

@@ -108,7 +108,11 @@ struct RocChart<'a> {
 impl Figure for RocChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = words(style);
-        let area = titled(root, &style.title(&self.f.name, w.roc), style)?;
+        let area = titled(
+            root,
+            &style.title(self.f.name.get(style.lang), w.roc),
+            style,
+        )?;
         let p = &self.f.at_horizon;
         let mut series = vec![diagonal(w.chance)];
         let mut legend = Vec::new();
@@ -149,7 +153,11 @@ struct CalibrationChart<'a> {
 impl Figure for CalibrationChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let w = words(style);
-        let area = titled(root, &style.title(&self.f.name, w.calibration), style)?;
+        let area = titled(
+            root,
+            &style.title(self.f.name.get(style.lang), w.calibration),
+            style,
+        )?;
         let p = &self.f.at_horizon;
         let mut series = vec![diagonal(w.perfect)];
         let mut legend = Vec::new();
@@ -202,7 +210,7 @@ impl Figure for ForecastMap<'_> {
         let net = self.net;
         let f = self.f;
         let n = net.x.len();
-        let area = titled(root, &style.title(&f.name, w.map), style)?;
+        let area = titled(root, &style.title(f.name.get(style.lang), w.map), style)?;
         let (aw, _) = area.dim_in_pixel();
         let (plot, legend) = area.split_horizontally(aw as i32 - style.px(420.0));
         let plot = plot.margin(

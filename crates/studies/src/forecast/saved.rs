@@ -17,8 +17,8 @@ pub const FORECAST_CSV: &str = "forecast.csv";
 /// What the forecast charts need, as a forecast folder records it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedForecast {
-    /// The charts' title: `scenario · policy` (the scenario alone without a policy).
-    pub name: String,
+    /// The charts' title: `heading · policy` (the heading alone without a policy).
+    pub name: policysim_charts::title::Heading,
     /// The last training year.
     pub train_until: i32,
     /// Years forecast (K).
@@ -56,19 +56,20 @@ impl SavedForecast {
         let json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
         let missing = |what: &str| Error::input_in(&json_path, format!("missing {what}"));
-        let scenario = policysim_charts::read::heading(
+        let scenario = policysim_charts::title::Heading::new(
             json["scenario"]
                 .as_str()
                 .ok_or_else(|| missing("text `scenario`"))?,
             json["description"].as_str().unwrap_or(""),
+            json["description_zh"].as_str().unwrap_or(""),
         );
         let name = match &json["policy"] {
-            serde_json::Value::Null => scenario.to_string(),
-            p => format!(
-                "{scenario} · {}",
+            serde_json::Value::Null => scenario,
+            p => scenario.with_suffix(&format!(
+                " · {}",
                 p.as_str()
                     .ok_or_else(|| missing("text (or null) `policy`"))?
-            ),
+            )),
         };
         let train_until = json["train_until"]
             .as_i64()
@@ -278,7 +279,7 @@ mod tests {
     fn reads_the_horizon_columns_the_scores_and_the_units_on_the_map() {
         let d = folder("source,target\n1,0\n2,1\n");
         let f = SavedForecast::read(d.path()).unwrap();
-        assert_eq!(f.name, "s");
+        assert_eq!(f.name.en, "s");
         assert_eq!((f.train_until, f.horizon), (1990, 2));
         assert_eq!(
             f.at_horizon,

@@ -14,7 +14,7 @@ use policysim_model::Result;
 /// What the chart shows.
 pub struct SensitivityChart<'a> {
     /// Scenario name (title).
-    pub scenario: &'a str,
+    pub scenario: &'a policysim_charts::title::Heading,
     /// Time unit of the scenario (for time metrics).
     pub time_unit: &'a str,
     /// The metric as asked for (`final_share`, `t50`, ...).
@@ -139,7 +139,11 @@ impl Figure for SensitivityChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let rows = self.rows();
         let (title, note, x_desc, legend) = self.words(style);
-        let area = titled(root, &style.title(self.scenario, &title), style)?;
+        let area = titled(
+            root,
+            &style.title(self.scenario.get(style.lang), &title),
+            style,
+        )?;
         let area = area.titled(&note, style.legend_font()).map_err(draw_err)?;
         let colors = [category_color(0), category_color(1)];
         let entries = [

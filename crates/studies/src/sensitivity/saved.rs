@@ -11,8 +11,8 @@ use std::path::Path;
 /// What the ranking chart of a finished analysis needs, as its folder records it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedAnalysis {
-    /// Scenario name.
-    pub scenario: String,
+    /// The chart title's scenario part (the description's first clause, else the name).
+    pub scenario: policysim_charts::title::Heading,
     /// Time unit of the scenario.
     pub time_unit: String,
     /// The metric as asked for.
@@ -72,9 +72,10 @@ impl SavedAnalysis {
         )
         .map_err(|e| Error::input_in(&csv_path, e))?;
         Ok(SavedAnalysis {
-            scenario: policysim_charts::read::heading(
+            scenario: policysim_charts::title::Heading::new(
                 &text("scenario")?,
                 json["description"].as_str().unwrap_or(""),
+                json["description_zh"].as_str().unwrap_or(""),
             ),
             time_unit,
             metric: text("metric")?,

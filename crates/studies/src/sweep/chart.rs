@@ -119,7 +119,7 @@ type Banded = (Option<f64>, Option<f64>, Option<f64>);
 
 /// What a sweep folder offers for drawing.
 pub(super) struct SweepData {
-    pub(super) scenario: String,
+    pub(super) scenario: policysim_charts::title::Heading,
     pub(super) time_unit: String,
     pub(super) runs: u64,
     mode: String,
@@ -275,9 +275,10 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         .as_str()
         .map(|k| format!("{k} = {}", meta["baseline"]["value"].as_str().unwrap_or("")));
     Ok(SweepData {
-        scenario: policysim_charts::read::heading(
+        scenario: policysim_charts::title::Heading::new(
             &str_of(&meta["scenario"]),
             meta["description"].as_str().unwrap_or(""),
+            meta["description_zh"].as_str().unwrap_or(""),
         ),
         time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
         runs: meta["runs"].as_u64().unwrap_or(0),
@@ -368,7 +369,11 @@ impl Figure for Line<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, style: &Style) -> Result<()> {
         let d = self.data;
         let metric_text = metric_label(self.metric, style, &d.time_unit);
-        let area = titled(root, &style.title(&d.scenario, &metric_text), style)?;
+        let area = titled(
+            root,
+            &style.title(d.scenario.get(style.lang), &metric_text),
+            style,
+        )?;
         let (subtitle, band_label) = match (style.lang, time_level(self.metric)) {
             (Lang::Zh, Some(p)) => (
                 Some(format!(

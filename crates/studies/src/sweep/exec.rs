@@ -618,6 +618,8 @@ fn sweep_json(
         "data_files": data,
         "baseline": Value::Null,
     });
+    let mut v = v;
+    policysim_io::output::insert_description_zh(&mut v, &base.description_zh);
     v
 }
 

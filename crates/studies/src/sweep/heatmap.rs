@@ -149,7 +149,11 @@ impl Figure for Heatmap<'_> {
             (true, true) => format!("{metric_text}({} 次运行的平均曲线)", d.runs),
             (false, true) => format!("{metric_text} (mean curve of {} runs)", d.runs),
         };
-        let area = titled(root, &style.title(&d.scenario, &subject), style)?;
+        let area = titled(
+            root,
+            &style.title(d.scenario.get(style.lang), &subject),
+            style,
+        )?;
         let area = match level {
             Some(p) => {
                 let hatched = match (zh, any_not_reached) {
