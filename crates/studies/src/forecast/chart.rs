@@ -114,7 +114,7 @@ impl Figure for RocChart<'_> {
             style,
         )?;
         let p = &self.f.at_horizon;
-        let mut series = vec![diagonal(w.chance)];
+        let mut series = Vec::new();
         let mut legend = Vec::new();
         for (m, p) in p.iter().enumerate() {
             let pts = roc(p, &self.f.outcome);
@@ -132,6 +132,9 @@ impl Figure for RocChart<'_> {
                 format!("{} (AUC {auc})", w.models[m]),
             ));
         }
+        // the chance diagonal last, over the curves: a model at AUC 0.5 (the Bass curve
+        // gives every unit the same probability) lies on it and would hide it
+        series.push(diagonal(w.chance));
         legend.push(LegendEntry::new(Swatch::Dashed(GREY), w.chance));
         let panel = LinesPanel {
             x_label: w.fpr.into(),
