@@ -20,6 +20,7 @@ pub mod map;
 pub mod outline;
 pub mod pdf;
 pub mod read;
+mod run_charts;
 pub mod style;
 pub mod text;
 pub mod title;
