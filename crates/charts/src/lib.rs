@@ -29,6 +29,8 @@ pub mod uptake;
 #[cfg(test)]
 mod compact_tests;
 #[cfg(test)]
+mod test_fixture;
+#[cfg(test)]
 mod tests;
 
 use plotters::coord::Shift;
