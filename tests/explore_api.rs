@@ -21,6 +21,7 @@ fn page_and_presets_are_served() {
     for (script, has) in [
         ("/words.js", "const WORDS"),
         ("/map.js", "function drawDots"),
+        ("/sidebyside.js", "function showSideBySide"),
         ("/page.js", "async function run"),
     ] {
         assert!(page.contains(script), "{script}");
