@@ -22,6 +22,7 @@ fn page_and_presets_are_served() {
         ("/words.js", "const WORDS"),
         ("/map.js", "function drawDots"),
         ("/sidebyside.js", "function showSideBySide"),
+        ("/controls.js", "function buildControls"),
         ("/page.js", "async function run"),
     ] {
         assert!(page.contains(script), "{script}");

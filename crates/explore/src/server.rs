@@ -3,6 +3,7 @@
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
 //! `GET /chartview.js`, `GET /classroom.js`, `GET /sidebyside.js`,
+//! `GET /controls.js`,
 //! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
 //! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`,
 //! `GET /api/progress?page=PAGE`; in classroom mode also `GET /join?code=CODE`,
@@ -32,6 +33,7 @@ const MAP_JS: &str = include_str!("map.js");
 const CHARTVIEW_JS: &str = include_str!("chartview.js");
 const CLASSROOM_JS: &str = include_str!("classroom.js");
 const SIDEBYSIDE_JS: &str = include_str!("sidebyside.js");
+const CONTROLS_JS: &str = include_str!("controls.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -318,6 +320,9 @@ fn route(explorer: &Explorer, request: &Request, owner: &str) -> Reply {
         }
         ("GET" | "HEAD", "/sidebyside.js") => {
             Reply::ok("text/javascript; charset=utf-8", SIDEBYSIDE_JS)
+        }
+        ("GET" | "HEAD", "/controls.js") => {
+            Reply::ok("text/javascript; charset=utf-8", CONTROLS_JS)
         }
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
