@@ -5,7 +5,7 @@
 //!
 //! Skipped, and only these (see [`skipped`]):
 //! - `cargo test ...` (this is a test) and `cargo bench ...` (benchmarks, minutes);
-//! - `policysim explore ...` (a server that runs until stopped; tests/explore_api.rs and
+//! - `policysim explore ...` (a server that runs until stopped; tests/explore_*.rs and
 //!   tests/e2e/run.sh test it);
 //! - any command whose line holds `# slow: skipped in tests/readme.rs` (a few
 //!   long sweeps, kept in the README because they are the point of their section):

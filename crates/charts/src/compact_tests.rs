@@ -1,7 +1,7 @@
 //! Charts drawn with large text for a narrow screen ([`Style::compact`]): the legend
 //! below the plot, the CLI's charts as they were.
 
-use super::tests::{write_fixture, Fixture};
+use super::test_fixture::{write_fixture, Fixture};
 use super::*;
 
 /// The (x, y) of the first text element of `svg` whose text is `text`.

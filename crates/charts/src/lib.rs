@@ -20,6 +20,7 @@ pub mod map;
 pub mod outline;
 pub mod pdf;
 pub mod read;
+mod run_charts;
 pub mod style;
 pub mod text;
 pub mod title;
@@ -27,6 +28,8 @@ pub mod uptake;
 
 #[cfg(test)]
 mod compact_tests;
+#[cfg(test)]
+mod test_fixture;
 #[cfg(test)]
 mod tests;
 

@@ -9,7 +9,7 @@
 //! downloads), [`values`]. [`server`] maps it onto HTTP (over the bounded connection
 //! layer in `http.rs`, with classroom mode in `classroom.rs` and the run queue in
 //! `queue.rs`); the page itself (`page.html`, `words.js`, `map.js`, `chartview.js`,
-//! `classroom.js`, `page.js`, `page.css`) is embedded in the binary.
+//! `classroom.js`, `sidebyside.js`, `controls.js`, `page.js`, `page.css`) is embedded in the binary.
 
 mod bundle;
 pub mod changes;

@@ -2,7 +2,8 @@
 //! [`Explorer`], served by the bounded connection layer in [`super::http`].
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
-//! `GET /chartview.js`, `GET /classroom.js`,
+//! `GET /chartview.js`, `GET /classroom.js`, `GET /sidebyside.js`,
+//! `GET /controls.js`,
 //! `GET /page.css`, `GET /api/config`, `GET /api/presets`, `POST /api/run`,
 //! `GET /api/scenario.toml?...`, `GET /api/download/ID.zip`, `GET /api/map/ID.svg`,
 //! `GET /api/progress?page=PAGE`; in classroom mode also `GET /join?code=CODE`,
@@ -31,6 +32,8 @@ const WORDS_JS: &str = include_str!("words.js");
 const MAP_JS: &str = include_str!("map.js");
 const CHARTVIEW_JS: &str = include_str!("chartview.js");
 const CLASSROOM_JS: &str = include_str!("classroom.js");
+const SIDEBYSIDE_JS: &str = include_str!("sidebyside.js");
+const CONTROLS_JS: &str = include_str!("controls.js");
 const PAGE_CSS: &str = include_str!("page.css");
 
 /// A bound explore server.
@@ -314,6 +317,12 @@ fn route(explorer: &Explorer, request: &Request, owner: &str) -> Reply {
         }
         ("GET" | "HEAD", "/classroom.js") => {
             Reply::ok("text/javascript; charset=utf-8", CLASSROOM_JS)
+        }
+        ("GET" | "HEAD", "/sidebyside.js") => {
+            Reply::ok("text/javascript; charset=utf-8", SIDEBYSIDE_JS)
+        }
+        ("GET" | "HEAD", "/controls.js") => {
+            Reply::ok("text/javascript; charset=utf-8", CONTROLS_JS)
         }
         ("GET" | "HEAD", "/page.css") => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", "/api/config") => json_reply(&explorer.config_json()),
