@@ -518,13 +518,11 @@ pub(super) fn configure_mesh_with<DB: DrawingBackend>(
     // Room for about one tick label per 110 pixels (at 1600x1000) of plot width.
     let (pw, ph) = chart.plotting_area().dim_in_pixel();
     let fit = ((pw as i32 / style.px(110.0)) as usize).clamp(3, 11);
-    // a short panel of a compact chart: no more y tick labels than fit two line heights apart
-    let y_ticks = if style.compact {
-        let line = (26.0 * style.scale * 1.2 * 2.0).max(1.0);
-        y_ticks.min((f64::from(ph) / line) as usize).max(2)
-    } else {
-        y_ticks
-    };
+    // a short panel: no more y tick labels than fit two line heights apart (a compact
+    // chart), one and a half otherwise (the magnified panel under a chart, in a page)
+    let spacing = if style.compact { 2.4 } else { 1.5 };
+    let line = (26.0 * style.scale * spacing).max(1.0);
+    let y_ticks = y_ticks.min((f64::from(ph) / line) as usize).max(2);
     let nx = if xdec == 0 {
         ((x1 - x0).floor() as usize + 1).min(fit)
     } else {

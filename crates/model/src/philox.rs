@@ -111,7 +111,7 @@ pub struct RunStreams {
 
 impl RunStreams {
     /// The streams of run `run` of an ensemble with master seed `seed`: the key is the
-    /// first half of the Philox block of counter (run, [`KEY_TAG`]) under the seed.
+    /// first half of the Philox block of counter (run, `KEY_TAG`) under the seed.
     pub fn new(seed: u64, run: u64) -> RunStreams {
         let b = philox4x32_10(
             [run as u32, (run >> 32) as u32, KEY_TAG, 0],

@@ -1,6 +1,6 @@
 //! Scenario files: the TOML a researcher writes, parsed into a validated [`Scenario`].
 //!
-//! Every key of MODEL.md has a field here with its default. [`load_scenario`] reads a
+//! Every key of MODEL.md has a field here with its default. `policysim_io::scenario_files::load_scenario` reads a
 //! file, rejects unknown keys, wrong types and out-of-range values with a message naming
 //! the file, the key and (where known) its line, and resolves relative paths against the
 //! folder of the file.

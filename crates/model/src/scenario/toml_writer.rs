@@ -5,7 +5,7 @@ use super::Scenario;
 use serde::Deserialize;
 
 impl Scenario {
-    /// The fully resolved scenario as TOML (every key, defaults filled in), readable by [`parse_scenario`].
+    /// The fully resolved scenario as TOML (every key, defaults filled in), readable by [`parse_scenario`](super::parse_scenario).
     ///
     /// Top-level keys come first, then the tables in the order of the struct; traits given
     /// as distributions or columns are written as inline tables.
