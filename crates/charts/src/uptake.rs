@@ -111,7 +111,8 @@ pub fn uptake_marker(lang: Lang) -> &'static str {
 }
 
 /// Rivals that all stay below this share (in %) of all governments get a magnified panel
-/// of their own under the 0–100% one: drawn on its scale alone they would lie on the axis.
+/// of their own under the 0–100% one (not in a compact chart, too short for two axes):
+/// drawn on its scale alone they would lie on the axis.
 pub const MAGNIFY_BELOW_PERCENT: f64 = 15.0;
 
 /// Shares over time of the lineage taken up (thick), its largest rivals and the rest.
@@ -222,7 +223,9 @@ impl Figure for UptakeChart<'_> {
             .iter()
             .flat_map(|r| r.line.iter().flatten())
             .fold(0.0_f64, |a, &b| a.max(b));
-        if rivals.is_empty() || largest <= 0.0 || largest >= MAGNIFY_BELOW_PERCENT {
+        // a compact chart (a phone's width) has no height for a second panel's axis
+        if style.compact || rivals.is_empty() || largest <= 0.0 || largest >= MAGNIFY_BELOW_PERCENT
+        {
             let panel = LinesPanel {
                 x_label: style.x_label(s.unit(), s.start_year.is_some()),
                 y_label: y_label.to_string(),
