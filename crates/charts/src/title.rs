@@ -64,7 +64,7 @@ fn first_clause(description: &str) -> &str {
 
 /// A chart title's scenario part in English: the first clause of `description`, or
 /// `name` when it has none.
-pub fn heading(name: &str, description: &str) -> String {
+fn heading(name: &str, description: &str) -> String {
     match first_clause(description) {
         "" => name.to_string(),
         clause => clause.to_string(),

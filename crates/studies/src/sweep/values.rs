@@ -38,16 +38,7 @@ pub fn parse_values(v: &toml::Value) -> std::result::Result<Vec<toml::Value>, St
             }
             let integers = t.values().all(|v| v.is_integer());
             let values = range(get("from")?, get("to")?, get("step")?)?;
-            Ok(values
-                .into_iter()
-                .map(|x| {
-                    if integers {
-                        toml::Value::Integer(x.round() as i64)
-                    } else {
-                        toml::Value::Float(x)
-                    }
-                })
-                .collect())
+            Ok(typed(values, integers))
         }
         other => Ok(vec![other.clone()]),
     }
@@ -78,6 +69,20 @@ pub fn range(from: f64, to: f64, step: f64) -> std::result::Result<Vec<f64>, Str
     Ok((0..count as usize)
         .map(|i| round12(from + i as f64 * step))
         .collect())
+}
+
+/// The values of a range as TOML values: whole numbers when its ends and step are.
+fn typed(values: Vec<f64>, integers: bool) -> Vec<toml::Value> {
+    values
+        .into_iter()
+        .map(|x| {
+            if integers {
+                toml::Value::Integer(x.round() as i64)
+            } else {
+                toml::Value::Float(x)
+            }
+        })
+        .collect()
 }
 
 /// Rounds to 12 significant digits (removes binary rounding noise of a range).
@@ -214,19 +219,7 @@ pub fn parse_set(arg: &str) -> Result<(String, Vec<toml::Value>)> {
         if let [Some(a), Some(b), Some(c)] = nums[..] {
             let integers = parts.iter().all(|p| p.trim().parse::<i64>().is_ok());
             let values = range(a, b, c).map_err(err)?;
-            return Ok((
-                key,
-                values
-                    .into_iter()
-                    .map(|x| {
-                        if integers {
-                            toml::Value::Integer(x.round() as i64)
-                        } else {
-                            toml::Value::Float(x)
-                        }
-                    })
-                    .collect(),
-            ));
+            return Ok((key, typed(values, integers)));
         }
         return Err(err(format!(
             "`{text}` looks like a range from:to:step but not all three are numbers"
