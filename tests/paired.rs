@@ -207,7 +207,7 @@ fn independent_points_keep_the_old_point_seeds() {
     let options = policysim::ensemble::EnsembleOptions::default();
     policysim::ensemble::run_ensemble(&scenario, seed1, &prepared, &options, &mut on_run).unwrap();
     assert_eq!(read(&d.join("i/points/1/runs.csv")), want);
-    assert!(read(&d.join("i/sweep.toml")).contains("\"crn\" = false"));
+    assert!(read(&d.join("i/sweep.toml")).contains("crn = false"));
     assert!(read(&d.join("i/sweep.json")).contains("\"crn\": false"));
     // a CRN sweep in the same folder is another sweep: refused, as is a CRN shard in a merge
     let err = refused(

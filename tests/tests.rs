@@ -39,6 +39,7 @@ mod memory_limit;
 mod metrics;
 mod observed_run;
 mod odd;
+mod one_rule;
 mod out_dir;
 mod paired;
 mod paired_streams;

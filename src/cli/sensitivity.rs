@@ -136,9 +136,14 @@ pub(super) fn metric_column(metric: &str, keys: &[String]) -> Result<String> {
 /// where it is undefined (an empty cell) is refused, naming the points.
 fn read_metric(dir: &Path, column: &str, points: usize) -> Result<Vec<f64>> {
     let path = dir.join(SWEEP_CSV);
-    let mut reader = csv::Reader::from_path(&path)
-        .map_err(|e| Error::input_in(&path, format!("cannot read: {e}")))?;
-    let header = reader.headers().map_err(|e| Error::input_in(&path, e))?;
+    let mut reader = policysim_io::csv_input::read_csv(
+        &path,
+        "the table of a sweep (sweep.csv)",
+        policysim_io::csv_input::CsvLayout::default(),
+    )?;
+    let header = reader
+        .headers()
+        .map_err(|e| policysim_io::csv_input::csv_error(&path, &e))?;
     let col = header
         .iter()
         .position(|h| h == column)
@@ -146,7 +151,7 @@ fn read_metric(dir: &Path, column: &str, points: usize) -> Result<Vec<f64>> {
     let mut y = Vec::with_capacity(points);
     let mut undefined = Vec::new();
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| Error::input_in(&path, e))?;
+        let rec = rec.map_err(|e| policysim_io::csv_input::csv_error(&path, &e))?;
         match rec.get(col).and_then(|s| s.parse::<f64>().ok()) {
             Some(v) if v.is_finite() => y.push(v),
             _ => {

@@ -234,7 +234,7 @@ pub fn draw_compare(
     opts: &ChartOptions,
 ) -> Result<Vec<PathBuf>> {
     let folders = read_folders(dirs)?;
-    let bytes = table_bytes(&folders, arms, &out.join("compare.csv"))?;
+    let bytes = table_bytes(&folders, arms)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let chart = CompareChart::of(&folders);
     let mut written = save_figure(&chart, out, "compare", opts)?;
@@ -247,7 +247,7 @@ pub fn draw_compare(
 /// The `compare.csv` bytes `policysim compare dirs` writes (`arms` read from the same
 /// folders, in the same order), without writing anything.
 pub fn compare_csv(dirs: &[PathBuf], arms: &[super::difference::RunValues]) -> Result<Vec<u8>> {
-    table_bytes(&read_folders(dirs)?, arms, Path::new("compare.csv"))
+    table_bytes(&read_folders(dirs)?, arms)
 }
 
 /// Draws only the chart of `policysim compare dirs` into `out/compare.{png,svg}`.
@@ -297,20 +297,16 @@ impl CompareChart {
     }
 }
 
-/// The bytes of `compare.csv` (`csv_path` names it in errors).
+/// The bytes of `compare.csv`.
 fn table_bytes(
     folders: &[(String, RunData)],
     arms: &[super::difference::RunValues],
-    csv_path: &Path,
 ) -> Result<Vec<u8>> {
     let (mut header, mut rows) = compare_table(folders);
     add_differences(arms, &mut header, &mut rows);
-    let mut wtr = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Failure(format!("{}: {e}", csv_path.display()));
-    wtr.write_record(&header).map_err(fail)?;
+    let mut text = policysim_io::cells::csv_row(&header);
     for r in &rows {
-        wtr.write_record(r).map_err(fail)?;
+        text.push_str(&policysim_io::cells::csv_row(r));
     }
-    wtr.into_inner()
-        .map_err(|e| Error::Failure(format!("{}: {e}", csv_path.display())))
+    Ok(text.into_bytes())
 }

@@ -85,13 +85,10 @@ impl RunValues {
     /// Reads `runs.csv` of a results folder (or a kept sweep point's folder).
     pub fn read(dir: &Path) -> Result<RunValues> {
         let path = dir.join("runs.csv");
-        let bytes = policysim_io::capped_read::read_limited(&path, policysim_io::capped_read::max_data_file_bytes())
-            .map_err(|e| {
-                Error::input_in(
-                    &path,
-                    format!("cannot read the per-run results (written by `policysim run`; differences need them): {e}"),
-                )
-            })?;
+        let bytes = policysim_io::csv_input::read_csv_bytes(
+            &path,
+            "the per-run results (runs.csv, written by `policysim run`; differences need them)",
+        )?;
         let mut values = RunValues::parse(path, &bytes)?;
         // the horizon of the times: `steps` of the folder's summary.json, when it has one
         let summary = dir.join("summary.json");
@@ -119,7 +116,7 @@ impl RunValues {
 
     /// Parses the text of a `runs.csv` (`path` names it in errors).
     pub fn parse(path: PathBuf, bytes: &[u8]) -> Result<RunValues> {
-        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+        let mut reader = policysim_io::csv_input::CsvLayout::default().reader(bytes);
         let bad = |line: u64, what: String| Error::input_in(&path, format!("line {line}: {what}"));
         let headers = reader
             .headers()

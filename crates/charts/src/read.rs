@@ -2,6 +2,7 @@
 //! `map.csv`, `map_edges.csv`) into plain data for the charts.
 
 use super::title::Heading;
+use policysim_io::csv_input::{csv_error, read_csv, CsvLayout, CsvReader};
 use policysim_model::{Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,27 +87,16 @@ fn header_index(path: &Path, headers: &csv::StringRecord, names: &[&str]) -> Res
         .collect()
 }
 
-fn open_csv(path: &Path) -> Result<csv::Reader<std::io::Cursor<Vec<u8>>>> {
-    let bytes = policysim_io::capped_read::read_data_file(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input_in(path, "file not found (is this a policysim results folder?)")
-        } else if e.kind() == std::io::ErrorKind::FileTooLarge {
-            Error::input_in(path, format!("cannot read: {e}"))
-        } else {
-            Error::io(path, e)
-        }
-    })?;
-    Ok(csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(std::io::Cursor::new(bytes)))
+fn open_csv(path: &Path) -> Result<CsvReader> {
+    read_csv(
+        path,
+        "a table of a policysim results folder",
+        CsvLayout::default(),
+    )
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    match e.kind() {
-        csv::ErrorKind::Io(_) => Error::Failure(format!("{}: {e}", path.display())),
-        _ => Error::input_in(path, format!("line {line}: {e}")),
-    }
+    csv_error(path, &e)
 }
 
 /// Reads `curves.csv` (`step,series,mean,sd,p05,p50,p95`). A missing file, a missing

@@ -103,7 +103,8 @@ pub(crate) fn draw_in_temp(
         // the chart titles name the preset in the page's language, not the file's name;
         // summary.json itself keeps the scenario's name
         let summary_path = dir.join("summary.json");
-        let original = std::fs::read(&summary_path).map_err(|e| Error::io(&summary_path, e))?;
+        let original = policysim_io::capped_read::read_folder_file(&summary_path)
+            .map_err(|e| Error::io(&summary_path, e))?;
         if let Ok(mut v) = serde_json::from_slice::<Value>(&original) {
             v["scenario"] = Value::String(d.title.to_string());
             output::write_atomic(&summary_path, v.to_string().as_bytes())?;
@@ -147,7 +148,8 @@ pub(crate) fn draw_in_temp(
         output::write_atomic(&dir.join("scenario.toml"), toml.as_bytes())?;
         for path in read.iter().filter(|p| p.is_absolute()) {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let bytes = policysim_io::capped_read::read_folder_file(path)
+                .map_err(|e| Error::io(path, e))?;
             bundled.push((format!("data/{name}"), bytes));
         }
         let mut files = Vec::new();
@@ -157,7 +159,8 @@ pub(crate) fn draw_in_temp(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let bytes = policysim_io::capped_read::read_folder_file(&path)
+                .map_err(|e| Error::io(&path, e))?;
             files.push((name, bytes));
         }
         files.extend(bundled);
@@ -178,7 +181,10 @@ fn read_named(paths: &[PathBuf]) -> policysim_model::Result<Files> {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            Ok((name, std::fs::read(p).map_err(|e| Error::io(p, e))?))
+            Ok((
+                name,
+                policysim_io::capped_read::read_folder_file(p).map_err(|e| Error::io(p, e))?,
+            ))
         })
         .collect()
 }

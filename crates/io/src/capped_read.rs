@@ -27,6 +27,26 @@ pub fn max_data_file_bytes() -> u64 {
 /// Reads a whole file, but fails with [`std::io::ErrorKind::FileTooLarge`] beyond `cap`
 /// bytes (so that `/dev/zero` or a runaway pipe is refused instead of exhausting memory).
 pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let bytes = read_capped(path, cap)?;
+    crate::provenance::note_input(path, &bytes);
+    Ok(bytes)
+}
+
+/// A file of a results folder read for the folder's bookkeeping (a sweep's resume, a
+/// merge's check, the summary a run adds to): capped like an input ([`read_limited`],
+/// with the data files' cap) but not noted as an input of the command.
+pub fn read_folder_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    read_capped(path, max_data_file_bytes())
+}
+
+/// [`read_folder_file`] as UTF-8 text; errors name the file.
+pub fn read_folder_text(path: &std::path::Path) -> Result<String, Error> {
+    let bytes = read_folder_file(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error::input_in(path, "not UTF-8 text"))
+}
+
+/// Reads a whole file up to `cap` bytes ([`read_limited`] without the note).
+fn read_capped(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = open_without_blocking(path)?;
     let metadata = file.metadata()?;
@@ -48,8 +68,15 @@ pub fn read_limited(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>
             ),
         ));
     }
-    crate::provenance::note_input(path, &bytes);
     Ok(bytes)
+}
+
+/// Opens a file that is read as a stream (too large to hold, or hashed in pieces):
+/// opened as every input is ([`read_limited`]: a pipe never blocks the open); the caller
+/// reads no more than it needs (a stream's reader checks the file first,
+/// [`check_stream_file`]).
+pub fn open_stream(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    open_without_blocking(path)
 }
 
 /// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that opening a named pipe
@@ -73,8 +100,12 @@ fn open_without_blocking(path: &std::path::Path) -> std::io::Result<std::fs::Fil
 pub fn input_error(path: &std::path::Path, e: std::io::Error, what: &str) -> Error {
     use std::io::ErrorKind as K;
     match e.kind() {
-        K::NotFound => Error::input_in(path, format!("not found; expected {what}")),
+        K::NotFound => Error::input_in(path, format!("file not found; expected {what}")),
         K::IsADirectory => Error::input_in(path, format!("is a folder; expected {what}")),
+        K::NotADirectory => Error::input_in(
+            path,
+            format!("file not found (a folder on its path is a file); expected {what}"),
+        ),
         K::FileTooLarge | K::InvalidData | K::WouldBlock | K::UnexpectedEof => {
             Error::input_in(path, format!("cannot be read as {what}: {e}"))
         }

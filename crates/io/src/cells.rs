@@ -34,6 +34,19 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// One line of CSV: the fields quoted by [`csv_field`], separated by commas, ended by `\n`.
+pub fn csv_row<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&csv_field(f.as_ref()));
+    }
+    line.push('\n');
+    line
+}
+
 /// Writes a name as one cell of a Markdown table: `|` and `\\` escaped, a line break
 /// made a space, so a policy or hypothesis name can never split or end the row.
 pub fn markdown_cell(s: &str) -> String {

@@ -78,7 +78,7 @@ pub struct EventRow {
 /// Reads `events.csv` row by row (memory does not grow with the file).
 pub struct EventsReader {
     path: std::path::PathBuf,
-    records: csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>,
+    records: csv::StringRecordsIntoIter<Box<dyn std::io::Read>>,
     line: u64,
 }
 
@@ -86,9 +86,12 @@ impl EventsReader {
     /// Opens `path`, checking its header.
     pub fn open(path: &std::path::Path) -> policysim_model::error::Result<EventsReader> {
         use policysim_model::error::Error;
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = crate::csv_input::stream_csv(
+            path,
+            "the events of a run (events.csv)",
+            crate::csv_input::CsvLayout::default(),
+        )?;
         crate::provenance::note_input_file(path)?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(file));
         let header = reader
             .headers()
             .map_err(|e| Error::input_in(path, format!("cannot read the header: {e}")))?

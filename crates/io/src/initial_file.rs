@@ -1,5 +1,6 @@
 //! The initial-adopters file: node ids or names, one per record.
 
+use crate::csv_input::CsvLayout;
 use policysim_model::error::{Error, Result};
 use policysim_model::network::Network;
 
@@ -9,17 +10,13 @@ use policysim_model::network::Network;
 /// column is read, other columns are ignored); without one, a first record that names no
 /// node is taken for a header too.
 pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Vec<u32>> {
-    let bytes = crate::capped_read::read_limited(path, crate::capped_read::max_data_file_bytes())
-        .map_err(|e| {
-        Error::input_in(path, format!("cannot read the initial adopters file: {e}"))
-    })?;
+    let bytes = crate::csv_input::read_csv_bytes(path, "an initial adopters file (CSV)")?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input_in(
             path,
             format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
         )
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     // listed names through an index; numbered ones ("0", "1", ...) are read off the id
     let index: std::collections::HashMap<&str, u32> = network
         .names
@@ -35,12 +32,11 @@ pub fn read_initial_file(path: &std::path::Path, network: &Network) -> Result<Ve
             .copied()
             .or_else(|| network.names.numbered_position(id).map(|i| i as u32))
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let layout = CsvLayout::default()
+        .headerless()
+        .flexible()
+        .commented_and_trimmed();
+    let mut reader = crate::csv_input::csv_text(text.as_bytes(), layout);
     let mut out = Vec::new();
     let mut first = true;
     // The column that holds the ids (0 unless a header says otherwise).

@@ -17,6 +17,7 @@
 pub mod atomic_file;
 pub mod capped_read;
 pub mod cells;
+pub mod csv_input;
 pub mod events;
 pub mod initial_file;
 pub mod limits;

@@ -26,6 +26,17 @@ fn parse_meminfo(info: &str) -> Option<u64> {
     value.checked_mul(factor)
 }
 
+/// This machine's host name as the system gives it (`/proc/sys/kernel/hostname`, else
+/// `HOSTNAME` or `COMPUTERNAME`), trimmed; None when it gives none.
+pub fn host_name() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
 /// Human-readable size: "512 MiB", "3.2 GiB".
 pub fn format_bytes(bytes: u64) -> String {
     const MIB: f64 = 1024.0 * 1024.0;

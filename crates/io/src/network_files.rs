@@ -11,6 +11,7 @@
 //! `path:line: what is wrong (got "text"), expected ...`. Self-loops and duplicate edges
 //! are ignored with a warning. Rows whose fields are all empty are skipped.
 
+use crate::csv_input::{CsvLayout, CsvReader};
 use petgraph::graph::{Graph, NodeIndex};
 use petgraph::{Directed, EdgeType, Undirected};
 use policysim_model::error::{Error, Result};
@@ -49,7 +50,7 @@ struct CsvTable {
     path: PathBuf,
     /// Header names, trimmed (original case).
     header: Vec<String>,
-    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    reader: CsvReader,
     record: csv::ByteRecord,
     /// Fields of the current row, trimmed.
     fields: Vec<String>,
@@ -58,43 +59,23 @@ struct CsvTable {
 impl CsvTable {
     /// Opens `path` (named by scenario key `key` in messages); `expected` describes the header.
     fn open(path: &Path, key: &str, expected: &str) -> Result<CsvTable> {
-        let cap = crate::capped_read::max_data_file_bytes();
-        let mut bytes = crate::capped_read::read_limited(path, cap).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::FileTooLarge {
-                Error::input_in(path, format!("cannot read {key}: {e}"))
-            } else if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Input(format!(
-                    "{key} = \"{}\": file not found, expected a CSV file with header {expected}",
-                    path.display()
-                ))
-            } else {
-                Error::io(path, e)
-            }
-        })?;
-        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            bytes.drain(..3);
-        } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-            return Err(at(
-                path,
-                1,
-                "the file is UTF-16 encoded, expected UTF-8 (save it as \"CSV UTF-8\")",
-            ));
-        }
+        let bytes = crate::csv_input::read_csv_bytes(
+            path,
+            &format!("the file of {key}, a CSV file with header {expected}"),
+        )?;
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(Error::input_in(
                 path,
                 format!("the file is empty, expected a header line {expected}"),
             ));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(std::io::Cursor::new(bytes));
+        let layout = CsvLayout::default().headerless().flexible();
+        let mut reader = crate::csv_input::csv_text(bytes, layout);
         let mut record = csv::ByteRecord::new();
         let mut table = CsvTable {
             path: path.to_path_buf(),
             header: Vec::new(),
-            reader: csv::ReaderBuilder::new().from_reader(std::io::Cursor::new(Vec::new())),
+            reader: crate::csv_input::csv_text(Vec::new(), layout),
             record: csv::ByteRecord::new(),
             fields: Vec::new(),
         };

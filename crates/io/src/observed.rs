@@ -6,6 +6,7 @@
 //! Units of the network absent from the file (or with an empty year) never adopted
 //! within the window.
 
+use crate::csv_input::{CsvLayout, CsvReader};
 use policysim_model::error::{Error, Result};
 use policysim_model::initial::InitialAdopters;
 use policysim_model::network::Network;
@@ -285,24 +286,17 @@ fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// A CSV reader over a file read into memory.
-type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
-
-/// An observed-adoptions file opened as CSV (a byte-order mark skipped) with its
+/// An observed-adoptions file opened as CSV ([`crate::csv_input`]) with its
 /// trimmed header.
 fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
-    let mut bytes = crate::capped_read::read_data_file(path).map_err(|e| {
-        crate::capped_read::input_error(path, e, "an observed adoptions file (CSV)")
-    })?;
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(std::io::Cursor::new(bytes));
+    let mut reader = crate::csv_input::read_csv(
+        path,
+        "an observed adoptions file (CSV)",
+        CsvLayout::default().flexible(),
+    )?;
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
+        .map_err(|e| crate::csv_input::csv_error(path, &e))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -318,7 +312,7 @@ pub fn policies(path: &Path) -> Result<Vec<String>> {
     };
     let mut out: Vec<String> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
+        let record = record.map_err(|e| crate::csv_input::csv_error(path, &e))?;
         let p = record.get(col).unwrap_or("").trim();
         if !p.is_empty() && !out.iter().any(|q| q == p) {
             out.push(p.to_string());
@@ -384,7 +378,7 @@ pub fn read_observed(path: &Path, network: &Network, opts: &ObservedOptions) -> 
     let mut warnings: Vec<String> = Vec::new();
     let mut rows = 0usize;
     for (k, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
+        let record = record.map_err(|e| crate::csv_input::csv_error(path, &e))?;
         let line = record.position().map_or(k as u64 + 2, |p| p.line());
         let field = |c: usize| record.get(c).unwrap_or("").trim();
         if record.iter().all(|f| f.trim().is_empty()) {

@@ -14,7 +14,7 @@
 //! [`ROW_GROUP_ROWS`] rows (a large table is converted in batches: memory does not grow
 //! with it). Pages are compressed with Snappy, which every Parquet reader knows.
 
-use crate::atomic_file::temp_name;
+use crate::atomic_file::{AtomicFile, Durability};
 use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
@@ -197,21 +197,10 @@ pub fn convert_file(csv_path: &Path, format: TableFormat) -> Result<()> {
 /// atomically (a temporary name, renamed when complete). With `key_column`, the file's
 /// first column holds each part's key (a sweep's `point`).
 pub fn write_parquet(path: &Path, parts: &[Part], key_column: Option<&str>) -> Result<()> {
-    let tmp = temp_name(path);
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
-        let file = write_parquet_to(std::io::BufWriter::new(file), parts, key_column)
-            .map_err(|e| e.of(&path.display().to_string()))?;
-        let file = file
-            .into_inner()
-            .map_err(|e| Error::io(path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(path, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut file = AtomicFile::create(path)?;
+    write_parquet_to(&mut file, parts, key_column)
+        .map_err(|e| e.of(&path.display().to_string()))?;
+    file.publish(Durability::Synced)
 }
 
 /// Writes the parts as one Parquet file into `out` and returns it.
@@ -424,13 +413,14 @@ impl Batch {
 }
 
 fn open<'a>(part: &Part<'a>) -> Result<csv::Reader<Box<dyn Read + 'a>>> {
+    use crate::csv_input::CsvLayout;
     let read: Box<dyn Read + 'a> = match part.source {
         Source::Text(t) => Box::new(t.as_bytes()),
-        Source::File(p) => Box::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
+        Source::File(p) => {
+            return crate::csv_input::stream_csv(p, "a results table (CSV)", CsvLayout::default())
+        }
     };
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(read))
+    Ok(CsvLayout::default().reader(read))
 }
 
 fn header_of(part: &Part) -> Result<Vec<String>> {

@@ -159,13 +159,7 @@ fn rfc3339(secs: u64) -> String {
 
 /// This machine's host name as the system gives it ("unknown" if it does not).
 pub fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    crate::machine::host_name().unwrap_or_else(|| "unknown".into())
 }
 
 /// Lower-case hexadecimal of a digest.
@@ -180,7 +174,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The SHA-256 (hexadecimal) and size of a file, read in pieces.
 pub fn hash_file(path: &Path) -> Result<(String, u64)> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::capped_read::open_stream(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0u64;

@@ -47,7 +47,10 @@ pub fn locate_error(scenario: &Scenario, e: Error) -> Error {
     let text = scenario
         .source
         .as_deref()
-        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|path| {
+            crate::capped_read::read_limited(path, crate::capped_read::MAX_SCENARIO_BYTES).ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .unwrap_or_default();
     scenario.locate_error_in(e, &text)
 }

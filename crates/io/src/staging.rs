@@ -333,11 +333,7 @@ fn lock_path(staging: &Path) -> PathBuf {
 /// This machine's host name, reduced to letters, digits and `-` (at most 40), so that
 /// processes with the same pid on two machines or containers name different folders.
 fn host_name() -> String {
-    let raw = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .unwrap_or_default();
+    let raw = crate::machine::host_name().unwrap_or_default();
     let clean: String = raw
         .trim()
         .chars()

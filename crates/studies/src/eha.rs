@@ -92,12 +92,11 @@ pub const DURATION: [&str; 3] = [
 
 /// Reads the panel and fits the logit (and, with `by_run`, each run's own).
 pub fn fit_panel(panel: &Path, covariates: &[String], by_run: bool) -> Result<EhaFit> {
-    policysim_io::capped_read::check_stream_file(
+    let mut reader = policysim_io::csv_input::stream_csv(
         panel,
         "a panel CSV written by `policysim panel`",
+        policysim_io::csv_input::CsvLayout::default(),
     )?;
-    let mut reader = csv::Reader::from_path(panel)
-        .map_err(|e| Error::input_in(panel, format!("cannot be read as a panel CSV: {e}")))?;
     policysim_io::provenance::note_input_file(panel)?;
     let header: Vec<String> = reader
         .headers()

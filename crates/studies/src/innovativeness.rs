@@ -8,6 +8,7 @@
 //! policies (each with at least one adoption, minus `--exclude-policy`).
 
 use policysim_io::cells::csv_field;
+use policysim_io::csv_input::{csv_error, read_csv, CsvLayout};
 use policysim_io::observed::close_names;
 use policysim_io::output::write_atomic;
 use policysim_model::error::{Error, Result};
@@ -60,23 +61,14 @@ pub struct Score {
 
 /// Reads a multi-policy adoptions file (without a `policy` column: one policy).
 pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Result<Adoptions> {
-    let bytes = policysim_io::capped_read::read_limited(
+    let mut reader = read_csv(
         path,
-        policysim_io::capped_read::max_data_file_bytes(),
-    )
-    .map_err(|e| {
-        policysim_io::capped_read::input_error(path, e, "an observed adoptions file (CSV)")
-    })?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes)
-        .to_vec();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
+        "an observed adoptions file (CSV)",
+        CsvLayout::default().flexible(),
+    )?;
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?
+        .map_err(|e| csv_error(path, &e))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -98,7 +90,7 @@ pub fn read_adoptions(path: &Path, unit_column: &str, year_column: &str) -> Resu
     let mut out = Adoptions::default();
     let mut unit_index: HashMap<String, usize> = HashMap::new();
     for (k, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Error::input_in(path, format!("cannot read CSV: {e}")))?;
+        let record = record.map_err(|e| csv_error(path, &e))?;
         let line = record.position().map_or(k as u64 + 2, |p| p.line());
         let field = |c: usize| record.get(c).unwrap_or("").trim();
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -249,16 +241,10 @@ fn with_node_file(
     data: &Adoptions,
     used: &[&(String, HashMap<usize, i32>)],
 ) -> Result<String> {
-    let bytes = policysim_io::capped_read::read_data_file(nodes)
-        .map_err(|e| Error::input_in(nodes, format!("cannot read the node file: {e}")))?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes)
-        .to_vec();
-    let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    let mut reader = read_csv(nodes, "a node file (CSV)", CsvLayout::default())?;
     let mut header: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::input_in(nodes, format!("cannot read CSV: {e}")))?
+        .map_err(|e| csv_error(nodes, &e))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -273,7 +259,7 @@ fn with_node_file(
         })?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::input_in(nodes, format!("cannot read CSV: {e}")))?;
+        let record = record.map_err(|e| csv_error(nodes, &e))?;
         rows.push(record.iter().map(str::to_string).collect());
     }
     if rows.len() < 2 {

@@ -190,17 +190,23 @@ pub fn plot(
 /// unchanged: the table they give now must be the table the folder holds.
 fn compared_folders(dir: &Path) -> Result<Vec<PathBuf>> {
     let path = dir.join(COMPARE_CSV);
-    let text = policysim_io::capped_read::read_data_text(&path)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let bytes = policysim_io::csv_input::read_csv_bytes(
+        &path,
+        "the table of a compare folder (compare.csv)",
+    )?;
+    let mut reader = policysim_io::csv_input::csv_text(
+        bytes.as_slice(),
+        policysim_io::csv_input::CsvLayout::default(),
+    );
     let col = reader
         .headers()
-        .map_err(|e| Error::input_in(&path, e))?
+        .map_err(|e| policysim_io::csv_input::csv_error(&path, &e))?
         .iter()
         .position(|h| h == "folder")
         .ok_or_else(|| Error::input_in(&path, "no column `folder`"))?;
     let mut dirs = Vec::new();
-    for (line, record) in (2..).zip(reader.records()) {
-        let record = record.map_err(|e| Error::input_in(&path, format!("line {line}: {e}")))?;
+    for record in reader.records() {
+        let record = record.map_err(|e| policysim_io::csv_input::csv_error(&path, &e))?;
         dirs.push(PathBuf::from(record.get(col).unwrap_or("")));
     }
     let rerun = |why: String| {
@@ -224,7 +230,7 @@ fn compared_folders(dir: &Path) -> Result<Vec<PathBuf>> {
         .iter()
         .map(|d| charts::difference::RunValues::read(d))
         .collect::<Result<Vec<_>>>()?;
-    if charts::compare_csv(&dirs, &arms)? != text.as_bytes() {
+    if charts::compare_csv(&dirs, &arms)? != bytes {
         return Err(rerun(
             "the compared folders no longer give this table (they were re-run or changed since)"
                 .into(),
@@ -394,11 +400,14 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
 
 /// The observed share and the fitted mean, p05 and p95 per step of `fit.csv`.
 fn read_fit_csv(path: &Path) -> Result<(Vec<f64>, FittedCurve)> {
-    let text = policysim_io::capped_read::read_data_text(path)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = policysim_io::csv_input::read_csv(
+        path,
+        "the table of a fit folder (fit.csv)",
+        policysim_io::csv_input::CsvLayout::default(),
+    )?;
     let headers = reader
         .headers()
-        .map_err(|e| Error::input_in(path, format!("{e}")))?
+        .map_err(|e| policysim_io::csv_input::csv_error(path, &e))?
         .clone();
     let column = |name: &str| -> Result<usize> {
         headers

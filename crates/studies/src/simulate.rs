@@ -178,7 +178,7 @@ pub fn simulate(
 /// Adds `key: value` to the `summary.json` written in `dir`.
 fn add_to_summary(dir: &Path, key: &str, value: serde_json::Value) -> Result<()> {
     let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let text = policysim_io::capped_read::read_folder_text(&path)?;
     let mut v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::Failure(format!("{}: {e}", path.display())))?;
     v[key] = value;
@@ -192,7 +192,7 @@ fn check_destination(scenario: &Scenario, out_dir: &Path, force: bool) -> Result
     if !check_out_folder(out_dir, &format!("results/{}", scenario.name))? {
         return Ok(());
     }
-    let previous = std::fs::read_to_string(out_dir.join("scenario.toml")).ok();
+    let previous = policysim_io::capped_read::read_folder_text(&out_dir.join("scenario.toml")).ok();
     let previous_name = previous
         .as_deref()
         .and_then(|t| t.parse::<toml::Table>().ok())

@@ -19,6 +19,7 @@ mod load_tests;
 mod parse;
 mod schema;
 mod toml_writer;
+pub use toml_writer::toml_key;
 mod validate;
 
 pub use central::{

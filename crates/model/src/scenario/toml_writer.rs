@@ -143,8 +143,9 @@ pub(super) fn write_value(out: &mut String, value: &Ordered) {
     }
 }
 
-/// A key, quoted when it is not a bare key.
-pub(super) fn toml_key(key: &str) -> String {
+/// A key as TOML writes it: bare when it may be (letters, digits, `_`, `-`), else a
+/// quoted string (a dotted sweep key such as `"innovation.rate"` stays one key).
+pub fn toml_key(key: &str) -> String {
     let bare = !key.is_empty()
         && key
             .chars()

@@ -120,11 +120,10 @@ struct Table {
 
 /// Reads the units, their p_K of the three forecasts and their outcomes from `forecast.csv`.
 fn read_table(path: &Path, horizon: u32) -> Result<Table> {
-    let text = read_required(path)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = read_required_csv(path)?;
     let headers = reader
         .headers()
-        .map_err(|e| Error::input_in(path, e))?
+        .map_err(|e| policysim_io::csv_input::csv_error(path, &e))?
         .clone();
     let column = |name: &str| -> Result<usize> {
         headers.iter().position(|h| h == name).ok_or_else(|| {
@@ -147,7 +146,7 @@ fn read_table(path: &Path, horizon: u32) -> Result<Table> {
         outcome: Vec::new(),
     };
     for (line, record) in (2..).zip(reader.records()) {
-        let record = record.map_err(|e| Error::input_in(path, format!("line {line}: {e}")))?;
+        let record = record.map_err(|e| policysim_io::csv_input::csv_error(path, &e))?;
         let cell = |c: usize| record.get(c).unwrap_or("");
         table.units.push(cell(unit).to_string());
         for (values, &c) in table.at_horizon.iter_mut().zip(&p) {
@@ -237,13 +236,30 @@ fn read_saved_map(dir: &Path, units: &[String]) -> Result<Option<SavedMap>> {
 /// The text of a file a results folder must hold: a missing one is an input error naming
 /// it (the folder is incomplete), not a failure of the disk.
 pub fn read_required(path: &Path) -> Result<String> {
+    check_present(path)?;
+    policysim_io::capped_read::read_data_text(path)
+}
+
+/// Opens a CSV table of a results folder ([`policysim_io::csv_input::read_csv`]); a
+/// missing one is an incomplete folder, as in [`read_required`].
+pub fn read_required_csv(path: &Path) -> Result<policysim_io::csv_input::CsvReader> {
+    check_present(path)?;
+    policysim_io::csv_input::read_csv(
+        path,
+        "a table of a policysim results folder",
+        policysim_io::csv_input::CsvLayout::default(),
+    )
+}
+
+/// A file of a results folder must be there: else the folder is incomplete.
+fn check_present(path: &Path) -> Result<()> {
     if !path.is_file() {
         return Err(Error::input_in(
             path,
             "missing: the results folder is incomplete (re-run the command that wrote it)",
         ));
     }
-    policysim_io::capped_read::read_data_text(path)
+    Ok(())
 }
 
 #[cfg(test)]

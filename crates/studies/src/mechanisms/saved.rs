@@ -127,11 +127,10 @@ impl SavedMechanisms {
     /// Reads the years, the observed share and the hypotheses' curves from `path`, whose
     /// columns after the first two must name the hypotheses of `mechanisms.json`.
     fn read_curves(&mut self, path: &Path) -> Result<()> {
-        let text = crate::forecast::saved::read_required(path)?;
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut reader = crate::forecast::saved::read_required_csv(path)?;
         let headers = reader
             .headers()
-            .map_err(|e| Error::input_in(path, e))?
+            .map_err(|e| policysim_io::csv_input::csv_error(path, &e))?
             .clone();
         let expected: Vec<String> = ["year", "observed_share"]
             .into_iter()
@@ -149,7 +148,7 @@ impl SavedMechanisms {
             ));
         }
         for (line, record) in (2..).zip(reader.records()) {
-            let record = record.map_err(|e| Error::input_in(path, format!("line {line}: {e}")))?;
+            let record = record.map_err(|e| policysim_io::csv_input::csv_error(path, &e))?;
             let number = |c: usize| -> Result<f64> {
                 let cell = record.get(c).unwrap_or("");
                 if cell.is_empty() && c > 0 {

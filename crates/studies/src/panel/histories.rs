@@ -86,7 +86,7 @@ pub(super) fn from_results(dir: &Path) -> Result<(Network, Histories)> {
 
 /// A results folder's JSON file, read as bad input when it is not JSON.
 fn read_json(path: &Path) -> Result<serde_json::Value> {
-    std::fs::read(path)
+    policysim_io::capped_read::read_folder_file(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or_else(|| Error::input_in(path, "cannot be read as JSON"))

@@ -9,12 +9,12 @@ mod histories;
 pub use designs::{header, write_run};
 pub use histories::{Histories, History, HistoryEvent};
 
+use policysim_io::atomic_file::{AtomicFile, Durability};
 use policysim_io::observed::{read_observed, ObservedOptions};
-use policysim_io::output::temp_name;
 use policysim_io::parquet_table::{parquet_path, write_parquet, Part, Source, TableFormat};
 use policysim_io::scenario_files::{load_scenario, prepare};
 use policysim_model::error::{Error, Result};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The data designs `policysim panel` writes.
@@ -129,10 +129,9 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
             )));
         }
     }
-    let tmp = temp_name(out);
     let result = (|| -> Result<PanelReport> {
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(out, e))?;
-        let mut w = BufWriter::new(file);
+        let mut file = AtomicFile::create(out)?;
+        let w = &mut file;
         let simulated = histories.simulated;
         writeln!(w, "{}", header(options.design, &network, simulated))
             .map_err(|e| Error::io(out, e))?;
@@ -142,29 +141,23 @@ pub fn panel(options: &PanelOptions) -> Result<PanelReport> {
             files: Vec::new(),
         };
         while let Some(h) = histories.next_history(&network)? {
-            report.rows += write_run(options.design, &network, &h, simulated, &mut w)
+            report.rows += write_run(options.design, &network, &h, simulated, w)
                 .map_err(|e| Error::io(out, e))?;
             report.histories += 1;
         }
-        let file = w.into_inner().map_err(|e| Error::io(out, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(out, e))?;
+        file.flush().map_err(|e| Error::io(out, e))?;
         if format.parquet() {
             let part = Part {
-                source: Source::File(&tmp),
+                source: Source::File(file.temp_path()),
                 key: None,
             };
             write_parquet(&parquet_out, &[part], None)?;
         }
         if format.csv() {
-            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
-        } else {
-            std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            file.publish(Durability::Synced)?;
         }
         Ok(report)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
     // one file, not a folder: its record lies beside it (`FILE.provenance.json`)
     let mut report = result?;
     if format.csv() {

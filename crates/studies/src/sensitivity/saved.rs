@@ -147,7 +147,10 @@ pub fn problem_sizes(problem: &Problem, lang: Lang) -> String {
 /// order (S1, ST or mu_star, mu, sigma); an empty cell is NaN.
 pub fn parse_estimates(text: &str, method: Method) -> std::result::Result<Vec<Estimate>, String> {
     let indices = method.indices();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = policysim_io::csv_input::csv_text(
+        text.as_bytes(),
+        policysim_io::csv_input::CsvLayout::default(),
+    );
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| e.to_string())?

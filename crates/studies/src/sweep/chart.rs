@@ -147,7 +147,7 @@ pub(super) struct SweepData {
 
 fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     let json_path = dir.join(SWEEP_JSON);
-    let text = std::fs::read_to_string(&json_path).map_err(|e| Error::io(&json_path, e))?;
+    let text = policysim_io::capped_read::read_folder_text(&json_path)?;
     let meta: Value = serde_json::from_str(&text)
         .map_err(|e| Error::input_in(&json_path, format!("not valid JSON: {e}")))?;
     let str_of = |v: &Value| v.as_str().unwrap_or("").to_string();
@@ -212,11 +212,14 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     });
 
     let csv_path = dir.join(SWEEP_CSV);
-    let mut reader = csv::Reader::from_path(&csv_path)
-        .map_err(|e| Error::input_in(&csv_path, format!("cannot read: {e}")))?;
+    let mut reader = policysim_io::csv_input::read_csv(
+        &csv_path,
+        "the table of a sweep (sweep.csv)",
+        policysim_io::csv_input::CsvLayout::default(),
+    )?;
     let header = reader
         .headers()
-        .map_err(|e| Error::input_in(&csv_path, e))?
+        .map_err(|e| policysim_io::csv_input::csv_error(&csv_path, &e))?
         .clone();
     let col = |name: &str| header.iter().position(|h| h == name);
     let time = policysim_model::run::figures::is_time(metric);
@@ -259,7 +262,7 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
     let mut values = Vec::new();
     let mut not_reached = Vec::new();
     for rec in reader.records() {
-        let rec = rec.map_err(|e| Error::input_in(&csv_path, e))?;
+        let rec = rec.map_err(|e| policysim_io::csv_input::csv_error(&csv_path, &e))?;
         let get = |c: Option<usize>| {
             c.and_then(|c| rec.get(c))
                 .and_then(|s| s.parse::<f64>().ok())

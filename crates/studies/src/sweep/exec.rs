@@ -15,6 +15,7 @@ use super::integrity::{
 };
 use super::row::{extra_figures, sweep_header, sweep_row};
 use super::{value_text, Sweep};
+use policysim_io::atomic_file::{write_atomic_unsynced, AtomicFile, Durability};
 use policysim_io::observed::Observed;
 use policysim_io::output::{self, write_atomic};
 use policysim_io::scenario_files::prepare;
@@ -181,7 +182,7 @@ pub(super) fn point_dir(out: &Path, index: usize) -> PathBuf {
 
 /// Reads a JSON file (None when absent or unreadable).
 pub(super) fn read_json(path: &Path) -> Option<Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = policysim_io::capped_read::read_folder_text(path).ok()?;
     serde_json::from_str(&text).ok()
 }
 
@@ -455,17 +456,13 @@ fn run_point(
     let dir = point_dir(out, index);
     // the event history streams into a file of its own, named as a temporary file until
     // the point is done (memory does not grow with the runs)
-    let events_path = dir.join(EVENTS_CSV);
-    let events_tmp = output::temp_name(&events_path);
     let mut events = if options.record_events {
         prepared.record_events = true;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let file = std::fs::File::create(&events_tmp).map_err(|e| Error::io(&events_tmp, e))?;
-        let mut w = std::io::BufWriter::new(file);
+        let mut file = AtomicFile::create(&dir.join(EVENTS_CSV))?;
         use std::io::Write as _;
-        writeln!(w, "{}", policysim_io::events::EVENTS_HEADER)
-            .map_err(|e| Error::io(&events_tmp, e))?;
-        Some(w)
+        writeln!(file, "{}", policysim_io::events::EVENTS_HEADER).map_err(|e| file.error(e))?;
+        Some(file)
     } else {
         None
     };
@@ -478,12 +475,12 @@ fn run_point(
             runs_csv.push_str(&output::optional_cells(scenario, s));
             runs_csv.push('\n');
         }
-        if let Some(w) = events.as_mut() {
+        if let Some(file) = events.as_mut() {
             use std::io::Write as _;
-            w.write_all(
+            file.write_all(
                 policysim_io::events::events_rows(network, start_year, classic, s).as_bytes(),
             )
-            .map_err(|e| Error::io(&events_tmp, e))?;
+            .map_err(|e| file.error(e))?;
         }
         Ok(())
     };
@@ -493,23 +490,10 @@ fn run_point(
         cancel: options.cancel,
     };
     let result = run_ensemble(scenario, seed, &prepared, &ensemble, &mut on_run);
-    if let Some(w) = events {
-        use std::io::Write as _;
-        let published = result.as_ref().map_err(|_| ()).and_then(|_| {
-            w.into_inner()
-                .map_err(|_| ())
-                .and_then(|mut f| f.flush().map_err(|_| ()))
-                .and_then(|()| std::fs::rename(&events_tmp, &events_path).map_err(|_| ()))
-        });
-        if published.is_err() {
-            let _ = std::fs::remove_file(&events_tmp);
-            if result.is_ok() {
-                return Err(Error::Failure(format!(
-                    "{}: the point's event history could not be written",
-                    events_path.display()
-                )));
-            }
-        }
+    // the event history is published only with a complete point (dropped, its
+    // temporary file is removed)
+    if let (Some(file), Ok(_)) = (events, &result) {
+        file.publish(Durability::Unsynced)?;
     }
     let result = result?;
     let values = sweep.point(index);
@@ -524,13 +508,13 @@ fn run_point(
     );
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if options.keep_points {
-        write_point_file(
+        write_atomic_unsynced(
             &dir.join("curves.csv"),
             output::curves_csv(&result).as_bytes(),
         )?;
     }
     if keep {
-        write_point_file(&dir.join("runs.csv"), runs_csv.as_bytes())?;
+        write_atomic_unsynced(&dir.join("runs.csv"), runs_csv.as_bytes())?;
     }
     let mut named = serde_json::Map::new();
     for (k, v) in sweep.keys.iter().zip(&values) {
@@ -546,22 +530,8 @@ fn run_point(
     });
     let mut text = serde_json::to_string_pretty(&point).unwrap_or_default();
     text.push('\n');
-    write_point_file(&dir.join(POINT_JSON), text.as_bytes())?;
+    write_atomic_unsynced(&dir.join(POINT_JSON), text.as_bytes())?;
     Ok(row)
-}
-
-/// Writes a point's file atomically (temporary name, then rename) without waiting for the
-/// disk (`fsync`), which would cost more than a small point: after a crash, a point file
-/// that did not reach the disk reads as missing or unreadable, and the point is simply
-/// computed again on resume.
-fn write_point_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = output::temp_name(path);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
 }
 
 /// `sweep.json`: what was swept.
@@ -646,12 +616,8 @@ fn prepare_folder(
     data: &BTreeMap<String, String>,
     force: bool,
 ) -> Result<Vec<PathBuf>> {
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Input(format!(
-            "{}: exists and is not a folder",
-            out.display()
-        )));
-    }
+    // the rules of every --out folder (a name, not a file, not the current folder)
+    policysim_io::staging::check_out_folder(out, "results/<name>-sweep")?;
     let mut kept = Vec::new();
     if out.is_dir() {
         match read_json(&out.join(SWEEP_JSON)) {
@@ -661,7 +627,9 @@ fn prepare_folder(
                     if force {
                         kept = clear_sweep(out)?;
                     } else {
-                        let old = std::fs::read_to_string(out.join(SWEEP_TOML)).unwrap_or_default();
+                        let old =
+                            policysim_io::capped_read::read_folder_text(&out.join(SWEEP_TOML))
+                                .unwrap_or_default();
                         let change = changed_data_file(&recorded_hashes(&meta), data)
                             .unwrap_or_else(|| first_difference(&old, sweep_toml));
                         return Err(Error::Input(format!(

@@ -159,10 +159,10 @@ pub(super) fn check_point(
         .get("row")
         .and_then(Value::as_str)
         .ok_or_else(|| bad("has no `row`".into()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(row.as_bytes());
+    let layout = policysim_io::csv_input::CsvLayout::default()
+        .headerless()
+        .flexible();
+    let mut reader = layout.reader(row.as_bytes());
     let mut records = reader.records();
     let record = match (records.next(), records.next()) {
         (Some(Ok(r)), None) => r,

@@ -11,6 +11,7 @@ use super::integrity::{
     POINT_FILES, POINT_JSON,
 };
 use super::{point_positions, sweep_header, SweepMode, SWEEP_CSV, SWEEP_JSON, SWEEP_TOML};
+use policysim_io::capped_read::{read_folder_file, read_folder_text};
 use policysim_io::output::write_atomic;
 use policysim_model::error::{Error, Result};
 use serde_json::Value;
@@ -149,9 +150,9 @@ impl SweepMeta {
         let mode = SweepMode::parse(&text("mode").unwrap_or_default())
             .map_err(|_| bad("`mode` is not grid or zip"))?;
         let points = number("points").ok_or_else(|| bad("no `points`"))? as usize;
-        let fields = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(header.as_bytes())
+        let fields = policysim_io::csv_input::CsvLayout::default()
+            .headerless()
+            .reader(header.as_bytes())
             .records()
             .next()
             .and_then(|r| r.ok())
@@ -239,12 +240,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path, options: &MergeOptions) -> Result<Mer
         return Err(Error::Input("merge: give at least one sweep folder".into()));
     };
     let sweep = SweepMeta::read(first_dir)?;
-    let first_toml = std::fs::read_to_string(first_dir.join(SWEEP_TOML)).unwrap_or_default();
+    let first_toml = read_folder_text(&first_dir.join(SWEEP_TOML)).unwrap_or_default();
     let mut points: BTreeMap<usize, (String, String, PathBuf)> = BTreeMap::new();
     for dir in dirs {
         let other = SweepMeta::read(dir)?;
         if other.id != sweep.id {
-            let toml_text = std::fs::read_to_string(dir.join(SWEEP_TOML)).unwrap_or_default();
+            let toml_text = read_folder_text(&dir.join(SWEEP_TOML)).unwrap_or_default();
             let change =
                 changed_data_file(&recorded_hashes(&sweep.meta), &recorded_hashes(&other.meta))
                     .unwrap_or_else(|| first_difference(&first_toml, &toml_text));
@@ -412,11 +413,11 @@ fn check_out(
             list_paths(&foreign)
         )));
     }
-    let same_csv = std::fs::read(out.join(SWEEP_CSV)).is_ok_and(|b| b == csv.as_bytes());
+    let same_csv = read_folder_file(&out.join(SWEEP_CSV)).is_ok_and(|b| b == csv.as_bytes());
     let same_points = || {
         points.iter().all(|(i, (_, _, src))| {
-            let a = std::fs::read(point_dir(out, *i).join(POINT_JSON));
-            let b = std::fs::read(src.join(POINT_JSON));
+            let a = read_folder_file(&point_dir(out, *i).join(POINT_JSON));
+            let b = read_folder_file(&src.join(POINT_JSON));
             matches!((a, b), (Ok(a), Ok(b)) if a == b)
         })
     };
@@ -440,7 +441,7 @@ fn write_merged(
         for name in POINT_FILES {
             let from = src.join(name);
             if from.is_file() {
-                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+                let bytes = read_folder_file(&from).map_err(|e| Error::io(&from, e))?;
                 write_atomic(&dest.join(name), &bytes)?;
             }
         }
@@ -453,7 +454,7 @@ fn write_merged(
     for name in ["observed.csv", "initial.csv"] {
         let from = first_dir.join(name);
         if from.is_file() {
-            let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+            let bytes = read_folder_file(&from).map_err(|e| Error::io(&from, e))?;
             write_atomic(&dir.join(name), &bytes)?;
         }
     }
@@ -489,7 +490,7 @@ impl MergeLock {
                     if !told {
                         told = true;
                         if let Some(wait) = on_wait {
-                            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                            let holder = read_folder_text(&path).unwrap_or_default();
                             wait(&format!("{} ({})", path.display(), holder.trim()));
                         }
                     }
@@ -533,8 +534,6 @@ fn same_file(_file: &File, path: &Path) -> bool {
 
 /// `merge on HOST, pid PID`: who holds a lock, for the message of a merge that waits.
 fn holder_text() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "this host".into());
+    let host = policysim_io::machine::host_name().unwrap_or_else(|| "this host".into());
     format!("a merge on {host}, pid {}", std::process::id())
 }

@@ -53,7 +53,7 @@ pub use row::{sweep_header, sweep_row};
 
 use policysim_io::scenario_files::read_scenario_text;
 use policysim_model::error::{Error, Result};
-use policysim_model::scenario::{parse_scenario_except, Scenario};
+use policysim_model::scenario::{parse_scenario_except, toml_key, Scenario};
 use std::path::Path;
 
 /// Largest number of values one range may produce.
@@ -322,11 +322,6 @@ fn side(high: bool) -> &'static str {
     } else {
         "low"
     }
-}
-
-/// A key quoted for TOML.
-fn toml_key(k: &str) -> String {
-    toml::Value::String(k.to_string()).to_string()
 }
 
 /// A value as text for CSV cells and labels: numbers in shortest form, strings bare,
