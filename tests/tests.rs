@@ -56,6 +56,7 @@ mod schema;
 mod scope;
 mod sensitivity;
 mod statistics;
+mod studies_api;
 mod sweep;
 mod sweep_integrity;
 mod tolerance;

@@ -11,9 +11,12 @@
 pub mod abc;
 pub mod bass;
 pub mod chart;
+pub mod files;
 pub mod optim;
 pub mod pooled;
+mod pooled_study;
 pub mod search;
+pub mod study;
 
 use bass::BassFit;
 use policysim_io::observed::Observed;

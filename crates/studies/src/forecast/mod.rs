@@ -7,12 +7,14 @@
 pub mod chart;
 pub mod eha;
 pub mod evaluate;
+pub mod files;
 pub mod leave_out;
 pub mod logit;
 pub mod saved;
 pub mod score;
 pub mod simulate;
 pub mod split;
+pub mod study;
 
 use crate::fit::bass::{fit_bass, BassFit};
 use crate::fit::{fit, FitOptions, FitResult, FreeParam};

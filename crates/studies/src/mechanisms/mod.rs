@@ -6,8 +6,10 @@
 //! (docs/forecast.md, "Mechanism comparison").
 
 pub mod chart;
+pub mod files;
 pub mod hypotheses;
 pub mod saved;
+pub mod study;
 
 use crate::fit::{check_fit, fit, FitOptions, FitResult, FreeParam};
 use crate::forecast::score::{log_loss, Scores};

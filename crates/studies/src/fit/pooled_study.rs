@@ -1,30 +1,31 @@
-//! `policysim fit --policy a,b,c` and `--all-policies`: the pooled fit's options and files.
+//! `policysim fit --policy a,b,c` and `--all-policies`: the pooled fit's policies, run
+//! and files.
 
-use super::fit::{
-    evaluations_csv, fit_csv, fitted_values, interval_meaning, write_fitted, FitArgs,
-};
-use crate::cells::round_sig;
-use crate::charts;
-use crate::error::{Error, Result};
-use crate::fit::pooled::{fit_pooled, PooledFit};
-use crate::fit::{FitOptions, FitResult};
-use crate::network::Network;
-use crate::observed::{read_observed, Observed};
-use crate::output::write_atomic;
-use crate::scenario::Scenario;
+use super::files::{evaluations_csv, fit_csv, fitted_values, write_fitted};
+use super::pooled::{fit_pooled, PooledFit};
+use super::study::{interrupted, search_options, Fitted, Outcome, StudyOptions};
+use super::{FitOptions, FitResult};
+use crate::progress::Progress;
+use policysim_charts as charts;
+use policysim_io::cells::round_sig;
+use policysim_io::observed::{read_observed, Observed};
+use policysim_io::output::write_atomic;
+use policysim_io::staging::write_staged;
+use policysim_model::error::{Error, Result};
+use policysim_model::network::Network;
+use policysim_model::scenario::Scenario;
 use serde_json::{json, Value};
-use std::sync::atomic::AtomicBool;
 
 /// The policies of a pooled fit, or None for a fit to one policy: every policy of the
-/// file with `--all-policies`; with `--policy a,b,c` the names between the commas
+/// file with `all_policies`; with a policy `a,b,c` the names between the commas
 /// (trimmed), unless the file has a policy named exactly `a,b,c`.
-pub(super) fn pooled_policies(args: &FitArgs) -> Result<Option<Vec<String>>> {
-    let in_file = || crate::observed::policies(&args.observed);
-    if args.all_policies {
+pub(super) fn pooled_policies(options: &StudyOptions) -> Result<Option<Vec<String>>> {
+    let in_file = || policysim_io::observed::policies(&options.observed);
+    if options.all_policies {
         let all = in_file()?;
         if all.len() < 2 {
             return Err(Error::input_in(
-                &args.observed,
+                &options.observed,
                 format!(
                     "--all-policies needs a \"policy\" column with at least two policies (found {}); fit one policy without it",
                     all.len()
@@ -33,7 +34,7 @@ pub(super) fn pooled_policies(args: &FitArgs) -> Result<Option<Vec<String>>> {
         }
         return Ok(Some(all));
     }
-    let Some(p) = &args.reading.policy else {
+    let Some(p) = &options.reading.policy else {
         return Ok(None);
     };
     if !p.contains(',') || in_file()?.iter().any(|q| q == p) {
@@ -64,64 +65,45 @@ fn slug(name: &str) -> String {
 
 /// Runs a pooled fit and writes its files.
 pub(super) fn run(
-    args: &FitArgs,
+    options: &StudyOptions,
     scenario: &Scenario,
     network: &Network,
     policies: &[String],
-    cancel: Option<&'static AtomicBool>,
-) -> Result<()> {
+    progress: &Progress,
+) -> Result<Outcome> {
     let mut observed: Vec<(String, Observed)> = Vec::with_capacity(policies.len());
     for p in policies {
-        let mut reading = args.reading.options();
+        let mut reading = options.reading.clone();
         reading.policy = Some(p.clone());
-        let o = read_observed(&args.observed, network, &reading)
+        let o = read_observed(&options.observed, network, &reading)
             .map_err(|e| e.of(&format!("policy \"{p}\"")))?;
-        if !args.quiet {
-            for w in &o.warnings {
-                eprintln!("warning: {w}");
-            }
+        for w in &o.warnings {
+            (progress.warning)(w);
         }
         observed.push((p.clone(), o));
     }
-    let opts = FitOptions {
-        free: crate::fit::check_free(scenario, &args.free)?,
-        runs: args.runs,
-        budget: args.budget,
-        max_evaluations: super::fit::max_evaluations(args),
-        objective: args.objective,
-        seed: scenario.seed,
-        threads: args.threads,
-        cancel,
-    };
-    let bar = crate::cli::progress_bar_of(
-        args.budget as u64,
+    let opts = search_options(options, scenario)?;
+    (progress.plan)(
+        options.budget as u64,
         &format!("evaluations x {} policies", policies.len()),
-        args.quiet,
     );
     let started = std::time::Instant::now();
-    let tick = |k: u64| super::fit::grow(&bar, k);
-    let result = fit_pooled(scenario, network, &observed, &opts, &tick);
-    bar.finish_and_clear();
-    let pooled =
-        result.map_err(|e| match e {
-            Error::Interrupted(progress) => Error::Interrupted(
-                crate::staging::interrupted_message(&progress, &args.out, args.out.exists()),
-            ),
-            e => e,
-        })?;
-    let wall = started.elapsed().as_secs_f64();
-    let charts = (!args.no_charts).then(|| args.charts.options());
+    let result = fit_pooled(scenario, network, &observed, &opts, progress.tick);
+    (progress.done)();
+    let pooled = result.map_err(|e| interrupted(e, &options.out))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let charts = options.charts.as_ref();
     let first = &pooled.policies[0].1;
-    crate::staging::write_staged(&args.out, |out| {
+    write_staged(&options.out, |out| {
         let w = |name: &str, text: &str| write_atomic(&out.join(name), text.as_bytes());
-        w("fit.json", &pooled_json(args, &opts, &observed, &pooled))?;
+        w("fit.json", &pooled_json(options, &opts, &observed, &pooled))?;
         w("fit.csv", &pooled_csv(&pooled))?;
         w("evaluations.csv", &evaluations_csv(&opts, first))?;
         for (k, ((name, r), (_, o))) in pooled.policies.iter().zip(&observed).enumerate() {
             let folder = format!("{}-{}", k + 1, slug(name));
-            write_fitted(&out.join("fitted").join(&folder), o, r, charts.as_ref())?;
-            if let Some(c) = &charts {
-                let chart = crate::fit::chart::FitChart {
+            write_fitted(&out.join("fitted").join(&folder), o, r, charts)?;
+            if let Some(c) = charts {
+                let chart = super::chart::FitChart {
                     fit: r,
                     name: charts::title::Heading::new(
                         &r.scenario.name,
@@ -133,7 +115,10 @@ pub(super) fn run(
                 charts::save_figure(&chart, out, &format!("fit-{folder}"), c)?;
             }
         }
-        if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
+        if opts
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
             return Err(Error::Interrupted(format!(
                 "all {} evaluations finished",
                 pooled.search.evaluations.len()
@@ -141,48 +126,12 @@ pub(super) fn run(
         }
         Ok(())
     })?;
-    if !args.quiet {
-        eprintln!(
-            "{}: pooled fit to {} policies, {} evaluations x {} runs each in {:.1} s",
-            scenario.name,
-            policies.len(),
-            pooled.search.evaluations.len(),
-            opts.runs,
-            wall
-        );
-        eprintln!("  best value  [interval: {}]", interval_meaning(first));
-        if let Some(w) = super::fit::too_few_accepted(first, opts.max_evaluations) {
-            eprintln!("warning: {w}");
-        }
-        for (k, p) in opts.free.iter().enumerate() {
-            let (best, (low, high)) = (first.best[k], first.interval[k]);
-            eprintln!("  {} = {best:.4}  [{low:.4}, {high:.4}]", p.key);
-        }
-        eprintln!(
-            "  pooled objective {:.4} (mean of the policies'); per policy RMSE model / Bass:",
-            pooled.search.best.objective
-        );
-        for (name, r) in &pooled.policies {
-            eprintln!(
-                "    {name}: {:.4} / {:.4}",
-                r.best_eval.curve_rmse, r.bass_rmse
-            );
-        }
-        for e in &first.box_edges {
-            eprintln!(
-                "warning: {} reaches the {} of its search box ({}); widen --free {} to see whether the answer changes",
-                e.key,
-                if e.side == "low" { "bottom" } else { "top" },
-                e.bound,
-                e.key
-            );
-        }
-        eprintln!(
-            "results in {}/ (fit.json, fit.csv, evaluations.csv, fitted/)",
-            args.out.display()
-        );
-    }
-    Ok(())
+    Ok(Outcome {
+        scenario: scenario.name.clone(),
+        fit: opts,
+        seconds,
+        fitted: Fitted::Pooled(Box::new(pooled)),
+    })
 }
 
 /// `fit.csv` of a pooled fit: `policy,` before each row of every policy's `fit.csv`.
@@ -197,7 +146,7 @@ fn pooled_csv(pooled: &PooledFit) -> String {
             out.push('\n');
         }
         for l in lines {
-            out.push_str(&crate::cells::csv_field(name));
+            out.push_str(&policysim_io::cells::csv_field(name));
             out.push(',');
             out.push_str(l);
             out.push('\n');
@@ -209,7 +158,7 @@ fn pooled_csv(pooled: &PooledFit) -> String {
 /// `fit.json` of a pooled fit: the shared values, interval and pooled objective, then
 /// each policy's data and scores at the best point.
 fn pooled_json(
-    args: &FitArgs,
+    options: &StudyOptions,
     opts: &FitOptions,
     observed: &[(String, Observed)],
     pooled: &PooledFit,
@@ -247,7 +196,7 @@ fn pooled_json(
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": first.scenario.name,
         "description": first.scenario.description,
-        "observed": args.observed.display().to_string(),
+        "observed": options.observed.display().to_string(),
         "pooled": true,
         "pooled_objective": "mean of the per-policy objectives (each policy from its own first adopters over its own span, the same seeds)",
         "policy": pooled.policies.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
@@ -260,7 +209,7 @@ fn pooled_json(
         "tolerance": round_sig(s.tolerance),
         "tolerance_rule": "mean of the per-policy ABC tolerances at the best point",
         "accepted": s.accepted,
-        "min_accepted": crate::fit::abc::MIN_ACCEPTED,
+        "min_accepted": super::abc::MIN_ACCEPTED,
         "accepted_ess": round_sig(s.accepted_ess),
         "abc_evaluations": s.abc_evaluations,
         "abc_batches": s.abc_batches,
@@ -273,7 +222,7 @@ fn pooled_json(
         "seed": opts.seed,
     });
     let mut v = v;
-    crate::output::insert_description_zh(&mut v, &first.scenario.description_zh);
+    policysim_io::output::insert_description_zh(&mut v, &first.scenario.description_zh);
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
     text.push('\n');
     text
