@@ -1,6 +1,6 @@
 //! The "why" panel's explanation: what the student's setting changed against a kept
 //! reference or, without one, against the preset's own defaults run on the same seeds.
-//! The changes are the answer's paired differences ([`crate::maps::differences`]), never
+//! The changes are the answer's paired differences (`maps::differences`), never
 //! recomputed here; they are ordered by [`strength`] and worded in English and Chinese.
 
 use policysim_charts::Lang;

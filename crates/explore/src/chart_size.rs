@@ -1,7 +1,7 @@
 //! The size the page's charts are drawn at: for the width the page shows them at
 //! (`chart_width`, CSS pixels), with text large enough to read there (at least
 //! [`MIN_TEXT_PX`] CSS pixels for the smallest text, on a phone too). The downloads keep
-//! the usual charts ([`download_options`]), whatever the page's width.
+//! the usual charts (`download_options`), whatever the page's width.
 
 use super::ApiError;
 use policysim_charts::style::SMALLEST_EM;
@@ -45,7 +45,7 @@ pub(crate) fn download_options(lang: Lang) -> ChartOptions {
 }
 
 /// The charts for a page that shows them `shown_at` CSS pixels wide: drawn
-/// [`DENSITY`] times that size, taller on a narrow screen, with text and margins scaled so
+/// `DENSITY` times that size, taller on a narrow screen, with text and margins scaled so
 /// that the smallest text is at least [`MIN_TEXT_PX`] CSS pixels there (never smaller
 /// than the downloads' proportions). None: the downloads' charts.
 pub fn page_options(lang: Lang, shown_at: Option<u32>) -> ChartOptions {

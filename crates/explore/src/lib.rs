@@ -156,7 +156,7 @@ impl ApiError {
     }
 
     /// The error as the JSON body `{"error": message, "error_zh": ...}` (the Chinese
-    /// wording its own, or derived from the message by [`wording::zh_of`]).
+    /// wording its own, or derived from the message by `wording::zh_of`).
     pub fn to_json(&self) -> String {
         let zh = self
             .message_zh

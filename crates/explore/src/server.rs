@@ -1,5 +1,5 @@
 //! The HTTP side of `policysim explore`: the routes and the request checks over
-//! [`Explorer`], served by the bounded connection layer in [`super::http`].
+//! [`Explorer`], served by the bounded connection layer in `http.rs`.
 //!
 //! Routes: `GET /` (the page), `GET /page.js`, `GET /words.js`, `GET /map.js`,
 //! `GET /chartview.js`, `GET /classroom.js`, `GET /sidebyside.js`,

@@ -143,7 +143,7 @@ impl Observed {
     /// Sets up a run of `scenario` that starts from these adoptions: `steps` spans the
     /// observed years (or is `steps` when given, to run past them), `[initial]` gives way
     /// to the observed first adopters, and the shared state is prepared again on the same
-    /// network. Pass the result to [`policysim_studies::simulate::simulate`] with these adoptions in
+    /// network. Pass the result to `policysim_studies::simulate::simulate` with these adoptions in
     /// its options, so that the outputs compare the runs with them.
     pub fn start_from(
         &self,

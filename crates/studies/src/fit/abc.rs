@@ -132,7 +132,7 @@ fn standard_normal(rng: &mut RunRng) -> f64 {
 }
 
 /// The size of the next batch: enough to reach [`MIN_ACCEPTED`] at the acceptance rate
-/// seen so far (at least 5%), plus a tenth, between [`MIN_BATCH`] and [`MAX_BATCH`],
+/// seen so far (at least 5%), plus a tenth, between `MIN_BATCH` and [`MAX_BATCH`],
 /// and never past `left` evaluations.
 pub fn next_batch(accepted: usize, drawn: usize, left: usize) -> usize {
     let rate = if drawn == 0 {

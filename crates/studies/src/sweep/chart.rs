@@ -1,6 +1,6 @@
 //! Sweep charts drawn from a sweep folder (`sweep.csv`, `sweep.json`): for two swept keys
 //! in a grid, a heatmap of one metric with the quadrant labels beside it (the typology
-//! map, [`super::heatmap`]); for one key (or a zip), the metric against the key with its
+//! map, `heatmap.rs`); for one key (or a zip), the metric against the key with its
 //! 90% band.
 
 use super::exec::{SWEEP_CSV, SWEEP_JSON};

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 /// ([`output::MEAN_COLUMNS`]), t10/t50/t90 as censored times ([`output::TIME_COLUMNS`]).
 ///
 /// Then the other per-run figures of [`RUN_FIGURES`] that a point reports (`extra`, see
-/// [`extra_figures`]): a time with [`output::TIME_COLUMNS`], the others with
+/// `extra_figures`): a time with [`output::TIME_COLUMNS`], the others with
 /// [`output::MEAN_COLUMNS`] (empty cells at a point that does not report it).
 pub fn sweep_header(keys: &[String], observed: bool, extra: &[usize]) -> String {
     let mut h = String::from("point");
