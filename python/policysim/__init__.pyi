@@ -266,7 +266,7 @@ def fit(
     runs: Optional[int] = None,
     budget: Optional[int] = None,
     max_evaluations: Optional[int] = None,
-    objective: Optional[Literal["curve", "curve+hazard"]] = None,
+    objective: Optional[Literal["curve", "curve+hazard", "log-score"]] = None,
     out: Optional[PathLike] = None,
     force: bool = False,
     seed: Optional[int] = None,
@@ -290,7 +290,7 @@ def fit(
         runs: runs per evaluation. budget: number of evaluations.
         max_evaluations: the cap on evaluations, the ABC phase's extra batches included
             (default twice ``budget``).
-        objective: curve (cumulative share) or curve+hazard.
+        objective: curve (cumulative share), curve+hazard, or log-score (who adopts each year).
         out, force, seed, threads, quiet, no_charts, format, lang, size, title: as for :func:`run`.
     """
 

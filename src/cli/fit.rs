@@ -46,8 +46,8 @@ pub(super) struct FitArgs {
     /// The most evaluations in all: more ABC batches are drawn while fewer than 50 ABC samples are accepted (default: twice --budget).
     #[arg(long)]
     pub max_evaluations: Option<usize>,
-    /// What to minimise: curve (cumulative share) or curve+hazard.
-    #[arg(long, default_value = "curve", value_parser = super::choices::choices(&["curve", "curve+hazard"], <Objective as std::str::FromStr>::from_str))]
+    /// What to minimise: curve (cumulative share), curve+hazard, or log-score (who adopts each year, the model restarted every year from who had adopted).
+    #[arg(long, default_value = "curve", value_parser = super::choices::choices(&["curve", "curve+hazard", "log-score"], <Objective as std::str::FromStr>::from_str))]
     pub objective: Objective,
     /// Output folder for fit.json, fit.csv, evaluations.csv, the chart and fitted/.
     #[arg(long)]
@@ -142,6 +142,12 @@ fn print_fit(args: &FitArgs, outcome: &Outcome, result: &FitResult) {
         "  RMSE model {:.4}, Bass {:.4} (p = {:.4}, q = {:.4})",
         result.best_eval.curve_rmse, result.bass_rmse, result.bass.p, result.bass.q
     );
+    if let Some(ls) = &result.best_eval.log_score {
+        eprintln!(
+            "  log score: mean loss {:.4} ± {:.4} per at-risk unit-year ({} unit-years)",
+            ls.mean_loss, ls.se, ls.unit_years
+        );
+    }
     if result.bass_rmse < result.best_eval.curve_rmse {
         eprintln!(
             "note: the two-parameter Bass curve fits the observed curve better than the model (RMSE {:.4} < {:.4}); {}",

@@ -374,6 +374,7 @@ fn draw_fit_chart(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
             objective: f64::NAN,
             curve_rmse: json["rmse"].as_f64().unwrap_or(f64::NAN),
             hazard_rmse: None,
+            log_score: None,
             noise: f64::NAN,
             weight: None,
         },

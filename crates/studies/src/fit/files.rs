@@ -93,6 +93,15 @@ pub fn fit_json(
         "seed": opts.seed,
     });
     let mut v = v;
+    if let Some(ls) = &r.best_eval.log_score {
+        // the unit-level objective: who adopted when, scored one year ahead
+        v["log_score"] = json!({
+            "mean_loss": round_sig(ls.mean_loss),
+            "unit_years": ls.unit_years,
+            "se": round_sig(ls.se),
+            "rule": "mean over the at-risk unit-years of -ln p (adopters) or -ln(1-p) (the others); p = (adopting runs + 1/2) / (runs + 1), the runs started each year from who had adopted",
+        });
+    }
     policysim_io::output::insert_description_zh(&mut v, &r.scenario.description_zh);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

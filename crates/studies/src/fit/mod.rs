@@ -12,11 +12,14 @@ pub mod abc;
 pub mod bass;
 pub mod chart;
 pub mod files;
+pub mod log_score;
+mod objective;
 pub mod optim;
 pub mod pooled;
 mod pooled_study;
 pub mod search;
 pub mod study;
+pub use objective::Objective;
 
 use bass::BassFit;
 use policysim_io::observed::Observed;
@@ -134,39 +137,6 @@ pub fn check_free(scenario: &Scenario, free: &[FreeParam]) -> Result<Vec<FreePar
     Ok(checked)
 }
 
-/// What is minimised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Objective {
-    /// RMSE of the cumulative adopted share over the observed steps.
-    #[default]
-    Curve,
-    /// Curve RMSE plus the at-risk-weighted RMSE of the hazard by adopting neighbours.
-    CurveHazard,
-}
-
-impl std::str::FromStr for Objective {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s.trim() {
-            "curve" => Ok(Objective::Curve),
-            "curve+hazard" | "curve-hazard" => Ok(Objective::CurveHazard),
-            other => Err(format!(
-                "unknown objective `{other}` (allowed: curve, curve+hazard)"
-            )),
-        }
-    }
-}
-
-impl Objective {
-    /// The name used on the command line and in `fit.json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Objective::Curve => "curve",
-            Objective::CurveHazard => "curve+hazard",
-        }
-    }
-}
-
 /// Settings of a fit.
 #[derive(Debug, Clone)]
 pub struct FitOptions {
@@ -223,6 +193,8 @@ pub struct Evaluation {
     pub curve_rmse: f64,
     /// At-risk-weighted RMSE of the hazard (with `curve+hazard`).
     pub hazard_rmse: Option<f64>,
+    /// The unit-level log score (with `log-score`, whose objective is its mean loss).
+    pub log_score: Option<log_score::LogScore>,
     /// Root mean over steps 1..=T of the run-to-run variance of the share.
     pub noise: f64,
     /// An ABC-phase point's importance weight, prior / proposal density (None before it).
@@ -417,8 +389,8 @@ impl Evaluator<'_> {
     }
 
     fn evaluate(&self, phase: &'static str, values: &[f64]) -> Result<Evaluation> {
-        let (_, r) = self.ensemble(values)?;
-        Ok(self.score(phase, values, &r))
+        let (s, r) = self.ensemble(values)?;
+        self.score_with_log(phase, values, &s, &r)
     }
 
     fn score(&self, phase: &'static str, values: &[f64], r: &EnsembleResult) -> Evaluation {
@@ -439,9 +411,43 @@ impl Evaluator<'_> {
             objective: curve_rmse + hazard_rmse.unwrap_or(0.0),
             curve_rmse,
             hazard_rmse,
+            log_score: None,
             noise,
             weight: None,
         }
+    }
+
+    /// [`Self::score`], with the unit-level log score as the objective when it is the
+    /// one minimised (runs from each year's observed state: [`log_score`]).
+    fn score_with_log(
+        &self,
+        phase: &'static str,
+        values: &[f64],
+        s: &Scenario,
+        r: &EnsembleResult,
+    ) -> Result<Evaluation> {
+        let mut e = self.score(phase, values, r);
+        if self.opts.objective == Objective::LogScore {
+            let network = if self.rebuild_network {
+                &policysim_io::scenario_files::prepare(s)?.network
+            } else {
+                self.network
+            };
+            let ls = log_score::log_score(
+                s,
+                network,
+                self.observed,
+                self.opts.seed,
+                self.opts.threads,
+                self.opts.cancel,
+            )
+            .map_err(|e| {
+                e.of("--objective log-score (the runs restart each year from who had adopted)")
+            })?;
+            e.objective = ls.mean_loss;
+            e.log_score = Some(ls);
+        }
+        Ok(e)
     }
 }
 
@@ -733,8 +739,12 @@ fn best_of(evals: &[Evaluation]) -> &Evaluation {
 
 /// ABC tolerance: the best objective plus the increase in each RMSE that noise alone
 /// explains, sqrt(rmse² + noise²) - rmse, where noise is how far one run lies from the
-/// ensemble at the best point (curve: `best.noise`; hazard: `hazard_noise`).
+/// ensemble at the best point (curve: `best.noise`; hazard: `hazard_noise`). With the
+/// log score, its likelihood-based tolerance ([`log_score::tolerance`]).
 pub fn tolerance(best: &Evaluation, hazard_noise: Option<f64>) -> f64 {
+    if let Some(ls) = &best.log_score {
+        return log_score::tolerance(ls, best.values.len());
+    }
     let widen = |r: f64, noise: f64| (r * r + noise * noise).sqrt() - r;
     let mut tol = best.objective + widen(best.curve_rmse, best.noise);
     if let (Some(h), Some(n)) = (best.hazard_rmse, hazard_noise) {

@@ -36,6 +36,8 @@ fn mean_evaluation(phase: &'static str, values: &[f64], per: &[Evaluation]) -> E
         objective: mean(&|e| e.objective),
         curve_rmse: mean(&|e| e.curve_rmse),
         hazard_rmse: hazard,
+        // the per-policy log scores stay with each policy's evaluation
+        log_score: None,
         noise: mean(&|e| e.noise),
         weight: None,
     }
@@ -91,7 +93,9 @@ pub fn fit_pooled(
                 e => of(k)(e),
             })?;
             let noise = ev.hazard_noise(&best.values, &run.hazard).map_err(of(k))?;
-            let own = ev.score(best.phase, &best.values, &run);
+            let own = ev
+                .score_with_log(best.phase, &best.values, &s, &run)
+                .map_err(of(k))?;
             sum += tolerance(&own, noise);
             if last {
                 runs.push((own, noise, (s, run)));
@@ -129,6 +133,7 @@ mod tests {
             objective,
             curve_rmse: objective - hazard.unwrap_or(0.0),
             hazard_rmse: hazard,
+            log_score: None,
             noise,
             weight: None,
         };
