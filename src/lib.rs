@@ -50,8 +50,9 @@ pub mod cli;
 pub use policysim_charts as charts;
 pub use policysim_explore as explore;
 pub use policysim_io::{
-    atomic_file, capped_read, cells, limits, machine, observed, output, overrides, parquet_table,
-    private_dir, provenance, result_files, results_folder, scenario_files, staging, verify,
+    atomic_file, capped_read, cells, csv_input, limits, machine, observed, open_file, output,
+    overrides, parquet_table, private_dir, provenance, result_files, results_folder,
+    scenario_files, staging, threads, verify,
 };
 pub use policysim_model::{
     agents, aggregate, crossing, error, model, paired, rng, run, sequential, stats, Error, Result,

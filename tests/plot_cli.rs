@@ -219,7 +219,7 @@ fn completions_generate_for_bash_zsh_and_fish() {
         "png svg pdf png,svg svg,pdf png,svg,pdf",
         "sobol morris",
         "grid zip",
-        "curve curve+hazard",
+        "curve curve+hazard log-score",
         "unit-year dyad-year cascades toa",
     ] {
         assert!(

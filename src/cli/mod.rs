@@ -2,7 +2,6 @@
 
 use crate::charts::{self, ChartOptions, Lang};
 use crate::error::{Error, Result};
-use crate::machine::check_threads;
 use crate::observed::{read_observed, ObservedOptions};
 use crate::overrides::apply_overrides;
 use crate::parquet_table::{TableFormat, TABLE_FORMATS};
@@ -10,6 +9,7 @@ use crate::run::Prepared;
 use crate::scenario::Scenario;
 use crate::scenario_files::load_scenario;
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
+use crate::threads::check_threads;
 use chart_args::{parse_formats, FORMAT_VALUES, LANG_VALUES};
 pub use chart_args::{ChartArgs, Formats};
 use clap::{Args, Parser, Subcommand};

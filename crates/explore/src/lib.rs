@@ -292,7 +292,7 @@ impl Explorer {
                 options.runs, options.max_runs
             )));
         }
-        policysim_io::machine::check_threads(options.threads)?;
+        policysim_io::threads::check_threads(options.threads)?;
         let (presets, presets_folder) = presets::load_presets(&options)?;
         Ok(Explorer {
             options,

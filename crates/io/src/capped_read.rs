@@ -48,7 +48,7 @@ pub fn read_folder_text(path: &std::path::Path) -> Result<String, Error> {
 /// Reads a whole file up to `cap` bytes ([`read_limited`] without the note).
 fn read_capped(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = open_without_blocking(path)?;
+    let file = crate::open_file::open_without_blocking(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
         return Err(std::io::Error::new(
@@ -69,29 +69,6 @@ fn read_capped(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
-}
-
-/// Opens a file that is read as a stream (too large to hold, or hashed in pieces):
-/// opened as every input is ([`read_limited`]: a pipe never blocks the open); the caller
-/// reads no more than it needs (a stream's reader checks the file first,
-/// [`check_stream_file`]).
-pub fn open_stream(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    open_without_blocking(path)
-}
-
-/// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that opening a named pipe
-/// returns at once and reading it gives what is there (nothing: end of file, or
-/// `WouldBlock`) instead of waiting for a writer. Regular files and devices read as usual.
-fn open_without_blocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        const O_NONBLOCK: i32 = 0o4000;
-        options.custom_flags(O_NONBLOCK);
-    }
-    options.open(path)
 }
 
 /// The error of reading input file `path` (`what` it should be, e.g. "an observed

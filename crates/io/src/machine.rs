@@ -1,6 +1,5 @@
 //! What the machine offers a run: its available memory and cores, and sizes in words.
 
-use policysim_model::error::{Error, Result};
 /// Memory available to this process in bytes: `POLICYSIM_MEMORY_AVAILABLE`, else
 /// `MemAvailable` of `/proc/meminfo`, else None (unknown).
 pub fn available_memory() -> Option<u64> {
@@ -54,25 +53,6 @@ pub fn format_bytes(bytes: u64) -> String {
 /// The number of worker threads a run will use (`--threads`, else all cores).
 pub fn thread_count(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
-/// The largest `--threads` accepted (each worker thread reserves a stack).
-pub const MAX_THREADS: usize = 1024;
-
-/// Refuses a `--threads` of 0 or above [`MAX_THREADS`] (every command that takes it),
-/// and notes the thread count for `provenance.json`.
-pub fn check_threads(threads: Option<usize>) -> Result<()> {
-    if threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
-    if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
-        return Err(Error::Input(format!(
-            "--threads {t}: must be at most {MAX_THREADS} (this machine has {} cores)",
-            crate::machine::thread_count(None)
-        )));
-    }
-    crate::provenance::note_threads(thread_count(threads));
-    Ok(())
 }
 
 #[cfg(test)]

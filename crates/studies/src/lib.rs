@@ -15,6 +15,7 @@ pub mod odd;
 pub mod panel;
 pub mod plot;
 pub mod progress;
+pub mod restart;
 pub mod sensitivity;
 pub mod simulate;
 pub mod sweep;

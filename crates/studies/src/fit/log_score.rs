@@ -3,7 +3,7 @@
 //!
 //! For every training step t = 1..=T, the ensemble is run for one step from the observed
 //! state at the end of step t − 1 (the units that had adopted by then are adopters; the
-//! centre's dates move as in a forecast, [`crate::forecast::simulate::forecast_scenario`]).
+//! centre's dates move as in a forecast, [`crate::restart::forecast_scenario`]).
 //! A unit i at risk at t, with k of its sources already adopters, gets the predictive
 //! probability
 //!
@@ -29,7 +29,7 @@
 //! score lies within χ²(d, 0.90)/2 of the best one (Wilks' 90% region for d free keys),
 //! plus the Monte-Carlo error of L itself.
 
-use crate::forecast::simulate::{adoption_counts, forecast_scenario};
+use crate::restart::{adoption_counts, forecast_scenario};
 use policysim_io::observed::Observed;
 use policysim_model::error::Result;
 use policysim_model::network::Network;

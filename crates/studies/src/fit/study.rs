@@ -76,7 +76,7 @@ pub enum Fitted {
 /// (all or nothing). Warnings and progress go to `progress`.
 pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
     // `--seed` is checked by the caller's parser ([`policysim_model::rng::parse_seed`])
-    policysim_io::machine::check_threads(options.threads)?;
+    policysim_io::threads::check_threads(options.threads)?;
     let mut scenario = policysim_io::scenario_files::load_scenario(&options.scenario)?;
     if let Some(s) = options.seed {
         scenario.seed = s;

@@ -12,7 +12,10 @@ pub mod leave_out;
 pub mod logit;
 pub mod saved;
 pub mod score;
-pub mod simulate;
+/// The runs of a forecast: restarted from the observed state ([`crate::restart`]).
+pub mod simulate {
+    pub use crate::restart::{adoption_counts, forecast_scenario};
+}
 pub mod split;
 pub mod study;
 

@@ -91,7 +91,7 @@ pub const LOPO_RULE: &str = "innovativeness: the node column is recomputed for e
 /// (or evaluates every policy), and writes the folder `options.out` (all or nothing).
 /// Warnings and progress go to `progress`.
 pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
-    policysim_io::machine::check_threads(options.threads)?;
+    policysim_io::threads::check_threads(options.threads)?;
     if options.train_share.is_some() && !options.evaluate_all {
         return Err(Error::Input(
             "--train-share applies to --evaluate-all (every policy, each split by the share); for one policy give --train-until YEAR".into(),

@@ -63,7 +63,7 @@ pub struct Outcome {
 /// `mechanisms_curves.csv` and the chart into `options.out` (all or nothing). Warnings
 /// and progress go to `progress`.
 pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
-    policysim_io::machine::check_threads(options.threads)?;
+    policysim_io::threads::check_threads(options.threads)?;
     if options.runs < 2 {
         return Err(Error::Input("--runs must be at least 2".into()));
     }

@@ -1,6 +1,7 @@
-//! policysim's own forecast: runs of the (fitted) scenario that start from the observed
-//! state at the end of the training years and go on for the horizon; p_k of a unit is
-//! the share of runs in which it adopted within k steps.
+//! Runs restarted from an observed state: the scenario started from who had adopted by a
+//! given step, for a horizon. `forecast` runs them from the end of the training years (p_k
+//! of a unit is the share of runs in which it adopted within k steps); `fit --objective
+//! log-score` runs them one step from every training year.
 
 use policysim_model::error::{Error, Result};
 use policysim_model::initial::InitialAdopters;
