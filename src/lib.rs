@@ -59,8 +59,8 @@ pub use policysim_model::{
     Scenario,
 };
 pub use policysim_studies::{
-    eha, fit, forecast, innovativeness, mechanisms, odd, panel, plot, progress, sensitivity,
-    simulate, sweep,
+    eha, fit, forecast, innovativeness, mechanisms, odd, panel, plot, precision, progress,
+    sensitivity, simulate, sweep,
 };
 
 /// Scenarios: the model's types and parsing, and reading a scenario file.

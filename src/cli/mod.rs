@@ -520,35 +520,10 @@ fn print_warnings(scenario: &Scenario, prepared: &Prepared, quiet: bool) {
     }
 }
 
-/// Applies `--runs`, `--seed` and `--steps` (each overrides the scenario's key) and checks
-/// them and `--threads`: the options that `run`, `sweep` and `sensitivity` share.
-pub(crate) fn apply_run_options(
-    scenario: &mut Scenario,
-    runs: Option<u32>,
-    seed: Option<u64>,
-    steps: Option<u32>,
-    threads: Option<usize>,
-) -> Result<()> {
-    if let Some(r) = runs {
-        scenario.runs = r;
-    }
-    if let Some(s) = seed {
-        scenario.seed = s;
-    }
-    if let Some(t) = steps {
-        scenario.steps = t;
-    }
-    if scenario.runs == 0 || scenario.steps == 0 {
-        return Err(Error::Input("--runs and --steps must be at least 1".into()));
-    }
-    crate::provenance::note_seed(scenario.seed);
-    check_threads(threads)
-}
-
 fn run(args: RunArgs) -> Result<()> {
     let mut scenario = load_scenario(&args.file)?;
     apply_overrides(&mut scenario, &args.set)?;
-    apply_run_options(
+    crate::simulate::apply_run_options(
         &mut scenario,
         args.runs,
         args.seed,
@@ -602,14 +577,14 @@ fn run(args: RunArgs) -> Result<()> {
                 crate::sequential::run_until_precise(&[arm], None, &p, args.threads, cancel, None)?;
             let labels = [scenario.name.clone()];
             if !args.quiet {
-                eprintln!("{}", precision::line(&p, &outcome, &labels, "mean"));
+                eprintln!("{}", crate::precision::line(&p, &outcome, &labels, "mean"));
             }
             scenario.runs = outcome.runs as u32;
-            let json = precision::json(&p, &outcome, &labels);
+            let json = crate::precision::json(&p, &outcome, &labels);
             Some((p, outcome, json))
         }
         None => {
-            precision::check_cap(None, args.max_runs)?;
+            crate::precision::check_cap(None, args.max_runs)?;
             None
         }
     };
@@ -680,7 +655,7 @@ fn run(args: RunArgs) -> Result<()> {
     }
     match precise {
         Some((p, outcome, _)) if !outcome.reached => {
-            Err(precision::not_reached(&p, &outcome, &out))
+            Err(crate::precision::not_reached(&p, &outcome, &out))
         }
         _ => Ok(()),
     }

@@ -1,5 +1,5 @@
-//! A study's progress on stderr: a progress bar once the study plans its work, and its
-//! warnings as `warning:` lines (neither when quiet).
+//! A study's progress on stderr: a progress bar once the study plans its work, its
+//! warnings as `warning:` lines and its other news as plain lines (none when quiet).
 
 use crate::progress::Progress;
 use indicatif::ProgressBar;
@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// Calls `study` with callbacks that show its progress bar (counting what the study
 /// plans; with `grow`, lengthened when the work runs past the plan) and print its
-/// warnings, unless `quiet`.
+/// warnings and news, unless `quiet`.
 pub(super) fn with_progress<T>(quiet: bool, grow: bool, study: impl FnOnce(&Progress) -> T) -> T {
     let bar: OnceLock<ProgressBar> = OnceLock::new();
     let plan = |total: u64, unit: &str| {
@@ -31,10 +31,16 @@ pub(super) fn with_progress<T>(quiet: bool, grow: bool, study: impl FnOnce(&Prog
             eprintln!("warning: {w}");
         }
     };
+    let note = |line: &str| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    };
     study(&Progress {
         plan: &plan,
         tick: &tick,
         done: &done,
         warning: &warning,
+        note: &note,
     })
 }

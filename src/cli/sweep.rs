@@ -1,13 +1,14 @@
-//! The `policysim sweep` and `policysim merge` subcommands (options and messages).
+//! The `policysim sweep` and `policysim merge` commands: the flags, turned into
+//! [`StudyOptions`] (merge: [`MergeOptions`]); the progress bar and the summary on stderr.
 
+use super::study_progress::with_progress;
 use crate::cli::Formats;
-use crate::error::{Error, Result};
-use crate::observed::read_observed;
-use crate::sweep::{
-    load_sweep, merge, parse_set, run_sweep, MergeOptions, Shard, SweepMode, SweepOptions,
-};
+use crate::error::Result;
+use crate::sweep::study::{self, chart_lines, ChartRequest, Outcome, StudyOptions};
+use crate::sweep::{merge, MergeOptions};
 use clap::Args;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// Examples shown by `policysim sweep --help`.
 pub(super) const SWEEP_EXAMPLES: &str = "Examples:
@@ -143,315 +144,106 @@ pub(super) struct SweepChartArgs {
 }
 
 impl SweepChartArgs {
-    /// Checks the metric before any work starts.
-    fn check(&self) -> Result<()> {
-        if self.no_charts {
-            Ok(())
-        } else {
-            crate::sweep::chart::check_metric(&self.metric)
+    /// The chart these flags ask for.
+    fn request(&self) -> ChartRequest {
+        ChartRequest {
+            metric: self.metric.clone(),
+            charts: (!self.no_charts).then(|| crate::charts::ChartOptions {
+                formats: self.format.0.clone(),
+                lang: self.lang,
+                size: self.size,
+                text_percent: 100,
+                svg_outlines: true,
+                title: self.title.clone(),
+            }),
         }
-    }
-
-    /// Draws the sweep chart of `dir` (unless `--no-charts`); returns the files written
-    /// (None with `--no-charts`).
-    fn draw_files(&self, dir: &Path) -> Result<Option<Vec<PathBuf>>> {
-        if self.no_charts {
-            return Ok(None);
-        }
-        let opts = crate::charts::ChartOptions {
-            formats: self.format.0.clone(),
-            lang: self.lang,
-            size: self.size,
-            text_percent: 100,
-            svg_outlines: true,
-            title: self.title.clone(),
-        };
-        crate::sweep::chart::draw_sweep_charts(dir, &self.metric, &opts).map(Some)
-    }
-
-    /// Draws the sweep chart of `dir` (unless `--no-charts`); prints what was written.
-    fn draw(&self, dir: &Path, quiet: bool) -> Result<()> {
-        let written = self.draw_files(dir)?;
-        if !quiet {
-            print_charts(written, dir);
-        }
-        Ok(())
-    }
-
-    /// True when `dir` holds this metric's chart in every format asked for.
-    fn drawn(&self, dir: &Path) -> bool {
-        self.no_charts
-            || self.format.0.iter().all(|f| {
-                ["map", "line"].iter().any(|kind| {
-                    dir.join(format!("sweep_{}_{kind}.{}", self.metric, f.extension()))
-                        .is_file()
-                })
-            })
     }
 }
 
-/// Prints the chart files written (named as in `dir`), or that no chart fits the sweep.
-fn print_charts(written: Option<Vec<PathBuf>>, dir: &Path) {
-    let Some(written) = written else {
-        return;
-    };
-    if written.is_empty() {
-        eprintln!("no chart: a chart needs one swept key, two keys in a grid, or a zip");
-    }
-    for p in written {
-        eprintln!(
-            "chart {}",
-            dir.join(p.file_name().unwrap_or_default()).display()
-        );
+impl SweepArgs {
+    /// The study these flags ask for.
+    fn options(&self, cancel: Option<&'static AtomicBool>) -> StudyOptions {
+        StudyOptions {
+            scenario: self.file.clone(),
+            set: self.set.clone(),
+            mode: self.mode.clone(),
+            runs: self.runs,
+            precision: self.precision.clone(),
+            max_runs: self.max_runs,
+            seed: self.seed,
+            steps: self.steps,
+            out: self.out.clone(),
+            threads: self.threads,
+            shard: self.shard.clone(),
+            independent: self.independent,
+            baseline: self.baseline.clone(),
+            keep_points: self.keep_points,
+            record_events: self.record.contains(&super::Record::Events),
+            table_format: self.table_format,
+            force: self.force,
+            observed: self.observed.clone(),
+            reading: self.reading.options(),
+            chart: self.charts.request(),
+            max_points: self.max_points,
+            cancel,
+        }
     }
 }
 
 /// Runs `policysim sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
-    let (out, precision) = run_points(&args)?;
-    // written in place (a sweep resumes in its folder): sealed when the command ends,
-    // also when `--precision` did not reach its width (the results made are kept)
-    crate::provenance::seal(&out, &out)?;
-    precision
+    let cancel = crate::cli::interrupt_flag();
+    let options = args.options(cancel);
+    let outcome = with_progress(args.quiet, false, |progress| study::run(&options, progress))?;
+    if !args.quiet {
+        print_summary(&outcome);
+    }
+    // the folder is sealed also when `--precision` did not reach its width
+    match outcome.precision_error() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
-/// Computes the sweep's points (those not yet done) and draws its charts; returns its
-/// folder and, with `--precision`, whether the width was reached (an error if not).
-fn run_points(args: &SweepArgs) -> Result<(PathBuf, Result<()>)> {
-    let (mut base, mut sweep) = load_sweep(&args.file)?;
-    crate::cli::apply_run_options(&mut base, args.runs, args.seed, args.steps, args.threads)?;
-    for s in &args.set {
-        let (key, values) = parse_set(s)?;
-        crate::sweep::check_values(&base, &key, &values)?;
-        sweep.set(&key, values);
-    }
-    if let Some(m) = &args.mode {
-        sweep.mode = SweepMode::parse(m)?;
-    }
-    if args.independent {
-        sweep.independent = true;
-    }
-    sweep.check()?;
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(|b| crate::sweep::baseline::resolve(&sweep, b))
-        .transpose()?;
-    args.charts.check()?;
-    if !args.charts.no_charts {
-        crate::sweep::chart::check_reported(&args.charts.metric, &base, &sweep)?;
-    }
-    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
-    let observed = match &args.observed {
-        Some(path) => {
-            crate::observed::Observed::check_scenario(&base)?;
-            let threads = crate::machine::thread_count(args.threads);
-            crate::limits::check_memory(&base, threads)?;
-            let network = crate::scenario_files::prepare(&base)?.network;
-            let observed = read_observed(path, &network, &args.reading.options())?;
-            observed.apply(&mut base, args.steps);
-            if !args.quiet {
-                for w in &observed.warnings {
-                    eprintln!("warning: {w}");
-                }
-                if let Some(w) = crate::observed::comparison_warning(&base) {
-                    eprintln!("warning: {w}");
-                }
-            }
-            Some(observed)
+/// The summary of a sweep on stderr: the points done and what is left to do.
+fn print_summary(outcome: &Outcome) {
+    let report = &outcome.report;
+    let shard = outcome.shard;
+    let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));
+    eprintln!(
+        "{}: {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
+        outcome.scenario,
+        report.computed,
+        report.in_shard,
+        report.skipped,
+        outcome.runs,
+        outcome.steps,
+        outcome.seconds
+    );
+    if report.complete {
+        eprintln!("results in {}/sweep.csv", outcome.out.display());
+        if shard.is_some_and(|s| s.count > 1) {
+            eprintln!("merge the shards with: policysim merge <shard folders> --out <folder>");
         }
-        None => None,
-    };
-    if observed.is_none() && args.charts.metric == "observed_rmse" {
-        return Err(Error::Input(
-            "--metric observed_rmse needs --observed (the adoptions to compare with)".into(),
-        ));
-    }
-    if !args.quiet {
-        for w in &base.warnings {
-            eprintln!("warning: {w}");
-        }
-        if !sweep.labels.is_empty() && sweep.keys.len() != 2 {
-            eprintln!(
-                "warning: sweep.labels name the quadrants of a two-key map; this sweep has {} key(s), so they are not drawn",
-                sweep.keys.len()
-            );
-        }
-    }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(format!("{}-sweep", base.name)));
-    let precise = match &args.precision {
-        Some(spec) => Some(decide_runs(
-            args,
-            spec,
-            &mut base,
-            &sweep,
-            baseline,
-            shard,
-            observed.is_some(),
-        )?),
-        None => {
-            super::precision::check_cap(None, args.max_runs)?;
-            None
-        }
-    };
-    let bar = crate::cli::progress_bar_of(0, "point-runs", args.quiet);
-    let tick = |k: u64| bar.inc(k);
-    let plan = |total: u64| bar.set_length(total);
-    let options = SweepOptions {
-        threads: args.threads,
-        progress: Some(&tick),
-        on_plan: Some(&plan),
-        shard,
-        keep_points: args.keep_points,
-        force: args.force,
-        max_points: args.max_points,
-        cancel: crate::cli::interrupt_flag(),
-        observed: observed.as_ref(),
-        baseline,
-        precision: precise.as_ref().map(|p| p.2.clone()),
-        record_events: args.record.contains(&super::Record::Events),
-        table_format: args.table_format,
-    };
-    let started = std::time::Instant::now();
-    let report = run_sweep(&base, &sweep, &out, &options);
-    bar.finish_and_clear();
-    let report = report.map_err(|e| match e {
-        Error::Interrupted(_) => Error::Interrupted(format!(
-            "the points finished before the interruption are kept in {}/; re-run the same command to resume",
-            out.display()
-        )),
-        other => other,
-    })?;
-    let whole = shard.is_none_or(|s| s.count == 1);
-    if report.complete && whole {
-        args.charts.draw(&out, args.quiet)?;
-    }
-    if !args.quiet {
-        if let Some(w) = crate::sweep::kept_warning(&out, &report.kept) {
-            eprintln!("warning: {w}");
-        }
-        let shard_text = shard.map_or(String::new(), |s| format!(" (shard {s})"));
+    } else {
         eprintln!(
-            "{}: {} of {} points{shard_text} computed, {} resumed, {} runs x {} steps each, in {:.1} s",
-            base.name,
-            report.computed,
-            report.in_shard,
-            report.skipped,
-            base.runs,
-            base.steps,
-            started.elapsed().as_secs_f64()
-        );
-        if report.complete {
-            eprintln!("results in {}/sweep.csv", out.display());
-            if shard.is_some_and(|s| s.count > 1) {
-                eprintln!("merge the shards with: policysim merge <shard folders> --out <folder>");
-            }
-        } else {
-            eprintln!(
-                "{} points still to do; re-run the same command to continue",
-                report.in_shard - report.computed - report.skipped
-            );
-        }
-    }
-    let precision = match precise {
-        Some((p, outcome, _)) if !outcome.reached && report.complete => {
-            Err(super::precision::not_reached(&p, &outcome, &out))
-        }
-        _ => Ok(()),
-    };
-    Ok((out, precision))
-}
-
-/// `--precision` of a sweep: the runs per point, chosen by the sequential procedure on
-/// every point's run-by-run difference to the baseline (summaries only); sets
-/// `base.runs` to them and prints how many it took.
-fn decide_runs(
-    args: &SweepArgs,
-    spec: &str,
-    base: &mut crate::Scenario,
-    sweep: &crate::sweep::Sweep,
-    baseline: Option<usize>,
-    shard: Option<Shard>,
-    observed: bool,
-) -> Result<(
-    crate::sequential::Precision,
-    crate::sequential::Outcome,
-    serde_json::Value,
-)> {
-    let Some(b) = baseline else {
-        return Err(Error::Input(
-            "--precision in a sweep asks for the difference of every point to a baseline; give --baseline too".into(),
-        ));
-    };
-    if shard.is_some_and(|s| s.count > 1) || observed {
-        return Err(Error::Input(
-            "--precision chooses the runs of the whole sweep at once: it cannot be combined with --shard or --observed".into(),
-        ));
-    }
-    let points: Vec<crate::Scenario> = (0..sweep.len())
-        .map(|i| sweep.point_scenario(base, i))
-        .collect::<Result<_>>()?;
-    let refs: Vec<&crate::Scenario> = points.iter().collect();
-    let p = crate::sequential::Precision::parse("--precision", spec, &refs, args.max_runs)?;
-    let threads = crate::machine::thread_count(args.threads);
-    let mut prepared = Vec::with_capacity(points.len());
-    for (i, point) in points.iter().enumerate() {
-        crate::limits::check_memory(point, threads)
-            .map_err(|e| Error::Input(format!("point {i}: {e}")))?;
-        prepared.push(crate::scenario_files::prepare(point)?);
-    }
-    let arms: Vec<crate::sequential::Arm> = points
-        .iter()
-        .zip(&prepared)
-        .enumerate()
-        .map(|(i, (scenario, prepared))| crate::sequential::Arm {
-            scenario,
-            seed: sweep.point_seed(base.seed, i),
-            prepared,
-        })
-        .collect();
-    let outcome = crate::sequential::run_until_precise(
-        &arms,
-        Some(b),
-        &p,
-        args.threads,
-        crate::cli::interrupt_flag(),
-        None,
-    )?;
-    let labels: Vec<String> = (0..points.len())
-        .map(|i| {
-            let values: Vec<String> = sweep
-                .point(i)
-                .iter()
-                .map(crate::sweep::value_text)
-                .collect();
-            format!("point {i} ({})", values.join(", "))
-        })
-        .collect();
-    if !args.quiet {
-        eprintln!(
-            "{}",
-            super::precision::line(&p, &outcome, &labels, "difference to the baseline")
+            "{} points still to do; re-run the same command to continue",
+            report.in_shard - report.computed - report.skipped
         );
     }
-    base.runs = outcome.runs as u32;
-    let json = super::precision::json(&p, &outcome, &labels);
-    Ok((p, outcome, json))
 }
 
 /// Runs `policysim merge`.
 pub(super) fn merge_cmd(args: MergeArgs) -> Result<()> {
-    args.charts.check()?;
+    let chart = args.charts.request();
+    chart.check()?;
     // the charts are drawn into the staging folder: published with the merge or not at all
     let charts = std::cell::RefCell::new(None);
     let finish = |staging: &Path| -> Result<()> {
-        *charts.borrow_mut() = args.charts.draw_files(staging)?;
+        *charts.borrow_mut() = chart.draw(staging)?;
         Ok(())
     };
-    let finished = |out: &Path| args.charts.drawn(out);
+    let finished = |out: &Path| chart.drawn(out);
     let quiet = args.quiet;
     let on_wait = |lock: &str| {
         if !quiet {
@@ -477,7 +269,9 @@ pub(super) fn merge_cmd(args: MergeArgs) -> Result<()> {
             report.points
         );
     } else {
-        print_charts(charts.into_inner(), &args.out);
+        for line in chart_lines(charts.into_inner().as_deref(), &args.out) {
+            eprintln!("{line}");
+        }
         eprintln!(
             "merged {} points from {} folders into {}/sweep.csv",
             report.points,

@@ -14,6 +14,7 @@ pub mod mechanisms;
 pub mod odd;
 pub mod panel;
 pub mod plot;
+pub mod precision;
 pub mod progress;
 pub mod restart;
 pub mod sensitivity;

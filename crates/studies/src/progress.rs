@@ -1,9 +1,11 @@
 //! What a long study tells its caller while it works: the work planned, the work done,
-//! and warnings, each at the moment it arises (the command line turns them into a
-//! progress bar and `warning:` lines; a caller from Rust may ignore them all).
+//! warnings and other lines of news, each at the moment it arises (the command line turns
+//! them into a progress bar, `warning:` lines and plain lines; a caller from Rust may
+//! ignore them all).
 
 /// The callbacks a study ([`crate::fit::study`], [`crate::forecast::study`],
-/// [`crate::mechanisms::study`]) reports through.
+/// [`crate::mechanisms::study`], [`crate::sweep::study`], [`crate::sensitivity::study`])
+/// reports through.
 #[derive(Clone, Copy)]
 pub struct Progress<'a> {
     /// Called once before the long work with its size and what it counts
@@ -17,6 +19,10 @@ pub struct Progress<'a> {
     pub done: &'a dyn Fn(),
     /// Called with each warning (without a `warning: ` prefix), in the order they arise.
     pub warning: &'a dyn Fn(&str),
+    /// Called with each line of news that is not a warning (how many runs `--precision`
+    /// chose, a chart written, what the points of a design came to), in the order they
+    /// arise among the warnings.
+    pub note: &'a dyn Fn(&str),
 }
 
 impl Progress<'static> {
@@ -27,6 +33,7 @@ impl Progress<'static> {
             tick: &ignore_tick,
             done: &ignore_done,
             warning: &ignore_warning,
+            note: &ignore_warning,
         }
     }
 }

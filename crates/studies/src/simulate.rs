@@ -22,6 +22,31 @@ use std::sync::atomic::Ordering;
 use policysim_io::staging::remove_stale_staging;
 pub use policysim_io::staging::{check_out_folder, remove_staging_now, write_staged};
 
+/// Applies `--runs`, `--seed` and `--steps` (each overrides the scenario's key) and checks
+/// them and `--threads`: the options that `run`, `sweep` and `sensitivity` share.
+pub fn apply_run_options(
+    scenario: &mut Scenario,
+    runs: Option<u32>,
+    seed: Option<u64>,
+    steps: Option<u32>,
+    threads: Option<usize>,
+) -> Result<()> {
+    if let Some(r) = runs {
+        scenario.runs = r;
+    }
+    if let Some(s) = seed {
+        scenario.seed = s;
+    }
+    if let Some(t) = steps {
+        scenario.steps = t;
+    }
+    if scenario.runs == 0 || scenario.steps == 0 {
+        return Err(Error::Input("--runs and --steps must be at least 1".into()));
+    }
+    policysim_io::provenance::note_seed(scenario.seed);
+    policysim_io::machine::check_threads(threads)
+}
+
 /// Options of a simulation beyond the scenario itself.
 #[derive(Default)]
 pub struct SimulateOptions<'a> {

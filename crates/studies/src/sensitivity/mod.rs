@@ -18,14 +18,18 @@
 //! - [`sobol`]: Sobol' indices S1 and ST (Saltelli 2010, Jansen 1999) on a Saltelli design.
 //! - [`morris`]: Morris elementary effects mu*, mu, sigma (Morris 1991, Campolongo 2007).
 //! - [`chart`]: the ranking chart, drawn from the files read back by [`saved`].
+//! - [`study`]: `policysim sensitivity` as a library call (the design run or resumed, the
+//!   metric read back, the analysis written by `files`).
 //!
 //! The method and its SALib equivalent are written down in `docs/sensitivity.md`.
 
 pub mod chart;
+mod files;
 pub mod morris;
 mod problem;
 pub mod saved;
 pub mod sobol;
+pub mod study;
 
 pub use problem::{load_problem, parse_problem, parse_range, Parameter, Problem};
 

@@ -37,6 +37,7 @@ mod integrity;
 pub use integrity::list_paths;
 mod merge;
 mod row;
+pub mod study;
 mod tables;
 pub use tables::{PARQUET_FILES, POINT_TABLES};
 mod values;
