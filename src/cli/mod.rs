@@ -9,7 +9,6 @@ use crate::run::Prepared;
 use crate::scenario::Scenario;
 use crate::scenario_files::load_scenario;
 use crate::simulate::{default_out_dir, simulate, SimulateOptions};
-use crate::threads::check_threads;
 use chart_args::{parse_formats, FORMAT_VALUES, LANG_VALUES};
 pub use chart_args::{ChartArgs, Formats};
 use clap::{Args, Parser, Subcommand};

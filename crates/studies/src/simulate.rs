@@ -44,7 +44,7 @@ pub fn apply_run_options(
         return Err(Error::Input("--runs and --steps must be at least 1".into()));
     }
     policysim_io::provenance::note_seed(scenario.seed);
-    policysim_io::machine::check_threads(threads)
+    policysim_io::threads::check_threads(threads)
 }
 
 /// Options of a simulation beyond the scenario itself.
