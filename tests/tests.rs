@@ -25,6 +25,7 @@ mod explore_refusals;
 mod explore_server;
 mod fit;
 mod fit_coverage;
+mod fit_log_score;
 mod fit_pooled;
 mod fixed_population;
 mod forecast;

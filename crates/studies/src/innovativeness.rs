@@ -7,7 +7,7 @@
 //! 0 for a sole last. A unit's innovativeness is the mean of its scores over the
 //! policies (each with at least one adoption, minus `--exclude-policy`).
 
-use policysim_io::cells::csv_field;
+use policysim_io::cells::{csv_field, csv_row};
 use policysim_io::csv_input::{csv_error, read_csv, CsvLayout};
 use policysim_io::observed::close_names;
 use policysim_io::output::write_atomic;
@@ -322,18 +322,11 @@ fn with_node_file(
         }
     };
     let mut out = String::new();
-    let line = |fields: &[String]| {
-        fields
-            .iter()
-            .map(|f| csv_field(f))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let _ = writeln!(out, "{}", line(&header));
+    out.push_str(&csv_row(&header));
     for (row, s) in rows.iter_mut().zip(&s) {
         row.resize(header.len(), String::new());
         row[col] = format!("{:.4}", s.innovativeness);
-        let _ = writeln!(out, "{}", line(row));
+        out.push_str(&csv_row(row));
     }
     Ok(out)
 }
