@@ -1,4 +1,4 @@
-//! What the machine offers a run: its available memory and cores, and sizes in words.
+//! What the machine offers a run: its available memory and cores, its host name, and sizes in words.
 
 /// Memory available to this process in bytes: `POLICYSIM_MEMORY_AVAILABLE`, else
 /// `MemAvailable` of `/proc/meminfo`, else None (unknown).
