@@ -126,6 +126,22 @@ fn the_estimate_covers_the_real_peak_of_every_network_kind() {
         ),
         ("file_with_nodes", "kind = \"file\"\nedges = \"edges.csv\"\nnodes = \"nodes.csv\"", true),
         ("file", "kind = \"file\"\nedges = \"edges.csv\"", false),
+        // layers: summed over the network's governments and replacing its edges
+        (
+            "layers_distance",
+            "kind = \"spatial\"\nn = 150000\nk = 12\n[network.layers.near]\nfrom = \"distance\"\nk = 8\n[network.layers.own]\nfrom = \"network\"",
+            true,
+        ),
+        (
+            "layers_same_parent",
+            "kind = \"hierarchy\"\nlevels = [{ name = \"a\", count = 30 }, { name = \"b\", count = 3000 }, { name = \"c\", count = 200000 }]\nk = 8\n[network.layers.siblings]\nfrom = \"same_parent\"",
+            true,
+        ),
+        (
+            "layers_file",
+            "kind = \"file\"\nedges = \"edges.csv\"\nnodes = \"nodes.csv\"\n[network.layers.inferred]\nfrom = \"file\"\nedges = \"edges.csv\"\nweight = 0.5",
+            true,
+        ),
     ];
     let mut report = String::new();
     let mut failures = Vec::new();

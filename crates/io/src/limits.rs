@@ -87,6 +87,77 @@ pub const BUILD_LIST_BYTES_PER_EDGE: u64 = 20;
 /// Reading an edge file, per row (the seen-edge set, the graph, the arcs, the CSR).
 pub const FILE_BUILD_BYTES_PER_EDGE: u64 = 112;
 
+/// The summed network of `[network.layers]`, per arc (one direction of a pair is one
+/// arc): its CSR index both ways and its weight.
+pub const NETWORK_BYTES_PER_ARC: u64 = 12;
+
+/// Combining layers, per arc: the arc list (observer, source, weight, 16 bytes) with room
+/// for its growth, the deduplicated edges and weights, and the CSR built from them
+/// (measured 36 on a `same_parent` layer of 13.6 million arcs).
+pub const LAYER_BUILD_BYTES_PER_ARC: u64 = 44;
+
+/// The arcs the layers of a scenario give together, and what reading their edge files
+/// takes.
+struct LayerArcs {
+    arcs: u64,
+    read_bytes: u64,
+}
+
+/// The layers' arcs: the network's own edges (both directions), an edge file's rows
+/// (twice when undirected), the k nearest governments (both ways), or siblings — every
+/// ordered pair under one parent, known before the network is built for a hierarchy
+/// (count of a level squared over the count of the level above); for parents read from
+/// a node file it is not (the layer's own limit, 500 million arcs, then applies).
+fn layer_arcs(scenario: &Scenario, nodes: u64, edges: u64) -> LayerArcs {
+    use policysim_model::scenario::LayerSource;
+    let net = &scenario.network;
+    let mut out = LayerArcs {
+        arcs: 0,
+        read_bytes: 0,
+    };
+    for layer in net.layers.values() {
+        let arcs = match layer.from {
+            // a spatial network's estimate counts n k edges, but about half of the k
+            // nearest are mutual: some 3/4 n k distinct pairs, two arcs each
+            LayerSource::Network if net.kind == NetworkKind::Spatial => edges.saturating_mul(3) / 2,
+            LayerSource::Network => edges.saturating_mul(2),
+            LayerSource::File => {
+                let Some(path) = layer.edges.as_ref() else {
+                    continue;
+                };
+                let path = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    scenario.base_dir.join(path)
+                };
+                let rows = rows(&path);
+                out.read_bytes = out.read_bytes.saturating_add(
+                    file_len(&path).saturating_add(rows.saturating_mul(FILE_BUILD_BYTES_PER_EDGE)),
+                );
+                if layer.directed {
+                    rows
+                } else {
+                    rows.saturating_mul(2)
+                }
+            }
+            LayerSource::SameParent if net.kind == NetworkKind::Hierarchy => net
+                .levels
+                .windows(2)
+                .map(|w| {
+                    let (above, count) = (w[0].count.max(1) as u64, w[1].count as u64);
+                    count.saturating_mul(count) / above
+                })
+                .fold(0u64, u64::saturating_add),
+            LayerSource::SameParent => 0,
+            // k nearest per government, made mutual and deduplicated: between n k and
+            // 2 n k arcs, about n k when half the pairs are mutual
+            LayerSource::Distance => nodes.saturating_mul(layer.k as u64),
+        };
+        out.arcs = out.arcs.saturating_add(arcs);
+    }
+    out
+}
+
 /// One recorded event (`policysim run --record events`), with room for the doubling of
 /// the list it grows in (an event is 32 bytes).
 pub const EVENT_BYTES: u64 = 64;
@@ -248,16 +319,33 @@ pub fn estimate_holding(scenario: &Scenario, threads: usize, held: u64) -> Estim
     } else {
         nodes.saturating_mul(FIXED_TRAITS_BYTES_PER_NODE)
     };
-    let network = nodes
+    let mut network = nodes
         .saturating_mul(NETWORK_BYTES_PER_NODE)
         .saturating_add(names)
         .saturating_add(fixed_traits)
         .saturating_add(edges.saturating_mul(NETWORK_BYTES_PER_EDGE));
-    let build = nodes
+    let mut build = nodes
         .saturating_mul(BUILD_BYTES_PER_NODE)
         .saturating_add(names)
         .saturating_add(edges.saturating_mul(per_edge))
         .saturating_add(file_bytes);
+    if !net.layers.is_empty() {
+        // the layers are summed over the finished network (held meanwhile) and replace
+        // its edges: every arc of every layer while they are combined, then the summed
+        // network with at most that many arcs
+        let layers = layer_arcs(scenario, nodes, edges);
+        let combined = nodes
+            .saturating_mul(NETWORK_BYTES_PER_NODE)
+            .saturating_add(names)
+            .saturating_add(fixed_traits)
+            .saturating_add(layers.arcs.saturating_mul(NETWORK_BYTES_PER_ARC));
+        build = build.max(
+            network
+                .saturating_add(layers.read_bytes)
+                .saturating_add(layers.arcs.saturating_mul(LAYER_BUILD_BYTES_PER_ARC)),
+        );
+        network = combined;
+    }
     let series = policysim_model::run::series_names(&Network::default()).len() as u64
         + scenario.network.regions.len() as u64
         + scenario.network.levels.len() as u64;
