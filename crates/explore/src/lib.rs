@@ -262,6 +262,9 @@ pub struct Explorer {
     /// preset, its scenario with the request's seed and runs, the real adoptions asked
     /// for): the why's comparison when no reference is kept.
     defaults: Mutex<VecDeque<(String, Arc<RunValues>)>>,
+    /// The parameters shown on the page with their help texts (read from the scenario
+    /// schema once, at start).
+    params: Value,
     next_id: AtomicU64,
 }
 
@@ -301,6 +304,7 @@ impl Explorer {
             queue: queue::RunQueue::default(),
             results: Mutex::new(VecDeque::new()),
             defaults: Mutex::new(VecDeque::new()),
+            params: params::params_json(),
             next_id: AtomicU64::new(1),
         })
     }
@@ -344,7 +348,7 @@ impl Explorer {
 
     /// `GET /api/config`: the parameters shown on the page, the caps and the start language.
     pub fn config_json(&self) -> Value {
-        let mut config = params::params_json();
+        let mut config = self.params.clone();
         config["lang"] = json!(self.options.lang.to_string());
         config["runs"] = json!(self.options.runs);
         config["caps"] = json!({
