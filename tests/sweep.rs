@@ -741,3 +741,86 @@ fn observed_adoptions_and_a_network_of_another_size_are_refused_up_front() {
     assert_eq!(code, Some(0), "{err}");
     assert!(csv(&out).ends_with(b"\n"));
 }
+
+/// The map of the error against observed adoptions names the policy in its title, as the
+/// charts of `fit` and `forecast` do: `sweep.json` records `observed_policy`, and without
+/// it the same folder draws another chart (the title is the only difference).
+#[test]
+fn the_observed_rmse_map_names_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("sw");
+    ok(&[
+        "sweep",
+        s(&root.join("scenarios/us_states.toml")),
+        "--observed",
+        s(&root.join("scenarios/data/spid_sample.csv")),
+        "--policy",
+        "mothersaid",
+        "--set",
+        "innovation.rate=0.2,0.5",
+        "--set",
+        "learning.rate=0,0.5",
+        "--runs",
+        "20",
+        "--metric",
+        "observed_rmse",
+        "--format",
+        "svg",
+        "--quiet",
+        "--out",
+        s(&out),
+    ]);
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(meta["observed_policy"], "mothersaid");
+    let named = std::fs::read(out.join("sweep_observed_rmse_map.svg")).unwrap();
+    // the same folder without the record of the policy
+    let mut unnamed_meta = meta.clone();
+    unnamed_meta
+        .as_object_mut()
+        .unwrap()
+        .remove("observed_policy");
+    std::fs::write(
+        out.join("sweep.json"),
+        serde_json::to_string_pretty(&unnamed_meta).unwrap(),
+    )
+    .unwrap();
+    let redrawn = dir.path().join("redrawn");
+    ok(&[
+        "plot",
+        s(&out),
+        "--metric",
+        "observed_rmse",
+        "--format",
+        "svg",
+        "--quiet",
+        "--out",
+        s(&redrawn),
+    ]);
+    let unnamed = std::fs::read(redrawn.join("sweep_observed_rmse_map.svg")).unwrap();
+    assert_ne!(named, unnamed, "the policy changes nothing in the chart");
+    // a metric other than the error does not name it: the same chart with or without it
+    let share = |name: &str| {
+        let to = dir.path().join(name);
+        ok(&[
+            "plot",
+            s(&out),
+            "--metric",
+            "final_share",
+            "--format",
+            "svg",
+            "--quiet",
+            "--out",
+            s(&to),
+        ]);
+        std::fs::read(to.join("sweep_final_share_map.svg")).unwrap()
+    };
+    let without = share("share-without");
+    std::fs::write(
+        out.join("sweep.json"),
+        serde_json::to_string_pretty(&meta).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(share("share-with"), without);
+}

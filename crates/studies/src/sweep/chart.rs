@@ -278,11 +278,20 @@ fn read_data(dir: &Path, metric: &str) -> Result<SweepData> {
         .as_str()
         .map(|k| format!("{k} = {}", meta["baseline"]["value"].as_str().unwrap_or("")));
     Ok(SweepData {
-        scenario: policysim_charts::title::Heading::new(
-            &str_of(&meta["scenario"]),
-            meta["description"].as_str().unwrap_or(""),
-            meta["description_zh"].as_str().unwrap_or(""),
-        ),
+        scenario: {
+            let heading = policysim_charts::title::Heading::new(
+                &str_of(&meta["scenario"]),
+                meta["description"].as_str().unwrap_or(""),
+                meta["description_zh"].as_str().unwrap_or(""),
+            );
+            // the error against observed adoptions names the policy, as fit and forecast do
+            match meta["observed_policy"].as_str() {
+                Some(policy) if metric == "observed_rmse" => {
+                    heading.with_suffix(&format!(" · {policy}"))
+                }
+                _ => heading,
+            }
+        },
         time_unit: meta["time_unit"].as_str().unwrap_or("step").to_string(),
         runs: meta["runs"].as_u64().unwrap_or(0),
         mode,

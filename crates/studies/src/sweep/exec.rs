@@ -101,6 +101,9 @@ pub struct SweepOptions<'a> {
     /// an `observed_rmse` column. The base scenario must already span the observed years
     /// ([`Observed::apply`]).
     pub observed: Option<&'a Observed>,
+    /// The policy of the observed adoptions (`--policy`), recorded in `sweep.json` as
+    /// `observed_policy` so that the chart of `observed_rmse` names it.
+    pub observed_policy: Option<&'a str>,
     /// The point every point is compared with (`--baseline`, see [`super::baseline`]):
     /// points keep `runs.csv`, and a whole sweep's `sweep.csv` gets difference columns.
     pub baseline: Option<usize>,
@@ -295,6 +298,9 @@ pub fn run_sweep(
     }
     if let Some(p) = &options.precision {
         meta["precision"] = p.clone();
+    }
+    if let (Some(_), Some(policy)) = (options.observed, options.observed_policy) {
+        meta["observed_policy"] = json!(policy);
     }
     let mut meta = serde_json::to_string_pretty(&meta).unwrap_or_default();
     meta.push('\n');

@@ -266,6 +266,7 @@ pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
         max_points: options.max_points,
         cancel: options.cancel,
         observed: observed.as_ref(),
+        observed_policy: options.reading.policy.as_deref(),
         baseline,
         precision: precise.as_ref().map(|p| p.2.clone()),
         record_events: options.record_events,
