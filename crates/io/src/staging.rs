@@ -86,12 +86,7 @@ pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -
                 publish(&staging, out_dir).map(|()| value)
             }
         },
-        Err(e) => Err(match e {
-            Error::Interrupted(progress) => {
-                Error::Interrupted(interrupted_message(&progress, out_dir, existed))
-            }
-            e => e,
-        }),
+        Err(e) => Err(said_interrupted(e, None, out_dir, existed)),
     };
     if outcome.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -102,6 +97,24 @@ pub fn write_staged<T>(out_dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -
         remove_created();
     }
     outcome
+}
+
+/// An error of work whose results go to `out_dir` through [`write_staged`]: an
+/// interruption is said as [`interrupted_message`] with `progress` (None: the
+/// interruption's own text), other errors are returned as they are.
+pub fn interrupted_before_writing(e: Error, progress: Option<&str>, out_dir: &Path) -> Error {
+    said_interrupted(e, progress, out_dir, out_dir.exists())
+}
+
+fn said_interrupted(e: Error, progress: Option<&str>, out_dir: &Path, existed: bool) -> Error {
+    match e {
+        Error::Interrupted(own) => Error::Interrupted(interrupted_message(
+            progress.unwrap_or(&own),
+            out_dir,
+            existed,
+        )),
+        e => e,
+    }
 }
 
 /// What an interrupted command tells the user: nothing was written, and what `out_dir`

@@ -3,7 +3,7 @@
 
 use super::files::{evaluations_csv, fit_csv, fitted_values, write_fitted};
 use super::pooled::{fit_pooled, PooledFit};
-use super::study::{interrupted, search_options, Fitted, Outcome, StudyOptions};
+use super::study::{search_options, Fitted, Outcome, StudyOptions};
 use super::{FitOptions, FitResult};
 use crate::progress::Progress;
 use policysim_charts as charts;
@@ -90,7 +90,8 @@ pub(super) fn run(
     let started = std::time::Instant::now();
     let result = fit_pooled(scenario, network, &observed, &opts, progress.tick);
     (progress.done)();
-    let pooled = result.map_err(|e| interrupted(e, &options.out))?;
+    let pooled = result
+        .map_err(|e| policysim_io::staging::interrupted_before_writing(e, None, &options.out))?;
     let seconds = started.elapsed().as_secs_f64();
     let charts = options.charts.as_ref();
     let first = &pooled.policies[0].1;

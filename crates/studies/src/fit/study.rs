@@ -9,7 +9,7 @@ use crate::progress::Progress;
 use policysim_charts::{self as charts, ChartOptions};
 use policysim_io::observed::{read_observed, Observed, ObservedOptions};
 use policysim_io::output::write_atomic;
-use policysim_io::staging::{check_out_folder, interrupted_message, write_staged};
+use policysim_io::staging::{check_out_folder, interrupted_before_writing, write_staged};
 use policysim_model::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,7 +120,7 @@ pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
         progress.tick,
     );
     (progress.done)();
-    let result = result.map_err(|e| interrupted(e, &options.out))?;
+    let result = result.map_err(|e| interrupted_before_writing(e, None, &options.out))?;
     let seconds = started.elapsed().as_secs_f64();
     write_fit(options, &opts, &observed, &result)?;
     Ok(Outcome {
@@ -149,16 +149,6 @@ pub(super) fn search_options(
         threads: options.threads,
         cancel: options.cancel,
     })
-}
-
-/// An interruption of the search, saying that nothing was written to `out`.
-pub(super) fn interrupted(e: Error, out: &Path) -> Error {
-    match e {
-        Error::Interrupted(progress) => {
-            Error::Interrupted(interrupted_message(&progress, out, out.exists()))
-        }
-        e => e,
-    }
 }
 
 /// The warning when the cap on evaluations was reached with too few ABC samples

@@ -10,7 +10,7 @@ use crate::progress::Progress;
 use policysim_charts::ChartOptions;
 use policysim_io::observed::{read_observed, ObservedOptions};
 use policysim_io::output::write_atomic;
-use policysim_io::staging::{check_out_folder, interrupted_message, write_staged};
+use policysim_io::staging::{check_out_folder, interrupted_before_writing, write_staged};
 use policysim_model::error::{Error, Result};
 use policysim_model::network::Network;
 use policysim_model::scenario::Scenario;
@@ -150,7 +150,9 @@ pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let result = forecast(&scenario, &network, &observed, &opts, progress.tick);
     (progress.done)();
-    let f = result.map_err(|e| interrupted(e, "the forecast did not finish", &options.out))?;
+    let f = result.map_err(|e| {
+        interrupted_before_writing(e, Some("the forecast did not finish"), &options.out)
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     for w in &observed.warnings {
         (progress.warning)(w);
@@ -191,14 +193,6 @@ pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
         runs: opts.runs,
         seconds,
     })
-}
-
-/// An interruption of the work, saying that nothing was written to `out`.
-fn interrupted(e: Error, what: &str, out: &Path) -> Error {
-    match e {
-        Error::Interrupted(_) => Error::Interrupted(interrupted_message(what, out, out.exists())),
-        e => e,
-    }
 }
 
 /// Refuses an output folder a forecast must not replace: only a new or empty folder or
@@ -256,7 +250,9 @@ fn run_all(
         progress.tick,
     );
     (progress.done)();
-    let rows = result.map_err(|e| interrupted(e, "the evaluation did not finish", &options.out))?;
+    let rows = result.map_err(|e| {
+        interrupted_before_writing(e, Some("the evaluation did not finish"), &options.out)
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     let evaluated = rows.iter().filter(|r| r.outcome.is_ok()).count();
     if evaluated == 0 {

@@ -10,7 +10,7 @@ use crate::progress::Progress;
 use policysim_charts::ChartOptions;
 use policysim_io::observed::{read_observed, ObservedOptions};
 use policysim_io::output::write_atomic;
-use policysim_io::staging::{check_out_folder, interrupted_message, write_staged};
+use policysim_io::staging::{check_out_folder, interrupted_before_writing, write_staged};
 use policysim_model::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -139,13 +139,8 @@ pub fn run(options: &StudyOptions, progress: &Progress) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let result = compare(&rivals, &opts, progress.tick);
     (progress.done)();
-    let c = result.map_err(|e| match e {
-        Error::Interrupted(_) => Error::Interrupted(interrupted_message(
-            "the comparison did not finish",
-            &options.out,
-            options.out.exists(),
-        )),
-        e => e,
+    let c = result.map_err(|e| {
+        interrupted_before_writing(e, Some("the comparison did not finish"), &options.out)
     })?;
     let seconds = started.elapsed().as_secs_f64();
     let name = match &options.reading.policy {
