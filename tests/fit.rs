@@ -6,7 +6,7 @@ use policysim::scenario::parse_scenario;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_policysim"))
 }
 
@@ -40,8 +40,34 @@ need_weight = 0.0
 rate = 0.0
 "#;
 
-fn json(path: &Path) -> serde_json::Value {
+pub(crate) fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The observed adoptions of one run of `s` (prepared as `prepared`, seed `seed`) as
+/// `unit,adopt_year` from 2000, and each unit's adoption step.
+pub(crate) fn synthetic_target(
+    s: &policysim::Scenario,
+    prepared: &policysim::run::Prepared,
+    seed: u64,
+) -> (String, Vec<Option<u32>>) {
+    let run = run_indexed(s, seed, prepared, 0, true).unwrap();
+    let mut csv = String::from("unit,adopt_year\n");
+    let steps = run.adopted_step.unwrap();
+    for (i, &step) in steps.iter().enumerate() {
+        if step != u32::MAX {
+            csv.push_str(&format!(
+                "{},{}\n",
+                prepared.network.names.name(i),
+                2000 + step
+            ));
+        }
+    }
+    let steps = steps
+        .iter()
+        .map(|&x| (x != u32::MAX).then_some(x))
+        .collect();
+    (csv, steps)
 }
 
 #[test]
@@ -63,17 +89,7 @@ fn fit_recovers_known_parameters_of_a_synthetic_diffusion() {
     let mut covered = [0u32; 2];
     let mut last = serde_json::Value::Null;
     for target in 0..TARGETS {
-        let run = run_indexed(&s, 12345 + target, &prepared, 0, true).unwrap();
-        let mut csv = String::from("unit,adopt_year\n");
-        for (i, &step) in run.adopted_step.unwrap().iter().enumerate() {
-            if step != u32::MAX {
-                csv.push_str(&format!(
-                    "{},{}\n",
-                    prepared.network.names.name(i),
-                    2000 + step
-                ));
-            }
-        }
+        let (csv, _) = synthetic_target(&s, &prepared, 12345 + target);
         let observed = dir.path().join("observed.csv");
         std::fs::write(&observed, csv).unwrap();
         let out = dir.path().join(format!("fit-{target}"));

@@ -1,41 +1,9 @@
 //! `policysim fit --objective log-score`: calibration on who adopted when, checked on
 //! synthetic diffusions whose true rates are known.
 
-use crate::fit::SYNTHETIC;
-use policysim::ensemble::{prepare, run_indexed};
+use crate::fit::{bin, json, synthetic_target, SYNTHETIC};
+use policysim::ensemble::prepare;
 use policysim::scenario::parse_scenario;
-use std::path::Path;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_policysim"))
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// The observed adoptions of one run of `s` (seed `seed`) as `unit,adopt_year` from 2000.
-fn synthetic_target(s: &policysim::Scenario, seed: u64) -> (String, Vec<Option<u32>>) {
-    let prepared = prepare(s).unwrap();
-    let run = run_indexed(s, seed, &prepared, 0, true).unwrap();
-    let mut csv = String::from("unit,adopt_year\n");
-    let steps = run.adopted_step.unwrap();
-    for (i, &step) in steps.iter().enumerate() {
-        if step != u32::MAX {
-            csv.push_str(&format!(
-                "{},{}\n",
-                prepared.network.names.name(i),
-                2000 + step
-            ));
-        }
-    }
-    let steps = steps
-        .iter()
-        .map(|&x| (x != u32::MAX).then_some(x))
-        .collect();
-    (csv, steps)
-}
 
 /// `--objective log-score` (who adopts each year, the runs restarted every year from who
 /// had adopted) recovers the two rates of synthetic diffusions: its interval covers the
@@ -51,10 +19,11 @@ fn the_log_score_objective_recovers_known_parameters_from_who_adopted_when() {
     let scenario_path = dir.path().join("synthetic.toml");
     std::fs::write(&scenario_path, &text).unwrap();
     let s = parse_scenario(&text, &scenario_path).unwrap();
+    let prepared = prepare(&s).unwrap();
     const TARGETS: u64 = 6;
     let mut covered = [0u32; 2];
     for target in 0..TARGETS {
-        let (csv, steps) = synthetic_target(&s, 777 + target);
+        let (csv, steps) = synthetic_target(&s, &prepared, 777 + target);
         let observed = dir.path().join(format!("observed-{target}.csv"));
         std::fs::write(&observed, csv).unwrap();
         let out = dir.path().join(format!("fit-{target}"));
