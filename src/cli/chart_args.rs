@@ -42,13 +42,24 @@ pub(in crate::cli) const LANG_VALUES: &[&str] = &["en", "zh"];
 impl ChartArgs {
     /// The chart options these arguments ask for.
     pub fn options(&self) -> ChartOptions {
-        ChartOptions {
-            formats: self.format.0.clone(),
-            lang: self.lang,
-            size: self.size,
-            text_percent: 100,
-            svg_outlines: true,
-            title: self.title.clone(),
-        }
+        chart_options(&self.format, self.lang, self.size, &self.title)
+    }
+}
+
+/// The chart options of the chart flags (`--format`, `--lang`, `--size`, `--title`),
+/// for `ChartArgs` and the commands that declare them with their own help texts.
+pub(in crate::cli) fn chart_options(
+    format: &Formats,
+    lang: Lang,
+    size: (u32, u32),
+    title: &Option<String>,
+) -> ChartOptions {
+    ChartOptions {
+        formats: format.0.clone(),
+        lang,
+        size,
+        text_percent: 100,
+        svg_outlines: true,
+        title: title.clone(),
     }
 }

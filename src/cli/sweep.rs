@@ -148,13 +148,8 @@ impl SweepChartArgs {
     fn request(&self) -> ChartRequest {
         ChartRequest {
             metric: self.metric.clone(),
-            charts: (!self.no_charts).then(|| crate::charts::ChartOptions {
-                formats: self.format.0.clone(),
-                lang: self.lang,
-                size: self.size,
-                text_percent: 100,
-                svg_outlines: true,
-                title: self.title.clone(),
+            charts: (!self.no_charts).then(|| {
+                super::chart_args::chart_options(&self.format, self.lang, self.size, &self.title)
             }),
         }
     }
