@@ -351,7 +351,8 @@ impl Evaluator<'_> {
         Ok((s, prepared))
     }
 
-    fn ensemble(&self, values: &[f64]) -> Result<(Scenario, EnsembleResult)> {
+    /// The ensemble at `values`, with the scenario and the prepared state it ran from.
+    fn ensemble(&self, values: &[f64]) -> Result<(Scenario, Prepared, EnsembleResult)> {
         let (s, prepared) = self.prepared(values)?;
         let options = EnsembleOptions {
             threads: self.opts.threads,
@@ -360,17 +361,22 @@ impl Evaluator<'_> {
         };
         let mut result = run_ensemble(&s, self.opts.seed, &prepared, &options, &mut |_| Ok(()))?;
         result.start_year = Some(self.observed.start_year);
-        Ok((s, result))
+        Ok((s, prepared, result))
     }
 
-    /// How far one run's hazard lies from the pooled hazard at `values`, as the weighted
-    /// hazard RMSE measures it: the root mean over runs of the squared distance (classes
-    /// a run never had at risk are skipped). None with the `curve` objective.
-    fn hazard_noise(&self, values: &[f64], pooled: &[(u64, u64)]) -> Result<Option<f64>> {
+    /// How far one run's hazard lies from the pooled hazard of the ensemble of `s` (run
+    /// from `prepared`), as the weighted hazard RMSE measures it: the root mean over runs
+    /// of the squared distance (classes a run never had at risk are skipped). None with
+    /// the `curve` objective.
+    fn hazard_noise(
+        &self,
+        s: &Scenario,
+        prepared: &Prepared,
+        pooled: &[(u64, u64)],
+    ) -> Result<Option<f64>> {
         if self.opts.objective != Objective::CurveHazard {
             return Ok(None);
         }
-        let (s, prepared) = self.prepared(values)?;
         let mut sum = 0.0;
         for run in 0..s.runs as u64 {
             if self
@@ -381,7 +387,7 @@ impl Evaluator<'_> {
                 return Err(Error::Interrupted(String::new()));
             }
             let out =
-                policysim_model::ensemble::run_indexed(&s, self.opts.seed, &prepared, run, false)?;
+                policysim_model::ensemble::run_indexed(s, self.opts.seed, prepared, run, false)?;
             let d = weighted_hazard_distance(&self.obs_hazard, &out.hazard, pooled, true);
             sum += d * d;
         }
@@ -389,8 +395,8 @@ impl Evaluator<'_> {
     }
 
     fn evaluate(&self, phase: &'static str, values: &[f64]) -> Result<Evaluation> {
-        let (s, r) = self.ensemble(values)?;
-        self.score_with_log(phase, values, &s, &r)
+        let (s, prepared, r) = self.ensemble(values)?;
+        self.score_with_log(phase, values, &s, &prepared.network, &r)
     }
 
     fn score(&self, phase: &'static str, values: &[f64], r: &EnsembleResult) -> Evaluation {
@@ -424,15 +430,11 @@ impl Evaluator<'_> {
         phase: &'static str,
         values: &[f64],
         s: &Scenario,
+        network: &Network,
         r: &EnsembleResult,
     ) -> Result<Evaluation> {
         let mut e = self.score(phase, values, r);
         if self.opts.objective == Objective::LogScore {
-            let network = if self.rebuild_network {
-                &policysim_io::scenario_files::prepare(s)?.network
-            } else {
-                self.network
-            };
             let ls = log_score::log_score(
                 s,
                 network,
@@ -654,13 +656,13 @@ pub fn fit(
     // the tolerance at the best point: its ensemble (kept when it is the final one,
     // which the outputs show) gives the hazard's run-to-run noise
     let mut tolerance_at = |best: &Evaluation, last: bool| -> Result<f64> {
-        let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
+        let (s, prepared, run) = ev.ensemble(&best.values).map_err(|e| match e {
             Error::Interrupted(_) if last => Error::Interrupted(
                 "every evaluation finished, the best point's ensemble did not".into(),
             ),
             e => e,
         })?;
-        let noise = ev.hazard_noise(&best.values, &run.hazard)?;
+        let noise = ev.hazard_noise(&s, &prepared, &run.hazard)?;
         if last {
             final_run = Some((s, run));
             hazard_noise_at_best = noise;

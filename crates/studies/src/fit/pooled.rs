@@ -86,15 +86,15 @@ pub fn fit_pooled(
         let mut sum = 0.0;
         let mut runs: Vec<AtBest> = Vec::with_capacity(evs.len());
         for (k, ev) in evs.iter().enumerate() {
-            let (s, run) = ev.ensemble(&best.values).map_err(|e| match e {
+            let (s, prepared, run) = ev.ensemble(&best.values).map_err(|e| match e {
                 Error::Interrupted(_) if last => Error::Interrupted(
                     "every evaluation finished, the best point's ensembles did not".into(),
                 ),
                 e => of(k)(e),
             })?;
-            let noise = ev.hazard_noise(&best.values, &run.hazard).map_err(of(k))?;
+            let noise = ev.hazard_noise(&s, &prepared, &run.hazard).map_err(of(k))?;
             let own = ev
-                .score_with_log(best.phase, &best.values, &s, &run)
+                .score_with_log(best.phase, &best.values, &s, &prepared.network, &run)
                 .map_err(of(k))?;
             sum += tolerance(&own, noise);
             if last {
