@@ -95,21 +95,17 @@ fn open_csv(path: &Path) -> Result<CsvReader> {
     )
 }
 
-fn csv_err(path: &Path, e: csv::Error) -> Error {
-    csv_error(path, &e)
-}
-
 /// Reads `curves.csv` (`step,series,mean,sd,p05,p50,p95`). A missing file, a missing
 /// column, a bad number or a duplicated (series, step) is an input error naming the
 /// file and line.
 pub fn read_curves(path: &Path) -> Result<Curves> {
     const COLS: [&str; 7] = ["step", "series", "mean", "sd", "p05", "p50", "p95"];
     let mut rdr = open_csv(path)?;
-    let headers = rdr.headers().map_err(|e| csv_err(path, e))?.clone();
+    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
     let idx = header_index(path, &headers, &COLS)?;
     let mut curves = Curves::default();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_err(path, e))?;
+        let rec = rec.map_err(|e| csv_error(path, &e))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let get = |i: usize| rec.get(idx[i]).unwrap_or("");
         let step: u32 = get(0).trim().parse().map_err(|_| {
@@ -290,7 +286,7 @@ pub(super) fn read_optional<T>(
         return Ok(None);
     }
     let mut rdr = open_csv(path)?;
-    let headers = rdr.headers().map_err(|e| csv_err(path, e))?.clone();
+    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
     let required: Vec<&str> = cols.iter().filter(|c| !c.ends_with('?')).copied().collect();
     header_index(path, &headers, &required)?;
     let idx: Vec<usize> = cols
@@ -305,7 +301,7 @@ pub(super) fn read_optional<T>(
         .collect();
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_err(path, e))?;
+        let rec = rec.map_err(|e| csv_error(path, &e))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let cells: Vec<&str> = idx
             .iter()

@@ -144,7 +144,8 @@ pub fn csv_text(text: impl Into<Vec<u8>>, layout: CsvLayout) -> CsvReader {
 /// ([`crate::provenance::note_input_file`]); a table the command wrote itself is not one.
 pub fn stream_csv(path: &Path, what: &str, layout: CsvLayout) -> Result<CsvStream> {
     check_stream_file(path, what)?;
-    let file = crate::open_file::open_stream(path).map_err(|e| input_error(path, e, what))?;
+    let file =
+        crate::open_file::open_without_blocking(path).map_err(|e| input_error(path, e, what))?;
     let mut read = BufReader::new(file);
     let mut start = [0u8; 3];
     let mut filled = 0;

@@ -400,7 +400,7 @@ fn rows(path: &std::path::Path) -> u64 {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return 0;
     }
-    let Ok(file) = crate::open_file::open_stream(path) else {
+    let Ok(file) = crate::open_file::open_without_blocking(path) else {
         return 0;
     };
     let mut file = file.take(max_data_file_bytes());

@@ -174,7 +174,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The SHA-256 (hexadecimal) and size of a file, read in pieces.
 pub fn hash_file(path: &Path) -> Result<(String, u64)> {
-    let mut file = crate::open_file::open_stream(path).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::open_file::open_without_blocking(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0u64;
